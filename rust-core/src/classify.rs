@@ -1,0 +1,467 @@
+//! The classifier: a pure function of (number, call facts, store lookups,
+//! policy, today) → `Verdict`. No I/O, so it is tested without a database.
+//!
+//! Precedence, first match decides the level:
+//! 1. emergency numbers and hotlines: always safe, always allowed;
+//! 2. the user's allow list, then the phone's contacts: safe;
+//! 3. the user's block list: blocked;
+//! 4. a reported number; 5. a reported prefix;
+//! 6. heuristics: wangiri country, failed caller verification, premium-rate
+//!    caller, invalid number (suspicious); foreign or hidden caller (unknown,
+//!    with the reason shown);
+//! 7. otherwise unknown.
+
+use crate::model::{Action, Category, Level, Reported};
+use crate::number::{NumberKind, PhoneNumber};
+use crate::store::{Lookups, UserList};
+use crate::text::{Text, fold_diacritics};
+use serde::Serialize;
+
+/// The official reporting hotlines: never silenced or blocked.
+pub const HOTLINES: [&str; 2] = ["156", "5656"];
+
+/// Country calling codes named in Vietnamese wangiri warnings
+/// (`reference/vietnam.md`): one ring, hoping for an expensive call-back.
+pub const WANGIRI_COUNTRY_CODES: [&str; 15] = [
+    "224", "231", "232", "240", "247", "252", "255", "216", "226", "370", "371", "373", "375",
+    "381", "563",
+];
+
+/// Android's caller-number verification status (STIR/SHAKEN), API 30+.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, uniffi::Enum)]
+#[serde(rename_all = "snake_case")]
+pub enum Verification {
+    #[default]
+    NotVerified,
+    Passed,
+    Failed,
+}
+
+impl Verification {
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "not_verified" => Some(Verification::NotVerified),
+            "passed" => Some(Verification::Passed),
+            "failed" => Some(Verification::Failed),
+            _ => None,
+        }
+    }
+}
+
+/// What the phone knows about the call besides the number.
+#[derive(Debug, Clone, Default, PartialEq, Eq, uniffi::Record)]
+pub struct CallFacts {
+    /// The caller is in the phone's contacts.
+    pub in_contacts: bool,
+    pub verification: Verification,
+    /// The network withheld the number (presentation restricted/unknown).
+    pub hidden: bool,
+}
+
+/// What the user wants done at each level. `safe` is always allowed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, uniffi::Record)]
+pub struct Policy {
+    pub unknown: Action,
+    pub suspicious: Action,
+    pub nuisance: Action,
+    pub scam: Action,
+    pub blocked: Action,
+    /// Calling codes treated as wangiri countries (digits, no `+`).
+    pub wangiri_country_codes: Vec<String>,
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        Policy {
+            unknown: Action::Allow,
+            suspicious: Action::Warn,
+            nuisance: Action::Warn,
+            scam: Action::Warn,
+            blocked: Action::Block,
+            wangiri_country_codes: WANGIRI_COUNTRY_CODES.iter().map(|s| s.to_string()).collect(),
+        }
+    }
+}
+
+impl Policy {
+    pub fn action_for(&self, level: Level) -> Action {
+        match level {
+            Level::Safe => Action::Allow,
+            Level::Unknown => self.unknown,
+            Level::Suspicious => self.suspicious,
+            Level::Nuisance => self.nuisance,
+            Level::Scam => self.scam,
+            Level::Blocked => self.blocked,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, uniffi::Enum)]
+#[serde(rename_all = "snake_case")]
+pub enum ReasonCode {
+    Emergency,
+    Hotline,
+    UserAllowed,
+    Contact,
+    UserBlocked,
+    Reported,
+    ReportedPrefix,
+    Foreign,
+    WangiriCountry,
+    VerificationFailed,
+    PremiumRate,
+    InvalidNumber,
+    Hidden,
+}
+
+impl ReasonCode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReasonCode::Emergency => "emergency",
+            ReasonCode::Hotline => "hotline",
+            ReasonCode::UserAllowed => "user_allowed",
+            ReasonCode::Contact => "contact",
+            ReasonCode::UserBlocked => "user_blocked",
+            ReasonCode::Reported => "reported",
+            ReasonCode::ReportedPrefix => "reported_prefix",
+            ReasonCode::Foreign => "foreign",
+            ReasonCode::WangiriCountry => "wangiri_country",
+            ReasonCode::VerificationFailed => "verification_failed",
+            ReasonCode::PremiumRate => "premium_rate",
+            ReasonCode::InvalidNumber => "invalid_number",
+            ReasonCode::Hidden => "hidden",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, uniffi::Record)]
+pub struct Reason {
+    pub code: ReasonCode,
+    pub text: Text,
+}
+
+/// What the list says about the number, for "reported 37 times, 2 days ago".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, uniffi::Record)]
+pub struct ReportInfo {
+    pub category: Category,
+    pub reports: u32,
+    /// `2024-02-15`.
+    pub last_reported: Option<String>,
+    pub days_ago: Option<u32>,
+    pub label: Option<String>,
+    /// Set when the number matched a prefix rule (E.164 digits).
+    pub prefix: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, uniffi::Record)]
+pub struct Verdict {
+    /// `None` for a hidden caller.
+    pub number: Option<PhoneNumber>,
+    pub level: Level,
+    pub action: Action,
+    /// A short headline for the level ("Cuộc gọi lừa đảo").
+    pub title: Text,
+    /// Why, most important first.
+    pub reasons: Vec<Reason>,
+    /// One true sentence about this kind of scam, when one applies.
+    pub advice: Option<Text>,
+    pub report: Option<ReportInfo>,
+}
+
+impl Verdict {
+    pub fn reason_codes(&self) -> Vec<&'static str> {
+        self.reasons.iter().map(|r| r.code.as_str()).collect()
+    }
+}
+
+pub fn level_title(level: Level) -> Text {
+    match level {
+        Level::Safe => Text::new("Cuộc gọi an toàn", "Safe call"),
+        Level::Unknown => Text::new("Số chưa rõ", "Unknown caller"),
+        Level::Suspicious => Text::new("Cuộc gọi đáng ngờ", "Suspicious call"),
+        Level::Nuisance => Text::new("Cuộc gọi làm phiền", "Nuisance call"),
+        Level::Scam => Text::new("Cảnh báo lừa đảo", "Scam warning"),
+        Level::Blocked => Text::new("Số bạn đã chặn", "Number you blocked"),
+    }
+}
+
+/// Classifies one call. `number` is `None` when the caller is hidden.
+pub fn classify(
+    number: Option<&PhoneNumber>,
+    facts: &CallFacts,
+    lookups: &Lookups,
+    policy: &Policy,
+    today: i32,
+) -> Verdict {
+    let number = number.filter(|_| !facts.hidden);
+    decide(number, facts, lookups, policy, today)
+}
+
+fn verdict(number: Option<&PhoneNumber>, level: Level, action: Action, reasons: Vec<Reason>) -> Verdict {
+    Verdict {
+        number: number.cloned(),
+        level,
+        action,
+        title: level_title(level),
+        reasons,
+        advice: None,
+        report: None,
+    }
+}
+
+fn decide(
+    number: Option<&PhoneNumber>,
+    facts: &CallFacts,
+    lookups: &Lookups,
+    policy: &Policy,
+    today: i32,
+) -> Verdict {
+    let Some(n) = number else {
+        let level = Level::Unknown;
+        let reasons = vec![reason(
+            ReasonCode::Hidden,
+            "Người gọi ẩn số",
+            "The caller hid their number",
+        )];
+        return verdict(None, level, policy.action_for(level), reasons);
+    };
+    let safe = |code, vi: &str, en: &str| verdict(Some(n), Level::Safe, Action::Allow, vec![reason(code, vi, en)]);
+
+    // 1. Emergency and hotlines: whatever any list says.
+    if n.kind == NumberKind::Emergency {
+        return safe(
+            ReasonCode::Emergency,
+            &format!("Số khẩn cấp {}: luôn được đổ chuông", n.national),
+            &format!("Emergency number {}: always rings", n.national),
+        );
+    }
+    if n.e164.is_none() && HOTLINES.contains(&n.national.as_str()) {
+        return safe(
+            ReasonCode::Hotline,
+            &format!("Tổng đài chính thức {}: luôn được đổ chuông", n.national),
+            &format!("Official hotline {}: always rings", n.national),
+        );
+    }
+    // 2. The user's word, then the contacts.
+    if lookups.user_list == Some(UserList::Allow) {
+        return safe(ReasonCode::UserAllowed, "Số bạn đã đánh dấu tin cậy", "A number you trust");
+    }
+    if facts.in_contacts {
+        return safe(ReasonCode::Contact, "Số có trong danh bạ", "In your contacts");
+    }
+    // 3. The user's block list.
+    if lookups.user_list == Some(UserList::Block) {
+        let level = Level::Blocked;
+        let reasons = vec![reason(ReasonCode::UserBlocked, "Số bạn đã chặn", "A number you blocked")];
+        return verdict(Some(n), level, policy.action_for(level), reasons);
+    }
+
+    let heuristics = heuristics(n, facts, policy);
+    // 4–5. The reported list: exact number first, then the longest prefix.
+    let listed = match (&lookups.reported, &lookups.reported_prefix) {
+        (Some(r), _) => Some((r, None)),
+        (None, Some((prefix, r))) => Some((r, Some(prefix.as_str()))),
+        (None, None) => None,
+    };
+    if let Some((rep, prefix)) = listed {
+        let level = match rep.category {
+            Category::Scam => Level::Scam,
+            Category::Nuisance => Level::Nuisance,
+        };
+        let info = report_info(rep, prefix, today);
+        let mut reasons = vec![reported_reason(&info)];
+        reasons.extend(heuristics.reasons.iter().cloned());
+        let mut v = verdict(Some(n), level, policy.action_for(level), reasons);
+        v.advice = rep.label.as_deref().and_then(advice_for_label).or(heuristics.advice);
+        v.report = Some(info);
+        return v;
+    }
+    // 6–7. Heuristics, else unknown.
+    let level = heuristics.level;
+    let mut v = verdict(Some(n), level, policy.action_for(level), heuristics.reasons);
+    v.advice = heuristics.advice;
+    v
+}
+
+struct Heuristics {
+    level: Level,
+    reasons: Vec<Reason>,
+    advice: Option<Text>,
+}
+
+fn heuristics(n: &PhoneNumber, facts: &CallFacts, policy: &Policy) -> Heuristics {
+    let mut h = Heuristics {
+        level: Level::Unknown,
+        reasons: Vec::new(),
+        advice: None,
+    };
+    let suspicious = |h: &mut Heuristics, r: Reason| {
+        h.level = Level::Suspicious;
+        h.reasons.push(r);
+    };
+    if !n.is_vietnamese() {
+        let code = n.e164.as_deref().and_then(|e| {
+            policy
+                .wangiri_country_codes
+                .iter()
+                .find(|c| e.strip_prefix('+').is_some_and(|d| d.starts_with(c.as_str())))
+        });
+        match code {
+            Some(code) => {
+                suspicious(
+                    &mut h,
+                    reason(
+                        ReasonCode::WangiriCountry,
+                        &format!("Số quốc tế +{code} hay dùng để lừa gọi lại (cước rất đắt)"),
+                        &format!("+{code} numbers are used to lure costly call-backs"),
+                    ),
+                );
+                h.advice = Some(Text::new(
+                    "Không gọi lại số quốc tế lạ.",
+                    "Don't call back unknown international numbers.",
+                ));
+            }
+            None => h.reasons.push(reason(
+                ReasonCode::Foreign,
+                "Cuộc gọi từ nước ngoài",
+                "A call from abroad",
+            )),
+        }
+    }
+    if facts.verification == Verification::Failed {
+        suspicious(
+            &mut h,
+            reason(
+                ReasonCode::VerificationFailed,
+                "Nhà mạng không xác minh được số này (có thể bị giả mạo)",
+                "The network could not verify this number (it may be spoofed)",
+            ),
+        );
+    }
+    if n.kind == NumberKind::PremiumRate {
+        suspicious(
+            &mut h,
+            reason(
+                ReasonCode::PremiumRate,
+                "Đầu số 1900 hiếm khi gọi đi",
+                "1900 premium-rate numbers rarely place calls",
+            ),
+        );
+    }
+    if !n.valid {
+        suspicious(
+            &mut h,
+            reason(
+                ReasonCode::InvalidNumber,
+                "Số không tồn tại trong kế hoạch đánh số (có thể bị giả mạo)",
+                "Not a real number in the numbering plan (it may be spoofed)",
+            ),
+        );
+    }
+    h
+}
+
+fn reason(code: ReasonCode, vi: &str, en: &str) -> Reason {
+    Reason {
+        code,
+        text: Text::new(vi, en),
+    }
+}
+
+fn report_info(rep: &Reported, prefix: Option<&str>, today: i32) -> ReportInfo {
+    ReportInfo {
+        category: rep.category,
+        reports: rep.reports,
+        last_reported: rep.last_reported.map(crate::dates::format_day),
+        days_ago: rep.last_reported.map(|d| u32::try_from(today - d).unwrap_or(0)),
+        label: rep.label.clone(),
+        prefix: prefix.map(str::to_string),
+    }
+}
+
+/// "2 ngày trước" / "2 days ago", coarser as it gets older.
+pub fn ago(days: u32) -> Text {
+    match days {
+        0 => Text::new("hôm nay", "today"),
+        1 => Text::new("hôm qua", "yesterday"),
+        2..=59 => Text::new(format!("{days} ngày trước"), format!("{days} days ago")),
+        60..=729 => Text::new(format!("{} tháng trước", days / 30), format!("{} months ago", days / 30)),
+        _ => Text::new(format!("{} năm trước", days / 365), format!("{} years ago", days / 365)),
+    }
+}
+
+fn reported_reason(info: &ReportInfo) -> Reason {
+    let (what_vi, what_en) = match info.category {
+        Category::Scam => ("lừa đảo", "a scam"),
+        Category::Nuisance => ("làm phiền", "a nuisance"),
+    };
+    let times_en = if info.reports == 1 { "once".to_string() } else { format!("{} times", info.reports) };
+    let (mut vi, mut en, code) = match &info.prefix {
+        None => (
+            format!("Đã bị phản ánh {what_vi} {} lần", info.reports),
+            format!("Reported as {what_en} {times_en}"),
+            ReasonCode::Reported,
+        ),
+        Some(p) => (
+            format!("Thuộc dải số +{p}… bị phản ánh {what_vi}"),
+            format!("In the range +{p}… reported as {what_en}"),
+            ReasonCode::ReportedPrefix,
+        ),
+    };
+    if let Some(days) = info.days_ago {
+        let ago = ago(days);
+        vi.push_str(&format!(", gần nhất {}", ago.vi));
+        en.push_str(&format!(", last {}", ago.en));
+    }
+    if let Some(label) = &info.label {
+        vi.push_str(&format!(": {label}"));
+        en.push_str(&format!(": {label}"));
+    }
+    Reason { code, text: Text::new(vi, en) }
+}
+
+/// Advice for a reported label, matched on its folded, lower-case words.
+/// Order matters: "thuê bao" (subscriber) must win over "thuế" (tax).
+fn advice_for_label(label: &str) -> Option<Text> {
+    let l = fold_diacritics(label).to_lowercase();
+    let has = |words: &[&str]| words.iter().any(|w| l.contains(w));
+    let (vi, en) = if has(&["cong an", "police", "vien kiem sat", "toa an"]) {
+        (
+            "Công an không làm việc, không yêu cầu chuyển tiền qua điện thoại.",
+            "The police never handle cases or ask for money over the phone.",
+        )
+    } else if has(&["nha mang", "sim", "thue bao", "carrier"]) {
+        (
+            "Nhà mạng chỉ chuẩn hóa thông tin qua kênh chính thức.",
+            "Carriers only update subscriber details through their official channels.",
+        )
+    } else if has(&["thue", "tax"]) {
+        (
+            "Ứng dụng chính thức duy nhất của ngành Thuế là eTax Mobile.",
+            "The tax office's only official app is eTax Mobile.",
+        )
+    } else if has(&["dien luc", "tien dien", "evn", "electric"]) {
+        (
+            "Không cài ứng dụng theo đường link lạ (.apk).",
+            "Never install an app from a link someone sends you (.apk).",
+        )
+    } else if has(&["giao hang", "don hang", "shipper", "delivery"]) {
+        (
+            "Không chuyển khoản khi chưa nhận hàng.",
+            "Don't pay by transfer before you have the parcel.",
+        )
+    } else if has(&["ngan hang", "otp", "bank", "tai khoan"]) {
+        (
+            "Không cung cấp mã OTP, mật khẩu cho bất kỳ ai.",
+            "Never give your OTP code or password to anyone.",
+        )
+    } else if has(&["wangiri", "goi lai", "quoc te"]) {
+        ("Không gọi lại số quốc tế lạ.", "Don't call back unknown international numbers.")
+    } else {
+        return None;
+    };
+    Some(Text::new(vi, en))
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,204 @@
+//! CSV of reported numbers → rows for the store.
+//!
+//! Header: `number,category,reports,last_reported,label`. A number ending in
+//! `*` is a prefix rule. A bad row is reported by its line number and
+//! skipped; the good rows go into the store in one transaction.
+
+use crate::dates;
+use crate::error::{Error, Result};
+use crate::model::{Category, Reported};
+use crate::number::{self, NumberKind};
+use crate::store::Target;
+use serde::Serialize;
+use std::io::Read;
+
+pub const HEADER: [&str; 5] = ["number", "category", "reports", "last_reported", "label"];
+/// Labels are shown in a notification: a short phrase, not a story.
+pub const MAX_LABEL_CHARS: usize = 60;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, uniffi::Record)]
+pub struct RejectedRow {
+    pub line: u64,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, uniffi::Record)]
+pub struct ImportSummary {
+    pub imported: u64,
+    pub rejected: Vec<RejectedRow>,
+}
+
+pub struct Parsed {
+    pub rows: Vec<(Target, Reported)>,
+    pub rejected: Vec<RejectedRow>,
+}
+
+/// Reads the whole CSV. A wrong header is an error (nothing is imported);
+/// a bad row is collected in `rejected`.
+pub fn parse_csv(input: impl Read) -> Result<Parsed> {
+    let mut rdr = csv::ReaderBuilder::new()
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .from_reader(input);
+    let header = rdr.headers().map_err(|e| Error::Csv(e.to_string()))?;
+    let found: Vec<String> = header.iter().map(|h| h.trim_start_matches('\u{FEFF}').to_ascii_lowercase()).collect();
+    if found != HEADER {
+        return Err(Error::Csv(format!(
+            "the first line must be the header `{}`; found `{}`",
+            HEADER.join(","),
+            found.join(",")
+        )));
+    }
+    let mut rows = Vec::new();
+    let mut rejected = Vec::new();
+    let mut record = csv::StringRecord::new();
+    loop {
+        let line = rdr.position().line();
+        match rdr.read_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {
+                let line = record.position().map_or(line, |p| p.line());
+                match parse_row(&record) {
+                    Ok(row) => rows.push(row),
+                    Err(reason) => rejected.push(RejectedRow { line, reason }),
+                }
+            }
+            // Invalid UTF-8 and the like: the reader resyncs at the next line.
+            Err(e) => rejected.push(RejectedRow {
+                line: e.position().map_or(line, |p| p.line()),
+                reason: csv_reason(&e),
+            }),
+        }
+    }
+    Ok(Parsed { rows, rejected })
+}
+
+fn csv_reason(e: &csv::Error) -> String {
+    match e.kind() {
+        csv::ErrorKind::Utf8 { .. } => "the line is not valid UTF-8".into(),
+        _ => e.to_string(),
+    }
+}
+
+fn parse_row(rec: &csv::StringRecord) -> std::result::Result<(Target, Reported), String> {
+    if rec.len() != HEADER.len() {
+        return Err(format!("expected {} fields, found {}", HEADER.len(), rec.len()));
+    }
+    let target = parse_target(&rec[0])?;
+    let category = Category::parse(&rec[1].to_ascii_lowercase())
+        .ok_or_else(|| "category must be `scam` or `nuisance`".to_string())?;
+    let reports = match &rec[2] {
+        "" => 1,
+        s => s
+            .parse::<u32>()
+            .ok()
+            .filter(|&n| n >= 1)
+            .ok_or_else(|| "reports must be a whole number of at least 1".to_string())?,
+    };
+    let last_reported = match &rec[3] {
+        "" => None,
+        s => Some(dates::parse_day(s).ok_or_else(|| "last_reported must be a date like 2024-02-15".to_string())?),
+    };
+    let label = match &rec[4] {
+        "" => None,
+        s if s.chars().any(char::is_control) => return Err("the label contains control characters".into()),
+        s if s.chars().count() > MAX_LABEL_CHARS => {
+            return Err(format!("the label is longer than {MAX_LABEL_CHARS} characters"));
+        }
+        s => Some(s.to_string()),
+    };
+    Ok((
+        target,
+        Reported {
+            category,
+            reports,
+            last_reported,
+            label,
+        },
+    ))
+}
+
+/// A number or a `…*` prefix rule, as E.164 digits.
+pub fn parse_target(raw: &str) -> std::result::Result<Target, String> {
+    if let Some(prefix) = raw.strip_suffix('*') {
+        return parse_prefix(prefix).map(Target::Prefix);
+    }
+    let n = number::normalize(raw).map_err(|e| e.to_string())?;
+    if matches!(n.kind, NumberKind::Emergency | NumberKind::ShortCode) {
+        return Err("short and emergency numbers cannot be reported".into());
+    }
+    n.key()
+        .map(Target::Number)
+        .ok_or_else(|| "the number has no international form".into())
+}
+
+fn parse_prefix(raw: &str) -> std::result::Result<String, String> {
+    let cleaned = number::clean(raw).map_err(|e| e.to_string())?;
+    let d = cleaned.digits.as_str();
+    let e164 = if cleaned.plus {
+        d.to_string()
+    } else if let Some(rest) = d.strip_prefix("00") {
+        rest.to_string()
+    } else if let Some(rest) = d.strip_prefix('0') {
+        format!("84{rest}")
+    } else if d.starts_with("84") {
+        d.to_string()
+    } else {
+        return Err("a prefix rule starts with +, 00, 0 or 84 (for example +224* or 024399*)".into());
+    };
+    if e164.len() < 3 {
+        return Err("a prefix rule needs at least 3 digits".into());
+    }
+    Ok(e164)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn good_rows_import_and_bad_rows_are_reported_by_line() {
+        let csv = "number,category,reports,last_reported,label\n\
+                   0912345678,scam,37,2024-02-15,mạo danh công an\n\
+                   +84 98 765 4321,nuisance,,,\n\
+                   hello,scam,1,,\n\
+                   113,scam,1,,\n\
+                   0987000111,fraud,1,,\n\
+                   0987000112,scam,-3,,\n\
+                   0987000113,scam,1,15/02/2024,\n\
+                   0987000114,scam,1\n\
+                   +224*,scam,5,,wangiri\n\
+                   024399*,nuisance,2,,\n\
+                   \"0987000115\",scam,2,,\"nhãn, có dấu phẩy\"\n";
+        let p = parse_csv(csv.as_bytes()).unwrap();
+        let lines: Vec<u64> = p.rejected.iter().map(|r| r.line).collect();
+        assert_eq!(lines, vec![4, 5, 6, 7, 8, 9], "{:?}", p.rejected);
+        assert_eq!(p.rows.len(), 5);
+        assert_eq!(p.rows[0].0, Target::Number(84_912_345_678));
+        assert_eq!(p.rows[0].1.reports, 37);
+        assert_eq!(p.rows[0].1.label.as_deref(), Some("mạo danh công an"));
+        assert_eq!(p.rows[1].1.reports, 1, "an empty count means one report");
+        assert_eq!(p.rows[2].0, Target::Prefix("224".into()));
+        assert_eq!(p.rows[3].0, Target::Prefix("8424399".into()));
+        assert_eq!(p.rows[4].1.label.as_deref(), Some("nhãn, có dấu phẩy"));
+        assert!(p.rejected[1].reason.contains("emergency"));
+        assert!(p.rejected[2].reason.contains("category"));
+    }
+
+    #[test]
+    fn wrong_header_is_an_error() {
+        let err = parse_csv("phone,type\n0912345678,scam\n".as_bytes()).err().unwrap();
+        assert!(err.to_string().contains("header"), "{err}");
+        assert!(parse_csv("".as_bytes()).is_err());
+    }
+
+    #[test]
+    fn invalid_utf8_line_is_rejected_not_fatal() {
+        let mut csv = b"number,category,reports,last_reported,label\n0912345678,scam,1,,\xff\xfe\n".to_vec();
+        csv.extend_from_slice(b"0912345679,scam,1,,\n");
+        let p = parse_csv(&csv[..]).unwrap();
+        assert_eq!(p.rows.len(), 1);
+        assert_eq!(p.rejected.len(), 1);
+        assert_eq!(p.rejected[0].line, 2);
+    }
+}

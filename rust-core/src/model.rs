@@ -1,0 +1,70 @@
+//! The vocabulary shared by the store, the classifier and the API.
+
+use serde::Serialize;
+
+macro_rules! string_enum {
+    ($(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $var:ident = $s:literal),+ $(,)? }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, uniffi::Enum)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name { $($(#[$vm])* $var),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$var),+];
+
+            /// The stable code used in files, JSON and the database.
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$var => $s),+ }
+            }
+
+            pub fn parse(s: &str) -> Option<Self> {
+                match s { $($s => Some($name::$var),)+ _ => None }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
+string_enum! {
+    /// What a reported number was reported for.
+    Category { Scam = "scam", Nuisance = "nuisance" }
+}
+
+string_enum! {
+    /// How dangerous a call looks, least to most.
+    Level {
+        Safe = "safe",
+        Unknown = "unknown",
+        Suspicious = "suspicious",
+        Nuisance = "nuisance",
+        Scam = "scam",
+        Blocked = "blocked",
+    }
+}
+
+string_enum! {
+    /// What the phone does with the call.
+    Action {
+        Allow = "allow",
+        /// Let it ring and show the warning.
+        Warn = "warn",
+        /// Let it through without ringing.
+        Silence = "silence",
+        Block = "block",
+    }
+}
+
+/// What the list says about a reported number or prefix.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reported {
+    pub category: Category,
+    pub reports: u32,
+    /// Days since 1970-01-01.
+    pub last_reported: Option<i32>,
+    pub label: Option<String>,
+}

@@ -1,0 +1,565 @@
+//! One SQLite file holds everything: the reported list, the user's own
+//! lists, screened-call history, built reports and feed state.
+//!
+//! Two connections in WAL mode: a writer (imports, lists, history, sync) and
+//! a reader for screening, so that a call is never kept waiting by a write.
+
+pub mod schema;
+
+use crate::dates;
+use crate::error::{Error, Result};
+use crate::model::{Action, Category, Level, Reported};
+use crate::number::PhoneNumber;
+use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension, Transaction, params};
+use serde::Serialize;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
+
+/// How many screened calls history keeps by default.
+pub const DEFAULT_HISTORY_LIMIT: u32 = 1000;
+
+/// The user's own lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, uniffi::Enum)]
+#[serde(rename_all = "snake_case")]
+pub enum UserList {
+    Allow,
+    Block,
+}
+
+impl UserList {
+    fn code(self) -> i64 {
+        match self {
+            UserList::Allow => 1,
+            UserList::Block => 2,
+        }
+    }
+    fn from_code(c: i64) -> Option<Self> {
+        match c {
+            1 => Some(UserList::Allow),
+            2 => Some(UserList::Block),
+            _ => None,
+        }
+    }
+}
+
+/// Where a reported entry came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    Feed = 0,
+    Import = 1,
+}
+
+/// What the store knows about one number, read in one go for screening.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Lookups {
+    pub user_list: Option<UserList>,
+    pub reported: Option<Reported>,
+    /// The longest matching prefix rule and what it says.
+    pub reported_prefix: Option<(String, Reported)>,
+}
+
+/// What one imported row says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// E.164 digits as an integer.
+    Number(i64),
+    /// E.164 digits that every matching number starts with.
+    Prefix(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, uniffi::Record)]
+pub struct ListEntry {
+    pub national: String,
+    pub e164: Option<String>,
+    pub list: UserList,
+    pub added_at: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, uniffi::Record)]
+pub struct HistoryEntry {
+    pub id: i64,
+    /// Unix seconds.
+    pub at: i64,
+    /// `None` for a hidden caller.
+    pub national: Option<String>,
+    pub e164: Option<String>,
+    pub level: Level,
+    pub action: Action,
+    /// Reason codes, most important first.
+    pub reasons: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, uniffi::Record)]
+pub struct OutboxEntry {
+    pub id: i64,
+    pub at: i64,
+    pub to: String,
+    pub body: String,
+    pub national: String,
+    pub keyword: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, uniffi::Record)]
+pub struct Stats {
+    pub reported_numbers: u64,
+    pub reported_prefixes: u64,
+    pub allowed: u64,
+    pub blocked: u64,
+    pub history: u64,
+    pub feed_version: Option<u64>,
+}
+
+pub struct Store {
+    writer: Mutex<Connection>,
+    reader: Mutex<Connection>,
+    path: PathBuf,
+}
+
+/// An opened store, and where a corrupt file was moved, if one was.
+pub struct Opened {
+    pub store: Store,
+    pub moved_aside: Option<PathBuf>,
+}
+
+fn is_corruption(e: &Error) -> bool {
+    matches!(
+        e,
+        Error::Sql(rusqlite::Error::SqliteFailure(f, _))
+            if matches!(f.code, ErrorCode::NotADatabase | ErrorCode::DatabaseCorrupt)
+    )
+}
+
+fn lock(m: &Mutex<Connection>) -> MutexGuard<'_, Connection> {
+    // A panic while holding the lock cannot leave a half-done transaction
+    // behind (rusqlite rolls back on drop), so the connection is still good.
+    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+fn open_writer(path: &Path) -> Result<Connection> {
+    let mut conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(|e| open_error(path, e))?;
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    // Reading journal_mode is the first read of the file: garbage fails here.
+    let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+    if !mode.eq_ignore_ascii_case("wal") {
+        return Err(Error::Open(format!(
+            "the database at {} cannot use write-ahead logging (journal mode {mode})",
+            path.display()
+        )));
+    }
+    conn.execute_batch("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;")?;
+    schema::init_or_upgrade(&mut conn)?;
+    Ok(conn)
+}
+
+fn open_reader(path: &Path) -> Result<Connection> {
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(|e| open_error(path, e))?;
+    conn.busy_timeout(std::time::Duration::from_secs(1))?;
+    Ok(conn)
+}
+
+fn open_error(path: &Path, e: rusqlite::Error) -> Error {
+    Error::Open(format!(
+        "{}: {e} (is the folder writable?)",
+        path.display()
+    ))
+}
+
+/// Renames a corrupt database and its WAL files out of the way. Never
+/// deletes: the file holds the user's own lists, which a person may recover.
+fn move_aside(path: &Path) -> Result<PathBuf> {
+    let stamp = dates::now_unix();
+    let aside = PathBuf::from(format!("{}.corrupt-{stamp}", path.display()));
+    std::fs::rename(path, &aside)?;
+    for ext in ["-wal", "-shm"] {
+        let side = PathBuf::from(format!("{}{ext}", path.display()));
+        if side.exists() {
+            std::fs::rename(&side, format!("{}{ext}", aside.display()))?;
+        }
+    }
+    Ok(aside)
+}
+
+impl Store {
+    /// Opens (creating if needed) the database at `path`. A corrupt file is
+    /// moved aside and a fresh one created; `Opened::moved_aside` says where.
+    pub fn open(path: &Path) -> Result<Opened> {
+        match path.parent() {
+            Some(dir) if !dir.as_os_str().is_empty() && !dir.is_dir() => {
+                return Err(Error::Open(format!(
+                    "the folder {} does not exist; create it first",
+                    dir.display()
+                )));
+            }
+            _ => {}
+        }
+        let (writer, moved_aside) = match open_writer(path) {
+            Ok(w) => (w, None),
+            Err(e) if is_corruption(&e) => {
+                let aside = move_aside(path)?;
+                tracing::warn!(moved_to = %aside.display(), "database was corrupt; moved aside and started afresh");
+                (open_writer(path)?, Some(aside))
+            }
+            Err(e) => return Err(e),
+        };
+        let reader = open_reader(path)?;
+        Ok(Opened {
+            store: Store {
+                writer: Mutex::new(writer),
+                reader: Mutex::new(reader),
+                path: path.to_path_buf(),
+            },
+            moved_aside,
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Runs `f` on the reader connection.
+    pub fn read<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+        f(&lock(&self.reader))
+    }
+
+    /// Runs `f` in one IMMEDIATE transaction on the writer: all or nothing.
+    pub fn write<T>(&self, f: impl FnOnce(&Transaction) -> Result<T>) -> Result<T> {
+        let mut conn = lock(&self.writer);
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let out = f(&tx)?;
+        tx.commit()?;
+        Ok(out)
+    }
+
+    /// Everything screening needs to know about `n`, from one snapshot.
+    pub fn lookup(&self, n: &PhoneNumber) -> Result<Lookups> {
+        self.read(|c| {
+            let user_list = c
+                .prepare_cached("SELECT list FROM user_list WHERE key = ?1")?
+                .query_row([list_key(n)], |r| r.get::<_, i64>(0))
+                .optional()?
+                .and_then(UserList::from_code);
+            let Some(key) = n.key() else {
+                return Ok(Lookups {
+                    user_list,
+                    ..Lookups::default()
+                });
+            };
+            let reported = c
+                .prepare_cached(
+                    "SELECT r.category, r.reports, r.last_reported, l.text
+                     FROM reported r LEFT JOIN label l ON l.id = r.label_id
+                     WHERE r.number = ?1",
+                )?
+                .query_row([key], reported_from_row)
+                .optional()?;
+            let reported_prefix = longest_prefix(c, &key.to_string())?;
+            Ok(Lookups {
+                user_list,
+                reported,
+                reported_prefix,
+            })
+        })
+    }
+
+    /// Puts `n` on a user list (or takes it off with `None`). Returns whether
+    /// anything changed. A number is on at most one list.
+    pub fn set_user_list(&self, n: &PhoneNumber, list: Option<UserList>) -> Result<bool> {
+        let key = list_key(n);
+        self.write(|tx| {
+            let changed = match list {
+                Some(l) => tx.execute(
+                    "INSERT INTO user_list (key, list, national, added_at) VALUES (?1, ?2, ?3, ?4)
+                     ON CONFLICT (key) DO UPDATE SET list = excluded.list, added_at = excluded.added_at
+                     WHERE list != excluded.list",
+                    params![key, l.code(), n.national, dates::now_unix()],
+                )?,
+                None => tx.execute("DELETE FROM user_list WHERE key = ?1", [key])?,
+            };
+            Ok(changed > 0)
+        })
+    }
+
+    /// Removes `n` from `list` only if it is on that list.
+    pub fn remove_from_list(&self, n: &PhoneNumber, list: UserList) -> Result<bool> {
+        let key = list_key(n);
+        self.write(|tx| {
+            Ok(tx.execute(
+                "DELETE FROM user_list WHERE key = ?1 AND list = ?2",
+                params![key, list.code()],
+            )? > 0)
+        })
+    }
+
+    pub fn list_entries(&self, list: UserList) -> Result<Vec<ListEntry>> {
+        self.read(|c| {
+            let mut stmt = c.prepare_cached(
+                "SELECT key, national, added_at FROM user_list WHERE list = ?1 ORDER BY added_at DESC, key",
+            )?;
+            let rows = stmt.query_map([list.code()], |r| {
+                let key: String = r.get(0)?;
+                Ok(ListEntry {
+                    e164: key.starts_with('+').then_some(key),
+                    national: r.get(1)?,
+                    list,
+                    added_at: r.get(2)?,
+                })
+            })?;
+            Ok(rows.collect::<Result<_, _>>()?)
+        })
+    }
+
+    /// Appends a screened call and prunes history to `limit` rows.
+    pub fn record_call(
+        &self,
+        n: Option<&PhoneNumber>,
+        level: Level,
+        action: Action,
+        reasons: &[&str],
+        limit: u32,
+    ) -> Result<i64> {
+        self.write(|tx| {
+            tx.execute(
+                "INSERT INTO call_history (at, national, e164, level, action, reasons)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![
+                    dates::now_unix(),
+                    n.map(|n| n.national.as_str()),
+                    n.and_then(|n| n.e164.as_deref()),
+                    level.as_str(),
+                    action.as_str(),
+                    reasons.join(","),
+                ],
+            )?;
+            let id = tx.last_insert_rowid();
+            tx.execute(
+                "DELETE FROM call_history WHERE id <= ?1",
+                [id - i64::from(limit.max(1))],
+            )?;
+            Ok(id)
+        })
+    }
+
+    /// The newest `limit` screened calls, newest first.
+    pub fn history(&self, limit: u32) -> Result<Vec<HistoryEntry>> {
+        self.read(|c| {
+            let mut stmt = c.prepare_cached(
+                "SELECT id, at, national, e164, level, action, reasons
+                 FROM call_history ORDER BY id DESC LIMIT ?1",
+            )?;
+            let rows = stmt.query_map([limit], |r| {
+                let level: String = r.get(4)?;
+                let action: String = r.get(5)?;
+                let reasons: String = r.get(6)?;
+                Ok(HistoryEntry {
+                    id: r.get(0)?,
+                    at: r.get(1)?,
+                    national: r.get(2)?,
+                    e164: r.get(3)?,
+                    level: Level::parse(&level).unwrap_or(Level::Unknown),
+                    action: Action::parse(&action).unwrap_or(Action::Allow),
+                    reasons: reasons
+                        .split(',')
+                        .filter(|s| !s.is_empty())
+                        .map(str::to_string)
+                        .collect(),
+                })
+            })?;
+            Ok(rows.collect::<Result<_, _>>()?)
+        })
+    }
+
+    pub fn clear_history(&self) -> Result<u64> {
+        self.write(|tx| Ok(tx.execute("DELETE FROM call_history", [])? as u64))
+    }
+
+    /// Keeps a built report in the outbox/history.
+    pub fn record_report(&self, to: &str, body: &str, national: &str, keyword: &str) -> Result<i64> {
+        self.write(|tx| {
+            tx.execute(
+                "INSERT INTO report_outbox (at, to_addr, body, national, keyword)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![dates::now_unix(), to, body, national, keyword],
+            )?;
+            Ok(tx.last_insert_rowid())
+        })
+    }
+
+    pub fn reports(&self, limit: u32) -> Result<Vec<OutboxEntry>> {
+        self.read(|c| {
+            let mut stmt = c.prepare_cached(
+                "SELECT id, at, to_addr, body, national, keyword FROM report_outbox
+                 ORDER BY id DESC LIMIT ?1",
+            )?;
+            let rows = stmt.query_map([limit], |r| {
+                Ok(OutboxEntry {
+                    id: r.get(0)?,
+                    at: r.get(1)?,
+                    to: r.get(2)?,
+                    body: r.get(3)?,
+                    national: r.get(4)?,
+                    keyword: r.get(5)?,
+                })
+            })?;
+            Ok(rows.collect::<Result<_, _>>()?)
+        })
+    }
+
+    /// Inserts or replaces reported entries in one transaction. Numbers are
+    /// inserted in key order, which keeps the table's pages full.
+    pub fn import(&self, mut rows: Vec<(Target, Reported)>, source: Source) -> Result<usize> {
+        rows.sort_by(|a, b| match (&a.0, &b.0) {
+            (Target::Number(x), Target::Number(y)) => x.cmp(y),
+            (Target::Prefix(x), Target::Prefix(y)) => x.cmp(y),
+            (Target::Number(_), Target::Prefix(_)) => std::cmp::Ordering::Less,
+            (Target::Prefix(_), Target::Number(_)) => std::cmp::Ordering::Greater,
+        });
+        self.write(|tx| insert_reported(tx, &rows, source))
+    }
+
+    pub fn stats(&self) -> Result<Stats> {
+        self.read(|c| {
+            let count = |sql: &str| -> Result<u64> { Ok(c.query_row(sql, [], |r| r.get::<_, i64>(0))? as u64) };
+            Ok(Stats {
+                reported_numbers: count("SELECT count(*) FROM reported")?,
+                reported_prefixes: count("SELECT count(*) FROM reported_prefix")?,
+                allowed: count("SELECT count(*) FROM user_list WHERE list = 1")?,
+                blocked: count("SELECT count(*) FROM user_list WHERE list = 2")?,
+                history: count("SELECT count(*) FROM call_history")?,
+                feed_version: c
+                    .query_row("SELECT version FROM feed_state WHERE id = 1", [], |r| r.get::<_, i64>(0))
+                    .optional()?
+                    .map(|v| v as u64),
+            })
+        })
+    }
+
+    pub fn config_get(&self, key: &str) -> Result<Option<String>> {
+        self.read(|c| {
+            Ok(c.prepare_cached("SELECT value FROM config WHERE key = ?1")?
+                .query_row([key], |r| r.get(0))
+                .optional()?)
+        })
+    }
+
+    pub fn config_set(&self, key: &str, value: Option<&str>) -> Result<()> {
+        self.write(|tx| {
+            match value {
+                Some(v) => tx.execute(
+                    "INSERT INTO config (key, value) VALUES (?1, ?2)
+                     ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                    [key, v],
+                )?,
+                None => tx.execute("DELETE FROM config WHERE key = ?1", [key])?,
+            };
+            Ok(())
+        })
+    }
+}
+
+/// The user-list key: E.164 where there is one, else the national form.
+fn list_key(n: &PhoneNumber) -> &str {
+    n.e164.as_deref().unwrap_or(&n.national)
+}
+
+fn category_code(c: Category) -> i64 {
+    match c {
+        Category::Scam => 1,
+        Category::Nuisance => 2,
+    }
+}
+
+fn reported_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Reported> {
+    Ok(Reported {
+        category: if r.get::<_, i64>(0)? == 2 {
+            Category::Nuisance
+        } else {
+            Category::Scam
+        },
+        reports: r.get::<_, i64>(1)?.clamp(0, i64::from(u32::MAX)) as u32,
+        last_reported: r.get(2)?,
+        label: r.get(3)?,
+    })
+}
+
+/// Longest prefix rule matching the E.164 digits, by probing each of the
+/// number's own prefixes: at most 15 index lookups, whatever the rule count.
+fn longest_prefix(c: &Connection, digits: &str) -> Result<Option<(String, Reported)>> {
+    let mut stmt = c.prepare_cached(
+        "SELECT p.category, p.reports, p.last_reported, l.text, p.prefix
+         FROM reported_prefix p LEFT JOIN label l ON l.id = p.label_id
+         WHERE p.prefix IN (
+             WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < length(?1))
+             SELECT substr(?1, 1, i) FROM n)
+         ORDER BY length(p.prefix) DESC LIMIT 1",
+    )?;
+    Ok(stmt
+        .query_row([digits], |r| Ok((r.get::<_, String>(4)?, reported_from_row(r)?)))
+        .optional()?)
+}
+
+fn insert_reported(tx: &Transaction, rows: &[(Target, Reported)], source: Source) -> Result<usize> {
+    let mut labels: HashMap<&str, i64> = HashMap::new();
+    let mut find_label = tx.prepare_cached("SELECT id FROM label WHERE text = ?1")?;
+    let mut add_label = tx.prepare_cached("INSERT INTO label (text) VALUES (?1)")?;
+    let mut add_number = tx.prepare_cached(
+        "INSERT OR REPLACE INTO reported (number, category, reports, last_reported, label_id, source)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?;
+    let mut add_prefix = tx.prepare_cached(
+        "INSERT OR REPLACE INTO reported_prefix (prefix, category, reports, last_reported, label_id, source)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?;
+    for (target, rep) in rows {
+        let label_id = match rep.label.as_deref() {
+            None => None,
+            Some(text) => Some(match labels.get(text) {
+                Some(&id) => id,
+                None => {
+                    let id = match find_label.query_row([text], |r| r.get(0)).optional()? {
+                        Some(id) => id,
+                        None => {
+                            add_label.execute([text])?;
+                            tx.last_insert_rowid()
+                        }
+                    };
+                    labels.insert(text, id);
+                    id
+                }
+            }),
+        };
+        let values = params![
+            category_code(rep.category),
+            rep.reports,
+            rep.last_reported,
+            label_id,
+            source as i64
+        ];
+        match target {
+            Target::Number(key) => {
+                add_number.execute(rusqlite::params_from_iter(
+                    std::iter::once(&*key as &dyn rusqlite::ToSql).chain(values.iter().copied()),
+                ))?;
+            }
+            Target::Prefix(p) => {
+                add_prefix.execute(rusqlite::params_from_iter(
+                    std::iter::once(p as &dyn rusqlite::ToSql).chain(values.iter().copied()),
+                ))?;
+            }
+        }
+    }
+    Ok(rows.len())
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,258 @@
+//! The database schema, versioned by `PRAGMA user_version`.
+//!
+//! A new database gets the current schema in one go (`CREATE`); an older one
+//! is moved forward one numbered step at a time (`upgrade_from`), all inside
+//! one IMMEDIATE transaction. Every step has a test that upgrades a snapshot
+//! of the old schema and compares it with a fresh database.
+
+use crate::error::{Error, Result};
+use rusqlite::{Connection, TransactionBehavior};
+
+pub const VERSION: u32 = 2;
+
+/// Tables added by schema 2: shared by `CREATE` and the 1 → 2 step.
+macro_rules! v2_tables {
+    () => {
+        "
+-- Reports built for the user (the SMS app sends them, not us).
+CREATE TABLE report_outbox (
+    id       INTEGER PRIMARY KEY,
+    at       INTEGER NOT NULL,
+    to_addr  TEXT NOT NULL,
+    body     TEXT NOT NULL,
+    national TEXT NOT NULL,
+    keyword  TEXT NOT NULL
+);
+-- The signed feed this list came from (one row).
+CREATE TABLE feed_state (
+    id        INTEGER PRIMARY KEY CHECK (id = 1),
+    version   INTEGER NOT NULL,
+    key_id    TEXT,
+    etag      TEXT,
+    synced_at INTEGER
+);
+-- Settings that belong with the data (feed address, pinned key, ...).
+CREATE TABLE config (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+) WITHOUT ROWID;
+"
+    };
+}
+
+/// The current schema. Keep in step with the upgrade steps below.
+const CREATE: &str = concat!("
+-- Reported numbers, keyed by the E.164 digits as an integer (84912345678),
+-- so that a row costs about 20 bytes on disk. category: 1 scam, 2 nuisance.
+-- last_reported: days since 1970-01-01. source: 0 feed, 1 imported CSV.
+CREATE TABLE reported (
+    number        INTEGER PRIMARY KEY,
+    category      INTEGER NOT NULL,
+    reports       INTEGER NOT NULL,
+    last_reported INTEGER,
+    label_id      INTEGER REFERENCES label(id),
+    source        INTEGER NOT NULL
+);
+-- Labels repeat across thousands of numbers: stored once.
+CREATE TABLE label (
+    id   INTEGER PRIMARY KEY,
+    text TEXT NOT NULL UNIQUE
+);
+-- Prefix rules: every number whose E.164 digits start with `prefix`.
+CREATE TABLE reported_prefix (
+    prefix        TEXT PRIMARY KEY,
+    category      INTEGER NOT NULL,
+    reports       INTEGER NOT NULL,
+    last_reported INTEGER,
+    label_id      INTEGER REFERENCES label(id),
+    source        INTEGER NOT NULL
+) WITHOUT ROWID;
+-- The user's own lists: 1 allow, 2 block. `key` is the E.164 form, or the
+-- national form for numbers without one.
+CREATE TABLE user_list (
+    key      TEXT PRIMARY KEY,
+    list     INTEGER NOT NULL CHECK (list IN (1, 2)),
+    national TEXT NOT NULL,
+    added_at INTEGER NOT NULL
+) WITHOUT ROWID;
+-- Screened calls, newest last; pruned to a bound on insert.
+CREATE TABLE call_history (
+    id       INTEGER PRIMARY KEY,
+    at       INTEGER NOT NULL,
+    national TEXT,
+    e164     TEXT,
+    level    TEXT NOT NULL,
+    action   TEXT NOT NULL,
+    reasons  TEXT NOT NULL
+);
+", v2_tables!());
+
+/// Moves a database at `version` to `version + 1`.
+fn upgrade_from(conn: &Connection, version: u32) -> Result<()> {
+    match version {
+        // v2: reports built for 156 are kept; feed state and settings move
+        // into the database so that sync can resume where it stopped.
+        1 => conn.execute_batch(v2_tables!())?,
+        v => return Err(Error::invalid(format!("no upgrade step from schema {v}"))),
+    }
+    Ok(())
+}
+
+/// Creates or upgrades the schema. Fails on a newer version, and on a
+/// SQLite file that belongs to some other program.
+pub fn init_or_upgrade(conn: &mut Connection) -> Result<()> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let found: u32 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if found > VERSION {
+        return Err(Error::SchemaTooNew {
+            found,
+            supported: VERSION,
+        });
+    }
+    if found == VERSION {
+        return Ok(());
+    }
+    if found == 0 {
+        let tables: u32 = tx.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))?;
+        if tables > 0 {
+            return Err(Error::Open(
+                "the file is a SQLite database of another program; choose another path".into(),
+            ));
+        }
+        tx.execute_batch(CREATE)?;
+    } else {
+        for v in found..VERSION {
+            tracing::info!(from = v, to = v + 1, "upgrading database schema");
+            upgrade_from(&tx, v)?;
+        }
+    }
+    tx.pragma_update(None, "user_version", VERSION)?;
+    tx.commit()?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Schema 1 as it shipped. Never edit: it is what old phones hold.
+    const V1: &str = "
+        CREATE TABLE reported (
+            number        INTEGER PRIMARY KEY,
+            category      INTEGER NOT NULL,
+            reports       INTEGER NOT NULL,
+            last_reported INTEGER,
+            label_id      INTEGER REFERENCES label(id),
+            source        INTEGER NOT NULL
+        );
+        CREATE TABLE label (id INTEGER PRIMARY KEY, text TEXT NOT NULL UNIQUE);
+        CREATE TABLE reported_prefix (
+            prefix        TEXT PRIMARY KEY,
+            category      INTEGER NOT NULL,
+            reports       INTEGER NOT NULL,
+            last_reported INTEGER,
+            label_id      INTEGER REFERENCES label(id),
+            source        INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        CREATE TABLE user_list (
+            key      TEXT PRIMARY KEY,
+            list     INTEGER NOT NULL CHECK (list IN (1, 2)),
+            national TEXT NOT NULL,
+            added_at INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        CREATE TABLE call_history (
+            id       INTEGER PRIMARY KEY,
+            at       INTEGER NOT NULL,
+            national TEXT,
+            e164     TEXT,
+            level    TEXT NOT NULL,
+            action   TEXT NOT NULL,
+            reasons  TEXT NOT NULL
+        );
+        PRAGMA user_version = 1;
+    ";
+
+    /// Tables and columns, normalised so that whitespace does not matter.
+    fn shape(conn: &Connection) -> Vec<(String, Vec<String>)> {
+        let mut tables: Vec<String> = conn
+            .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        tables.sort();
+        tables
+            .into_iter()
+            .map(|t| {
+                let cols = conn
+                    .prepare(&format!("SELECT name, type, \"notnull\", pk FROM pragma_table_info('{t}')"))
+                    .unwrap()
+                    .query_map([], |r| {
+                        Ok(format!(
+                            "{} {} nn={} pk={}",
+                            r.get::<_, String>(0)?,
+                            r.get::<_, String>(1)?,
+                            r.get::<_, i64>(2)?,
+                            r.get::<_, i64>(3)?
+                        ))
+                    })
+                    .unwrap()
+                    .collect::<Result<_, _>>()
+                    .unwrap();
+                (t, cols)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn upgrade_from_v1_matches_a_fresh_database_and_keeps_data() {
+        let mut old = Connection::open_in_memory().unwrap();
+        old.execute_batch(V1).unwrap();
+        old.execute_batch(
+            "INSERT INTO reported VALUES (84912345678, 1, 37, 19782, NULL, 1);
+             INSERT INTO user_list VALUES ('+84987654321', 1, '0987654321', 0);",
+        )
+        .unwrap();
+        init_or_upgrade(&mut old).unwrap();
+
+        let mut fresh = Connection::open_in_memory().unwrap();
+        init_or_upgrade(&mut fresh).unwrap();
+
+        assert_eq!(shape(&old), shape(&fresh));
+        let v: u32 = old.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+        assert_eq!(v, VERSION);
+        let reports: u32 = old
+            .query_row("SELECT reports FROM reported WHERE number = 84912345678", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(reports, 37);
+        let allowed: u32 = old.query_row("SELECT count(*) FROM user_list", [], |r| r.get(0)).unwrap();
+        assert_eq!(allowed, 1);
+    }
+
+    #[test]
+    fn newer_schema_is_a_clear_error() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch("PRAGMA user_version = 99").unwrap();
+        let err = init_or_upgrade(&mut conn).unwrap_err();
+        assert!(matches!(err, Error::SchemaTooNew { found: 99, supported: VERSION }));
+        assert!(err.to_string().contains("newer version"));
+    }
+
+    #[test]
+    fn another_programs_database_is_refused_untouched() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch("CREATE TABLE notes (t TEXT); INSERT INTO notes VALUES ('mine');")
+            .unwrap();
+        assert!(init_or_upgrade(&mut conn).is_err());
+        let n: u32 = conn.query_row("SELECT count(*) FROM notes", [], |r| r.get(0)).unwrap();
+        assert_eq!(n, 1);
+    }
+
+    #[test]
+    fn init_is_idempotent() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        init_or_upgrade(&mut conn).unwrap();
+        init_or_upgrade(&mut conn).unwrap();
+    }
+}

@@ -1,0 +1,64 @@
+//! Small text helpers shared by the classifier and the report builder.
+
+use serde::Serialize;
+use unicode_normalization::{UnicodeNormalization, char::is_combining_mark};
+
+/// A sentence in both languages the app speaks.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, uniffi::Record)]
+pub struct Text {
+    pub vi: String,
+    pub en: String,
+}
+
+impl Text {
+    pub fn new(vi: impl Into<String>, en: impl Into<String>) -> Self {
+        Text { vi: vi.into(), en: en.into() }
+    }
+
+    pub fn get(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Vi => &self.vi,
+            Lang::En => &self.en,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, uniffi::Enum)]
+pub enum Lang {
+    #[default]
+    Vi,
+    En,
+}
+
+/// Vietnamese without diacritics (bỏ dấu): `Mạo danh Công an` → `Mao danh Cong an`.
+/// `đ` is a letter of its own, not a mark, so it is mapped by hand.
+pub fn fold_diacritics(s: &str) -> String {
+    s.nfd()
+        .filter(|c| !is_combining_mark(*c))
+        .map(|c| match c {
+            'đ' => 'd',
+            'Đ' => 'D',
+            c => c,
+        })
+        .nfc()
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folding_covers_every_vietnamese_vowel_and_d() {
+        let table = [
+            ("Mạo danh Công an yêu cầu chuyển tiền", "Mao danh Cong an yeu cau chuyen tien"),
+            ("Đường dây nóng đã được", "Duong day nong da duoc"),
+            ("ắằẳẵặ ấầẩẫậ ếềểễệ ốồổỗộ ớờởỡợ ứừửữự ỳýỷỹỵ", "aaaaa aaaaa eeeee ooooo ooooo uuuuu yyyyy"),
+            ("ĂÂÊÔƠƯĐ", "AAEOOUD"),
+            ("plain ascii 0912", "plain ascii 0912"),
+        ];
+        for (input, want) in table {
+            assert_eq!(fold_diacritics(input), want);
+        }
+    }
+}
