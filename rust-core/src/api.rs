@@ -91,7 +91,10 @@ impl CallGuard {
     }
 
     fn policy_snapshot(&self) -> Policy {
-        self.policy.read().unwrap_or_else(|p| p.into_inner()).clone()
+        self.policy
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
     }
 
     fn screen_inner(&self, number: Option<&str>, facts: &CallFacts) -> Result<Verdict> {
@@ -104,7 +107,13 @@ impl CallGuard {
             None => Default::default(),
         };
         let policy = self.policy.read().unwrap_or_else(|p| p.into_inner());
-        Ok(classify::classify(parsed.as_ref(), facts, &lookups, &policy, dates::today()))
+        Ok(classify::classify(
+            parsed.as_ref(),
+            facts,
+            &lookups,
+            &policy,
+            dates::today(),
+        ))
     }
 
     /// Imports a CSV from any reader (a file, with a progress bar, in the CLI).
@@ -151,7 +160,11 @@ impl CallGuard {
 
     /// Classifies an incoming call. `number` is `None` (or `facts.hidden`)
     /// for a hidden caller. Reads only: record the outcome with `record`.
-    pub fn screen(&self, number: Option<String>, facts: CallFacts) -> Result<Verdict, CanhGiacError> {
+    pub fn screen(
+        &self,
+        number: Option<String>,
+        facts: CallFacts,
+    ) -> Result<Verdict, CanhGiacError> {
         guard(|| self.screen_inner(number.as_deref(), &facts))
     }
 
@@ -174,7 +187,8 @@ impl CallGuard {
     pub fn build_report(&self, request: ReportRequest) -> Result<Report, CanhGiacError> {
         guard(|| {
             let r = report::build(&request)?;
-            self.store.record_report(&r.to, &r.body, &r.number, &r.keyword)?;
+            self.store
+                .record_report(&r.to, &r.body, &r.number, &r.keyword)?;
             Ok(r)
         })
     }

@@ -78,7 +78,10 @@ impl Default for Policy {
             nuisance: Action::Warn,
             scam: Action::Warn,
             blocked: Action::Block,
-            wangiri_country_codes: WANGIRI_COUNTRY_CODES.iter().map(|s| s.to_string()).collect(),
+            wangiri_country_codes: WANGIRI_COUNTRY_CODES
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
         }
     }
 }
@@ -197,7 +200,12 @@ pub fn classify(
     decide(number, facts, lookups, policy, today)
 }
 
-fn verdict(number: Option<&PhoneNumber>, level: Level, action: Action, reasons: Vec<Reason>) -> Verdict {
+fn verdict(
+    number: Option<&PhoneNumber>,
+    level: Level,
+    action: Action,
+    reasons: Vec<Reason>,
+) -> Verdict {
     Verdict {
         number: number.cloned(),
         level,
@@ -225,7 +233,14 @@ fn decide(
         )];
         return verdict(None, level, policy.action_for(level), reasons);
     };
-    let safe = |code, vi: &str, en: &str| verdict(Some(n), Level::Safe, Action::Allow, vec![reason(code, vi, en)]);
+    let safe = |code, vi: &str, en: &str| {
+        verdict(
+            Some(n),
+            Level::Safe,
+            Action::Allow,
+            vec![reason(code, vi, en)],
+        )
+    };
 
     // 1. Emergency and hotlines: whatever any list says.
     if n.kind == NumberKind::Emergency {
@@ -244,15 +259,27 @@ fn decide(
     }
     // 2. The user's word, then the contacts.
     if lookups.user_list == Some(UserList::Allow) {
-        return safe(ReasonCode::UserAllowed, "Số bạn đã đánh dấu tin cậy", "A number you trust");
+        return safe(
+            ReasonCode::UserAllowed,
+            "Số bạn đã đánh dấu tin cậy",
+            "A number you trust",
+        );
     }
     if facts.in_contacts {
-        return safe(ReasonCode::Contact, "Số có trong danh bạ", "In your contacts");
+        return safe(
+            ReasonCode::Contact,
+            "Số có trong danh bạ",
+            "In your contacts",
+        );
     }
     // 3. The user's block list.
     if lookups.user_list == Some(UserList::Block) {
         let level = Level::Blocked;
-        let reasons = vec![reason(ReasonCode::UserBlocked, "Số bạn đã chặn", "A number you blocked")];
+        let reasons = vec![reason(
+            ReasonCode::UserBlocked,
+            "Số bạn đã chặn",
+            "A number you blocked",
+        )];
         return verdict(Some(n), level, policy.action_for(level), reasons);
     }
 
@@ -272,7 +299,11 @@ fn decide(
         let mut reasons = vec![reported_reason(&info)];
         reasons.extend(heuristics.reasons.iter().cloned());
         let mut v = verdict(Some(n), level, policy.action_for(level), reasons);
-        v.advice = rep.label.as_deref().and_then(advice_for_label).or(heuristics.advice);
+        v.advice = rep
+            .label
+            .as_deref()
+            .and_then(advice_for_label)
+            .or(heuristics.advice);
         v.report = Some(info);
         return v;
     }
@@ -301,10 +332,10 @@ fn heuristics(n: &PhoneNumber, facts: &CallFacts, policy: &Policy) -> Heuristics
     };
     if !n.is_vietnamese() {
         let code = n.e164.as_deref().and_then(|e| {
-            policy
-                .wangiri_country_codes
-                .iter()
-                .find(|c| e.strip_prefix('+').is_some_and(|d| d.starts_with(c.as_str())))
+            policy.wangiri_country_codes.iter().find(|c| {
+                e.strip_prefix('+')
+                    .is_some_and(|d| d.starts_with(c.as_str()))
+            })
         });
         match code {
             Some(code) => {
@@ -373,7 +404,9 @@ fn report_info(rep: &Reported, prefix: Option<&str>, today: i32) -> ReportInfo {
         category: rep.category,
         reports: rep.reports,
         last_reported: rep.last_reported.map(crate::dates::format_day),
-        days_ago: rep.last_reported.map(|d| u32::try_from(today - d).unwrap_or(0)),
+        days_ago: rep
+            .last_reported
+            .map(|d| u32::try_from(today - d).unwrap_or(0)),
         label: rep.label.clone(),
         prefix: prefix.map(str::to_string),
     }
@@ -385,8 +418,14 @@ pub fn ago(days: u32) -> Text {
         0 => Text::new("hôm nay", "today"),
         1 => Text::new("hôm qua", "yesterday"),
         2..=59 => Text::new(format!("{days} ngày trước"), format!("{days} days ago")),
-        60..=729 => Text::new(format!("{} tháng trước", days / 30), format!("{} months ago", days / 30)),
-        _ => Text::new(format!("{} năm trước", days / 365), format!("{} years ago", days / 365)),
+        60..=729 => Text::new(
+            format!("{} tháng trước", days / 30),
+            format!("{} months ago", days / 30),
+        ),
+        _ => Text::new(
+            format!("{} năm trước", days / 365),
+            format!("{} years ago", days / 365),
+        ),
     }
 }
 
@@ -395,7 +434,11 @@ fn reported_reason(info: &ReportInfo) -> Reason {
         Category::Scam => ("lừa đảo", "a scam"),
         Category::Nuisance => ("làm phiền", "a nuisance"),
     };
-    let times_en = if info.reports == 1 { "once".to_string() } else { format!("{} times", info.reports) };
+    let times_en = if info.reports == 1 {
+        "once".to_string()
+    } else {
+        format!("{} times", info.reports)
+    };
     let (mut vi, mut en, code) = match &info.prefix {
         None => (
             format!("Đã bị phản ánh {what_vi} {} lần", info.reports),
@@ -417,7 +460,10 @@ fn reported_reason(info: &ReportInfo) -> Reason {
         vi.push_str(&format!(": {label}"));
         en.push_str(&format!(": {label}"));
     }
-    Reason { code, text: Text::new(vi, en) }
+    Reason {
+        code,
+        text: Text::new(vi, en),
+    }
 }
 
 /// Advice for a reported label, matched on its folded, lower-case words.
@@ -456,7 +502,10 @@ fn advice_for_label(label: &str) -> Option<Text> {
             "Never give your OTP code or password to anyone.",
         )
     } else if has(&["wangiri", "goi lai", "quoc te"]) {
-        ("Không gọi lại số quốc tế lạ.", "Don't call back unknown international numbers.")
+        (
+            "Không gọi lại số quốc tế lạ.",
+            "Don't call back unknown international numbers.",
+        )
     } else {
         return None;
     };

@@ -15,7 +15,9 @@ pub enum Error {
     InvalidInput(String),
     #[error("database error: {0}")]
     Sql(#[from] rusqlite::Error),
-    #[error("the database was written by a newer version of Cảnh Giác (schema {found}, this build knows up to {supported}): update the app")]
+    #[error(
+        "the database was written by a newer version of Cảnh Giác (schema {found}, this build knows up to {supported}): update the app"
+    )]
     SchemaTooNew { found: u32, supported: u32 },
     #[error("cannot open the database: {0}")]
     Open(String),
@@ -44,7 +46,9 @@ pub enum CanhGiacError {
     #[error("{reason}")]
     Storage { reason: String },
     /// The database comes from a newer version of the app.
-    #[error("the database was written by a newer version of Cảnh Giác (schema {found}, this build knows up to {supported}): update the app")]
+    #[error(
+        "the database was written by a newer version of Cảnh Giác (schema {found}, this build knows up to {supported}): update the app"
+    )]
     SchemaTooNew { found: u32, supported: u32 },
     /// A bug: the core caught a panic or reached a state it should not.
     #[error("internal error: {reason}")]

@@ -41,7 +41,10 @@ pub fn parse_csv(input: impl Read) -> Result<Parsed> {
         .trim(csv::Trim::All)
         .from_reader(input);
     let header = rdr.headers().map_err(|e| Error::Csv(e.to_string()))?;
-    let found: Vec<String> = header.iter().map(|h| h.trim_start_matches('\u{FEFF}').to_ascii_lowercase()).collect();
+    let found: Vec<String> = header
+        .iter()
+        .map(|h| h.trim_start_matches('\u{FEFF}').to_ascii_lowercase())
+        .collect();
     if found != HEADER {
         return Err(Error::Csv(format!(
             "the first line must be the header `{}`; found `{}`",
@@ -82,7 +85,11 @@ fn csv_reason(e: &csv::Error) -> String {
 
 fn parse_row(rec: &csv::StringRecord) -> std::result::Result<(Target, Reported), String> {
     if rec.len() != HEADER.len() {
-        return Err(format!("expected {} fields, found {}", HEADER.len(), rec.len()));
+        return Err(format!(
+            "expected {} fields, found {}",
+            HEADER.len(),
+            rec.len()
+        ));
     }
     let target = parse_target(&rec[0])?;
     let category = Category::parse(&rec[1].to_ascii_lowercase())
@@ -97,13 +104,20 @@ fn parse_row(rec: &csv::StringRecord) -> std::result::Result<(Target, Reported),
     };
     let last_reported = match &rec[3] {
         "" => None,
-        s => Some(dates::parse_day(s).ok_or_else(|| "last_reported must be a date like 2024-02-15".to_string())?),
+        s => Some(
+            dates::parse_day(s)
+                .ok_or_else(|| "last_reported must be a date like 2024-02-15".to_string())?,
+        ),
     };
     let label = match &rec[4] {
         "" => None,
-        s if s.chars().any(char::is_control) => return Err("the label contains control characters".into()),
+        s if s.chars().any(char::is_control) => {
+            return Err("the label contains control characters".into());
+        }
         s if s.chars().count() > MAX_LABEL_CHARS => {
-            return Err(format!("the label is longer than {MAX_LABEL_CHARS} characters"));
+            return Err(format!(
+                "the label is longer than {MAX_LABEL_CHARS} characters"
+            ));
         }
         s => Some(s.to_string()),
     };
@@ -144,7 +158,9 @@ fn parse_prefix(raw: &str) -> std::result::Result<String, String> {
     } else if d.starts_with("84") {
         d.to_string()
     } else {
-        return Err("a prefix rule starts with +, 00, 0 or 84 (for example +224* or 024399*)".into());
+        return Err(
+            "a prefix rule starts with +, 00, 0 or 84 (for example +224* or 024399*)".into(),
+        );
     };
     if e164.len() < 3 {
         return Err("a prefix rule needs at least 3 digits".into());
@@ -187,14 +203,17 @@ mod tests {
 
     #[test]
     fn wrong_header_is_an_error() {
-        let err = parse_csv("phone,type\n0912345678,scam\n".as_bytes()).err().unwrap();
+        let err = parse_csv("phone,type\n0912345678,scam\n".as_bytes())
+            .err()
+            .unwrap();
         assert!(err.to_string().contains("header"), "{err}");
         assert!(parse_csv("".as_bytes()).is_err());
     }
 
     #[test]
     fn invalid_utf8_line_is_rejected_not_fatal() {
-        let mut csv = b"number,category,reports,last_reported,label\n0912345678,scam,1,,\xff\xfe\n".to_vec();
+        let mut csv =
+            b"number,category,reports,last_reported,label\n0912345678,scam,1,,\xff\xfe\n".to_vec();
         csv.extend_from_slice(b"0912345679,scam,1,,\n");
         let p = parse_csv(&csv[..]).unwrap();
         assert_eq!(p.rows.len(), 1);

@@ -140,14 +140,15 @@ fn is_separator(c: char) -> bool {
         | '\u{202A}'..='\u{202E}' // bidi embeddings (copied from RTL text)
         | '\u{2060}'..='\u{2064}' // word joiner, invisible operators
         | '\u{FEFF}' // byte order mark
-    ) || c.is_whitespace()
+    ) || (c.is_whitespace() && !c.is_control())
 }
 
 pub(crate) fn clean(raw: &str) -> Result<Cleaned, NumberError> {
     if raw.len() > MAX_INPUT_BYTES {
         return Err(NumberError::TooLong);
     }
-    let trimmed = raw.trim_matches(is_separator);
+    // Line breaks around a number (a pasted line) are fine; inside, not.
+    let trimmed = raw.trim().trim_matches(is_separator);
     // Android hands over `tel:` URIs; people paste them too.
     let body = match trimmed.get(..4) {
         Some(p) if p.eq_ignore_ascii_case("tel:") => &trimmed[4..],
@@ -484,7 +485,12 @@ mod tests {
             ("1800 1091", NumberKind::TollFree, "18001091", true),
             ("1800 123 456", NumberKind::TollFree, "1800123456", true),
             ("1900 1234", NumberKind::PremiumRate, "19001234", true),
-            ("+84 1900 123 456", NumberKind::PremiumRate, "1900123456", true),
+            (
+                "+84 1900 123 456",
+                NumberKind::PremiumRate,
+                "1900123456",
+                true,
+            ),
             ("113", NumberKind::Emergency, "113", true),
             ("111", NumberKind::Emergency, "111", true),
             ("115", NumberKind::Emergency, "115", true),
@@ -494,7 +500,11 @@ mod tests {
         ];
         for (raw, kind, national, valid) in table {
             let got = n(raw);
-            assert_eq!((got.kind, got.national.as_str(), got.valid), (kind, national, valid), "{raw}");
+            assert_eq!(
+                (got.kind, got.national.as_str(), got.valid),
+                (kind, national, valid),
+                "{raw}"
+            );
         }
     }
 
@@ -517,10 +527,10 @@ mod tests {
 
     #[test]
     fn parseable_but_invalid_numbers_are_returned_as_invalid() {
-        // 095 was never reassigned: a spoofer's favourite.
-        let spoof = n("0951234567");
+        // 04 was Hà Nội's area code until 2017; no 9-digit number starts with it.
+        let spoof = n("0401234567");
         assert!(!spoof.valid);
-        assert_eq!(spoof.e164.as_deref(), Some("+84951234567"));
+        assert_eq!(spoof.e164.as_deref(), Some("+84401234567"));
         // An unknown country code is still a number, just not a valid one.
         let unknown = n("+999 1234 5678");
         assert!(!unknown.valid);
@@ -536,7 +546,10 @@ mod tests {
             ("abc", NumberError::Letters),
             ("09123abc", NumberError::Letters),
             ("0912😀345", NumberError::BadCharacter(CharName('😀'))),
-            ("0912'; DROP TABLE reported;--", NumberError::Letters),
+            (
+                "0912'; DROP TABLE reported;--",
+                NumberError::BadCharacter(CharName('\'')),
+            ),
             ("0912;345", NumberError::BadCharacter(CharName(';'))),
             ("*101#", NumberError::BadCharacter(CharName('*'))),
             ("09+12", NumberError::MisplacedPlus),

@@ -125,7 +125,11 @@ pub fn build(req: &ReportRequest) -> Result<Report> {
         .replace("{number}", &number)
         .replace("{content}", &content);
     // An empty content must not leave a dangling space.
-    let body = body.split(' ').filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" ");
+    let body = body
+        .split(' ')
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
     let (encoding, units, segments) = count_segments(&body);
     Ok(Report {
         to: req.target.address().to_string(),
@@ -144,12 +148,13 @@ pub fn build(req: &ReportRequest) -> Result<Report> {
 fn reportable_form(n: &PhoneNumber) -> Result<String> {
     match n.kind {
         NumberKind::Emergency => Err(Error::invalid("an emergency number cannot be reported")),
-        NumberKind::ShortCode => Err(Error::invalid("a short service number cannot be reported; report the full number that called")),
+        NumberKind::ShortCode => Err(Error::invalid(
+            "a short service number cannot be reported; report the full number that called",
+        )),
         _ if n.is_vietnamese() => Ok(n.national.clone()),
-        _ => n
-            .e164
-            .clone()
-            .ok_or_else(|| Error::invalid("the number has no international form (unknown country code)")),
+        _ => n.e164.clone().ok_or_else(|| {
+            Error::invalid("the number has no international form (unknown country code)")
+        }),
     }
 }
 
@@ -160,9 +165,14 @@ fn check_template(t: &str) -> Result<&str> {
     if !t.contains("{number}") {
         return Err(Error::invalid("the report template must contain {number}"));
     }
-    let stripped = t.replace("{keyword}", "").replace("{number}", "").replace("{content}", "");
+    let stripped = t
+        .replace("{keyword}", "")
+        .replace("{number}", "")
+        .replace("{content}", "");
     if stripped.contains('{') || stripped.contains('}') {
-        return Err(Error::invalid("the report template may only use {keyword}, {number} and {content}"));
+        return Err(Error::invalid(
+            "the report template may only use {keyword}, {number} and {content}",
+        ));
     }
     Ok(t)
 }
@@ -217,10 +227,14 @@ fn gsm7_septets(c: char) -> Option<u32> {
 /// (encoding, units, segments) as a phone would send `body`. Multi-part
 /// messages never split an escape pair or a surrogate pair across parts.
 pub fn count_segments(body: &str) -> (SmsEncoding, u32, u32) {
-    let (encoding, sizes): (SmsEncoding, Vec<u32>) = match body.chars().map(gsm7_septets).collect::<Option<Vec<_>>>() {
-        Some(septets) => (SmsEncoding::Gsm7, septets),
-        None => (SmsEncoding::Ucs2, body.chars().map(|c| c.len_utf16() as u32).collect()),
-    };
+    let (encoding, sizes): (SmsEncoding, Vec<u32>) =
+        match body.chars().map(gsm7_septets).collect::<Option<Vec<_>>>() {
+            Some(septets) => (SmsEncoding::Gsm7, septets),
+            None => (
+                SmsEncoding::Ucs2,
+                body.chars().map(|c| c.len_utf16() as u32).collect(),
+            ),
+        };
     let (single, part) = match encoding {
         SmsEncoding::Gsm7 => (160, 153),
         SmsEncoding::Ucs2 => (70, 67),
@@ -255,7 +269,11 @@ mod tests {
 
     #[test]
     fn default_report_is_ld_to_156_with_the_10_digit_number() {
-        let r = build(&req("+84 91 234 5678", "Mao danh cong an yeu cau chuyen tien")).unwrap();
+        let r = build(&req(
+            "+84 91 234 5678",
+            "Mao danh cong an yeu cau chuyen tien",
+        ))
+        .unwrap();
         assert_eq!(r.to, "156");
         assert_eq!(r.body, "LD 0912345678 Mao danh cong an yeu cau chuyen tien");
         assert_eq!((r.encoding, r.segments), (SmsEncoding::Gsm7, 1));
@@ -270,18 +288,42 @@ mod tests {
     #[test]
     fn keywords_and_targets() {
         for (kind, target, want_to, want) in [
-            (ReportKind::ScamCall, ReportTarget::Hotline156, "156", "LD 0912345678 x"),
-            (ReportKind::NuisanceCall, ReportTarget::Hotline5656, "5656", "V 0912345678 x"),
-            (ReportKind::SpamSms, ReportTarget::Hotline156, "156", "S 0912345678 x"),
+            (
+                ReportKind::ScamCall,
+                ReportTarget::Hotline156,
+                "156",
+                "LD 0912345678 x",
+            ),
+            (
+                ReportKind::NuisanceCall,
+                ReportTarget::Hotline5656,
+                "5656",
+                "V 0912345678 x",
+            ),
+            (
+                ReportKind::SpamSms,
+                ReportTarget::Hotline156,
+                "156",
+                "S 0912345678 x",
+            ),
         ] {
-            let r = build(&ReportRequest { kind, target, ..req("0912345678", "x") }).unwrap();
+            let r = build(&ReportRequest {
+                kind,
+                target,
+                ..req("0912345678", "x")
+            })
+            .unwrap();
             assert_eq!((r.to.as_str(), r.body.as_str()), (want_to, want));
         }
     }
 
     #[test]
     fn content_is_cleaned_and_capped() {
-        let r = build(&req("0912345678", "  Gọi\n\ntừ\t\u{7}công\u{200B} an \r\n ")).unwrap();
+        let r = build(&req(
+            "0912345678",
+            "  Gọi\n\ntừ\t\u{7}công\u{200B} an \r\n ",
+        ))
+        .unwrap();
         assert_eq!(r.body, "LD 0912345678 Gọi từ công an");
         let long = "a".repeat(10_000);
         let r = build(&req("0912345678", &long)).unwrap();
@@ -295,7 +337,11 @@ mod tests {
         let plain = build(&req("0912345678", content)).unwrap();
         assert_eq!(plain.encoding, SmsEncoding::Ucs2);
         assert_eq!(plain.segments, 2);
-        let folded = build(&ReportRequest { fold_diacritics: true, ..req("0912345678", content) }).unwrap();
+        let folded = build(&ReportRequest {
+            fold_diacritics: true,
+            ..req("0912345678", content)
+        })
+        .unwrap();
         assert_eq!(folded.encoding, SmsEncoding::Gsm7);
         assert_eq!(folded.segments, 1);
         assert!(folded.body.contains("Mao danh cong an"));
@@ -310,17 +356,30 @@ mod tests {
             ("a".repeat(307), SmsEncoding::Gsm7, 307, 3),
             ("€".repeat(80), SmsEncoding::Gsm7, 160, 1),
             // An escape pair may not straddle parts: 306 septets, 3 parts.
-            (format!("{}€{}", "a".repeat(152), "a".repeat(152)), SmsEncoding::Gsm7, 306, 3),
+            (
+                format!("{}€{}", "a".repeat(152), "a".repeat(152)),
+                SmsEncoding::Gsm7,
+                306,
+                3,
+            ),
             ("ạ".repeat(70), SmsEncoding::Ucs2, 70, 1),
             ("ạ".repeat(71), SmsEncoding::Ucs2, 71, 2),
             ("😀".repeat(35), SmsEncoding::Ucs2, 70, 1),
         ];
         for (body, enc, units, segs) in table {
-            assert_eq!(count_segments(&body), (enc, units, segs), "{}…", &body.chars().take(5).collect::<String>());
+            assert_eq!(
+                count_segments(&body),
+                (enc, units, segs),
+                "{}…",
+                &body.chars().take(5).collect::<String>()
+            );
         }
         // 134 UCS-2 units fill two parts, unless a surrogate pair would straddle.
         assert_eq!(count_segments(&"ạ".repeat(134)).2, 2);
-        assert_eq!(count_segments(&format!("{}😀{}", "ạ".repeat(66), "ạ".repeat(66))), (SmsEncoding::Ucs2, 134, 3));
+        assert_eq!(
+            count_segments(&format!("{}😀{}", "ạ".repeat(66), "ạ".repeat(66))),
+            (SmsEncoding::Ucs2, 134, 3)
+        );
     }
 
     #[test]
@@ -331,7 +390,10 @@ mod tests {
             ("5656", "short"),
             ("", "empty"),
             ("hello", "letters"),
-            ("'; DROP TABLE report_outbox;--", "letters"),
+            (
+                "'; DROP TABLE report_outbox;--",
+                "cannot be part of a phone number",
+            ),
         ] {
             let err = build(&req(number, "x")).unwrap_err().to_string();
             assert!(err.contains(needle), "{number:?}: {err}");
@@ -346,8 +408,19 @@ mod tests {
         })
         .unwrap();
         assert_eq!(r.body, "LD (0985931054)(Goi quang cao)");
-        for bad in ["{keyword} {content}", "{keyword} {number} {name}", "LD {number}\n"] {
-            assert!(build(&ReportRequest { template: Some(bad.into()), ..req("0912345678", "x") }).is_err(), "{bad}");
+        for bad in [
+            "{keyword} {content}",
+            "{keyword} {number} {name}",
+            "LD {number}\n",
+        ] {
+            assert!(
+                build(&ReportRequest {
+                    template: Some(bad.into()),
+                    ..req("0912345678", "x")
+                })
+                .is_err(),
+                "{bad}"
+            );
         }
     }
 }

@@ -12,7 +12,10 @@ pub struct Text {
 
 impl Text {
     pub fn new(vi: impl Into<String>, en: impl Into<String>) -> Self {
-        Text { vi: vi.into(), en: en.into() }
+        Text {
+            vi: vi.into(),
+            en: en.into(),
+        }
     }
 
     pub fn get(&self, lang: Lang) -> &str {
@@ -51,9 +54,15 @@ mod tests {
     #[test]
     fn folding_covers_every_vietnamese_vowel_and_d() {
         let table = [
-            ("Mạo danh Công an yêu cầu chuyển tiền", "Mao danh Cong an yeu cau chuyen tien"),
+            (
+                "Mạo danh Công an yêu cầu chuyển tiền",
+                "Mao danh Cong an yeu cau chuyen tien",
+            ),
             ("Đường dây nóng đã được", "Duong day nong da duoc"),
-            ("ắằẳẵặ ấầẩẫậ ếềểễệ ốồổỗộ ớờởỡợ ứừửữự ỳýỷỹỵ", "aaaaa aaaaa eeeee ooooo ooooo uuuuu yyyyy"),
+            (
+                "ắằẳẵặ ấầẩẫậ ếềểễệ ốồổỗộ ớờởỡợ ứừửữự ỳýỷỹỵ",
+                "aaaaa aaaaa eeeee ooooo ooooo uuuuu yyyyy",
+            ),
             ("ĂÂÊÔƠƯĐ", "AAEOOUD"),
             ("plain ascii 0912", "plain ascii 0912"),
         ];

@@ -1,1 +1,297 @@
+use super::*;
+use crate::number::normalize;
 
+const TODAY: i32 = 20_000;
+
+fn scam(reports: u32, days_ago: i32, label: Option<&str>) -> Reported {
+    Reported {
+        category: Category::Scam,
+        reports,
+        last_reported: Some(TODAY - days_ago),
+        label: label.map(str::to_string),
+    }
+}
+
+fn check(raw: &str, facts: CallFacts, lookups: Lookups) -> Verdict {
+    let n = normalize(raw).unwrap();
+    classify(Some(&n), &facts, &lookups, &Policy::default(), TODAY)
+}
+
+fn codes(v: &Verdict) -> Vec<&'static str> {
+    v.reason_codes()
+}
+
+#[test]
+fn emergency_and_hotlines_are_safe_whatever_the_lists_say() {
+    let hostile = Lookups {
+        user_list: Some(UserList::Block),
+        reported: Some(scam(99, 0, None)),
+        reported_prefix: Some(("1".into(), scam(1, 0, None))),
+    };
+    let facts = CallFacts {
+        in_contacts: false,
+        verification: Verification::Failed,
+        hidden: false,
+    };
+    for (raw, code) in [
+        ("111", "emergency"),
+        ("112", "emergency"),
+        ("113", "emergency"),
+        ("114", "emergency"),
+        ("115", "emergency"),
+        ("156", "hotline"),
+        ("5656", "hotline"),
+    ] {
+        let v = check(raw, facts.clone(), hostile.clone());
+        assert_eq!((v.level, v.action), (Level::Safe, Action::Allow), "{raw}");
+        assert_eq!(codes(&v), vec![code], "{raw}");
+    }
+    // Even a policy that blocks everything cannot touch them.
+    let block_all = Policy {
+        unknown: Action::Block,
+        suspicious: Action::Block,
+        nuisance: Action::Block,
+        scam: Action::Block,
+        blocked: Action::Block,
+        wangiri_country_codes: vec![],
+    };
+    let n = normalize("113").unwrap();
+    let v = classify(Some(&n), &facts, &hostile, &block_all, TODAY);
+    assert_eq!(v.action, Action::Allow);
+}
+
+#[test]
+fn user_allow_and_contacts_beat_the_block_list_and_reports() {
+    let reported = Lookups {
+        reported: Some(scam(37, 2, None)),
+        ..Default::default()
+    };
+    let allowed = Lookups {
+        user_list: Some(UserList::Allow),
+        ..reported.clone()
+    };
+    let v = check("0912345678", CallFacts::default(), allowed);
+    assert_eq!(
+        (v.level, v.action, codes(&v)),
+        (Level::Safe, Action::Allow, vec!["user_allowed"])
+    );
+
+    let blocked_contact = Lookups {
+        user_list: Some(UserList::Block),
+        ..reported.clone()
+    };
+    let contact = CallFacts {
+        in_contacts: true,
+        ..Default::default()
+    };
+    let v = check("0912345678", contact, blocked_contact.clone());
+    assert_eq!(codes(&v), vec!["contact"]);
+
+    let v = check("0912345678", CallFacts::default(), blocked_contact);
+    assert_eq!(
+        (v.level, v.action, codes(&v)),
+        (Level::Blocked, Action::Block, vec!["user_blocked"])
+    );
+}
+
+#[test]
+fn reported_number_says_how_often_and_how_long_ago() {
+    let lookups = Lookups {
+        reported: Some(scam(37, 2, Some("Mạo danh công an"))),
+        ..Default::default()
+    };
+    let v = check("0912345678", CallFacts::default(), lookups);
+    assert_eq!((v.level, v.action), (Level::Scam, Action::Warn));
+    assert_eq!(codes(&v), vec!["reported"]);
+    assert_eq!(
+        v.reasons[0].text.vi,
+        "Đã bị phản ánh lừa đảo 37 lần, gần nhất 2 ngày trước: Mạo danh công an"
+    );
+    assert_eq!(
+        v.reasons[0].text.en,
+        "Reported as a scam 37 times, last 2 days ago: Mạo danh công an"
+    );
+    let info = v.report.unwrap();
+    assert_eq!((info.reports, info.days_ago), (37, Some(2)));
+    let advice = v.advice.unwrap();
+    assert!(advice.vi.starts_with("Công an không"), "{}", advice.vi);
+}
+
+#[test]
+fn exact_report_beats_prefix_and_prefix_applies_alone() {
+    let both = Lookups {
+        reported: Some(Reported {
+            category: Category::Nuisance,
+            ..scam(3, 0, None)
+        }),
+        reported_prefix: Some(("84243".into(), scam(9, 1, None))),
+        ..Default::default()
+    };
+    let v = check("02439999999", CallFacts::default(), both);
+    assert_eq!((v.level, codes(&v)), (Level::Nuisance, vec!["reported"]));
+
+    let prefix_only = Lookups {
+        reported_prefix: Some(("84243".into(), scam(9, 1, None))),
+        ..Default::default()
+    };
+    let v = check("02439999999", CallFacts::default(), prefix_only);
+    assert_eq!((v.level, codes(&v)), (Level::Scam, vec!["reported_prefix"]));
+    assert!(
+        v.reasons[0].text.vi.contains("+84243"),
+        "{}",
+        v.reasons[0].text.vi
+    );
+    assert_eq!(v.report.unwrap().prefix.as_deref(), Some("84243"));
+}
+
+#[test]
+fn heuristics_in_order() {
+    let none = Lookups::default();
+    let table: [(&str, Verification, Level, Vec<&str>); 7] = [
+        (
+            "0912345678",
+            Verification::NotVerified,
+            Level::Unknown,
+            vec![],
+        ),
+        ("0912345678", Verification::Passed, Level::Unknown, vec![]),
+        (
+            "0912345678",
+            Verification::Failed,
+            Level::Suspicious,
+            vec!["verification_failed"],
+        ),
+        (
+            "+224 621 23 45 67",
+            Verification::NotVerified,
+            Level::Suspicious,
+            vec!["wangiri_country"],
+        ),
+        (
+            "+1 650 253 0000",
+            Verification::NotVerified,
+            Level::Unknown,
+            vec!["foreign"],
+        ),
+        (
+            "1900 1234",
+            Verification::NotVerified,
+            Level::Suspicious,
+            vec!["premium_rate"],
+        ),
+        (
+            "0401234567",
+            Verification::Failed,
+            Level::Suspicious,
+            vec!["verification_failed", "invalid_number"],
+        ),
+    ];
+    for (raw, verification, level, want) in table {
+        let facts = CallFacts {
+            verification,
+            ..Default::default()
+        };
+        let v = check(raw, facts, none.clone());
+        assert_eq!((v.level, codes(&v)), (level, want), "{raw}");
+        let expected_action = if level == Level::Suspicious {
+            Action::Warn
+        } else {
+            Action::Allow
+        };
+        assert_eq!(v.action, expected_action, "{raw}");
+    }
+}
+
+#[test]
+fn wangiri_gets_call_back_advice() {
+    let v = check("+232 76 123456", CallFacts::default(), Lookups::default());
+    assert!(v.advice.unwrap().vi.contains("Không gọi lại"));
+}
+
+#[test]
+fn hidden_caller_is_unknown_with_a_reason() {
+    let facts = CallFacts {
+        hidden: true,
+        ..Default::default()
+    };
+    let v = classify(None, &facts, &Lookups::default(), &Policy::default(), TODAY);
+    assert_eq!(
+        (v.level, v.action, codes(&v)),
+        (Level::Unknown, Action::Allow, vec!["hidden"])
+    );
+    assert!(v.number.is_none());
+    // A number with presentation hidden is treated as hidden, not looked up.
+    let n = normalize("0912345678").unwrap();
+    let v = classify(
+        Some(&n),
+        &facts,
+        &Lookups::default(),
+        &Policy::default(),
+        TODAY,
+    );
+    assert_eq!(codes(&v), vec!["hidden"]);
+}
+
+#[test]
+fn policy_chooses_the_action_per_level() {
+    let policy = Policy {
+        scam: Action::Block,
+        nuisance: Action::Silence,
+        ..Policy::default()
+    };
+    let n = normalize("0912345678").unwrap();
+    let scam_lookup = Lookups {
+        reported: Some(scam(1, 0, None)),
+        ..Default::default()
+    };
+    let v = classify(
+        Some(&n),
+        &CallFacts::default(),
+        &scam_lookup,
+        &policy,
+        TODAY,
+    );
+    assert_eq!(v.action, Action::Block);
+    let nuisance_lookup = Lookups {
+        reported: Some(Reported {
+            category: Category::Nuisance,
+            ..scam(1, 0, None)
+        }),
+        ..Default::default()
+    };
+    let v = classify(
+        Some(&n),
+        &CallFacts::default(),
+        &nuisance_lookup,
+        &policy,
+        TODAY,
+    );
+    assert_eq!(v.action, Action::Silence);
+}
+
+#[test]
+fn advice_matches_the_scam_pattern_of_the_label() {
+    let table = [
+        ("mạo danh công an", "Công an"),
+        ("Khóa SIM 2 chiều", "Nhà mạng"),
+        ("thu hồi số thuê bao", "Nhà mạng"),
+        ("giả danh cán bộ thuế", "eTax"),
+        ("nhân viên điện lực đòi tiền điện", ".apk"),
+        ("shipper giao hàng", "chưa nhận hàng"),
+        ("xin mã OTP ngân hàng", "OTP"),
+    ];
+    for (label, needle) in table {
+        let advice = advice_for_label(label).unwrap_or_else(|| panic!("{label}"));
+        assert!(advice.vi.contains(needle), "{label}: {}", advice.vi);
+    }
+    assert_eq!(advice_for_label("quảng cáo bất động sản"), None);
+}
+
+#[test]
+fn ago_is_coarser_as_it_gets_older() {
+    assert_eq!(ago(0).vi, "hôm nay");
+    assert_eq!(ago(1).en, "yesterday");
+    assert_eq!(ago(2).vi, "2 ngày trước");
+    assert_eq!(ago(90).en, "3 months ago");
+    assert_eq!(ago(800).vi, "2 năm trước");
+}

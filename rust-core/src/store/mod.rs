@@ -145,7 +145,9 @@ fn open_writer(path: &Path) -> Result<Connection> {
     )
     .map_err(|e| open_error(path, e))?;
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
-    // Reading journal_mode is the first read of the file: garbage fails here.
+    // The first read of the file: garbage fails here, and a newer schema is
+    // refused before anything (even the journal mode) is written.
+    schema::check_version(&conn)?;
     let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
     if !mode.eq_ignore_ascii_case("wal") {
         return Err(Error::Open(format!(
@@ -169,10 +171,7 @@ fn open_reader(path: &Path) -> Result<Connection> {
 }
 
 fn open_error(path: &Path, e: rusqlite::Error) -> Error {
-    Error::Open(format!(
-        "{}: {e} (is the folder writable?)",
-        path.display()
-    ))
+    Error::Open(format!("{}: {e} (is the folder writable?)", path.display()))
 }
 
 /// Renames a corrupt database and its WAL files out of the way. Never
@@ -384,7 +383,13 @@ impl Store {
     }
 
     /// Keeps a built report in the outbox/history.
-    pub fn record_report(&self, to: &str, body: &str, national: &str, keyword: &str) -> Result<i64> {
+    pub fn record_report(
+        &self,
+        to: &str,
+        body: &str,
+        national: &str,
+        keyword: &str,
+    ) -> Result<i64> {
         self.write(|tx| {
             tx.execute(
                 "INSERT INTO report_outbox (at, to_addr, body, national, keyword)
@@ -429,7 +434,9 @@ impl Store {
 
     pub fn stats(&self) -> Result<Stats> {
         self.read(|c| {
-            let count = |sql: &str| -> Result<u64> { Ok(c.query_row(sql, [], |r| r.get::<_, i64>(0))? as u64) };
+            let count = |sql: &str| -> Result<u64> {
+                Ok(c.query_row(sql, [], |r| r.get::<_, i64>(0))? as u64)
+            };
             Ok(Stats {
                 reported_numbers: count("SELECT count(*) FROM reported")?,
                 reported_prefixes: count("SELECT count(*) FROM reported_prefix")?,
@@ -437,7 +444,9 @@ impl Store {
                 blocked: count("SELECT count(*) FROM user_list WHERE list = 2")?,
                 history: count("SELECT count(*) FROM call_history")?,
                 feed_version: c
-                    .query_row("SELECT version FROM feed_state WHERE id = 1", [], |r| r.get::<_, i64>(0))
+                    .query_row("SELECT version FROM feed_state WHERE id = 1", [], |r| {
+                        r.get::<_, i64>(0)
+                    })
                     .optional()?
                     .map(|v| v as u64),
             })
@@ -504,7 +513,9 @@ fn longest_prefix(c: &Connection, digits: &str) -> Result<Option<(String, Report
          ORDER BY length(p.prefix) DESC LIMIT 1",
     )?;
     Ok(stmt
-        .query_row([digits], |r| Ok((r.get::<_, String>(4)?, reported_from_row(r)?)))
+        .query_row([digits], |r| {
+            Ok((r.get::<_, String>(4)?, reported_from_row(r)?))
+        })
         .optional()?)
 }
 

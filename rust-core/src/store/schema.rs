@@ -41,7 +41,8 @@ CREATE TABLE config (
 }
 
 /// The current schema. Keep in step with the upgrade steps below.
-const CREATE: &str = concat!("
+const CREATE: &str = concat!(
+    "
 -- Reported numbers, keyed by the E.164 digits as an integer (84912345678),
 -- so that a row costs about 20 bytes on disk. category: 1 scam, 2 nuisance.
 -- last_reported: days since 1970-01-01. source: 0 feed, 1 imported CSV.
@@ -85,7 +86,9 @@ CREATE TABLE call_history (
     action   TEXT NOT NULL,
     reasons  TEXT NOT NULL
 );
-", v2_tables!());
+",
+    v2_tables!()
+);
 
 /// Moves a database at `version` to `version + 1`.
 fn upgrade_from(conn: &Connection, version: u32) -> Result<()> {
@@ -98,17 +101,27 @@ fn upgrade_from(conn: &Connection, version: u32) -> Result<()> {
     Ok(())
 }
 
-/// Creates or upgrades the schema. Fails on a newer version, and on a
-/// SQLite file that belongs to some other program.
-pub fn init_or_upgrade(conn: &mut Connection) -> Result<()> {
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let found: u32 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+fn too_new(found: u32) -> Result<()> {
     if found > VERSION {
         return Err(Error::SchemaTooNew {
             found,
             supported: VERSION,
         });
     }
+    Ok(())
+}
+
+/// Refuses a database from a newer version of the app.
+pub fn check_version(conn: &Connection) -> Result<()> {
+    too_new(conn.query_row("PRAGMA user_version", [], |r| r.get(0))?)
+}
+
+/// Creates or upgrades the schema. Fails on a newer version, and on a
+/// SQLite file that belongs to some other program.
+pub fn init_or_upgrade(conn: &mut Connection) -> Result<()> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let found: u32 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    too_new(found)?;
     if found == VERSION {
         return Ok(());
     }
@@ -186,7 +199,9 @@ mod tests {
             .into_iter()
             .map(|t| {
                 let cols = conn
-                    .prepare(&format!("SELECT name, type, \"notnull\", pk FROM pragma_table_info('{t}')"))
+                    .prepare(&format!(
+                        "SELECT name, type, \"notnull\", pk FROM pragma_table_info('{t}')"
+                    ))
                     .unwrap()
                     .query_map([], |r| {
                         Ok(format!(
@@ -220,13 +235,21 @@ mod tests {
         init_or_upgrade(&mut fresh).unwrap();
 
         assert_eq!(shape(&old), shape(&fresh));
-        let v: u32 = old.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+        let v: u32 = old
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
         assert_eq!(v, VERSION);
         let reports: u32 = old
-            .query_row("SELECT reports FROM reported WHERE number = 84912345678", [], |r| r.get(0))
+            .query_row(
+                "SELECT reports FROM reported WHERE number = 84912345678",
+                [],
+                |r| r.get(0),
+            )
             .unwrap();
         assert_eq!(reports, 37);
-        let allowed: u32 = old.query_row("SELECT count(*) FROM user_list", [], |r| r.get(0)).unwrap();
+        let allowed: u32 = old
+            .query_row("SELECT count(*) FROM user_list", [], |r| r.get(0))
+            .unwrap();
         assert_eq!(allowed, 1);
     }
 
@@ -235,7 +258,13 @@ mod tests {
         let mut conn = Connection::open_in_memory().unwrap();
         conn.execute_batch("PRAGMA user_version = 99").unwrap();
         let err = init_or_upgrade(&mut conn).unwrap_err();
-        assert!(matches!(err, Error::SchemaTooNew { found: 99, supported: VERSION }));
+        assert!(matches!(
+            err,
+            Error::SchemaTooNew {
+                found: 99,
+                supported: VERSION
+            }
+        ));
         assert!(err.to_string().contains("newer version"));
     }
 
@@ -245,7 +274,9 @@ mod tests {
         conn.execute_batch("CREATE TABLE notes (t TEXT); INSERT INTO notes VALUES ('mine');")
             .unwrap();
         assert!(init_or_upgrade(&mut conn).is_err());
-        let n: u32 = conn.query_row("SELECT count(*) FROM notes", [], |r| r.get(0)).unwrap();
+        let n: u32 = conn
+            .query_row("SELECT count(*) FROM notes", [], |r| r.get(0))
+            .unwrap();
         assert_eq!(n, 1);
     }
 

@@ -1,1 +1,292 @@
+use super::*;
+use crate::number::normalize;
+use tempfile::TempDir;
 
+fn fresh() -> (TempDir, Store) {
+    let dir = tempfile::tempdir().unwrap();
+    let opened = Store::open(&dir.path().join("cg.db")).unwrap();
+    assert!(opened.moved_aside.is_none());
+    (dir, opened.store)
+}
+
+fn rep(category: Category, reports: u32, label: Option<&str>) -> Reported {
+    Reported {
+        category,
+        reports,
+        last_reported: Some(19_782),
+        label: label.map(str::to_string),
+    }
+}
+
+#[test]
+fn imported_numbers_and_prefixes_are_found() {
+    let (_d, store) = fresh();
+    let n = store
+        .import(
+            vec![
+                (
+                    Target::Number(84_912_345_678),
+                    rep(Category::Scam, 37, Some("mạo danh công an")),
+                ),
+                (
+                    Target::Number(84_987_654_321),
+                    rep(Category::Nuisance, 2, Some("mạo danh công an")),
+                ),
+                (Target::Prefix("84243".into()), rep(Category::Scam, 5, None)),
+                (
+                    Target::Prefix("8424399".into()),
+                    rep(Category::Nuisance, 1, None),
+                ),
+            ],
+            Source::Import,
+        )
+        .unwrap();
+    assert_eq!(n, 4);
+    let l = store.lookup(&normalize("0912345678").unwrap()).unwrap();
+    assert_eq!(
+        l.reported,
+        Some(rep(Category::Scam, 37, Some("mạo danh công an")))
+    );
+    assert_eq!(l.user_list, None);
+
+    // Longest prefix wins.
+    let l = store.lookup(&normalize("024 3999 1234").unwrap()).unwrap();
+    assert_eq!(l.reported, None);
+    assert_eq!(l.reported_prefix.unwrap().0, "8424399");
+    let l = store.lookup(&normalize("024 3111 1234").unwrap()).unwrap();
+    assert_eq!(l.reported_prefix.unwrap().0, "84243");
+    let l = store.lookup(&normalize("028 3111 1234").unwrap()).unwrap();
+    assert_eq!(l, Lookups::default());
+
+    // The label is stored once.
+    let labels: i64 = store
+        .read(|c| Ok(c.query_row("SELECT count(*) FROM label", [], |r| r.get(0))?))
+        .unwrap();
+    assert_eq!(labels, 1);
+}
+
+#[test]
+fn user_lists_hold_a_number_on_one_list_at_a_time() {
+    let (_d, store) = fresh();
+    let n = normalize("0912345678").unwrap();
+    assert!(store.set_user_list(&n, Some(UserList::Block)).unwrap());
+    assert!(
+        !store.set_user_list(&n, Some(UserList::Block)).unwrap(),
+        "no change the second time"
+    );
+    assert!(
+        store
+            .set_user_list(&normalize("+84912345678").unwrap(), Some(UserList::Allow))
+            .unwrap()
+    );
+    assert_eq!(store.lookup(&n).unwrap().user_list, Some(UserList::Allow));
+    assert!(store.list_entries(UserList::Block).unwrap().is_empty());
+    let allowed = store.list_entries(UserList::Allow).unwrap();
+    assert_eq!(allowed.len(), 1);
+    assert_eq!(allowed[0].national, "0912345678");
+    assert!(
+        !store.remove_from_list(&n, UserList::Block).unwrap(),
+        "not on the block list"
+    );
+    assert!(store.remove_from_list(&n, UserList::Allow).unwrap());
+    assert_eq!(store.lookup(&n).unwrap().user_list, None);
+}
+
+#[test]
+fn history_is_bounded_and_newest_first() {
+    let (_d, store) = fresh();
+    let n = normalize("0912345678").unwrap();
+    for i in 0..25 {
+        let level = if i % 2 == 0 {
+            Level::Scam
+        } else {
+            Level::Unknown
+        };
+        store
+            .record_call(
+                Some(&n),
+                level,
+                Action::Warn,
+                &["reported", "verification_failed"],
+                10,
+            )
+            .unwrap();
+    }
+    store
+        .record_call(None, Level::Unknown, Action::Allow, &["hidden"], 10)
+        .unwrap();
+    let h = store.history(100).unwrap();
+    assert_eq!(h.len(), 10);
+    assert_eq!(h[0].national, None);
+    assert_eq!(h[0].reasons, vec!["hidden"]);
+    assert_eq!(h[1].level, Level::Scam);
+    assert_eq!(h[1].reasons, vec!["reported", "verification_failed"]);
+    assert!(h.windows(2).all(|w| w[0].id > w[1].id));
+    assert_eq!(store.clear_history().unwrap(), 10);
+}
+
+#[test]
+fn reports_are_kept_in_the_outbox() {
+    let (_d, store) = fresh();
+    store
+        .record_report("156", "LD 0912345678 x", "0912345678", "LD")
+        .unwrap();
+    let r = store.reports(10).unwrap();
+    assert_eq!(
+        (r[0].to.as_str(), r[0].body.as_str()),
+        ("156", "LD 0912345678 x")
+    );
+}
+
+#[test]
+fn corrupt_file_is_moved_aside_not_deleted() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("cg.db");
+    let garbage = b"this is not a database, but it is somebody's file".repeat(100);
+    std::fs::write(&path, &garbage).unwrap();
+    let opened = Store::open(&path).unwrap();
+    let aside = opened.moved_aside.expect("told where the file went");
+    assert_eq!(
+        std::fs::read(&aside).unwrap(),
+        garbage,
+        "kept byte for byte"
+    );
+    assert!(
+        aside
+            .file_name()
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .starts_with("cg.db.corrupt-")
+    );
+    // The fresh database works.
+    let n = normalize("0912345678").unwrap();
+    opened
+        .store
+        .set_user_list(&n, Some(UserList::Allow))
+        .unwrap();
+}
+
+#[test]
+fn a_database_with_a_damaged_header_is_moved_aside() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("cg.db");
+    {
+        let s = Store::open(&path).unwrap().store;
+        s.set_user_list(&normalize("0912345678").unwrap(), Some(UserList::Block))
+            .unwrap();
+    }
+    let mut bytes = std::fs::read(&path).unwrap();
+    bytes[..16].copy_from_slice(b"garbage garbage!");
+    std::fs::write(&path, &bytes).unwrap();
+    let opened = Store::open(&path).unwrap();
+    assert!(opened.moved_aside.is_some());
+    assert_eq!(opened.store.stats().unwrap().blocked, 0);
+}
+
+#[test]
+fn newer_schema_is_an_error_and_the_file_is_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("cg.db");
+    {
+        let c = Connection::open(&path).unwrap();
+        c.execute_batch("CREATE TABLE future (x); PRAGMA user_version = 7;")
+            .unwrap();
+    }
+    let before = std::fs::read(&path).unwrap();
+    let err = Store::open(&path).err().unwrap();
+    assert!(matches!(err, Error::SchemaTooNew { found: 7, .. }), "{err}");
+    assert!(std::fs::read(&path).unwrap() == before, "the file changed");
+    assert!(
+        !dir.path().read_dir().unwrap().any(|e| e
+            .unwrap()
+            .file_name()
+            .to_string_lossy()
+            .contains("corrupt"))
+    );
+}
+
+#[test]
+fn missing_or_read_only_folder_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let err = Store::open(&dir.path().join("nope/cg.db")).err().unwrap();
+    assert!(err.to_string().contains("does not exist"), "{err}");
+    // /proc refuses new files even to root, unlike a chmod-ed folder.
+    let err = Store::open(Path::new("/proc/canhgiac-test.db"))
+        .err()
+        .unwrap();
+    assert!(matches!(err, Error::Open(_)), "{err}");
+}
+
+#[test]
+fn readers_do_not_wait_for_a_writer() {
+    let (_d, store) = fresh();
+    let n = normalize("0912345678").unwrap();
+    store
+        .import(
+            vec![(Target::Number(84_912_345_678), rep(Category::Scam, 1, None))],
+            Source::Import,
+        )
+        .unwrap();
+    // Hold a write transaction open while reading from the other connection.
+    let writer = lock(&store.writer);
+    writer
+        .execute_batch("BEGIN IMMEDIATE; DELETE FROM reported;")
+        .unwrap();
+    let started = std::time::Instant::now();
+    let l = store.lookup(&n).unwrap();
+    assert!(
+        l.reported.is_some(),
+        "the reader sees the last committed state"
+    );
+    // Generous: a blocked reader would wait for busy_timeout (1 s).
+    assert!(started.elapsed() < std::time::Duration::from_millis(500));
+    writer.execute_batch("ROLLBACK").unwrap();
+}
+
+#[test]
+fn failed_import_changes_nothing() {
+    let (_d, store) = fresh();
+    store
+        .import(
+            vec![(Target::Number(84_912_345_678), rep(Category::Scam, 1, None))],
+            Source::Import,
+        )
+        .unwrap();
+    // A label that is not text violates NOT NULL nowhere, so force a failure
+    // inside the transaction with a trigger: the whole batch must roll back.
+    store
+        .write(|tx| {
+            tx.execute_batch(
+                "CREATE TRIGGER fail_on_second AFTER INSERT ON reported
+                 WHEN NEW.number = 84900000002 BEGIN SELECT RAISE(ABORT, 'boom'); END;",
+            )?;
+            Ok(())
+        })
+        .unwrap();
+    let rows = vec![
+        (Target::Number(84_900_000_001), rep(Category::Scam, 1, None)),
+        (Target::Number(84_900_000_002), rep(Category::Scam, 1, None)),
+    ];
+    assert!(store.import(rows, Source::Import).is_err());
+    assert_eq!(store.stats().unwrap().reported_numbers, 1);
+}
+
+#[test]
+fn bytes_per_reported_number_on_disk() {
+    // A small-scale check of the layout (the benchmark measures 1,000,000).
+    let (dir, store) = fresh();
+    let rows: Vec<_> = (0..50_000i64)
+        .map(|i| {
+            (
+                Target::Number(84_900_000_000 + i * 1999),
+                rep(Category::Scam, 3, None),
+            )
+        })
+        .collect();
+    store.import(rows, Source::Import).unwrap();
+    drop(store); // closing the last connection checkpoints the WAL
+    let size = std::fs::metadata(dir.path().join("cg.db")).unwrap().len();
+    let per = size as f64 / 50_000.0;
+    assert!(per < 30.0, "{per} bytes per number");
+}
