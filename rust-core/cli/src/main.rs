@@ -1,1 +1,445 @@
-fn main() {}
+//! `canhgiac`: the Cảnh Giác core on the desktop. Developers test with it;
+//! list publishers import and check lists with it. Human-readable output by
+//! default, one JSON object per line with `--json`.
+
+use anyhow::{Context, Result, bail};
+use canhgiac_core::classify::{CallFacts, Verdict, Verification};
+use canhgiac_core::report::{ReportKind, ReportRequest, ReportTarget};
+use canhgiac_core::store::UserList;
+use canhgiac_core::text::Lang;
+use canhgiac_core::{CallGuard, GuardConfig, PhoneNumber, dates, normalize};
+use clap::{Parser, Subcommand, ValueEnum};
+use serde_json::{Value, json};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "canhgiac",
+    version,
+    about = "Cảnh Giác: warn about scam calls, report them to 156"
+)]
+struct Cli {
+    /// The database file [default: canhgiac/canhgiac.db in your data folder]
+    #[arg(long, global = true, value_name = "PATH", env = "CANHGIAC_DB")]
+    db: Option<PathBuf>,
+    /// Language of the texts shown
+    #[arg(long, global = true, value_enum, default_value = "vi")]
+    lang: LangArg,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum LangArg {
+    Vi,
+    En,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum VerificationArg {
+    NotVerified,
+    Passed,
+    Failed,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum KindArg {
+    /// LD: a scam call
+    Ld,
+    /// V: a nuisance call
+    V,
+    /// S: a spam SMS
+    S,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ToArg {
+    #[value(name = "156")]
+    T156,
+    #[value(name = "5656")]
+    T5656,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ListArg {
+    Allow,
+    Block,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Show how numbers are understood (E.164, national form, kind)
+    Normalize {
+        #[arg(required = true)]
+        raw: Vec<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Import a CSV of reported numbers: number,category,reports,last_reported,label
+    Import {
+        file: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Trust a number: it always rings
+    Allow { raw: String },
+    /// Block a number (emergency numbers cannot be blocked)
+    Block { raw: String },
+    /// Take a number off your allow list
+    Unallow { raw: String },
+    /// Take a number off your block list
+    Unblock { raw: String },
+    /// Show your allow or block list
+    List {
+        #[arg(value_enum)]
+        list: ListArg,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Screen a call as the phone would, and record it in history
+    Check {
+        /// The caller's number (omit with --hidden)
+        raw: Option<String>,
+        /// The caller is in your contacts
+        #[arg(long)]
+        contact: bool,
+        /// The network's caller verification result
+        #[arg(long, value_enum, default_value = "not-verified")]
+        verification: VerificationArg,
+        /// The caller hid their number
+        #[arg(long)]
+        hidden: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Build the report SMS for the 156 hotline
+    Report {
+        raw: String,
+        #[arg(long, value_enum, default_value = "ld")]
+        kind: KindArg,
+        #[arg(long, value_enum, default_value = "156")]
+        to: ToArg,
+        /// What happened, in your words
+        #[arg(long, default_value = "")]
+        content: String,
+        /// Remove Vietnamese diacritics so the SMS fits one part
+        #[arg(long)]
+        ascii: bool,
+        /// Body template with {keyword}, {number}, {content}
+        #[arg(long)]
+        template: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Screened calls, newest first
+    History {
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+        #[arg(long)]
+        json: bool,
+    },
+    /// How many numbers the lists hold
+    Stats {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn default_db() -> Result<PathBuf> {
+    let dir = dirs::data_dir()
+        .context("no data folder is known for this user; pass --db PATH")?
+        .join("canhgiac");
+    std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+    Ok(dir.join("canhgiac.db"))
+}
+
+fn open(db: Option<PathBuf>) -> Result<CallGuard> {
+    let path = match db {
+        Some(p) => p,
+        None => default_db()?,
+    };
+    let guard = CallGuard::open(&path, GuardConfig::default())?;
+    if let Some(aside) = guard.recovered_from() {
+        eprintln!(
+            "warning: the database was damaged; it was moved to {aside} and a new one was started"
+        );
+    }
+    Ok(guard)
+}
+
+fn number_json(input: &str, n: &PhoneNumber) -> Value {
+    json!({
+        "input": input,
+        "e164": n.e164,
+        "national": n.national,
+        "country": n.country,
+        "kind": n.kind.as_str(),
+        "valid": n.valid,
+        "converted_from": n.converted_from,
+    })
+}
+
+fn run(cli: Cli) -> Result<ExitCode> {
+    let lang = match cli.lang {
+        LangArg::Vi => Lang::Vi,
+        LangArg::En => Lang::En,
+    };
+    match cli.command {
+        Command::Normalize { raw, json } => {
+            let mut failed = false;
+            for input in &raw {
+                match normalize(input) {
+                    Ok(n) if json => println!("{}", number_json(input, &n)),
+                    Ok(n) => println!(
+                        "{input}\t{}\t{}\t{}\t{}{}",
+                        n.e164.as_deref().unwrap_or("-"),
+                        n.national,
+                        n.kind.as_str(),
+                        if n.valid { "valid" } else { "invalid" },
+                        n.converted_from
+                            .map(|o| format!("\t(was {o})"))
+                            .unwrap_or_default()
+                    ),
+                    Err(e) => {
+                        failed = true;
+                        if json {
+                            println!("{}", json!({"input": input, "error": e.to_string()}));
+                        } else {
+                            eprintln!("{input}\terror: {e}");
+                        }
+                    }
+                }
+            }
+            return Ok(if failed {
+                ExitCode::FAILURE
+            } else {
+                ExitCode::SUCCESS
+            });
+        }
+        Command::Import { file, json } => {
+            let guard = open(cli.db)?;
+            let f = std::fs::File::open(&file)
+                .with_context(|| format!("cannot read {}", file.display()))?;
+            let size = f.metadata().map(|m| m.len()).unwrap_or(0);
+            let bar = indicatif::ProgressBar::new(size).with_style(
+                indicatif::ProgressStyle::with_template(
+                    "{spinner} importing {bytes}/{total_bytes} {wide_bar} {eta}",
+                )
+                .expect("static template"),
+            );
+            let summary = guard.import_from(std::io::BufReader::new(bar.wrap_read(f)))?;
+            bar.finish_and_clear();
+            if json {
+                println!("{}", serde_json::to_string(&summary)?);
+            } else {
+                println!("imported {} rows", summary.imported);
+                if !summary.rejected.is_empty() {
+                    println!("rejected {} lines:", summary.rejected.len());
+                    for r in &summary.rejected {
+                        println!("  line {}: {}", r.line, r.reason);
+                    }
+                }
+            }
+        }
+        Command::Allow { raw } => list_change(cli.db, &raw, "allowed", |g, r| g.allow(r))?,
+        Command::Block { raw } => list_change(cli.db, &raw, "blocked", |g, r| g.block(r))?,
+        Command::Unallow { raw } => {
+            list_change(cli.db, &raw, "no longer allowed", |g, r| g.unallow(r))?
+        }
+        Command::Unblock { raw } => {
+            list_change(cli.db, &raw, "no longer blocked", |g, r| g.unblock(r))?
+        }
+        Command::List { list, json } => {
+            let guard = open(cli.db)?;
+            let entries = guard.list(match list {
+                ListArg::Allow => UserList::Allow,
+                ListArg::Block => UserList::Block,
+            })?;
+            for e in entries {
+                if json {
+                    println!("{}", serde_json::to_string(&e)?);
+                } else {
+                    println!("{}\t{}", e.national, dates::format_time(e.added_at));
+                }
+            }
+        }
+        Command::Check {
+            raw,
+            contact,
+            verification,
+            hidden,
+            json,
+        } => {
+            if raw.is_none() && !hidden {
+                bail!("give the caller's number, or --hidden for a hidden caller");
+            }
+            let guard = open(cli.db)?;
+            let facts = CallFacts {
+                in_contacts: contact,
+                verification: match verification {
+                    VerificationArg::NotVerified => Verification::NotVerified,
+                    VerificationArg::Passed => Verification::Passed,
+                    VerificationArg::Failed => Verification::Failed,
+                },
+                hidden,
+            };
+            let verdict = guard.screen(raw.clone(), facts)?;
+            guard.record(&verdict)?;
+            if json {
+                println!(
+                    "{}",
+                    verdict_json(raw.as_deref().unwrap_or(""), &verdict, lang)
+                );
+            } else {
+                print_verdict(&verdict, lang);
+            }
+        }
+        Command::Report {
+            raw,
+            kind,
+            to,
+            content,
+            ascii,
+            template,
+            json,
+        } => {
+            let guard = open(cli.db)?;
+            let report = guard.build_report(ReportRequest {
+                number: raw,
+                kind: match kind {
+                    KindArg::Ld => ReportKind::ScamCall,
+                    KindArg::V => ReportKind::NuisanceCall,
+                    KindArg::S => ReportKind::SpamSms,
+                },
+                target: match to {
+                    ToArg::T156 => ReportTarget::Hotline156,
+                    ToArg::T5656 => ReportTarget::Hotline5656,
+                },
+                content,
+                fold_diacritics: ascii,
+                template,
+            })?;
+            if json {
+                println!("{}", serde_json::to_string(&report)?);
+            } else {
+                println!("To: {}\n{}", report.to, report.body);
+                let enc = match report.encoding {
+                    canhgiac_core::report::SmsEncoding::Gsm7 => "GSM-7",
+                    canhgiac_core::report::SmsEncoding::Ucs2 => "UCS-2 (Unicode)",
+                };
+                let parts = if report.segments == 1 {
+                    "1 SMS".to_string()
+                } else {
+                    format!("{} SMS parts", report.segments)
+                };
+                println!(
+                    "({parts}, {enc}{})",
+                    if report.truncated {
+                        ", content shortened"
+                    } else {
+                        ""
+                    }
+                );
+            }
+        }
+        Command::History { limit, json } => {
+            let guard = open(cli.db)?;
+            for h in guard.history(limit)? {
+                if json {
+                    println!("{}", serde_json::to_string(&h)?);
+                } else {
+                    println!(
+                        "{}\t{}\t{}\t{}\t{}",
+                        dates::format_time(h.at),
+                        h.national.as_deref().unwrap_or("(ẩn số)"),
+                        h.level,
+                        h.action,
+                        h.reasons.join(",")
+                    );
+                }
+            }
+        }
+        Command::Stats { json } => {
+            let guard = open(cli.db)?;
+            let s = guard.stats()?;
+            if json {
+                println!("{}", serde_json::to_string(&s)?);
+            } else {
+                println!(
+                    "reported numbers: {}\nreported prefixes: {}\nallowed: {}\nblocked: {}\nhistory: {}",
+                    s.reported_numbers, s.reported_prefixes, s.allowed, s.blocked, s.history
+                );
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn list_change(
+    db: Option<PathBuf>,
+    raw: &str,
+    done: &str,
+    f: impl FnOnce(&CallGuard, String) -> Result<bool, canhgiac_core::CanhGiacError>,
+) -> Result<()> {
+    let n = normalize(raw)?;
+    let guard = open(db)?;
+    let changed = f(&guard, raw.to_string())?;
+    println!(
+        "{} {}",
+        n.national,
+        if changed { done } else { "unchanged" }
+    );
+    Ok(())
+}
+
+fn verdict_json(input: &str, v: &Verdict, lang: Lang) -> Value {
+    json!({
+        "number": v.number.as_ref().map(|n| number_json(input, n)),
+        "level": v.level.as_str(),
+        "action": v.action.as_str(),
+        "title": v.title.get(lang),
+        "reasons": v.reasons.iter().map(|r| json!({"code": r.code.as_str(), "text": r.text.get(lang)})).collect::<Vec<_>>(),
+        "advice": v.advice.as_ref().map(|a| a.get(lang)),
+        "report": v.report,
+    })
+}
+
+fn print_verdict(v: &Verdict, lang: Lang) {
+    let who = v.number.as_ref().map_or_else(
+        || match lang {
+            Lang::Vi => "Số ẩn".to_string(),
+            Lang::En => "Hidden number".to_string(),
+        },
+        |n| n.national.clone(),
+    );
+    println!(
+        "{who}: {} [{} → {}]",
+        v.title.get(lang).to_uppercase(),
+        v.level,
+        v.action
+    );
+    for r in &v.reasons {
+        println!("  • {}", r.text.get(lang));
+    }
+    if let Some(a) = &v.advice {
+        println!("  → {}", a.get(lang));
+    }
+}

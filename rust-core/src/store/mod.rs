@@ -549,25 +549,25 @@ fn insert_reported(tx: &Transaction, rows: &[(Target, Reported)], source: Source
                 }
             }),
         };
-        let values = params![
-            category_code(rep.category),
-            rep.reports,
-            rep.last_reported,
-            label_id,
-            source as i64
-        ];
+        let (cat, src) = (category_code(rep.category), source as i64);
         match target {
-            Target::Number(key) => {
-                add_number.execute(rusqlite::params_from_iter(
-                    std::iter::once(&*key as &dyn rusqlite::ToSql).chain(values.iter().copied()),
-                ))?;
-            }
-            Target::Prefix(p) => {
-                add_prefix.execute(rusqlite::params_from_iter(
-                    std::iter::once(p as &dyn rusqlite::ToSql).chain(values.iter().copied()),
-                ))?;
-            }
-        }
+            Target::Number(key) => add_number.execute(params![
+                key,
+                cat,
+                rep.reports,
+                rep.last_reported,
+                label_id,
+                src
+            ])?,
+            Target::Prefix(p) => add_prefix.execute(params![
+                p,
+                cat,
+                rep.reports,
+                rep.last_reported,
+                label_id,
+                src
+            ])?,
+        };
     }
     Ok(rows.len())
 }
