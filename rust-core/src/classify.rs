@@ -52,9 +52,11 @@ impl Verification {
 #[derive(Debug, Clone, Default, PartialEq, Eq, uniffi::Record)]
 pub struct CallFacts {
     /// The caller is in the phone's contacts.
+    #[uniffi(default)]
     pub in_contacts: bool,
     pub verification: Verification,
     /// The network withheld the number (presentation restricted/unknown).
+    #[uniffi(default)]
     pub hidden: bool,
 }
 

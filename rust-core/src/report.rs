@@ -77,11 +77,14 @@ pub struct ReportRequest {
     pub kind: ReportKind,
     pub target: ReportTarget,
     /// What happened, in the user's words. May be empty.
+    #[uniffi(default)]
     pub content: String,
     /// Fold Vietnamese to ASCII (bỏ dấu) so the report fits one GSM-7 SMS.
+    #[uniffi(default)]
     pub fold_diacritics: bool,
     /// `{keyword} {number} {content}` unless set; follows the hotline if its
     /// syntax changes.
+    #[uniffi(default)]
     pub template: Option<String>,
 }
 

@@ -1,0 +1,167 @@
+#!/usr/bin/env bash
+# One entry point for Cảnh Giác.
+#   ./build.sh test       fmt, clippy, Rust tests, CLI tests, Kotlin tests on the JVM
+#   ./build.sh demo       build, import a synthetic list, screen sample calls, build a report
+#   ./build.sh bindings [DIR]   write the Kotlin bindings (default build/bindings/kotlin)
+#   ./build.sh bench      benchmarks (release build; figures go in the README)
+#   ./build.sh android    the APK, on a machine with the Android SDK, NDK and cargo-ndk
+# Tools the tests need and the machine lacks are installed, at pinned
+# versions, into .tools/ (git-ignored) or from Debian's packages.
+set -euo pipefail
+cd "$(dirname "$0")"
+ROOT=$PWD
+TOOLS=$ROOT/.tools
+BUILD=$ROOT/build
+
+KOTLIN_VERSION=2.4.20          # npm package kotlin-compiler: kotlinc, stdlib, kotlin-test, coroutines
+JNA_JAR=/usr/share/java/jna.jar          # Debian libjna-java (5.13)
+JUNIT_JAR=/usr/share/java/junit4.jar     # Debian junit4 (4.13)
+HAMCREST_JAR=/usr/share/java/hamcrest-core.jar
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+apt_install() {
+    command -v apt-get >/dev/null || die "need Debian packages: $* (no apt-get here; install them by hand)"
+    local sudo=""
+    [ "$(id -u)" = 0 ] || sudo="sudo"
+    say "installing Debian packages: $*"
+    $sudo apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$@" >/dev/null
+}
+
+ensure_jvm_tools() {
+    command -v java >/dev/null || apt_install openjdk-17-jre-headless
+    local missing=()
+    [ -f "$JNA_JAR" ] || missing+=(libjna-java)
+    [ -f "$JUNIT_JAR" ] && [ -f "$HAMCREST_JAR" ] || missing+=(junit4)
+    [ ${#missing[@]} -eq 0 ] || apt_install "${missing[@]}"
+    KOTLIN_HOME=$TOOLS/kotlinc-$KOTLIN_VERSION
+    if [ ! -x "$KOTLIN_HOME/bin/kotlinc" ]; then
+        command -v npm >/dev/null || die "npm is needed to fetch the Kotlin compiler"
+        say "fetching the Kotlin compiler $KOTLIN_VERSION (npm package kotlin-compiler)"
+        local tmp
+        tmp=$(mktemp -d)
+        (cd "$tmp" && npm pack --silent "kotlin-compiler@$KOTLIN_VERSION" >/dev/null && tar xzf kotlin-compiler-*.tgz)
+        mkdir -p "$TOOLS"
+        rm -rf "$KOTLIN_HOME"
+        mv "$tmp/package" "$KOTLIN_HOME"
+        chmod +x "$KOTLIN_HOME"/bin/*
+        rm -rf "$tmp"
+    fi
+    KOTLINC=$KOTLIN_HOME/bin/kotlinc
+    KLIB=$KOTLIN_HOME/lib
+    COROUTINES_JAR=$KLIB/kotlinx-coroutines-core-jvm.jar
+}
+
+# Builds the host library and generates the Kotlin bindings from it.
+generate_bindings() {
+    local out=$1
+    say "building the core library and uniffi-bindgen"
+    cargo build -q -p canhgiac-core -p uniffi-bindgen
+    LIB=$ROOT/target/debug/libcanhgiac_core.so
+    rm -rf "$out"
+    mkdir -p "$out"
+    "$ROOT/target/debug/uniffi-bindgen" generate "$LIB" --language kotlin --no-format \
+        --out-dir "$out" >/dev/null
+    say "Kotlin bindings in ${out#"$ROOT"/}"
+}
+
+# Compiles the bindings and the tests under tests/kotlin, runs them on the JVM.
+kotlin_tests() {
+    ensure_jvm_tools
+    local gen=$BUILD/kotlin/generated jars=$BUILD/kotlin
+    generate_bindings "$gen"
+    local cp_base="$JNA_JAR:$COROUTINES_JAR"
+    say "compiling the bindings with kotlinc $KOTLIN_VERSION"
+    "$KOTLINC" -nowarn -d "$jars/bindings.jar" $(find "$gen" -name '*.kt') -classpath "$cp_base" 2>&1 | grep -v '^warning' || true
+    [ -f "$jars/bindings.jar" ] || die "the generated bindings did not compile"
+    say "compiling tests/kotlin"
+    local test_cp="$jars/bindings.jar:$cp_base:$JUNIT_JAR:$HAMCREST_JAR:$KLIB/kotlin-test.jar:$KLIB/kotlin-test-junit.jar"
+    rm -f "$jars/tests.jar"
+    "$KOTLINC" -nowarn -d "$jars/tests.jar" "$ROOT"/tests/kotlin/*.kt -classpath "$test_cp"
+    say "running the Kotlin tests on $(java -version 2>&1 | head -1)"
+    java -Djna.library.path="$ROOT/target/debug" \
+        -cp "$jars/tests.jar:$test_cp:$KLIB/kotlin-stdlib.jar" \
+        vn.canhgiac.tests.RunAllKt
+}
+
+cmd_test() {
+    say "cargo fmt --check"
+    cargo fmt --all --check
+    say "cargo clippy -D warnings"
+    cargo clippy -q --workspace --all-targets -- -D warnings
+    say "Rust tests (core, CLI)"
+    cargo test -q --workspace
+    kotlin_tests
+}
+
+cmd_demo() {
+    say "building the CLI (release)"
+    cargo build -q --release --bin canhgiac
+    local cg="$ROOT/target/release/canhgiac" dir
+    dir=$(mktemp -d)
+    trap 'rm -rf "$dir"' EXIT
+    local db=$dir/demo.db
+    echo
+    echo "# A synthetic list (tests/fixtures/reported.csv), never real numbers:"
+    "$cg" --db "$db" import "$ROOT/tests/fixtures/reported.csv"
+    "$cg" --db "$db" allow "0987 654 321" >/dev/null
+    echo
+    screen() { echo "\$ canhgiac check $*"; "$cg" --db "$db" check "$@"; echo; }
+    echo "# A reported scam number, written three ways:"
+    screen "0912 345 678"
+    screen "+84912345678"
+    screen "0084.912.345.678"
+    echo "# An old 11-digit number, converted to today's 10 digits:"
+    screen "01621234567"
+    echo "# A number you allowed, even with caller verification failed:"
+    screen "0987654321" --verification failed
+    echo "# 113 is never silenced, whatever the lists say:"
+    screen 113
+    echo "# A one-ring call from abroad (wangiri):"
+    screen "+224 621 23 45 67"
+    echo "# A hidden caller:"
+    screen --hidden
+    echo "# After the call: the report SMS, ready for your SMS app"
+    echo "\$ canhgiac report 0912345678 --content 'Mạo danh công an yêu cầu chuyển tiền'"
+    "$cg" --db "$db" report 0912345678 --content "Mạo danh công an yêu cầu chuyển tiền"
+    echo
+    echo "\$ canhgiac report 0912345678 --ascii --content 'Mạo danh công an yêu cầu chuyển tiền'"
+    "$cg" --db "$db" report 0912345678 --ascii --content "Mạo danh công an yêu cầu chuyển tiền"
+    echo
+    echo "# History of screened calls:"
+    "$cg" --db "$db" history
+}
+
+cmd_bench() {
+    say "benchmark: screen on a 1,000,000-number store (release build)"
+    cargo bench -q -p canhgiac-core --bench screen
+}
+
+cmd_bindings() {
+    generate_bindings "${1:-$BUILD/bindings/kotlin}"
+}
+
+cmd_android() {
+    local missing=()
+    [ -n "${ANDROID_HOME:-${ANDROID_SDK_ROOT:-}}" ] || missing+=("Android SDK (set ANDROID_HOME)")
+    [ -n "${ANDROID_NDK_HOME:-}" ] || missing+=("Android NDK (set ANDROID_NDK_HOME)")
+    command -v cargo-ndk >/dev/null || missing+=("cargo-ndk (cargo install cargo-ndk)")
+    if [ ${#missing[@]} -gt 0 ]; then
+        printf 'cannot build the APK here; missing:\n' >&2
+        printf '  - %s\n' "${missing[@]}" >&2
+        exit 1
+    fi
+    [ -d "$ROOT/android" ] && [ -f "$ROOT/android/settings.gradle.kts" ] || die "the android/ project is not there yet"
+    (cd "$ROOT/android" && ./gradlew assembleDebug)
+}
+
+case "${1:-help}" in
+    test) cmd_test ;;
+    demo) cmd_demo ;;
+    bench) cmd_bench ;;
+    bindings) shift; cmd_bindings "$@" ;;
+    android) cmd_android ;;
+    *) sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+esac
