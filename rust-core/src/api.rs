@@ -129,7 +129,9 @@ impl CallGuard {
     fn set_list(&self, raw: &str, list: Option<UserList>) -> Result<bool> {
         let n = number::normalize(raw)?;
         if list == Some(UserList::Block) && n.kind == number::NumberKind::Emergency {
-            return Err(Error::invalid("emergency numbers cannot be blocked"));
+            return Err(Error::UnusableNumber(
+                "emergency numbers cannot be blocked".into(),
+            ));
         }
         self.store.set_user_list(&n, list)
     }

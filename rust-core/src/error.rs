@@ -11,6 +11,9 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 pub enum Error {
     #[error("invalid number: {0}")]
     Number(#[from] NumberError),
+    /// A real number that cannot be used here (reporting 113, blocking 115).
+    #[error("{0}")]
+    UnusableNumber(String),
     #[error("{0}")]
     InvalidInput(String),
     #[error("database error: {0}")]
@@ -59,7 +62,7 @@ impl From<Error> for CanhGiacError {
     fn from(e: Error) -> Self {
         let reason = e.to_string();
         match e {
-            Error::Number(_) => CanhGiacError::InvalidNumber { reason },
+            Error::Number(_) | Error::UnusableNumber(_) => CanhGiacError::InvalidNumber { reason },
             Error::InvalidInput(_) | Error::Csv(_) => CanhGiacError::InvalidInput { reason },
             Error::SchemaTooNew { found, supported } => {
                 CanhGiacError::SchemaTooNew { found, supported }

@@ -150,13 +150,17 @@ pub fn build(req: &ReportRequest) -> Result<Report> {
 /// foreign ones in E.164. Short and emergency numbers are not reportable.
 fn reportable_form(n: &PhoneNumber) -> Result<String> {
     match n.kind {
-        NumberKind::Emergency => Err(Error::invalid("an emergency number cannot be reported")),
-        NumberKind::ShortCode => Err(Error::invalid(
-            "a short service number cannot be reported; report the full number that called",
+        NumberKind::Emergency => Err(Error::UnusableNumber(
+            "an emergency number cannot be reported".into(),
+        )),
+        NumberKind::ShortCode => Err(Error::UnusableNumber(
+            "a short service number cannot be reported; report the full number that called".into(),
         )),
         _ if n.is_vietnamese() => Ok(n.national.clone()),
         _ => n.e164.clone().ok_or_else(|| {
-            Error::invalid("the number has no international form (unknown country code)")
+            Error::UnusableNumber(
+                "the number has no international form (unknown country code)".into(),
+            )
         }),
     }
 }

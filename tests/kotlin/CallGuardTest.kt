@@ -1,0 +1,169 @@
+package vn.canhgiac.tests
+
+import org.junit.After
+import org.junit.Assert.assertEquals
+import org.junit.Assert.assertFalse
+import org.junit.Assert.assertNotNull
+import org.junit.Assert.assertNull
+import org.junit.Assert.assertThrows
+import org.junit.Assert.assertTrue
+import org.junit.Test
+import vn.canhgiac.core.Action
+import vn.canhgiac.core.CallFacts
+import vn.canhgiac.core.CallGuard
+import vn.canhgiac.core.CanhGiacException
+import vn.canhgiac.core.Level
+import vn.canhgiac.core.NumberKind
+import vn.canhgiac.core.ReasonCode
+import vn.canhgiac.core.ReportKind
+import vn.canhgiac.core.ReportRequest
+import vn.canhgiac.core.ReportTarget
+import vn.canhgiac.core.SmsEncoding
+import vn.canhgiac.core.UserList
+import vn.canhgiac.core.Verification
+import vn.canhgiac.core.defaultConfig
+import vn.canhgiac.core.normalizeNumber
+import java.io.File
+import java.nio.file.Files
+import java.time.LocalDate
+import java.time.ZoneOffset
+
+/** The public API the Android app uses, through the real generated bindings and the host-built core. */
+class CallGuardTest {
+    private val dir: File = Files.createTempDirectory("canhgiac").toFile()
+    private val guard = CallGuard(File(dir, "cg.db").path, defaultConfig())
+    private val ringing = CallFacts(verification = Verification.NOT_VERIFIED)
+
+    @After
+    fun cleanUp() {
+        guard.close()
+        dir.deleteRecursively()
+    }
+
+    private fun importList() {
+        val twoDaysAgo = LocalDate.now(ZoneOffset.ofHours(7)).minusDays(2)
+        val csv = """
+            number,category,reports,last_reported,label
+            0912345678,scam,37,$twoDaysAgo,mạo danh công an
+            0900000001,nuisance,4,,
+            not a number,scam,1,,
+        """.trimIndent()
+        val summary = guard.importCsvBytes(csv.toByteArray())
+        assertEquals(2uL, summary.imported)
+        assertEquals(listOf(4uL), summary.rejected.map { it.line })
+    }
+
+    @Test
+    fun reportedNumberIsAScamWithReasonsAPersonUnderstands() {
+        importList()
+        val v = guard.screen("+84 91 234 5678", ringing)
+        assertEquals(Level.SCAM, v.level)
+        assertEquals(Action.WARN, v.action)
+        assertEquals(ReasonCode.REPORTED, v.reasons.first().code)
+        assertEquals(
+            "Đã bị phản ánh lừa đảo 37 lần, gần nhất 2 ngày trước: mạo danh công an",
+            v.reasons.first().text.vi,
+        )
+        assertEquals(37u, v.report?.reports)
+        assertTrue(v.advice!!.vi.startsWith("Công an"))
+        assertEquals("0912345678", v.number?.national)
+    }
+
+    @Test
+    fun allowedNumberIsSafeEvenWhenReported() {
+        importList()
+        assertTrue(guard.allow("0912 345 678"))
+        val v = guard.screen("0912345678", ringing.copy(verification = Verification.FAILED))
+        assertEquals(Level.SAFE, v.level)
+        assertEquals(Action.ALLOW, v.action)
+        assertEquals(listOf(ReasonCode.USER_ALLOWED), v.reasons.map { it.code })
+        assertEquals(listOf("0912345678"), guard.list(UserList.ALLOW).map { it.national })
+    }
+
+    @Test
+    fun emergencyNumberAlwaysRings() {
+        assertThrows(CanhGiacException.InvalidNumber::class.java) { guard.block("113") }
+        val v = guard.screen("113", ringing)
+        assertEquals(Level.SAFE, v.level)
+        assertEquals(Action.ALLOW, v.action)
+        assertEquals(ReasonCode.EMERGENCY, v.reasons.single().code)
+        assertEquals(NumberKind.EMERGENCY, v.number?.kind)
+    }
+
+    @Test
+    fun hiddenCallerAndHistory() {
+        val v = guard.screen(null, ringing.copy(hidden = true))
+        assertNull(v.number)
+        assertEquals(ReasonCode.HIDDEN, v.reasons.single().code)
+        guard.record(v)
+        val h = guard.history(10u)
+        assertEquals(1, h.size)
+        assertEquals(listOf("hidden"), h[0].reasons)
+        assertNull(h[0].national)
+    }
+
+    @Test
+    fun reportIsBuiltAndKeptInTheOutbox() {
+        val r = guard.buildReport(ReportRequest(
+            number = "01621234567",
+            kind = ReportKind.SCAM_CALL,
+            target = ReportTarget.HOTLINE156,
+            content = "Mạo danh công an\nyêu cầu chuyển tiền",
+        ))
+        assertEquals("156", r.to)
+        assertEquals("LD 0321234567 Mạo danh công an yêu cầu chuyển tiền", r.body)
+        assertEquals(SmsEncoding.UCS2, r.encoding)
+        val folded = guard.buildReport(ReportRequest(
+            number = "0912345678",
+            kind = ReportKind.NUISANCE_CALL,
+            target = ReportTarget.HOTLINE5656,
+            content = "Gọi quảng cáo bất động sản",
+            foldDiacritics = true,
+        ))
+        assertEquals("V 0912345678 Goi quang cao bat dong san", folded.body)
+        assertEquals(SmsEncoding.GSM7, folded.encoding)
+        assertEquals(1u, folded.segments)
+        assertEquals(listOf("5656", "156"), guard.reports(10u).map { it.to })
+    }
+
+    @Test
+    fun badInputSurfacesAsKotlinExceptionsAndChangesNothing() {
+        val bad = listOf("", "abc", "😀", "0912'; DROP TABLE reported;--", "9".repeat(10_000), "0912\n345678")
+        for (raw in bad) {
+            val e = assertThrows(CanhGiacException.InvalidNumber::class.java) { guard.screen(raw, ringing) }
+            assertTrue(e.message!!.isNotBlank())
+            assertThrows(CanhGiacException.InvalidNumber::class.java) { guard.allow(raw) }
+            assertThrows(CanhGiacException.InvalidNumber::class.java) { normalizeNumber(raw) }
+        }
+        assertThrows(CanhGiacException.InvalidNumber::class.java) {
+            guard.buildReport(ReportRequest(number = "113", kind = ReportKind.SCAM_CALL, target = ReportTarget.HOTLINE156))
+        }.also { assertTrue(it.message!!.contains("emergency")) }
+        assertThrows(CanhGiacException.InvalidInput::class.java) {
+            guard.importCsvBytes("phone,type\n0912345678,scam\n".toByteArray())
+        }
+        val stats = guard.stats()
+        assertEquals(0uL, stats.reportedNumbers)
+        assertEquals(0uL, stats.allowed)
+        assertEquals(0, guard.reports(10u).size)
+    }
+
+    @Test
+    fun unusableDatabasePathsAreStorageErrors() {
+        assertThrows(CanhGiacException.Storage::class.java) {
+            CallGuard(File(dir, "missing/cg.db").path, defaultConfig())
+        }
+        assertThrows(CanhGiacException.InvalidInput::class.java) { CallGuard("", defaultConfig()) }
+    }
+
+    @Test
+    fun corruptDatabaseIsMovedAsideAndReported() {
+        val path = File(dir, "broken.db")
+        path.writeText("not a database ".repeat(200))
+        CallGuard(path.path, defaultConfig()).use { g ->
+            val aside = g.recoveredFrom()
+            assertNotNull(aside)
+            assertTrue(File(aside!!).readText().startsWith("not a database"))
+            assertFalse(g.stats().reportedNumbers > 0uL)
+        }
+    }
+}
