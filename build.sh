@@ -99,10 +99,10 @@ cmd_test() {
 cmd_demo() {
     say "building the CLI (release)"
     cargo build -q --release --bin canhgiac
-    local cg="$ROOT/target/release/canhgiac" dir
-    dir=$(mktemp -d)
-    trap 'rm -rf "$dir"' EXIT
-    local db=$dir/demo.db
+    local cg="$ROOT/target/release/canhgiac"
+    DEMO_DIR=$(mktemp -d)
+    trap 'rm -rf "$DEMO_DIR"' EXIT
+    local db=$DEMO_DIR/demo.db
     echo
     echo "# A synthetic list (tests/fixtures/reported.csv), never real numbers:"
     "$cg" --db "$db" import "$ROOT/tests/fixtures/reported.csv"

@@ -60,6 +60,9 @@ pub struct PhoneNumber {
     pub country: Option<String>,
     pub kind: NumberKind,
     pub valid: bool,
+    /// How to show it to a person: the national form for Vietnamese numbers,
+    /// E.164 for foreign ones (`+224621234567`).
+    pub display: String,
     /// The old 11-digit form this number was converted from (`01621234567`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub converted_from: Option<String>,
@@ -293,6 +296,7 @@ fn is_fixed_nsn(nsn: &str) -> bool {
 fn vn(nsn: &str, kind: NumberKind, national: String) -> PhoneNumber {
     PhoneNumber {
         e164: Some(format!("+84{nsn}")),
+        display: national.clone(),
         national,
         country: Some("VN".into()),
         kind,
@@ -330,6 +334,7 @@ fn short_number(digits: &str) -> PhoneNumber {
     PhoneNumber {
         e164: None,
         national: digits.to_string(),
+        display: digits.to_string(),
         country: Some("VN".into()),
         kind,
         valid: true,
@@ -351,6 +356,7 @@ fn with_crate(e164_guess: &str) -> PhoneNumber {
         return PhoneNumber {
             e164: None,
             national: e164_guess.to_string(),
+            display: e164_guess.to_string(),
             country: None,
             kind: NumberKind::Other,
             valid: false,
@@ -374,9 +380,16 @@ fn with_crate(e164_guess: &str) -> PhoneNumber {
         .chars()
         .filter(char::is_ascii_digit)
         .collect();
+    let e164 = parsed.format().mode(Mode::E164).to_string();
+    let display = if country.as_deref() == Some("VN") {
+        national.clone()
+    } else {
+        e164.clone()
+    };
     PhoneNumber {
-        e164: Some(parsed.format().mode(Mode::E164).to_string()),
+        e164: Some(e164),
         national,
+        display,
         country,
         kind,
         valid,

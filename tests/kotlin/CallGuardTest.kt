@@ -77,7 +77,7 @@ class CallGuardTest {
         assertEquals(Level.SAFE, v.level)
         assertEquals(Action.ALLOW, v.action)
         assertEquals(listOf(ReasonCode.USER_ALLOWED), v.reasons.map { it.code })
-        assertEquals(listOf("0912345678"), guard.list(UserList.ALLOW).map { it.national })
+        assertEquals(listOf("0912345678"), guard.list(UserList.ALLOW).map { it.number })
     }
 
     @Test
@@ -99,7 +99,7 @@ class CallGuardTest {
         val h = guard.history(10u)
         assertEquals(1, h.size)
         assertEquals(listOf("hidden"), h[0].reasons)
-        assertNull(h[0].national)
+        assertNull(h[0].number)
     }
 
     @Test

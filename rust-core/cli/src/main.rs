@@ -190,6 +190,7 @@ fn number_json(input: &str, n: &PhoneNumber) -> Value {
         "input": input,
         "e164": n.e164,
         "national": n.national,
+        "display": n.display,
         "country": n.country,
         "kind": n.kind.as_str(),
         "valid": n.valid,
@@ -277,7 +278,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 if json {
                     println!("{}", serde_json::to_string(&e)?);
                 } else {
-                    println!("{}\t{}", e.national, dates::format_time(e.added_at));
+                    println!("{}\t{}", e.number, dates::format_time(e.added_at));
                 }
             }
         }
@@ -369,7 +370,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
                     println!(
                         "{}\t{}\t{}\t{}\t{}",
                         dates::format_time(h.at),
-                        h.national.as_deref().unwrap_or("(ẩn số)"),
+                        h.number.as_deref().unwrap_or(match lang {
+                            Lang::Vi => "Số ẩn",
+                            Lang::En => "Hidden",
+                        }),
                         h.level,
                         h.action,
                         h.reasons.join(",")
@@ -402,11 +406,7 @@ fn list_change(
     let n = normalize(raw)?;
     let guard = open(db)?;
     let changed = f(&guard, raw.to_string())?;
-    println!(
-        "{} {}",
-        n.national,
-        if changed { done } else { "unchanged" }
-    );
+    println!("{} {}", n.display, if changed { done } else { "unchanged" });
     Ok(())
 }
 
@@ -428,7 +428,7 @@ fn print_verdict(v: &Verdict, lang: Lang) {
             Lang::Vi => "Số ẩn".to_string(),
             Lang::En => "Hidden number".to_string(),
         },
-        |n| n.national.clone(),
+        |n| n.display.clone(),
     );
     println!(
         "{who}: {} [{} → {}]",

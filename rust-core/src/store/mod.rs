@@ -70,7 +70,8 @@ pub enum Target {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, uniffi::Record)]
 pub struct ListEntry {
-    pub national: String,
+    /// The number as shown to a person.
+    pub number: String,
     pub e164: Option<String>,
     pub list: UserList,
     pub added_at: i64,
@@ -81,8 +82,8 @@ pub struct HistoryEntry {
     pub id: i64,
     /// Unix seconds.
     pub at: i64,
-    /// `None` for a hidden caller.
-    pub national: Option<String>,
+    /// The number as shown to a person; `None` for a hidden caller.
+    pub number: Option<String>,
     pub e164: Option<String>,
     pub level: Level,
     pub action: Action,
@@ -96,7 +97,8 @@ pub struct OutboxEntry {
     pub at: i64,
     pub to: String,
     pub body: String,
-    pub national: String,
+    /// The reported number, as written in the report.
+    pub number: String,
     pub keyword: String,
 }
 
@@ -278,10 +280,10 @@ impl Store {
         self.write(|tx| {
             let changed = match list {
                 Some(l) => tx.execute(
-                    "INSERT INTO user_list (key, list, national, added_at) VALUES (?1, ?2, ?3, ?4)
+                    "INSERT INTO user_list (key, list, number, added_at) VALUES (?1, ?2, ?3, ?4)
                      ON CONFLICT (key) DO UPDATE SET list = excluded.list, added_at = excluded.added_at
                      WHERE list != excluded.list",
-                    params![key, l.code(), n.national, dates::now_unix()],
+                    params![key, l.code(), n.display, dates::now_unix()],
                 )?,
                 None => tx.execute("DELETE FROM user_list WHERE key = ?1", [key])?,
             };
@@ -303,13 +305,13 @@ impl Store {
     pub fn list_entries(&self, list: UserList) -> Result<Vec<ListEntry>> {
         self.read(|c| {
             let mut stmt = c.prepare_cached(
-                "SELECT key, national, added_at FROM user_list WHERE list = ?1 ORDER BY added_at DESC, key",
+                "SELECT key, number, added_at FROM user_list WHERE list = ?1 ORDER BY added_at DESC, key",
             )?;
             let rows = stmt.query_map([list.code()], |r| {
                 let key: String = r.get(0)?;
                 Ok(ListEntry {
                     e164: key.starts_with('+').then_some(key),
-                    national: r.get(1)?,
+                    number: r.get(1)?,
                     list,
                     added_at: r.get(2)?,
                 })
@@ -329,11 +331,11 @@ impl Store {
     ) -> Result<i64> {
         self.write(|tx| {
             tx.execute(
-                "INSERT INTO call_history (at, national, e164, level, action, reasons)
+                "INSERT INTO call_history (at, number, e164, level, action, reasons)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                 params![
                     dates::now_unix(),
-                    n.map(|n| n.national.as_str()),
+                    n.map(|n| n.display.as_str()),
                     n.and_then(|n| n.e164.as_deref()),
                     level.as_str(),
                     action.as_str(),
@@ -353,7 +355,7 @@ impl Store {
     pub fn history(&self, limit: u32) -> Result<Vec<HistoryEntry>> {
         self.read(|c| {
             let mut stmt = c.prepare_cached(
-                "SELECT id, at, national, e164, level, action, reasons
+                "SELECT id, at, number, e164, level, action, reasons
                  FROM call_history ORDER BY id DESC LIMIT ?1",
             )?;
             let rows = stmt.query_map([limit], |r| {
@@ -363,7 +365,7 @@ impl Store {
                 Ok(HistoryEntry {
                     id: r.get(0)?,
                     at: r.get(1)?,
-                    national: r.get(2)?,
+                    number: r.get(2)?,
                     e164: r.get(3)?,
                     level: Level::parse(&level).unwrap_or(Level::Unknown),
                     action: Action::parse(&action).unwrap_or(Action::Allow),
@@ -383,18 +385,12 @@ impl Store {
     }
 
     /// Keeps a built report in the outbox/history.
-    pub fn record_report(
-        &self,
-        to: &str,
-        body: &str,
-        national: &str,
-        keyword: &str,
-    ) -> Result<i64> {
+    pub fn record_report(&self, to: &str, body: &str, number: &str, keyword: &str) -> Result<i64> {
         self.write(|tx| {
             tx.execute(
-                "INSERT INTO report_outbox (at, to_addr, body, national, keyword)
+                "INSERT INTO report_outbox (at, to_addr, body, number, keyword)
                  VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![dates::now_unix(), to, body, national, keyword],
+                params![dates::now_unix(), to, body, number, keyword],
             )?;
             Ok(tx.last_insert_rowid())
         })
@@ -403,7 +399,7 @@ impl Store {
     pub fn reports(&self, limit: u32) -> Result<Vec<OutboxEntry>> {
         self.read(|c| {
             let mut stmt = c.prepare_cached(
-                "SELECT id, at, to_addr, body, national, keyword FROM report_outbox
+                "SELECT id, at, to_addr, body, number, keyword FROM report_outbox
                  ORDER BY id DESC LIMIT ?1",
             )?;
             let rows = stmt.query_map([limit], |r| {
@@ -412,7 +408,7 @@ impl Store {
                     at: r.get(1)?,
                     to: r.get(2)?,
                     body: r.get(3)?,
-                    national: r.get(4)?,
+                    number: r.get(4)?,
                     keyword: r.get(5)?,
                 })
             })?;

@@ -20,7 +20,7 @@ CREATE TABLE report_outbox (
     at       INTEGER NOT NULL,
     to_addr  TEXT NOT NULL,
     body     TEXT NOT NULL,
-    national TEXT NOT NULL,
+    number   TEXT NOT NULL,
     keyword  TEXT NOT NULL
 );
 -- The signed feed this list came from (one row).
@@ -73,14 +73,14 @@ CREATE TABLE reported_prefix (
 CREATE TABLE user_list (
     key      TEXT PRIMARY KEY,
     list     INTEGER NOT NULL CHECK (list IN (1, 2)),
-    national TEXT NOT NULL,
+    number   TEXT NOT NULL,
     added_at INTEGER NOT NULL
 ) WITHOUT ROWID;
 -- Screened calls, newest last; pruned to a bound on insert.
 CREATE TABLE call_history (
     id       INTEGER PRIMARY KEY,
     at       INTEGER NOT NULL,
-    national TEXT,
+    number   TEXT,
     e164     TEXT,
     level    TEXT NOT NULL,
     action   TEXT NOT NULL,
@@ -170,13 +170,13 @@ mod tests {
         CREATE TABLE user_list (
             key      TEXT PRIMARY KEY,
             list     INTEGER NOT NULL CHECK (list IN (1, 2)),
-            national TEXT NOT NULL,
+            number   TEXT NOT NULL,
             added_at INTEGER NOT NULL
         ) WITHOUT ROWID;
         CREATE TABLE call_history (
             id       INTEGER PRIMARY KEY,
             at       INTEGER NOT NULL,
-            national TEXT,
+            number   TEXT,
             e164     TEXT,
             level    TEXT NOT NULL,
             action   TEXT NOT NULL,

@@ -83,7 +83,7 @@ fn user_lists_hold_a_number_on_one_list_at_a_time() {
     assert!(store.list_entries(UserList::Block).unwrap().is_empty());
     let allowed = store.list_entries(UserList::Allow).unwrap();
     assert_eq!(allowed.len(), 1);
-    assert_eq!(allowed[0].national, "0912345678");
+    assert_eq!(allowed[0].number, "0912345678");
     assert!(
         !store.remove_from_list(&n, UserList::Block).unwrap(),
         "not on the block list"
@@ -117,7 +117,7 @@ fn history_is_bounded_and_newest_first() {
         .unwrap();
     let h = store.history(100).unwrap();
     assert_eq!(h.len(), 10);
-    assert_eq!(h[0].national, None);
+    assert_eq!(h[0].number, None);
     assert_eq!(h[0].reasons, vec!["hidden"]);
     assert_eq!(h[1].level, Level::Scam);
     assert_eq!(h[1].reasons, vec!["reported", "verification_failed"]);
