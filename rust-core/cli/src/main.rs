@@ -403,9 +403,9 @@ fn list_change(
     done: &str,
     f: impl FnOnce(&CallGuard, String) -> Result<bool, canhgiac_core::CanhGiacError>,
 ) -> Result<()> {
-    let n = normalize(raw)?;
     let guard = open(db)?;
     let changed = f(&guard, raw.to_string())?;
+    let n = normalize(raw)?;
     println!("{} {}", n.display, if changed { done } else { "unchanged" });
     Ok(())
 }

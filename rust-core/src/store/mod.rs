@@ -113,8 +113,10 @@ pub struct Stats {
 }
 
 pub struct Store {
-    writer: Mutex<Connection>,
+    // Fields drop in order: the reader closes first, so that the writer is
+    // the last connection and checkpoints the WAL into the main file.
     reader: Mutex<Connection>,
+    writer: Mutex<Connection>,
     path: PathBuf,
 }
 
@@ -216,8 +218,8 @@ impl Store {
         let reader = open_reader(path)?;
         Ok(Opened {
             store: Store {
-                writer: Mutex::new(writer),
                 reader: Mutex::new(reader),
+                writer: Mutex::new(writer),
                 path: path.to_path_buf(),
             },
             moved_aside,
