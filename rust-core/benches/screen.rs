@@ -1,1 +1,252 @@
-fn main() {}
+//! `./build.sh bench`: screening on a store of 1,000,000 reported numbers.
+//!
+//! Measures, in one run on one machine:
+//! - warm `CallGuard::screen` latency (p50, p99) through the Rust API,
+//! - the baseline: a bare rusqlite point lookup on the same file and keys,
+//! - cold: a new process opens the database and screens its first call,
+//! - bytes per reported number on disk.
+//!
+//! Targets (issue 2): warm p99 ≤ 50 µs; screen/bare ratio ≤ 3;
+//! cold first screen ≤ 30 ms; ≤ 24 bytes per reported number.
+
+use canhgiac_core::classify::CallFacts;
+use canhgiac_core::model::{Category, Reported};
+use canhgiac_core::store::{Source, Target};
+use canhgiac_core::{CallGuard, GuardConfig};
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+const ENTRIES: usize = 1_000_000;
+const SAMPLES: usize = 200_000;
+const COLD_RUNS: usize = 15;
+const COLD_ENV: &str = "CANHGIAC_BENCH_COLD_DB";
+
+/// Deterministic synthetic data (splitmix64): the same list on every run.
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+}
+
+/// Mobile prefixes in use today (national significant number, 2 digits).
+const PREFIXES: [u64; 27] = [
+    32, 33, 34, 35, 36, 37, 38, 39, 52, 56, 58, 59, 70, 76, 77, 78, 79, 81, 82, 83, 84, 85, 86, 88,
+    89, 90, 91,
+];
+
+fn random_mobile(rng: &mut Rng) -> u64 {
+    let prefix = PREFIXES[rng.below(PREFIXES.len() as u64) as usize];
+    84_000_000_000 + prefix * 10_000_000 + rng.below(10_000_000)
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    sorted[((sorted.len() - 1) as f64 * p).round() as usize]
+}
+
+fn us(d: Duration) -> f64 {
+    d.as_secs_f64() * 1e6
+}
+
+fn main() {
+    if let Ok(db) = std::env::var(COLD_ENV) {
+        cold_child(Path::new(&db));
+        return;
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("bench.db");
+
+    // Build the store through the same import path the CLI uses.
+    let mut rng = Rng(2024);
+    let labels = [
+        "mạo danh công an",
+        "khóa SIM 2 chiều",
+        "giả danh cán bộ thuế",
+        "xin mã OTP",
+    ];
+    let mut keys = Vec::with_capacity(ENTRIES);
+    let rows: Vec<_> = (0..ENTRIES)
+        .map(|_| {
+            let key = random_mobile(&mut rng) as i64;
+            keys.push(key);
+            let rep = Reported {
+                category: if rng.below(4) == 0 {
+                    Category::Nuisance
+                } else {
+                    Category::Scam
+                },
+                reports: 1 + rng.below(50) as u32,
+                last_reported: Some(19_000 + rng.below(1_500) as i32),
+                label: (rng.below(10) == 0).then(|| labels[rng.below(4) as usize].to_string()),
+            };
+            (Target::Number(key), rep)
+        })
+        .collect();
+    let started = Instant::now();
+    {
+        let guard = CallGuard::open(&db, GuardConfig::default()).expect("open");
+        guard.store().import(rows, Source::Import).expect("import");
+    }
+    let import_time = started.elapsed();
+    let stats = CallGuard::open(&db, GuardConfig::default())
+        .unwrap()
+        .stats()
+        .unwrap();
+    let entries = stats.reported_numbers;
+    let size = std::fs::metadata(&db).unwrap().len();
+
+    // Query mix: half listed numbers, half random (almost all unlisted), in
+    // the written forms calls arrive in.
+    let queries: Vec<String> = (0..SAMPLES)
+        .map(|i| {
+            let key = if i % 2 == 0 {
+                keys[rng.below(keys.len() as u64) as usize] as u64
+            } else {
+                random_mobile(&mut rng)
+            };
+            match i % 3 {
+                0 => format!("+{key}"),
+                1 => format!("0{}", key - 84_000_000_000),
+                _ => format!("{key}"),
+            }
+        })
+        .collect();
+    let query_keys: Vec<i64> = queries
+        .iter()
+        .map(|q| canhgiac_core::normalize(q).unwrap().key().unwrap())
+        .collect();
+
+    let guard = CallGuard::open(&db, GuardConfig::default()).unwrap();
+    let facts = CallFacts::default();
+    let mut hits = 0;
+    for q in queries.iter().take(10_000) {
+        guard.screen(Some(q.clone()), facts.clone()).unwrap();
+    }
+    let mut screen_times = Vec::with_capacity(SAMPLES);
+    for q in &queries {
+        let q = Some(q.clone());
+        let t = Instant::now();
+        let v = guard.screen(q, facts.clone()).unwrap();
+        screen_times.push(t.elapsed());
+        hits += usize::from(v.report.is_some());
+    }
+    drop(guard);
+
+    // Baseline: the same file, the same keys, one bare point lookup.
+    let conn =
+        rusqlite::Connection::open_with_flags(&db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .unwrap();
+    let mut stmt = conn
+        .prepare_cached(
+            "SELECT category, reports, last_reported, label_id FROM reported WHERE number = ?1",
+        )
+        .unwrap();
+    let lookup = |stmt: &mut rusqlite::CachedStatement<'_>, k: i64| -> bool {
+        let mut rows = stmt.query([k]).unwrap();
+        rows.next().unwrap().is_some()
+    };
+    for &k in query_keys.iter().take(10_000) {
+        lookup(&mut stmt, k);
+    }
+    let mut bare_times = Vec::with_capacity(SAMPLES);
+    let mut bare_hits = 0;
+    for &k in &query_keys {
+        let t = Instant::now();
+        let found = lookup(&mut stmt, k);
+        bare_times.push(t.elapsed());
+        bare_hits += usize::from(found);
+    }
+    drop(stmt);
+    drop(conn);
+    assert_eq!(
+        hits, bare_hits,
+        "screen and the bare lookup must find the same numbers"
+    );
+
+    // Cold: a new process per run, timed from before open to after the first screen.
+    let me = std::env::current_exe().unwrap();
+    let mut cold: Vec<Duration> = (0..COLD_RUNS)
+        .map(|_| {
+            let out = Command::new(&me)
+                .env(COLD_ENV, &db)
+                .output()
+                .expect("cold child");
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            let micros: u64 = String::from_utf8_lossy(&out.stdout).trim().parse().unwrap();
+            Duration::from_micros(micros)
+        })
+        .collect();
+    cold.sort();
+
+    screen_times.sort();
+    bare_times.sort();
+    let (s50, s99) = (
+        percentile(&screen_times, 0.50),
+        percentile(&screen_times, 0.99),
+    );
+    let (b50, b99) = (percentile(&bare_times, 0.50), percentile(&bare_times, 0.99));
+    let per_entry = size as f64 / entries as f64;
+    let verdict = |ok: bool| if ok { "met" } else { "MISSED" };
+
+    println!();
+    println!(
+        "store: {entries} reported numbers, built in {:.2} s; {SAMPLES} screens, {hits} listed",
+        import_time.as_secs_f64()
+    );
+    println!();
+    println!("| measure | result | target | |");
+    println!("|---|---|---|---|");
+    println!("| screen, warm p50 | {:.1} µs | | |", us(s50));
+    println!(
+        "| screen, warm p99 | {:.1} µs | ≤ 50 µs | {} |",
+        us(s99),
+        verdict(us(s99) <= 50.0)
+    );
+    println!(
+        "| bare rusqlite lookup p50 / p99 (baseline) | {:.1} / {:.1} µs | | |",
+        us(b50),
+        us(b99)
+    );
+    let (r50, r99) = (us(s50) / us(b50), us(s99) / us(b99));
+    println!(
+        "| screen / bare lookup, p50 / p99 | {r50:.2} / {r99:.2} | ≤ 3 | {} |",
+        verdict(r99 <= 3.0 && r50 <= 3.0)
+    );
+    let cold_med = percentile(&cold, 0.5);
+    let cold_max = *cold.last().unwrap();
+    println!(
+        "| cold first screen (new process: open + screen), median / max of {COLD_RUNS} | {:.1} / {:.1} ms | ≤ 30 ms | {} |",
+        us(cold_med) / 1000.0,
+        us(cold_max) / 1000.0,
+        verdict(us(cold_max) <= 30_000.0)
+    );
+    println!(
+        "| database size | {:.1} MB, {per_entry:.1} bytes/number | ≤ 24 bytes/number | {} |",
+        size as f64 / 1e6,
+        verdict(per_entry <= 24.0)
+    );
+}
+
+/// The cold child: open the database and screen one call, print µs.
+fn cold_child(db: &Path) {
+    let t = Instant::now();
+    let guard = CallGuard::open(db, GuardConfig::default()).expect("open");
+    let v = guard
+        .screen(Some("0912 345 678".into()), CallFacts::default())
+        .expect("screen");
+    let elapsed = t.elapsed();
+    std::hint::black_box(v);
+    println!("{}", elapsed.as_micros());
+}

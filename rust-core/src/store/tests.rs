@@ -290,3 +290,51 @@ fn bytes_per_reported_number_on_disk() {
     let per = size as f64 / 50_000.0;
     assert!(per < 30.0, "{per} bytes per number");
 }
+
+#[test]
+fn longest_prefix_matches_a_brute_force_search() {
+    let (_d, store) = fresh();
+    // Deterministic pseudo-random rules over a small alphabet, so that
+    // near-misses (8431 vs 8432…) are common.
+    let mut seed = 7u64;
+    let mut next = move || {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (seed >> 33) as usize
+    };
+    let mut rules = std::collections::BTreeSet::new();
+    while rules.len() < 300 {
+        let len = 3 + next() % 6;
+        let tail: String = (0..len - 2)
+            .map(|_| char::from(b'0' + (next() % 3) as u8))
+            .collect();
+        rules.insert(format!("84{tail}"));
+    }
+    let rows = rules
+        .iter()
+        .map(|p| {
+            (
+                Target::Prefix(p.clone()),
+                rep(Category::Scam, p.len() as u32, None),
+            )
+        })
+        .collect();
+    store.import(rows, Source::Import).unwrap();
+    for _ in 0..2000 {
+        let tail: String = (0..9)
+            .map(|_| char::from(b'0' + (next() % 3) as u8))
+            .collect();
+        let digits = format!("84{tail}");
+        let want = rules
+            .iter()
+            .filter(|p| digits.starts_with(p.as_str()))
+            .max_by_key(|p| p.len());
+        let n = PhoneNumber {
+            e164: Some(format!("+{digits}")),
+            ..normalize("0912345678").unwrap()
+        };
+        let got = store.lookup(&n).unwrap().reported_prefix.map(|(p, _)| p);
+        assert_eq!(got.as_ref(), want, "{digits}");
+    }
+}
