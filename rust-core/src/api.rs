@@ -108,7 +108,7 @@ impl CallGuard {
         };
         let policy = self.policy.read().unwrap_or_else(|p| p.into_inner());
         Ok(classify::classify(
-            parsed.as_ref(),
+            parsed,
             facts,
             &lookups,
             &policy,

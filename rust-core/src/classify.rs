@@ -14,7 +14,7 @@
 use crate::model::{Action, Category, Level, Reported};
 use crate::number::{NumberKind, PhoneNumber};
 use crate::store::{Lookups, UserList};
-use crate::text::{Text, fold_diacritics};
+use crate::text::{Text, fold_for_match};
 use serde::Serialize;
 
 /// The official reporting hotlines: never silenced or blocked.
@@ -192,24 +192,22 @@ pub fn level_title(level: Level) -> Text {
 
 /// Classifies one call. `number` is `None` when the caller is hidden.
 pub fn classify(
-    number: Option<&PhoneNumber>,
+    number: Option<PhoneNumber>,
     facts: &CallFacts,
     lookups: &Lookups,
     policy: &Policy,
     today: i32,
 ) -> Verdict {
     let number = number.filter(|_| !facts.hidden);
-    decide(number, facts, lookups, policy, today)
+    let mut v = decide(number.as_ref(), facts, lookups, policy, today);
+    v.number = number;
+    v
 }
 
-fn verdict(
-    number: Option<&PhoneNumber>,
-    level: Level,
-    action: Action,
-    reasons: Vec<Reason>,
-) -> Verdict {
+/// A verdict without its number, which `classify` moves in at the end.
+fn verdict(level: Level, action: Action, reasons: Vec<Reason>) -> Verdict {
     Verdict {
-        number: number.cloned(),
+        number: None,
         level,
         action,
         title: level_title(level),
@@ -233,16 +231,10 @@ fn decide(
             "Người gọi ẩn số",
             "The caller hid their number",
         )];
-        return verdict(None, level, policy.action_for(level), reasons);
+        return verdict(level, policy.action_for(level), reasons);
     };
-    let safe = |code, vi: &str, en: &str| {
-        verdict(
-            Some(n),
-            Level::Safe,
-            Action::Allow,
-            vec![reason(code, vi, en)],
-        )
-    };
+    let safe =
+        |code, vi: &str, en: &str| verdict(Level::Safe, Action::Allow, vec![reason(code, vi, en)]);
 
     // 1. Emergency and hotlines: whatever any list says.
     if n.kind == NumberKind::Emergency {
@@ -282,7 +274,7 @@ fn decide(
             "Số bạn đã chặn",
             "A number you blocked",
         )];
-        return verdict(Some(n), level, policy.action_for(level), reasons);
+        return verdict(level, policy.action_for(level), reasons);
     }
 
     let heuristics = heuristics(n, facts, policy);
@@ -300,7 +292,7 @@ fn decide(
         let info = report_info(rep, prefix, today);
         let mut reasons = vec![reported_reason(&info)];
         reasons.extend(heuristics.reasons.iter().cloned());
-        let mut v = verdict(Some(n), level, policy.action_for(level), reasons);
+        let mut v = verdict(level, policy.action_for(level), reasons);
         v.advice = rep
             .label
             .as_deref()
@@ -311,7 +303,7 @@ fn decide(
     }
     // 6–7. Heuristics, else unknown.
     let level = heuristics.level;
-    let mut v = verdict(Some(n), level, policy.action_for(level), heuristics.reasons);
+    let mut v = verdict(level, policy.action_for(level), heuristics.reasons);
     v.advice = heuristics.advice;
     v
 }
@@ -471,7 +463,7 @@ fn reported_reason(info: &ReportInfo) -> Reason {
 /// Advice for a reported label, matched on its folded, lower-case words.
 /// Order matters: "thuê bao" (subscriber) must win over "thuế" (tax).
 fn advice_for_label(label: &str) -> Option<Text> {
-    let l = fold_diacritics(label).to_lowercase();
+    let l = fold_for_match(label);
     let has = |words: &[&str]| words.iter().any(|w| l.contains(w));
     let (vi, en) = if has(&["cong an", "police", "vien kiem sat", "toa an"]) {
         (

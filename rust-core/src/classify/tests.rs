@@ -14,7 +14,7 @@ fn scam(reports: u32, days_ago: i32, label: Option<&str>) -> Reported {
 
 fn check(raw: &str, facts: CallFacts, lookups: Lookups) -> Verdict {
     let n = normalize(raw).unwrap();
-    classify(Some(&n), &facts, &lookups, &Policy::default(), TODAY)
+    classify(Some(n), &facts, &lookups, &Policy::default(), TODAY)
 }
 
 fn codes(v: &Verdict) -> Vec<&'static str> {
@@ -56,7 +56,7 @@ fn emergency_and_hotlines_are_safe_whatever_the_lists_say() {
         wangiri_country_codes: vec![],
     };
     let n = normalize("113").unwrap();
-    let v = classify(Some(&n), &facts, &hostile, &block_all, TODAY);
+    let v = classify(Some(n.clone()), &facts, &hostile, &block_all, TODAY);
     assert_eq!(v.action, Action::Allow);
 }
 
@@ -223,7 +223,7 @@ fn hidden_caller_is_unknown_with_a_reason() {
     // A number with presentation hidden is treated as hidden, not looked up.
     let n = normalize("0912345678").unwrap();
     let v = classify(
-        Some(&n),
+        Some(n.clone()),
         &facts,
         &Lookups::default(),
         &Policy::default(),
@@ -245,7 +245,7 @@ fn policy_chooses_the_action_per_level() {
         ..Default::default()
     };
     let v = classify(
-        Some(&n),
+        Some(n.clone()),
         &CallFacts::default(),
         &scam_lookup,
         &policy,
