@@ -260,7 +260,7 @@ fn policy_chooses_the_action_per_level() {
         ..Default::default()
     };
     let v = classify(
-        Some(&n),
+        Some(n.clone()),
         &CallFacts::default(),
         &nuisance_lookup,
         &policy,
