@@ -153,6 +153,22 @@ class CallGuardTest {
             CallGuard(File(dir, "missing/cg.db").path, defaultConfig())
         }
         assertThrows(CanhGiacException.InvalidInput::class.java) { CallGuard("", defaultConfig()) }
+        // /proc refuses new files even to root, unlike a chmod-ed folder.
+        assertThrows(CanhGiacException.Storage::class.java) { CallGuard("/proc/canhgiac.db", defaultConfig()) }
+    }
+
+    @Test
+    fun databaseFromANewerVersionIsRefusedAndKept() {
+        val path = File(dir, "future.db")
+        CallGuard(path.path, defaultConfig()).use { it.allow("0912345678") }
+        // What a newer app leaves behind: PRAGMA user_version (header offset 60) above ours.
+        val bytes = path.readBytes()
+        bytes[63] = 99
+        path.writeBytes(bytes)
+        val e = assertThrows(CanhGiacException.SchemaTooNew::class.java) { CallGuard(path.path, defaultConfig()) }
+        assertEquals(99u, e.found)
+        assertTrue(path.readBytes().contentEquals(bytes))
+        assertFalse(dir.listFiles()!!.any { it.name.contains("corrupt") })
     }
 
     @Test

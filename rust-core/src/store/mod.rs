@@ -591,25 +591,18 @@ fn insert_reported(tx: &Transaction, rows: &[(Target, Reported)], source: Source
                 }
             }),
         };
-        let (cat, src) = (category_code(rep.category), source as i64);
-        match target {
-            Target::Number(key) => add_number.execute(params![
-                key,
-                cat,
-                rep.reports,
-                rep.last_reported,
-                label_id,
-                src
-            ])?,
-            Target::Prefix(p) => add_prefix.execute(params![
-                p,
-                cat,
-                rep.reports,
-                rep.last_reported,
-                label_id,
-                src
-            ])?,
+        let (key, stmt): (&dyn rusqlite::ToSql, _) = match target {
+            Target::Number(k) => (k, &mut add_number),
+            Target::Prefix(p) => (p, &mut add_prefix),
         };
+        stmt.execute(params![
+            key,
+            category_code(rep.category),
+            rep.reports,
+            rep.last_reported,
+            label_id,
+            source as i64
+        ])?;
     }
     Ok(rows.len())
 }
