@@ -11,25 +11,46 @@ use crate::report::{self, Report, ReportRequest};
 use crate::store::{
     DEFAULT_HISTORY_LIMIT, HistoryEntry, ListEntry, OutboxEntry, Source, Stats, Store, UserList,
 };
+use crate::sync::{self, SyncConfig, SyncOutcome, SyncProgress};
+use futures_util::FutureExt;
 use std::io::Read;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
 use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+/// Config keys for the feed, kept in the database beside the list.
+const FEED_URL: &str = "feed.url";
+const FEED_KEYS: &str = "feed.keys";
 
 /// Runs `f`, turning an internal error or a panic into a `CanhGiacError`.
 fn guard<T>(f: impl FnOnce() -> Result<T>) -> Result<T, CanhGiacError> {
     match catch_unwind(AssertUnwindSafe(f)) {
         Ok(r) => r.map_err(CanhGiacError::from),
-        Err(panic) => {
-            let what = panic
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| panic.downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "unknown panic".into());
-            tracing::error!(%what, "panic caught at the FFI boundary");
-            Err(CanhGiacError::Internal { reason: what })
-        }
+        Err(panic) => Err(panicked(panic)),
     }
+}
+
+fn panicked(panic: Box<dyn std::any::Any + Send>) -> CanhGiacError {
+    let what = panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".into());
+    tracing::error!(%what, "panic caught at the FFI boundary");
+    CanhGiacError::Internal { reason: what }
+}
+
+/// Where the feed is and which keys may sign it.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct FeedStatus {
+    pub url: Option<String>,
+    /// Pinned public keys, 64 hex characters each.
+    pub public_keys: Vec<String>,
+    /// The list version held, if any feed was ever applied.
+    pub version: Option<u64>,
+    /// Unix seconds of the last successful check.
+    pub synced_at: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
@@ -138,6 +159,76 @@ impl CallGuard {
 
     fn remove_from(&self, raw: &str, list: UserList) -> Result<bool> {
         self.store.remove_from_list(&number::normalize(raw)?, list)
+    }
+
+    fn sync_config(&self) -> Result<SyncConfig> {
+        let url = self
+            .store
+            .config_get(FEED_URL)?
+            .ok_or_else(|| Error::invalid("no feed address is set: call set_feed first"))?;
+        let keys: Vec<String> = self
+            .store
+            .config_get(FEED_KEYS)?
+            .map(|k| k.split(',').map(str::to_string).collect())
+            .unwrap_or_default();
+        Ok(SyncConfig {
+            url,
+            keys: sync::parse_keys(&keys)?,
+            max_download: sync::DEFAULT_MAX_DOWNLOAD,
+            timeout: Duration::from_secs(60),
+        })
+    }
+
+    /// Fetches and applies the feed (Rust callers bring their own runtime).
+    pub async fn sync_now(&self, progress: Option<&dyn SyncProgress>) -> Result<SyncOutcome> {
+        let cfg = self.sync_config()?;
+        let fetched = sync::fetch(&self.store, &cfg, progress).await?;
+        sync::apply(&self.store, fetched, progress)
+    }
+
+    fn set_feed_inner(&self, url: &str, keys: &[String]) -> Result<()> {
+        sync::parse_keys(keys)?;
+        if keys.is_empty() {
+            return Err(Error::invalid("pin at least one public key"));
+        }
+        let url = url.trim();
+        if !(url.starts_with("https://") || url.starts_with("http://")) {
+            return Err(Error::invalid("the feed address must start with https://"));
+        }
+        let keys: Vec<String> = keys.iter().map(|k| k.trim().to_ascii_lowercase()).collect();
+        self.store.config_set(FEED_URL, Some(url))?;
+        self.store.config_set(FEED_KEYS, Some(&keys.join(",")))
+    }
+}
+
+#[uniffi::export(async_runtime = "tokio")]
+impl CallGuard {
+    /// Fetches the signed feed and applies it. Kotlin: a `suspend fun`.
+    /// Nothing about the phone is sent: a plain GET of public files.
+    /// On any failure the list stays exactly as it was.
+    pub async fn sync(
+        self: Arc<Self>,
+        progress: Option<Arc<dyn SyncProgress>>,
+    ) -> Result<SyncOutcome, CanhGiacError> {
+        let fetch = AssertUnwindSafe(async {
+            let cfg = self.sync_config()?;
+            sync::fetch(&self.store, &cfg, progress.as_deref()).await
+        })
+        .catch_unwind()
+        .await;
+        let fetched = match fetch {
+            Ok(r) => r.map_err(CanhGiacError::from)?,
+            Err(panic) => return Err(panicked(panic)),
+        };
+        // The transaction is blocking work: off the async threads.
+        let this = Arc::clone(&self);
+        tokio::task::spawn_blocking(move || {
+            guard(|| sync::apply(&this.store, fetched, progress.as_deref()))
+        })
+        .await
+        .map_err(|e| CanhGiacError::Internal {
+            reason: e.to_string(),
+        })?
     }
 }
 
@@ -251,6 +342,28 @@ impl CallGuard {
 
     pub fn policy(&self) -> Policy {
         self.policy_snapshot()
+    }
+
+    /// Sets the feed address and the public keys (64 hex characters each)
+    /// allowed to sign it.
+    pub fn set_feed(&self, url: String, public_keys: Vec<String>) -> Result<(), CanhGiacError> {
+        guard(|| self.set_feed_inner(&url, &public_keys))
+    }
+
+    pub fn feed_status(&self) -> Result<FeedStatus, CanhGiacError> {
+        guard(|| {
+            let state = self.store.feed_state()?;
+            Ok(FeedStatus {
+                url: self.store.config_get(FEED_URL)?,
+                public_keys: self
+                    .store
+                    .config_get(FEED_KEYS)?
+                    .map(|k| k.split(',').map(str::to_string).collect())
+                    .unwrap_or_default(),
+                version: state.as_ref().map(|s| s.version),
+                synced_at: state.and_then(|s| s.synced_at),
+            })
+        })
     }
 
     /// Changes what happens at each level, from the next call on.

@@ -28,6 +28,24 @@ pub enum Error {
     Io(#[from] std::io::Error),
     #[error("CSV: {0}")]
     Csv(String),
+    /// The feed is forged, damaged, stale or malformed.
+    #[error("feed: {0}")]
+    Feed(String),
+    /// The feed could not be fetched.
+    #[error("network: {0}")]
+    Network(String),
+}
+
+impl From<crate::feed::codec::CodecError> for Error {
+    fn from(e: crate::feed::codec::CodecError) -> Self {
+        Error::Feed(e.to_string())
+    }
+}
+
+impl From<crate::feed::FeedError> for Error {
+    fn from(e: crate::feed::FeedError) -> Self {
+        Error::Feed(e.to_string())
+    }
 }
 
 impl Error {
@@ -53,6 +71,14 @@ pub enum CanhGiacError {
         "the database was written by a newer version of Cảnh Giác (schema {found}, this build knows up to {supported}): update the app"
     )]
     SchemaTooNew { found: u32, supported: u32 },
+    /// The list feed was refused: forged, damaged, older than what we have,
+    /// or larger than allowed. Nothing was changed.
+    #[error("{reason}")]
+    Feed { reason: String },
+    /// The list feed could not be fetched (offline, timeout, HTTP error).
+    /// Nothing was changed.
+    #[error("{reason}")]
+    Network { reason: String },
     /// A bug: the core caught a panic or reached a state it should not.
     #[error("internal error: {reason}")]
     Internal { reason: String },
@@ -68,6 +94,8 @@ impl From<Error> for CanhGiacError {
                 CanhGiacError::SchemaTooNew { found, supported }
             }
             Error::Sql(_) | Error::Open(_) | Error::Io(_) => CanhGiacError::Storage { reason },
+            Error::Feed(_) => CanhGiacError::Feed { reason },
+            Error::Network(_) => CanhGiacError::Network { reason },
         }
     }
 }

@@ -12,11 +12,13 @@ pub mod api;
 pub mod classify;
 pub mod dates;
 pub mod error;
+pub mod feed;
 pub mod import;
 pub mod model;
 pub mod number;
 pub mod report;
 pub mod store;
+pub mod sync;
 pub mod text;
 
 pub use api::{CallGuard, GuardConfig};

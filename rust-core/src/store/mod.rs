@@ -109,11 +109,29 @@ pub struct OutboxEntry {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, uniffi::Record)]
 pub struct Stats {
     pub reported_numbers: u64,
+    /// Of those, the entries (numbers and prefixes) that came from the feed.
+    pub feed_entries: u64,
     pub reported_prefixes: u64,
     pub allowed: u64,
     pub blocked: u64,
     pub history: u64,
     pub feed_version: Option<u64>,
+}
+
+/// The feed version the list holds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, uniffi::Record)]
+pub struct FeedState {
+    pub version: u64,
+    pub key_id: Option<String>,
+    pub etag: Option<String>,
+    /// Unix seconds of the last successful check.
+    pub synced_at: Option<i64>,
+}
+
+/// Decompressed feed files to apply.
+pub enum FeedData<'a> {
+    Snapshot(&'a [u8]),
+    Deltas(&'a [Vec<u8>]),
 }
 
 pub struct Store {
@@ -443,6 +461,10 @@ impl Store {
             };
             Ok(Stats {
                 reported_numbers: count("SELECT count(*) FROM reported")?,
+                feed_entries: count(
+                    "SELECT (SELECT count(*) FROM reported WHERE source = 0)
+                          + (SELECT count(*) FROM reported_prefix WHERE source = 0)",
+                )?,
                 reported_prefixes: count("SELECT count(*) FROM reported_prefix")?,
                 allowed: count("SELECT count(*) FROM user_list WHERE list = 1")?,
                 blocked: count("SELECT count(*) FROM user_list WHERE list = 2")?,
@@ -454,6 +476,80 @@ impl Store {
                     .optional()?
                     .map(|v| v as u64),
             })
+        })
+    }
+
+    /// Which feed version the list holds, and how it was last fetched.
+    pub fn feed_state(&self) -> Result<Option<FeedState>> {
+        self.read(read_feed_state)
+    }
+
+    /// Records a check that found nothing new (or a new ETag for the same version).
+    pub fn feed_checked(&self, etag: Option<&str>, at: i64) -> Result<()> {
+        self.write(|tx| {
+            tx.execute(
+                "UPDATE feed_state SET etag = ?1, synced_at = ?2 WHERE id = 1",
+                params![etag, at],
+            )?;
+            Ok(())
+        })
+    }
+
+    /// Applies decompressed feed files in one transaction: a snapshot
+    /// replaces every feed entry; deltas are applied in order. The stored
+    /// version must still be `from` (no concurrent sync slipped in) and the
+    /// files must carry the versions the manifest promised. Anything wrong
+    /// rolls the whole transaction back: the list stays as it was.
+    pub fn apply_feed(
+        &self,
+        from: Option<u64>,
+        data: FeedData<'_>,
+        new: &FeedState,
+    ) -> Result<u64> {
+        use crate::feed::codec::{read_delta, read_snapshot};
+        self.write(|tx| {
+            let stored = read_feed_state(tx)?.map(|s| s.version);
+            if stored != from {
+                return Err(Error::Feed("the list changed during the sync; try again".into()));
+            }
+            if stored.is_some_and(|v| new.version <= v) {
+                return Err(Error::Feed(format!(
+                    "refusing version {} over version {}: a feed never goes back",
+                    new.version,
+                    stored.unwrap_or(0)
+                )));
+            }
+            let mut w = Writer::new(tx, Source::Feed)?;
+            match data {
+                FeedData::Snapshot(raw) => {
+                    tx.execute("DELETE FROM reported WHERE source = 0", [])?;
+                    tx.execute("DELETE FROM reported_prefix WHERE source = 0", [])?;
+                    if read_snapshot(raw, &mut w)? != new.version {
+                        return Err(Error::Feed("the snapshot is not the version the manifest names".into()));
+                    }
+                }
+                FeedData::Deltas(files) => {
+                    let mut at = from.ok_or_else(|| Error::Feed("deltas need a version to start from".into()))?;
+                    for raw in files {
+                        let (f, t) = read_delta(raw, &mut w)?;
+                        if f != at || t <= f {
+                            return Err(Error::Feed(format!("a delta goes {f}→{t}, expected from {at}")));
+                        }
+                        at = t;
+                    }
+                    if at != new.version {
+                        return Err(Error::Feed("the deltas do not reach the manifest's version".into()));
+                    }
+                }
+            }
+            drop(w);
+            tx.execute(
+                "INSERT INTO feed_state (id, version, key_id, etag, synced_at) VALUES (1, ?1, ?2, ?3, ?4)
+                 ON CONFLICT (id) DO UPDATE SET version = excluded.version, key_id = excluded.key_id,
+                 etag = excluded.etag, synced_at = excluded.synced_at",
+                params![new.version as i64, new.key_id, new.etag, new.synced_at],
+            )?;
+            Ok(new.version)
         })
     }
 
@@ -478,6 +574,22 @@ impl Store {
             Ok(())
         })
     }
+}
+
+fn read_feed_state(c: &Connection) -> Result<Option<FeedState>> {
+    Ok(c.query_row(
+        "SELECT version, key_id, etag, synced_at FROM feed_state WHERE id = 1",
+        [],
+        |r| {
+            Ok(FeedState {
+                version: r.get::<_, i64>(0)? as u64,
+                key_id: r.get(1)?,
+                etag: r.get(2)?,
+                synced_at: r.get(3)?,
+            })
+        },
+    )
+    .optional()?)
 }
 
 /// The user-list key: E.164 where there is one, else the national form.
@@ -562,38 +674,63 @@ fn reported_at(r: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<Option<Repo
 }
 
 fn insert_reported(tx: &Transaction, rows: &[(Target, Reported)], source: Source) -> Result<usize> {
-    let mut labels: HashMap<&str, i64> = HashMap::new();
-    let mut find_label = tx.prepare_cached("SELECT id FROM label WHERE text = ?1")?;
-    let mut add_label = tx.prepare_cached("INSERT INTO label (text) VALUES (?1)")?;
-    let mut add_number = tx.prepare_cached(
-        "INSERT OR REPLACE INTO reported (number, category, reports, last_reported, label_id, source)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-    )?;
-    let mut add_prefix = tx.prepare_cached(
-        "INSERT OR REPLACE INTO reported_prefix (prefix, category, reports, last_reported, label_id, source)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-    )?;
+    let mut sink = Writer::new(tx, source)?;
     for (target, rep) in rows {
-        let label_id = match rep.label.as_deref() {
-            None => None,
-            Some(text) => Some(match labels.get(text) {
-                Some(&id) => id,
-                None => {
-                    let id = match find_label.query_row([text], |r| r.get(0)).optional()? {
-                        Some(id) => id,
-                        None => {
-                            add_label.execute([text])?;
-                            tx.last_insert_rowid()
-                        }
-                    };
-                    labels.insert(text, id);
-                    id
-                }
-            }),
-        };
+        sink.put(target, rep)?;
+    }
+    Ok(rows.len())
+}
+
+/// Writes reported entries inside a transaction, for imports and for the
+/// feed (as a `codec::Sink`, one decoded entry at a time).
+pub(crate) struct Writer<'t> {
+    tx: &'t Transaction<'t>,
+    source: Source,
+    labels: HashMap<String, i64>,
+    add_number: rusqlite::CachedStatement<'t>,
+    add_prefix: rusqlite::CachedStatement<'t>,
+    del_number: rusqlite::CachedStatement<'t>,
+    del_prefix: rusqlite::CachedStatement<'t>,
+}
+
+impl<'t> Writer<'t> {
+    pub(crate) fn new(tx: &'t Transaction<'t>, source: Source) -> Result<Self> {
+        Ok(Writer {
+            tx,
+            source,
+            labels: HashMap::new(),
+            add_number: tx.prepare_cached(
+                "INSERT OR REPLACE INTO reported (number, category, reports, last_reported, label_id, source)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )?,
+            add_prefix: tx.prepare_cached(
+                "INSERT OR REPLACE INTO reported_prefix (prefix, category, reports, last_reported, label_id, source)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )?,
+            // A feed removes only what a feed added: the user's imports stay.
+            del_number: tx.prepare_cached("DELETE FROM reported WHERE number = ?1 AND source = ?2")?,
+            del_prefix: tx.prepare_cached("DELETE FROM reported_prefix WHERE prefix = ?1 AND source = ?2")?,
+        })
+    }
+
+    fn label_id(&mut self, text: &str) -> Result<i64> {
+        if let Some(&id) = self.labels.get(text) {
+            return Ok(id);
+        }
+        let id = self.tx.query_row(
+            "INSERT INTO label (text) VALUES (?1) ON CONFLICT (text) DO UPDATE SET text = text RETURNING id",
+            [text],
+            |r| r.get(0),
+        )?;
+        self.labels.insert(text.to_string(), id);
+        Ok(id)
+    }
+
+    pub(crate) fn put(&mut self, target: &Target, rep: &Reported) -> Result<()> {
+        let label_id = rep.label.as_deref().map(|l| self.label_id(l)).transpose()?;
         let (key, stmt): (&dyn rusqlite::ToSql, _) = match target {
-            Target::Number(k) => (k, &mut add_number),
-            Target::Prefix(p) => (p, &mut add_prefix),
+            Target::Number(k) => (k, &mut self.add_number),
+            Target::Prefix(p) => (p, &mut self.add_prefix),
         };
         stmt.execute(params![
             key,
@@ -601,10 +738,28 @@ fn insert_reported(tx: &Transaction, rows: &[(Target, Reported)], source: Source
             rep.reports,
             rep.last_reported,
             label_id,
-            source as i64
+            self.source as i64
         ])?;
+        Ok(())
     }
-    Ok(rows.len())
+
+    pub(crate) fn delete(&mut self, target: &Target) -> Result<()> {
+        match target {
+            Target::Number(k) => self.del_number.execute(params![k, self.source as i64])?,
+            Target::Prefix(p) => self.del_prefix.execute(params![p, self.source as i64])?,
+        };
+        Ok(())
+    }
+}
+
+impl crate::feed::codec::Sink for Writer<'_> {
+    type Error = Error;
+    fn upsert(&mut self, target: Target, rep: Reported) -> Result<()> {
+        self.put(&target, &rep)
+    }
+    fn remove(&mut self, target: Target) -> Result<()> {
+        self.delete(&target)
+    }
 }
 
 #[cfg(test)]

@@ -1,0 +1,611 @@
+//! Snapshot and delta files, format 1 (see `docs/feed-format.md`).
+//!
+//! Row-wise, so that a client decodes and inserts one entry at a time while
+//! the whole file never becomes a vector of entries: numbers sorted and
+//! written as gaps (LEB128 varints), a flags byte that carries category and
+//! small report counts, dates as days back from the newest date in the file,
+//! labels as indexes into a table of distinct labels. Then brotli.
+
+use crate::model::{Category, Reported};
+use crate::store::Target;
+use std::collections::{BTreeMap, HashMap};
+use std::io::{Read, Write};
+
+pub const SNAPSHOT_MAGIC: &[u8; 4] = b"CGS1";
+pub const DELTA_MAGIC: &[u8; 4] = b"CGD1";
+/// Brotli settings: the best ratio; publishing is rare, reading is cheap.
+const BROTLI_QUALITY: u32 = 11;
+const BROTLI_WINDOW: u32 = 24;
+
+/// Why a file could not be read. Never panics on hostile input.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CodecError {
+    #[error("the file is not a Cảnh Giác {0} (wrong magic)")]
+    Magic(&'static str),
+    #[error("the file is truncated or malformed: {0}")]
+    Malformed(&'static str),
+    #[error("the file expands beyond {0} bytes; refusing it")]
+    TooLarge(u64),
+    #[error("the file could not be decompressed")]
+    Compression,
+}
+
+type CResult<T> = Result<T, CodecError>;
+
+/// The reported entries of one list version, keyed for ordered output.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EntrySet {
+    pub numbers: BTreeMap<i64, Reported>,
+    pub prefixes: BTreeMap<String, Reported>,
+}
+
+impl EntrySet {
+    pub fn len(&self) -> usize {
+        self.numbers.len() + self.prefixes.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    pub fn insert(&mut self, target: Target, rep: Reported) {
+        match target {
+            Target::Number(n) => {
+                self.numbers.insert(n, rep);
+            }
+            Target::Prefix(p) => {
+                self.prefixes.insert(p, rep);
+            }
+        }
+    }
+}
+
+/// The changes from one version to the next.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Delta {
+    pub from: u64,
+    pub to: u64,
+    /// Added or changed entries, with their full new values.
+    pub upserts: EntrySet,
+    pub removed_numbers: Vec<i64>,
+    pub removed_prefixes: Vec<String>,
+}
+
+impl Delta {
+    /// What changed from `old` to `new`.
+    pub fn between(from: u64, old: &EntrySet, to: u64, new: &EntrySet) -> Delta {
+        let mut d = Delta {
+            from,
+            to,
+            ..Default::default()
+        };
+        for (k, v) in &new.numbers {
+            if old.numbers.get(k) != Some(v) {
+                d.upserts.numbers.insert(*k, v.clone());
+            }
+        }
+        for (k, v) in &new.prefixes {
+            if old.prefixes.get(k) != Some(v) {
+                d.upserts.prefixes.insert(k.clone(), v.clone());
+            }
+        }
+        d.removed_numbers = old
+            .numbers
+            .keys()
+            .filter(|k| !new.numbers.contains_key(k))
+            .copied()
+            .collect();
+        d.removed_prefixes = old
+            .prefixes
+            .keys()
+            .filter(|k| !new.prefixes.contains_key(*k))
+            .cloned()
+            .collect();
+        d
+    }
+
+    pub fn apply_to(&self, set: &mut EntrySet) {
+        for k in &self.removed_numbers {
+            set.numbers.remove(k);
+        }
+        for k in &self.removed_prefixes {
+            set.prefixes.remove(k);
+        }
+        set.numbers
+            .extend(self.upserts.numbers.iter().map(|(k, v)| (*k, v.clone())));
+        set.prefixes.extend(
+            self.upserts
+                .prefixes
+                .iter()
+                .map(|(k, v)| (k.clone(), v.clone())),
+        );
+    }
+}
+
+// ---------- writing ----------
+
+struct Enc {
+    buf: Vec<u8>,
+    labels: HashMap<String, u64>,
+    base_day: i64,
+}
+
+impl Enc {
+    fn new(magic: &[u8; 4], sets: &[&EntrySet]) -> Enc {
+        let mut labels: Vec<&str> = sets
+            .iter()
+            .flat_map(|s| s.numbers.values().chain(s.prefixes.values()))
+            .filter_map(|r| r.label.as_deref())
+            .collect();
+        labels.sort_unstable();
+        labels.dedup();
+        let base_day = sets
+            .iter()
+            .flat_map(|s| s.numbers.values().chain(s.prefixes.values()))
+            .filter_map(|r| r.last_reported)
+            .max()
+            .map_or(0, i64::from);
+        let mut e = Enc {
+            buf: magic.to_vec(),
+            labels: labels
+                .iter()
+                .enumerate()
+                .map(|(i, l)| (l.to_string(), i as u64 + 1))
+                .collect(),
+            base_day,
+        };
+        e.buf.reserve(sets.iter().map(|s| s.len() * 5).sum());
+        e
+    }
+
+    fn varint(&mut self, mut v: u64) {
+        while v >= 0x80 {
+            self.buf.push((v as u8) | 0x80);
+            v >>= 7;
+        }
+        self.buf.push(v as u8);
+    }
+
+    fn zigzag(&mut self, v: i64) {
+        self.varint(((v << 1) ^ (v >> 63)) as u64);
+    }
+
+    fn str(&mut self, s: &str) {
+        self.varint(s.len() as u64);
+        self.buf.extend_from_slice(s.as_bytes());
+    }
+
+    /// Header after the magic: base day and the label table.
+    fn header(&mut self) {
+        self.zigzag(self.base_day);
+        let mut table: Vec<(&String, &u64)> = self.labels.iter().collect();
+        table.sort_by_key(|(_, i)| **i);
+        let table: Vec<String> = table.into_iter().map(|(l, _)| l.clone()).collect();
+        self.varint(table.len() as u64);
+        for l in &table {
+            self.str(l);
+        }
+    }
+
+    /// flags: bit 0 nuisance, bit 1 has date, bit 2 has label, bits 3–7
+    /// reports − 1 (31 means "31 + a varint that follows").
+    fn row(&mut self, r: &Reported) {
+        let small = u64::from(r.reports.max(1) - 1);
+        let mut flags = (small.min(31) as u8) << 3;
+        if r.category == Category::Nuisance {
+            flags |= 1;
+        }
+        if r.last_reported.is_some() {
+            flags |= 2;
+        }
+        let label = r.label.as_deref().and_then(|l| self.labels.get(l).copied());
+        if label.is_some() {
+            flags |= 4;
+        }
+        self.buf.push(flags);
+        if small >= 31 {
+            self.varint(small - 31);
+        }
+        if let Some(day) = r.last_reported {
+            self.varint((self.base_day - i64::from(day)).max(0) as u64);
+        }
+        if let Some(l) = label {
+            self.varint(l);
+        }
+    }
+
+    fn numbers<'a>(&mut self, rows: impl ExactSizeIterator<Item = (&'a i64, &'a Reported)>) {
+        self.varint(rows.len() as u64);
+        let mut prev = 0i64;
+        for (k, r) in rows {
+            self.varint((*k - prev) as u64);
+            prev = *k;
+            self.row(r);
+        }
+    }
+
+    fn prefixes<'a>(&mut self, rows: impl ExactSizeIterator<Item = (&'a String, &'a Reported)>) {
+        self.varint(rows.len() as u64);
+        for (p, r) in rows {
+            self.str(p);
+            self.row(r);
+        }
+    }
+
+    fn finish(self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(self.buf.len() / 2);
+        {
+            let mut w =
+                brotli::CompressorWriter::new(&mut out, 1 << 16, BROTLI_QUALITY, BROTLI_WINDOW);
+            w.write_all(&self.buf).expect("writing to memory");
+        }
+        out
+    }
+}
+
+/// A compressed snapshot file.
+pub fn encode_snapshot(version: u64, set: &EntrySet) -> Vec<u8> {
+    let mut e = Enc::new(SNAPSHOT_MAGIC, &[set]);
+    e.varint(version);
+    e.header();
+    e.numbers(set.numbers.iter());
+    e.prefixes(set.prefixes.iter());
+    e.finish()
+}
+
+/// A compressed delta file.
+pub fn encode_delta(d: &Delta) -> Vec<u8> {
+    let mut e = Enc::new(DELTA_MAGIC, &[&d.upserts]);
+    e.varint(d.from);
+    e.varint(d.to);
+    e.header();
+    e.numbers(d.upserts.numbers.iter());
+    e.prefixes(d.upserts.prefixes.iter());
+    e.varint(d.removed_numbers.len() as u64);
+    let mut prev = 0i64;
+    for k in &d.removed_numbers {
+        e.varint((*k - prev) as u64);
+        prev = *k;
+    }
+    e.varint(d.removed_prefixes.len() as u64);
+    for p in &d.removed_prefixes {
+        e.str(p);
+    }
+    e.finish()
+}
+
+// ---------- reading ----------
+
+/// Decompresses at most `limit` bytes: a small file must not expand into
+/// gigabytes on a phone.
+pub fn decompress(file: &[u8], limit: u64) -> CResult<Vec<u8>> {
+    let mut out = Vec::new();
+    brotli::Decompressor::new(file, 1 << 16)
+        .take(limit + 1)
+        .read_to_end(&mut out)
+        .map_err(|_| CodecError::Compression)?;
+    if out.len() as u64 > limit {
+        return Err(CodecError::TooLarge(limit));
+    }
+    Ok(out)
+}
+
+/// A cursor over a decompressed file.
+pub struct Dec<'a> {
+    buf: &'a [u8],
+    pos: usize,
+    labels: Vec<String>,
+    base_day: i64,
+}
+
+impl<'a> Dec<'a> {
+    fn new(buf: &'a [u8], magic: &[u8; 4], what: &'static str) -> CResult<Dec<'a>> {
+        if buf.get(..4) != Some(&magic[..]) {
+            return Err(CodecError::Magic(what));
+        }
+        Ok(Dec {
+            buf,
+            pos: 4,
+            labels: Vec::new(),
+            base_day: 0,
+        })
+    }
+
+    fn byte(&mut self) -> CResult<u8> {
+        let b = *self
+            .buf
+            .get(self.pos)
+            .ok_or(CodecError::Malformed("unexpected end"))?;
+        self.pos += 1;
+        Ok(b)
+    }
+
+    fn varint(&mut self) -> CResult<u64> {
+        let mut v = 0u64;
+        for shift in (0..64).step_by(7) {
+            let b = self.byte()?;
+            v |= u64::from(b & 0x7f) << shift;
+            if b & 0x80 == 0 {
+                return Ok(v);
+            }
+        }
+        Err(CodecError::Malformed("varint too long"))
+    }
+
+    fn zigzag(&mut self) -> CResult<i64> {
+        let v = self.varint()?;
+        Ok(((v >> 1) as i64) ^ -((v & 1) as i64))
+    }
+
+    /// A count, checked against what is left so that a forged count cannot
+    /// make us reserve memory the file does not back.
+    fn count(&mut self) -> CResult<usize> {
+        let n = self.varint()?;
+        if n > (self.buf.len() - self.pos) as u64 {
+            return Err(CodecError::Malformed("count larger than the file"));
+        }
+        Ok(n as usize)
+    }
+
+    fn str(&mut self) -> CResult<String> {
+        let n = self.count()?;
+        let bytes = &self.buf[self.pos..self.pos + n];
+        self.pos += n;
+        String::from_utf8(bytes.to_vec()).map_err(|_| CodecError::Malformed("text is not UTF-8"))
+    }
+
+    fn header(&mut self) -> CResult<()> {
+        self.base_day = self.zigzag()?;
+        let n = self.count()?;
+        self.labels = (0..n).map(|_| self.str()).collect::<CResult<_>>()?;
+        Ok(())
+    }
+
+    fn row(&mut self) -> CResult<Reported> {
+        let flags = self.byte()?;
+        let mut reports = u64::from(flags >> 3);
+        if reports == 31 {
+            reports = reports.saturating_add(self.varint()?);
+        }
+        let last_reported = if flags & 2 != 0 {
+            let back = i64::try_from(self.varint()?).map_err(|_| CodecError::Malformed("date"))?;
+            Some(i32::try_from(self.base_day - back).map_err(|_| CodecError::Malformed("date"))?)
+        } else {
+            None
+        };
+        let label = if flags & 4 != 0 {
+            let i = self.varint()?;
+            let l = self
+                .labels
+                .get((i as usize).wrapping_sub(1))
+                .ok_or(CodecError::Malformed("label index"))?;
+            Some(l.clone())
+        } else {
+            None
+        };
+        Ok(Reported {
+            category: if flags & 1 != 0 {
+                Category::Nuisance
+            } else {
+                Category::Scam
+            },
+            reports: u32::try_from(reports + 1).unwrap_or(u32::MAX),
+            last_reported,
+            label,
+        })
+    }
+
+    /// Calls `f` for each of a counted run of numbers, in ascending order.
+    fn numbers<E: From<CodecError>>(
+        &mut self,
+        mut f: impl FnMut(i64, Reported) -> Result<(), E>,
+    ) -> Result<(), E> {
+        let n = self.count()?;
+        let mut prev = 0i64;
+        for _ in 0..n {
+            prev = self.next_number(prev)?;
+            f(prev, self.row()?)?;
+        }
+        Ok(())
+    }
+
+    fn next_number(&mut self, prev: i64) -> CResult<i64> {
+        let gap = i64::try_from(self.varint()?).map_err(|_| CodecError::Malformed("number"))?;
+        prev.checked_add(gap).ok_or(CodecError::Malformed("number"))
+    }
+
+    fn prefixes<E: From<CodecError>>(
+        &mut self,
+        mut f: impl FnMut(String, Reported) -> Result<(), E>,
+    ) -> Result<(), E> {
+        let n = self.count()?;
+        for _ in 0..n {
+            let p = self.prefix()?;
+            f(p, self.row()?)?;
+        }
+        Ok(())
+    }
+
+    fn prefix(&mut self) -> CResult<String> {
+        let p = self.str()?;
+        if p.is_empty() || p.len() > 15 || !p.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(CodecError::Malformed("prefix is not digits"));
+        }
+        Ok(p)
+    }
+
+    fn end(&self) -> CResult<()> {
+        if self.pos == self.buf.len() {
+            Ok(())
+        } else {
+            Err(CodecError::Malformed("trailing bytes"))
+        }
+    }
+}
+
+/// Something that receives decoded entries: an `EntrySet` in memory, or a
+/// database transaction.
+pub trait Sink {
+    type Error: From<CodecError>;
+    fn upsert(&mut self, target: Target, rep: Reported) -> Result<(), Self::Error>;
+    fn remove(&mut self, target: Target) -> Result<(), Self::Error>;
+}
+
+impl Sink for EntrySet {
+    type Error = CodecError;
+    fn upsert(&mut self, target: Target, rep: Reported) -> CResult<()> {
+        self.insert(target, rep);
+        Ok(())
+    }
+    fn remove(&mut self, target: Target) -> CResult<()> {
+        match target {
+            Target::Number(n) => self.numbers.remove(&n),
+            Target::Prefix(p) => self.prefixes.remove(&p),
+        };
+        Ok(())
+    }
+}
+
+/// Streams a decompressed snapshot into `sink`; returns its version.
+pub fn read_snapshot<S: Sink>(buf: &[u8], sink: &mut S) -> Result<u64, S::Error> {
+    let mut d = Dec::new(buf, SNAPSHOT_MAGIC, "snapshot")?;
+    let version = d.varint()?;
+    d.header()?;
+    d.numbers(|k, r| sink.upsert(Target::Number(k), r))?;
+    d.prefixes(|p, r| sink.upsert(Target::Prefix(p), r))?;
+    d.end()?;
+    Ok(version)
+}
+
+/// Streams a decompressed delta into `sink`; returns (from, to).
+pub fn read_delta<S: Sink>(buf: &[u8], sink: &mut S) -> Result<(u64, u64), S::Error> {
+    let mut d = Dec::new(buf, DELTA_MAGIC, "delta")?;
+    let (from, to) = (d.varint()?, d.varint()?);
+    d.header()?;
+    d.numbers(|k, r| sink.upsert(Target::Number(k), r))?;
+    d.prefixes(|p, r| sink.upsert(Target::Prefix(p), r))?;
+    let n = d.count()?;
+    let mut prev = 0i64;
+    for _ in 0..n {
+        prev = d.next_number(prev)?;
+        sink.remove(Target::Number(prev))?;
+    }
+    let n = d.count()?;
+    for _ in 0..n {
+        let p = d.prefix()?;
+        sink.remove(Target::Prefix(p))?;
+    }
+    d.end()?;
+    Ok((from, to))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rep(category: Category, reports: u32, day: Option<i32>, label: Option<&str>) -> Reported {
+        Reported {
+            category,
+            reports,
+            last_reported: day,
+            label: label.map(str::to_string),
+        }
+    }
+
+    fn sample() -> EntrySet {
+        let mut s = EntrySet::default();
+        s.insert(
+            Target::Number(84_912_345_678),
+            rep(Category::Scam, 37, Some(20_000), Some("mạo danh công an")),
+        );
+        s.insert(
+            Target::Number(84_900_000_001),
+            rep(Category::Nuisance, 1, None, None),
+        );
+        s.insert(
+            Target::Number(84_900_000_002),
+            rep(Category::Scam, 1_000_000, Some(19_000), Some("xin mã OTP")),
+        );
+        s.insert(
+            Target::Number(84_321_234_567),
+            rep(Category::Scam, 31, Some(20_001), Some("mạo danh công an")),
+        );
+        s.insert(
+            Target::Prefix("8424399".into()),
+            rep(Category::Nuisance, 8, Some(19_990), None),
+        );
+        s
+    }
+
+    #[test]
+    fn snapshot_round_trips() {
+        let s = sample();
+        let file = encode_snapshot(7, &s);
+        let mut back = EntrySet::default();
+        let raw = decompress(&file, 1 << 20).unwrap();
+        assert_eq!(read_snapshot(&raw, &mut back).unwrap(), 7);
+        assert_eq!(back, s);
+    }
+
+    #[test]
+    fn delta_carries_adds_changes_and_removals() {
+        let old = sample();
+        let mut new = old.clone();
+        new.numbers.remove(&84_900_000_001);
+        new.prefixes.clear();
+        new.insert(
+            Target::Number(84_987_654_321),
+            rep(Category::Scam, 2, Some(20_002), None),
+        );
+        new.numbers.get_mut(&84_912_345_678).unwrap().reports = 38;
+        let d = Delta::between(7, &old, 8, &new);
+        assert_eq!(d.upserts.len(), 2);
+        assert_eq!(d.removed_numbers, vec![84_900_000_001]);
+        assert_eq!(d.removed_prefixes, vec!["8424399".to_string()]);
+        let raw = decompress(&encode_delta(&d), 1 << 20).unwrap();
+        let mut applied = old.clone();
+        assert_eq!(read_delta(&raw, &mut applied).unwrap(), (7, 8));
+        assert_eq!(applied, new);
+        let mut in_memory = old;
+        d.apply_to(&mut in_memory);
+        assert_eq!(in_memory, new);
+    }
+
+    #[test]
+    fn hostile_files_are_errors_not_panics() {
+        let good = decompress(&encode_snapshot(1, &sample()), 1 << 20).unwrap();
+        // Every truncation, and every single-byte change, fails cleanly or
+        // decodes to something; none panics.
+        for cut in 0..good.len() {
+            assert!(
+                read_snapshot(&good[..cut], &mut EntrySet::default()).is_err(),
+                "cut at {cut}"
+            );
+        }
+        for i in 0..good.len() {
+            for flip in [0x01u8, 0x80, 0xff] {
+                let mut bad = good.clone();
+                bad[i] ^= flip;
+                let _ = read_snapshot(&bad, &mut EntrySet::default());
+            }
+        }
+        assert_eq!(
+            read_delta(&good, &mut EntrySet::default()),
+            Err(CodecError::Magic("delta"))
+        );
+        assert_eq!(
+            decompress(b"not brotli at all", 1 << 20),
+            Err(CodecError::Compression)
+        );
+    }
+
+    #[test]
+    fn decompression_is_bounded() {
+        let big = vec![0u8; 1 << 20];
+        let mut file = Vec::new();
+        brotli::CompressorWriter::new(&mut file, 4096, 5, 22)
+            .write_all(&big)
+            .unwrap();
+        assert_eq!(decompress(&file, 1000), Err(CodecError::TooLarge(1000)));
+    }
+}

@@ -1,0 +1,328 @@
+//! The signed feed: a manifest (signed with ed25519) naming one snapshot and
+//! recent deltas, all static files that any web server or CDN can serve.
+//! Shared by the publisher (`publish`) and the phone (`crate::sync`).
+//! The format is documented in `docs/feed-format.md`.
+
+pub mod codec;
+pub mod publish;
+
+use base64::Engine;
+use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+/// Format of the manifest and files this build reads and writes.
+pub const FORMAT: u32 = 1;
+pub const MANIFEST_FILE: &str = "manifest.json";
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FeedError {
+    #[error("the manifest is not valid: {0}")]
+    Manifest(String),
+    #[error("the manifest is signed by key {0}, which is not pinned")]
+    UnknownKey(String),
+    #[error("the manifest signature does not verify: it was changed or forged")]
+    BadSignature,
+    #[error("feed format {0} is not supported by this version (it reads {FORMAT})")]
+    Format(u32),
+    #[error("{0}")]
+    Key(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileRef {
+    pub name: String,
+    pub size: u64,
+    /// Lower-case hex.
+    pub sha256: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SnapshotRef {
+    #[serde(flatten)]
+    pub file: FileRef,
+    pub entries: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeltaRef {
+    pub from: u64,
+    pub to: u64,
+    #[serde(flatten)]
+    pub file: FileRef,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Manifest {
+    pub format: u32,
+    /// Strictly increasing with every publication.
+    pub version: u64,
+    /// Unix seconds.
+    pub created: i64,
+    pub key_id: String,
+    pub snapshot: SnapshotRef,
+    pub deltas: Vec<DeltaRef>,
+}
+
+/// The file on the wire: the manifest's exact JSON text and its signature,
+/// so that verification never depends on re-serialising.
+#[derive(Serialize, Deserialize)]
+struct Signed {
+    manifest: String,
+    key_id: String,
+    signature: String,
+}
+
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))
+}
+
+/// First 8 bytes of the key's SHA-256, in hex: names a key in manifests.
+pub fn key_id(key: &VerifyingKey) -> String {
+    hex::encode(&Sha256::digest(key.as_bytes())[..8])
+}
+
+/// Parses a public key written as 64 hex characters.
+pub fn parse_public_key(text: &str) -> Result<VerifyingKey, FeedError> {
+    let bytes: [u8; 32] = hex::decode(text.trim())
+        .ok()
+        .and_then(|b| b.try_into().ok())
+        .ok_or_else(|| FeedError::Key("a public key is 64 hexadecimal characters".into()))?;
+    VerifyingKey::from_bytes(&bytes)
+        .map_err(|_| FeedError::Key("not a valid ed25519 public key".into()))
+}
+
+const SECRET_PREFIX: &str = "canhgiac-ed25519-secret ";
+
+pub fn secret_key_text(key: &SigningKey) -> String {
+    format!("{SECRET_PREFIX}{}\n", hex::encode(key.to_bytes()))
+}
+
+pub fn parse_secret_key(text: &str) -> Result<SigningKey, FeedError> {
+    let hex_part = text
+        .trim()
+        .strip_prefix(SECRET_PREFIX.trim_end())
+        .ok_or_else(|| FeedError::Key("not a Cảnh Giác secret key file".into()))?;
+    let bytes: [u8; 32] = hex::decode(hex_part.trim())
+        .ok()
+        .and_then(|b| b.try_into().ok())
+        .ok_or_else(|| FeedError::Key("the secret key file is damaged".into()))?;
+    Ok(SigningKey::from_bytes(&bytes))
+}
+
+pub fn generate_key() -> SigningKey {
+    SigningKey::generate(&mut rand_core::OsRng)
+}
+
+/// The manifest file's bytes.
+pub fn sign(manifest: &Manifest, key: &SigningKey) -> Vec<u8> {
+    let text = serde_json::to_string(manifest).expect("a manifest serialises");
+    let signature = key.sign(text.as_bytes());
+    let signed = Signed {
+        manifest: text,
+        key_id: key_id(&key.verifying_key()),
+        signature: base64::engine::general_purpose::STANDARD.encode(signature.to_bytes()),
+    };
+    let mut out = serde_json::to_vec_pretty(&signed).expect("serialises");
+    out.push(b'\n');
+    out
+}
+
+/// Checks a manifest file against the pinned keys and returns what it says.
+pub fn verify(bytes: &[u8], pinned: &[VerifyingKey]) -> Result<Manifest, FeedError> {
+    let signed: Signed =
+        serde_json::from_slice(bytes).map_err(|e| FeedError::Manifest(e.to_string()))?;
+    let key = pinned
+        .iter()
+        .find(|k| key_id(k) == signed.key_id)
+        .ok_or_else(|| FeedError::UnknownKey(signed.key_id.clone()))?;
+    let sig: [u8; 64] = base64::engine::general_purpose::STANDARD
+        .decode(&signed.signature)
+        .ok()
+        .and_then(|b| b.try_into().ok())
+        .ok_or(FeedError::BadSignature)?;
+    key.verify(signed.manifest.as_bytes(), &Signature::from_bytes(&sig))
+        .map_err(|_| FeedError::BadSignature)?;
+    let m: Manifest =
+        serde_json::from_str(&signed.manifest).map_err(|e| FeedError::Manifest(e.to_string()))?;
+    if m.format != FORMAT {
+        return Err(FeedError::Format(m.format));
+    }
+    if m.key_id != signed.key_id {
+        return Err(FeedError::Manifest("key ids disagree".into()));
+    }
+    for f in std::iter::once(&m.snapshot.file).chain(m.deltas.iter().map(|d| &d.file)) {
+        if !is_plain_file_name(&f.name) {
+            return Err(FeedError::Manifest(format!(
+                "file name {:?} is not a plain file name",
+                f.name
+            )));
+        }
+    }
+    Ok(m)
+}
+
+/// Files are fetched relative to the manifest: no paths, no URLs.
+fn is_plain_file_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 100
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+        && !name.starts_with('.')
+}
+
+/// What to download to go from `have` to the manifest's version.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Plan {
+    UpToDate,
+    Deltas(Vec<DeltaRef>),
+    Snapshot(SnapshotRef),
+}
+
+/// The cheapest way from `have` (or nothing) to `m.version`: the delta
+/// chain with the fewest bytes (breadth-first over the listed deltas), if it
+/// exists and costs less than the snapshot; else the snapshot.
+pub fn plan(m: &Manifest, have: Option<u64>) -> Plan {
+    let Some(have) = have else {
+        return Plan::Snapshot(m.snapshot.clone());
+    };
+    if have == m.version {
+        return Plan::UpToDate;
+    }
+    // Dijkstra by bytes over a handful of edges: a plain relaxation loop.
+    let mut best: std::collections::HashMap<u64, (u64, Vec<DeltaRef>)> =
+        [(have, (0, vec![]))].into();
+    let mut changed = true;
+    while changed {
+        changed = false;
+        for d in &m.deltas {
+            if d.to <= d.from {
+                continue;
+            }
+            let Some((cost, path)) = best.get(&d.from).cloned() else {
+                continue;
+            };
+            let cost = cost + d.file.size;
+            if best.get(&d.to).is_none_or(|(c, _)| cost < *c) {
+                let mut path = path;
+                path.push(d.clone());
+                best.insert(d.to, (cost, path));
+                changed = true;
+            }
+        }
+    }
+    match best.remove(&m.version) {
+        Some((cost, path)) if cost < m.snapshot.file.size => Plan::Deltas(path),
+        _ => Plan::Snapshot(m.snapshot.clone()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn manifest(key: &SigningKey, version: u64, deltas: &[(u64, u64, u64)]) -> Manifest {
+        Manifest {
+            format: FORMAT,
+            version,
+            created: 1_700_000_000,
+            key_id: key_id(&key.verifying_key()),
+            snapshot: SnapshotRef {
+                file: FileRef {
+                    name: format!("snapshot-{version}.bin"),
+                    size: 1000,
+                    sha256: "00".repeat(32),
+                },
+                entries: 10,
+            },
+            deltas: deltas
+                .iter()
+                .map(|&(from, to, size)| DeltaRef {
+                    from,
+                    to,
+                    file: FileRef {
+                        name: format!("delta-{from}-{to}.bin"),
+                        size,
+                        sha256: "00".repeat(32),
+                    },
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn signed_manifest_verifies_only_with_its_key() {
+        let key = generate_key();
+        let other = generate_key();
+        let m = manifest(&key, 3, &[(2, 3, 10)]);
+        let file = sign(&m, &key);
+        assert_eq!(
+            verify(&file, &[other.verifying_key(), key.verifying_key()]).unwrap(),
+            m
+        );
+        assert!(matches!(
+            verify(&file, &[other.verifying_key()]),
+            Err(FeedError::UnknownKey(_))
+        ));
+        // A forged manifest under the right key id fails the signature.
+        let forged = String::from_utf8(file.clone())
+            .unwrap()
+            .replace("\\\"version\\\":3", "\\\"version\\\":4");
+        assert_ne!(forged.as_bytes(), &file[..]);
+        assert_eq!(
+            verify(forged.as_bytes(), &[key.verifying_key()]),
+            Err(FeedError::BadSignature)
+        );
+        // Any flipped byte is refused.
+        for i in 0..file.len() {
+            let mut bad = file.clone();
+            bad[i] ^= 0x01;
+            assert!(verify(&bad, &[key.verifying_key()]).is_err(), "byte {i}");
+        }
+    }
+
+    #[test]
+    fn paths_in_manifests_are_refused() {
+        let key = generate_key();
+        let mut m = manifest(&key, 1, &[]);
+        m.snapshot.file.name = "../../etc/passwd".into();
+        assert!(matches!(
+            verify(&sign(&m, &key), &[key.verifying_key()]),
+            Err(FeedError::Manifest(_))
+        ));
+    }
+
+    #[test]
+    fn keys_round_trip_through_their_files() {
+        let key = generate_key();
+        assert_eq!(
+            parse_secret_key(&secret_key_text(&key)).unwrap().to_bytes(),
+            key.to_bytes()
+        );
+        let public = hex::encode(key.verifying_key().as_bytes());
+        assert_eq!(parse_public_key(&public).unwrap(), key.verifying_key());
+        assert!(parse_public_key("abc").is_err());
+        assert!(parse_secret_key("hello").is_err());
+    }
+
+    #[test]
+    fn plan_picks_the_cheapest_route() {
+        let key = generate_key();
+        let m = manifest(&key, 5, &[(2, 3, 10), (3, 4, 10), (4, 5, 10), (3, 5, 15)]);
+        assert_eq!(plan(&m, Some(5)), Plan::UpToDate);
+        assert_eq!(plan(&m, None), Plan::Snapshot(m.snapshot.clone()));
+        let Plan::Deltas(path) = plan(&m, Some(2)) else {
+            panic!()
+        };
+        assert_eq!(
+            path.iter().map(|d| (d.from, d.to)).collect::<Vec<_>>(),
+            vec![(2, 3), (3, 5)]
+        );
+        // No route from version 1: the snapshot.
+        assert!(matches!(plan(&m, Some(1)), Plan::Snapshot(_)));
+        // A chain dearer than the snapshot: the snapshot.
+        let dear = manifest(&key, 3, &[(2, 3, 5000)]);
+        assert!(matches!(plan(&dear, Some(2)), Plan::Snapshot(_)));
+    }
+}

@@ -1,0 +1,157 @@
+//! The publisher's side: a CSV becomes the next version of a feed folder.
+//!
+//! The folder is the whole state: the signed manifest, the current
+//! snapshot, and the deltas of the last versions. Data files are written
+//! first and the manifest last (each by rename), so a server that copies
+//! the folder mid-build still serves a consistent feed.
+
+use super::codec::{self, Delta, EntrySet};
+use super::{
+    DeltaRef, FORMAT, FileRef, MANIFEST_FILE, Manifest, SnapshotRef, sha256_hex, sign, verify,
+};
+use crate::error::{Error, Result};
+use ed25519_dalek::SigningKey;
+use std::path::Path;
+
+/// Deltas kept by default: a month of daily publications.
+pub const DEFAULT_KEEP_DELTAS: usize = 30;
+/// Decompressed size a publisher accepts when reading back its own files.
+const READ_LIMIT: u64 = 1 << 30;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Built {
+    pub version: u64,
+    pub entries: u64,
+    pub snapshot_bytes: u64,
+    /// The delta from the previous version, if there was one.
+    pub delta: Option<DeltaRef>,
+    pub deltas_kept: usize,
+}
+
+fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let tmp = path.with_extension("tmp");
+    std::fs::write(&tmp, bytes)?;
+    std::fs::rename(&tmp, path)?;
+    Ok(())
+}
+
+fn file_ref(name: String, bytes: &[u8]) -> FileRef {
+    FileRef {
+        size: bytes.len() as u64,
+        sha256: sha256_hex(bytes),
+        name,
+    }
+}
+
+/// Reads a file the manifest names and checks it against the manifest.
+pub fn read_checked(dir: &Path, f: &FileRef) -> Result<Vec<u8>> {
+    let bytes =
+        std::fs::read(dir.join(&f.name)).map_err(|e| Error::Feed(format!("{}: {e}", f.name)))?;
+    if bytes.len() as u64 != f.size || sha256_hex(&bytes) != f.sha256 {
+        return Err(Error::Feed(format!(
+            "{} does not match the manifest (size or sha256)",
+            f.name
+        )));
+    }
+    Ok(bytes)
+}
+
+/// The feed currently in `dir`, if any: its manifest and entries.
+pub fn current(dir: &Path, key: &SigningKey) -> Result<Option<(Manifest, EntrySet)>> {
+    let path = dir.join(MANIFEST_FILE);
+    if !path.exists() {
+        return Ok(None);
+    }
+    let m = verify(&std::fs::read(&path)?, &[key.verifying_key()])
+        .map_err(|e| Error::Feed(format!("the feed in {}: {e}", dir.display())))?;
+    let raw = codec::decompress(&read_checked(dir, &m.snapshot.file)?, READ_LIMIT)?;
+    let mut set = EntrySet::default();
+    codec::read_snapshot(&raw, &mut set)?;
+    Ok(Some((m, set)))
+}
+
+/// Publishes `set` as the next version in `dir`.
+pub fn build(
+    dir: &Path,
+    set: &EntrySet,
+    key: &SigningKey,
+    keep_deltas: usize,
+    now: i64,
+) -> Result<Built> {
+    std::fs::create_dir_all(dir)?;
+    let previous = current(dir, key)?;
+    let version = previous.as_ref().map_or(1, |(m, _)| m.version + 1);
+
+    let snapshot = codec::encode_snapshot(version, set);
+    let snapshot_ref = SnapshotRef {
+        file: file_ref(format!("snapshot-{version}.bin"), &snapshot),
+        entries: set.len() as u64,
+    };
+    write_atomic(&dir.join(&snapshot_ref.file.name), &snapshot)?;
+
+    let mut deltas = Vec::new();
+    let mut new_delta = None;
+    if let Some((m, old)) = &previous {
+        let d = Delta::between(m.version, old, version, set);
+        let bytes = codec::encode_delta(&d);
+        let r = DeltaRef {
+            from: m.version,
+            to: version,
+            file: file_ref(format!("delta-{}-{version}.bin", m.version), &bytes),
+        };
+        write_atomic(&dir.join(&r.file.name), &bytes)?;
+        deltas = m.deltas.clone();
+        deltas.push(r.clone());
+        new_delta = Some(r);
+    }
+    deltas.sort_by_key(|d| std::cmp::Reverse(d.to));
+    let dropped = deltas.split_off(keep_deltas.min(deltas.len()));
+    deltas.reverse();
+
+    let manifest = Manifest {
+        format: FORMAT,
+        version,
+        created: now,
+        key_id: super::key_id(&key.verifying_key()),
+        snapshot: snapshot_ref.clone(),
+        deltas,
+    };
+    write_atomic(&dir.join(MANIFEST_FILE), &sign(&manifest, key))?;
+
+    // Only now that the manifest no longer names them.
+    for d in &dropped {
+        let _ = std::fs::remove_file(dir.join(&d.file.name));
+    }
+    if let Some((m, _)) = &previous {
+        let _ = std::fs::remove_file(dir.join(&m.snapshot.file.name));
+    }
+    Ok(Built {
+        version,
+        entries: set.len() as u64,
+        snapshot_bytes: snapshot_ref.file.size,
+        delta: new_delta,
+        deltas_kept: manifest.deltas.len(),
+    })
+}
+
+/// Checks a feed folder as a client would: signature, every file's size and
+/// hash, and that every file decodes. Returns the manifest.
+pub fn check(dir: &Path, keys: &[ed25519_dalek::VerifyingKey]) -> Result<Manifest> {
+    let m = verify(&std::fs::read(dir.join(MANIFEST_FILE))?, keys)?;
+    let raw = codec::decompress(&read_checked(dir, &m.snapshot.file)?, READ_LIMIT)?;
+    let mut set = EntrySet::default();
+    let v = codec::read_snapshot(&raw, &mut set)?;
+    if v != m.version || set.len() as u64 != m.snapshot.entries {
+        return Err(Error::Feed(
+            "the snapshot's version or entry count differs from the manifest".into(),
+        ));
+    }
+    for d in &m.deltas {
+        let raw = codec::decompress(&read_checked(dir, &d.file)?, READ_LIMIT)?;
+        let (from, to) = codec::read_delta(&raw, &mut EntrySet::default())?;
+        if (from, to) != (d.from, d.to) {
+            return Err(Error::Feed(format!("{} says {from}→{to}", d.file.name)));
+        }
+    }
+    Ok(m)
+}

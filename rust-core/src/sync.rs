@@ -1,0 +1,346 @@
+//! The sync client: fetch the signed feed, verify it, apply it in one
+//! transaction. The only network traffic of the whole product, and it
+//! carries nothing about the phone: a plain GET of public static files.
+//!
+//! Steps: conditional GET of the manifest (If-None-Match); verify signature
+//! and pinned key; refuse a version ≤ the stored one; plan the cheapest
+//! delta chain, else the snapshot; stream each file within the size the
+//! manifest promised and the configured limit, checking size and sha256;
+//! decompress within a bound; apply in one transaction. A failure anywhere
+//! leaves the database exactly as it was.
+
+use crate::dates;
+use crate::error::{Error, Result};
+use crate::feed::{self, FileRef, MANIFEST_FILE, Plan, codec};
+use crate::store::{FeedData, FeedState, Store};
+use ed25519_dalek::VerifyingKey;
+use futures_util::StreamExt;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// A manifest is a few kilobytes; anything bigger is not one.
+const MANIFEST_LIMIT: u64 = 1 << 20;
+/// Default cap on the bytes one sync may download.
+pub const DEFAULT_MAX_DOWNLOAD: u64 = 64 << 20;
+/// A decompressed file may be at most this many times its download.
+const EXPANSION_LIMIT: u64 = 16;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, uniffi::Enum)]
+#[serde(rename_all = "snake_case")]
+pub enum SyncStage {
+    Manifest,
+    Download,
+    Apply,
+}
+
+/// Progress, implemented by the app (a progress bar, a notification).
+#[uniffi::export(with_foreign)]
+pub trait SyncProgress: Send + Sync {
+    /// `done` and `total` are bytes while downloading, 0/1 otherwise.
+    fn on_progress(&self, stage: SyncStage, done: u64, total: u64);
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, uniffi::Enum)]
+#[serde(rename_all = "snake_case")]
+pub enum SyncPath {
+    /// Nothing new: one small request.
+    UpToDate,
+    Delta,
+    Snapshot,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, uniffi::Record)]
+pub struct SyncOutcome {
+    pub from_version: Option<u64>,
+    pub to_version: u64,
+    pub path: SyncPath,
+    /// Bytes downloaded, manifest included.
+    pub bytes_fetched: u64,
+    /// Feed entries in the list afterwards.
+    pub entries: u64,
+}
+
+pub struct SyncConfig {
+    /// The feed folder (or its manifest.json).
+    pub url: String,
+    pub keys: Vec<VerifyingKey>,
+    pub max_download: u64,
+    pub timeout: Duration,
+}
+
+/// What a fetch brought, ready to apply.
+pub struct Fetched {
+    from: Option<u64>,
+    state: FeedState,
+    data: Option<Downloaded>,
+    bytes: u64,
+}
+
+enum Downloaded {
+    Snapshot(Vec<u8>),
+    Deltas(Vec<Vec<u8>>),
+}
+
+fn client(timeout: Duration) -> Result<reqwest::Client> {
+    // Mozilla's roots compiled in (webpki-roots): no JVM, no system store,
+    // the same trust on every Android version.
+    let roots = rustls::RootCertStore {
+        roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
+    };
+    let tls = rustls::ClientConfig::builder_with_provider(Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .map_err(|e| Error::Network(e.to_string()))?
+    .with_root_certificates(roots)
+    .with_no_client_auth();
+    reqwest::Client::builder()
+        .tls_backend_preconfigured(tls)
+        .timeout(timeout)
+        .connect_timeout(Duration::from_secs(10))
+        .user_agent(concat!("CanhGiac/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .map_err(|e| Error::Network(e.to_string()))
+}
+
+/// The folder URL, ending in `/`, whatever form was given.
+fn base_url(url: &str) -> Result<reqwest::Url> {
+    let trimmed = url.trim();
+    let folder = trimmed.strip_suffix(MANIFEST_FILE).unwrap_or(trimmed);
+    let folder = if folder.ends_with('/') {
+        folder.to_string()
+    } else {
+        format!("{folder}/")
+    };
+    let u = reqwest::Url::parse(&folder)
+        .map_err(|e| Error::invalid(format!("the feed address is not a URL: {e}")))?;
+    if !matches!(u.scheme(), "https" | "http") {
+        return Err(Error::invalid("the feed address must start with https://"));
+    }
+    Ok(u)
+}
+
+fn http_error(what: &str, e: reqwest::Error) -> Error {
+    let why = if e.is_timeout() {
+        "timed out".to_string()
+    } else if e.is_connect() {
+        "could not connect".to_string()
+    } else {
+        // reqwest's chain names the URL, which is public; keep it short.
+        e.without_url().to_string()
+    };
+    Error::Network(format!("{what}: {why}"))
+}
+
+/// Streams one file, checking it against its manifest entry on the way.
+async fn download(
+    http: &reqwest::Client,
+    base: &reqwest::Url,
+    f: &FileRef,
+    progress: Option<&dyn SyncProgress>,
+    done: &mut u64,
+    total: u64,
+) -> Result<Vec<u8>> {
+    let url = base.join(&f.name).map_err(|e| Error::Feed(e.to_string()))?;
+    let resp = http
+        .get(url)
+        .send()
+        .await
+        .map_err(|e| http_error(&f.name, e))?;
+    if !resp.status().is_success() {
+        return Err(Error::Network(format!(
+            "{}: HTTP {}",
+            f.name,
+            resp.status()
+        )));
+    }
+    let mut body = Vec::with_capacity(f.size as usize);
+    let mut hash = Sha256::new();
+    let mut stream = resp.bytes_stream();
+    while let Some(chunk) = stream.next().await {
+        let chunk = chunk.map_err(|e| http_error(&f.name, e))?;
+        if body.len() as u64 + chunk.len() as u64 > f.size {
+            return Err(Error::Feed(format!(
+                "{} is longer than the manifest says",
+                f.name
+            )));
+        }
+        hash.update(&chunk);
+        body.extend_from_slice(&chunk);
+        *done += chunk.len() as u64;
+        if let Some(p) = progress {
+            p.on_progress(SyncStage::Download, *done, total);
+        }
+    }
+    if (body.len() as u64) < f.size {
+        return Err(Error::Feed(format!(
+            "{} was cut short ({} of {} bytes)",
+            f.name,
+            body.len(),
+            f.size
+        )));
+    }
+    if hex::encode(hash.finalize()) != f.sha256 {
+        return Err(Error::Feed(format!(
+            "{} does not match its sha256: damaged or tampered",
+            f.name
+        )));
+    }
+    codec::decompress(&body, f.size.saturating_mul(EXPANSION_LIMIT)).map_err(Error::from)
+}
+
+/// Fetches and verifies everything needed; changes nothing.
+pub async fn fetch(
+    store: &Store,
+    cfg: &SyncConfig,
+    progress: Option<&dyn SyncProgress>,
+) -> Result<Fetched> {
+    if cfg.keys.is_empty() {
+        return Err(Error::invalid("no public key is pinned for the feed"));
+    }
+    let base = base_url(&cfg.url)?;
+    let http = client(cfg.timeout)?;
+    let stored = store.feed_state()?;
+    let from = stored.as_ref().map(|s| s.version);
+    if let Some(p) = progress {
+        p.on_progress(SyncStage::Manifest, 0, 1);
+    }
+
+    let mut req = http.get(base.join(MANIFEST_FILE).expect("a plain file name joins"));
+    if let Some(etag) = stored.as_ref().and_then(|s| s.etag.as_deref()) {
+        req = req.header(reqwest::header::IF_NONE_MATCH, etag);
+    }
+    let resp = req.send().await.map_err(|e| http_error(MANIFEST_FILE, e))?;
+    let now = dates::now_unix();
+    if resp.status() == reqwest::StatusCode::NOT_MODIFIED {
+        let state = FeedState {
+            synced_at: Some(now),
+            ..stored
+                .clone()
+                .ok_or_else(|| Error::Feed("304 without a stored version".into()))?
+        };
+        return Ok(Fetched {
+            from,
+            state,
+            data: None,
+            bytes: 0,
+        });
+    }
+    if !resp.status().is_success() {
+        return Err(Error::Network(format!(
+            "{MANIFEST_FILE}: HTTP {}",
+            resp.status()
+        )));
+    }
+    let etag = resp
+        .headers()
+        .get(reqwest::header::ETAG)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    if resp.content_length().is_some_and(|n| n > MANIFEST_LIMIT) {
+        return Err(Error::Feed("the manifest is too large".into()));
+    }
+    let body = resp
+        .bytes()
+        .await
+        .map_err(|e| http_error(MANIFEST_FILE, e))?;
+    if body.len() as u64 > MANIFEST_LIMIT {
+        return Err(Error::Feed("the manifest is too large".into()));
+    }
+    let mut bytes = body.len() as u64;
+    let m = feed::verify(&body, &cfg.keys)?;
+    if let Some(have) = from
+        && m.version < have
+    {
+        return Err(Error::Feed(format!(
+            "the server offers version {}, older than the version {have} we have: refused (replay or rollback)",
+            m.version
+        )));
+    }
+    let state = FeedState {
+        version: m.version,
+        key_id: Some(m.key_id.clone()),
+        etag,
+        synced_at: Some(now),
+    };
+    let plan = feed::plan(&m, from);
+    let files: Vec<&FileRef> = match &plan {
+        Plan::UpToDate => vec![],
+        Plan::Deltas(ds) => ds.iter().map(|d| &d.file).collect(),
+        Plan::Snapshot(s) => vec![&s.file],
+    };
+    let total: u64 = files.iter().map(|f| f.size).sum();
+    if total > cfg.max_download {
+        return Err(Error::Feed(format!(
+            "the feed asks to download {total} bytes, more than the limit of {} bytes",
+            cfg.max_download
+        )));
+    }
+    let mut done = 0;
+    let data = match plan {
+        Plan::UpToDate => None,
+        Plan::Snapshot(s) => Some(Downloaded::Snapshot(
+            download(&http, &base, &s.file, progress, &mut done, total).await?,
+        )),
+        Plan::Deltas(ds) => {
+            let mut out = Vec::with_capacity(ds.len());
+            for d in &ds {
+                out.push(download(&http, &base, &d.file, progress, &mut done, total).await?);
+            }
+            Some(Downloaded::Deltas(out))
+        }
+    };
+    bytes += done;
+    Ok(Fetched {
+        from,
+        state,
+        data,
+        bytes,
+    })
+}
+
+/// Applies what `fetch` brought, in one transaction (blocking).
+pub fn apply(
+    store: &Store,
+    f: Fetched,
+    progress: Option<&dyn SyncProgress>,
+) -> Result<SyncOutcome> {
+    if let Some(p) = progress {
+        p.on_progress(SyncStage::Apply, 0, 1);
+    }
+    let path = match &f.data {
+        None => {
+            store.feed_checked(f.state.etag.as_deref(), f.state.synced_at.unwrap_or(0))?;
+            SyncPath::UpToDate
+        }
+        Some(Downloaded::Snapshot(raw)) => {
+            store.apply_feed(f.from, FeedData::Snapshot(raw), &f.state)?;
+            SyncPath::Snapshot
+        }
+        Some(Downloaded::Deltas(raws)) => {
+            store.apply_feed(f.from, FeedData::Deltas(raws), &f.state)?;
+            SyncPath::Delta
+        }
+    };
+    if let Some(p) = progress {
+        p.on_progress(SyncStage::Apply, 1, 1);
+    }
+    let entries = store.stats()?.feed_entries;
+    tracing::info!(from = ?f.from, to = f.state.version, ?path, bytes = f.bytes, entries, "sync done");
+    Ok(SyncOutcome {
+        from_version: f.from,
+        to_version: f.state.version,
+        path,
+        bytes_fetched: f.bytes,
+        entries,
+    })
+}
+
+/// Parses pinned keys (64 hex characters each).
+pub fn parse_keys(keys: &[String]) -> Result<Vec<VerifyingKey>> {
+    keys.iter()
+        .map(|k| feed::parse_public_key(k).map_err(Error::from))
+        .collect()
+}
