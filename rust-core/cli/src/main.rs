@@ -144,6 +144,50 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Fetch the signed list feed and apply it (remembers URL and keys)
+    Sync {
+        /// The feed folder's address (https://…/ or …/manifest.json)
+        url: Option<String>,
+        /// A pinned public key: a .pub file or 64 hex characters (repeatable)
+        #[arg(long = "key", value_name = "PUBLIC")]
+        keys: Vec<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Publish a signed feed: keys, build, verify
+    #[command(subcommand)]
+    Feed(FeedCommand),
+}
+
+#[derive(Subcommand)]
+enum FeedCommand {
+    /// Create a signing key pair: DIR/feed.key (secret, owner-only) and DIR/feed.pub
+    Keygen {
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+    },
+    /// Build the next version of the feed in DIR from a CSV (same columns as import)
+    Build {
+        #[arg(long, value_name = "FILE.csv")]
+        input: PathBuf,
+        /// The secret key file
+        #[arg(long, value_name = "SECRET")]
+        key: PathBuf,
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// Deltas kept for phones that are behind
+        #[arg(long, default_value_t = canhgiac_core::feed::publish::DEFAULT_KEEP_DELTAS)]
+        keep_deltas: usize,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Check a feed folder as a phone would
+    Verify {
+        dir: PathBuf,
+        /// A public key: a .pub file or 64 hex characters (repeatable)
+        #[arg(long = "key", value_name = "PUBLIC", required = true)]
+        keys: Vec<String>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -381,6 +425,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 }
             }
         }
+        Command::Sync { url, keys, json } => return sync(cli.db, url, keys, json),
+        Command::Feed(cmd) => feed::run(cmd)?,
         Command::Stats { json } => {
             let guard = open(cli.db)?;
             let s = guard.stats()?;
@@ -395,6 +441,209 @@ fn run(cli: Cli) -> Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// A key given as a file (`feed.pub`) or inline hex.
+fn key_text(arg: &str) -> Result<String> {
+    let path = std::path::Path::new(arg);
+    if path.is_file() {
+        Ok(std::fs::read_to_string(path)
+            .with_context(|| format!("reading {arg}"))?
+            .trim()
+            .to_string())
+    } else {
+        Ok(arg.trim().to_string())
+    }
+}
+
+/// Draws sync progress on stderr (hidden when stderr is not a terminal).
+struct Bar(indicatif::ProgressBar);
+
+impl canhgiac_core::sync::SyncProgress for Bar {
+    fn on_progress(&self, stage: canhgiac_core::sync::SyncStage, done: u64, total: u64) {
+        use canhgiac_core::sync::SyncStage;
+        match stage {
+            SyncStage::Manifest => self.0.set_message("checking the feed"),
+            SyncStage::Download => {
+                self.0.set_length(total);
+                self.0.set_position(done);
+                self.0.set_message("downloading");
+            }
+            SyncStage::Apply => self.0.set_message("applying"),
+        }
+    }
+}
+
+fn sync(
+    db: Option<PathBuf>,
+    url: Option<String>,
+    keys: Vec<String>,
+    json: bool,
+) -> Result<ExitCode> {
+    let guard = open(db)?;
+    if url.is_some() || !keys.is_empty() {
+        let status = guard.feed_status()?;
+        let url = url
+            .or(status.url)
+            .context("give the feed address the first time")?;
+        let keys = if keys.is_empty() {
+            status.public_keys
+        } else {
+            keys.iter().map(|k| key_text(k)).collect::<Result<_>>()?
+        };
+        guard.set_feed(url, keys)?;
+    }
+    let bar = Bar(indicatif::ProgressBar::new(0).with_style(
+        indicatif::ProgressStyle::with_template("{spinner} {msg} {bytes}/{total_bytes} {wide_bar}")
+            .expect("static template"),
+    ));
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let outcome = rt.block_on(guard.sync_now(Some(&bar)));
+    bar.0.finish_and_clear();
+    let outcome = outcome.map_err(canhgiac_core::CanhGiacError::from)?;
+    if json {
+        println!("{}", serde_json::to_string(&outcome)?);
+    } else {
+        use canhgiac_core::sync::SyncPath;
+        let how = match outcome.path {
+            SyncPath::UpToDate => "already up to date".to_string(),
+            SyncPath::Delta => format!("updated by delta to version {}", outcome.to_version),
+            SyncPath::Snapshot => format!("downloaded version {}", outcome.to_version),
+        };
+        println!(
+            "{how}: {} entries, {} bytes fetched",
+            outcome.entries, outcome.bytes_fetched
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+mod feed {
+    use super::{FeedCommand, key_text};
+    use anyhow::{Context, Result, bail};
+    use canhgiac_core::feed::{self, codec::EntrySet, publish};
+    use canhgiac_core::{dates, import};
+
+    pub fn run(cmd: FeedCommand) -> Result<()> {
+        match cmd {
+            FeedCommand::Keygen { out } => keygen(&out),
+            FeedCommand::Build {
+                input,
+                key,
+                out,
+                keep_deltas,
+                json,
+            } => build(&input, &key, &out, keep_deltas, json),
+            FeedCommand::Verify { dir, keys } => {
+                let keys = keys
+                    .iter()
+                    .map(|k| Ok(feed::parse_public_key(&key_text(k)?)?))
+                    .collect::<Result<Vec<_>>>()?;
+                let m = publish::check(&dir, &keys)?;
+                println!(
+                    "ok: version {}, {} entries, snapshot {} bytes, {} deltas, signed by {}",
+                    m.version,
+                    m.snapshot.entries,
+                    m.snapshot.file.size,
+                    m.deltas.len(),
+                    m.key_id
+                );
+                Ok(())
+            }
+        }
+    }
+
+    fn keygen(out: &std::path::Path) -> Result<()> {
+        use std::io::Write;
+        use std::os::unix::fs::OpenOptionsExt;
+        std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
+        let secret = out.join("feed.key");
+        if secret.exists() {
+            bail!(
+                "{} exists; refusing to overwrite a signing key",
+                secret.display()
+            );
+        }
+        let key = feed::generate_key();
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(&secret)
+            .with_context(|| format!("creating {}", secret.display()))?
+            .write_all(feed::secret_key_text(&key).as_bytes())?;
+        let public = hex::encode(key.verifying_key().as_bytes());
+        std::fs::write(out.join("feed.pub"), format!("{public}\n"))?;
+        println!("secret key: {} (keep it private)", secret.display());
+        println!(
+            "public key: {} ({public}, id {})",
+            out.join("feed.pub").display(),
+            feed::key_id(&key.verifying_key())
+        );
+        Ok(())
+    }
+
+    fn build(
+        input: &std::path::Path,
+        key: &std::path::Path,
+        out: &std::path::Path,
+        keep: usize,
+        json: bool,
+    ) -> Result<()> {
+        let key = feed::parse_secret_key(
+            &std::fs::read_to_string(key).with_context(|| format!("reading {}", key.display()))?,
+        )?;
+        let file = std::fs::File::open(input)
+            .with_context(|| format!("cannot read {}", input.display()))?;
+        let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+        let bar = indicatif::ProgressBar::new(size).with_style(
+            indicatif::ProgressStyle::with_template(
+                "{spinner} {msg} {bytes}/{total_bytes} {wide_bar}",
+            )
+            .expect("static template"),
+        );
+        bar.set_message("reading");
+        let parsed = import::parse_csv(std::io::BufReader::new(bar.wrap_read(file)))?;
+        let mut set = EntrySet::default();
+        for (target, rep) in parsed.rows {
+            set.insert(target, rep);
+        }
+        bar.set_message("compressing and signing");
+        bar.set_length(0);
+        let built = publish::build(out, &set, &key, keep, dates::now_unix())?;
+        bar.finish_and_clear();
+        for r in &parsed.rejected {
+            eprintln!("line {}: {} (skipped)", r.line, r.reason);
+        }
+        if json {
+            println!(
+                "{}",
+                serde_json::json!({
+                    "version": built.version,
+                    "entries": built.entries,
+                    "snapshot_bytes": built.snapshot_bytes,
+                    "delta_bytes": built.delta.as_ref().map(|d| d.file.size),
+                    "deltas_kept": built.deltas_kept,
+                    "rejected": parsed.rejected.len(),
+                })
+            );
+        } else {
+            println!(
+                "version {}: {} entries, snapshot {} bytes ({:.2} bytes/entry){}",
+                built.version,
+                built.entries,
+                built.snapshot_bytes,
+                built.snapshot_bytes as f64 / built.entries.max(1) as f64,
+                built
+                    .delta
+                    .map(|d| format!(", delta from {} {} bytes", d.from, d.file.size))
+                    .unwrap_or_default()
+            );
+        }
+        Ok(())
+    }
 }
 
 fn list_change(
