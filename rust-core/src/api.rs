@@ -22,6 +22,10 @@ use std::time::Duration;
 /// Config keys for the feed, kept in the database beside the list.
 const FEED_URL: &str = "feed.url";
 const FEED_KEYS: &str = "feed.keys";
+/// Optional cap on the bytes one sync may download.
+pub const FEED_MAX_DOWNLOAD: &str = "feed.max_download";
+/// A whole sync, slow network included.
+const SYNC_TIMEOUT: Duration = Duration::from_secs(120);
 
 /// Runs `f`, turning an internal error or a panic into a `CanhGiacError`.
 fn guard<T>(f: impl FnOnce() -> Result<T>) -> Result<T, CanhGiacError> {
@@ -161,6 +165,15 @@ impl CallGuard {
         self.store.remove_from_list(&number::normalize(raw)?, list)
     }
 
+    fn max_download(&self) -> Result<u64> {
+        match self.store.config_get(FEED_MAX_DOWNLOAD)? {
+            Some(v) => v
+                .parse()
+                .map_err(|_| Error::invalid("feed.max_download is not a number")),
+            None => Ok(sync::DEFAULT_MAX_DOWNLOAD),
+        }
+    }
+
     fn sync_config(&self) -> Result<SyncConfig> {
         let url = self
             .store
@@ -174,16 +187,34 @@ impl CallGuard {
         Ok(SyncConfig {
             url,
             keys: sync::parse_keys(&keys)?,
-            max_download: sync::DEFAULT_MAX_DOWNLOAD,
-            timeout: Duration::from_secs(60),
+            max_download: self.max_download()?,
+            timeout: SYNC_TIMEOUT,
         })
     }
 
     /// Fetches and applies the feed (Rust callers bring their own runtime).
-    pub async fn sync_now(&self, progress: Option<&dyn SyncProgress>) -> Result<SyncOutcome> {
-        let cfg = self.sync_config()?;
+    /// With `feed` (address, keys), syncs from there and remembers it only
+    /// once the sync has succeeded, so a mistyped address changes nothing.
+    pub async fn sync_now(
+        &self,
+        feed: Option<(String, Vec<String>)>,
+        progress: Option<&dyn SyncProgress>,
+    ) -> Result<SyncOutcome> {
+        let cfg = match &feed {
+            Some((url, keys)) => SyncConfig {
+                url: url.clone(),
+                keys: sync::parse_keys(keys)?,
+                max_download: self.max_download()?,
+                timeout: SYNC_TIMEOUT,
+            },
+            None => self.sync_config()?,
+        };
         let fetched = sync::fetch(&self.store, &cfg, progress).await?;
-        sync::apply(&self.store, fetched, progress)
+        let outcome = sync::apply(&self.store, fetched, progress)?;
+        if let Some((url, keys)) = feed {
+            self.set_feed_inner(&url, &keys)?;
+        }
+        Ok(outcome)
     }
 
     fn set_feed_inner(&self, url: &str, keys: &[String]) -> Result<()> {
@@ -195,9 +226,13 @@ impl CallGuard {
         if !(url.starts_with("https://") || url.starts_with("http://")) {
             return Err(Error::invalid("the feed address must start with https://"));
         }
-        let keys: Vec<String> = keys.iter().map(|k| k.trim().to_ascii_lowercase()).collect();
+        let keys = keys
+            .iter()
+            .map(|k| k.trim().to_ascii_lowercase())
+            .collect::<Vec<_>>()
+            .join(",");
         self.store.config_set(FEED_URL, Some(url))?;
-        self.store.config_set(FEED_KEYS, Some(&keys.join(",")))
+        self.store.config_set(FEED_KEYS, Some(&keys))
     }
 }
 

@@ -208,8 +208,18 @@ pub async fn fetch(
         p.on_progress(SyncStage::Manifest, 0, 1);
     }
 
+    // An ETag means "unchanged" only for the address and keys it came
+    // from (another server may hand out the same ETag for another file),
+    // so it is stored as "<scope>\n<etag>".
+    let mut keys: Vec<String> = cfg.keys.iter().map(|k| hex::encode(k.as_bytes())).collect();
+    keys.sort();
+    let scope = format!("{base} {}\n", keys.join(","));
     let mut req = http.get(base.join(MANIFEST_FILE).expect("a plain file name joins"));
-    if let Some(etag) = stored.as_ref().and_then(|s| s.etag.as_deref()) {
+    if let Some(etag) = stored
+        .as_ref()
+        .and_then(|s| s.etag.as_deref())
+        .and_then(|e| e.strip_prefix(scope.as_str()))
+    {
         req = req.header(reqwest::header::IF_NONE_MATCH, etag);
     }
     let resp = req.send().await.map_err(|e| http_error(MANIFEST_FILE, e))?;
@@ -238,7 +248,7 @@ pub async fn fetch(
         .headers()
         .get(reqwest::header::ETAG)
         .and_then(|v| v.to_str().ok())
-        .map(str::to_string);
+        .map(|e| format!("{scope}{e}"));
     if resp.content_length().is_some_and(|n| n > MANIFEST_LIMIT) {
         return Err(Error::Feed("the manifest is too large".into()));
     }

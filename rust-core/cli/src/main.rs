@@ -151,6 +151,9 @@ enum Command {
         /// A pinned public key: a .pub file or 64 hex characters (repeatable)
         #[arg(long = "key", value_name = "PUBLIC")]
         keys: Vec<String>,
+        /// The most bytes one sync may download (remembered)
+        #[arg(long, value_name = "BYTES")]
+        max_download: Option<u64>,
         #[arg(long)]
         json: bool,
     },
@@ -425,7 +428,12 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 }
             }
         }
-        Command::Sync { url, keys, json } => return sync(cli.db, url, keys, json),
+        Command::Sync {
+            url,
+            keys,
+            max_download,
+            json,
+        } => return sync(cli.db, url, keys, max_download, json),
         Command::Feed(cmd) => feed::run(cmd)?,
         Command::Stats { json } => {
             let guard = open(cli.db)?;
@@ -478,10 +486,17 @@ fn sync(
     db: Option<PathBuf>,
     url: Option<String>,
     keys: Vec<String>,
+    max_download: Option<u64>,
     json: bool,
 ) -> Result<ExitCode> {
     let guard = open(db)?;
-    if url.is_some() || !keys.is_empty() {
+    if let Some(max) = max_download {
+        guard.store().config_set(
+            canhgiac_core::api::FEED_MAX_DOWNLOAD,
+            Some(&max.to_string()),
+        )?;
+    }
+    let feed = if url.is_some() || !keys.is_empty() {
         let status = guard.feed_status()?;
         let url = url
             .or(status.url)
@@ -491,8 +506,10 @@ fn sync(
         } else {
             keys.iter().map(|k| key_text(k)).collect::<Result<_>>()?
         };
-        guard.set_feed(url, keys)?;
-    }
+        Some((url, keys))
+    } else {
+        None
+    };
     let bar = Bar(indicatif::ProgressBar::new(0).with_style(
         indicatif::ProgressStyle::with_template("{spinner} {msg} {bytes}/{total_bytes} {wide_bar}")
             .expect("static template"),
@@ -500,7 +517,7 @@ fn sync(
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
-    let outcome = rt.block_on(guard.sync_now(Some(&bar)));
+    let outcome = rt.block_on(guard.sync_now(feed, Some(&bar)));
     bar.0.finish_and_clear();
     let outcome = outcome.map_err(canhgiac_core::CanhGiacError::from)?;
     if json {

@@ -1,0 +1,576 @@
+//! The signed feed end to end, against real parts: feeds built by the CLI,
+//! served by nginx on loopback, synced by the CLI into real SQLite files.
+//! Every fault must leave the database exactly as it was.
+
+use rusqlite::Connection;
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+fn cli(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_canhgiac"))
+        .args(args)
+        .env_remove("CANHGIAC_DB")
+        .output()
+        .unwrap()
+}
+
+fn ok(args: &[&str]) -> String {
+    let out = cli(args);
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// nginx on a free loopback port, serving `root`; stopped on drop.
+struct Nginx {
+    child: Child,
+    port: u16,
+}
+
+impl Nginx {
+    fn start(root: &Path, work: &Path) -> Nginx {
+        let bin = ["/usr/sbin/nginx", "/usr/bin/nginx"]
+            .into_iter()
+            .find(|p| Path::new(p).exists())
+            .expect(
+                "nginx is needed for these tests (./build.sh test installs Debian's nginx-light)",
+            );
+        let port = TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let conf = work.join("nginx.conf");
+        std::fs::write(
+            &conf,
+            format!(
+                "daemon off; master_process off; pid {w}/nginx.pid; error_log {w}/error.log;
+                 events {{ worker_connections 64; }}
+                 http {{
+                   access_log {w}/access.log;
+                   client_body_temp_path {w}; proxy_temp_path {w}; fastcgi_temp_path {w};
+                   uwsgi_temp_path {w}; scgi_temp_path {w};
+                   server {{
+                     listen 127.0.0.1:{port};
+                     root {root};
+                     location /broken/ {{ return 500; }}
+                   }}
+                 }}",
+                w = work.display(),
+                root = root.display()
+            ),
+        )
+        .unwrap();
+        let child = Command::new(bin)
+            .args(["-c", conf.to_str().unwrap(), "-p", work.to_str().unwrap()])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let started = Instant::now();
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                started.elapsed() < Duration::from_secs(10),
+                "nginx did not start"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        Nginx { child, port }
+    }
+
+    fn url(&self, folder: &str) -> String {
+        format!("http://127.0.0.1:{}/{folder}/", self.port)
+    }
+}
+
+impl Drop for Nginx {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A synthetic list: `n` numbers from a fixed seed, with `changed` of them
+/// altered and `added` new ones when building a later version.
+fn csv(path: &Path, n: usize, seed: u64, changed: usize, added: usize) {
+    let mut out = String::from("number,category,reports,last_reported,label\n");
+    let labels = ["mạo danh công an", "khóa SIM 2 chiều", "", "", ""];
+    for i in 0..n + added {
+        // Each entry from its own index, so versions share what they share.
+        let mut x = seed ^ (i as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        let mut next = move || {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            x >> 33
+        };
+        let number = 900_000_000 + (i as u64) * 37 + next() % 37;
+        let reports = if i < changed {
+            100 + i as u64
+        } else {
+            1 + next() % 3
+        };
+        let label = labels[(next() % 5) as usize];
+        let category = if next() % 4 == 0 { "nuisance" } else { "scam" };
+        out.push_str(&format!(
+            "0{number},{category},{reports},2026-11-{:02},{label}\n",
+            1 + next() % 27
+        ));
+    }
+    out.push_str("024399*,nuisance,8,2026-11-10,tổng đài quảng cáo\n");
+    std::fs::write(path, out).unwrap();
+}
+
+/// Everything a sync may touch, as comparable text.
+fn fingerprint(db: &Path) -> Vec<String> {
+    let c = Connection::open(db).unwrap();
+    let mut rows: Vec<String> = Vec::new();
+    for sql in [
+        "SELECT 'n', number, category, reports, last_reported, (SELECT text FROM label WHERE id = label_id), source FROM reported",
+        "SELECT 'p', prefix, category, reports, last_reported, (SELECT text FROM label WHERE id = label_id), source FROM reported_prefix",
+        "SELECT 'f', version, key_id, etag, synced_at, NULL, NULL FROM feed_state",
+    ] {
+        let mut stmt = c.prepare(sql).unwrap();
+        let it = stmt
+            .query_map([], |r| {
+                Ok((0..7)
+                    .map(|i| format!("{:?}", r.get::<_, rusqlite::types::Value>(i).unwrap()))
+                    .collect::<Vec<_>>()
+                    .join("|"))
+            })
+            .unwrap();
+        rows.extend(it.map(|r| r.unwrap()));
+    }
+    rows.sort();
+    rows
+}
+
+/// The list only (no sync bookkeeping): what a user would see.
+fn list(db: &Path) -> Vec<String> {
+    fingerprint(db)
+        .into_iter()
+        .filter(|r| !r.starts_with("Text(\"f\")"))
+        .collect()
+}
+
+fn version(db: &Path) -> Option<i64> {
+    Connection::open(db)
+        .unwrap()
+        .query_row("SELECT version FROM feed_state", [], |r| r.get(0))
+        .ok()
+}
+
+struct Setup {
+    dir: tempfile::TempDir,
+    nginx: Nginx,
+}
+
+impl Setup {
+    fn new() -> Setup {
+        let dir = tempfile::tempdir().unwrap();
+        for d in ["www", "nginx", "keys"] {
+            std::fs::create_dir_all(dir.path().join(d)).unwrap();
+        }
+        ok(&[
+            "feed",
+            "keygen",
+            "--out",
+            dir.path().join("keys").to_str().unwrap(),
+        ]);
+        let nginx = Nginx::start(&dir.path().join("www"), &dir.path().join("nginx"));
+        Setup { dir, nginx }
+    }
+
+    fn p(&self, rel: &str) -> PathBuf {
+        self.dir.path().join(rel)
+    }
+
+    fn s(&self, rel: &str) -> String {
+        self.p(rel).to_str().unwrap().to_string()
+    }
+
+    fn publish(&self, folder: &str, csv_file: &str, key: &str) -> String {
+        ok(&[
+            "feed",
+            "build",
+            "--input",
+            &self.s(csv_file),
+            "--key",
+            &self.s(key),
+            "--out",
+            &self.s(&format!("www/{folder}")),
+            "--json",
+        ])
+    }
+
+    fn sync(&self, db: &str, folder: &str) -> Output {
+        cli(&[
+            "--db",
+            &self.s(db),
+            "sync",
+            &self.nginx.url(folder),
+            "--key",
+            &self.s("keys/feed.pub"),
+            "--json",
+        ])
+    }
+
+    fn sync_ok(&self, db: &str, folder: &str) -> serde_json::Value {
+        let out = self.sync(db, folder);
+        assert!(
+            out.status.success(),
+            "sync: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).unwrap()
+    }
+
+    /// Syncs, expecting failure with `needle` in the message and no change.
+    fn sync_refused(&self, db: &str, folder: &str, needle: &str) {
+        let before = fingerprint(&self.p(db));
+        let out = self.sync(db, folder);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "sync should fail with {needle:?}");
+        assert!(err.contains(needle), "expected {needle:?} in: {err}");
+        assert_eq!(
+            fingerprint(&self.p(db)),
+            before,
+            "a failed sync changed the database ({needle})"
+        );
+    }
+}
+
+#[test]
+fn snapshot_then_delta_equals_a_fresh_snapshot_sync() {
+    let t = Setup::new();
+    csv(&t.p("v1.csv"), 3000, 1, 0, 0);
+    t.publish("feed", "v1.csv", "keys/feed.key");
+    let first = t.sync_ok("phone.db", "feed");
+    assert_eq!(first["path"], "snapshot");
+    assert_eq!(first["to_version"], 1);
+    assert_eq!(first["entries"], 3001);
+
+    // Nothing new: one small request, answered 304.
+    let again = t.sync_ok("phone.db", "feed");
+    assert_eq!(again["path"], "up_to_date");
+    assert_eq!(again["bytes_fetched"], 0);
+
+    // Version 2: 50 changed, 20 added, and the last 30 gone (seed 1 again).
+    csv(&t.p("v2.csv"), 2950, 1, 50, 20);
+    let built: serde_json::Value =
+        serde_json::from_str(&t.publish("feed", "v2.csv", "keys/feed.key")).unwrap();
+    let second = t.sync_ok("phone.db", "feed");
+    assert_eq!(second["path"], "delta");
+    assert_eq!(second["to_version"], 2);
+    let delta_bytes = built["delta_bytes"].as_u64().unwrap();
+    assert!(
+        second["bytes_fetched"].as_u64().unwrap()
+            < built["snapshot_bytes"].as_u64().unwrap() + 2000
+    );
+    assert!(delta_bytes < built["snapshot_bytes"].as_u64().unwrap());
+
+    let fresh = t.sync_ok("fresh.db", "feed");
+    assert_eq!(fresh["path"], "snapshot");
+    assert!(
+        list(&t.p("phone.db")) == list(&t.p("fresh.db")),
+        "delta path and snapshot path differ"
+    );
+    assert_eq!(fresh["entries"], second["entries"]);
+
+    // The phone screens with the new list.
+    let v: serde_json::Value = serde_json::from_str(&ok(&[
+        "--db",
+        &t.s("phone.db"),
+        "check",
+        "02439991234",
+        "--json",
+    ]))
+    .unwrap();
+    assert_eq!(v["reasons"][0]["code"], "reported_prefix");
+    // A plain `sync` uses the remembered address and key.
+    let plain = ok(&["--db", &t.s("phone.db"), "sync", "--json"]);
+    assert!(plain.contains("up_to_date"), "{plain}");
+}
+
+#[test]
+fn user_imports_survive_feed_updates() {
+    let t = Setup::new();
+    csv(&t.p("v1.csv"), 100, 3, 0, 0);
+    t.publish("feed", "v1.csv", "keys/feed.key");
+    std::fs::write(
+        t.p("mine.csv"),
+        "number,category,reports,last_reported,label\n0987000111,scam,1,,\n",
+    )
+    .unwrap();
+    ok(&["--db", &t.s("phone.db"), "import", &t.s("mine.csv")]);
+    t.sync_ok("phone.db", "feed");
+    csv(&t.p("v2.csv"), 10, 3, 0, 0);
+    t.publish("feed", "v2.csv", "keys/feed.key");
+    t.sync_ok("phone.db", "feed");
+    let v: serde_json::Value = serde_json::from_str(&ok(&[
+        "--db",
+        &t.s("phone.db"),
+        "check",
+        "0987000111",
+        "--json",
+    ]))
+    .unwrap();
+    assert_eq!(v["level"], "scam");
+}
+
+#[test]
+fn forged_tampered_truncated_and_missing_files_change_nothing() {
+    let t = Setup::new();
+    csv(&t.p("v1.csv"), 500, 7, 0, 0);
+    t.publish("feed", "v1.csv", "keys/feed.key");
+    t.sync_ok("phone.db", "feed");
+    csv(&t.p("v2.csv"), 480, 7, 25, 5);
+
+    // A manifest signed by another key.
+    ok(&["feed", "keygen", "--out", &t.s("other")]);
+    std::fs::create_dir_all(t.p("www/forged")).unwrap();
+    t.publish("forged", "v2.csv", "other/feed.key");
+    t.sync_refused("phone.db", "forged", "not pinned");
+
+    // The real v2, then damage it in copies.
+    t.publish("feed", "v2.csv", "keys/feed.key");
+    let copy = |name: &str| {
+        let dst = t.p(&format!("www/{name}"));
+        std::fs::create_dir_all(&dst).unwrap();
+        for e in std::fs::read_dir(t.p("www/feed")).unwrap() {
+            let e = e.unwrap();
+            std::fs::copy(e.path(), dst.join(e.file_name())).unwrap();
+        }
+        dst
+    };
+    let flip = |path: PathBuf| {
+        let mut b = std::fs::read(&path).unwrap();
+        let mid = b.len() / 2;
+        b[mid] ^= 0x01;
+        std::fs::write(&path, b).unwrap();
+    };
+    flip(copy("bad-delta").join("delta-1-2.bin"));
+    t.sync_refused("phone.db", "bad-delta", "sha256");
+    ok(&["--db", &t.s("fresh.db"), "stats"]);
+    flip(copy("bad-snapshot").join("snapshot-2.bin"));
+    t.sync_refused("fresh.db", "bad-snapshot", "sha256");
+    let cut = copy("truncated").join("snapshot-2.bin");
+    let len = std::fs::metadata(&cut).unwrap().len();
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(&cut)
+        .unwrap()
+        .set_len(len / 2)
+        .unwrap();
+    t.sync_refused("fresh.db", "truncated", "cut short");
+    std::fs::remove_file(copy("missing").join("delta-1-2.bin")).unwrap();
+    t.sync_refused("phone.db", "missing", "404");
+    t.sync_refused("phone.db", "broken", "500");
+    t.sync_refused("phone.db", "nowhere", "404");
+
+    // A manifest whose signed text was edited to claim another file.
+    let m = copy("edited").join("manifest.json");
+    let text = std::fs::read_to_string(&m)
+        .unwrap()
+        .replace("snapshot-2.bin", "snapshot-9.bin");
+    std::fs::write(&m, text).unwrap();
+    t.sync_refused("phone.db", "edited", "signature");
+
+    // A limit smaller than the download: refused before downloading.
+    let before = fingerprint(&t.p("fresh.db"));
+    let out = cli(&[
+        "--db",
+        &t.s("fresh.db"),
+        "sync",
+        &t.nginx.url("feed"),
+        "--key",
+        &t.s("keys/feed.pub"),
+        "--max-download",
+        "100",
+    ]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("more than the limit"));
+    assert!(
+        fingerprint(&t.p("fresh.db")) == before,
+        "the refused download changed the database"
+    );
+    ok(&[
+        "--db",
+        &t.s("fresh.db"),
+        "sync",
+        &t.nginx.url("feed"),
+        "--key",
+        &t.s("keys/feed.pub"),
+        "--max-download",
+        "67108864",
+    ]);
+
+    // And the intact feed still syncs.
+    assert_eq!(t.sync_ok("phone.db", "feed")["path"], "delta");
+}
+
+#[test]
+fn an_older_manifest_replayed_after_a_newer_one_is_refused() {
+    let t = Setup::new();
+    csv(&t.p("v1.csv"), 200, 11, 0, 0);
+    t.publish("feed", "v1.csv", "keys/feed.key");
+    let old = t.p("old");
+    std::fs::create_dir_all(&old).unwrap();
+    for e in std::fs::read_dir(t.p("www/feed")).unwrap() {
+        let e = e.unwrap();
+        std::fs::copy(e.path(), old.join(e.file_name())).unwrap();
+    }
+    csv(&t.p("v2.csv"), 210, 11, 3, 0);
+    t.publish("feed", "v2.csv", "keys/feed.key");
+    t.sync_ok("phone.db", "feed");
+    // The attacker (or a stale CDN node) serves version 1 again.
+    for e in std::fs::read_dir(&old).unwrap() {
+        let e = e.unwrap();
+        std::fs::copy(e.path(), t.p("www/feed").join(e.file_name())).unwrap();
+    }
+    t.sync_refused("phone.db", "feed", "older than the version 2");
+}
+
+/// Serves the manifest of `feed` properly, then cuts every other file off
+/// half-way through its body: a real socket closed mid-transfer.
+fn half_body_server(feed: PathBuf) -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().take(8) {
+            let Ok(mut s) = stream else { continue };
+            let mut req = [0u8; 4096];
+            let n = s.read(&mut req).unwrap_or(0);
+            let line = String::from_utf8_lossy(&req[..n]);
+            let name = line
+                .split_whitespace()
+                .nth(1)
+                .unwrap_or("/")
+                .rsplit('/')
+                .next()
+                .unwrap_or("")
+                .to_string();
+            let Ok(body) = std::fs::read(feed.join(&name)) else {
+                let _ = s.write_all(
+                    b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+                );
+                continue;
+            };
+            let cut = if name == "manifest.json" {
+                body.len()
+            } else {
+                body.len() / 2
+            };
+            let _ = s.write_all(
+                format!(
+                    "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                    body.len()
+                )
+                .as_bytes(),
+            );
+            let _ = s.write_all(&body[..cut]);
+        }
+    });
+    port
+}
+
+#[test]
+fn a_server_that_closes_mid_body_changes_nothing() {
+    let t = Setup::new();
+    csv(&t.p("v1.csv"), 300, 5, 0, 0);
+    t.publish("feed", "v1.csv", "keys/feed.key");
+    let port = half_body_server(t.p("www/feed"));
+    // A fresh database first gets its schema, so the comparison is fair.
+    ok(&["--db", &t.s("phone.db"), "stats"]);
+    let before = fingerprint(&t.p("phone.db"));
+    let out = cli(&[
+        "--db",
+        &t.s("phone.db"),
+        "sync",
+        &format!("http://127.0.0.1:{port}/"),
+        "--key",
+        &t.s("keys/feed.pub"),
+    ]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("snapshot-1.bin"), "{err}");
+    assert!(
+        fingerprint(&t.p("phone.db")) == before,
+        "the cut-off download changed the database"
+    );
+}
+
+#[test]
+fn sync_killed_at_random_points_leaves_old_or_new_never_between() {
+    let t = Setup::new();
+    csv(&t.p("v1.csv"), 20_000, 21, 0, 0);
+    t.publish("feed", "v1.csv", "keys/feed.key");
+    t.sync_ok("base.db", "feed");
+    let v1 = list(&t.p("base.db"));
+    // Version 2 is a different list, big enough that applying takes a while.
+    csv(&t.p("v2.csv"), 150_000, 22, 0, 0);
+    t.publish("feed", "v2.csv", "keys/feed.key");
+
+    let reset = || {
+        for ext in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(t.p(&format!("work.db{ext}")));
+        }
+        std::fs::copy(t.p("base.db"), t.p("work.db")).unwrap();
+    };
+    // Calibrate: how long a whole sync takes here.
+    reset();
+    let started = Instant::now();
+    t.sync_ok("work.db", "feed");
+    let full = started.elapsed();
+    let v2 = list(&t.p("work.db"));
+    assert_ne!(v1, v2);
+
+    let mut seed = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos() as u64;
+    let (mut saw_old, mut saw_new) = (0, 0);
+    for round in 0..20 {
+        reset();
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        // Uniform over the later 80% of a sync, where the apply runs.
+        let delay = full.mul_f64(0.2 + 0.8 * (seed >> 11) as f64 / (1u64 << 53) as f64);
+        let mut child = Command::new(env!("CARGO_BIN_EXE_canhgiac"))
+            .args(["--db", &t.s("work.db"), "sync"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(delay);
+        let _ = child.kill(); // SIGKILL
+        let _ = child.wait();
+        let c = Connection::open(t.p("work.db")).unwrap();
+        let check: String = c
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(check, "ok", "round {round}, killed after {delay:?}");
+        drop(c);
+        let now = list(&t.p("work.db"));
+        match version(&t.p("work.db")) {
+            Some(1) => {
+                assert!(now == v1, "round {round}: version 1 with other contents");
+                saw_old += 1;
+            }
+            Some(2) => {
+                assert!(now == v2, "round {round}: version 2 with other contents");
+                saw_new += 1;
+            }
+            other => panic!("round {round}: version {other:?}"),
+        }
+    }
+    eprintln!(
+        "killed 20 syncs (full sync {full:?}): {saw_old} left version 1, {saw_new} reached version 2"
+    );
+}
