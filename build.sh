@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # One entry point for Cảnh Giác.
-#   ./build.sh test       fmt, clippy, Rust tests, CLI tests, Kotlin tests on the JVM
+#   ./build.sh test       fmt, clippy, Rust tests, CLI and feed tests (nginx), Kotlin and Android checks on the JVM
 #   ./build.sh demo       build, import a synthetic list, screen sample calls, build a report
 #   ./build.sh bindings [DIR]   write the Kotlin bindings (default build/bindings/kotlin)
 #   ./build.sh bench      benchmarks (release build; figures go in the README)
@@ -67,7 +67,46 @@ generate_bindings() {
     say "Kotlin bindings in ${out#"$ROOT"/}"
 }
 
-# Compiles the bindings and the tests under tests/kotlin, runs them on the JVM.
+# A feed built by the CLI and served by nginx on loopback, for the Kotlin
+# sync tests; stopped when the script exits.
+start_feed_server() {
+    local nginx
+    nginx=$(command -v nginx || echo /usr/sbin/nginx)
+    [ -x "$nginx" ] || { apt_install nginx-light; nginx=/usr/sbin/nginx; }
+    local dir=$BUILD/feed-server
+    rm -rf "$dir"
+    mkdir -p "$dir/www" "$dir/nginx"
+    cargo build -q --bin canhgiac
+    local cg=$ROOT/target/debug/canhgiac
+    "$cg" feed keygen --out "$dir/keys" >/dev/null
+    "$cg" feed build --input "$ROOT/tests/fixtures/reported.csv" --key "$dir/keys/feed.key" --out "$dir/www/feed" >/dev/null
+    local port
+    port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    cat >"$dir/nginx/nginx.conf" <<CONF
+daemon off; master_process off; pid $dir/nginx/nginx.pid; error_log $dir/nginx/error.log;
+events { worker_connections 64; }
+http {
+  access_log $dir/nginx/access.log;
+  client_body_temp_path $dir/nginx; proxy_temp_path $dir/nginx; fastcgi_temp_path $dir/nginx;
+  uwsgi_temp_path $dir/nginx; scgi_temp_path $dir/nginx;
+  server { listen 127.0.0.1:$port; root $dir/www; }
+}
+CONF
+    "$nginx" -c "$dir/nginx/nginx.conf" -p "$dir/nginx" &
+    NGINX_PID=$!
+    trap 'kill "$NGINX_PID" 2>/dev/null || true' EXIT
+    for _ in $(seq 100); do
+        (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
+        sleep 0.1
+    done
+    export CANHGIAC_TEST_FEED_URL="http://127.0.0.1:$port/feed/"
+    CANHGIAC_TEST_FEED_KEY=$(cat "$dir/keys/feed.pub")
+    export CANHGIAC_TEST_FEED_KEY
+    say "feed served by nginx at $CANHGIAC_TEST_FEED_URL"
+}
+
+# Compiles the bindings and the tests under tests/kotlin, runs them on the JVM;
+# then the Android app's check (tests/android/check.sh).
 kotlin_tests() {
     ensure_jvm_tools
     local gen=$BUILD/kotlin/generated jars=$BUILD/kotlin
@@ -80,13 +119,20 @@ kotlin_tests() {
     local test_cp="$jars/bindings.jar:$cp_base:$JUNIT_JAR:$HAMCREST_JAR:$KLIB/kotlin-test.jar:$KLIB/kotlin-test-junit.jar"
     rm -f "$jars/tests.jar"
     "$KOTLINC" -nowarn -d "$jars/tests.jar" "$ROOT"/tests/kotlin/*.kt -classpath "$test_cp"
+    start_feed_server
     say "running the Kotlin tests on $(java -version 2>&1 | head -1)"
     java -Djna.library.path="$ROOT/target/debug" \
         -cp "$jars/tests.jar:$test_cp:$KLIB/kotlin-stdlib.jar" \
         vn.canhgiac.tests.RunAllKt
+    say "the Android app: compile check against platform stubs, logic tests"
+    KOTLINC="$KOTLINC" KLIB="$KLIB" JNA_JAR="$JNA_JAR" JUNIT_JAR="$JUNIT_JAR" HAMCREST_JAR="$HAMCREST_JAR" \
+        BINDINGS_JAR="$jars/bindings.jar" LIB_DIR="$ROOT/target/debug" OUT="$BUILD/android-check" \
+        bash "$ROOT/tests/android/check.sh"
 }
 
 cmd_test() {
+    # The feed tests serve real files with nginx (Debian's nginx-light).
+    command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || apt_install nginx-light
     say "cargo fmt --check"
     cargo fmt --all --check
     say "cargo clippy -D warnings"
@@ -144,17 +190,9 @@ cmd_bindings() {
 }
 
 cmd_android() {
-    local missing=()
-    [ -n "${ANDROID_HOME:-${ANDROID_SDK_ROOT:-}}" ] || missing+=("Android SDK (set ANDROID_HOME)")
-    [ -n "${ANDROID_NDK_HOME:-}" ] || missing+=("Android NDK (set ANDROID_NDK_HOME)")
-    command -v cargo-ndk >/dev/null || missing+=("cargo-ndk (cargo install cargo-ndk)")
-    if [ ${#missing[@]} -gt 0 ]; then
-        printf 'cannot build the APK here; missing:\n' >&2
-        printf '  - %s\n' "${missing[@]}" >&2
-        exit 1
-    fi
-    [ -d "$ROOT/android" ] && [ -f "$ROOT/android/settings.gradle.kts" ] || die "the android/ project is not there yet"
-    (cd "$ROOT/android" && ./gradlew assembleDebug)
+    # android/build-android.sh checks for the SDK, NDK, cargo-ndk and Gradle
+    # and says what is missing.
+    exec "$ROOT/android/build-android.sh"
 }
 
 case "${1:-help}" in

@@ -44,7 +44,11 @@ impl From<crate::feed::codec::CodecError> for Error {
 
 impl From<crate::feed::FeedError> for Error {
     fn from(e: crate::feed::FeedError) -> Self {
-        Error::Feed(e.to_string())
+        match e {
+            // A mistyped key is the caller's input, not a bad feed.
+            crate::feed::FeedError::Key(msg) => Error::InvalidInput(msg),
+            e => Error::Feed(e.to_string()),
+        }
     }
 }
 

@@ -1,0 +1,154 @@
+package vn.canhgiac.app
+
+import android.Manifest
+import android.app.Activity
+import android.app.role.RoleManager
+import android.content.Intent
+import android.content.pm.PackageManager
+import android.os.Build
+import android.os.Bundle
+import android.widget.TextView
+import kotlinx.coroutines.Dispatchers
+import kotlinx.coroutines.MainScope
+import kotlinx.coroutines.cancel
+import kotlinx.coroutines.launch
+import kotlinx.coroutines.withContext
+import vn.canhgiac.app.logic.defaultReportContent
+import vn.canhgiac.app.logic.feedReady
+import vn.canhgiac.app.logic.formatSyncedAt
+import vn.canhgiac.app.logic.pick
+import vn.canhgiac.app.logic.progressText
+import vn.canhgiac.app.logic.reportKindFor
+import vn.canhgiac.core.*
+
+/** Protection on/off with the screening role, the list's state, sync, and a manual check. */
+class MainActivity : Activity() {
+    private val scope = MainScope()
+    private lateinit var ui: Column
+    private var checked: String = ""
+    private var checkResult: Verdict? = null
+    private var checkFailed = false
+
+    override fun onCreate(savedInstanceState: Bundle?) {
+        super.onCreate(savedInstanceState)
+        ui = Column(this)
+        ui.show()
+        if (Build.VERSION.SDK_INT >= 33 &&
+            checkSelfPermission(Manifest.permission.POST_NOTIFICATIONS) != PackageManager.PERMISSION_GRANTED
+        ) {
+            requestPermissions(arrayOf(Manifest.permission.POST_NOTIFICATIONS), REQ_NOTIFICATIONS)
+        }
+    }
+
+    override fun onResume() {
+        super.onResume()
+        render()
+    }
+
+    private fun roleHeld(): Boolean =
+        getSystemService(RoleManager::class.java)?.isRoleHeld(RoleManager.ROLE_CALL_SCREENING) == true
+
+    private fun render() {
+        val app = CanhGiacApp.of(this)
+        val settings = app.settings()
+        ui.clear()
+        ui.heading(getString(R.string.app_name))
+        val held = roleHeld()
+        ui.text(getString(if (held && settings.protectionOn) R.string.protection_on else R.string.protection_off))
+        if (!held) {
+            ui.button(getString(R.string.ask_role)) {
+                val rm = getSystemService(RoleManager::class.java)
+                if (rm != null && rm.isRoleAvailable(RoleManager.ROLE_CALL_SCREENING)) {
+                    startActivityForResult(rm.createRequestRoleIntent(RoleManager.ROLE_CALL_SCREENING), REQ_ROLE)
+                }
+            }
+        }
+        ui.button(getString(if (settings.protectionOn) R.string.turn_off else R.string.turn_on)) {
+            app.saveSettings(settings.copy(protectionOn = !settings.protectionOn))
+            render()
+        }
+
+        val stats = runCatching { app.guard.stats() }.getOrNull()
+        if (stats != null) {
+            ui.text(getString(R.string.list_size, (stats.reportedNumbers + stats.reportedPrefixes).toString()))
+        }
+        val synced = runCatching { formatSyncedAt(app.guard.feedStatus().syncedAt) }.getOrNull()
+        ui.text(getString(R.string.last_sync, synced ?: getString(R.string.never)))
+        if (!feedReady(settings)) {
+            ui.text(getString(R.string.no_publisher))
+        } else {
+            val progress = ui.text("")
+            ui.button(getString(R.string.sync_now)) { syncNow(progress) }
+        }
+
+        ui.heading(getString(R.string.check_heading))
+        val input = ui.input(getString(R.string.check_hint), checked)
+        ui.button(getString(R.string.check_button)) { check(input.getText().toString()) }
+        showCheck()
+
+        ui.button(getString(R.string.open_history)) { startActivity(Intent(this, HistoryActivity::class.java)) }
+        ui.button(getString(R.string.open_lists)) { startActivity(Intent(this, ListsActivity::class.java)) }
+        ui.button(getString(R.string.open_settings)) { startActivity(Intent(this, SettingsActivity::class.java)) }
+        ui.button(getString(R.string.open_about)) { startActivity(Intent(this, AboutActivity::class.java)) }
+    }
+
+    private fun syncNow(progress: TextView) {
+        val app = CanhGiacApp.of(this)
+        val lang = app.lang()
+        val listener = object : SyncProgress {
+            override fun onProgress(stage: SyncStage, done: ULong, total: ULong) {
+                runOnUiThread { progress.setText(progressText(stage, done, total, lang)) }
+            }
+        }
+        scope.launch {
+            val outcome = withContext(Dispatchers.IO) { runCatching { app.guard.sync(listener) } }
+            outcome.onSuccess { o ->
+                progress.setText(getString(R.string.sync_done, o.toVersion.toString(), o.entries.toString()))
+            }.onFailure {
+                progress.setText(getString(R.string.sync_failed))
+            }
+        }
+    }
+
+    private fun check(raw: String) {
+        checked = raw
+        checkResult = try {
+            CanhGiacApp.of(this).guard.screen(raw, CallFacts(verification = Verification.NOT_VERIFIED))
+        } catch (e: CanhGiacException) {
+            null
+        }
+        checkFailed = checkResult == null
+        render()
+    }
+
+    /** The manual check's verdict, right under its button, with a report button when it is not safe. */
+    private fun showCheck() {
+        if (checkFailed) ui.text(getString(R.string.invalid_number))
+        val v = checkResult ?: return
+        val lang = CanhGiacApp.of(this).lang()
+        val lines = listOf(v.title.pick(lang) + " · " + levelLabel(v.level)) +
+            v.reasons.map { "• " + it.text.pick(lang) } + listOfNotNull(v.advice?.pick(lang))
+        ui.text(lines.joinToString("\n"))
+        val number = v.number
+        if (number != null && v.level != Level.SAFE) {
+            ui.button(getString(R.string.action_report_156)) {
+                ReportActivity.openSms(this, number.e164 ?: number.national, reportKindFor(v), defaultReportContent(v))
+            }
+        }
+    }
+
+    override fun onActivityResult(requestCode: Int, resultCode: Int, data: Intent?) {
+        super.onActivityResult(requestCode, resultCode, data)
+        if (requestCode == REQ_ROLE) render()
+    }
+
+    override fun onDestroy() {
+        scope.cancel()
+        super.onDestroy()
+    }
+
+    companion object {
+        private const val REQ_ROLE = 1
+        private const val REQ_NOTIFICATIONS = 2
+    }
+}

@@ -1,0 +1,59 @@
+package vn.canhgiac.app
+
+import android.app.Activity
+import android.content.ActivityNotFoundException
+import android.content.Context
+import android.content.Intent
+import android.net.Uri
+import android.os.Bundle
+import android.widget.Toast
+import vn.canhgiac.app.logic.SMS_BODY_EXTRA
+import vn.canhgiac.app.logic.buildSmsDraft
+import vn.canhgiac.core.CanhGiacException
+import vn.canhgiac.core.ReportKind
+
+/**
+ * No screen of its own: builds the report with the core and opens the user's SMS
+ * app with it. The user reads it and decides to send; the app holds no SMS permission.
+ */
+class ReportActivity : Activity() {
+    override fun onCreate(savedInstanceState: Bundle?) {
+        super.onCreate(savedInstanceState)
+        val intent = getIntent()
+        val number = intent.getStringExtra(EXTRA_NUMBER)
+        val kind = ReportKind.values().firstOrNull { it.name == intent.getStringExtra(EXTRA_KIND) } ?: ReportKind.SCAM_CALL
+        val content = intent.getStringExtra(EXTRA_CONTENT).orEmpty()
+        if (number != null) {
+            Notices.cancel(this, intent.getIntExtra(EXTRA_NOTICE_ID, 0))
+            openSms(this, number, kind, content)
+        }
+        finish()
+    }
+
+    companion object {
+        private const val EXTRA_NUMBER = "number"
+        private const val EXTRA_KIND = "kind"
+        private const val EXTRA_CONTENT = "content"
+        private const val EXTRA_NOTICE_ID = "notice_id"
+
+        fun intent(context: Context, number: String, kind: ReportKind, noticeId: Int = 0, content: String = ""): Intent =
+            Intent(context, ReportActivity::class.java)
+                .putExtra(EXTRA_NUMBER, number)
+                .putExtra(EXTRA_KIND, kind.name)
+                .putExtra(EXTRA_CONTENT, content)
+                .putExtra(EXTRA_NOTICE_ID, noticeId)
+
+        /** Opens the SMS app with the report written; says why when it cannot. */
+        fun openSms(activity: Activity, number: String, kind: ReportKind, content: String) {
+            val app = CanhGiacApp.of(activity)
+            try {
+                val draft = buildSmsDraft(app.guard, number, kind, app.settings(), content)
+                activity.startActivity(Intent(Intent.ACTION_SENDTO, Uri.parse(draft.uri)).putExtra(SMS_BODY_EXTRA, draft.body))
+            } catch (e: CanhGiacException) {
+                Toast.makeText(activity, activity.getString(R.string.report_failed), Toast.LENGTH_LONG).show()
+            } catch (e: ActivityNotFoundException) {
+                Toast.makeText(activity, activity.getString(R.string.no_sms_app), Toast.LENGTH_LONG).show()
+            }
+        }
+    }
+}

@@ -1,0 +1,67 @@
+package vn.canhgiac.app
+
+import android.app.Activity
+import android.os.Bundle
+import android.widget.Toast
+import vn.canhgiac.app.logic.LangChoice
+import vn.canhgiac.app.logic.SETTABLE_LEVELS
+import vn.canhgiac.app.logic.next
+import vn.canhgiac.core.Action
+import vn.canhgiac.core.CanhGiacException
+import vn.canhgiac.core.ReportTarget
+
+/** What happens at each level, where reports go, the feed, the language. Each tap saves. */
+class SettingsActivity : Activity() {
+    override fun onCreate(savedInstanceState: Bundle?) {
+        super.onCreate(savedInstanceState)
+        render()
+    }
+
+    private fun render() {
+        val app = CanhGiacApp.of(this)
+        val s = app.settings()
+        val ui = Column(this)
+        ui.heading(getString(R.string.settings_title))
+        ui.text(getString(R.string.settings_actions))
+        for (level in SETTABLE_LEVELS) {
+            val current = s.actionFor(level)
+            ui.button("${levelLabel(level)}: ${actionLabel(current)}") {
+                save(s.withAction(level, current.next(Action.values())))
+            }
+        }
+        val target = if (s.reportTarget == ReportTarget.HOTLINE156) "156" else "5656"
+        ui.button(getString(R.string.report_target, target)) { save(s.copy(reportTarget = s.reportTarget.next(ReportTarget.values()))) }
+        ui.button(getString(if (s.foldDiacritics) R.string.fold_on else R.string.fold_off)) { save(s.copy(foldDiacritics = !s.foldDiacritics)) }
+        val langLabel = when (s.language) {
+            LangChoice.SYSTEM -> R.string.lang_system
+            LangChoice.VI -> R.string.lang_vi
+            LangChoice.EN -> R.string.lang_en
+        }
+        ui.button(getString(R.string.language, getString(langLabel))) { save(s.copy(language = s.language.next(LangChoice.values()))) }
+        ui.button(getString(if (s.syncUnmeteredOnly) R.string.sync_unmetered else R.string.sync_any)) {
+            save(s.copy(syncUnmeteredOnly = !s.syncUnmeteredOnly))
+        }
+
+        ui.heading(getString(R.string.feed_heading))
+        ui.text(getString(R.string.no_publisher))
+        val url = ui.input(getString(R.string.feed_url_hint), s.feedUrl)
+        val key = ui.input(getString(R.string.feed_key_hint), s.feedKey)
+        ui.button(getString(R.string.feed_save)) {
+            save(s.copy(feedUrl = url.getText().toString().trim(), feedKey = key.getText().toString().trim()))
+        }
+        ui.show()
+    }
+
+    private fun save(s: vn.canhgiac.app.logic.AppSettings) {
+        val app = CanhGiacApp.of(this)
+        try {
+            app.saveSettings(s)
+            SyncJob.configure(this)
+        } catch (e: CanhGiacException) {
+            Toast.makeText(this, getString(R.string.settings_failed), Toast.LENGTH_LONG).show()
+        } catch (e: NotImplementedError) {
+            // The core's sync API is not there yet; the settings are saved all the same.
+        }
+        render()
+    }
+}

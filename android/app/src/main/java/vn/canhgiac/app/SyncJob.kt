@@ -1,0 +1,68 @@
+package vn.canhgiac.app
+
+import android.app.job.JobInfo
+import android.app.job.JobParameters
+import android.app.job.JobScheduler
+import android.app.job.JobService
+import android.content.ComponentName
+import android.content.Context
+import kotlinx.coroutines.CoroutineScope
+import kotlinx.coroutines.Dispatchers
+import kotlinx.coroutines.Job
+import kotlinx.coroutines.SupervisorJob
+import kotlinx.coroutines.cancel
+import kotlinx.coroutines.launch
+import vn.canhgiac.app.logic.FeedConfig
+import vn.canhgiac.app.logic.feedKeys
+import vn.canhgiac.app.logic.feedReady
+import vn.canhgiac.app.logic.feedUrl
+import vn.canhgiac.core.*
+
+/** The daily list update, run by the platform's JobScheduler (unmetered network by default). */
+class SyncJob : JobService() {
+    private val scope = CoroutineScope(SupervisorJob() + Dispatchers.IO)
+    private var running: Job? = null
+
+    override fun onStartJob(params: JobParameters): Boolean {
+        val app = CanhGiacApp.of(this)
+        running = scope.launch {
+            val ok = runCatching { app.guard.sync(null) }.isSuccess
+            jobFinished(params, !ok)
+        }
+        return true
+    }
+
+    override fun onStopJob(params: JobParameters): Boolean {
+        running?.cancel()
+        return true
+    }
+
+    override fun onDestroy() {
+        scope.cancel()
+        super.onDestroy()
+    }
+
+    companion object {
+        private const val JOB_ID = 156
+
+        /** Hands the feed settings to the core and (re)schedules the job; cancels it without a feed. */
+        fun configure(context: Context) {
+            val app = CanhGiacApp.of(context)
+            val settings = app.settings()
+            val scheduler = context.getSystemService(JobScheduler::class.java) ?: return
+            val url = feedUrl(settings)
+            if (url == null || !feedReady(settings)) {
+                scheduler.cancel(JOB_ID)
+                return
+            }
+            app.guard.setFeed(url, feedKeys(settings))
+            val network = if (settings.syncUnmeteredOnly) JobInfo.NETWORK_TYPE_UNMETERED else JobInfo.NETWORK_TYPE_ANY
+            val job = JobInfo.Builder(JOB_ID, ComponentName(context, SyncJob::class.java))
+                .setRequiredNetworkType(network)
+                .setPeriodic(FeedConfig.SYNC_PERIOD_MS)
+                .setPersisted(true)
+                .build()
+            scheduler.schedule(job)
+        }
+    }
+}

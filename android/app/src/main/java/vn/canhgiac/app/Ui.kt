@@ -1,0 +1,77 @@
+package vn.canhgiac.app
+
+import android.app.Activity
+import android.widget.Button
+import android.widget.EditText
+import android.widget.LinearLayout
+import android.widget.ScrollView
+import android.widget.TextView
+import vn.canhgiac.core.Action
+import vn.canhgiac.core.Level
+
+/** Screens are plain platform views built in code: a scrolling column of rows. */
+class Column(private val activity: Activity) {
+    val root = LinearLayout(activity)
+
+    init {
+        root.setOrientation(LinearLayout.VERTICAL)
+        val pad = (16 * activity.getResources().getDisplayMetrics().density).toInt()
+        root.setPadding(pad, pad, pad, pad)
+    }
+
+    fun show() {
+        val scroll = ScrollView(activity)
+        scroll.addView(root)
+        activity.setContentView(scroll)
+    }
+
+    fun clear() = root.removeAllViews()
+
+    fun heading(text: CharSequence): TextView = text(text, 22f)
+
+    fun text(text: CharSequence, size: Float = 16f): TextView {
+        val v = TextView(activity)
+        v.setText(text)
+        v.setTextSize(size)
+        v.setTextIsSelectable(true)
+        root.addView(v)
+        return v
+    }
+
+    fun button(label: CharSequence, onClick: () -> Unit): Button {
+        val b = Button(activity)
+        b.setText(label)
+        b.setOnClickListener { onClick() }
+        root.addView(b)
+        return b
+    }
+
+    fun input(hint: CharSequence, value: String = ""): EditText {
+        val e = EditText(activity)
+        e.setHint(hint)
+        e.setText(value)
+        e.setSingleLine(true)
+        root.addView(e)
+        return e
+    }
+}
+
+fun Activity.levelLabel(level: Level): String = getString(
+    when (level) {
+        Level.SAFE -> R.string.level_safe
+        Level.UNKNOWN -> R.string.level_unknown
+        Level.SUSPICIOUS -> R.string.level_suspicious
+        Level.NUISANCE -> R.string.level_nuisance
+        Level.SCAM -> R.string.level_scam
+        Level.BLOCKED -> R.string.level_blocked
+    },
+)
+
+fun Activity.actionLabel(action: Action): String = getString(
+    when (action) {
+        Action.ALLOW -> R.string.action_allow
+        Action.WARN -> R.string.action_warn
+        Action.SILENCE -> R.string.action_silence
+        Action.BLOCK -> R.string.action_block
+    },
+)

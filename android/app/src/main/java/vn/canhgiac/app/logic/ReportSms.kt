@@ -1,0 +1,32 @@
+package vn.canhgiac.app.logic
+
+import vn.canhgiac.core.CallGuard
+import vn.canhgiac.core.Report
+import vn.canhgiac.core.ReportKind
+import vn.canhgiac.core.ReportRequest
+
+/** The extra the SMS apps read the text from (common-intents guide; not an Intent constant). */
+const val SMS_BODY_EXTRA = "sms_body"
+
+/** What the app hands to the user's SMS app: `smsto:156` and the body. Nothing is sent by us. */
+data class SmsDraft(val uri: String, val body: String)
+
+fun smsDraft(report: Report): SmsDraft = SmsDraft("smsto:${report.to}", report.body)
+
+fun reportRequest(number: String, kind: ReportKind, settings: AppSettings, content: String = ""): ReportRequest =
+    ReportRequest(
+        number = number,
+        kind = kind,
+        target = settings.reportTarget,
+        content = content,
+        foldDiacritics = settings.foldDiacritics,
+    )
+
+/** Builds the report through the core (which keeps it in the outbox) and the SMS to open. */
+fun buildSmsDraft(
+    guard: CallGuard,
+    number: String,
+    kind: ReportKind,
+    settings: AppSettings,
+    content: String = "",
+): SmsDraft = smsDraft(guard.buildReport(reportRequest(number, kind, settings, content)))

@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Builds android/app/build/outputs/apk/debug/app-debug.apk:
+#   1. the core for arm64-v8a and x86_64 with cargo-ndk, into app/src/main/jniLibs;
+#   2. the Kotlin bindings from the built .so (uniffi, android = true) into app/build/generated/uniffi;
+#   3. the APK with Gradle (./gradlew when present, else gradle on PATH).
+# Needs ANDROID_HOME (SDK with platform 36), ANDROID_NDK_HOME (NDK r27+), cargo-ndk and JDK 17.
+set -euo pipefail
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$HERE/.." && pwd)
+
+SDK=${ANDROID_HOME:-${ANDROID_SDK_ROOT:-}}
+missing=()
+if [ -z "$SDK" ] || [ ! -d "$SDK" ]; then
+    missing+=("Android SDK: set ANDROID_HOME to an SDK with platform 36")
+fi
+if [ -z "${ANDROID_NDK_HOME:-}" ] || [ ! -d "${ANDROID_NDK_HOME:-}" ]; then
+    missing+=("Android NDK: set ANDROID_NDK_HOME to an NDK r27 or newer")
+fi
+command -v cargo >/dev/null || missing+=("Rust: cargo is not on PATH")
+command -v cargo-ndk >/dev/null || missing+=("cargo-ndk: cargo install cargo-ndk")
+if ! command -v javac >/dev/null; then
+    missing+=("JDK 17: javac is not on PATH")
+elif ! javac -version 2>&1 | grep -Eq 'javac (1[7-9]|[2-9][0-9])'; then
+    missing+=("JDK 17 or newer: found $(javac -version 2>&1)")
+fi
+if [ -x "$HERE/gradlew" ]; then
+    GRADLE=("$HERE/gradlew")
+elif command -v gradle >/dev/null; then
+    GRADLE=(gradle)
+else
+    missing+=("Gradle 8.13+: no android/gradlew (this repository ships no wrapper jar) and no gradle on PATH")
+fi
+if [ ${#missing[@]} -gt 0 ]; then
+    echo "cannot build the APK; missing:" >&2
+    printf '  - %s\n' "${missing[@]}" >&2
+    exit 1
+fi
+export ANDROID_HOME=$SDK
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+
+JNI=$HERE/app/src/main/jniLibs
+GEN=$HERE/app/build/generated/uniffi
+
+say "building the core for arm64-v8a and x86_64 (cargo-ndk, release)"
+(cd "$ROOT" && cargo ndk -t arm64-v8a -t x86_64 -o "$JNI" build --release -p canhgiac-core)
+
+say "building uniffi-bindgen (host)"
+(cd "$ROOT" && cargo build -q -p uniffi-bindgen)
+
+say "generating the Android Kotlin bindings"
+rm -rf "$GEN"
+mkdir -p "$GEN"
+(cd "$ROOT" && "$ROOT/target/debug/uniffi-bindgen" generate "$JNI/arm64-v8a/libcanhgiac_core.so" \
+    --language kotlin --no-format --config "$HERE/uniffi-android.toml" --out-dir "$GEN" >/dev/null)
+grep -q 'android.system.SystemCleaner' "$GEN/vn/canhgiac/core/canhgiac_core.kt" || {
+    echo "the bindings were generated without android = true (check android/uniffi-android.toml)" >&2
+    exit 1
+}
+
+say "assembling the APK with ${GRADLE[*]}"
+(cd "$HERE" && "${GRADLE[@]}" --no-daemon assembleDebug)
+
+APK=$HERE/app/build/outputs/apk/debug/app-debug.apk
+[ -f "$APK" ] || { echo "Gradle finished but $APK is not there" >&2; exit 1; }
+say "APK: ${APK#"$ROOT"/}"

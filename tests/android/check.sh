@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# The Android app's Kotlin, checked on a desktop JVM (no Android SDK here):
+#   a. the platform stubs (tests/android/stubs: exactly the android.* members the app uses) -> stubs.jar
+#   b. every file of android/app/src/main/java, compiled against stubs.jar and the REAL generated
+#      bindings (plus tests/android/pending until the core's sync API lands) -> app.jar;
+#      R is generated from the resource files, so a missing string fails here too
+#   c. the plain-Kotlin logic's JUnit tests, run against the host-built core
+# Prints one line: `android: N passed, M failed`.
+# Needs: KOTLINC KLIB JNA_JAR JUNIT_JAR HAMCREST_JAR BINDINGS_JAR LIB_DIR OUT
+set -euo pipefail
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+APP=$ROOT/android/app/src/main
+
+for v in KOTLINC KLIB JNA_JAR JUNIT_JAR HAMCREST_JAR BINDINGS_JAR LIB_DIR OUT; do
+    [ -n "${!v:-}" ] || { echo "check.sh: $v is not set" >&2; exit 1; }
+done
+for f in "$KLIB/kotlin-stdlib.jar" "$KLIB/kotlinx-coroutines-core-jvm.jar" "$JNA_JAR" "$JUNIT_JAR" "$HAMCREST_JAR" "$BINDINGS_JAR"; do
+    [ -f "$f" ] || { echo "check.sh: missing $f" >&2; exit 1; }
+done
+[ -f "$LIB_DIR/libcanhgiac_core.so" ] || { echo "check.sh: no libcanhgiac_core.so in $LIB_DIR" >&2; exit 1; }
+
+rm -rf "$OUT"
+mkdir -p "$OUT/gen/vn/canhgiac/app"
+COROUTINES=$KLIB/kotlinx-coroutines-core-jvm.jar
+
+kc() { "$KOTLINC" -nowarn -jvm-target 17 "$@"; }
+
+# Both languages must define the same strings.
+names() { grep -o '<string name="[a-z0-9_]*"' "$1" | sed 's/.*name="\(.*\)"/\1/' | sort; }
+if ! diff <(names "$APP/res/values/strings.xml") <(names "$APP/res/values-vi/strings.xml") >"$OUT/strings.diff"; then
+    echo "check.sh: values/ and values-vi/ define different strings:" >&2
+    cat "$OUT/strings.diff" >&2
+    exit 1
+fi
+
+# R as the Android build would generate it, from the same resource names (ids are arbitrary here).
+{
+    echo "package vn.canhgiac.app"
+    echo "object R {"
+    echo "    object string {"
+    names "$APP/res/values/strings.xml" | awk '{ printf "        const val %s: Int = %d\n", $1, 2131755008 + NR }'
+    echo "    }"
+    echo "    object drawable {"
+    for f in "$APP"/res/drawable/*.xml; do basename "$f" .xml; done | sort | awk '{ printf "        const val %s: Int = %d\n", $1, 2131165184 + NR }'
+    echo "    }"
+    echo "}"
+} >"$OUT/gen/vn/canhgiac/app/R.kt"
+
+# a. stubs
+mapfile -t STUBS < <(find "$HERE/stubs" -name '*.kt' | sort)
+kc -d "$OUT/stubs.jar" "${STUBS[@]}"
+
+# b. the app, against the stubs and the real bindings
+mapfile -t SRC < <(find "$APP/java" -name '*.kt' | sort)
+PENDING=()
+if [ -d "$HERE/pending" ]; then mapfile -t PENDING < <(find "$HERE/pending" -name '*.kt' | sort); fi
+kc -d "$OUT/app.jar" -classpath "$OUT/stubs.jar:$BINDINGS_JAR:$JNA_JAR:$COROUTINES" \
+    "${SRC[@]}" "${PENDING[@]}" "$OUT/gen/vn/canhgiac/app/R.kt"
+
+# c. the logic's tests on the real core. The app's logic must not touch android.*.
+if grep -rn '^import android\.' "$APP/java/vn/canhgiac/app/logic" >&2; then
+    echo "check.sh: android.* imported in app/logic" >&2
+    exit 1
+fi
+TEST_CP="$OUT/app.jar:$BINDINGS_JAR:$JNA_JAR:$COROUTINES:$JUNIT_JAR:$HAMCREST_JAR"
+kc -d "$OUT/tests.jar" -classpath "$TEST_CP" "$HERE"/logic/*.kt
+# The stubs are left off the run's classpath: logic that reached for android.* would fail here.
+java -Djna.library.path="$LIB_DIR" -cp "$OUT/tests.jar:$TEST_CP:$KLIB/kotlin-stdlib.jar" \
+    vn.canhgiac.tests.android.RunAndroidTestsKt

@@ -1,0 +1,83 @@
+package vn.canhgiac.tests
+
+import kotlinx.coroutines.runBlocking
+import org.junit.After
+import org.junit.Assert.assertEquals
+import org.junit.Assert.assertThrows
+import org.junit.Assert.assertTrue
+import org.junit.Test
+import vn.canhgiac.core.CallFacts
+import vn.canhgiac.core.CallGuard
+import vn.canhgiac.core.CanhGiacException
+import vn.canhgiac.core.Level
+import vn.canhgiac.core.SyncPath
+import vn.canhgiac.core.SyncProgress
+import vn.canhgiac.core.SyncStage
+import vn.canhgiac.core.Verification
+import vn.canhgiac.core.defaultConfig
+import java.io.File
+import java.nio.file.Files
+
+/**
+ * `sync` as the app calls it: a Kotlin `suspend fun`, against the feed that
+ * `./build.sh test` builds with the CLI and serves with nginx on loopback.
+ */
+class SyncTest {
+    private val url = System.getenv("CANHGIAC_TEST_FEED_URL")
+        ?: error("CANHGIAC_TEST_FEED_URL is not set: run through ./build.sh test, which starts nginx")
+    private val key = System.getenv("CANHGIAC_TEST_FEED_KEY")!!.trim()
+    private val dir: File = Files.createTempDirectory("canhgiac-sync").toFile()
+    private val guard = CallGuard(File(dir, "phone.db").path, defaultConfig())
+
+    @After
+    fun cleanUp() {
+        guard.close()
+        dir.deleteRecursively()
+    }
+
+    @Test
+    fun syncsTheSignedFeedWithProgressThenFindsNothingNew() = runBlocking {
+        guard.setFeed(url, listOf(key))
+        val stages = mutableListOf<SyncStage>()
+        val progress = object : SyncProgress {
+            override fun onProgress(stage: SyncStage, done: ULong, total: ULong) {
+                synchronized(stages) { stages.add(stage) }
+            }
+        }
+        val first = guard.sync(progress)
+        assertEquals(SyncPath.SNAPSHOT, first.path)
+        assertEquals(1uL, first.toVersion)
+        assertEquals(7uL, first.entries)
+        assertTrue(stages.containsAll(listOf(SyncStage.MANIFEST, SyncStage.DOWNLOAD, SyncStage.APPLY)))
+
+        val v = guard.screen("+84 91 234 5678", CallFacts(verification = Verification.NOT_VERIFIED))
+        assertEquals(Level.SCAM, v.level)
+
+        val again = guard.sync(null)
+        assertEquals(SyncPath.UP_TO_DATE, again.path)
+        assertEquals(0uL, again.bytesFetched)
+        val status = guard.feedStatus()
+        assertEquals(1uL, status.version)
+        assertEquals(url, status.url)
+    }
+
+    @Test
+    fun aFeedSignedByAnotherKeyIsRefusedAndChangesNothing() {
+        // The ed25519 base point: a valid key, but not the feed's.
+        guard.setFeed(url, listOf("58" + "66".repeat(31)))
+        val e = assertThrows(CanhGiacException.Feed::class.java) { runBlocking { guard.sync(null) } }
+        assertTrue(e.message!!.contains("not pinned"))
+        assertEquals(0uL, guard.stats().reportedNumbers)
+        assertEquals(null, guard.feedStatus().version)
+    }
+
+    @Test
+    fun badFeedSettingsAndUnreachableServersAreClearErrors() {
+        assertThrows(CanhGiacException.InvalidInput::class.java) { guard.setFeed(url, listOf("not a key")) }
+        assertThrows(CanhGiacException.InvalidInput::class.java) { guard.setFeed("ftp://example", listOf(key)) }
+        assertThrows(CanhGiacException.InvalidInput::class.java) { runBlocking { guard.sync(null) } }
+        // Port 9 (discard) on loopback: nothing listens there.
+        guard.setFeed("http://127.0.0.1:9/feed/", listOf(key))
+        assertThrows(CanhGiacException.Network::class.java) { runBlocking { guard.sync(null) } }
+    }
+}
