@@ -1,4 +1,4 @@
-//! Snapshot and delta files, format 1 (see `docs/feed-format.md`).
+//! Snapshot and delta files, format 1 (see `FORMAT.md` beside this file).
 //!
 //! Row-wise, so that a client decodes and inserts one entry at a time while
 //! the whole file never becomes a vector of entries: numbers sorted and

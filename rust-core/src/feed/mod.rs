@@ -1,7 +1,7 @@
 //! The signed feed: a manifest (signed with ed25519) naming one snapshot and
 //! recent deltas, all static files that any web server or CDN can serve.
 //! Shared by the publisher (`publish`) and the phone (`crate::sync`).
-//! The format is documented in `docs/feed-format.md`.
+//! The format is documented in `FORMAT.md` beside this file.
 
 pub mod codec;
 pub mod publish;

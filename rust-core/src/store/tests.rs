@@ -338,3 +338,95 @@ fn longest_prefix_matches_a_brute_force_search() {
         assert_eq!(got.as_ref(), want, "{digits}");
     }
 }
+
+/// A list of `n` numbers from 84_900_000_000 in steps of `step`, plus `extra`.
+fn feed_file(version: u64, n: i64, step: i64, extra: Option<i64>) -> Vec<u8> {
+    use crate::feed::codec::{self, EntrySet};
+    let mut set = EntrySet::default();
+    for i in 0..n {
+        set.insert(
+            Target::Number(84_900_000_000 + i * step),
+            rep(Category::Scam, 1, None),
+        );
+    }
+    if let Some(k) = extra {
+        set.insert(Target::Number(k), rep(Category::Scam, 9, None));
+    }
+    codec::decompress(&codec::encode_snapshot(version, &set), 1 << 30).unwrap()
+}
+
+fn state(version: u64) -> FeedState {
+    FeedState {
+        version,
+        key_id: Some("k".into()),
+        etag: None,
+        synced_at: Some(0),
+    }
+}
+
+#[test]
+fn screening_never_waits_or_fails_while_a_feed_applies() {
+    let (_d, store) = fresh();
+    let old_only = normalize("0987000001").unwrap();
+    let new_only = normalize("0987000002").unwrap();
+    let v1 = feed_file(1, 1_000, 10, old_only.key());
+    store
+        .apply_feed(None, FeedData::Snapshot(&v1), &state(1))
+        .unwrap();
+    let v2 = feed_file(2, 200_000, 3, new_only.key());
+
+    let store = std::sync::Arc::new(store);
+    let writer = {
+        let store = store.clone();
+        std::thread::spawn(move || {
+            store
+                .apply_feed(Some(1), FeedData::Snapshot(&v2), &state(2))
+                .unwrap()
+        })
+    };
+    let (mut screens, mut worst, mut saw_old) = (0u32, std::time::Duration::ZERO, 0u32);
+    while !writer.is_finished() {
+        let t = std::time::Instant::now();
+        let l = store
+            .lookup(&old_only)
+            .expect("screening must not fail during a sync");
+        worst = worst.max(t.elapsed());
+        screens += 1;
+        saw_old += u32::from(l.reported.is_some());
+    }
+    writer.join().unwrap();
+    // After the commit the new list, and only it, is seen.
+    assert!(store.lookup(&old_only).unwrap().reported.is_none());
+    assert!(store.lookup(&new_only).unwrap().reported.is_some());
+    assert!(
+        screens > 0 && saw_old > 0,
+        "screened {screens} times during the apply"
+    );
+    eprintln!("{screens} screens during a 200,000-entry apply, worst {worst:?}");
+}
+
+#[test]
+fn feed_versions_never_go_back_and_chains_must_connect() {
+    let (_d, store) = fresh();
+    let v2 = feed_file(2, 10, 1, None);
+    store
+        .apply_feed(None, FeedData::Snapshot(&v2), &state(2))
+        .unwrap();
+    let v1 = feed_file(1, 10, 1, None);
+    let err = store
+        .apply_feed(Some(2), FeedData::Snapshot(&v1), &state(1))
+        .unwrap_err();
+    assert!(err.to_string().contains("never goes back"), "{err}");
+    // A snapshot whose inner version differs from the manifest's.
+    let err = store
+        .apply_feed(Some(2), FeedData::Snapshot(&v2), &state(3))
+        .unwrap_err();
+    assert!(err.to_string().contains("not the version"), "{err}");
+    // Someone else synced in between.
+    let err = store
+        .apply_feed(Some(1), FeedData::Snapshot(&v2), &state(3))
+        .unwrap_err();
+    assert!(err.to_string().contains("changed during the sync"), "{err}");
+    assert_eq!(store.feed_state().unwrap().unwrap().version, 2);
+    assert_eq!(store.stats().unwrap().feed_entries, 10);
+}
