@@ -181,8 +181,12 @@ cmd_demo() {
 }
 
 cmd_bench() {
+    command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || apt_install nginx-light
     say "benchmark: screen on a 1,000,000-number store (release build)"
     cargo bench -q -p canhgiac-core --bench screen
+    say "benchmark: the signed feed at 1,000,000 entries (release CLI, nginx on loopback)"
+    cargo build -q --release --bin canhgiac
+    CANHGIAC_BIN="$ROOT/target/release/canhgiac" cargo bench -q -p canhgiac-core --bench feed
 }
 
 cmd_bindings() {

@@ -1,0 +1,428 @@
+//! `./build.sh bench` (second part): the signed feed at 1,000,000 entries.
+//!
+//! Real parts: the release CLI builds the feed, nginx serves it on
+//! loopback, the CLI syncs it into a fresh SQLite file. Measured in the same
+//! run: the naive baseline (the same entries as gzip-compressed CSV).
+//!
+//! Targets (issue 3): snapshot ≤ 2.0 bytes/entry; full sync ≤ 5 s; peak
+//! memory ≤ 64 MB over the process's baseline; a 1,000-entry delta ≤ 10 KB;
+//! worst screen during an apply ≤ 10 ms.
+
+use canhgiac_core::classify::CallFacts;
+use canhgiac_core::feed::codec::{self, EntrySet};
+use canhgiac_core::model::{Category, Reported};
+use canhgiac_core::store::{FeedData, FeedState};
+use canhgiac_core::{CallGuard, GuardConfig};
+use std::io::Write;
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+const ENTRIES: usize = 1_000_000;
+const DELTA_CHANGES: usize = 1_000;
+
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+    fn unit(&mut self) -> f64 {
+        (self.next() >> 11) as f64 / (1u64 << 53) as f64
+    }
+}
+
+const PREFIXES: [u64; 27] = [
+    32, 33, 34, 35, 36, 37, 38, 39, 52, 56, 58, 59, 70, 76, 77, 78, 79, 81, 82, 83, 84, 85, 86, 88,
+    89, 90, 91,
+];
+const LABELS: [&str; 6] = [
+    "mạo danh công an",
+    "khóa SIM 2 chiều",
+    "giả danh cán bộ thuế",
+    "xin mã OTP ngân hàng",
+    "giao hàng đòi chuyển khoản",
+    "quảng cáo bất động sản",
+];
+const TODAY: i32 = 20_784; // 2026-11-27
+
+fn random_mobile(rng: &mut Rng) -> i64 {
+    loop {
+        let prefix = PREFIXES[rng.below(PREFIXES.len() as u64) as usize];
+        let key = 84_000_000_000 + prefix * 10_000_000 + rng.below(10_000_000);
+        let n = canhgiac_core::normalize(&format!("+{key}")).expect("digits");
+        if n.valid && n.kind == canhgiac_core::NumberKind::Mobile {
+            return key as i64;
+        }
+    }
+}
+
+/// One synthetic report, with the shape a real list has: most numbers
+/// reported once or twice, recent reports far more common than old ones,
+/// one in ten with a label.
+fn random_report(rng: &mut Rng) -> Reported {
+    let mut reports = 1;
+    while reports < 500 && rng.unit() < 0.4 {
+        reports += 1;
+    }
+    let days_back = (-14.0 * (1.0 - rng.unit()).ln()).min(730.0) as i32;
+    Reported {
+        category: if rng.below(5) == 0 {
+            Category::Nuisance
+        } else {
+            Category::Scam
+        },
+        reports,
+        last_reported: Some(TODAY - days_back),
+        label: (rng.below(10) == 0)
+            .then(|| LABELS[rng.below(LABELS.len() as u64) as usize].to_string()),
+    }
+}
+
+fn csv_of(set: &EntrySet) -> Vec<u8> {
+    let mut out = b"number,category,reports,last_reported,label\n".to_vec();
+    for (k, r) in &set.numbers {
+        writeln!(
+            out,
+            "+{k},{},{},{},{}",
+            r.category,
+            r.reports,
+            r.last_reported
+                .map(canhgiac_core::dates::format_day)
+                .unwrap_or_default(),
+            r.label.as_deref().unwrap_or("")
+        )
+        .unwrap();
+    }
+    out
+}
+
+fn gzip(bytes: &[u8]) -> usize {
+    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    e.write_all(bytes).unwrap();
+    e.finish().unwrap().len()
+}
+
+/// Peak RSS (KiB) over every child this process has waited for.
+fn children_max_rss_kib() -> i64 {
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: getrusage fills the struct we own.
+    unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, &mut usage) };
+    usage.ru_maxrss
+}
+
+const RSS_ENV: &str = "CANHGIAC_BENCH_RSS_OF";
+
+/// Runs the CLI through a fresh copy of this benchmark, so that the peak
+/// RSS reported is the CLI's alone: (wall time, stdout, peak RSS in KiB).
+fn run(cli: &Path, args: &[&str]) -> (Duration, String, i64) {
+    let t = Instant::now();
+    let out = Command::new(std::env::current_exe().unwrap())
+        .env(RSS_ENV, cli)
+        .args(args)
+        .output()
+        .expect("run the CLI");
+    let took = t.elapsed();
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let (body, rss) = stdout
+        .trim_end()
+        .rsplit_once('\n')
+        .unwrap_or(("", stdout.trim_end()));
+    (
+        took,
+        body.to_string(),
+        rss.trim().parse().expect("rss line"),
+    )
+}
+
+/// In the copy: run the CLI, pass its output through, then print its peak RSS.
+fn rss_child(cli: &str) {
+    let out = Command::new(cli)
+        .args(std::env::args().skip(1))
+        .stderr(Stdio::inherit())
+        .output()
+        .expect("run the CLI");
+    std::io::stdout().write_all(&out.stdout).unwrap();
+    println!("\n{}", children_max_rss_kib());
+    std::process::exit(out.status.code().unwrap_or(1));
+}
+
+struct Nginx(std::process::Child);
+impl Drop for Nginx {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn nginx(root: &Path, work: &Path) -> (Nginx, u16) {
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let w = work.display();
+    std::fs::write(
+        work.join("nginx.conf"),
+        format!(
+            "daemon off; master_process off; pid {w}/nginx.pid; error_log {w}/error.log;
+             events {{ worker_connections 64; }}
+             http {{ access_log off; sendfile on;
+               client_body_temp_path {w}; proxy_temp_path {w}; fastcgi_temp_path {w};
+               uwsgi_temp_path {w}; scgi_temp_path {w};
+               server {{ listen 127.0.0.1:{port}; root {}; }} }}",
+            root.display()
+        ),
+    )
+    .unwrap();
+    let bin = ["/usr/sbin/nginx", "/usr/bin/nginx"]
+        .into_iter()
+        .find(|p| Path::new(p).exists())
+        .expect("nginx");
+    let child = Command::new(bin)
+        .args([
+            "-c",
+            work.join("nginx.conf").to_str().unwrap(),
+            "-p",
+            work.to_str().unwrap(),
+        ])
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    (Nginx(child), port)
+}
+
+fn main() {
+    if let Ok(cli) = std::env::var(RSS_ENV) {
+        return rss_child(&cli);
+    }
+    let cli = std::env::var("CANHGIAC_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| {
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/release/canhgiac")
+        });
+    assert!(
+        cli.exists(),
+        "build the CLI first: cargo build --release --bin canhgiac"
+    );
+    let tmp = tempfile::tempdir().unwrap();
+    let p = |rel: &str| tmp.path().join(rel);
+    let s = |rel: &str| p(rel).to_str().unwrap().to_string();
+    for d in ["www", "nginx"] {
+        std::fs::create_dir_all(p(d)).unwrap();
+    }
+
+    let mut rng = Rng(2026);
+    let mut v1 = EntrySet::default();
+    while v1.numbers.len() < ENTRIES {
+        let k = random_mobile(&mut rng);
+        let r = random_report(&mut rng);
+        v1.numbers.insert(k, r);
+    }
+    let csv1 = csv_of(&v1);
+    std::fs::write(p("v1.csv"), &csv1).unwrap();
+    let gz = gzip(&csv1);
+    let numbers_only = {
+        let mut bare = EntrySet::default();
+        for k in v1.numbers.keys() {
+            bare.numbers.insert(
+                *k,
+                Reported {
+                    category: Category::Scam,
+                    reports: 1,
+                    last_reported: None,
+                    label: None,
+                },
+            );
+        }
+        codec::encode_snapshot(1, &bare).len()
+    };
+
+    run(&cli, &["feed", "keygen", "--out", &s("keys")]);
+    let (build_time, _, build_rss) = run(
+        &cli,
+        &[
+            "feed",
+            "build",
+            "--input",
+            &s("v1.csv"),
+            "--key",
+            &s("keys/feed.key"),
+            "--out",
+            &s("www/feed"),
+        ],
+    );
+    let snapshot = std::fs::metadata(p("www/feed/snapshot-1.bin"))
+        .unwrap()
+        .len();
+
+    // The sync process's own baseline: the same binary opening the database.
+    let (_n, port) = nginx(&p("www"), &p("nginx"));
+    let url = format!("http://127.0.0.1:{port}/feed/");
+    let (_, _, base_rss) = run(&cli, &["--db", &s("phone.db"), "stats"]);
+    let (sync_time, out, sync_rss) = run(
+        &cli,
+        &[
+            "--db",
+            &s("phone.db"),
+            "sync",
+            &url,
+            "--key",
+            &s("keys/feed.pub"),
+            "--json",
+        ],
+    );
+    assert!(out.contains("\"snapshot\""), "{out}");
+
+    // A day's change: 1,000 entries (500 changed, 300 new, 200 gone).
+    let mut v2 = v1.clone();
+    let keys: Vec<i64> = v1.numbers.keys().copied().collect();
+    for i in 0..DELTA_CHANGES / 2 {
+        let k = keys[(i * 1999) % keys.len()];
+        v2.numbers.get_mut(&k).unwrap().reports += 1;
+        v2.numbers.get_mut(&k).unwrap().last_reported = Some(TODAY + 1);
+    }
+    for i in 0..DELTA_CHANGES / 5 {
+        v2.numbers.remove(&keys[(i * 3001 + 7) % keys.len()]);
+    }
+    let mut added = 0;
+    while added < DELTA_CHANGES * 3 / 10 {
+        let k = random_mobile(&mut rng);
+        if let std::collections::btree_map::Entry::Vacant(e) = v2.numbers.entry(k) {
+            e.insert(random_report(&mut rng));
+            added += 1;
+        }
+    }
+    std::fs::write(p("v2.csv"), csv_of(&v2)).unwrap();
+    run(
+        &cli,
+        &[
+            "feed",
+            "build",
+            "--input",
+            &s("v2.csv"),
+            "--key",
+            &s("keys/feed.key"),
+            "--out",
+            &s("www/feed"),
+        ],
+    );
+    let delta = std::fs::metadata(p("www/feed/delta-1-2.bin"))
+        .unwrap()
+        .len();
+    let (delta_sync_time, out, _) = run(&cli, &["--db", &s("phone.db"), "sync", "--json"]);
+    assert!(out.contains("\"delta\""), "{out}");
+
+    // Screening from another thread while a 1,000,000-entry snapshot applies.
+    let guard =
+        std::sync::Arc::new(CallGuard::open(&p("screen.db"), GuardConfig::default()).unwrap());
+    let raw = codec::decompress(
+        &std::fs::read(p("www/feed/snapshot-2.bin")).unwrap(),
+        1 << 30,
+    )
+    .unwrap();
+    let probes: Vec<String> = keys.iter().step_by(997).map(|k| format!("+{k}")).collect();
+    let applier = {
+        let guard = guard.clone();
+        std::thread::spawn(move || {
+            let t = Instant::now();
+            let state = FeedState {
+                version: 2,
+                key_id: None,
+                etag: None,
+                synced_at: Some(0),
+            };
+            guard
+                .store()
+                .apply_feed(None, FeedData::Snapshot(&raw), &state)
+                .unwrap();
+            t.elapsed()
+        })
+    };
+    let mut during = Vec::new();
+    let mut i = 0;
+    while !applier.is_finished() {
+        let q = Some(probes[i % probes.len()].clone());
+        let t = Instant::now();
+        guard
+            .screen(q, CallFacts::default())
+            .expect("screen during apply");
+        during.push(t.elapsed());
+        i += 1;
+    }
+    let apply_time = applier.join().unwrap();
+    during.sort();
+    let worst = *during.last().unwrap();
+    let p999 = during[(during.len() - 1) * 999 / 1000];
+
+    let verdict = |ok: bool| if ok { "met" } else { "MISSED" };
+    let per = snapshot as f64 / ENTRIES as f64;
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    let mem_mb = (sync_rss - base_rss) as f64 / 1024.0;
+    println!();
+    println!("| measure (1,000,000 entries) | result | target | |");
+    println!("|---|---|---|---|");
+    println!(
+        "| snapshot size | {:.2} MB, {per:.2} bytes/entry | ≤ 2.0 bytes/entry | {} |",
+        snapshot as f64 / 1e6,
+        verdict(per <= 2.0)
+    );
+    println!(
+        "| of which the numbers alone (no categories, counts, dates) | {:.2} bytes/entry | | |",
+        numbers_only as f64 / ENTRIES as f64
+    );
+    println!(
+        "| baseline: the same entries as gzip -9 CSV | {:.2} MB, {:.2} bytes/entry; snapshot is {:.1}× smaller | | |",
+        gz as f64 / 1e6,
+        gz as f64 / ENTRIES as f64,
+        gz as f64 / snapshot as f64
+    );
+    println!(
+        "| build (CLI: parse CSV, encode, brotli, sign): time, peak memory | {:.1} s, {:.0} MB | | |",
+        build_time.as_secs_f64(),
+        build_rss as f64 / 1024.0
+    );
+    println!(
+        "| full sync from nginx on loopback (CLI process, wall) | {:.2} s | ≤ 5 s | {} |",
+        sync_time.as_secs_f64(),
+        verdict(sync_time.as_secs_f64() <= 5.0)
+    );
+    println!(
+        "| peak memory of the sync process over its baseline | {mem_mb:.1} MB ({:.1} MB vs {:.1} MB for `stats`) | ≤ 64 MB | {} |",
+        sync_rss as f64 / 1024.0,
+        base_rss as f64 / 1024.0,
+        verdict(mem_mb <= 64.0)
+    );
+    println!(
+        "| 1,000-entry delta | {:.1} KB | ≤ 10 KB | {} |",
+        delta as f64 / 1000.0,
+        verdict(delta <= 10_000)
+    );
+    println!(
+        "| delta sync (CLI process, wall) | {:.0} ms | | |",
+        ms(delta_sync_time)
+    );
+    println!(
+        "| screen during a 1,000,000-entry apply ({:.1} s, {} screens): p99.9 / worst | {:.0} µs / {:.2} ms | worst ≤ 10 ms | {} |",
+        apply_time.as_secs_f64(),
+        during.len(),
+        p999.as_secs_f64() * 1e6,
+        ms(worst),
+        verdict(ms(worst) <= 10.0)
+    );
+}
