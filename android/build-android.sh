@@ -12,12 +12,28 @@ SDK=${ANDROID_HOME:-${ANDROID_SDK_ROOT:-}}
 missing=()
 if [ -z "$SDK" ] || [ ! -d "$SDK" ]; then
     missing+=("Android SDK: set ANDROID_HOME to an SDK with platform 36")
+elif [ ! -d "$SDK/platforms/android-36" ]; then
+    missing+=("Android SDK platform 36: sdkmanager \"platforms;android-36\" (compileSdk = 36)")
+fi
+# cargo-ndk reads ANDROID_NDK_HOME; fall back to the newest NDK installed in the SDK.
+if [ -z "${ANDROID_NDK_HOME:-}" ] && [ -n "$SDK" ] && [ -d "$SDK/ndk" ]; then
+    NDK_GUESS=$(find "$SDK/ndk" -mindepth 1 -maxdepth 1 -type d | sort -V | tail -n 1)
+    [ -n "$NDK_GUESS" ] && export ANDROID_NDK_HOME=$NDK_GUESS
 fi
 if [ -z "${ANDROID_NDK_HOME:-}" ] || [ ! -d "${ANDROID_NDK_HOME:-}" ]; then
-    missing+=("Android NDK: set ANDROID_NDK_HOME to an NDK r27 or newer")
+    missing+=("Android NDK: set ANDROID_NDK_HOME to an NDK r27 or newer (or install one under \$ANDROID_HOME/ndk)")
 fi
-command -v cargo >/dev/null || missing+=("Rust: cargo is not on PATH")
-command -v cargo-ndk >/dev/null || missing+=("cargo-ndk: cargo install cargo-ndk")
+if ! command -v cargo >/dev/null; then
+    missing+=("Rust: cargo is not on PATH")
+else
+    command -v cargo-ndk >/dev/null || missing+=("cargo-ndk: cargo install cargo-ndk")
+    if command -v rustup >/dev/null; then
+        installed=$(rustup target list --installed 2>/dev/null || true)
+        for t in aarch64-linux-android x86_64-linux-android; do
+            grep -qx "$t" <<<"$installed" || missing+=("Rust target $t: rustup target add $t")
+        done
+    fi
+fi
 if ! command -v javac >/dev/null; then
     missing+=("JDK 17: javac is not on PATH")
 elif ! javac -version 2>&1 | grep -Eq 'javac (1[7-9]|[2-9][0-9])'; then
@@ -27,6 +43,11 @@ if [ -x "$HERE/gradlew" ]; then
     GRADLE=("$HERE/gradlew")
 elif command -v gradle >/dev/null; then
     GRADLE=(gradle)
+    # AGP 8.13 needs Gradle 8.13 or newer.
+    gv=$(gradle --version 2>/dev/null | sed -n 's/^Gradle \([0-9][0-9.]*\).*/\1/p' | head -n 1)
+    if [ -n "$gv" ] && [ "$(printf '%s\n' 8.13 "$gv" | sort -V | head -n 1)" != 8.13 ]; then
+        missing+=("Gradle 8.13 or newer: found $gv on PATH")
+    fi
 else
     missing+=("Gradle 8.13+: no android/gradlew (this repository ships no wrapper jar) and no gradle on PATH")
 fi

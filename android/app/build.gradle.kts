@@ -41,7 +41,8 @@ kotlin {
 
 dependencies {
     // JNA's Android package carries libjnidispatch.so for each ABI; the plain jar does not.
-    implementation("net.java.dev.jna:jna:${libs.versions.jna.get()}@aar")
+    // variantOf(...) { artifactType("aar") } is the catalog form of "net.java.dev.jna:jna:<version>@aar".
+    implementation(variantOf(libs.jna) { artifactType("aar") })
     implementation(libs.kotlinx.coroutines.android)
     compileOnly(libs.androidx.annotation)
 }

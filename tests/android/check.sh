@@ -4,6 +4,9 @@
 #   b. every file of android/app/src/main/java, compiled against stubs.jar and the REAL generated
 #      bindings (plus tests/android/pending until the core's sync API lands) -> app.jar;
 #      R is generated from the resource files, so a missing string fails here too
+#   b2. when uniffi-bindgen is built (target/debug, or UNIFFI_BINDGEN): the Android flavour of the
+#      bindings, generated with android/uniffi-android.toml (android = true) the way build-android.sh
+#      does, compiled against stubs.jar (android.os.Build, android.system.SystemCleaner, @RequiresApi)
 #   c. the plain-Kotlin logic's JUnit tests, run against the host-built core
 # Prints one line: `android: N passed, M failed`.
 # Needs: KOTLINC KLIB JNA_JAR JUNIT_JAR HAMCREST_JAR BINDINGS_JAR LIB_DIR OUT
@@ -57,6 +60,21 @@ PENDING=()
 if [ -d "$HERE/pending" ]; then mapfile -t PENDING < <(find "$HERE/pending" -name '*.kt' | sort); fi
 kc -d "$OUT/app.jar" -classpath "$OUT/stubs.jar:$BINDINGS_JAR:$JNA_JAR:$COROUTINES" \
     "${SRC[@]}" "${PENDING[@]}" "$OUT/gen/vn/canhgiac/app/R.kt"
+
+# b2. the Android flavour of the bindings (what build-android.sh generates), against the stubs
+BINDGEN=${UNIFFI_BINDGEN:-$ROOT/target/debug/uniffi-bindgen}
+if [ -x "$BINDGEN" ]; then
+    "$BINDGEN" generate "$LIB_DIR/libcanhgiac_core.so" --language kotlin --no-format \
+        --config "$ROOT/android/uniffi-android.toml" --out-dir "$OUT/android-bindings" >/dev/null
+    ANDROID_KT=$OUT/android-bindings/vn/canhgiac/core/canhgiac_core.kt
+    grep -q 'android.system.SystemCleaner' "$ANDROID_KT" || {
+        echo "check.sh: android/uniffi-android.toml did not turn on android = true" >&2
+        exit 1
+    }
+    kc -d "$OUT/android-bindings.jar" -classpath "$OUT/stubs.jar:$JNA_JAR:$COROUTINES" "$ANDROID_KT"
+else
+    echo "check.sh: $BINDGEN not built; the Android flavour of the bindings was not compiled" >&2
+fi
 
 # c. the logic's tests on the real core. The app's logic must not touch android.*.
 if grep -rn '^import android\.' "$APP/java/vn/canhgiac/app/logic" >&2; then

@@ -9,6 +9,11 @@ import org.junit.Assert.assertSame
 import org.junit.Assert.assertTrue
 import org.junit.Test
 import vn.canhgiac.app.logic.ALLOW_FLAGS
+import vn.canhgiac.app.logic.AppSettings
+import vn.canhgiac.app.logic.SETTABLE_LEVELS
+import vn.canhgiac.app.logic.Telecom
+import vn.canhgiac.app.logic.map
+import vn.canhgiac.app.logic.screeningInput
 import vn.canhgiac.app.logic.AnswerOnce
 import vn.canhgiac.app.logic.BudgetResult
 import vn.canhgiac.app.logic.RESPONSE_BUDGET_MS
@@ -16,6 +21,7 @@ import vn.canhgiac.app.logic.decide
 import vn.canhgiac.app.logic.responseFor
 import vn.canhgiac.app.logic.withinBudget
 import vn.canhgiac.core.Action
+import vn.canhgiac.core.Level
 import vn.canhgiac.core.CallFacts
 import vn.canhgiac.core.CanhGiacException
 import vn.canhgiac.core.Verdict
@@ -90,6 +96,29 @@ class DeadlineTest {
         val d = decide(withinBudget(RESPONSE_BUDGET_MS) { f.guard.screen("0912345678", ringing) })
         f.guard.record(d.verdict!!)
         assertEquals(listOf("0912345678"), f.guard.history(10u).map { it.number })
+    }
+
+    @Test
+    fun emergencyNumbersAndHotlinesAlwaysRingWhateverThePolicy() = runBlocking {
+        // The user's harshest settings: block every level that can be set.
+        val harsh = SETTABLE_LEVELS.fold(AppSettings()) { s, level -> s.withAction(level, Action.BLOCK) }
+        f.guard.setPolicy(harsh.toPolicy(f.guard.policy()))
+        for (n in listOf("111", "112", "113", "114", "115", "156", "5656")) {
+            // The path ScreeningService takes: Call.Details parts -> core -> decide, with a failed caller verification.
+            val input = screeningInput("tel", n, Telecom.PRESENTATION_ALLOWED, Telecom.VERIFICATION_STATUS_FAILED)
+            val d = decide(withinBudget(RESPONSE_BUDGET_MS) { f.guard.screen(input.number, input.facts) }, protectionOn = true)
+            assertEquals(n, ALLOW_FLAGS, d.flags)
+            assertEquals(n, Action.ALLOW, d.action)
+            assertEquals(n, Level.SAFE, d.verdict!!.level)
+        }
+    }
+
+    @Test
+    fun mapKeepsFailureAndLateness() {
+        assertEquals(BudgetResult.Done(2), BudgetResult.Done(1).map { it + 1 })
+        assertSame(BudgetResult.Late, (BudgetResult.Late as BudgetResult<Int>).map { it + 1 })
+        val boom = IllegalStateException("boom")
+        assertEquals(BudgetResult.Failed(boom), (BudgetResult.Failed(boom) as BudgetResult<Int>).map { it + 1 })
     }
 
     @Test

@@ -6,6 +6,7 @@ import org.junit.Test
 import vn.canhgiac.app.logic.AppSettings
 import vn.canhgiac.app.logic.SMS_BODY_EXTRA
 import vn.canhgiac.app.logic.buildSmsDraft
+import vn.canhgiac.app.logic.shortNumber
 import vn.canhgiac.core.ReportKind
 import vn.canhgiac.core.ReportTarget
 
@@ -41,5 +42,15 @@ class ReportSmsTest {
     fun aBuiltReportIsKeptInTheOutbox() {
         buildSmsDraft(f.guard, "0912345678", ReportKind.SCAM_CALL, AppSettings())
         assertEquals(listOf("0912345678"), f.guard.reports(10u).map { it.number })
+    }
+
+    @Test
+    fun theButtonNamesTheChosenHotline() {
+        assertEquals("156", ReportTarget.HOTLINE156.shortNumber())
+        assertEquals("5656", ReportTarget.HOTLINE5656.shortNumber())
+        for (t in ReportTarget.values()) {
+            val d = buildSmsDraft(f.guard, "0912345678", ReportKind.SCAM_CALL, AppSettings(reportTarget = t))
+            assertEquals("smsto:" + t.shortNumber(), d.uri)
+        }
     }
 }

@@ -28,6 +28,7 @@ open class Application : ContextWrapper(null) { // API 1
 }
 
 abstract class Service : ContextWrapper(null) { // API 1
+    abstract fun onBind(intent: Intent): android.os.IBinder? // API 1, @Nullable return
     open fun onDestroy(): Unit = throw RuntimeException("Stub!") // API 1
 }
 

@@ -43,6 +43,7 @@ open class Intent { // API 1
     constructor(action: String?, uri: Uri?) // API 1
 
     open fun setAction(action: String?): Intent = throw RuntimeException("Stub!") // API 1
+    open fun addFlags(flags: Int): Intent = throw RuntimeException("Stub!") // API 1, @NonNull
     open fun putExtra(name: String, value: String?): Intent = throw RuntimeException("Stub!") // API 1
     open fun putExtra(name: String, value: Int): Intent = throw RuntimeException("Stub!") // API 1
     open fun getAction(): String? = throw RuntimeException("Stub!") // API 1
@@ -51,6 +52,7 @@ open class Intent { // API 1
 
     companion object {
         const val ACTION_SENDTO: String = "android.intent.action.SENDTO" // API 1
+        const val FLAG_ACTIVITY_NEW_TASK: Int = 268435456 // API 1, 0x10000000
     }
 }
 

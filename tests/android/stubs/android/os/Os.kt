@@ -8,6 +8,14 @@ open class Build { // API 1
             @JvmField val SDK_INT: Int = throw RuntimeException("Stub!") // API 4 (not a compile-time constant)
         }
     }
+
+    open class VERSION_CODES { // API 4
+        companion object {
+            const val UPSIDE_DOWN_CAKE: Int = 34 // API 34 (used by the uniffi bindings generated with android = true)
+        }
+    }
 }
 
 class Bundle // API 1; only passed through (Activity.onCreate)
+
+interface IBinder // API 1; only the return type of Service.onBind

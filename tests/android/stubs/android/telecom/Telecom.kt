@@ -15,6 +15,7 @@ class Call private constructor() { // API 23
 }
 
 abstract class CallScreeningService : android.app.Service() { // API 24
+    override fun onBind(intent: android.content.Intent): android.os.IBinder = throw RuntimeException("Stub!") // API 24
     abstract fun onScreenCall(callDetails: Call.Details) // API 24, @NonNull
     fun respondToCall(callDetails: Call.Details, response: CallResponse): Unit = throw RuntimeException("Stub!") // API 24, final
 

@@ -7,6 +7,7 @@ import android.content.Context
 open class View(context: Context) { // API 1
     open fun setPadding(left: Int, top: Int, right: Int, bottom: Int): Unit = throw RuntimeException("Stub!") // API 1
     open fun setOnClickListener(l: OnClickListener?): Unit = throw RuntimeException("Stub!") // API 1
+    open fun setFitsSystemWindows(fitSystemWindows: Boolean): Unit = throw RuntimeException("Stub!") // API 14
 
     fun interface OnClickListener { // API 1
         fun onClick(v: View) // API 1

@@ -27,6 +27,7 @@ abstract class JobScheduler { // API 21
 }
 
 abstract class JobService : android.app.Service() { // API 21
+    final override fun onBind(intent: android.content.Intent): android.os.IBinder = throw RuntimeException("Stub!") // API 21, final
     abstract fun onStartJob(params: JobParameters): Boolean // API 21
     abstract fun onStopJob(params: JobParameters): Boolean // API 21
     fun jobFinished(params: JobParameters, wantsReschedule: Boolean): Unit = throw RuntimeException("Stub!") // API 21, final

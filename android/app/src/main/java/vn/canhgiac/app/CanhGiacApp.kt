@@ -7,6 +7,10 @@ import vn.canhgiac.app.logic.UiLang
 import vn.canhgiac.app.logic.uiLang
 import vn.canhgiac.core.CallGuard
 import vn.canhgiac.core.defaultConfig
+import kotlinx.coroutines.CoroutineExceptionHandler
+import kotlinx.coroutines.CoroutineScope
+import kotlinx.coroutines.Dispatchers
+import kotlinx.coroutines.SupervisorJob
 import java.io.File
 import java.util.Locale
 
@@ -21,6 +25,12 @@ class CanhGiacApp : Application() {
             g.setPolicy(settings().toPolicy(g.policy()))
         }
     }
+
+    /**
+     * Work that must outlive the component that started it (history and the notice after
+     * a screened call), off the main thread. A failure in it never takes the process down.
+     */
+    val background = CoroutineScope(SupervisorJob() + Dispatchers.IO + CoroutineExceptionHandler { _, _ -> })
 
     override fun onCreate() {
         super.onCreate()

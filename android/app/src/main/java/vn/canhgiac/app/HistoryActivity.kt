@@ -23,7 +23,7 @@ class HistoryActivity : Activity() {
             ui.text("${formatSyncedAt(row.at)} · $who\n${levelLabel(row.level)} · ${actionLabel(row.action)}")
             val number = row.e164 ?: row.number
             if (number != null && row.level != Level.SAFE) {
-                ui.button(getString(R.string.action_report_156)) {
+                ui.button(reportLabel()) {
                     // Screen again (read-only) for the list's label and category.
                     val v = runCatching { app.guard.screen(number, CallFacts(verification = Verification.NOT_VERIFIED)) }.getOrNull()
                     val kind = v?.let { reportKindFor(it) } ?: vn.canhgiac.core.ReportKind.SCAM_CALL

@@ -37,8 +37,11 @@ class ListsActivity : Activity() {
     private fun change(edit: () -> Boolean) {
         try {
             edit()
-        } catch (e: CanhGiacException) {
+        } catch (e: CanhGiacException.InvalidNumber) {
             Toast.makeText(this, getString(R.string.invalid_number), Toast.LENGTH_LONG).show()
+        } catch (e: CanhGiacException) {
+            // e.g. an emergency number or a hotline, which can never be blocked
+            Toast.makeText(this, getString(R.string.list_change_failed), Toast.LENGTH_LONG).show()
         }
         render()
     }

@@ -131,7 +131,7 @@ class MainActivity : Activity() {
         ui.text(lines.joinToString("\n"))
         val number = v.number
         if (number != null && v.level != Level.SAFE) {
-            ui.button(getString(R.string.action_report_156)) {
+            ui.button(reportLabel()) {
                 ReportActivity.openSms(this, number.e164 ?: number.national, reportKindFor(v), defaultReportContent(v))
             }
         }

@@ -39,13 +39,13 @@ object Notices {
             .setStyle(Notification.BigTextStyle().bigText(notice.details))
             .setCategory(if (notice.kind == NoticeKind.WARNING) Notification.CATEGORY_CALL else Notification.CATEGORY_RECOMMENDATION)
             .setAutoCancel(true)
-            .setContentIntent(PendingIntent.getActivity(context, id, Intent(context, MainActivity::class.java), PendingIntent.FLAG_IMMUTABLE))
+            .setContentIntent(PendingIntent.getActivity(context, id, Intent(context, MainActivity::class.java).addFlags(Intent.FLAG_ACTIVITY_NEW_TASK), FLAGS))
         if (notice.kind == NoticeKind.REPORT_PROMPT) builder.setTimeoutAfter(PROMPT_TIMEOUT_MS)
         val number = notice.actionNumber
         if (number != null) {
             for (action in notice.actions) {
                 val (label, pending) = when (action) {
-                    NoticeAction.REPORT -> context.getString(R.string.action_report_156) to PendingIntent.getActivity(
+                    NoticeAction.REPORT -> context.reportLabel() to PendingIntent.getActivity(
                         context, id, ReportActivity.intent(context, number, notice.reportKind, id), FLAGS,
                     )
                     NoticeAction.TRUST -> context.getString(R.string.action_trust) to PendingIntent.getBroadcast(

@@ -25,7 +25,8 @@ class ReportActivity : Activity() {
         val content = intent.getStringExtra(EXTRA_CONTENT).orEmpty()
         if (number != null) {
             Notices.cancel(this, intent.getIntExtra(EXTRA_NOTICE_ID, 0))
-            openSms(this, number, kind, content)
+            // The SMS app gets a task of its own: this one is hidden from Recents and ends now.
+            openSms(this, number, kind, content, newTask = true)
         }
         finish()
     }
@@ -37,18 +38,22 @@ class ReportActivity : Activity() {
         private const val EXTRA_NOTICE_ID = "notice_id"
 
         fun intent(context: Context, number: String, kind: ReportKind, noticeId: Int = 0, content: String = ""): Intent =
+            // Started from a notification, outside any activity.
             Intent(context, ReportActivity::class.java)
+                .addFlags(Intent.FLAG_ACTIVITY_NEW_TASK)
                 .putExtra(EXTRA_NUMBER, number)
                 .putExtra(EXTRA_KIND, kind.name)
                 .putExtra(EXTRA_CONTENT, content)
                 .putExtra(EXTRA_NOTICE_ID, noticeId)
 
         /** Opens the SMS app with the report written; says why when it cannot. */
-        fun openSms(activity: Activity, number: String, kind: ReportKind, content: String) {
+        fun openSms(activity: Activity, number: String, kind: ReportKind, content: String, newTask: Boolean = false) {
             val app = CanhGiacApp.of(activity)
             try {
                 val draft = buildSmsDraft(app.guard, number, kind, app.settings(), content)
-                activity.startActivity(Intent(Intent.ACTION_SENDTO, Uri.parse(draft.uri)).putExtra(SMS_BODY_EXTRA, draft.body))
+                val sms = Intent(Intent.ACTION_SENDTO, Uri.parse(draft.uri)).putExtra(SMS_BODY_EXTRA, draft.body)
+                if (newTask) sms.addFlags(Intent.FLAG_ACTIVITY_NEW_TASK)
+                activity.startActivity(sms)
             } catch (e: CanhGiacException) {
                 Toast.makeText(activity, activity.getString(R.string.report_failed), Toast.LENGTH_LONG).show()
             } catch (e: ActivityNotFoundException) {

@@ -3,6 +3,7 @@ package vn.canhgiac.app
 import android.os.Build
 import android.telecom.Call
 import android.telecom.CallScreeningService
+import kotlinx.coroutines.CoroutineExceptionHandler
 import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.SupervisorJob
@@ -10,9 +11,11 @@ import kotlinx.coroutines.cancel
 import kotlinx.coroutines.launch
 import vn.canhgiac.app.logic.ALLOW_FLAGS
 import vn.canhgiac.app.logic.AnswerOnce
+import vn.canhgiac.app.logic.BudgetResult
 import vn.canhgiac.app.logic.RESPONSE_BUDGET_MS
 import vn.canhgiac.app.logic.ResponseFlags
 import vn.canhgiac.app.logic.decide
+import vn.canhgiac.app.logic.map
 import vn.canhgiac.app.logic.noticeFor
 import vn.canhgiac.app.logic.screeningInput
 import vn.canhgiac.app.logic.shouldScreen
@@ -20,10 +23,16 @@ import vn.canhgiac.app.logic.withinBudget
 
 /**
  * Android calls this for each call from a number that is not in the contacts.
- * It answers within RESPONSE_BUDGET_MS; when anything fails or is late the call rings.
+ * It answers exactly once, within RESPONSE_BUDGET_MS; when anything fails or is
+ * late the call rings. The app never overrides the core's verdict: emergency
+ * numbers and the 156/5656 hotlines come back `safe`/`allow` whatever the policy.
  */
 class ScreeningService : CallScreeningService() {
-    private val scope = CoroutineScope(SupervisorJob() + Dispatchers.Main)
+    // onScreenCall runs on the main thread: Main.immediate starts the coroutine at once.
+    // Nothing thrown in it may reach the thread's handler (that would kill the process).
+    private val scope = CoroutineScope(
+        SupervisorJob() + Dispatchers.Main.immediate + CoroutineExceptionHandler { _, _ -> },
+    )
 
     override fun onScreenCall(callDetails: Call.Details) {
         val once = AnswerOnce()
@@ -37,17 +46,22 @@ class ScreeningService : CallScreeningService() {
             val input = screeningInput(handle?.getScheme(), handle?.getSchemeSpecificPart(), callDetails.getHandlePresentation(), verification)
             val app = CanhGiacApp.of(this)
             scope.launch {
-                val settings = runCatching { app.settings() }.getOrNull()
-                val result = withinBudget(RESPONSE_BUDGET_MS) { app.guard.screen(input.number, input.facts) }
-                val decision = decide(result, protectionOn = settings?.protectionOn ?: false)
-                answer(callDetails, once, decision.flags)
-                val verdict = decision.verdict ?: return@launch
-                // After answering: history, then the warning or the report prompt.
-                launch(Dispatchers.IO) {
+                // Everything that can touch the disk (the settings file, the first open of
+                // the database) runs off the main thread and inside the budget.
+                val decision = runCatching {
+                    val result = withinBudget(RESPONSE_BUDGET_MS) { app.settings() to app.guard.screen(input.number, input.facts) }
+                    val settings = (result as? BudgetResult.Done)?.value?.first
+                    decide(result.map { it.second }, protectionOn = settings?.protectionOn == true) to settings
+                }.getOrNull()
+                // Also reached when the service is torn down mid-screening (cancellation): the call rings.
+                answer(callDetails, once, decision?.first?.flags ?: ALLOW_FLAGS)
+                val verdict = decision?.first?.verdict ?: return@launch
+                val notify = decision.second?.protectionOn == true
+                // After answering, and in the process-wide scope: Telecom unbinds (and may
+                // destroy) this service as soon as it has the answer, which cancels `scope`.
+                app.background.launch {
                     runCatching { app.guard.record(verdict) }
-                    if (settings?.protectionOn == true) {
-                        runCatching { noticeFor(verdict, app.lang())?.let { Notices.show(app, it) } }
-                    }
+                    if (notify) runCatching { noticeFor(verdict, app.lang())?.let { Notices.show(app, it) } }
                 }
             }
         } catch (e: Exception) {
@@ -57,14 +71,16 @@ class ScreeningService : CallScreeningService() {
 
     private fun answer(details: Call.Details, once: AnswerOnce, flags: ResponseFlags) {
         if (!once.claim()) return
-        val response = CallScreeningService.CallResponse.Builder()
-            .setDisallowCall(flags.disallowCall)
-            .setRejectCall(flags.rejectCall)
-            .setSilenceCall(flags.silenceCall)
-            .setSkipCallLog(flags.skipCallLog)
-            .setSkipNotification(flags.skipNotification)
-            .build()
-        respondToCall(details, response)
+        runCatching {
+            val response = CallScreeningService.CallResponse.Builder()
+                .setDisallowCall(flags.disallowCall)
+                .setRejectCall(flags.rejectCall)
+                .setSilenceCall(flags.silenceCall)
+                .setSkipCallLog(flags.skipCallLog)
+                .setSkipNotification(flags.skipNotification)
+                .build()
+            respondToCall(details, response)
+        }
     }
 
     override fun onDestroy() {

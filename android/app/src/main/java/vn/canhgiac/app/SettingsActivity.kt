@@ -6,6 +6,7 @@ import android.widget.Toast
 import vn.canhgiac.app.logic.LangChoice
 import vn.canhgiac.app.logic.SETTABLE_LEVELS
 import vn.canhgiac.app.logic.next
+import vn.canhgiac.app.logic.shortNumber
 import vn.canhgiac.core.Action
 import vn.canhgiac.core.CanhGiacException
 import vn.canhgiac.core.ReportTarget
@@ -29,7 +30,7 @@ class SettingsActivity : Activity() {
                 save(s.withAction(level, current.next(Action.values())))
             }
         }
-        val target = if (s.reportTarget == ReportTarget.HOTLINE156) "156" else "5656"
+        val target = s.reportTarget.shortNumber()
         ui.button(getString(R.string.report_target, target)) { save(s.copy(reportTarget = s.reportTarget.next(ReportTarget.values()))) }
         ui.button(getString(if (s.foldDiacritics) R.string.fold_on else R.string.fold_off)) { save(s.copy(foldDiacritics = !s.foldDiacritics)) }
         val langLabel = when (s.language) {
@@ -59,8 +60,6 @@ class SettingsActivity : Activity() {
             SyncJob.configure(this)
         } catch (e: CanhGiacException) {
             Toast.makeText(this, getString(R.string.settings_failed), Toast.LENGTH_LONG).show()
-        } catch (e: NotImplementedError) {
-            // The core's sync API is not there yet; the settings are saved all the same.
         }
         render()
     }

@@ -6,6 +6,8 @@ import android.app.job.JobScheduler
 import android.app.job.JobService
 import android.content.ComponentName
 import android.content.Context
+import kotlinx.coroutines.CancellationException
+import kotlinx.coroutines.CoroutineExceptionHandler
 import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.Job
@@ -20,18 +22,28 @@ import vn.canhgiac.core.*
 
 /** The daily list update, run by the platform's JobScheduler (unmetered network by default). */
 class SyncJob : JobService() {
-    private val scope = CoroutineScope(SupervisorJob() + Dispatchers.IO)
+    private val scope = CoroutineScope(SupervisorJob() + Dispatchers.IO + CoroutineExceptionHandler { _, _ -> })
     private var running: Job? = null
 
     override fun onStartJob(params: JobParameters): Boolean {
         val app = CanhGiacApp.of(this)
         running = scope.launch {
-            val ok = runCatching { app.guard.sync(null) }.isSuccess
+            val ok = try {
+                app.guard.sync(null)
+                true
+            } catch (e: CancellationException) {
+                // onStopJob: the system already counts this run as stopped (and reschedules it).
+                throw e
+            } catch (e: Exception) {
+                false
+            }
+            // A failed run is retried with the platform's back-off; the list is unchanged meanwhile.
             jobFinished(params, !ok)
         }
         return true
     }
 
+    /** Constraints lost (e.g. Wi-Fi gone) or the system needs the resources: stop, retry later. */
     override fun onStopJob(params: JobParameters): Boolean {
         running?.cancel()
         return true

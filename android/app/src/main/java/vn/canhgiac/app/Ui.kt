@@ -1,11 +1,13 @@
 package vn.canhgiac.app
 
 import android.app.Activity
+import android.content.Context
 import android.widget.Button
 import android.widget.EditText
 import android.widget.LinearLayout
 import android.widget.ScrollView
 import android.widget.TextView
+import vn.canhgiac.app.logic.shortNumber
 import vn.canhgiac.core.Action
 import vn.canhgiac.core.Level
 
@@ -21,6 +23,8 @@ class Column(private val activity: Activity) {
 
     fun show() {
         val scroll = ScrollView(activity)
+        // targetSdk 35+ draws edge to edge: keep the rows clear of the status and navigation bars.
+        scroll.setFitsSystemWindows(true)
         scroll.addView(root)
         activity.setContentView(scroll)
     }
@@ -55,6 +59,10 @@ class Column(private val activity: Activity) {
         return e
     }
 }
+
+/** "Báo cáo 156" or "Báo cáo 5656", after the user's choice of hotline. */
+fun Context.reportLabel(): String =
+    getString(R.string.action_report, CanhGiacApp.of(this).settings().reportTarget.shortNumber())
 
 fun Activity.levelLabel(level: Level): String = getString(
     when (level) {

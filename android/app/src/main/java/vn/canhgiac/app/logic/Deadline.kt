@@ -19,6 +19,13 @@ sealed class BudgetResult<out T> {
     object Late : BudgetResult<Nothing>()
 }
 
+/** The same outcome with the value transformed; failure and lateness pass through. */
+inline fun <T, R> BudgetResult<T>.map(f: (T) -> R): BudgetResult<R> = when (this) {
+    is BudgetResult.Done -> BudgetResult.Done(f(value))
+    is BudgetResult.Failed -> this
+    BudgetResult.Late -> BudgetResult.Late
+}
+
 /**
  * Runs blocking [work] on [dispatcher] and waits at most [budgetMs] for it.
  * The work runs detached: a core call that overruns cannot hold the answer back

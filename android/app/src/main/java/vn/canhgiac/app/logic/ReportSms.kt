@@ -4,12 +4,19 @@ import vn.canhgiac.core.CallGuard
 import vn.canhgiac.core.Report
 import vn.canhgiac.core.ReportKind
 import vn.canhgiac.core.ReportRequest
+import vn.canhgiac.core.ReportTarget
 
 /** The extra the SMS apps read the text from (common-intents guide; not an Intent constant). */
 const val SMS_BODY_EXTRA = "sms_body"
 
 /** What the app hands to the user's SMS app: `smsto:156` and the body. Nothing is sent by us. */
 data class SmsDraft(val uri: String, val body: String)
+
+/** The hotline's short number, as the user reads it on a button ("Báo cáo 156"). */
+fun ReportTarget.shortNumber(): String = when (this) {
+    ReportTarget.HOTLINE156 -> "156"
+    ReportTarget.HOTLINE5656 -> "5656"
+}
 
 fun smsDraft(report: Report): SmsDraft = SmsDraft("smsto:${report.to}", report.body)
 
