@@ -102,6 +102,8 @@ CONF
     export CANHGIAC_TEST_FEED_URL="http://127.0.0.1:$port/feed/"
     CANHGIAC_TEST_FEED_KEY=$(cat "$dir/keys/feed.pub")
     export CANHGIAC_TEST_FEED_KEY
+    # For tests that publish versions of their own, under www/.
+    export CANHGIAC_TEST_FEED_ROOT="$dir/www" CANHGIAC_TEST_FEED_SECRET="$dir/keys/feed.key" CANHGIAC_CLI="$cg"
     say "feed served by nginx at $CANHGIAC_TEST_FEED_URL"
 }
 

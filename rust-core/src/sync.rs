@@ -36,7 +36,7 @@ pub enum SyncStage {
 }
 
 /// Progress, implemented by the app (a progress bar, a notification).
-#[uniffi::export(with_foreign)]
+#[uniffi::export(foreign)]
 pub trait SyncProgress: Send + Sync {
     /// `done` and `total` are bytes while downloading, 0/1 otherwise.
     fn on_progress(&self, stage: SyncStage, done: u64, total: u64);

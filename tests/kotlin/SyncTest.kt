@@ -61,6 +61,52 @@ class SyncTest {
         assertEquals(url, status.url)
     }
 
+    /** Publishes `csv` as the next version of the feed folder `name`, with the CLI. */
+    private fun publish(name: String, csv: String) {
+        val input = File(dir, "$name.csv").apply { writeText(csv) }
+        val out = File(System.getenv("CANHGIAC_TEST_FEED_ROOT")!!, name)
+        val p = ProcessBuilder(
+            System.getenv("CANHGIAC_CLI")!!, "feed", "build", "--input", input.path,
+            "--key", System.getenv("CANHGIAC_TEST_FEED_SECRET")!!, "--out", out.path,
+        ).redirectErrorStream(true).start()
+        val log = p.inputStream.bufferedReader().readText()
+        assertEquals(log, 0, p.waitFor())
+    }
+
+    @Test
+    fun aNewVersionArrivesAsADeltaAndEqualsAFreshSnapshotSync() = runBlocking {
+        val header = "number,category,reports,last_reported,label\n"
+        val base = (1..200).joinToString("") { "09000%05d,scam,1,2026-11-01,\n".format(it) }
+        publish("kotlin-delta", header + base)
+        val feedUrl = url.replace("/feed/", "/kotlin-delta/")
+        guard.setFeed(feedUrl, listOf(key))
+        assertEquals(SyncPath.SNAPSHOT, guard.sync(null).path)
+        assertEquals(Level.UNKNOWN, guard.screen("0987000999", CallFacts(verification = Verification.NOT_VERIFIED)).level)
+
+        publish("kotlin-delta", header + base + "0987000999,scam,12,2026-11-20,mạo danh công an\n")
+        val second = guard.sync(null)
+        assertEquals(SyncPath.DELTA, second.path)
+        assertEquals(2uL, second.toVersion)
+        // Exactly the manifest and the delta crossed the wire, not the snapshot.
+        val folder = File(System.getenv("CANHGIAC_TEST_FEED_ROOT")!!, "kotlin-delta")
+        val manifest = File(folder, "manifest.json").length()
+        val delta = File(folder, "delta-1-2.bin").length()
+        assertEquals((manifest + delta).toULong(), second.bytesFetched)
+        assertTrue(delta < File(folder, "snapshot-2.bin").length())
+        val v = guard.screen("0987000999", CallFacts(verification = Verification.NOT_VERIFIED))
+        assertEquals(Level.SCAM, v.level)
+
+        // A fresh phone gets the same list from the snapshot.
+        CallGuard(File(dir, "fresh.db").path, defaultConfig()).use { fresh ->
+            fresh.setFeed(feedUrl, listOf(key))
+            val out = fresh.sync(null)
+            assertEquals(SyncPath.SNAPSHOT, out.path)
+            assertEquals(second.entries, out.entries)
+            assertEquals(guard.stats().reportedNumbers, fresh.stats().reportedNumbers)
+            assertEquals(v.reasons.first().text.vi, fresh.screen("0987000999", CallFacts(verification = Verification.NOT_VERIFIED)).reasons.first().text.vi)
+        }
+    }
+
     @Test
     fun aFeedSignedByAnotherKeyIsRefusedAndChangesNothing() {
         // The ed25519 base point: a valid key, but not the feed's.
