@@ -19,30 +19,12 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+mod common;
+use common::{Rng, random_mobile};
+
 const ENTRIES: usize = 1_000_000;
 const DELTA_CHANGES: usize = 1_000;
 
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-    fn unit(&mut self) -> f64 {
-        (self.next() >> 11) as f64 / (1u64 << 53) as f64
-    }
-}
-
-const PREFIXES: [u64; 27] = [
-    32, 33, 34, 35, 36, 37, 38, 39, 52, 56, 58, 59, 70, 76, 77, 78, 79, 81, 82, 83, 84, 85, 86, 88,
-    89, 90, 91,
-];
 const LABELS: [&str; 6] = [
     "mạo danh công an",
     "khóa SIM 2 chiều",
@@ -52,17 +34,6 @@ const LABELS: [&str; 6] = [
     "quảng cáo bất động sản",
 ];
 const TODAY: i32 = 20_784; // 2026-11-27
-
-fn random_mobile(rng: &mut Rng) -> i64 {
-    loop {
-        let prefix = PREFIXES[rng.below(PREFIXES.len() as u64) as usize];
-        let key = 84_000_000_000 + prefix * 10_000_000 + rng.below(10_000_000);
-        let n = canhgiac_core::normalize(&format!("+{key}")).expect("digits");
-        if n.valid && n.kind == canhgiac_core::NumberKind::Mobile {
-            return key as i64;
-        }
-    }
-}
 
 /// One synthetic report, with the shape a real list has: most numbers
 /// reported once or twice, recent reports far more common than old ones,

@@ -17,44 +17,13 @@ use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+mod common;
+use common::{Rng, random_mobile};
+
 const ENTRIES: usize = 1_000_000;
 const SAMPLES: usize = 200_000;
 const COLD_RUNS: usize = 15;
 const COLD_ENV: &str = "CANHGIAC_BENCH_COLD_DB";
-
-/// Deterministic synthetic data (splitmix64): the same list on every run.
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
-
-/// Mobile prefixes in use today (national significant number, 2 digits).
-const PREFIXES: [u64; 27] = [
-    32, 33, 34, 35, 36, 37, 38, 39, 52, 56, 58, 59, 70, 76, 77, 78, 79, 81, 82, 83, 84, 85, 86, 88,
-    89, 90, 91,
-];
-
-/// A random number that libphonenumber accepts as a Vietnamese mobile
-/// (some blocks, such as 0520…, are not assigned: drawn again).
-fn random_mobile(rng: &mut Rng) -> u64 {
-    loop {
-        let prefix = PREFIXES[rng.below(PREFIXES.len() as u64) as usize];
-        let key = 84_000_000_000 + prefix * 10_000_000 + rng.below(10_000_000);
-        let n = canhgiac_core::normalize(&format!("+{key}")).expect("digits");
-        if n.valid && n.kind == canhgiac_core::NumberKind::Mobile {
-            return key;
-        }
-    }
-}
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[((sorted.len() - 1) as f64 * p).round() as usize]
@@ -83,7 +52,7 @@ fn main() {
     let mut keys = Vec::with_capacity(ENTRIES);
     let rows: Vec<_> = (0..ENTRIES)
         .map(|_| {
-            let key = random_mobile(&mut rng) as i64;
+            let key = random_mobile(&mut rng);
             keys.push(key);
             let rep = Reported {
                 category: if rng.below(4) == 0 {
@@ -116,7 +85,7 @@ fn main() {
     let queries: Vec<String> = (0..SAMPLES)
         .map(|i| {
             let key = if i % 2 == 0 {
-                keys[rng.below(keys.len() as u64) as usize] as u64
+                keys[rng.below(keys.len() as u64) as usize]
             } else {
                 random_mobile(&mut rng)
             };

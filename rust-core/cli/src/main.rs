@@ -210,6 +210,16 @@ fn main() -> ExitCode {
     }
 }
 
+/// A progress bar over bytes, on stderr (hidden when stderr is not a terminal).
+fn bytes_bar(len: u64) -> indicatif::ProgressBar {
+    indicatif::ProgressBar::new(len).with_style(
+        indicatif::ProgressStyle::with_template(
+            "{spinner} {msg} {bytes}/{total_bytes} {wide_bar} {eta}",
+        )
+        .expect("static template"),
+    )
+}
+
 fn default_db() -> Result<PathBuf> {
     let dir = dirs::data_dir()
         .context("no data folder is known for this user; pass --db PATH")?
@@ -287,12 +297,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let f = std::fs::File::open(&file)
                 .with_context(|| format!("cannot read {}", file.display()))?;
             let size = f.metadata().map(|m| m.len()).unwrap_or(0);
-            let bar = indicatif::ProgressBar::new(size).with_style(
-                indicatif::ProgressStyle::with_template(
-                    "{spinner} importing {bytes}/{total_bytes} {wide_bar} {eta}",
-                )
-                .expect("static template"),
-            );
+            let bar = bytes_bar(size);
+            bar.set_message("importing");
             let summary = guard.import_from(std::io::BufReader::new(bar.wrap_read(f)))?;
             bar.finish_and_clear();
             if json {
@@ -510,10 +516,7 @@ fn sync(
     } else {
         None
     };
-    let bar = Bar(indicatif::ProgressBar::new(0).with_style(
-        indicatif::ProgressStyle::with_template("{spinner} {msg} {bytes}/{total_bytes} {wide_bar}")
-            .expect("static template"),
-    ));
+    let bar = Bar(bytes_bar(0));
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
@@ -615,12 +618,7 @@ mod feed {
         let file = std::fs::File::open(input)
             .with_context(|| format!("cannot read {}", input.display()))?;
         let size = file.metadata().map(|m| m.len()).unwrap_or(0);
-        let bar = indicatif::ProgressBar::new(size).with_style(
-            indicatif::ProgressStyle::with_template(
-                "{spinner} {msg} {bytes}/{total_bytes} {wide_bar}",
-            )
-            .expect("static template"),
-        );
+        let bar = super::bytes_bar(size);
         bar.set_message("reading");
         let parsed = import::parse_csv(std::io::BufReader::new(bar.wrap_read(file)))?;
         let mut set = EntrySet::default();

@@ -166,6 +166,15 @@ fn version(db: &Path) -> Option<i64> {
         .ok()
 }
 
+/// Copies every file of `src` into `dst` (created if needed).
+fn copy_dir(src: &Path, dst: &Path) {
+    std::fs::create_dir_all(dst).unwrap();
+    for e in std::fs::read_dir(src).unwrap() {
+        let e = e.unwrap();
+        std::fs::copy(e.path(), dst.join(e.file_name())).unwrap();
+    }
+}
+
 struct Setup {
     dir: tempfile::TempDir,
     nginx: Nginx,
@@ -238,9 +247,8 @@ impl Setup {
         let err = String::from_utf8_lossy(&out.stderr);
         assert!(!out.status.success(), "sync should fail with {needle:?}");
         assert!(err.contains(needle), "expected {needle:?} in: {err}");
-        assert_eq!(
-            fingerprint(&self.p(db)),
-            before,
+        assert!(
+            fingerprint(&self.p(db)) == before,
             "a failed sync changed the database ({needle})"
         );
     }
@@ -342,11 +350,7 @@ fn forged_tampered_truncated_and_missing_files_change_nothing() {
     t.publish("feed", "v2.csv", "keys/feed.key");
     let copy = |name: &str| {
         let dst = t.p(&format!("www/{name}"));
-        std::fs::create_dir_all(&dst).unwrap();
-        for e in std::fs::read_dir(t.p("www/feed")).unwrap() {
-            let e = e.unwrap();
-            std::fs::copy(e.path(), dst.join(e.file_name())).unwrap();
-        }
+        copy_dir(&t.p("www/feed"), &dst);
         dst
     };
     let flip = |path: PathBuf| {
@@ -420,19 +424,12 @@ fn an_older_manifest_replayed_after_a_newer_one_is_refused() {
     csv(&t.p("v1.csv"), 200, 11, 0, 0);
     t.publish("feed", "v1.csv", "keys/feed.key");
     let old = t.p("old");
-    std::fs::create_dir_all(&old).unwrap();
-    for e in std::fs::read_dir(t.p("www/feed")).unwrap() {
-        let e = e.unwrap();
-        std::fs::copy(e.path(), old.join(e.file_name())).unwrap();
-    }
+    copy_dir(&t.p("www/feed"), &old);
     csv(&t.p("v2.csv"), 210, 11, 3, 0);
     t.publish("feed", "v2.csv", "keys/feed.key");
     t.sync_ok("phone.db", "feed");
     // The attacker (or a stale CDN node) serves version 1 again.
-    for e in std::fs::read_dir(&old).unwrap() {
-        let e = e.unwrap();
-        std::fs::copy(e.path(), t.p("www/feed").join(e.file_name())).unwrap();
-    }
+    copy_dir(&old, &t.p("www/feed"));
     t.sync_refused("phone.db", "feed", "older than the version 2");
 }
 
