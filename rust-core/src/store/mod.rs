@@ -527,6 +527,13 @@ impl Store {
                     if read_snapshot(raw, &mut w)? != new.version {
                         return Err(Error::Feed("the snapshot is not the version the manifest names".into()));
                     }
+                    // Labels no entry uses any more (one scan, on snapshots only).
+                    tx.execute(
+                        "DELETE FROM label WHERE id NOT IN (
+                             SELECT label_id FROM reported WHERE label_id IS NOT NULL
+                             UNION SELECT label_id FROM reported_prefix WHERE label_id IS NOT NULL)",
+                        [],
+                    )?;
                 }
                 FeedData::Deltas(files) => {
                     let mut at = from.ok_or_else(|| Error::Feed("deltas need a version to start from".into()))?;
@@ -681,6 +688,22 @@ fn insert_reported(tx: &Transaction, rows: &[(Target, Reported)], source: Source
     Ok(rows.len())
 }
 
+/// An upsert into `table`. The user's own imports win over the feed: a
+/// feed entry never overwrites an imported one (which a later feed removal
+/// would then delete); an import overwrites anything.
+fn upsert_sql(table: &str, key: &str, source: Source) -> String {
+    let guard = match source {
+        Source::Feed => format!(" WHERE {table}.source = {}", Source::Feed as i64),
+        Source::Import => String::new(),
+    };
+    format!(
+        "INSERT INTO {table} ({key}, category, reports, last_reported, label_id, source)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+         ON CONFLICT ({key}) DO UPDATE SET category = excluded.category, reports = excluded.reports,
+         last_reported = excluded.last_reported, label_id = excluded.label_id, source = excluded.source{guard}"
+    )
+}
+
 /// Writes reported entries inside a transaction, for imports and for the
 /// feed (as a `codec::Sink`, one decoded entry at a time).
 pub(crate) struct Writer<'t> {
@@ -699,17 +722,13 @@ impl<'t> Writer<'t> {
             tx,
             source,
             labels: HashMap::new(),
-            add_number: tx.prepare_cached(
-                "INSERT OR REPLACE INTO reported (number, category, reports, last_reported, label_id, source)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            )?,
-            add_prefix: tx.prepare_cached(
-                "INSERT OR REPLACE INTO reported_prefix (prefix, category, reports, last_reported, label_id, source)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            )?,
+            add_number: tx.prepare_cached(&upsert_sql("reported", "number", source))?,
+            add_prefix: tx.prepare_cached(&upsert_sql("reported_prefix", "prefix", source))?,
             // A feed removes only what a feed added: the user's imports stay.
-            del_number: tx.prepare_cached("DELETE FROM reported WHERE number = ?1 AND source = ?2")?,
-            del_prefix: tx.prepare_cached("DELETE FROM reported_prefix WHERE prefix = ?1 AND source = ?2")?,
+            del_number: tx
+                .prepare_cached("DELETE FROM reported WHERE number = ?1 AND source = ?2")?,
+            del_prefix: tx
+                .prepare_cached("DELETE FROM reported_prefix WHERE prefix = ?1 AND source = ?2")?,
         })
     }
 

@@ -430,3 +430,58 @@ fn feed_versions_never_go_back_and_chains_must_connect() {
     assert_eq!(store.feed_state().unwrap().unwrap().version, 2);
     assert_eq!(store.stats().unwrap().feed_entries, 10);
 }
+
+#[test]
+fn the_users_imports_win_over_the_feed_and_outlive_it() {
+    let (_d, store) = fresh();
+    let mine = normalize("0900000005").unwrap();
+    store
+        .import(
+            vec![(
+                Target::Number(mine.key().unwrap()),
+                rep(Category::Nuisance, 1, Some("của tôi")),
+            )],
+            Source::Import,
+        )
+        .unwrap();
+    // The feed lists the same number, and a labelled one.
+    let v1 = {
+        use crate::feed::codec::{self, EntrySet};
+        let mut set = EntrySet::default();
+        for i in 0..10 {
+            set.insert(
+                Target::Number(84_900_000_000 + i),
+                rep(Category::Scam, 99, None),
+            );
+        }
+        set.insert(
+            Target::Number(84_900_000_100),
+            rep(Category::Scam, 2, Some("nhãn cũ")),
+        );
+        codec::decompress(&codec::encode_snapshot(1, &set), 1 << 20).unwrap()
+    };
+    store
+        .apply_feed(None, FeedData::Snapshot(&v1), &state(1))
+        .unwrap();
+    let l = store.lookup(&mine).unwrap().reported.unwrap();
+    assert_eq!(
+        (l.category, l.label.as_deref()),
+        (Category::Nuisance, Some("của tôi"))
+    );
+    // A version without it removes nothing of the user's.
+    let v2 = feed_file(2, 3, 1, None);
+    store
+        .apply_feed(Some(1), FeedData::Snapshot(&v2), &state(2))
+        .unwrap();
+    assert!(store.lookup(&mine).unwrap().reported.is_some());
+    assert_eq!(store.stats().unwrap().feed_entries, 3);
+    // Labels nobody uses are cleaned up with a snapshot; the user's stays.
+    let labels: Vec<String> = store
+        .read(|c| {
+            Ok(c.prepare("SELECT text FROM label")?
+                .query_map([], |r| r.get(0))?
+                .collect::<Result<_, _>>()?)
+        })
+        .unwrap();
+    assert_eq!(labels, vec!["của tôi".to_string()]);
+}
