@@ -37,6 +37,18 @@ if ! diff <(names "$APP/res/values/strings.xml") <(names "$APP/res/values-vi/str
     exit 1
 fi
 
+# Every @string/@drawable/@mipmap the manifest and the resource files refer to exists
+# (e.g. the launcher icon: mipmap-anydpi-v26/ic_launcher.xml and its two drawable layers).
+missing=0
+while read -r ref; do
+    type=${ref%%/*}; name=${ref#*/}
+    case $type in
+        @string) grep -q "<string name=\"$name\"" "$APP/res/values/strings.xml" ;;
+        @drawable|@mipmap) ls "$APP/res/${type#@}"*/"$name.xml" >/dev/null 2>&1 ;;
+    esac || { echo "check.sh: $ref is referred to but not defined" >&2; missing=1; }
+done < <(grep -rhoE '@(string|drawable|mipmap)/[a-z0-9_]+' "$APP/AndroidManifest.xml" "$APP/res" | sort -u)
+[ "$missing" = 0 ] || exit 1
+
 # R as the Android build would generate it, from the same resource names (ids are arbitrary here).
 {
     echo "package vn.canhgiac.app"

@@ -84,11 +84,18 @@ class DeadlineTest {
     }
 
     @Test
-    fun protectionOffAllowsButKeepsTheVerdictForHistory() = runBlocking {
+    fun protectionOffLetsTheCallRingAndLeavesNoTrace() = runBlocking {
+        // A number the user blocked: with protection on it would be blocked, recorded and shown.
         f.guard.block("0900000099")
-        val d = decide(withinBudget(RESPONSE_BUDGET_MS) { f.guard.screen("0900000099", ringing) }, protectionOn = false)
-        assertEquals(ALLOW_FLAGS, d.flags)
-        assertEquals(Action.BLOCK, d.verdict!!.action)
+        val on = decide(withinBudget(RESPONSE_BUDGET_MS) { f.guard.screen("0900000099", ringing) }, protectionOn = true)
+        assertEquals(Action.BLOCK, on.verdict!!.action)
+        val off = decide(withinBudget(RESPONSE_BUDGET_MS) { f.guard.screen("0900000099", ringing) }, protectionOn = false)
+        assertEquals(Action.ALLOW, off.action)
+        assertEquals(ALLOW_FLAGS, off.flags)
+        // No verdict: ScreeningService records and notifies only from a decision's verdict.
+        assertNull(off.verdict)
+        // Screening itself is read-only, so the call leaves nothing in history.
+        assertTrue(f.guard.history(10u).isEmpty())
     }
 
     @Test

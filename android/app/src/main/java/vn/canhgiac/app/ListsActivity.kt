@@ -1,19 +1,25 @@
 package vn.canhgiac.app
 
-import android.app.Activity
 import android.os.Bundle
 import android.widget.Toast
 import vn.canhgiac.core.CanhGiacException
+import vn.canhgiac.core.ListEntry
 import vn.canhgiac.core.UserList
 
 /** The user's own allow and block lists. */
-class ListsActivity : Activity() {
+class ListsActivity : CoreActivity() {
     override fun onCreate(savedInstanceState: Bundle?) {
         super.onCreate(savedInstanceState)
-        render()
+        load()
     }
 
-    private fun render() {
+    /** Reads both lists off the main thread, then shows them. */
+    private fun load() {
+        val app = CanhGiacApp.of(this)
+        io({ UserList.values().associateWith { app.guard.list(it) } }) { r -> render(r.getOrDefault(emptyMap())) }
+    }
+
+    private fun render(lists: Map<UserList, List<ListEntry>>) {
         val app = CanhGiacApp.of(this)
         val ui = Column(this)
         ui.heading(getString(R.string.lists_title))
@@ -22,7 +28,7 @@ class ListsActivity : Activity() {
         ui.button(getString(R.string.add_block)) { change { app.guard.block(input.getText().toString()) } }
         for ((list, title) in listOf(UserList.ALLOW to R.string.allow_list, UserList.BLOCK to R.string.block_list)) {
             ui.heading(getString(title))
-            val entries = runCatching { app.guard.list(list) }.getOrDefault(emptyList())
+            val entries = lists[list].orEmpty()
             if (entries.isEmpty()) ui.text(getString(R.string.list_empty))
             for (e in entries) {
                 ui.text(e.number)
@@ -34,15 +40,16 @@ class ListsActivity : Activity() {
         ui.show()
     }
 
+    /** One change to a list, off the main thread; then the lists are read again. */
     private fun change(edit: () -> Boolean) {
-        try {
-            edit()
-        } catch (e: CanhGiacException.InvalidNumber) {
-            Toast.makeText(this, getString(R.string.invalid_number), Toast.LENGTH_LONG).show()
-        } catch (e: CanhGiacException) {
-            // e.g. an emergency number or a hotline, which can never be blocked
-            Toast.makeText(this, getString(R.string.list_change_failed), Toast.LENGTH_LONG).show()
+        io(edit) { r ->
+            when (r.exceptionOrNull()) {
+                null -> {}
+                is CanhGiacException.InvalidNumber -> Toast.makeText(this, getString(R.string.invalid_number), Toast.LENGTH_LONG).show()
+                // e.g. an emergency number or a hotline, which can never be blocked
+                else -> Toast.makeText(this, getString(R.string.list_change_failed), Toast.LENGTH_LONG).show()
+            }
+            load()
         }
-        render()
     }
 }

@@ -1,7 +1,6 @@
 package vn.canhgiac.app
 
 import android.Manifest
-import android.app.Activity
 import android.app.role.RoleManager
 import android.content.Intent
 import android.content.pm.PackageManager
@@ -9,8 +8,6 @@ import android.os.Build
 import android.os.Bundle
 import android.widget.TextView
 import kotlinx.coroutines.Dispatchers
-import kotlinx.coroutines.MainScope
-import kotlinx.coroutines.cancel
 import kotlinx.coroutines.launch
 import kotlinx.coroutines.withContext
 import vn.canhgiac.app.logic.defaultReportContent
@@ -22,8 +19,7 @@ import vn.canhgiac.app.logic.reportKindFor
 import vn.canhgiac.core.*
 
 /** Protection on/off with the screening role, the list's state, sync, and a manual check. */
-class MainActivity : Activity() {
-    private val scope = MainScope()
+class MainActivity : CoreActivity() {
     private lateinit var ui: Column
     private var checked: String = ""
     private var checkResult: Verdict? = null
@@ -64,16 +60,19 @@ class MainActivity : Activity() {
             }
         }
         ui.button(getString(if (settings.protectionOn) R.string.turn_off else R.string.turn_on)) {
-            app.saveSettings(settings.copy(protectionOn = !settings.protectionOn))
-            render()
+            io({ app.saveSettings(settings.copy(protectionOn = !settings.protectionOn)) }) { render() }
         }
 
-        val stats = runCatching { app.guard.stats() }.getOrNull()
-        if (stats != null) {
-            ui.text(getString(R.string.list_size, (stats.reportedNumbers + stats.reportedPrefixes).toString()))
+        // Filled in once the core has answered, off the main thread.
+        val size = ui.text("")
+        val lastSync = ui.text("")
+        io({ app.guard.stats() to formatSyncedAt(app.guard.feedStatus().syncedAt) }) { r ->
+            val (stats, synced) = r.getOrNull() ?: (null to null)
+            if (stats != null) {
+                size.setText(getString(R.string.list_size, (stats.reportedNumbers + stats.reportedPrefixes).toString()))
+            }
+            lastSync.setText(getString(R.string.last_sync, synced ?: getString(R.string.never)))
         }
-        val synced = runCatching { formatSyncedAt(app.guard.feedStatus().syncedAt) }.getOrNull()
-        ui.text(getString(R.string.last_sync, synced ?: getString(R.string.never)))
         if (!feedReady(settings)) {
             ui.text(getString(R.string.no_publisher))
         } else {
@@ -112,13 +111,12 @@ class MainActivity : Activity() {
 
     private fun check(raw: String) {
         checked = raw
-        checkResult = try {
-            CanhGiacApp.of(this).guard.screen(raw, CallFacts(verification = Verification.NOT_VERIFIED))
-        } catch (e: CanhGiacException) {
-            null
+        val app = CanhGiacApp.of(this)
+        io({ app.guard.screen(raw, CallFacts(verification = Verification.NOT_VERIFIED)) }) { r ->
+            checkResult = r.getOrNull()
+            checkFailed = checkResult == null
+            render()
         }
-        checkFailed = checkResult == null
-        render()
     }
 
     /** The manual check's verdict, right under its button, with a report button when it is not safe. */
@@ -140,11 +138,6 @@ class MainActivity : Activity() {
     override fun onActivityResult(requestCode: Int, resultCode: Int, data: Intent?) {
         super.onActivityResult(requestCode, resultCode, data)
         if (requestCode == REQ_ROLE) render()
-    }
-
-    override fun onDestroy() {
-        scope.cancel()
-        super.onDestroy()
     }
 
     companion object {

@@ -1,6 +1,5 @@
 package vn.canhgiac.app
 
-import android.app.Activity
 import android.content.ActivityNotFoundException
 import android.content.Context
 import android.content.Intent
@@ -9,26 +8,26 @@ import android.os.Bundle
 import android.widget.Toast
 import vn.canhgiac.app.logic.SMS_BODY_EXTRA
 import vn.canhgiac.app.logic.buildSmsDraft
-import vn.canhgiac.core.CanhGiacException
 import vn.canhgiac.core.ReportKind
 
 /**
  * No screen of its own: builds the report with the core and opens the user's SMS
  * app with it. The user reads it and decides to send; the app holds no SMS permission.
  */
-class ReportActivity : Activity() {
+class ReportActivity : CoreActivity() {
     override fun onCreate(savedInstanceState: Bundle?) {
         super.onCreate(savedInstanceState)
         val intent = getIntent()
         val number = intent.getStringExtra(EXTRA_NUMBER)
         val kind = ReportKind.values().firstOrNull { it.name == intent.getStringExtra(EXTRA_KIND) } ?: ReportKind.SCAM_CALL
         val content = intent.getStringExtra(EXTRA_CONTENT).orEmpty()
-        if (number != null) {
-            Notices.cancel(this, intent.getIntExtra(EXTRA_NOTICE_ID, 0))
-            // The SMS app gets a task of its own: this one is hidden from Recents and ends now.
-            openSms(this, number, kind, content, newTask = true)
+        if (number == null) {
+            finish()
+            return
         }
-        finish()
+        Notices.cancel(this, intent.getIntExtra(EXTRA_NOTICE_ID, 0))
+        // The SMS app gets a task of its own: this one is hidden from Recents and ends once it is open.
+        openSms(this, number, kind, content, newTask = true) { finish() }
     }
 
     companion object {
@@ -46,18 +45,34 @@ class ReportActivity : Activity() {
                 .putExtra(EXTRA_CONTENT, content)
                 .putExtra(EXTRA_NOTICE_ID, noticeId)
 
-        /** Opens the SMS app with the report written; says why when it cannot. */
-        fun openSms(activity: Activity, number: String, kind: ReportKind, content: String, newTask: Boolean = false) {
+        /**
+         * Builds the report with the core off the main thread, then opens the SMS app with it
+         * and runs [then]; says why when it cannot.
+         */
+        fun openSms(
+            activity: CoreActivity,
+            number: String,
+            kind: ReportKind,
+            content: String,
+            newTask: Boolean = false,
+            then: () -> Unit = {},
+        ) {
             val app = CanhGiacApp.of(activity)
-            try {
-                val draft = buildSmsDraft(app.guard, number, kind, app.settings(), content)
-                val sms = Intent(Intent.ACTION_SENDTO, Uri.parse(draft.uri)).putExtra(SMS_BODY_EXTRA, draft.body)
-                if (newTask) sms.addFlags(Intent.FLAG_ACTIVITY_NEW_TASK)
-                activity.startActivity(sms)
-            } catch (e: CanhGiacException) {
-                Toast.makeText(activity, activity.getString(R.string.report_failed), Toast.LENGTH_LONG).show()
-            } catch (e: ActivityNotFoundException) {
-                Toast.makeText(activity, activity.getString(R.string.no_sms_app), Toast.LENGTH_LONG).show()
+            val settings = app.settings()
+            activity.io({ buildSmsDraft(app.guard, number, kind, settings, content) }) { r ->
+                val draft = r.getOrNull()
+                if (draft == null) {
+                    Toast.makeText(activity, activity.getString(R.string.report_failed), Toast.LENGTH_LONG).show()
+                } else {
+                    val sms = Intent(Intent.ACTION_SENDTO, Uri.parse(draft.uri)).putExtra(SMS_BODY_EXTRA, draft.body)
+                    if (newTask) sms.addFlags(Intent.FLAG_ACTIVITY_NEW_TASK)
+                    try {
+                        activity.startActivity(sms)
+                    } catch (e: ActivityNotFoundException) {
+                        Toast.makeText(activity, activity.getString(R.string.no_sms_app), Toast.LENGTH_LONG).show()
+                    }
+                }
+                then()
             }
         }
     }

@@ -50,18 +50,18 @@ class ScreeningService : CallScreeningService() {
                 // the database) runs off the main thread and inside the budget.
                 val decision = runCatching {
                     val result = withinBudget(RESPONSE_BUDGET_MS) { app.settings() to app.guard.screen(input.number, input.facts) }
-                    val settings = (result as? BudgetResult.Done)?.value?.first
-                    decide(result.map { it.second }, protectionOn = settings?.protectionOn == true) to settings
+                    val protectionOn = (result as? BudgetResult.Done)?.value?.first?.protectionOn == true
+                    decide(result.map { it.second }, protectionOn)
                 }.getOrNull()
                 // Also reached when the service is torn down mid-screening (cancellation): the call rings.
-                answer(callDetails, once, decision?.first?.flags ?: ALLOW_FLAGS)
-                val verdict = decision?.first?.verdict ?: return@launch
-                val notify = decision.second?.protectionOn == true
+                answer(callDetails, once, decision?.flags ?: ALLOW_FLAGS)
+                // No verdict when protection is off, or the core failed or was late: nothing to record or show.
+                val verdict = decision?.verdict ?: return@launch
                 // After answering, and in the process-wide scope: Telecom unbinds (and may
                 // destroy) this service as soon as it has the answer, which cancels `scope`.
                 app.background.launch {
                     runCatching { app.guard.record(verdict) }
-                    if (notify) runCatching { noticeFor(verdict, app.lang())?.let { Notices.show(app, it) } }
+                    runCatching { noticeFor(verdict, app.lang())?.let { Notices.show(app, it) } }
                 }
             }
         } catch (e: Exception) {

@@ -1,18 +1,19 @@
 package vn.canhgiac.app
 
-import android.app.Activity
 import android.os.Bundle
 import android.widget.Toast
+import vn.canhgiac.app.logic.AppSettings
 import vn.canhgiac.app.logic.LangChoice
 import vn.canhgiac.app.logic.SETTABLE_LEVELS
+import vn.canhgiac.app.logic.applyFeed
+import vn.canhgiac.app.logic.coreMessage
 import vn.canhgiac.app.logic.next
 import vn.canhgiac.app.logic.shortNumber
 import vn.canhgiac.core.Action
-import vn.canhgiac.core.CanhGiacException
 import vn.canhgiac.core.ReportTarget
 
 /** What happens at each level, where reports go, the feed, the language. Each tap saves. */
-class SettingsActivity : Activity() {
+class SettingsActivity : CoreActivity() {
     override fun onCreate(savedInstanceState: Bundle?) {
         super.onCreate(savedInstanceState)
         render()
@@ -48,19 +49,33 @@ class SettingsActivity : Activity() {
         val url = ui.input(getString(R.string.feed_url_hint), s.feedUrl)
         val key = ui.input(getString(R.string.feed_key_hint), s.feedKey)
         ui.button(getString(R.string.feed_save)) {
-            save(s.copy(feedUrl = url.getText().toString().trim(), feedKey = key.getText().toString().trim()))
+            saveFeed(s.copy(feedUrl = url.getText().toString().trim(), feedKey = key.getText().toString().trim()))
         }
         ui.show()
     }
 
-    private fun save(s: vn.canhgiac.app.logic.AppSettings) {
+    /** Saves, off the main thread, then shows the settings as saved. */
+    private fun save(s: AppSettings) {
         val app = CanhGiacApp.of(this)
-        try {
+        io({
             app.saveSettings(s)
             SyncJob.configure(this)
-        } catch (e: CanhGiacException) {
-            Toast.makeText(this, getString(R.string.settings_failed), Toast.LENGTH_LONG).show()
+        }) { r ->
+            if (r.isFailure) Toast.makeText(this, getString(R.string.settings_failed), Toast.LENGTH_LONG).show()
+            render()
         }
-        render()
+    }
+
+    /**
+     * The core checks the feed's address and keys first; they are saved only when it accepts
+     * them. Otherwise its reason is shown and what was typed stays on screen to be corrected.
+     */
+    private fun saveFeed(s: AppSettings) {
+        val app = CanhGiacApp.of(this)
+        io({ applyFeed(app.guard, s) }) { r ->
+            r.onSuccess { save(s) }.onFailure { e ->
+                Toast.makeText(this, getString(R.string.feed_refused, coreMessage(e)), Toast.LENGTH_LONG).show()
+            }
+        }
     }
 }

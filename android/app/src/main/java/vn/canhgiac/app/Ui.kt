@@ -7,9 +7,32 @@ import android.widget.EditText
 import android.widget.LinearLayout
 import android.widget.ScrollView
 import android.widget.TextView
+import kotlinx.coroutines.Dispatchers
+import kotlinx.coroutines.MainScope
+import kotlinx.coroutines.cancel
+import kotlinx.coroutines.launch
+import kotlinx.coroutines.withContext
 import vn.canhgiac.app.logic.shortNumber
 import vn.canhgiac.core.Action
 import vn.canhgiac.core.Level
+
+/**
+ * A screen that calls the core off the main thread: [io] runs the call on Dispatchers.IO and
+ * hands its outcome back on the main thread. The scope ends with the screen (onDestroy), so a
+ * result that arrives after the screen is gone is dropped.
+ */
+abstract class CoreActivity : Activity() {
+    protected val scope = MainScope()
+
+    fun <T> io(work: () -> T, done: (Result<T>) -> Unit) {
+        scope.launch { done(withContext(Dispatchers.IO) { runCatching { work() } }) }
+    }
+
+    override fun onDestroy() {
+        scope.cancel()
+        super.onDestroy()
+    }
+}
 
 /** Screens are plain platform views built in code: a scrolling column of rows. */
 class Column(private val activity: Activity) {

@@ -44,13 +44,17 @@ suspend fun <T> withinBudget(
 /** What the service does with a call: the flags, and the verdict to record and show (if any). */
 data class Decision(val action: Action, val flags: ResponseFlags, val verdict: Verdict?)
 
-/** Protection off, failure or lateness all mean: let it ring, as if the app were not there. */
+/**
+ * Protection off, failure or lateness all mean: let it ring, as if the app were not there.
+ * With protection off the app does nothing at all for the call: no verdict, so nothing goes
+ * into history and no notification is shown.
+ */
 fun decide(result: BudgetResult<Verdict>, protectionOn: Boolean = true): Decision = when (result) {
     is BudgetResult.Done ->
         if (protectionOn) {
             Decision(result.value.action, responseFor(result.value.action), result.value)
         } else {
-            Decision(Action.ALLOW, ALLOW_FLAGS, result.value)
+            Decision(Action.ALLOW, ALLOW_FLAGS, null)
         }
     is BudgetResult.Failed, BudgetResult.Late -> Decision(Action.ALLOW, ALLOW_FLAGS, null)
 }

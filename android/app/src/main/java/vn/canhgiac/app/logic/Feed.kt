@@ -1,5 +1,7 @@
 package vn.canhgiac.app.logic
 
+import vn.canhgiac.core.CallGuard
+import vn.canhgiac.core.CanhGiacException
 import vn.canhgiac.core.SyncStage
 import java.time.Instant
 import java.time.ZoneId
@@ -32,6 +34,26 @@ fun feedKeys(settings: AppSettings): List<String> =
 /** The feed can be synced only with an https address and at least one key. */
 fun feedReady(settings: AppSettings): Boolean =
     feedUrl(settings)?.startsWith("https://") == true && feedKeys(settings).isNotEmpty()
+
+/**
+ * Hands the feed of [settings] to the core, which checks the address and the keys: call it
+ * before saving them. Throws the core's [CanhGiacException] when it refuses them, and checks
+ * nothing when there is no address (no feed at all is a valid choice).
+ */
+fun applyFeed(guard: CallGuard, settings: AppSettings) {
+    feedUrl(settings)?.let { guard.setFeed(it, feedKeys(settings)) }
+}
+
+/** Why the core refused, in its own words (without the bindings' "reason=" wrapper). */
+fun coreMessage(e: Throwable): String = when (e) {
+    is CanhGiacException.InvalidInput -> e.reason
+    is CanhGiacException.InvalidNumber -> e.reason
+    is CanhGiacException.Feed -> e.reason
+    is CanhGiacException.Network -> e.reason
+    is CanhGiacException.Storage -> e.reason
+    is CanhGiacException.Internal -> e.reason
+    else -> e.message ?: e.toString()
+}
 
 /** Percent done, or null while the total is unknown. */
 fun progressPercent(done: ULong, total: ULong): Int? =
