@@ -53,6 +53,8 @@ class FeedTest {
             assertFalse(badKey, badKey.startsWith("reason="))
             val badUrl = refusal(AppSettings(feedUrl = "feed.example", feedKey = RFC8032_KEY))
             assertTrue(badUrl, badUrl.contains("https://"))
+            val plainHttp = refusal(AppSettings(feedUrl = "http://feed.example/", feedKey = RFC8032_KEY))
+            assertTrue(plainHttp, plainHttp.contains("https://"))
             assertNull(f.guard.feedStatus().url)
 
             applyFeed(f.guard, AppSettings()) // no address: nothing to check

@@ -41,7 +41,13 @@ fun feedReady(settings: AppSettings): Boolean =
  * nothing when there is no address (no feed at all is a valid choice).
  */
 fun applyFeed(guard: CallGuard, settings: AppSettings) {
-    feedUrl(settings)?.let { guard.setFeed(it, feedKeys(settings)) }
+    val url = feedUrl(settings) ?: return
+    // The core also accepts http (the files are signed either way); the app
+    // syncs only over https, so it refuses to save anything else.
+    if (url.startsWith("http://")) {
+        throw CanhGiacException.InvalidInput("the feed address must start with https://")
+    }
+    guard.setFeed(url, feedKeys(settings))
 }
 
 /** Why the core refused, in its own words (without the bindings' "reason=" wrapper). */
