@@ -24,7 +24,9 @@ const FEED_URL: &str = "feed.url";
 const FEED_KEYS: &str = "feed.keys";
 /// Optional cap on the bytes one sync may download.
 pub const FEED_MAX_DOWNLOAD: &str = "feed.max_download";
-/// A whole sync, slow network included.
+/// Optional cap, in seconds, on each request of a sync.
+pub const FEED_TIMEOUT_SECS: &str = "feed.timeout_secs";
+/// Each request of a sync, slow networks included, unless configured.
 const SYNC_TIMEOUT: Duration = Duration::from_secs(120);
 
 /// Runs `f`, turning an internal error or a panic into a `CanhGiacError`.
@@ -165,6 +167,16 @@ impl CallGuard {
         self.store.remove_from_list(&number::normalize(raw)?, list)
     }
 
+    fn timeout(&self) -> Result<Duration> {
+        match self.store.config_get(FEED_TIMEOUT_SECS)? {
+            Some(v) => v
+                .parse()
+                .map(Duration::from_secs)
+                .map_err(|_| Error::invalid("feed.timeout_secs is not a number")),
+            None => Ok(SYNC_TIMEOUT),
+        }
+    }
+
     fn max_download(&self) -> Result<u64> {
         match self.store.config_get(FEED_MAX_DOWNLOAD)? {
             Some(v) => v
@@ -188,7 +200,7 @@ impl CallGuard {
             url,
             keys: sync::parse_keys(&keys)?,
             max_download: self.max_download()?,
-            timeout: SYNC_TIMEOUT,
+            timeout: self.timeout()?,
         })
     }
 
@@ -205,7 +217,7 @@ impl CallGuard {
                 url: url.clone(),
                 keys: sync::parse_keys(keys)?,
                 max_download: self.max_download()?,
-                timeout: SYNC_TIMEOUT,
+                timeout: self.timeout()?,
             },
             None => self.sync_config()?,
         };

@@ -154,6 +154,9 @@ enum Command {
         /// The most bytes one sync may download (remembered)
         #[arg(long, value_name = "BYTES")]
         max_download: Option<u64>,
+        /// Give up on a request after this many seconds (remembered)
+        #[arg(long, value_name = "SECS")]
+        timeout: Option<u64>,
         #[arg(long)]
         json: bool,
     },
@@ -438,8 +441,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
             url,
             keys,
             max_download,
+            timeout,
             json,
-        } => return sync(cli.db, url, keys, max_download, json),
+        } => return sync(cli.db, url, keys, max_download, timeout, json),
         Command::Feed(cmd) => feed::run(cmd)?,
         Command::Stats { json } => {
             let guard = open(cli.db)?;
@@ -493,14 +497,17 @@ fn sync(
     url: Option<String>,
     keys: Vec<String>,
     max_download: Option<u64>,
+    timeout: Option<u64>,
     json: bool,
 ) -> Result<ExitCode> {
     let guard = open(db)?;
-    if let Some(max) = max_download {
-        guard.store().config_set(
-            canhgiac_core::api::FEED_MAX_DOWNLOAD,
-            Some(&max.to_string()),
-        )?;
+    for (key, value) in [
+        (canhgiac_core::api::FEED_MAX_DOWNLOAD, max_download),
+        (canhgiac_core::api::FEED_TIMEOUT_SECS, timeout),
+    ] {
+        if let Some(v) = value {
+            guard.store().config_set(key, Some(&v.to_string()))?;
+        }
     }
     let feed = if url.is_some() || !keys.is_empty() {
         let status = guard.feed_status()?;

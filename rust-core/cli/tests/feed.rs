@@ -503,6 +503,46 @@ fn a_server_that_closes_mid_body_changes_nothing() {
 }
 
 #[test]
+fn a_server_that_stalls_times_out_and_changes_nothing() {
+    let t = Setup::new();
+    // Accepts connections, reads the request, never answers.
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for mut s in listener.incoming().take(4).flatten() {
+            let _ = s.read(&mut [0u8; 4096]);
+            held.push(s);
+        }
+        std::thread::sleep(Duration::from_secs(30));
+    });
+    ok(&["--db", &t.s("phone.db"), "stats"]);
+    let before = fingerprint(&t.p("phone.db"));
+    let started = Instant::now();
+    let out = cli(&[
+        "--db",
+        &t.s("phone.db"),
+        "sync",
+        &format!("http://127.0.0.1:{port}/"),
+        "--key",
+        &t.s("keys/feed.pub"),
+        "--timeout",
+        "1",
+    ]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("timed out"), "{err}");
+    assert!(
+        started.elapsed() < Duration::from_secs(20),
+        "the timeout did not apply"
+    );
+    assert!(
+        fingerprint(&t.p("phone.db")) == before,
+        "the stalled sync changed the database"
+    );
+}
+
+#[test]
 fn sync_killed_at_random_points_leaves_old_or_new_never_between() {
     let t = Setup::new();
     csv(&t.p("v1.csv"), 20_000, 21, 0, 0);
