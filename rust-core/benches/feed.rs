@@ -302,11 +302,7 @@ fn main() {
     // Screening from another thread while a 1,000,000-entry snapshot applies.
     let guard =
         std::sync::Arc::new(CallGuard::open(&p("screen.db"), GuardConfig::default()).unwrap());
-    let raw = codec::decompress(
-        &std::fs::read(p("www/feed/snapshot-2.bin")).unwrap(),
-        1 << 30,
-    )
-    .unwrap();
+    let file = std::fs::read(p("www/feed/snapshot-2.bin")).unwrap();
     let probes: Vec<String> = keys.iter().step_by(997).map(|k| format!("+{k}")).collect();
     let applier = {
         let guard = guard.clone();
@@ -317,10 +313,11 @@ fn main() {
                 key_id: None,
                 etag: None,
                 synced_at: Some(0),
+                scope: None,
             };
             guard
                 .store()
-                .apply_feed(None, FeedData::Snapshot(&raw), &state)
+                .apply_feed(None, FeedData::Snapshot(&file), &state, 1 << 30)
                 .unwrap();
             t.elapsed()
         })

@@ -96,6 +96,8 @@ pub fn preview_report(request: ReportRequest) -> Result<Report, CanhGiacError> {
 #[derive(uniffi::Object)]
 pub struct CallGuard {
     store: Store,
+    /// One sync at a time (the daily job and a tap on "update now" may meet).
+    sync_lock: tokio::sync::Mutex<()>,
     policy: RwLock<Policy>,
     history_limit: u32,
     moved_aside: Option<String>,
@@ -107,6 +109,7 @@ impl CallGuard {
         let opened = Store::open(db_path)?;
         Ok(CallGuard {
             store: opened.store,
+            sync_lock: tokio::sync::Mutex::new(()),
             policy: RwLock::new(config.policy),
             history_limit: config.history_limit,
             moved_aside: opened.moved_aside.map(|p| p.display().to_string()),
@@ -221,6 +224,7 @@ impl CallGuard {
             },
             None => self.sync_config()?,
         };
+        let _one_at_a_time = self.sync_lock.lock().await;
         let fetched = sync::fetch(&self.store, &cfg, progress).await?;
         let outcome = sync::apply(&self.store, fetched, progress)?;
         if let Some((url, keys)) = feed {
@@ -257,6 +261,7 @@ impl CallGuard {
         self: Arc<Self>,
         progress: Option<Arc<dyn SyncProgress>>,
     ) -> Result<SyncOutcome, CanhGiacError> {
+        let _one_at_a_time = self.sync_lock.lock().await;
         let fetch = AssertUnwindSafe(async {
             let cfg = self.sync_config()?;
             sync::fetch(&self.store, &cfg, progress.as_deref()).await

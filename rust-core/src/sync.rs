@@ -11,7 +11,7 @@
 
 use crate::dates;
 use crate::error::{Error, Result};
-use crate::feed::{self, FileRef, MANIFEST_FILE, Plan, codec};
+use crate::feed::{self, FileRef, MANIFEST_FILE, Plan};
 use crate::store::{FeedData, FeedState, Store};
 use ed25519_dalek::VerifyingKey;
 use futures_util::StreamExt;
@@ -24,8 +24,10 @@ use std::time::Duration;
 const MANIFEST_LIMIT: u64 = 1 << 20;
 /// Default cap on the bytes one sync may download.
 pub const DEFAULT_MAX_DOWNLOAD: u64 = 64 << 20;
-/// A decompressed file may be at most this many times its download.
-const EXPANSION_LIMIT: u64 = 16;
+/// Decompressed bytes one sync may produce, all files together: a small
+/// file must not expand into gigabytes on a phone. A million entries take
+/// about 6 MB.
+const EXPANSION_BUDGET: u64 = 128 << 20;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, uniffi::Enum)]
 #[serde(rename_all = "snake_case")]
@@ -156,7 +158,8 @@ async fn download(
             resp.status()
         )));
     }
-    let mut body = Vec::with_capacity(f.size as usize);
+    // The size was checked against the download limit before this call.
+    let mut body = Vec::with_capacity(usize::try_from(f.size).unwrap_or(0));
     let mut hash = Sha256::new();
     let mut stream = resp.bytes_stream();
     while let Some(chunk) = stream.next().await {
@@ -170,9 +173,7 @@ async fn download(
         hash.update(&chunk);
         body.extend_from_slice(&chunk);
         *done += chunk.len() as u64;
-        if let Some(p) = progress {
-            p.on_progress(SyncStage::Download, *done, total);
-        }
+        report(progress, SyncStage::Download, *done, total);
     }
     if (body.len() as u64) < f.size {
         return Err(Error::Feed(format!(
@@ -188,7 +189,30 @@ async fn download(
             f.name
         )));
     }
-    codec::decompress(&body, f.size.saturating_mul(EXPANSION_LIMIT)).map_err(Error::from)
+    Ok(body)
+}
+
+/// Names the feed a sync talks to: its address and pinned keys. A stored
+/// version or ETag means something only for the same scope.
+fn scope_of(base: &reqwest::Url, keys: &[VerifyingKey]) -> String {
+    let mut keys: Vec<String> = keys.iter().map(|k| hex::encode(k.as_bytes())).collect();
+    keys.sort();
+    format!("{base} {}", keys.join(","))
+}
+
+/// Reads the manifest body, never more than `MANIFEST_LIMIT` bytes, whatever
+/// the server says or does not say about its length.
+async fn manifest_body(resp: reqwest::Response) -> Result<Vec<u8>> {
+    let mut body = Vec::new();
+    let mut stream = resp.bytes_stream();
+    while let Some(chunk) = stream.next().await {
+        let chunk = chunk.map_err(|e| http_error(MANIFEST_FILE, e))?;
+        if body.len() as u64 + chunk.len() as u64 > MANIFEST_LIMIT {
+            return Err(Error::Feed("the manifest is too large".into()));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
 }
 
 /// Fetches and verifies everything needed; changes nothing.
@@ -202,34 +226,34 @@ pub async fn fetch(
     }
     let base = base_url(&cfg.url)?;
     let http = client(cfg.timeout)?;
+    let scope = scope_of(&base, &cfg.keys);
     let stored = store.feed_state()?;
     let from = stored.as_ref().map(|s| s.version);
-    if let Some(p) = progress {
-        p.on_progress(SyncStage::Manifest, 0, 1);
-    }
-
-    // An ETag means "unchanged" only for the address and keys it came
-    // from (another server may hand out the same ETag for another file),
-    // so it is stored as "<scope>\n<etag>".
-    let mut keys: Vec<String> = cfg.keys.iter().map(|k| hex::encode(k.as_bytes())).collect();
-    keys.sort();
-    let scope = format!("{base} {}\n", keys.join(","));
-    let mut req = http.get(base.join(MANIFEST_FILE).expect("a plain file name joins"));
-    if let Some(etag) = stored
+    // What we hold counts only if it came from this same feed: after a
+    // switch of address or key, the new feed starts from its snapshot.
+    let held = stored
         .as_ref()
-        .and_then(|s| s.etag.as_deref())
-        .and_then(|e| e.strip_prefix(scope.as_str()))
-    {
+        .filter(|s| s.scope.as_deref() == Some(scope.as_str()));
+    let have = held.map(|s| s.version);
+    report(progress, SyncStage::Manifest, 0, 1);
+
+    let mut req = http.get(base.join(MANIFEST_FILE).expect("a plain file name joins"));
+    let etag_sent = held.and_then(|s| s.etag.clone());
+    if let Some(etag) = &etag_sent {
         req = req.header(reqwest::header::IF_NONE_MATCH, etag);
     }
     let resp = req.send().await.map_err(|e| http_error(MANIFEST_FILE, e))?;
     let now = dates::now_unix();
     if resp.status() == reqwest::StatusCode::NOT_MODIFIED {
+        // Only an answer to our own If-None-Match means "unchanged".
+        let held = held.filter(|_| etag_sent.is_some()).ok_or_else(|| {
+            Error::Network(format!(
+                "{MANIFEST_FILE}: HTTP 304 to a request that was not conditional"
+            ))
+        })?;
         let state = FeedState {
             synced_at: Some(now),
-            ..stored
-                .clone()
-                .ok_or_else(|| Error::Feed("304 without a stored version".into()))?
+            ..held.clone()
         };
         return Ok(Fetched {
             from,
@@ -248,20 +272,11 @@ pub async fn fetch(
         .headers()
         .get(reqwest::header::ETAG)
         .and_then(|v| v.to_str().ok())
-        .map(|e| format!("{scope}{e}"));
-    if resp.content_length().is_some_and(|n| n > MANIFEST_LIMIT) {
-        return Err(Error::Feed("the manifest is too large".into()));
-    }
-    let body = resp
-        .bytes()
-        .await
-        .map_err(|e| http_error(MANIFEST_FILE, e))?;
-    if body.len() as u64 > MANIFEST_LIMIT {
-        return Err(Error::Feed("the manifest is too large".into()));
-    }
+        .map(str::to_string);
+    let body = manifest_body(resp).await?;
     let mut bytes = body.len() as u64;
     let m = feed::verify(&body, &cfg.keys)?;
-    if let Some(have) = from
+    if let Some(have) = have
         && m.version < have
     {
         return Err(Error::Feed(format!(
@@ -274,20 +289,24 @@ pub async fn fetch(
         key_id: Some(m.key_id.clone()),
         etag,
         synced_at: Some(now),
+        scope: Some(scope),
     };
-    let plan = feed::plan(&m, from);
+    let plan = feed::plan(&m, have);
     let files: Vec<&FileRef> = match &plan {
         Plan::UpToDate => vec![],
         Plan::Deltas(ds) => ds.iter().map(|d| &d.file).collect(),
         Plan::Snapshot(s) => vec![&s.file],
     };
-    let total: u64 = files.iter().map(|f| f.size).sum();
-    if total > cfg.max_download {
-        return Err(Error::Feed(format!(
-            "the feed asks to download {total} bytes, more than the limit of {} bytes",
-            cfg.max_download
-        )));
-    }
+    let total = files
+        .iter()
+        .try_fold(0u64, |sum, f| sum.checked_add(f.size))
+        .filter(|&t| t <= cfg.max_download)
+        .ok_or_else(|| {
+            Error::Feed(format!(
+                "the feed asks to download more than the limit of {} bytes",
+                cfg.max_download
+            ))
+        })?;
     let mut done = 0;
     let data = match plan {
         Plan::UpToDate => None,
@@ -311,33 +330,31 @@ pub async fn fetch(
     })
 }
 
-/// Applies what `fetch` brought, in one transaction (blocking).
+/// Applies what `fetch` brought, in one transaction (blocking: call it off
+/// the async threads). Files are decompressed here, one at a time.
 pub fn apply(
     store: &Store,
     f: Fetched,
     progress: Option<&dyn SyncProgress>,
 ) -> Result<SyncOutcome> {
-    if let Some(p) = progress {
-        p.on_progress(SyncStage::Apply, 0, 1);
-    }
-    let path = match &f.data {
+    report(progress, SyncStage::Apply, 0, 1);
+    let budget = EXPANSION_BUDGET;
+    let (path, entries) = match &f.data {
         None => {
             store.feed_checked(f.state.etag.as_deref(), f.state.synced_at.unwrap_or(0))?;
-            SyncPath::UpToDate
+            (SyncPath::UpToDate, store.stats()?.feed_entries)
         }
-        Some(Downloaded::Snapshot(raw)) => {
-            store.apply_feed(f.from, FeedData::Snapshot(raw), &f.state)?;
-            SyncPath::Snapshot
-        }
-        Some(Downloaded::Deltas(raws)) => {
-            store.apply_feed(f.from, FeedData::Deltas(raws), &f.state)?;
-            SyncPath::Delta
-        }
+        Some(Downloaded::Snapshot(file)) => (
+            SyncPath::Snapshot,
+            store.apply_feed(f.from, FeedData::Snapshot(file), &f.state, budget)?,
+        ),
+        Some(Downloaded::Deltas(files)) => (
+            SyncPath::Delta,
+            store.apply_feed(f.from, FeedData::Deltas(files), &f.state, budget)?,
+        ),
     };
-    if let Some(p) = progress {
-        p.on_progress(SyncStage::Apply, 1, 1);
-    }
-    let entries = store.stats()?.feed_entries;
+    // From here on the list is committed: nothing may turn this into an error.
+    report(progress, SyncStage::Apply, 1, 1);
     tracing::info!(from = ?f.from, to = f.state.version, ?path, bytes = f.bytes, entries, "sync done");
     Ok(SyncOutcome {
         from_version: f.from,
@@ -346,6 +363,19 @@ pub fn apply(
         bytes_fetched: f.bytes,
         entries,
     })
+}
+
+/// Calls the app's progress callback; a callback that throws (a panic on
+/// this side) is logged and ignored: progress is never worth a failed sync.
+fn report(progress: Option<&dyn SyncProgress>, stage: SyncStage, done: u64, total: u64) {
+    if let Some(p) = progress
+        && std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            p.on_progress(stage, done, total)
+        }))
+        .is_err()
+    {
+        tracing::warn!("the progress callback failed");
+    }
 }
 
 /// Parses pinned keys (64 hex characters each).

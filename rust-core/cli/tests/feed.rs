@@ -348,43 +348,48 @@ fn forged_tampered_truncated_and_missing_files_change_nothing() {
 
     // The real v2, then damage it in copies.
     t.publish("feed", "v2.csv", "keys/feed.key");
-    let copy = |name: &str| {
-        let dst = t.p(&format!("www/{name}"));
-        copy_dir(&t.p("www/feed"), &dst);
-        dst
+    // Each damage is done in place, on the feed the phone follows, and
+    // undone after: the phone must see the same address (its scope).
+    let damaged = |file: &str, damage: &dyn Fn(&Path), db: &str, needle: &str| {
+        let path = t.p(&format!("www/feed/{file}"));
+        let good = std::fs::read(&path).unwrap();
+        damage(&path);
+        t.sync_refused(db, "feed", needle);
+        std::fs::write(&path, good).unwrap();
     };
-    let flip = |path: PathBuf| {
-        let mut b = std::fs::read(&path).unwrap();
+    let flip = |path: &Path| {
+        let mut b = std::fs::read(path).unwrap();
         let mid = b.len() / 2;
         b[mid] ^= 0x01;
-        std::fs::write(&path, b).unwrap();
+        std::fs::write(path, b).unwrap();
     };
-    flip(copy("bad-delta").join("delta-1-2.bin"));
-    t.sync_refused("phone.db", "bad-delta", "sha256");
+    let cut = |path: &Path| {
+        let len = std::fs::metadata(path).unwrap().len();
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open(path)
+            .unwrap()
+            .set_len(len / 2)
+            .unwrap();
+    };
+    let remove = |path: &Path| std::fs::remove_file(path).unwrap();
+    // A manifest whose signed text was edited to claim another file.
+    let edit = |path: &Path| {
+        let text = std::fs::read_to_string(path)
+            .unwrap()
+            .replace("snapshot-2.bin", "snapshot-9.bin");
+        std::fs::write(path, text).unwrap();
+    };
+    // A fresh phone that follows the same feed, for the snapshot path.
     ok(&["--db", &t.s("fresh.db"), "stats"]);
-    flip(copy("bad-snapshot").join("snapshot-2.bin"));
-    t.sync_refused("fresh.db", "bad-snapshot", "sha256");
-    let cut = copy("truncated").join("snapshot-2.bin");
-    let len = std::fs::metadata(&cut).unwrap().len();
-    std::fs::OpenOptions::new()
-        .write(true)
-        .open(&cut)
-        .unwrap()
-        .set_len(len / 2)
-        .unwrap();
-    t.sync_refused("fresh.db", "truncated", "cut short");
-    std::fs::remove_file(copy("missing").join("delta-1-2.bin")).unwrap();
-    t.sync_refused("phone.db", "missing", "404");
+
+    damaged("delta-1-2.bin", &flip, "phone.db", "sha256");
+    damaged("snapshot-2.bin", &flip, "fresh.db", "sha256");
+    damaged("snapshot-2.bin", &cut, "fresh.db", "cut short");
+    damaged("delta-1-2.bin", &remove, "phone.db", "404");
+    damaged("manifest.json", &edit, "phone.db", "signature");
     t.sync_refused("phone.db", "broken", "500");
     t.sync_refused("phone.db", "nowhere", "404");
-
-    // A manifest whose signed text was edited to claim another file.
-    let m = copy("edited").join("manifest.json");
-    let text = std::fs::read_to_string(&m)
-        .unwrap()
-        .replace("snapshot-2.bin", "snapshot-9.bin");
-    std::fs::write(&m, text).unwrap();
-    t.sync_refused("phone.db", "edited", "signature");
 
     // A limit smaller than the download: refused before downloading.
     let before = fingerprint(&t.p("fresh.db"));

@@ -126,9 +126,11 @@ pub struct FeedState {
     pub etag: Option<String>,
     /// Unix seconds of the last successful check.
     pub synced_at: Option<i64>,
+    /// Which feed (address and pinned keys) the version and ETag belong to.
+    pub scope: Option<String>,
 }
 
-/// Decompressed feed files to apply.
+/// Compressed feed files to apply, as downloaded and checked.
 pub enum FeedData<'a> {
     Snapshot(&'a [u8]),
     Deltas(&'a [Vec<u8>]),
@@ -495,36 +497,51 @@ impl Store {
         })
     }
 
-    /// Applies decompressed feed files in one transaction: a snapshot
-    /// replaces every feed entry; deltas are applied in order. The stored
-    /// version must still be `from` (no concurrent sync slipped in) and the
-    /// files must carry the versions the manifest promised. Anything wrong
-    /// rolls the whole transaction back: the list stays as it was.
+    /// Applies feed files in one transaction: a snapshot replaces every
+    /// feed entry; deltas are applied in order. Each file is decompressed
+    /// only when its turn comes, within `expand_budget` bytes for the whole
+    /// sync, so memory holds one decompressed file at a time.
+    ///
+    /// The stored version must still be `from` (no concurrent sync slipped
+    /// in). Within one feed (same scope) versions only go forward; a new
+    /// scope (another address or key) must start from a snapshot. The files
+    /// must carry the versions the manifest promised. Anything wrong rolls
+    /// the whole transaction back: the list stays as it was. Returns the
+    /// number of feed entries afterwards.
     pub fn apply_feed(
         &self,
         from: Option<u64>,
         data: FeedData<'_>,
         new: &FeedState,
+        expand_budget: u64,
     ) -> Result<u64> {
-        use crate::feed::codec::{read_delta, read_snapshot};
+        use crate::feed::codec::{decompress, read_delta, read_snapshot};
         self.write(|tx| {
-            let stored = read_feed_state(tx)?.map(|s| s.version);
-            if stored != from {
+            let stored = read_feed_state(tx)?;
+            if stored.as_ref().map(|s| s.version) != from {
                 return Err(Error::Feed("the list changed during the sync; try again".into()));
             }
-            if stored.is_some_and(|v| new.version <= v) {
+            let same_feed = stored.as_ref().is_some_and(|s| s.scope.is_some() && s.scope == new.scope);
+            if same_feed && from.is_some_and(|v| new.version <= v) {
                 return Err(Error::Feed(format!(
                     "refusing version {} over version {}: a feed never goes back",
                     new.version,
-                    stored.unwrap_or(0)
+                    from.unwrap_or(0)
                 )));
             }
+            let mut budget = expand_budget;
+            let mut expand = |file: &[u8]| -> Result<Vec<u8>> {
+                let raw = decompress(file, budget)?;
+                budget -= raw.len() as u64;
+                Ok(raw)
+            };
             let mut w = Writer::new(tx, Source::Feed)?;
             match data {
-                FeedData::Snapshot(raw) => {
+                FeedData::Snapshot(file) => {
+                    let raw = expand(file)?;
                     tx.execute("DELETE FROM reported WHERE source = 0", [])?;
                     tx.execute("DELETE FROM reported_prefix WHERE source = 0", [])?;
-                    if read_snapshot(raw, &mut w)? != new.version {
+                    if read_snapshot(&raw, &mut w)? != new.version {
                         return Err(Error::Feed("the snapshot is not the version the manifest names".into()));
                     }
                     // Labels no entry uses any more (one scan, on snapshots only).
@@ -536,9 +553,12 @@ impl Store {
                     )?;
                 }
                 FeedData::Deltas(files) => {
-                    let mut at = from.ok_or_else(|| Error::Feed("deltas need a version to start from".into()))?;
-                    for raw in files {
-                        let (f, t) = read_delta(raw, &mut w)?;
+                    let mut at = from
+                        .filter(|_| same_feed)
+                        .ok_or_else(|| Error::Feed("deltas apply only on top of the same feed".into()))?;
+                    for file in files {
+                        let raw = expand(file)?;
+                        let (f, t) = read_delta(&raw, &mut w)?;
                         if f != at || t <= f {
                             return Err(Error::Feed(format!("a delta goes {f}→{t}, expected from {at}")));
                         }
@@ -551,12 +571,17 @@ impl Store {
             }
             drop(w);
             tx.execute(
-                "INSERT INTO feed_state (id, version, key_id, etag, synced_at) VALUES (1, ?1, ?2, ?3, ?4)
+                "INSERT INTO feed_state (id, version, key_id, etag, synced_at, scope) VALUES (1, ?1, ?2, ?3, ?4, ?5)
                  ON CONFLICT (id) DO UPDATE SET version = excluded.version, key_id = excluded.key_id,
-                 etag = excluded.etag, synced_at = excluded.synced_at",
-                params![new.version as i64, new.key_id, new.etag, new.synced_at],
+                 etag = excluded.etag, synced_at = excluded.synced_at, scope = excluded.scope",
+                params![new.version as i64, new.key_id, new.etag, new.synced_at, new.scope],
             )?;
-            Ok(new.version)
+            Ok(tx.query_row(
+                "SELECT (SELECT count(*) FROM reported WHERE source = 0)
+                      + (SELECT count(*) FROM reported_prefix WHERE source = 0)",
+                [],
+                |r| r.get::<_, i64>(0),
+            )? as u64)
         })
     }
 
@@ -585,7 +610,7 @@ impl Store {
 
 fn read_feed_state(c: &Connection) -> Result<Option<FeedState>> {
     Ok(c.query_row(
-        "SELECT version, key_id, etag, synced_at FROM feed_state WHERE id = 1",
+        "SELECT version, key_id, etag, synced_at, scope FROM feed_state WHERE id = 1",
         [],
         |r| {
             Ok(FeedState {
@@ -593,6 +618,7 @@ fn read_feed_state(c: &Connection) -> Result<Option<FeedState>> {
                 key_id: r.get(1)?,
                 etag: r.get(2)?,
                 synced_at: r.get(3)?,
+                scope: r.get(4)?,
             })
         },
     )

@@ -8,7 +8,7 @@
 use crate::error::{Error, Result};
 use rusqlite::{Connection, TransactionBehavior};
 
-pub const VERSION: u32 = 2;
+pub const VERSION: u32 = 3;
 
 /// Tables added by schema 2: shared by `CREATE` and the 1 → 2 step.
 macro_rules! v2_tables {
@@ -36,6 +36,16 @@ CREATE TABLE config (
     key   TEXT PRIMARY KEY,
     value TEXT NOT NULL
 ) WITHOUT ROWID;
+"
+    };
+}
+
+/// Schema 3: the feed state remembers which feed (address and keys) its
+/// version and ETag belong to, so that switching feeds starts afresh.
+macro_rules! v3_changes {
+    () => {
+        "
+ALTER TABLE feed_state ADD COLUMN scope TEXT;
 "
     };
 }
@@ -87,7 +97,8 @@ CREATE TABLE call_history (
     reasons  TEXT NOT NULL
 );
 ",
-    v2_tables!()
+    v2_tables!(),
+    v3_changes!()
 );
 
 /// Moves a database at `version` to `version + 1`.
@@ -96,6 +107,9 @@ fn upgrade_from(conn: &Connection, version: u32) -> Result<()> {
         // v2: reports built for 156 are kept; feed state and settings move
         // into the database so that sync can resume where it stopped.
         1 => conn.execute_batch(v2_tables!())?,
+        // ETags written by schema 2 carried their scope inside; dropping them
+        // costs one full manifest fetch, once.
+        2 => conn.execute_batch(concat!(v3_changes!(), "UPDATE feed_state SET etag = NULL;"))?,
         v => return Err(Error::invalid(format!("no upgrade step from schema {v}"))),
     }
     Ok(())
@@ -251,6 +265,28 @@ mod tests {
             .query_row("SELECT count(*) FROM user_list", [], |r| r.get(0))
             .unwrap();
         assert_eq!(allowed, 1);
+    }
+
+    #[test]
+    fn upgrade_from_v2_adds_the_feed_scope_and_keeps_the_version() {
+        let mut old = Connection::open_in_memory().unwrap();
+        old.execute_batch(V1).unwrap();
+        old.execute_batch(v2_tables!()).unwrap();
+        old.execute_batch(
+            "PRAGMA user_version = 2;
+             INSERT INTO feed_state VALUES (1, 41, 'k', 'https://x/ abc\n\"etag\"', 5);",
+        )
+        .unwrap();
+        init_or_upgrade(&mut old).unwrap();
+        let mut fresh = Connection::open_in_memory().unwrap();
+        init_or_upgrade(&mut fresh).unwrap();
+        assert_eq!(shape(&old), shape(&fresh));
+        let (version, etag, scope): (i64, Option<String>, Option<String>) = old
+            .query_row("SELECT version, etag, scope FROM feed_state", [], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })
+            .unwrap();
+        assert_eq!((version, etag, scope), (41, None, None));
     }
 
     #[test]

@@ -352,8 +352,10 @@ fn feed_file(version: u64, n: i64, step: i64, extra: Option<i64>) -> Vec<u8> {
     if let Some(k) = extra {
         set.insert(Target::Number(k), rep(Category::Scam, 9, None));
     }
-    codec::decompress(&codec::encode_snapshot(version, &set), 1 << 30).unwrap()
+    codec::encode_snapshot(version, &set)
 }
+
+const BUDGET: u64 = 1 << 30;
 
 fn state(version: u64) -> FeedState {
     FeedState {
@@ -361,6 +363,7 @@ fn state(version: u64) -> FeedState {
         key_id: Some("k".into()),
         etag: None,
         synced_at: Some(0),
+        scope: Some("feed".into()),
     }
 }
 
@@ -371,7 +374,7 @@ fn screening_never_waits_or_fails_while_a_feed_applies() {
     let new_only = normalize("0987000002").unwrap();
     let v1 = feed_file(1, 1_000, 10, old_only.key());
     store
-        .apply_feed(None, FeedData::Snapshot(&v1), &state(1))
+        .apply_feed(None, FeedData::Snapshot(&v1), &state(1), BUDGET)
         .unwrap();
     let v2 = feed_file(2, 200_000, 3, new_only.key());
 
@@ -380,7 +383,7 @@ fn screening_never_waits_or_fails_while_a_feed_applies() {
         let store = store.clone();
         std::thread::spawn(move || {
             store
-                .apply_feed(Some(1), FeedData::Snapshot(&v2), &state(2))
+                .apply_feed(Some(1), FeedData::Snapshot(&v2), &state(2), BUDGET)
                 .unwrap()
         })
     };
@@ -410,21 +413,21 @@ fn feed_versions_never_go_back_and_chains_must_connect() {
     let (_d, store) = fresh();
     let v2 = feed_file(2, 10, 1, None);
     store
-        .apply_feed(None, FeedData::Snapshot(&v2), &state(2))
+        .apply_feed(None, FeedData::Snapshot(&v2), &state(2), BUDGET)
         .unwrap();
     let v1 = feed_file(1, 10, 1, None);
     let err = store
-        .apply_feed(Some(2), FeedData::Snapshot(&v1), &state(1))
+        .apply_feed(Some(2), FeedData::Snapshot(&v1), &state(1), BUDGET)
         .unwrap_err();
     assert!(err.to_string().contains("never goes back"), "{err}");
     // A snapshot whose inner version differs from the manifest's.
     let err = store
-        .apply_feed(Some(2), FeedData::Snapshot(&v2), &state(3))
+        .apply_feed(Some(2), FeedData::Snapshot(&v2), &state(3), BUDGET)
         .unwrap_err();
     assert!(err.to_string().contains("not the version"), "{err}");
     // Someone else synced in between.
     let err = store
-        .apply_feed(Some(1), FeedData::Snapshot(&v2), &state(3))
+        .apply_feed(Some(1), FeedData::Snapshot(&v2), &state(3), BUDGET)
         .unwrap_err();
     assert!(err.to_string().contains("changed during the sync"), "{err}");
     assert_eq!(store.feed_state().unwrap().unwrap().version, 2);
@@ -458,10 +461,10 @@ fn the_users_imports_win_over_the_feed_and_outlive_it() {
             Target::Number(84_900_000_100),
             rep(Category::Scam, 2, Some("nhãn cũ")),
         );
-        codec::decompress(&codec::encode_snapshot(1, &set), 1 << 20).unwrap()
+        codec::encode_snapshot(1, &set)
     };
     store
-        .apply_feed(None, FeedData::Snapshot(&v1), &state(1))
+        .apply_feed(None, FeedData::Snapshot(&v1), &state(1), BUDGET)
         .unwrap();
     let l = store.lookup(&mine).unwrap().reported.unwrap();
     assert_eq!(
@@ -471,7 +474,7 @@ fn the_users_imports_win_over_the_feed_and_outlive_it() {
     // A version without it removes nothing of the user's.
     let v2 = feed_file(2, 3, 1, None);
     store
-        .apply_feed(Some(1), FeedData::Snapshot(&v2), &state(2))
+        .apply_feed(Some(1), FeedData::Snapshot(&v2), &state(2), BUDGET)
         .unwrap();
     assert!(store.lookup(&mine).unwrap().reported.is_some());
     assert_eq!(store.stats().unwrap().feed_entries, 3);
@@ -484,4 +487,47 @@ fn the_users_imports_win_over_the_feed_and_outlive_it() {
         })
         .unwrap();
     assert_eq!(labels, vec!["của tôi".to_string()]);
+}
+
+#[test]
+fn switching_feeds_starts_afresh_from_a_snapshot() {
+    let (_d, store) = fresh();
+    let a = |v| FeedState {
+        scope: Some("feed A".into()),
+        ..state(v)
+    };
+    let b = |v| FeedState {
+        scope: Some("feed B".into()),
+        ..state(v)
+    };
+    store
+        .apply_feed(
+            None,
+            FeedData::Snapshot(&feed_file(40, 5, 1, None)),
+            &a(40),
+            BUDGET,
+        )
+        .unwrap();
+    // Feed B is at version 12: lower, but another feed, so it is taken.
+    store
+        .apply_feed(
+            Some(40),
+            FeedData::Snapshot(&feed_file(12, 3, 1, None)),
+            &b(12),
+            BUDGET,
+        )
+        .unwrap();
+    let s = store.feed_state().unwrap().unwrap();
+    assert_eq!((s.version, s.scope.as_deref()), (12, Some("feed B")));
+    assert_eq!(store.stats().unwrap().feed_entries, 3);
+    // Deltas never bridge two feeds.
+    let delta = crate::feed::codec::encode_delta(&crate::feed::codec::Delta {
+        from: 12,
+        to: 13,
+        ..Default::default()
+    });
+    let err = store
+        .apply_feed(Some(12), FeedData::Deltas(&[delta]), &a(13), BUDGET)
+        .unwrap_err();
+    assert!(err.to_string().contains("same feed"), "{err}");
 }
