@@ -326,10 +326,16 @@ fn heuristics(n: &PhoneNumber, facts: &CallFacts, policy: &Policy) -> Heuristics
     };
     if !n.is_vietnamese() {
         let code = n.e164.as_deref().and_then(|e| {
-            policy.wangiri_country_codes.iter().find(|c| {
-                e.strip_prefix('+')
-                    .is_some_and(|d| d.starts_with(c.as_str()))
-            })
+            policy
+                .wangiri_country_codes
+                .iter()
+                // A calling code is 1–3 digits; anything else (an empty
+                // string would match every number) is ignored.
+                .filter(|c| (1..=3).contains(&c.len()) && c.bytes().all(|b| b.is_ascii_digit()))
+                .find(|c| {
+                    e.strip_prefix('+')
+                        .is_some_and(|d| d.starts_with(c.as_str()))
+                })
         });
         match code {
             Some(code) => {
@@ -398,9 +404,13 @@ fn report_info(rep: &Reported, prefix: Option<&str>, today: i32) -> ReportInfo {
         category: rep.category,
         reports: rep.reports,
         last_reported: rep.last_reported.map(crate::dates::format_day),
-        days_ago: rep
-            .last_reported
-            .map(|d| u32::try_from(today - d).unwrap_or(0)),
+        days_ago: rep.last_reported.map(|d| {
+            u32::try_from(i64::from(today) - i64::from(d)).unwrap_or(if d > today {
+                0
+            } else {
+                u32::MAX
+            })
+        }),
         label: rep.label.clone(),
         prefix: prefix.map(str::to_string),
     }
@@ -475,7 +485,19 @@ fn advice_for_label(label: &str) -> Option<Text> {
             "Nhà mạng chỉ chuẩn hóa thông tin qua kênh chính thức.",
             "Carriers only update subscriber details through their official channels.",
         )
-    } else if has(&["thue", "tax"]) {
+    } else if has(&[
+        "can bo thue",
+        "cuc thue",
+        "co quan thue",
+        "nganh thue",
+        "hoan thue",
+        "no thue",
+        "nop thue",
+        "quyet toan thue",
+        "ma so thue",
+        "etax",
+        "tax",
+    ]) {
         (
             "Ứng dụng chính thức duy nhất của ngành Thuế là eTax Mobile.",
             "The tax office's only official app is eTax Mobile.",

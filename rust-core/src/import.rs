@@ -162,8 +162,8 @@ fn parse_prefix(raw: &str) -> std::result::Result<String, String> {
             "a prefix rule starts with +, 00, 0 or 84 (for example +224* or 024399*)".into(),
         );
     };
-    if e164.len() < 3 {
-        return Err("a prefix rule needs at least 3 digits".into());
+    if !(3..=15).contains(&e164.len()) {
+        return Err("a prefix rule has 3 to 15 digits (E.164 numbers have at most 15)".into());
     }
     Ok(e164)
 }

@@ -205,7 +205,15 @@ fn classify_digits(plus: bool, digits: &str) -> PhoneNumber {
         },
         None => match digits.strip_prefix('0') {
             Some(nsn) => vietnamese(nsn),
-            None if digits.len() <= 6 => short_number(digits),
+            // `84113`: the country code before an emergency number.
+            None if digits.len() <= 6 => match digits.strip_prefix("84") {
+                Some(rest)
+                    if EMERGENCY.contains(&rest) || crate::classify::HOTLINES.contains(&rest) =>
+                {
+                    short_number(rest)
+                }
+                _ => short_number(digits),
+            },
             // `912345678`, `18001091`: national numbers without the trunk 0.
             None => vietnamese(digits),
         },
@@ -306,6 +314,16 @@ fn vn(nsn: &str, kind: NumberKind, national: String) -> PhoneNumber {
 }
 
 fn vietnamese(nsn: &str) -> PhoneNumber {
+    // `+84 0162…`: a trunk 0 written after the country code.
+    if let Some(rest) = nsn.strip_prefix('0')
+        && rest.len() >= 9
+    {
+        return vietnamese(rest);
+    }
+    // `+84 113`, `0113`: emergency numbers and hotlines however written.
+    if EMERGENCY.contains(&nsn) || crate::classify::HOTLINES.contains(&nsn) {
+        return short_number(nsn);
+    }
     if let Some(new) = convert_old_mobile(nsn) {
         let mut n = vietnamese(&new);
         n.converted_from = Some(format!("0{nsn}"));
@@ -519,6 +537,37 @@ mod tests {
                 "{raw}"
             );
         }
+    }
+
+    #[test]
+    fn emergency_numbers_and_hotlines_are_recognised_however_written() {
+        for raw in ["113", "+84 113", "0084113", "84113", "0113", "+84115"] {
+            let n = n(raw);
+            assert_eq!(n.kind, NumberKind::Emergency, "{raw}");
+            assert_eq!(n.e164, None, "{raw}");
+        }
+        for raw in ["156", "+84156", "05656", "845656"] {
+            let n = n(raw);
+            assert_eq!(
+                (n.kind, n.e164.as_deref()),
+                (NumberKind::ShortCode, None),
+                "{raw}"
+            );
+            assert!(
+                crate::classify::HOTLINES.contains(&n.national.as_str()),
+                "{raw}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_trunk_zero_after_the_country_code_is_dropped() {
+        assert_eq!(n("+84 0912 345 678").national, "0912345678");
+        let old = n("+84 0162 123 4567");
+        assert_eq!(
+            (old.national.as_str(), old.converted_from.as_deref()),
+            ("0321234567", Some("01621234567"))
+        );
     }
 
     #[test]

@@ -203,6 +203,23 @@ fn heuristics_in_order() {
 }
 
 #[test]
+fn malformed_wangiri_codes_match_nothing() {
+    let policy = Policy {
+        wangiri_country_codes: vec!["".into(), "+1".into(), "1234".into()],
+        ..Policy::default()
+    };
+    let n = normalize("+1 650 253 0000").unwrap();
+    let v = classify(
+        Some(n),
+        &CallFacts::default(),
+        &Lookups::default(),
+        &policy,
+        TODAY,
+    );
+    assert_eq!(v.reason_codes(), vec!["foreign"]);
+}
+
+#[test]
 fn wangiri_gets_call_back_advice() {
     let v = check("+232 76 123456", CallFacts::default(), Lookups::default());
     assert!(v.advice.unwrap().vi.contains("Không gọi lại"));
@@ -285,6 +302,8 @@ fn advice_matches_the_scam_pattern_of_the_label() {
         assert!(advice.vi.contains(needle), "{label}: {}", advice.vi);
     }
     assert_eq!(advice_for_label("quảng cáo bất động sản"), None);
+    // "thuê" (rent) folds to "thue" too: it is not the tax office.
+    assert_eq!(advice_for_label("cho thuê căn hộ"), None);
 }
 
 #[test]

@@ -464,15 +464,20 @@ impl<'a> Dec<'a> {
         let last_reported = if flags & 2 != 0 {
             let back =
                 i64::try_from(s.dates.varint()?).map_err(|_| CodecError::Malformed("date"))?;
-            Some(i32::try_from(self.base_day - back).map_err(|_| CodecError::Malformed("date"))?)
+            let day = self
+                .base_day
+                .checked_sub(back)
+                .ok_or(CodecError::Malformed("date"))?;
+            Some(i32::try_from(day).map_err(|_| CodecError::Malformed("date"))?)
         } else {
             None
         };
         let label = if flags & 4 != 0 {
             let i = s.labels.varint()?;
-            let l = self
-                .labels
-                .get((i as usize).wrapping_sub(1))
+            let l = usize::try_from(i)
+                .ok()
+                .and_then(|i| i.checked_sub(1))
+                .and_then(|i| self.labels.get(i))
                 .ok_or(CodecError::Malformed("label index"))?;
             Some(l.clone())
         } else {
@@ -484,7 +489,7 @@ impl<'a> Dec<'a> {
             } else {
                 Category::Scam
             },
-            reports: u32::try_from(reports + 1).unwrap_or(u32::MAX),
+            reports: u32::try_from(reports.saturating_add(1)).unwrap_or(u32::MAX),
             last_reported,
             label,
         })
