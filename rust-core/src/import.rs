@@ -202,6 +202,17 @@ mod tests {
     }
 
     #[test]
+    fn prefix_rules_have_3_to_15_digits() {
+        assert!(parse_target("+224*").is_ok());
+        assert!(parse_target("+84 24 3999 1234 5678*").is_err(), "16 digits");
+        assert!(
+            parse_target("0241234567890123*").is_err(),
+            "18 digits once 84 is added"
+        );
+        assert!(parse_target("+22*").is_err());
+    }
+
+    #[test]
     fn wrong_header_is_an_error() {
         let err = parse_csv("phone,type\n0912345678,scam\n".as_bytes())
             .err()

@@ -141,7 +141,8 @@ fn is_separator(c: char) -> bool {
         | '\u{2212}' // minus sign
         | '\u{200B}'..='\u{200F}' // zero-width spaces, joiners, direction marks
         | '\u{202A}'..='\u{202E}' // bidi embeddings (copied from RTL text)
-        | '\u{2060}'..='\u{2064}' // word joiner, invisible operators
+        | '\u{2060}'..='\u{2069}' // word joiner, invisible operators, bidi isolates
+        | '\u{061C}' | '\u{180E}' // Arabic letter mark, Mongolian vowel separator
         | '\u{FEFF}' // byte order mark
     ) || (c.is_whitespace() && !c.is_control())
 }

@@ -213,7 +213,16 @@ pub fn clean_content(raw: &str) -> (String, bool) {
 }
 
 fn is_invisible(c: char) -> bool {
-    matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}' | '\u{00AD}')
+    matches!(
+        c,
+        '\u{200B}'..='\u{200F}' // zero-width, direction marks
+            | '\u{202A}'..='\u{202E}' // bidi embeddings
+            | '\u{2060}'..='\u{2069}' // word joiner, invisible operators, bidi isolates
+            | '\u{061C}' // Arabic letter mark
+            | '\u{180E}' // Mongolian vowel separator
+            | '\u{FEFF}'
+            | '\u{00AD}'
+    )
 }
 
 /// GSM 03.38 default alphabet.
@@ -328,7 +337,7 @@ mod tests {
     fn content_is_cleaned_and_capped() {
         let r = build(&req(
             "0912345678",
-            "  Gọi\n\ntừ\t\u{7}công\u{200B} an \r\n ",
+            "  Gọi\n\ntừ\t\u{7}công\u{200B} \u{2066}an\u{2069} \r\n ",
         ))
         .unwrap();
         assert_eq!(r.body, "LD 0912345678 Gọi từ công an");

@@ -83,6 +83,16 @@ pub fn build(
     let version = previous.as_ref().map_or(1, |(m, _)| m.version + 1);
 
     let snapshot = codec::encode_snapshot(version, set);
+    // Read back what phones will read: a file they would refuse must never
+    // be published (and would also stop the next build).
+    let mut back = EntrySet::default();
+    if codec::read_snapshot(&codec::decompress(&snapshot, READ_LIMIT)?, &mut back)? != version
+        || &back != set
+    {
+        return Err(Error::Feed(
+            "the encoded snapshot does not read back as the list; nothing published".into(),
+        ));
+    }
     let snapshot_ref = SnapshotRef {
         file: file_ref(format!("snapshot-{version}.bin"), &snapshot),
         entries: set.len() as u64,
@@ -94,6 +104,13 @@ pub fn build(
     if let Some((m, old)) = &previous {
         let d = Delta::between(m.version, old, version, set);
         let bytes = codec::encode_delta(&d);
+        let mut rebuilt = old.clone();
+        codec::read_delta(&codec::decompress(&bytes, READ_LIMIT)?, &mut rebuilt)?;
+        if &rebuilt != set {
+            return Err(Error::Feed(
+                "the encoded delta does not lead to the list; nothing published".into(),
+            ));
+        }
         let r = DeltaRef {
             from: m.version,
             to: version,
@@ -122,8 +139,20 @@ pub fn build(
     for d in &dropped {
         let _ = std::fs::remove_file(dir.join(&d.file.name));
     }
-    if let Some((m, _)) = &previous {
-        let _ = std::fs::remove_file(dir.join(&m.snapshot.file.name));
+    // The previous snapshot stays one version longer: a phone or a CDN
+    // node holding the previous manifest can still fetch what it names.
+    let keep = [
+        snapshot_ref.file.name.clone(),
+        previous
+            .as_ref()
+            .map(|(m, _)| m.snapshot.file.name.clone())
+            .unwrap_or_default(),
+    ];
+    for e in std::fs::read_dir(dir)?.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        if name.starts_with("snapshot-") && name.ends_with(".bin") && !keep.contains(&name) {
+            let _ = std::fs::remove_file(e.path());
+        }
     }
     Ok(Built {
         version,

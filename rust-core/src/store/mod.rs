@@ -20,6 +20,9 @@ use std::sync::{Mutex, MutexGuard};
 /// about ten million numbers.
 pub const MMAP_BYTES: i64 = 256 << 20;
 
+/// Reports kept in the outbox; older ones are pruned.
+const OUTBOX_LIMIT: i64 = 500;
+
 /// How many screened calls history keeps by default.
 pub const DEFAULT_HISTORY_LIMIT: u32 = 1000;
 
@@ -183,7 +186,11 @@ fn open_writer(path: &Path) -> Result<Connection> {
             path.display()
         )));
     }
-    conn.execute_batch("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;")?;
+    // A million-entry sync writes tens of MB of WAL; keep the file from
+    // staying that size on the phone afterwards.
+    conn.execute_batch(
+        "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA journal_size_limit = 4194304;",
+    )?;
     schema::init_or_upgrade(&mut conn)?;
     Ok(conn)
 }
@@ -209,14 +216,22 @@ fn open_error(path: &Path, e: rusqlite::Error) -> Error {
 /// deletes: the file holds the user's own lists, which a person may recover.
 fn move_aside(path: &Path) -> Result<PathBuf> {
     let stamp = dates::now_unix();
-    let aside = PathBuf::from(format!("{}.corrupt-{stamp}", path.display()));
-    std::fs::rename(path, &aside)?;
+    // A name not taken yet: an earlier copy is never overwritten.
+    let aside = (0..)
+        .map(|n| match n {
+            0 => PathBuf::from(format!("{}.corrupt-{stamp}", path.display())),
+            n => PathBuf::from(format!("{}.corrupt-{stamp}-{n}", path.display())),
+        })
+        .find(|p| !p.exists())
+        .expect("an unused name exists");
+    // The WAL first: it must never be left beside a fresh database.
     for ext in ["-wal", "-shm"] {
         let side = PathBuf::from(format!("{}{ext}", path.display()));
         if side.exists() {
             std::fs::rename(&side, format!("{}{ext}", aside.display()))?;
         }
     }
+    std::fs::rename(path, &aside)?;
     Ok(aside)
 }
 
@@ -420,7 +435,12 @@ impl Store {
                  VALUES (?1, ?2, ?3, ?4, ?5)",
                 params![dates::now_unix(), to, body, number, keyword],
             )?;
-            Ok(tx.last_insert_rowid())
+            let id = tx.last_insert_rowid();
+            tx.execute(
+                "DELETE FROM report_outbox WHERE id <= ?1",
+                [id - OUTBOX_LIMIT],
+            )?;
+            Ok(id)
         })
     }
 

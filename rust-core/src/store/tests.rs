@@ -168,6 +168,57 @@ fn corrupt_file_is_moved_aside_not_deleted() {
 }
 
 #[test]
+fn two_corruptions_in_one_second_keep_both_copies() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("cg.db");
+    for round in 0..2u8 {
+        std::fs::write(&path, vec![round; 8192]).unwrap();
+        drop(Store::open(&path).unwrap());
+        // The fresh database is damaged in turn.
+        std::fs::write(&path, vec![round + 10; 8192]).unwrap();
+        assert!(Store::open(&path).unwrap().moved_aside.is_some());
+    }
+    let copies = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .file_name()
+                .to_string_lossy()
+                .contains(".corrupt-")
+        })
+        .filter(|e| {
+            !e.as_ref()
+                .unwrap()
+                .file_name()
+                .to_string_lossy()
+                .ends_with("-wal")
+        })
+        .filter(|e| {
+            !e.as_ref()
+                .unwrap()
+                .file_name()
+                .to_string_lossy()
+                .ends_with("-shm")
+        })
+        .count();
+    assert_eq!(copies, 4, "every damaged file is kept");
+}
+
+#[test]
+fn the_outbox_is_bounded() {
+    let (_d, store) = fresh();
+    for i in 0..(OUTBOX_LIMIT + 20) {
+        store
+            .record_report("156", &format!("LD 0912345678 {i}"), "0912345678", "LD")
+            .unwrap();
+    }
+    let all = store.reports(10_000).unwrap();
+    assert_eq!(all.len() as i64, OUTBOX_LIMIT);
+    assert!(all[0].body.ends_with(&format!(" {}", OUTBOX_LIMIT + 19)));
+}
+
+#[test]
 fn a_database_with_a_damaged_header_is_moved_aside() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("cg.db");
