@@ -2,7 +2,7 @@
 # The Android app's Kotlin, checked on a desktop JVM (no Android SDK here):
 #   a. the platform stubs (tests/android/stubs: exactly the android.* members the app uses) -> stubs.jar
 #   b. every file of android/app/src/main/java, compiled against stubs.jar and the REAL generated
-#      bindings (plus tests/android/pending until the core's sync API lands) -> app.jar;
+#      bindings -> app.jar;
 #      R is generated from the resource files, so a missing string fails here too
 #   b2. when uniffi-bindgen is built (target/debug, or UNIFFI_BINDGEN): the Android flavour of the
 #      bindings, generated with android/uniffi-android.toml (android = true) the way build-android.sh
@@ -68,10 +68,8 @@ kc -d "$OUT/stubs.jar" "${STUBS[@]}"
 
 # b. the app, against the stubs and the real bindings
 mapfile -t SRC < <(find "$APP/java" -name '*.kt' | sort)
-PENDING=()
-if [ -d "$HERE/pending" ]; then mapfile -t PENDING < <(find "$HERE/pending" -name '*.kt' | sort); fi
 kc -d "$OUT/app.jar" -classpath "$OUT/stubs.jar:$BINDINGS_JAR:$JNA_JAR:$COROUTINES" \
-    "${SRC[@]}" "${PENDING[@]}" "$OUT/gen/vn/canhgiac/app/R.kt"
+    "${SRC[@]}" "$OUT/gen/vn/canhgiac/app/R.kt"
 
 # b2. the Android flavour of the bindings (what build-android.sh generates), against the stubs
 BINDGEN=${UNIFFI_BINDGEN:-$ROOT/target/debug/uniffi-bindgen}
