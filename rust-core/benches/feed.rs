@@ -314,6 +314,7 @@ fn main() {
                 etag: None,
                 synced_at: Some(0),
                 scope: None,
+                published_at: None,
             };
             guard
                 .store()

@@ -57,6 +57,9 @@ pub struct FeedStatus {
     pub version: Option<u64>,
     /// Unix seconds of the last successful check.
     pub synced_at: Option<i64>,
+    /// Unix seconds when the publisher signed the version held: the list's
+    /// real age, whatever the last check found.
+    pub published_at: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
@@ -413,7 +416,8 @@ impl CallGuard {
                     .map(|k| k.split(',').map(str::to_string).collect())
                     .unwrap_or_default(),
                 version: state.as_ref().map(|s| s.version),
-                synced_at: state.and_then(|s| s.synced_at),
+                synced_at: state.as_ref().and_then(|s| s.synced_at),
+                published_at: state.and_then(|s| s.published_at),
             })
         })
     }

@@ -290,6 +290,7 @@ pub async fn fetch(
         etag,
         synced_at: Some(now),
         scope: Some(scope),
+        published_at: Some(m.created),
     };
     let plan = feed::plan(&m, have);
     let files: Vec<&FileRef> = match &plan {

@@ -59,6 +59,9 @@ class SyncTest {
         val status = guard.feedStatus()
         assertEquals(1uL, status.version)
         assertEquals(url, status.url)
+        // When the publisher signed it: within the last hour (build.sh just built it).
+        val published = status.publishedAt!!
+        assertTrue(published <= status.syncedAt!! && status.syncedAt!! - published < 3600)
     }
 
     /** Publishes `csv` as the next version of the feed folder `name`, with the CLI. */

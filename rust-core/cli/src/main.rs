@@ -539,8 +539,13 @@ fn sync(
             SyncPath::Delta => format!("updated by delta to version {}", outcome.to_version),
             SyncPath::Snapshot => format!("downloaded version {}", outcome.to_version),
         };
+        let published = guard
+            .feed_status()?
+            .published_at
+            .map(|t| format!(", published {}", dates::format_time(t)))
+            .unwrap_or_default();
         println!(
-            "{how}: {} entries, {} bytes fetched",
+            "{how}: {} entries, {} bytes fetched{published}",
             outcome.entries, outcome.bytes_fetched
         );
     }

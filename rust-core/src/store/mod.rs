@@ -131,6 +131,9 @@ pub struct FeedState {
     pub synced_at: Option<i64>,
     /// Which feed (address and pinned keys) the version and ETag belong to.
     pub scope: Option<String>,
+    /// When the publisher signed this version (Unix seconds): a mirror that
+    /// stopped updating shows its age here.
+    pub published_at: Option<i64>,
 }
 
 /// Compressed feed files to apply, as downloaded and checked.
@@ -591,10 +594,12 @@ impl Store {
             }
             drop(w);
             tx.execute(
-                "INSERT INTO feed_state (id, version, key_id, etag, synced_at, scope) VALUES (1, ?1, ?2, ?3, ?4, ?5)
+                "INSERT INTO feed_state (id, version, key_id, etag, synced_at, scope, published_at)
+                 VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6)
                  ON CONFLICT (id) DO UPDATE SET version = excluded.version, key_id = excluded.key_id,
-                 etag = excluded.etag, synced_at = excluded.synced_at, scope = excluded.scope",
-                params![new.version as i64, new.key_id, new.etag, new.synced_at, new.scope],
+                 etag = excluded.etag, synced_at = excluded.synced_at, scope = excluded.scope,
+                 published_at = excluded.published_at",
+                params![new.version as i64, new.key_id, new.etag, new.synced_at, new.scope, new.published_at],
             )?;
             Ok(tx.query_row(
                 "SELECT (SELECT count(*) FROM reported WHERE source = 0)
@@ -630,7 +635,7 @@ impl Store {
 
 fn read_feed_state(c: &Connection) -> Result<Option<FeedState>> {
     Ok(c.query_row(
-        "SELECT version, key_id, etag, synced_at, scope FROM feed_state WHERE id = 1",
+        "SELECT version, key_id, etag, synced_at, scope, published_at FROM feed_state WHERE id = 1",
         [],
         |r| {
             Ok(FeedState {
@@ -639,6 +644,7 @@ fn read_feed_state(c: &Connection) -> Result<Option<FeedState>> {
                 etag: r.get(2)?,
                 synced_at: r.get(3)?,
                 scope: r.get(4)?,
+                published_at: r.get(5)?,
             })
         },
     )

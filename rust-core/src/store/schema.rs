@@ -41,11 +41,13 @@ CREATE TABLE config (
 }
 
 /// Schema 3: the feed state remembers which feed (address and keys) its
-/// version and ETag belong to, so that switching feeds starts afresh.
+/// version and ETag belong to, so that switching feeds starts afresh, and
+/// when the publisher signed it, so that a frozen mirror shows its age.
 macro_rules! v3_changes {
     () => {
         "
 ALTER TABLE feed_state ADD COLUMN scope TEXT;
+ALTER TABLE feed_state ADD COLUMN published_at INTEGER;
 "
     };
 }

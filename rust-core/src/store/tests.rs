@@ -415,6 +415,7 @@ fn state(version: u64) -> FeedState {
         etag: None,
         synced_at: Some(0),
         scope: Some("feed".into()),
+        published_at: Some(1_700_000_000),
     }
 }
 
