@@ -12,20 +12,20 @@ use crate::store::{
     DEFAULT_HISTORY_LIMIT, HistoryEntry, ListEntry, OutboxEntry, Source, Stats, Store, UserList,
 };
 use crate::sync::{self, SyncConfig, SyncOutcome, SyncProgress};
-use futures_util::FutureExt;
 use std::io::Read;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
-/// Config keys for the feed, kept in the database beside the list.
+/// Settings the core keeps in its database (`config` table).
+const POLICY: &str = "policy";
 const FEED_URL: &str = "feed.url";
 const FEED_KEYS: &str = "feed.keys";
 /// Optional cap on the bytes one sync may download.
-pub const FEED_MAX_DOWNLOAD: &str = "feed.max_download";
+const FEED_MAX_DOWNLOAD: &str = "feed.max_download";
 /// Optional cap, in seconds, on each request of a sync.
-pub const FEED_TIMEOUT_SECS: &str = "feed.timeout_secs";
+const FEED_TIMEOUT_SECS: &str = "feed.timeout_secs";
 /// Each request of a sync, slow networks included, unless configured.
 const SYNC_TIMEOUT: Duration = Duration::from_secs(120);
 
@@ -45,6 +45,30 @@ fn panicked(panic: Box<dyn std::any::Any + Send>) -> CanhGiacError {
         .unwrap_or_else(|| "unknown panic".into());
     tracing::error!(%what, "panic caught at the FFI boundary");
     CanhGiacError::Internal { reason: what }
+}
+
+/// A feed to sync from for the first time (Rust callers: the CLI's
+/// `sync URL --key …`). It is remembered only once a sync succeeded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewFeed {
+    pub url: String,
+    pub keys: Vec<String>,
+    /// Accept a plain `http://` address (tests, a LAN mirror). The files
+    /// are signed either way, but https also hides what is fetched.
+    pub allow_http: bool,
+}
+
+/// The address, trimmed, if the https-only rule accepts it.
+fn feed_address(url: &str, allow_http: bool) -> Result<&str> {
+    let url = url.trim();
+    if url.starts_with("https://") || (allow_http && url.starts_with("http://")) {
+        return Ok(url);
+    }
+    Err(Error::invalid(if url.starts_with("http://") {
+        "the feed address must start with https:// (plain http only when explicitly allowed)"
+    } else {
+        "the feed address must start with https://"
+    }))
 }
 
 /// Where the feed is and which keys may sign it.
@@ -101,33 +125,34 @@ pub struct CallGuard {
     store: Store,
     /// One sync at a time (the daily job and a tap on "update now" may meet).
     sync_lock: tokio::sync::Mutex<()>,
+    /// The stored policy, cached: screening reads it on every call.
     policy: RwLock<Policy>,
     history_limit: u32,
     moved_aside: Option<String>,
 }
 
+/// The Rust side: one private method per exported one, on the internal
+/// `Result`; the exported methods below only wrap them in `guard`.
 impl CallGuard {
     /// Opens the guard from Rust (the CLI and benchmarks use this).
     pub fn open(db_path: &Path, config: GuardConfig) -> Result<Self> {
         let opened = Store::open(db_path)?;
+        let policy = match opened.store.config_get(POLICY)? {
+            // A policy this version cannot read (written by a newer app)
+            // falls back to the configured one, and is kept until replaced.
+            Some(json) => serde_json::from_str(&json).unwrap_or_else(|e| {
+                tracing::warn!(%e, "the stored policy is unreadable; using the default");
+                config.policy
+            }),
+            None => config.policy,
+        };
         Ok(CallGuard {
             store: opened.store,
             sync_lock: tokio::sync::Mutex::new(()),
-            policy: RwLock::new(config.policy),
+            policy: RwLock::new(policy),
             history_limit: config.history_limit,
             moved_aside: opened.moved_aside.map(|p| p.display().to_string()),
         })
-    }
-
-    pub fn store(&self) -> &Store {
-        &self.store
-    }
-
-    fn policy_snapshot(&self) -> Policy {
-        self.policy
-            .read()
-            .unwrap_or_else(|p| p.into_inner())
-            .clone()
     }
 
     fn screen_inner(&self, number: Option<&str>, facts: &CallFacts) -> Result<Verdict> {
@@ -149,6 +174,24 @@ impl CallGuard {
         ))
     }
 
+    fn record_inner(&self, verdict: &Verdict) -> Result<()> {
+        self.store.record_call(
+            verdict.number.as_ref(),
+            verdict.level,
+            verdict.action,
+            &verdict.reason_codes(),
+            self.history_limit,
+        )?;
+        Ok(())
+    }
+
+    fn build_report_inner(&self, request: &ReportRequest) -> Result<Report> {
+        let r = report::build(request)?;
+        self.store
+            .record_report(&r.to, &r.body, &r.number, &r.keyword)?;
+        Ok(r)
+    }
+
     /// Imports a CSV from any reader (a file, with a progress bar, in the CLI).
     pub fn import_from(&self, input: impl Read) -> Result<ImportSummary> {
         let parsed = import::parse_csv(input)?;
@@ -157,6 +200,12 @@ impl CallGuard {
             imported,
             rejected: parsed.rejected,
         })
+    }
+
+    fn import_file(&self, path: &str) -> Result<ImportSummary> {
+        let file = std::fs::File::open(path)
+            .map_err(|e| Error::invalid(format!("cannot read {path}: {e}")))?;
+        self.import_from(std::io::BufReader::new(file))
     }
 
     fn set_list(&self, raw: &str, list: Option<UserList>) -> Result<bool> {
@@ -173,85 +222,130 @@ impl CallGuard {
         self.store.remove_from_list(&number::normalize(raw)?, list)
     }
 
-    fn timeout(&self) -> Result<Duration> {
-        match self.store.config_get(FEED_TIMEOUT_SECS)? {
+    fn policy_inner(&self) -> Policy {
+        self.policy
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    fn set_policy_inner(&self, policy: Policy) -> Result<()> {
+        let json = serde_json::to_string(&policy)
+            .map_err(|e| Error::invalid(format!("the policy cannot be saved: {e}")))?;
+        self.store.config_set(&[(POLICY, Some(&json))])?;
+        *self.policy.write().unwrap_or_else(|p| p.into_inner()) = policy;
+        Ok(())
+    }
+
+    /// A stored number setting, or `default` when none is set.
+    fn config_number(&self, key: &str, default: u64) -> Result<u64> {
+        match self.store.config_get(key)? {
             Some(v) => v
                 .parse()
-                .map(Duration::from_secs)
-                .map_err(|_| Error::invalid("feed.timeout_secs is not a number")),
-            None => Ok(SYNC_TIMEOUT),
+                .map_err(|_| Error::invalid(format!("{key} is not a number"))),
+            None => Ok(default),
         }
     }
 
-    fn max_download(&self) -> Result<u64> {
-        match self.store.config_get(FEED_MAX_DOWNLOAD)? {
-            Some(v) => v
-                .parse()
-                .map_err(|_| Error::invalid("feed.max_download is not a number")),
-            None => Ok(sync::DEFAULT_MAX_DOWNLOAD),
+    /// Sets the sync limits (`None` leaves a limit as it is); 0 is refused,
+    /// since it would make every sync fail.
+    pub fn set_sync_limits(
+        &self,
+        max_download: Option<u64>,
+        timeout_secs: Option<u64>,
+    ) -> Result<()> {
+        if max_download == Some(0) || timeout_secs == Some(0) {
+            return Err(Error::invalid(
+                "a download limit or timeout of 0 would make every sync fail",
+            ));
         }
+        let max_download = max_download.map(|v| v.to_string());
+        let timeout_secs = timeout_secs.map(|v| v.to_string());
+        let values: Vec<(&str, Option<&str>)> = [
+            (FEED_MAX_DOWNLOAD, max_download.as_deref()),
+            (FEED_TIMEOUT_SECS, timeout_secs.as_deref()),
+        ]
+        .into_iter()
+        .filter(|(_, v)| v.is_some())
+        .collect();
+        self.store.config_set(&values)
     }
 
-    fn sync_config(&self) -> Result<SyncConfig> {
-        let url = self
-            .store
-            .config_get(FEED_URL)?
-            .ok_or_else(|| Error::invalid("no feed address is set: call set_feed first"))?;
-        let keys: Vec<String> = self
+    fn stored_keys(&self) -> Result<Vec<String>> {
+        Ok(self
             .store
             .config_get(FEED_KEYS)?
             .map(|k| k.split(',').map(str::to_string).collect())
-            .unwrap_or_default();
+            .unwrap_or_default())
+    }
+
+    /// How to sync: `feed` when given, else the stored feed.
+    fn sync_config(&self, feed: Option<&NewFeed>) -> Result<SyncConfig> {
+        let (url, keys) = match feed {
+            Some(f) => (
+                feed_address(&f.url, f.allow_http)?.to_string(),
+                f.keys.clone(),
+            ),
+            None => (
+                self.store
+                    .config_get(FEED_URL)?
+                    .ok_or_else(|| Error::invalid("no feed address is set: call set_feed first"))?,
+                self.stored_keys()?,
+            ),
+        };
         Ok(SyncConfig {
             url,
             keys: sync::parse_keys(&keys)?,
-            max_download: self.max_download()?,
-            timeout: self.timeout()?,
+            max_download: self.config_number(FEED_MAX_DOWNLOAD, sync::DEFAULT_MAX_DOWNLOAD)?,
+            timeout: Duration::from_secs(
+                self.config_number(FEED_TIMEOUT_SECS, SYNC_TIMEOUT.as_secs())?,
+            ),
         })
     }
 
-    /// Fetches and applies the feed (Rust callers bring their own runtime).
-    /// With `feed` (address, keys), syncs from there and remembers it only
-    /// once the sync has succeeded, so a mistyped address changes nothing.
+    /// Fetches and applies the feed: the one sync path, for Rust callers
+    /// (who bring their own runtime) and for Kotlin's `sync`. With `feed`,
+    /// syncs from there and remembers it only once the sync has succeeded,
+    /// so a mistyped address changes nothing.
     pub async fn sync_now(
         &self,
-        feed: Option<(String, Vec<String>)>,
+        feed: Option<NewFeed>,
         progress: Option<&dyn SyncProgress>,
     ) -> Result<SyncOutcome> {
-        let cfg = match &feed {
-            Some((url, keys)) => SyncConfig {
-                url: url.clone(),
-                keys: sync::parse_keys(keys)?,
-                max_download: self.max_download()?,
-                timeout: self.timeout()?,
-            },
-            None => self.sync_config()?,
-        };
+        let cfg = self.sync_config(feed.as_ref())?;
         let _one_at_a_time = self.sync_lock.lock().await;
         let fetched = sync::fetch(&self.store, &cfg, progress).await?;
         let outcome = sync::apply(&self.store, fetched, progress)?;
-        if let Some((url, keys)) = feed {
-            self.set_feed_inner(&url, &keys)?;
+        if let Some(f) = feed {
+            self.set_feed_inner(&f.url, &f.keys, f.allow_http)?;
         }
         Ok(outcome)
     }
 
-    fn set_feed_inner(&self, url: &str, keys: &[String]) -> Result<()> {
+    fn set_feed_inner(&self, url: &str, keys: &[String], allow_http: bool) -> Result<()> {
         sync::parse_keys(keys)?;
         if keys.is_empty() {
             return Err(Error::invalid("pin at least one public key"));
         }
-        let url = url.trim();
-        if !(url.starts_with("https://") || url.starts_with("http://")) {
-            return Err(Error::invalid("the feed address must start with https://"));
-        }
+        let url = feed_address(url, allow_http)?;
         let keys = keys
             .iter()
             .map(|k| k.trim().to_ascii_lowercase())
             .collect::<Vec<_>>()
             .join(",");
-        self.store.config_set(FEED_URL, Some(url))?;
-        self.store.config_set(FEED_KEYS, Some(&keys))
+        self.store
+            .config_set(&[(FEED_URL, Some(url)), (FEED_KEYS, Some(&keys))])
+    }
+
+    fn feed_status_inner(&self) -> Result<FeedStatus> {
+        let state = self.store.feed_state()?;
+        Ok(FeedStatus {
+            url: self.store.config_get(FEED_URL)?,
+            public_keys: self.stored_keys()?,
+            version: state.as_ref().map(|s| s.version),
+            synced_at: state.as_ref().and_then(|s| s.synced_at),
+            published_at: state.and_then(|s| s.published_at),
+        })
     }
 }
 
@@ -264,21 +358,11 @@ impl CallGuard {
         self: Arc<Self>,
         progress: Option<Arc<dyn SyncProgress>>,
     ) -> Result<SyncOutcome, CanhGiacError> {
-        let _one_at_a_time = self.sync_lock.lock().await;
-        let fetch = AssertUnwindSafe(async {
-            let cfg = self.sync_config()?;
-            sync::fetch(&self.store, &cfg, progress.as_deref()).await
-        })
-        .catch_unwind()
-        .await;
-        let fetched = match fetch {
-            Ok(r) => r.map_err(CanhGiacError::from)?,
-            Err(panic) => return Err(panicked(panic)),
-        };
-        // The transaction is blocking work: off the async threads.
-        let this = Arc::clone(&self);
+        // The whole sync runs on a blocking thread: its apply is one long
+        // transaction that must not hold up the async threads.
+        let rt = tokio::runtime::Handle::current();
         tokio::task::spawn_blocking(move || {
-            guard(|| sync::apply(&this.store, fetched, progress.as_deref()))
+            guard(|| rt.block_on(self.sync_now(None, progress.as_deref())))
         })
         .await
         .map_err(|e| CanhGiacError::Internal {
@@ -318,27 +402,13 @@ impl CallGuard {
 
     /// Adds a screened call to history (pruned to the configured bound).
     pub fn record(&self, verdict: &Verdict) -> Result<(), CanhGiacError> {
-        guard(|| {
-            self.store.record_call(
-                verdict.number.as_ref(),
-                verdict.level,
-                verdict.action,
-                &verdict.reason_codes(),
-                self.history_limit,
-            )?;
-            Ok(())
-        })
+        guard(|| self.record_inner(verdict))
     }
 
     /// Builds the report SMS and keeps it in the outbox. The app opens the
     /// user's SMS app with it; nothing is sent from here.
     pub fn build_report(&self, request: ReportRequest) -> Result<Report, CanhGiacError> {
-        guard(|| {
-            let r = report::build(&request)?;
-            self.store
-                .record_report(&r.to, &r.body, &r.number, &r.keyword)?;
-            Ok(r)
-        })
+        guard(|| self.build_report_inner(&request))
     }
 
     /// Trusts a number: it always rings. Returns whether anything changed.
@@ -379,11 +449,7 @@ impl CallGuard {
 
     /// Imports a CSV of reported numbers (`number,category,reports,last_reported,label`).
     pub fn import_csv(&self, path: String) -> Result<ImportSummary, CanhGiacError> {
-        guard(|| {
-            let file = std::fs::File::open(&path)
-                .map_err(|e| Error::invalid(format!("cannot read {path}: {e}")))?;
-            self.import_from(std::io::BufReader::new(file))
-        })
+        guard(|| self.import_file(&path))
     }
 
     /// Imports CSV bytes (a file the user picked through the system picker).
@@ -395,36 +461,32 @@ impl CallGuard {
         guard(|| self.store.stats())
     }
 
+    /// The policy in force: the one last saved with `set_policy`, else the
+    /// configuration's.
     pub fn policy(&self) -> Policy {
-        self.policy_snapshot()
+        self.policy_inner()
+    }
+
+    /// Changes what happens at each level, from the next call on, and keeps
+    /// it in the database: the core is the policy's one owner.
+    pub fn set_policy(&self, policy: Policy) -> Result<(), CanhGiacError> {
+        guard(|| self.set_policy_inner(policy))
     }
 
     /// Sets the feed address and the public keys (64 hex characters each)
-    /// allowed to sign it.
-    pub fn set_feed(&self, url: String, public_keys: Vec<String>) -> Result<(), CanhGiacError> {
-        guard(|| self.set_feed_inner(&url, &public_keys))
+    /// allowed to sign it. Only https addresses, unless `allow_http`.
+    #[uniffi::method(default(allow_http = false))]
+    pub fn set_feed(
+        &self,
+        url: String,
+        public_keys: Vec<String>,
+        allow_http: bool,
+    ) -> Result<(), CanhGiacError> {
+        guard(|| self.set_feed_inner(&url, &public_keys, allow_http))
     }
 
     pub fn feed_status(&self) -> Result<FeedStatus, CanhGiacError> {
-        guard(|| {
-            let state = self.store.feed_state()?;
-            Ok(FeedStatus {
-                url: self.store.config_get(FEED_URL)?,
-                public_keys: self
-                    .store
-                    .config_get(FEED_KEYS)?
-                    .map(|k| k.split(',').map(str::to_string).collect())
-                    .unwrap_or_default(),
-                version: state.as_ref().map(|s| s.version),
-                synced_at: state.as_ref().and_then(|s| s.synced_at),
-                published_at: state.and_then(|s| s.published_at),
-            })
-        })
-    }
-
-    /// Changes what happens at each level, from the next call on.
-    pub fn set_policy(&self, policy: Policy) {
-        *self.policy.write().unwrap_or_else(|p| p.into_inner()) = policy;
+        guard(|| self.feed_status_inner())
     }
 }
 
@@ -439,5 +501,51 @@ mod tests {
             Err(CanhGiacError::Internal { reason }) => assert_eq!(reason, "boom"),
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn the_policy_is_kept_by_the_core_across_reopening() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("cg.db");
+        let g = CallGuard::open(&path, GuardConfig::default()).unwrap();
+        let mut p = g.policy_inner();
+        p.scam = crate::model::Action::Block;
+        p.unknown = crate::model::Action::Silence;
+        g.set_policy_inner(p.clone()).unwrap();
+        drop(g);
+        let g = CallGuard::open(&path, GuardConfig::default()).unwrap();
+        assert_eq!(g.policy_inner(), p);
+    }
+
+    #[test]
+    fn feed_addresses_are_https_unless_http_is_allowed() {
+        let dir = tempfile::tempdir().unwrap();
+        let g = CallGuard::open(&dir.path().join("cg.db"), GuardConfig::default()).unwrap();
+        let key = hex::encode(crate::feed::generate_key().verifying_key().as_bytes());
+        let keys = vec![key];
+        let err = g
+            .set_feed_inner("http://example.org/feed/", &keys, false)
+            .unwrap_err();
+        assert!(err.to_string().contains("https://"), "{err}");
+        assert!(g.set_feed_inner("ftp://example.org/", &keys, true).is_err());
+        assert_eq!(g.feed_status_inner().unwrap().url, None);
+        g.set_feed_inner(" http://127.0.0.1:8080/feed/ ", &keys, true)
+            .unwrap();
+        g.set_feed_inner("https://example.org/feed/", &keys, false)
+            .unwrap();
+        let st = g.feed_status_inner().unwrap();
+        assert_eq!(st.url.as_deref(), Some("https://example.org/feed/"));
+        assert_eq!(st.public_keys, keys);
+    }
+
+    #[test]
+    fn zero_sync_limits_are_refused_and_change_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let g = CallGuard::open(&dir.path().join("cg.db"), GuardConfig::default()).unwrap();
+        assert!(g.set_sync_limits(Some(1000), Some(0)).is_err());
+        assert_eq!(g.config_number(FEED_MAX_DOWNLOAD, 7).unwrap(), 7);
+        g.set_sync_limits(Some(1000), None).unwrap();
+        assert_eq!(g.config_number(FEED_MAX_DOWNLOAD, 7).unwrap(), 1000);
+        assert_eq!(g.config_number(FEED_TIMEOUT_SECS, 9).unwrap(), 9);
     }
 }

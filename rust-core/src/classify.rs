@@ -11,14 +11,11 @@
 //!    with the reason shown);
 //! 7. otherwise unknown.
 
-use crate::model::{Action, Category, Level, Reported};
-use crate::number::{NumberKind, PhoneNumber};
+use crate::model::{Action, Category, Level, Reported, string_enum};
+use crate::number::{HOTLINES, NumberKind, PhoneNumber};
 use crate::store::{Lookups, UserList};
 use crate::text::{Text, fold_for_match};
-use serde::Serialize;
-
-/// The official reporting hotlines: never silenced or blocked.
-pub const HOTLINES: [&str; 2] = ["156", "5656"];
+use serde::{Deserialize, Serialize};
 
 /// Country calling codes named in Vietnamese wangiri warnings
 /// (`reference/vietnam.md`): one ring, hoping for an expensive call-back.
@@ -29,23 +26,13 @@ pub const WANGIRI_COUNTRY_CODES: [&str; 15] = [
 
 /// Android's caller-number verification status (STIR/SHAKEN), API 30+.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, uniffi::Enum)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 #[serde(rename_all = "snake_case")]
 pub enum Verification {
     #[default]
     NotVerified,
     Passed,
     Failed,
-}
-
-impl Verification {
-    pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "not_verified" => Some(Verification::NotVerified),
-            "passed" => Some(Verification::Passed),
-            "failed" => Some(Verification::Failed),
-            _ => None,
-        }
-    }
 }
 
 /// What the phone knows about the call besides the number.
@@ -61,7 +48,8 @@ pub struct CallFacts {
 }
 
 /// What the user wants done at each level. `safe` is always allowed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, uniffi::Record)]
+/// The core keeps it (`CallGuard::set_policy`), as JSON in its database.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, uniffi::Record)]
 pub struct Policy {
     pub unknown: Action,
     pub suspicious: Action,
@@ -101,41 +89,22 @@ impl Policy {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, uniffi::Enum)]
-#[serde(rename_all = "snake_case")]
-pub enum ReasonCode {
-    Emergency,
-    Hotline,
-    UserAllowed,
-    Contact,
-    UserBlocked,
-    Reported,
-    ReportedPrefix,
-    Foreign,
-    WangiriCountry,
-    VerificationFailed,
-    PremiumRate,
-    InvalidNumber,
-    Hidden,
-}
-
-impl ReasonCode {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ReasonCode::Emergency => "emergency",
-            ReasonCode::Hotline => "hotline",
-            ReasonCode::UserAllowed => "user_allowed",
-            ReasonCode::Contact => "contact",
-            ReasonCode::UserBlocked => "user_blocked",
-            ReasonCode::Reported => "reported",
-            ReasonCode::ReportedPrefix => "reported_prefix",
-            ReasonCode::Foreign => "foreign",
-            ReasonCode::WangiriCountry => "wangiri_country",
-            ReasonCode::VerificationFailed => "verification_failed",
-            ReasonCode::PremiumRate => "premium_rate",
-            ReasonCode::InvalidNumber => "invalid_number",
-            ReasonCode::Hidden => "hidden",
-        }
+string_enum! {
+    /// Why a verdict was given: stable codes for programs and history.
+    ReasonCode {
+        Emergency = "emergency",
+        Hotline = "hotline",
+        UserAllowed = "user_allowed",
+        Contact = "contact",
+        UserBlocked = "user_blocked",
+        Reported = "reported",
+        ReportedPrefix = "reported_prefix",
+        Foreign = "foreign",
+        WangiriCountry = "wangiri_country",
+        VerificationFailed = "verification_failed",
+        PremiumRate = "premium_rate",
+        InvalidNumber = "invalid_number",
+        Hidden = "hidden",
     }
 }
 
@@ -204,6 +173,11 @@ pub fn classify(
     v
 }
 
+/// A verdict that rests on one reason, with the policy's action.
+fn single(level: Level, policy: &Policy, code: ReasonCode, vi: &str, en: &str) -> Verdict {
+    verdict(level, policy.action_for(level), vec![reason(code, vi, en)])
+}
+
 /// A verdict without its number, which `classify` moves in at the end.
 fn verdict(level: Level, action: Action, reasons: Vec<Reason>) -> Verdict {
     Verdict {
@@ -225,16 +199,16 @@ fn decide(
     today: i32,
 ) -> Verdict {
     let Some(n) = number else {
-        let level = Level::Unknown;
-        let reasons = vec![reason(
+        return single(
+            Level::Unknown,
+            policy,
             ReasonCode::Hidden,
             "Người gọi ẩn số",
             "The caller hid their number",
-        )];
-        return verdict(level, policy.action_for(level), reasons);
+        );
     };
-    let safe =
-        |code, vi: &str, en: &str| verdict(Level::Safe, Action::Allow, vec![reason(code, vi, en)]);
+    // Safe is always allowed, whatever the policy (`Policy::action_for`).
+    let safe = |code, vi: &str, en: &str| single(Level::Safe, policy, code, vi, en);
 
     // 1. Emergency and hotlines: whatever any list says.
     if n.kind == NumberKind::Emergency {
@@ -268,13 +242,13 @@ fn decide(
     }
     // 3. The user's block list.
     if lookups.user_list == Some(UserList::Block) {
-        let level = Level::Blocked;
-        let reasons = vec![reason(
+        return single(
+            Level::Blocked,
+            policy,
             ReasonCode::UserBlocked,
             "Số bạn đã chặn",
             "A number you blocked",
-        )];
-        return verdict(level, policy.action_for(level), reasons);
+        );
     }
 
     let heuristics = heuristics(n, facts, policy);
@@ -347,10 +321,7 @@ fn heuristics(n: &PhoneNumber, facts: &CallFacts, policy: &Policy) -> Heuristics
                         &format!("+{code} numbers are used to lure costly call-backs"),
                     ),
                 );
-                h.advice = Some(Text::new(
-                    "Không gọi lại số quốc tế lạ.",
-                    "Don't call back unknown international numbers.",
-                ));
+                h.advice = Some(WANGIRI.advice());
             }
             None => h.reasons.push(reason(
                 ReasonCode::Foreign,
@@ -470,62 +441,83 @@ fn reported_reason(info: &ReportInfo) -> Reason {
     }
 }
 
-/// Advice for a reported label, matched on its folded, lower-case words.
-/// Order matters: "thuê bao" (subscriber) must win over "thuế" (tax).
+/// One kind of scam: words that name it in a report's label (folded to
+/// lower-case ASCII), and one true piece of advice about it.
+struct ScamPattern {
+    words: &'static [&'static str],
+    vi: &'static str,
+    en: &'static str,
+}
+
+const WANGIRI: ScamPattern = ScamPattern {
+    words: &["wangiri", "goi lai", "quoc te"],
+    vi: "Không gọi lại số quốc tế lạ.",
+    en: "Don't call back unknown international numbers.",
+};
+
+/// The scam patterns the advice knows, one row each; the first row with a
+/// word in the label wins. Folding makes "thuế" (tax), "thuê" (rent) and
+/// "thuê bao" (subscriber) all "thue…", so the tax row names only phrases
+/// ("nop thue", "cuc thue"), and the carrier row comes before it.
+const SCAM_PATTERNS: &[ScamPattern] = &[
+    ScamPattern {
+        words: &["cong an", "police", "vien kiem sat", "toa an"],
+        vi: "Công an không làm việc, không yêu cầu chuyển tiền qua điện thoại.",
+        en: "The police never handle cases or ask for money over the phone.",
+    },
+    ScamPattern {
+        words: &["nha mang", "sim", "thue bao", "carrier"],
+        vi: "Nhà mạng chỉ chuẩn hóa thông tin qua kênh chính thức.",
+        en: "Carriers only update subscriber details through their official channels.",
+    },
+    ScamPattern {
+        words: &[
+            "can bo thue",
+            "cuc thue",
+            "co quan thue",
+            "nganh thue",
+            "hoan thue",
+            "no thue",
+            "nop thue",
+            "quyet toan thue",
+            "ma so thue",
+            "etax",
+            "tax",
+        ],
+        vi: "Ứng dụng chính thức duy nhất của ngành Thuế là eTax Mobile.",
+        en: "The tax office's only official app is eTax Mobile.",
+    },
+    ScamPattern {
+        words: &["dien luc", "tien dien", "evn", "electric"],
+        vi: "Không cài ứng dụng theo đường link lạ (.apk).",
+        en: "Never install an app from a link someone sends you (.apk).",
+    },
+    ScamPattern {
+        words: &["giao hang", "don hang", "shipper", "delivery"],
+        vi: "Không chuyển khoản khi chưa nhận hàng.",
+        en: "Don't pay by transfer before you have the parcel.",
+    },
+    ScamPattern {
+        words: &["ngan hang", "otp", "bank", "tai khoan"],
+        vi: "Không cung cấp mã OTP, mật khẩu cho bất kỳ ai.",
+        en: "Never give your OTP code or password to anyone.",
+    },
+    WANGIRI,
+];
+
+impl ScamPattern {
+    fn advice(&self) -> Text {
+        Text::new(self.vi, self.en)
+    }
+}
+
+/// Advice for a reported label: the first scam pattern it names.
 fn advice_for_label(label: &str) -> Option<Text> {
     let l = fold_for_match(label);
-    let has = |words: &[&str]| words.iter().any(|w| l.contains(w));
-    let (vi, en) = if has(&["cong an", "police", "vien kiem sat", "toa an"]) {
-        (
-            "Công an không làm việc, không yêu cầu chuyển tiền qua điện thoại.",
-            "The police never handle cases or ask for money over the phone.",
-        )
-    } else if has(&["nha mang", "sim", "thue bao", "carrier"]) {
-        (
-            "Nhà mạng chỉ chuẩn hóa thông tin qua kênh chính thức.",
-            "Carriers only update subscriber details through their official channels.",
-        )
-    } else if has(&[
-        "can bo thue",
-        "cuc thue",
-        "co quan thue",
-        "nganh thue",
-        "hoan thue",
-        "no thue",
-        "nop thue",
-        "quyet toan thue",
-        "ma so thue",
-        "etax",
-        "tax",
-    ]) {
-        (
-            "Ứng dụng chính thức duy nhất của ngành Thuế là eTax Mobile.",
-            "The tax office's only official app is eTax Mobile.",
-        )
-    } else if has(&["dien luc", "tien dien", "evn", "electric"]) {
-        (
-            "Không cài ứng dụng theo đường link lạ (.apk).",
-            "Never install an app from a link someone sends you (.apk).",
-        )
-    } else if has(&["giao hang", "don hang", "shipper", "delivery"]) {
-        (
-            "Không chuyển khoản khi chưa nhận hàng.",
-            "Don't pay by transfer before you have the parcel.",
-        )
-    } else if has(&["ngan hang", "otp", "bank", "tai khoan"]) {
-        (
-            "Không cung cấp mã OTP, mật khẩu cho bất kỳ ai.",
-            "Never give your OTP code or password to anyone.",
-        )
-    } else if has(&["wangiri", "goi lai", "quoc te"]) {
-        (
-            "Không gọi lại số quốc tế lạ.",
-            "Don't call back unknown international numbers.",
-        )
-    } else {
-        return None;
-    };
-    Some(Text::new(vi, en))
+    SCAM_PATTERNS
+        .iter()
+        .find(|p| p.words.iter().any(|w| l.contains(w)))
+        .map(ScamPattern::advice)
 }
 
 #[cfg(test)]

@@ -6,9 +6,9 @@
 
 use crate::dates;
 use crate::error::{Error, Result};
+use crate::model::Target;
 use crate::model::{Category, Reported};
 use crate::number::{self, NumberKind};
-use crate::store::Target;
 use serde::Serialize;
 use std::io::Read;
 

@@ -3,27 +3,44 @@
 //! reasons a person understands, and build the `LD <number> <content>`
 //! report to the 156 hotline. Exported to Kotlin through uniffi.
 //!
-//! One concern per module: `number`, `store`, `import`, `classify`,
-//! `report`; `api` is the exported facade (`CallGuard`).
+//! One concern per module, all private: `number`, `store`, `import`,
+//! `classify`, `report`, `feed` (the signed format), `sync` (the client);
+//! `api` is the exported facade (`CallGuard`). What other crates use is
+//! re-exported below; the publisher's tools are in [`publisher`].
 
 uniffi::setup_scaffolding!();
 
-pub mod api;
-pub mod classify;
-pub mod dates;
-pub mod error;
-pub mod feed;
-pub mod import;
-pub mod model;
-pub mod number;
-pub mod report;
-pub mod store;
-pub mod sync;
-pub mod text;
+mod api;
+mod classify;
+mod dates;
+mod error;
+mod feed;
+mod import;
+mod model;
+mod number;
+mod report;
+mod store;
+mod sync;
+mod text;
 
-pub use api::{CallGuard, GuardConfig};
-pub use classify::{CallFacts, Policy, Verdict, Verification};
-pub use error::{CanhGiacError, Error};
-pub use model::{Action, Category, Level};
+pub use api::{CallGuard, FeedStatus, GuardConfig, NewFeed, default_config};
+pub use classify::{CallFacts, Policy, Reason, ReasonCode, ReportInfo, Verdict, Verification};
+pub use dates::{format_day, format_time, now_unix};
+pub use error::{CanhGiacError, Error, Result};
+pub use import::{ImportSummary, RejectedRow};
+pub use model::{Action, Category, Level, Reported, Target};
 pub use number::{NumberKind, PhoneNumber, normalize};
-pub use report::{Report, ReportKind, ReportRequest, ReportTarget};
+pub use report::{Report, ReportKind, ReportRequest, ReportTarget, SmsEncoding};
+pub use store::{HistoryEntry, ListEntry, OutboxEntry, Stats, UserList};
+pub use sync::{SyncOutcome, SyncPath, SyncProgress, SyncStage};
+pub use text::{Lang, Text};
+
+/// What a list publisher runs: keys, building and checking a feed folder.
+pub mod publisher {
+    pub use crate::feed::codec::{EntrySet, encode_snapshot};
+    pub use crate::feed::publish::{Built, DEFAULT_KEEP_DELTAS, build, check};
+    pub use crate::feed::{
+        Manifest, generate_key, key_id, parse_public_key, parse_secret_key, secret_key_text,
+    };
+    pub use crate::import::{Parsed, parse_csv};
+}

@@ -1,13 +1,13 @@
 //! The vocabulary shared by the store, the classifier and the API.
 
-use serde::Serialize;
-
+/// An exported enum whose variants have stable string codes (files, JSON,
+/// the database): one definition gives `as_str`, `parse`, `Display` and
+/// serde in those same codes.
 macro_rules! string_enum {
     ($(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $var:ident = $s:literal),+ $(,)? }) => {
         $(#[$m])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, uniffi::Enum)]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name { $($(#[$vm])* $var),+ }
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize, uniffi::Enum)]
+        pub enum $name { $($(#[$vm])* #[serde(rename = $s)] $var),+ }
 
         impl $name {
             pub const ALL: &'static [$name] = &[$($name::$var),+];
@@ -29,6 +29,7 @@ macro_rules! string_enum {
         }
     };
 }
+pub(crate) use string_enum;
 
 string_enum! {
     /// What a reported number was reported for.
@@ -67,4 +68,13 @@ pub struct Reported {
     /// Days since 1970-01-01.
     pub last_reported: Option<i32>,
     pub label: Option<String>,
+}
+
+/// What one list row is about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// E.164 digits as an integer.
+    Number(i64),
+    /// E.164 digits that every matching number starts with.
+    Prefix(String),
 }

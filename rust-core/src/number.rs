@@ -17,35 +17,21 @@ const MAX_INPUT_BYTES: usize = 64;
 const MAX_DIGITS: usize = 17;
 const MIN_DIGITS: usize = 3;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, uniffi::Enum)]
-#[serde(rename_all = "snake_case")]
-pub enum NumberKind {
-    Mobile,
-    FixedLine,
-    /// 1800…: free for the caller.
-    TollFree,
-    /// 1900…: premium rate for the caller.
-    PremiumRate,
-    /// 111–115.
-    Emergency,
-    /// 156, 5656 and other short service numbers.
-    ShortCode,
-    Voip,
-    Other,
-}
-
-impl NumberKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            NumberKind::Mobile => "mobile",
-            NumberKind::FixedLine => "fixed_line",
-            NumberKind::TollFree => "toll_free",
-            NumberKind::PremiumRate => "premium_rate",
-            NumberKind::Emergency => "emergency",
-            NumberKind::ShortCode => "short_code",
-            NumberKind::Voip => "voip",
-            NumberKind::Other => "other",
-        }
+crate::model::string_enum! {
+    /// What kind of number called.
+    NumberKind {
+        Mobile = "mobile",
+        FixedLine = "fixed_line",
+        /// 1800…: free for the caller.
+        TollFree = "toll_free",
+        /// 1900…: premium rate for the caller.
+        PremiumRate = "premium_rate",
+        /// 111–115.
+        Emergency = "emergency",
+        /// 156, 5656 and other short service numbers.
+        ShortCode = "short_code",
+        Voip = "voip",
+        Other = "other",
     }
 }
 
@@ -124,6 +110,9 @@ pub fn normalize(raw: &str) -> Result<PhoneNumber, NumberError> {
 
 /// The emergency numbers: never silenced, never blocked.
 pub const EMERGENCY: [&str; 5] = ["111", "112", "113", "114", "115"];
+
+/// The official reporting hotlines: never silenced or blocked either.
+pub const HOTLINES: [&str; 2] = ["156", "5656"];
 
 /// Digits and whether a leading `+` was written.
 #[derive(Debug, PartialEq, Eq)]
@@ -208,9 +197,7 @@ fn classify_digits(plus: bool, digits: &str) -> PhoneNumber {
             Some(nsn) => vietnamese(nsn),
             // `84113`: the country code before an emergency number.
             None if digits.len() <= 6 => match digits.strip_prefix("84") {
-                Some(rest)
-                    if EMERGENCY.contains(&rest) || crate::classify::HOTLINES.contains(&rest) =>
-                {
+                Some(rest) if EMERGENCY.contains(&rest) || HOTLINES.contains(&rest) => {
                     short_number(rest)
                 }
                 _ => short_number(digits),
@@ -322,7 +309,7 @@ fn vietnamese(nsn: &str) -> PhoneNumber {
         return vietnamese(rest);
     }
     // `+84 113`, `0113`: emergency numbers and hotlines however written.
-    if EMERGENCY.contains(&nsn) || crate::classify::HOTLINES.contains(&nsn) {
+    if EMERGENCY.contains(&nsn) || HOTLINES.contains(&nsn) {
         return short_number(nsn);
     }
     if let Some(new) = convert_old_mobile(nsn) {
@@ -554,10 +541,7 @@ mod tests {
                 (NumberKind::ShortCode, None),
                 "{raw}"
             );
-            assert!(
-                crate::classify::HOTLINES.contains(&n.national.as_str()),
-                "{raw}"
-            );
+            assert!(HOTLINES.contains(&n.national.as_str()), "{raw}");
         }
     }
 

@@ -16,14 +16,18 @@ pub const DEFAULT_TEMPLATE: &str = "{keyword} {number} {content}";
 const MAX_TEMPLATE_CHARS: usize = 100;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, uniffi::Enum)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 #[serde(rename_all = "snake_case")]
 pub enum ReportKind {
     /// `LD`: a scam call (lừa đảo).
     #[default]
+    #[cfg_attr(feature = "cli", value(name = "ld"))]
     ScamCall,
     /// `V`: a nuisance or advertising call.
+    #[cfg_attr(feature = "cli", value(name = "v"))]
     NuisanceCall,
     /// `S`: a spam or scam SMS.
+    #[cfg_attr(feature = "cli", value(name = "s"))]
     SpamSms,
 }
 
@@ -35,21 +39,15 @@ impl ReportKind {
             ReportKind::SpamSms => "S",
         }
     }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        match s.to_ascii_lowercase().as_str() {
-            "ld" => Some(ReportKind::ScamCall),
-            "v" => Some(ReportKind::NuisanceCall),
-            "s" => Some(ReportKind::SpamSms),
-            _ => None,
-        }
-    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, uniffi::Enum)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum ReportTarget {
     #[default]
+    #[cfg_attr(feature = "cli", value(name = "156"))]
     Hotline156,
+    #[cfg_attr(feature = "cli", value(name = "5656"))]
     Hotline5656,
 }
 
@@ -58,14 +56,6 @@ impl ReportTarget {
         match self {
             ReportTarget::Hotline156 => "156",
             ReportTarget::Hotline5656 => "5656",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "156" => Some(ReportTarget::Hotline156),
-            "5656" => Some(ReportTarget::Hotline5656),
-            _ => None,
         }
     }
 }

@@ -27,6 +27,7 @@ impl Text {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, uniffi::Enum)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum Lang {
     #[default]
     Vi,

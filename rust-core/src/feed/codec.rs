@@ -7,8 +7,8 @@
 //! decodes and inserts one entry at a time (one cursor per column): the file
 //! never becomes a vector of entries in memory.
 
+use crate::model::Target;
 use crate::model::{Category, Reported};
-use crate::store::Target;
 use std::collections::{BTreeMap, HashMap};
 use std::io::{Read, Write};
 
@@ -105,6 +105,8 @@ impl Delta {
         d
     }
 
+    /// The in-memory twin of applying a delta (tests compare it with the database).
+    #[cfg(test)]
     pub fn apply_to(&self, set: &mut EntrySet) {
         for k in &self.removed_numbers {
             set.numbers.remove(k);

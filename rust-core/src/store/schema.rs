@@ -1,60 +1,25 @@
 //! The database schema, versioned by `PRAGMA user_version`.
 //!
-//! A new database gets the current schema in one go (`CREATE`); an older one
-//! is moved forward one numbered step at a time (`upgrade_from`), all inside
-//! one IMMEDIATE transaction. Every step has a test that upgrades a snapshot
-//! of the old schema and compares it with a fresh database.
+//! A new database gets the current schema in one go (`CREATE_SCHEMA`, one
+//! literal); an older one is moved forward one numbered step at a time
+//! (`upgrade_from`), all inside one IMMEDIATE transaction. Every step has a
+//! test that upgrades a frozen copy of the old schema and compares it with a
+//! fresh database. Connection settings (PRAGMAs) are set in `prepare_*`.
 
 use crate::error::{Error, Result};
 use rusqlite::{Connection, TransactionBehavior};
+use std::path::Path;
+use std::time::Duration;
 
 pub const VERSION: u32 = 3;
 
-/// Tables added by schema 2: shared by `CREATE` and the 1 → 2 step.
-macro_rules! v2_tables {
-    () => {
-        "
--- Reports built for the user (the SMS app sends them, not us).
-CREATE TABLE report_outbox (
-    id       INTEGER PRIMARY KEY,
-    at       INTEGER NOT NULL,
-    to_addr  TEXT NOT NULL,
-    body     TEXT NOT NULL,
-    number   TEXT NOT NULL,
-    keyword  TEXT NOT NULL
-);
--- The signed feed this list came from (one row).
-CREATE TABLE feed_state (
-    id        INTEGER PRIMARY KEY CHECK (id = 1),
-    version   INTEGER NOT NULL,
-    key_id    TEXT,
-    etag      TEXT,
-    synced_at INTEGER
-);
--- Settings that belong with the data (feed address, pinned key, ...).
-CREATE TABLE config (
-    key   TEXT PRIMARY KEY,
-    value TEXT NOT NULL
-) WITHOUT ROWID;
-"
-    };
-}
+/// Address space the reader maps (not memory it uses): room for a list of
+/// about ten million numbers.
+pub const MMAP_BYTES: i64 = 256 << 20;
 
-/// Schema 3: the feed state remembers which feed (address and keys) its
-/// version and ETag belong to, so that switching feeds starts afresh, and
-/// when the publisher signed it, so that a frozen mirror shows its age.
-macro_rules! v3_changes {
-    () => {
-        "
-ALTER TABLE feed_state ADD COLUMN scope TEXT;
-ALTER TABLE feed_state ADD COLUMN published_at INTEGER;
-"
-    };
-}
-
-/// The current schema. Keep in step with the upgrade steps below.
-const CREATE: &str = concat!(
-    "
+/// The current schema, whole. A new database gets exactly this; an older
+/// one reaches the same shape through `upgrade_from` (tested).
+const CREATE_SCHEMA: &str = "
 -- Reported numbers, keyed by the E.164 digits as an integer (84912345678),
 -- so that a row costs about 20 bytes on disk. category: 1 scam, 2 nuisance.
 -- last_reported: days since 1970-01-01. source: 0 feed, 1 imported CSV.
@@ -98,22 +63,106 @@ CREATE TABLE call_history (
     action   TEXT NOT NULL,
     reasons  TEXT NOT NULL
 );
-",
-    v2_tables!(),
-    v3_changes!()
+-- Reports built for the user (the SMS app sends them, not us).
+CREATE TABLE report_outbox (
+    id       INTEGER PRIMARY KEY,
+    at       INTEGER NOT NULL,
+    to_addr  TEXT NOT NULL,
+    body     TEXT NOT NULL,
+    number   TEXT NOT NULL,
+    keyword  TEXT NOT NULL
 );
+-- The signed feed this list came from (one row): the version held, which
+-- feed (address and keys) it and the ETag belong to, so that switching
+-- feeds starts afresh, and when the publisher signed it, so that a frozen
+-- mirror shows its age.
+CREATE TABLE feed_state (
+    id           INTEGER PRIMARY KEY CHECK (id = 1),
+    version      INTEGER NOT NULL,
+    key_id       TEXT,
+    etag         TEXT,
+    synced_at    INTEGER,
+    scope        TEXT,
+    published_at INTEGER
+);
+-- Settings the core owns: policy, feed address, pinned keys, sync limits.
+CREATE TABLE config (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+) WITHOUT ROWID;
+";
 
-/// Moves a database at `version` to `version + 1`.
+/// Moves a database at `version` to `version + 1`. A step that shipped is
+/// never edited: it is what phones holding that version will run.
 fn upgrade_from(conn: &Connection, version: u32) -> Result<()> {
     match version {
         // v2: reports built for 156 are kept; feed state and settings move
         // into the database so that sync can resume where it stopped.
-        1 => conn.execute_batch(v2_tables!())?,
-        // ETags written by schema 2 carried their scope inside; dropping them
-        // costs one full manifest fetch, once.
-        2 => conn.execute_batch(concat!(v3_changes!(), "UPDATE feed_state SET etag = NULL;"))?,
+        1 => conn.execute_batch(
+            "
+CREATE TABLE report_outbox (
+    id       INTEGER PRIMARY KEY,
+    at       INTEGER NOT NULL,
+    to_addr  TEXT NOT NULL,
+    body     TEXT NOT NULL,
+    number   TEXT NOT NULL,
+    keyword  TEXT NOT NULL
+);
+CREATE TABLE feed_state (
+    id        INTEGER PRIMARY KEY CHECK (id = 1),
+    version   INTEGER NOT NULL,
+    key_id    TEXT,
+    etag      TEXT,
+    synced_at INTEGER
+);
+CREATE TABLE config (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+) WITHOUT ROWID;
+",
+        )?,
+        // v3: the feed state's scope and signing time. ETags written by
+        // schema 2 carried their scope inside; dropping them costs one full
+        // manifest fetch, once.
+        2 => conn.execute_batch(
+            "
+ALTER TABLE feed_state ADD COLUMN scope TEXT;
+ALTER TABLE feed_state ADD COLUMN published_at INTEGER;
+UPDATE feed_state SET etag = NULL;
+",
+        )?,
         v => return Err(Error::invalid(format!("no upgrade step from schema {v}"))),
     }
+    Ok(())
+}
+
+/// The writer's connection settings, before anything else touches the file.
+pub fn prepare_writer(conn: &Connection, path: &Path) -> Result<()> {
+    conn.busy_timeout(Duration::from_secs(5))?;
+    // The first read of the file: garbage fails here, and a newer schema is
+    // refused before anything (even the journal mode) is written.
+    check_version(conn)?;
+    let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+    if !mode.eq_ignore_ascii_case("wal") {
+        return Err(Error::Open(format!(
+            "the database at {} cannot use write-ahead logging (journal mode {mode})",
+            path.display()
+        )));
+    }
+    // A million-entry sync writes tens of MB of WAL; keep the file from
+    // staying that size on the phone afterwards.
+    conn.execute_batch(
+        "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA journal_size_limit = 4194304;",
+    )?;
+    Ok(())
+}
+
+/// The screening reader's connection settings.
+pub fn prepare_reader(conn: &Connection) -> Result<()> {
+    conn.busy_timeout(Duration::from_secs(1))?;
+    // Screening reads random pages of a 20 MB table: mapping the file lets
+    // them come straight from the OS page cache, with no read() per page.
+    conn.pragma_update(None, "mmap_size", MMAP_BYTES)?;
     Ok(())
 }
 
@@ -148,7 +197,7 @@ pub fn init_or_upgrade(conn: &mut Connection) -> Result<()> {
                 "the file is a SQLite database of another program; choose another path".into(),
             ));
         }
-        tx.execute_batch(CREATE)?;
+        tx.execute_batch(CREATE_SCHEMA)?;
     } else {
         for v in found..VERSION {
             tracing::info!(from = v, to = v + 1, "upgrading database schema");
@@ -199,6 +248,26 @@ mod tests {
             reasons  TEXT NOT NULL
         );
         PRAGMA user_version = 1;
+    ";
+
+    /// Schema 2 as it shipped (schema 1 plus these). Never edit.
+    const V2_ADDED: &str = "
+        CREATE TABLE report_outbox (
+            id       INTEGER PRIMARY KEY,
+            at       INTEGER NOT NULL,
+            to_addr  TEXT NOT NULL,
+            body     TEXT NOT NULL,
+            number   TEXT NOT NULL,
+            keyword  TEXT NOT NULL
+        );
+        CREATE TABLE feed_state (
+            id        INTEGER PRIMARY KEY CHECK (id = 1),
+            version   INTEGER NOT NULL,
+            key_id    TEXT,
+            etag      TEXT,
+            synced_at INTEGER
+        );
+        CREATE TABLE config (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
     ";
 
     /// Tables and columns, normalised so that whitespace does not matter.
@@ -273,7 +342,7 @@ mod tests {
     fn upgrade_from_v2_adds_the_feed_scope_and_keeps_the_version() {
         let mut old = Connection::open_in_memory().unwrap();
         old.execute_batch(V1).unwrap();
-        old.execute_batch(v2_tables!()).unwrap();
+        old.execute_batch(V2_ADDED).unwrap();
         old.execute_batch(
             "PRAGMA user_version = 2;
              INSERT INTO feed_state VALUES (1, 41, 'k', 'https://x/ abc\n\"etag\"', 5);",

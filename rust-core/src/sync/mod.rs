@@ -9,10 +9,14 @@
 //! decompress within a bound; apply in one transaction. A failure anywhere
 //! leaves the database exactly as it was.
 
+mod apply;
+
+pub use apply::apply;
+
 use crate::dates;
 use crate::error::{Error, Result};
 use crate::feed::{self, FileRef, MANIFEST_FILE, Plan};
-use crate::store::{FeedData, FeedState, Store};
+use crate::store::{FeedState, Store};
 use ed25519_dalek::VerifyingKey;
 use futures_util::StreamExt;
 use serde::Serialize;
@@ -24,10 +28,6 @@ use std::time::Duration;
 const MANIFEST_LIMIT: u64 = 1 << 20;
 /// Default cap on the bytes one sync may download.
 pub const DEFAULT_MAX_DOWNLOAD: u64 = 64 << 20;
-/// Decompressed bytes one sync may produce, all files together: a small
-/// file must not expand into gigabytes on a phone. A million entries take
-/// about 6 MB.
-const EXPANSION_BUDGET: u64 = 128 << 20;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, uniffi::Enum)]
 #[serde(rename_all = "snake_case")]
@@ -74,13 +74,14 @@ pub struct SyncConfig {
 
 /// What a fetch brought, ready to apply.
 pub struct Fetched {
+    /// The version stored when the fetch began (whatever its feed).
     from: Option<u64>,
     state: FeedState,
     data: Option<Downloaded>,
     bytes: u64,
 }
 
-enum Downloaded {
+pub(crate) enum Downloaded {
     Snapshot(Vec<u8>),
     Deltas(Vec<Vec<u8>>),
 }
@@ -276,14 +277,6 @@ pub async fn fetch(
     let body = manifest_body(resp).await?;
     let mut bytes = body.len() as u64;
     let m = feed::verify(&body, &cfg.keys)?;
-    if let Some(have) = have
-        && m.version < have
-    {
-        return Err(Error::Feed(format!(
-            "the server offers version {}, older than the version {have} we have: refused (replay or rollback)",
-            m.version
-        )));
-    }
     let state = FeedState {
         version: m.version,
         key_id: Some(m.key_id.clone()),
@@ -293,6 +286,10 @@ pub async fn fetch(
         published_at: Some(m.created),
     };
     let plan = feed::plan(&m, have);
+    if !matches!(plan, Plan::UpToDate) {
+        // Before downloading anything; checked again when it is applied.
+        apply::must_go_forward(have, m.version)?;
+    }
     let files: Vec<&FileRef> = match &plan {
         Plan::UpToDate => vec![],
         Plan::Deltas(ds) => ds.iter().map(|d| &d.file).collect(),
@@ -331,44 +328,9 @@ pub async fn fetch(
     })
 }
 
-/// Applies what `fetch` brought, in one transaction (blocking: call it off
-/// the async threads). Files are decompressed here, one at a time.
-pub fn apply(
-    store: &Store,
-    f: Fetched,
-    progress: Option<&dyn SyncProgress>,
-) -> Result<SyncOutcome> {
-    report(progress, SyncStage::Apply, 0, 1);
-    let budget = EXPANSION_BUDGET;
-    let (path, entries) = match &f.data {
-        None => {
-            store.feed_checked(f.state.etag.as_deref(), f.state.synced_at.unwrap_or(0))?;
-            (SyncPath::UpToDate, store.stats()?.feed_entries)
-        }
-        Some(Downloaded::Snapshot(file)) => (
-            SyncPath::Snapshot,
-            store.apply_feed(f.from, FeedData::Snapshot(file), &f.state, budget)?,
-        ),
-        Some(Downloaded::Deltas(files)) => (
-            SyncPath::Delta,
-            store.apply_feed(f.from, FeedData::Deltas(files), &f.state, budget)?,
-        ),
-    };
-    // From here on the list is committed: nothing may turn this into an error.
-    report(progress, SyncStage::Apply, 1, 1);
-    tracing::info!(from = ?f.from, to = f.state.version, ?path, bytes = f.bytes, entries, "sync done");
-    Ok(SyncOutcome {
-        from_version: f.from,
-        to_version: f.state.version,
-        path,
-        bytes_fetched: f.bytes,
-        entries,
-    })
-}
-
 /// Calls the app's progress callback; a callback that throws (a panic on
 /// this side) is logged and ignored: progress is never worth a failed sync.
-fn report(progress: Option<&dyn SyncProgress>, stage: SyncStage, done: u64, total: u64) {
+pub(crate) fn report(progress: Option<&dyn SyncProgress>, stage: SyncStage, done: u64, total: u64) {
     if let Some(p) = progress
         && std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             p.on_progress(stage, done, total)

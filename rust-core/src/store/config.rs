@@ -1,0 +1,103 @@
+//! Settings the core owns (policy, feed address and keys, sync limits) and
+//! the state of the feed the list came from.
+
+use super::Store;
+use crate::error::Result;
+use rusqlite::{Connection, OptionalExtension, params};
+use serde::Serialize;
+
+/// The feed version the list holds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, uniffi::Record)]
+pub struct FeedState {
+    pub version: u64,
+    pub key_id: Option<String>,
+    pub etag: Option<String>,
+    /// Unix seconds of the last successful check.
+    pub synced_at: Option<i64>,
+    /// Which feed (address and pinned keys) the version and ETag belong to.
+    pub scope: Option<String>,
+    /// When the publisher signed this version (Unix seconds): a mirror that
+    /// stopped updating shows its age here.
+    pub published_at: Option<i64>,
+}
+
+pub(crate) fn read_feed_state(c: &Connection) -> Result<Option<FeedState>> {
+    Ok(c.query_row(
+        "SELECT version, key_id, etag, synced_at, scope, published_at FROM feed_state WHERE id = 1",
+        [],
+        |r| {
+            Ok(FeedState {
+                version: r.get::<_, i64>(0)? as u64,
+                key_id: r.get(1)?,
+                etag: r.get(2)?,
+                synced_at: r.get(3)?,
+                scope: r.get(4)?,
+                published_at: r.get(5)?,
+            })
+        },
+    )
+    .optional()?)
+}
+
+/// Records the version a sync applied, inside that sync's transaction.
+pub(crate) fn save_feed_state(c: &Connection, s: &FeedState) -> Result<()> {
+    c.execute(
+        "INSERT INTO feed_state (id, version, key_id, etag, synced_at, scope, published_at)
+         VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6)
+         ON CONFLICT (id) DO UPDATE SET version = excluded.version, key_id = excluded.key_id,
+         etag = excluded.etag, synced_at = excluded.synced_at, scope = excluded.scope,
+         published_at = excluded.published_at",
+        params![
+            s.version as i64,
+            s.key_id,
+            s.etag,
+            s.synced_at,
+            s.scope,
+            s.published_at
+        ],
+    )?;
+    Ok(())
+}
+
+impl Store {
+    /// Which feed version the list holds, and how it was last fetched.
+    pub fn feed_state(&self) -> Result<Option<FeedState>> {
+        self.read(read_feed_state)
+    }
+
+    /// Records a check that found nothing new (or a new ETag for the same version).
+    pub fn feed_checked(&self, etag: Option<&str>, at: i64) -> Result<()> {
+        self.write(|tx| {
+            tx.execute(
+                "UPDATE feed_state SET etag = ?1, synced_at = ?2 WHERE id = 1",
+                params![etag, at],
+            )?;
+            Ok(())
+        })
+    }
+
+    pub fn config_get(&self, key: &str) -> Result<Option<String>> {
+        self.read(|c| {
+            Ok(c.prepare_cached("SELECT value FROM config WHERE key = ?1")?
+                .query_row([key], |r| r.get(0))
+                .optional()?)
+        })
+    }
+
+    /// Sets (or with `None` removes) settings, all in one transaction.
+    pub fn config_set(&self, values: &[(&str, Option<&str>)]) -> Result<()> {
+        self.write(|tx| {
+            for &(key, value) in values {
+                match value {
+                    Some(v) => tx.execute(
+                        "INSERT INTO config (key, value) VALUES (?1, ?2)
+                         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                        [key, v],
+                    )?,
+                    None => tx.execute("DELETE FROM config WHERE key = ?1", [key])?,
+                };
+            }
+            Ok(())
+        })
+    }
+}

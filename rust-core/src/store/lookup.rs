@@ -1,0 +1,153 @@
+//! What screening reads: one number's lists and reports, from one snapshot.
+
+use super::lists::UserList;
+use super::{Store, category_from_code, writer::FEED_ENTRY_COUNT};
+use crate::error::Result;
+use crate::model::Reported;
+use crate::number::PhoneNumber;
+use rusqlite::{Connection, OptionalExtension, named_params};
+use serde::Serialize;
+
+/// What the store knows about one number, read in one go for screening.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Lookups {
+    pub user_list: Option<UserList>,
+    pub reported: Option<Reported>,
+    /// The longest matching prefix rule and what it says.
+    pub reported_prefix: Option<(String, Reported)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, uniffi::Record)]
+pub struct Stats {
+    pub reported_numbers: u64,
+    /// Of those, the entries (numbers and prefixes) that came from the feed.
+    pub feed_entries: u64,
+    pub reported_prefixes: u64,
+    pub allowed: u64,
+    pub blocked: u64,
+    pub history: u64,
+    pub feed_version: Option<u64>,
+}
+
+/// The greatest prefix rule ≤ `:digits`, which is the longest matching rule
+/// whenever it matches at all (see `longest_prefix`). Tagged 2 and shaped
+/// like the other rows of `LOOKUP`.
+macro_rules! nearest_prefix {
+    () => {
+        "SELECT 2, category, reports, last_reported, (SELECT text FROM label WHERE id = label_id), prefix
+         FROM reported_prefix WHERE prefix <= :digits ORDER BY prefix DESC LIMIT 1"
+    };
+}
+
+/// Everything screening needs, in one statement: the user's list (tag 0),
+/// the exact number (tag 1), and the nearest prefix rule (tag 2). Scalar
+/// subqueries and UNION ALL rather than joins: with joins SQLite re-plans
+/// the cached statement on every call (about 5 µs here).
+const LOOKUP: &str = concat!(
+    "SELECT 0, list, NULL, NULL, NULL, NULL FROM user_list WHERE key = :key
+     UNION ALL
+     SELECT 1, category, reports, last_reported, (SELECT text FROM label WHERE id = label_id), NULL
+     FROM reported WHERE number = :number
+     UNION ALL
+     SELECT * FROM (",
+    nearest_prefix!(),
+    ")"
+);
+
+impl Store {
+    /// Everything screening needs to know about `n`, from one snapshot.
+    pub fn lookup(&self, n: &PhoneNumber) -> Result<Lookups> {
+        let key = n.key();
+        let digits = key.map(|k| k.to_string());
+        self.read(|c| {
+            let mut out = Lookups::default();
+            let mut nearest_rule = None;
+            let mut stmt = c.prepare_cached(LOOKUP)?;
+            let mut rows = stmt.query(named_params! {
+                ":key": super::lists::list_key(n),
+                ":number": key,
+                ":digits": digits,
+            })?;
+            while let Some(r) = rows.next()? {
+                match r.get::<_, i64>(0)? {
+                    0 => out.user_list = UserList::from_code(r.get(1)?),
+                    1 => out.reported = reported_at(r, 1)?,
+                    _ => nearest_rule = reported_at(r, 1)?.map(|rep| (r.get::<_, String>(5), rep)),
+                }
+            }
+            drop(rows);
+            if let (Some(digits), Some((prefix, rep))) = (digits.as_deref(), nearest_rule) {
+                let prefix = prefix?;
+                out.reported_prefix = if digits.starts_with(&prefix) {
+                    Some((prefix, rep))
+                } else {
+                    let common = common_len(digits, &prefix);
+                    longest_prefix(c, digits, &digits[..common])?
+                };
+            }
+            Ok(out)
+        })
+    }
+
+    pub fn stats(&self) -> Result<Stats> {
+        self.read(|c| {
+            let count = |sql: &str| -> Result<u64> {
+                Ok(c.query_row(sql, [], |r| r.get::<_, i64>(0))? as u64)
+            };
+            Ok(Stats {
+                reported_numbers: count("SELECT count(*) FROM reported")?,
+                feed_entries: count(FEED_ENTRY_COUNT)?,
+                reported_prefixes: count("SELECT count(*) FROM reported_prefix")?,
+                allowed: count("SELECT count(*) FROM user_list WHERE list = 1")?,
+                blocked: count("SELECT count(*) FROM user_list WHERE list = 2")?,
+                history: count("SELECT count(*) FROM call_history")?,
+                feed_version: super::config::read_feed_state(c)?.map(|s| s.version),
+            })
+        })
+    }
+}
+
+fn common_len(a: &str, b: &str) -> usize {
+    a.bytes().zip(b.bytes()).take_while(|(x, y)| x == y).count()
+}
+
+/// The longest prefix rule that `digits` starts with, searching below `bound`.
+///
+/// Seeks the greatest rule ≤ `bound` in the primary key. If `digits` starts
+/// with it, it is the longest such rule (among prefixes of a string, longer
+/// sorts later). If not, every matching rule is a prefix of what the two
+/// have in common, so the search repeats on that shorter string: at most 15
+/// index seeks, whatever the number of rules.
+fn longest_prefix(c: &Connection, digits: &str, bound: &str) -> Result<Option<(String, Reported)>> {
+    let mut stmt = c.prepare_cached(nearest_prefix!())?;
+    let mut bound = bound;
+    while !bound.is_empty() {
+        let Some((prefix, rep)) = stmt
+            .query_row(named_params! {":digits": bound}, |r| {
+                Ok((r.get::<_, String>(5)?, reported_at(r, 1)?))
+            })
+            .optional()?
+        else {
+            return Ok(None);
+        };
+        if digits.starts_with(&prefix) {
+            return Ok(rep.map(|rep| (prefix, rep)));
+        }
+        bound = &bound[..common_len(bound, &prefix)];
+    }
+    Ok(None)
+}
+
+/// A `Reported` from columns `at..at+4` (category, reports, last, label),
+/// or `None` when the row has no category.
+fn reported_at(r: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<Option<Reported>> {
+    let Some(category) = r.get::<_, Option<i64>>(at)? else {
+        return Ok(None);
+    };
+    Ok(Some(Reported {
+        category: category_from_code(category),
+        reports: r.get::<_, i64>(at + 1)?.clamp(0, i64::from(u32::MAX)) as u32,
+        last_reported: r.get(at + 2)?,
+        label: r.get(at + 3)?,
+    }))
+}

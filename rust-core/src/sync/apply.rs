@@ -1,0 +1,171 @@
+//! The feed's rules at the moment it is written: versions only go forward
+//! within a feed, deltas connect, files carry the versions the manifest
+//! promised, decompression stays within a budget; and all of it in one
+//! transaction, so that a refused sync changes nothing.
+
+use super::{Downloaded, Fetched, SyncOutcome, SyncPath, SyncProgress, SyncStage, report};
+use crate::error::{Error, Result};
+use crate::feed::codec::{Sink, decompress, read_delta, read_snapshot};
+use crate::model::{Reported, Target};
+use crate::store::{self, FeedState, Source, Store, Writer};
+
+/// Decompressed bytes one sync may produce, all files together: a small
+/// file must not expand into gigabytes on a phone. A million entries take
+/// about 6 MB.
+const EXPANSION_BUDGET: u64 = 128 << 20;
+
+/// Compressed feed files to apply, as downloaded and checked.
+pub enum FeedData<'a> {
+    Snapshot(&'a [u8]),
+    Deltas(&'a [Vec<u8>]),
+}
+
+/// The one rollback rule: a feed never goes back to a version at or below
+/// the one held (`held`: the version of this same feed, if any).
+pub(crate) fn must_go_forward(held: Option<u64>, offered: u64) -> Result<()> {
+    match held {
+        Some(held) if offered <= held => Err(Error::Feed(format!(
+            "refusing version {offered}, {} the version {held} we have (replay or rollback): a feed never goes back",
+            if offered < held {
+                "older than"
+            } else {
+                "the same as"
+            }
+        ))),
+        _ => Ok(()),
+    }
+}
+
+/// Applies what `fetch` brought, in one transaction (blocking: call it off
+/// the async threads). Files are decompressed here, one at a time.
+pub fn apply(
+    store: &Store,
+    f: Fetched,
+    progress: Option<&dyn SyncProgress>,
+) -> Result<SyncOutcome> {
+    report(progress, SyncStage::Apply, 0, 1);
+    let (path, entries) = match &f.data {
+        None => {
+            store.feed_checked(f.state.etag.as_deref(), f.state.synced_at.unwrap_or(0))?;
+            (SyncPath::UpToDate, store.stats()?.feed_entries)
+        }
+        Some(Downloaded::Snapshot(file)) => (
+            SyncPath::Snapshot,
+            apply_feed(
+                store,
+                f.from,
+                FeedData::Snapshot(file),
+                &f.state,
+                EXPANSION_BUDGET,
+            )?,
+        ),
+        Some(Downloaded::Deltas(files)) => (
+            SyncPath::Delta,
+            apply_feed(
+                store,
+                f.from,
+                FeedData::Deltas(files),
+                &f.state,
+                EXPANSION_BUDGET,
+            )?,
+        ),
+    };
+    // From here on the list is committed: nothing may turn this into an error.
+    report(progress, SyncStage::Apply, 1, 1);
+    tracing::info!(from = ?f.from, to = f.state.version, ?path, bytes = f.bytes, entries, "sync done");
+    Ok(SyncOutcome {
+        from_version: f.from,
+        to_version: f.state.version,
+        path,
+        bytes_fetched: f.bytes,
+        entries,
+    })
+}
+
+/// Applies feed files in one transaction: a snapshot replaces every feed
+/// entry; deltas are applied in order. Each file is decompressed only when
+/// its turn comes, within `expand_budget` bytes for the whole sync, so
+/// memory holds one decompressed file at a time.
+///
+/// The stored version must still be `from` (no concurrent sync slipped in).
+/// Within one feed (same scope) versions only go forward; a new scope
+/// (another address or key) must start from a snapshot. The files must
+/// carry the versions the manifest promised. Anything wrong rolls the whole
+/// transaction back: the list stays as it was. Returns the number of feed
+/// entries afterwards.
+pub(crate) fn apply_feed(
+    store: &Store,
+    from: Option<u64>,
+    data: FeedData<'_>,
+    new: &FeedState,
+    expand_budget: u64,
+) -> Result<u64> {
+    store.write(|tx| {
+        let stored = store::read_feed_state(tx)?;
+        if stored.as_ref().map(|s| s.version) != from {
+            return Err(Error::Feed(
+                "the list changed during the sync; try again".into(),
+            ));
+        }
+        let same_feed = stored
+            .as_ref()
+            .is_some_and(|s| s.scope.is_some() && s.scope == new.scope);
+        must_go_forward(from.filter(|_| same_feed), new.version)?;
+        let mut budget = expand_budget;
+        let mut expand = |file: &[u8]| -> Result<Vec<u8>> {
+            let raw = decompress(file, budget)?;
+            budget -= raw.len() as u64;
+            Ok(raw)
+        };
+        let mut w = Writer::new(tx, Source::Feed)?;
+        match data {
+            FeedData::Snapshot(file) => {
+                let raw = expand(file)?;
+                store::clear_feed_entries(tx)?;
+                if read_snapshot(&raw, &mut w)? != new.version {
+                    return Err(Error::Feed(
+                        "the snapshot is not the version the manifest names".into(),
+                    ));
+                }
+                store::drop_unused_labels(tx)?;
+            }
+            FeedData::Deltas(files) => {
+                let mut at = from.filter(|_| same_feed).ok_or_else(|| {
+                    Error::Feed("deltas apply only on top of the same feed".into())
+                })?;
+                for file in files {
+                    let raw = expand(file)?;
+                    let (f, t) = read_delta(&raw, &mut w)?;
+                    if f != at || t <= f {
+                        return Err(Error::Feed(format!(
+                            "a delta goes {f}→{t}, expected from {at}"
+                        )));
+                    }
+                    at = t;
+                }
+                if at != new.version {
+                    return Err(Error::Feed(
+                        "the deltas do not reach the manifest's version".into(),
+                    ));
+                }
+            }
+        }
+        drop(w);
+        store::save_feed_state(tx, new)?;
+        store::count_feed_entries(tx)
+    })
+}
+
+/// The decoder hands each entry straight to the database writer.
+impl Sink for Writer<'_> {
+    type Error = Error;
+    fn upsert(&mut self, target: Target, rep: Reported) -> Result<()> {
+        self.put(&target, &rep)
+    }
+    fn remove(&mut self, target: Target) -> Result<()> {
+        self.delete(&target)
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,197 @@
+//! The feed's rules, applied to a real database file.
+
+use super::*;
+use crate::model::Category;
+use crate::number::normalize;
+use tempfile::TempDir;
+
+fn fresh() -> (TempDir, Store) {
+    let dir = tempfile::tempdir().unwrap();
+    let opened = Store::open(&dir.path().join("cg.db")).unwrap();
+    (dir, opened.store)
+}
+
+fn rep(category: Category, reports: u32, label: Option<&str>) -> Reported {
+    Reported {
+        category,
+        reports,
+        last_reported: Some(19_782),
+        label: label.map(str::to_string),
+    }
+}
+
+/// A list of `n` numbers from 84_900_000_000 in steps of `step`, plus `extra`.
+fn feed_file(version: u64, n: i64, step: i64, extra: Option<i64>) -> Vec<u8> {
+    use crate::feed::codec::{self, EntrySet};
+    let mut set = EntrySet::default();
+    for i in 0..n {
+        set.insert(
+            Target::Number(84_900_000_000 + i * step),
+            rep(Category::Scam, 1, None),
+        );
+    }
+    if let Some(k) = extra {
+        set.insert(Target::Number(k), rep(Category::Scam, 9, None));
+    }
+    codec::encode_snapshot(version, &set)
+}
+
+const BUDGET: u64 = 1 << 30;
+
+fn state(version: u64) -> FeedState {
+    FeedState {
+        version,
+        key_id: Some("k".into()),
+        etag: None,
+        synced_at: Some(0),
+        scope: Some("feed".into()),
+        published_at: Some(1_700_000_000),
+    }
+}
+
+#[test]
+fn screening_never_waits_or_fails_while_a_feed_applies() {
+    let (_d, store) = fresh();
+    let old_only = normalize("0987000001").unwrap();
+    let new_only = normalize("0987000002").unwrap();
+    let v1 = feed_file(1, 1_000, 10, old_only.key());
+    apply_feed(&store, None, FeedData::Snapshot(&v1), &state(1), BUDGET).unwrap();
+    let v2 = feed_file(2, 200_000, 3, new_only.key());
+
+    let store = std::sync::Arc::new(store);
+    let writer = {
+        let store = store.clone();
+        std::thread::spawn(move || {
+            apply_feed(&store, Some(1), FeedData::Snapshot(&v2), &state(2), BUDGET).unwrap()
+        })
+    };
+    let (mut screens, mut worst, mut saw_old) = (0u32, std::time::Duration::ZERO, 0u32);
+    while !writer.is_finished() {
+        let t = std::time::Instant::now();
+        let l = store
+            .lookup(&old_only)
+            .expect("screening must not fail during a sync");
+        worst = worst.max(t.elapsed());
+        screens += 1;
+        saw_old += u32::from(l.reported.is_some());
+    }
+    writer.join().unwrap();
+    // After the commit the new list, and only it, is seen.
+    assert!(store.lookup(&old_only).unwrap().reported.is_none());
+    assert!(store.lookup(&new_only).unwrap().reported.is_some());
+    assert!(
+        screens > 0 && saw_old > 0,
+        "screened {screens} times during the apply"
+    );
+    eprintln!("{screens} screens during a 200,000-entry apply, worst {worst:?}");
+}
+
+#[test]
+fn feed_versions_never_go_back_and_chains_must_connect() {
+    let (_d, store) = fresh();
+    let v2 = feed_file(2, 10, 1, None);
+    apply_feed(&store, None, FeedData::Snapshot(&v2), &state(2), BUDGET).unwrap();
+    let v1 = feed_file(1, 10, 1, None);
+    let err = apply_feed(&store, Some(2), FeedData::Snapshot(&v1), &state(1), BUDGET).unwrap_err();
+    assert!(err.to_string().contains("never goes back"), "{err}");
+    // A snapshot whose inner version differs from the manifest's.
+    let err = apply_feed(&store, Some(2), FeedData::Snapshot(&v2), &state(3), BUDGET).unwrap_err();
+    assert!(err.to_string().contains("not the version"), "{err}");
+    // Someone else synced in between.
+    let err = apply_feed(&store, Some(1), FeedData::Snapshot(&v2), &state(3), BUDGET).unwrap_err();
+    assert!(err.to_string().contains("changed during the sync"), "{err}");
+    assert_eq!(store.feed_state().unwrap().unwrap().version, 2);
+    assert_eq!(store.stats().unwrap().feed_entries, 10);
+}
+
+#[test]
+fn the_users_imports_win_over_the_feed_and_outlive_it() {
+    let (_d, store) = fresh();
+    let mine = normalize("0900000005").unwrap();
+    store
+        .import(
+            vec![(
+                Target::Number(mine.key().unwrap()),
+                rep(Category::Nuisance, 1, Some("của tôi")),
+            )],
+            Source::Import,
+        )
+        .unwrap();
+    // The feed lists the same number, and a labelled one.
+    let v1 = {
+        use crate::feed::codec::{self, EntrySet};
+        let mut set = EntrySet::default();
+        for i in 0..10 {
+            set.insert(
+                Target::Number(84_900_000_000 + i),
+                rep(Category::Scam, 99, None),
+            );
+        }
+        set.insert(
+            Target::Number(84_900_000_100),
+            rep(Category::Scam, 2, Some("nhãn cũ")),
+        );
+        codec::encode_snapshot(1, &set)
+    };
+    apply_feed(&store, None, FeedData::Snapshot(&v1), &state(1), BUDGET).unwrap();
+    let l = store.lookup(&mine).unwrap().reported.unwrap();
+    assert_eq!(
+        (l.category, l.label.as_deref()),
+        (Category::Nuisance, Some("của tôi"))
+    );
+    // A version without it removes nothing of the user's.
+    let v2 = feed_file(2, 3, 1, None);
+    apply_feed(&store, Some(1), FeedData::Snapshot(&v2), &state(2), BUDGET).unwrap();
+    assert!(store.lookup(&mine).unwrap().reported.is_some());
+    assert_eq!(store.stats().unwrap().feed_entries, 3);
+    // Labels nobody uses are cleaned up with a snapshot; the user's stays.
+    let labels: Vec<String> = store
+        .read(|c| {
+            Ok(c.prepare("SELECT text FROM label")?
+                .query_map([], |r| r.get(0))?
+                .collect::<Result<_, _>>()?)
+        })
+        .unwrap();
+    assert_eq!(labels, vec!["của tôi".to_string()]);
+}
+
+#[test]
+fn switching_feeds_starts_afresh_from_a_snapshot() {
+    let (_d, store) = fresh();
+    let a = |v| FeedState {
+        scope: Some("feed A".into()),
+        ..state(v)
+    };
+    let b = |v| FeedState {
+        scope: Some("feed B".into()),
+        ..state(v)
+    };
+    apply_feed(
+        &store,
+        None,
+        FeedData::Snapshot(&feed_file(40, 5, 1, None)),
+        &a(40),
+        BUDGET,
+    )
+    .unwrap();
+    // Feed B is at version 12: lower, but another feed, so it is taken.
+    apply_feed(
+        &store,
+        Some(40),
+        FeedData::Snapshot(&feed_file(12, 3, 1, None)),
+        &b(12),
+        BUDGET,
+    )
+    .unwrap();
+    let s = store.feed_state().unwrap().unwrap();
+    assert_eq!((s.version, s.scope.as_deref()), (12, Some("feed B")));
+    assert_eq!(store.stats().unwrap().feed_entries, 3);
+    // Deltas never bridge two feeds.
+    let delta = crate::feed::codec::encode_delta(&crate::feed::codec::Delta {
+        from: 12,
+        to: 13,
+        ..Default::default()
+    });
+    let err = apply_feed(&store, Some(12), FeedData::Deltas(&[delta]), &a(13), BUDGET).unwrap_err();
+    assert!(err.to_string().contains("same feed"), "{err}");
+}
