@@ -12,6 +12,9 @@ cd "$(dirname "$0")"
 ROOT=$PWD
 TOOLS=$ROOT/.tools
 BUILD=$ROOT/build
+# Cargo's target folder wherever the developer put it (CARGO_TARGET_DIR,
+# .cargo/config.toml): Cargo itself says where.
+TARGET=$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')
 
 KOTLIN_VERSION=2.4.20          # npm package kotlin-compiler: kotlinc, stdlib, kotlin-test, coroutines
 JNA_JAR=/usr/share/java/jna.jar          # Debian libjna-java (5.13)
@@ -59,10 +62,10 @@ generate_bindings() {
     local out=$1
     say "building the core library and uniffi-bindgen"
     cargo build -q -p canhgiac-core -p uniffi-bindgen
-    LIB=$ROOT/target/debug/libcanhgiac_core.so
+    LIB=$TARGET/debug/libcanhgiac_core.so
     rm -rf "$out"
     mkdir -p "$out"
-    "$ROOT/target/debug/uniffi-bindgen" generate "$LIB" --language kotlin --no-format \
+    "$TARGET/debug/uniffi-bindgen" generate "$LIB" --language kotlin --no-format \
         --out-dir "$out" >/dev/null
     say "Kotlin bindings in ${out#"$ROOT"/}"
 }
@@ -77,7 +80,7 @@ start_feed_server() {
     rm -rf "$dir"
     mkdir -p "$dir/www" "$dir/nginx"
     cargo build -q --bin canhgiac
-    local cg=$ROOT/target/debug/canhgiac
+    local cg=$TARGET/debug/canhgiac
     "$cg" feed keygen --out "$dir/keys" >/dev/null
     "$cg" feed build --input "$ROOT/tests/fixtures/reported.csv" --key "$dir/keys/feed.key" --out "$dir/www/feed" >/dev/null
     local port
@@ -123,12 +126,12 @@ kotlin_tests() {
     "$KOTLINC" -nowarn -d "$jars/tests.jar" "$ROOT"/tests/kotlin/*.kt -classpath "$test_cp"
     start_feed_server
     say "running the Kotlin tests on $(java -version 2>&1 | head -1)"
-    java -Djna.library.path="$ROOT/target/debug" \
+    java -Djna.library.path="$TARGET/debug" \
         -cp "$jars/tests.jar:$test_cp:$KLIB/kotlin-stdlib.jar" \
         vn.canhgiac.tests.RunAllKt
     say "the Android app: compile check against platform stubs, logic tests"
     KOTLINC="$KOTLINC" KLIB="$KLIB" JNA_JAR="$JNA_JAR" JUNIT_JAR="$JUNIT_JAR" HAMCREST_JAR="$HAMCREST_JAR" \
-        BINDINGS_JAR="$jars/bindings.jar" LIB_DIR="$ROOT/target/debug" OUT="$BUILD/android-check" \
+        BINDINGS_JAR="$jars/bindings.jar" LIB_DIR="$TARGET/debug" OUT="$BUILD/android-check" UNIFFI_BINDGEN="$TARGET/debug/uniffi-bindgen" \
         bash "$ROOT/tests/android/check.sh"
 }
 
@@ -147,7 +150,7 @@ cmd_test() {
 cmd_demo() {
     say "building the CLI (release)"
     cargo build -q --release --bin canhgiac
-    local cg="$ROOT/target/release/canhgiac"
+    local cg="$TARGET/release/canhgiac"
     DEMO_DIR=$(mktemp -d)
     trap 'rm -rf "$DEMO_DIR"' EXIT
     local db=$DEMO_DIR/demo.db
@@ -188,7 +191,7 @@ cmd_bench() {
     cargo bench -q -p canhgiac-core --bench screen
     say "benchmark: the signed feed at 1,000,000 entries (release CLI, nginx on loopback)"
     cargo build -q --release --bin canhgiac
-    CANHGIAC_BIN="$ROOT/target/release/canhgiac" cargo bench -q -p canhgiac-core --bench feed
+    CANHGIAC_BIN="$TARGET/release/canhgiac" cargo bench -q -p canhgiac-core --bench feed
 }
 
 cmd_bindings() {

@@ -69,10 +69,11 @@ say "building the core for arm64-v8a and x86_64 (cargo-ndk, release)"
 say "building uniffi-bindgen (host)"
 (cd "$ROOT" && cargo build -q -p uniffi-bindgen)
 
+TARGET=$(cd "$ROOT" && cargo metadata --format-version 1 --no-deps | python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')
 say "generating the Android Kotlin bindings"
 rm -rf "$GEN"
 mkdir -p "$GEN"
-(cd "$ROOT" && "$ROOT/target/debug/uniffi-bindgen" generate "$JNI/arm64-v8a/libcanhgiac_core.so" \
+(cd "$ROOT" && "$TARGET/debug/uniffi-bindgen" generate "$JNI/arm64-v8a/libcanhgiac_core.so" \
     --language kotlin --no-format --config "$HERE/uniffi-android.toml" --out-dir "$GEN" >/dev/null)
 grep -q 'android.system.SystemCleaner' "$GEN/vn/canhgiac/core/canhgiac_core.kt" || {
     echo "the bindings were generated without android = true (check android/uniffi-android.toml)" >&2

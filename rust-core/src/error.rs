@@ -36,22 +36,6 @@ pub enum Error {
     Network(String),
 }
 
-impl From<crate::feed::codec::CodecError> for Error {
-    fn from(e: crate::feed::codec::CodecError) -> Self {
-        Error::Feed(e.to_string())
-    }
-}
-
-impl From<crate::feed::FeedError> for Error {
-    fn from(e: crate::feed::FeedError) -> Self {
-        match e {
-            // A mistyped key is the caller's input, not a bad feed.
-            crate::feed::FeedError::Key(msg) => Error::InvalidInput(msg),
-            e => Error::Feed(e.to_string()),
-        }
-    }
-}
-
 impl Error {
     pub fn invalid(msg: impl Into<String>) -> Self {
         Error::InvalidInput(msg.into())

@@ -37,7 +37,7 @@ class SyncTest {
 
     @Test
     fun syncsTheSignedFeedWithProgressThenFindsNothingNew() = runBlocking {
-        guard.setFeed(url, listOf(key))
+        guard.setFeed(url, listOf(key), allowHttp = true)
         val stages = mutableListOf<SyncStage>()
         val progress = object : SyncProgress {
             override fun onProgress(stage: SyncStage, done: ULong, total: ULong) {
@@ -82,7 +82,7 @@ class SyncTest {
         val base = (1..200).joinToString("") { "09000%05d,scam,1,2026-11-01,\n".format(it) }
         publish("kotlin-delta", header + base)
         val feedUrl = url.replace("/feed/", "/kotlin-delta/")
-        guard.setFeed(feedUrl, listOf(key))
+        guard.setFeed(feedUrl, listOf(key), allowHttp = true)
         assertEquals(SyncPath.SNAPSHOT, guard.sync(null).path)
         assertEquals(Level.UNKNOWN, guard.screen("0987000999", CallFacts(verification = Verification.NOT_VERIFIED)).level)
 
@@ -101,7 +101,7 @@ class SyncTest {
 
         // A fresh phone gets the same list from the snapshot.
         CallGuard(File(dir, "fresh.db").path, defaultConfig()).use { fresh ->
-            fresh.setFeed(feedUrl, listOf(key))
+            fresh.setFeed(feedUrl, listOf(key), allowHttp = true)
             val out = fresh.sync(null)
             assertEquals(SyncPath.SNAPSHOT, out.path)
             assertEquals(second.entries, out.entries)
@@ -113,7 +113,7 @@ class SyncTest {
     @Test
     fun aFeedSignedByAnotherKeyIsRefusedAndChangesNothing() {
         // The ed25519 base point: a valid key, but not the feed's.
-        guard.setFeed(url, listOf("58" + "66".repeat(31)))
+        guard.setFeed(url, listOf("58" + "66".repeat(31)), allowHttp = true)
         val e = assertThrows(CanhGiacException.Feed::class.java) { runBlocking { guard.sync(null) } }
         assertTrue(e.message!!.contains("not pinned"))
         assertEquals(0uL, guard.stats().reportedNumbers)
@@ -123,10 +123,14 @@ class SyncTest {
     @Test
     fun badFeedSettingsAndUnreachableServersAreClearErrors() {
         assertThrows(CanhGiacException.InvalidInput::class.java) { guard.setFeed(url, listOf("not a key")) }
-        assertThrows(CanhGiacException.InvalidInput::class.java) { guard.setFeed("ftp://example", listOf(key)) }
+        assertThrows(CanhGiacException.InvalidInput::class.java) { guard.setFeed("ftp://example", listOf(key), allowHttp = true) }
+        // Plain http only when asked for explicitly; the app never asks.
+        val http = assertThrows(CanhGiacException.InvalidInput::class.java) { guard.setFeed(url, listOf(key)) }
+        assertTrue(http.message!!.contains("https://"))
+        assertEquals(null, guard.feedStatus().url)
         assertThrows(CanhGiacException.InvalidInput::class.java) { runBlocking { guard.sync(null) } }
         // Port 9 (discard) on loopback: nothing listens there.
-        guard.setFeed("http://127.0.0.1:9/feed/", listOf(key))
+        guard.setFeed("http://127.0.0.1:9/feed/", listOf(key), allowHttp = true)
         assertThrows(CanhGiacException.Network::class.java) { runBlocking { guard.sync(null) } }
     }
 }

@@ -29,6 +29,16 @@ pub enum FeedError {
     Key(String),
 }
 
+impl From<FeedError> for crate::error::Error {
+    fn from(e: FeedError) -> Self {
+        match e {
+            // A mistyped key is the caller's input, not a bad feed.
+            FeedError::Key(msg) => crate::error::Error::InvalidInput(msg),
+            e => crate::error::Error::Feed(e.to_string()),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FileRef {
     pub name: String,
