@@ -98,8 +98,16 @@ pub fn parse_public_key(text: &str) -> Result<VerifyingKey, FeedError> {
         .ok()
         .and_then(|b| b.try_into().ok())
         .ok_or_else(|| FeedError::Key("a public key is 64 hexadecimal characters".into()))?;
-    VerifyingKey::from_bytes(&bytes)
-        .map_err(|_| FeedError::Key("not a valid ed25519 public key".into()))
+    let key = VerifyingKey::from_bytes(&bytes)
+        .map_err(|_| FeedError::Key("not a valid ed25519 public key".into()))?;
+    // A small-order point (the identity, 00…00, …) verifies signatures
+    // that anyone can make without a secret: never a key worth pinning.
+    if key.is_weak() {
+        return Err(FeedError::Key(
+            "this public key is a weak (small-order) point that anyone could sign for; pin the publisher's real key".into(),
+        ));
+    }
+    Ok(key)
 }
 
 const SECRET_PREFIX: &str = "canhgiac-ed25519-secret ";
@@ -151,7 +159,9 @@ pub fn verify(bytes: &[u8], pinned: &[VerifyingKey]) -> Result<Manifest, FeedErr
         .ok()
         .and_then(|b| b.try_into().ok())
         .ok_or(FeedError::BadSignature)?;
-    key.verify(signed.manifest.as_bytes(), &Signature::from_bytes(&sig))
+    // Strict: refuses small-order R and non-canonical s as well, so that no
+    // signature is accepted that the secret key did not make.
+    key.verify_strict(signed.manifest.as_bytes(), &Signature::from_bytes(&sig))
         .map_err(|_| FeedError::BadSignature)?;
     let m: Manifest =
         serde_json::from_str(&signed.manifest).map_err(|e| FeedError::Manifest(e.to_string()))?;
@@ -242,6 +252,46 @@ pub fn plan(m: &Manifest, have: Option<u64>) -> Plan {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn weak_public_keys_are_refused_when_pinned() {
+        // The identity point, and 00…00 (a point of order 4).
+        for weak in ["01".to_string() + &"00".repeat(31), "00".repeat(32)] {
+            let err = parse_public_key(&weak).unwrap_err();
+            assert!(err.to_string().contains("weak"), "{weak}: {err}");
+        }
+        let real = generate_key().verifying_key();
+        assert!(parse_public_key(&hex::encode(real.as_bytes())).is_ok());
+    }
+
+    #[test]
+    fn a_signature_made_without_a_secret_is_refused_even_for_a_weak_key() {
+        // The attack: the identity point as the key, and as the signature's
+        // R with s = 0, "verifies" any message under non-strict rules.
+        let mut identity = [0u8; 32];
+        identity[0] = 1;
+        let weak = VerifyingKey::from_bytes(&identity).unwrap();
+        let other = generate_key();
+        let mut m = manifest(&other, 1, &[]);
+        m.key_id = key_id(&weak);
+        let mut sig = [0u8; 64];
+        sig[..32].copy_from_slice(&identity);
+        let text = serde_json::to_string(&m).unwrap();
+        assert!(
+            weak.verify(text.as_bytes(), &Signature::from_bytes(&sig))
+                .is_ok()
+        );
+        let forged = serde_json::to_vec(&Signed {
+            manifest: text,
+            key_id: key_id(&weak),
+            signature: base64::engine::general_purpose::STANDARD.encode(sig),
+        })
+        .unwrap();
+        assert!(matches!(
+            verify(&forged, &[weak]),
+            Err(FeedError::BadSignature)
+        ));
+    }
 
     fn manifest(key: &SigningKey, version: u64, deltas: &[(u64, u64, u64)]) -> Manifest {
         Manifest {
