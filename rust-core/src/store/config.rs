@@ -14,16 +14,19 @@ pub struct FeedState {
     pub etag: Option<String>,
     /// Unix seconds of the last successful check.
     pub synced_at: Option<i64>,
-    /// Which feed (address and pinned keys) the version and ETag belong to.
+    /// The signing keys the version belongs to (sorted hex, comma-joined):
+    /// for the same keys versions never go back, whatever address serves them.
     pub scope: Option<String>,
     /// When the publisher signed this version (Unix seconds): a mirror that
     /// stopped updating shows its age here.
     pub published_at: Option<i64>,
+    /// The address the ETag came from: it is sent back only there.
+    pub etag_url: Option<String>,
 }
 
 pub(crate) fn read_feed_state(c: &Connection) -> Result<Option<FeedState>> {
     Ok(c.query_row(
-        "SELECT version, key_id, etag, synced_at, scope, published_at FROM feed_state WHERE id = 1",
+        "SELECT version, key_id, etag, synced_at, scope, published_at, etag_url FROM feed_state WHERE id = 1",
         [],
         |r| {
             Ok(FeedState {
@@ -33,6 +36,7 @@ pub(crate) fn read_feed_state(c: &Connection) -> Result<Option<FeedState>> {
                 synced_at: r.get(3)?,
                 scope: r.get(4)?,
                 published_at: r.get(5)?,
+                etag_url: r.get(6)?,
             })
         },
     )
@@ -65,12 +69,13 @@ impl Store {
         self.read(read_feed_state)
     }
 
-    /// Records a check that found nothing new (or a new ETag for the same version).
-    pub fn feed_checked(&self, etag: Option<&str>, at: i64) -> Result<()> {
+    /// Records a check that found nothing new (or a new ETag, from this
+    /// or another address, for the same version).
+    pub fn feed_checked(&self, s: &FeedState) -> Result<()> {
         self.write(|tx| {
             tx.execute(
-                "UPDATE feed_state SET etag = ?1, synced_at = ?2 WHERE id = 1",
-                params![etag, at],
+                "UPDATE feed_state SET etag = ?1, etag_url = ?2, synced_at = ?3 WHERE id = 1",
+                params![s.etag, s.etag_url, s.synced_at],
             )?;
             Ok(())
         })

@@ -11,7 +11,7 @@ use rusqlite::{Connection, TransactionBehavior};
 use std::path::Path;
 use std::time::Duration;
 
-pub const VERSION: u32 = 3;
+pub const VERSION: u32 = 4;
 
 /// Address space the reader maps (not memory it uses): room for a list of
 /// about ten million numbers.
@@ -72,10 +72,11 @@ CREATE TABLE report_outbox (
     number   TEXT NOT NULL,
     keyword  TEXT NOT NULL
 );
--- The signed feed this list came from (one row): the version held, which
--- feed (address and keys) it and the ETag belong to, so that switching
--- feeds starts afresh, and when the publisher signed it, so that a frozen
--- mirror shows its age.
+-- The signed feed this list came from (one row): the version held; the
+-- signing keys it belongs to (scope), so that versions never go back for
+-- the same publisher whatever address serves it, while other keys start
+-- afresh; the address the ETag came from (etag_url); and when the
+-- publisher signed it, so that a frozen mirror shows its age.
 CREATE TABLE feed_state (
     id           INTEGER PRIMARY KEY CHECK (id = 1),
     version      INTEGER NOT NULL,
@@ -83,7 +84,8 @@ CREATE TABLE feed_state (
     etag         TEXT,
     synced_at    INTEGER,
     scope        TEXT,
-    published_at INTEGER
+    published_at INTEGER,
+    etag_url     TEXT
 );
 -- Settings the core owns: policy, feed address, pinned keys, sync limits.
 CREATE TABLE config (
@@ -129,6 +131,17 @@ CREATE TABLE config (
 ALTER TABLE feed_state ADD COLUMN scope TEXT;
 ALTER TABLE feed_state ADD COLUMN published_at INTEGER;
 UPDATE feed_state SET etag = NULL;
+",
+        )?,
+        // v4: the version belongs to the signing keys, not to the address
+        // (a mirror must not take a phone back); the ETag keeps its address.
+        // Schema 3's scope was "<address> <keys>": split it, keep both.
+        3 => conn.execute_batch(
+            "
+ALTER TABLE feed_state ADD COLUMN etag_url TEXT;
+UPDATE feed_state SET etag_url = substr(scope, 1, instr(scope, ' ') - 1),
+                      scope = substr(scope, instr(scope, ' ') + 1)
+ WHERE instr(scope, ' ') > 0;
 ",
         )?,
         v => return Err(Error::invalid(format!("no upgrade step from schema {v}"))),
@@ -270,6 +283,12 @@ mod tests {
         CREATE TABLE config (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
     ";
 
+    /// Schema 3 as it shipped (schema 2 plus these). Never edit.
+    const V3_ADDED: &str = "
+        ALTER TABLE feed_state ADD COLUMN scope TEXT;
+        ALTER TABLE feed_state ADD COLUMN published_at INTEGER;
+    ";
+
     /// Tables and columns, normalised so that whitespace does not matter.
     fn shape(conn: &Connection) -> Vec<(String, Vec<String>)> {
         let mut tables: Vec<String> = conn
@@ -358,6 +377,40 @@ mod tests {
             })
             .unwrap();
         assert_eq!((version, etag, scope), (41, None, None));
+    }
+
+    #[test]
+    fn upgrade_from_v3_scopes_the_version_to_the_keys_and_keeps_the_etag_address() {
+        let mut old = Connection::open_in_memory().unwrap();
+        old.execute_batch(V1).unwrap();
+        old.execute_batch(V2_ADDED).unwrap();
+        old.execute_batch(V3_ADDED).unwrap();
+        old.execute_batch(
+            "PRAGMA user_version = 3;
+             INSERT INTO feed_state VALUES (1, 41, 'k', '\"e\"', 5, 'https://x/feed/ aa,bb', 7);",
+        )
+        .unwrap();
+        init_or_upgrade(&mut old).unwrap();
+        let mut fresh = Connection::open_in_memory().unwrap();
+        init_or_upgrade(&mut fresh).unwrap();
+        assert_eq!(shape(&old), shape(&fresh));
+        let row: (i64, String, String, String, i64) = old
+            .query_row(
+                "SELECT version, etag, scope, etag_url, published_at FROM feed_state",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+            )
+            .unwrap();
+        assert_eq!(
+            row,
+            (
+                41,
+                "\"e\"".into(),
+                "aa,bb".into(),
+                "https://x/feed/".into(),
+                7
+            )
+        );
     }
 
     #[test]

@@ -46,7 +46,7 @@ pub fn apply(
     report(progress, SyncStage::Apply, 0, 1);
     let (path, entries) = match &f.data {
         None => {
-            store.feed_checked(f.state.etag.as_deref(), f.state.synced_at.unwrap_or(0))?;
+            store.feed_checked(&f.state)?;
             (SyncPath::UpToDate, store.stats()?.feed_entries)
         }
         Some(Downloaded::Snapshot(file)) => (

@@ -193,12 +193,13 @@ async fn download(
     Ok(body)
 }
 
-/// Names the feed a sync talks to: its address and pinned keys. A stored
-/// version or ETag means something only for the same scope.
-fn scope_of(base: &reqwest::Url, keys: &[VerifyingKey]) -> String {
+/// Names the publisher a sync talks to: its pinned keys. As in TUF, a
+/// stored version binds the keys, not the address: the same publisher's
+/// older manifest served from a mirror is a rollback like any other.
+fn scope_of(keys: &[VerifyingKey]) -> String {
     let mut keys: Vec<String> = keys.iter().map(|k| hex::encode(k.as_bytes())).collect();
     keys.sort();
-    format!("{base} {}", keys.join(","))
+    keys.join(",")
 }
 
 /// Reads the manifest body, never more than `MANIFEST_LIMIT` bytes, whatever
@@ -227,11 +228,12 @@ pub async fn fetch(
     }
     let base = base_url(&cfg.url)?;
     let http = client(cfg.timeout)?;
-    let scope = scope_of(&base, &cfg.keys);
+    let scope = scope_of(&cfg.keys);
     let stored = store.feed_state()?;
     let from = stored.as_ref().map(|s| s.version);
-    // What we hold counts only if it came from this same feed: after a
-    // switch of address or key, the new feed starts from its snapshot.
+    // What we hold counts only if the same keys signed it: after a switch
+    // of keys, the new feed starts from its snapshot; a new address of the
+    // same publisher goes on from the version held, and never back.
     let held = stored
         .as_ref()
         .filter(|s| s.scope.as_deref() == Some(scope.as_str()));
@@ -239,7 +241,10 @@ pub async fn fetch(
     report(progress, SyncStage::Manifest, 0, 1);
 
     let mut req = http.get(base.join(MANIFEST_FILE).expect("a plain file name joins"));
-    let etag_sent = held.and_then(|s| s.etag.clone());
+    // An ETag is the server's own word: sent back only to the address it came from.
+    let etag_sent = held
+        .filter(|s| s.etag_url.as_deref() == Some(base.as_str()))
+        .and_then(|s| s.etag.clone());
     if let Some(etag) = &etag_sent {
         req = req.header(reqwest::header::IF_NONE_MATCH, etag);
     }
@@ -284,6 +289,7 @@ pub async fn fetch(
         synced_at: Some(now),
         scope: Some(scope),
         published_at: Some(m.created),
+        etag_url: Some(base.to_string()),
     };
     let plan = feed::plan(&m, have);
     if !matches!(plan, Plan::UpToDate) {

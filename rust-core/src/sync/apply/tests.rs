@@ -46,6 +46,7 @@ fn state(version: u64) -> FeedState {
         synced_at: Some(0),
         scope: Some("feed".into()),
         published_at: Some(1_700_000_000),
+        etag_url: None,
     }
 }
 
