@@ -84,6 +84,11 @@ pub struct FeedStatus {
     /// Unix seconds when the publisher signed the version held: the list's
     /// real age, whatever the last check found.
     pub published_at: Option<i64>,
+    /// When the publisher's signature on that version expires (Unix seconds).
+    pub expires_at: Option<i64>,
+    /// The list is older than its expiry: the feed has not been updated (a
+    /// stuck mirror, a publisher that stopped) and the app should say so.
+    pub expired: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
@@ -344,7 +349,11 @@ impl CallGuard {
             public_keys: self.stored_keys()?,
             version: state.as_ref().map(|s| s.version),
             synced_at: state.as_ref().and_then(|s| s.synced_at),
-            published_at: state.and_then(|s| s.published_at),
+            published_at: state.as_ref().and_then(|s| s.published_at),
+            expires_at: state.as_ref().and_then(|s| s.expires_at),
+            expired: state
+                .and_then(|s| s.expires_at)
+                .is_some_and(|t| dates::now_unix() > t),
         })
     }
 }

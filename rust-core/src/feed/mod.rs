@@ -14,6 +14,17 @@ use sha2::{Digest, Sha256};
 /// Format of the manifest and files this build reads and writes.
 pub const FORMAT: u32 = 1;
 pub const MANIFEST_FILE: &str = "manifest.json";
+/// How long a manifest is good for unless the publisher says otherwise: a
+/// publisher that runs daily has a week to fix a broken run.
+pub const DEFAULT_EXPIRY_SECS: i64 = 7 * 86_400;
+
+impl Manifest {
+    /// When phones stop accepting this manifest (Unix seconds).
+    pub fn expires_at(&self) -> i64 {
+        self.expires
+            .unwrap_or_else(|| self.created.saturating_add(DEFAULT_EXPIRY_SECS))
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum FeedError {
@@ -69,6 +80,11 @@ pub struct Manifest {
     pub version: u64,
     /// Unix seconds.
     pub created: i64,
+    /// Unix seconds after which phones refuse this manifest, so that a
+    /// mirror serving an old one cannot freeze them unnoticed. Manifests
+    /// written before this field expire `DEFAULT_EXPIRY_SECS` after `created`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires: Option<i64>,
     pub key_id: String,
     pub snapshot: SnapshotRef,
     pub deltas: Vec<DeltaRef>,
@@ -254,6 +270,21 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_manifest_without_an_expiry_expires_a_week_after_it_was_made() {
+        let key = generate_key();
+        let mut m = manifest(&key, 1, &[]);
+        assert_eq!(m.expires_at(), 1_700_000_000 + 7 * 86_400);
+        m.expires = Some(1_700_000_100);
+        assert_eq!(m.expires_at(), 1_700_000_100);
+        // Signed and read back, the field survives; absent, it stays absent.
+        let back = verify(&sign(&m, &key), &[key.verifying_key()]).unwrap();
+        assert_eq!(back.expires, Some(1_700_000_100));
+        m.expires = None;
+        let text = String::from_utf8(sign(&m, &key)).unwrap();
+        assert!(!text.contains("expires"));
+    }
+
+    #[test]
     fn weak_public_keys_are_refused_when_pinned() {
         // The identity point, and 00…00 (a point of order 4).
         for weak in ["01".to_string() + &"00".repeat(31), "00".repeat(32)] {
@@ -298,6 +329,7 @@ mod tests {
             format: FORMAT,
             version,
             created: 1_700_000_000,
+            expires: None,
             key_id: key_id(&key.verifying_key()),
             snapshot: SnapshotRef {
                 file: FileRef {

@@ -129,6 +129,7 @@ pub fn build(
         format: FORMAT,
         version,
         created: now,
+        expires: Some(now.saturating_add(super::DEFAULT_EXPIRY_SECS)),
         key_id: super::key_id(&key.verifying_key()),
         snapshot: snapshot_ref.clone(),
         deltas,

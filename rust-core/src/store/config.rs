@@ -22,11 +22,13 @@ pub struct FeedState {
     pub published_at: Option<i64>,
     /// The address the ETag came from: it is sent back only there.
     pub etag_url: Option<String>,
+    /// When the manifest of this version expires (Unix seconds).
+    pub expires_at: Option<i64>,
 }
 
 pub(crate) fn read_feed_state(c: &Connection) -> Result<Option<FeedState>> {
     Ok(c.query_row(
-        "SELECT version, key_id, etag, synced_at, scope, published_at, etag_url FROM feed_state WHERE id = 1",
+        "SELECT version, key_id, etag, synced_at, scope, published_at, etag_url, expires_at FROM feed_state WHERE id = 1",
         [],
         |r| {
             Ok(FeedState {
@@ -37,6 +39,7 @@ pub(crate) fn read_feed_state(c: &Connection) -> Result<Option<FeedState>> {
                 scope: r.get(4)?,
                 published_at: r.get(5)?,
                 etag_url: r.get(6)?,
+                expires_at: r.get(7)?,
             })
         },
     )
@@ -74,8 +77,9 @@ impl Store {
     pub fn feed_checked(&self, s: &FeedState) -> Result<()> {
         self.write(|tx| {
             tx.execute(
-                "UPDATE feed_state SET etag = ?1, etag_url = ?2, synced_at = ?3 WHERE id = 1",
-                params![s.etag, s.etag_url, s.synced_at],
+                "UPDATE feed_state SET etag = ?1, etag_url = ?2, synced_at = ?3, expires_at = ?4
+                 WHERE id = 1",
+                params![s.etag, s.etag_url, s.synced_at, s.expires_at],
             )?;
             Ok(())
         })

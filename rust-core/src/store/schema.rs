@@ -75,8 +75,9 @@ CREATE TABLE report_outbox (
 -- The signed feed this list came from (one row): the version held; the
 -- signing keys it belongs to (scope), so that versions never go back for
 -- the same publisher whatever address serves it, while other keys start
--- afresh; the address the ETag came from (etag_url); and when the
--- publisher signed it, so that a frozen mirror shows its age.
+-- afresh; the address the ETag came from (etag_url); when the publisher
+-- signed it, and when it expires, so that a frozen mirror shows its age
+-- and is refused once expired.
 CREATE TABLE feed_state (
     id           INTEGER PRIMARY KEY CHECK (id = 1),
     version      INTEGER NOT NULL,
@@ -85,7 +86,8 @@ CREATE TABLE feed_state (
     synced_at    INTEGER,
     scope        TEXT,
     published_at INTEGER,
-    etag_url     TEXT
+    etag_url     TEXT,
+    expires_at   INTEGER
 );
 -- Settings the core owns: policy, feed address, pinned keys, sync limits.
 CREATE TABLE config (
@@ -135,10 +137,12 @@ UPDATE feed_state SET etag = NULL;
         )?,
         // v4: the version belongs to the signing keys, not to the address
         // (a mirror must not take a phone back); the ETag keeps its address.
-        // Schema 3's scope was "<address> <keys>": split it, keep both.
+        // Schema 3's scope was "<address> <keys>": split it, keep both. And
+        // the manifest's expiry, unknown for what schema 3 holds.
         3 => conn.execute_batch(
             "
 ALTER TABLE feed_state ADD COLUMN etag_url TEXT;
+ALTER TABLE feed_state ADD COLUMN expires_at INTEGER;
 UPDATE feed_state SET etag_url = substr(scope, 1, instr(scope, ' ') - 1),
                       scope = substr(scope, instr(scope, ' ') + 1)
  WHERE instr(scope, ' ') > 0;

@@ -202,6 +202,18 @@ fn scope_of(keys: &[VerifyingKey]) -> String {
     keys.join(",")
 }
 
+/// Refuses a manifest past its expiry: a mirror that keeps serving an old,
+/// validly signed list must not freeze a phone unnoticed.
+fn not_expired(expires_at: Option<i64>, now: i64) -> Result<()> {
+    match expires_at {
+        Some(t) if now > t => Err(Error::Feed(format!(
+            "the feed expired on {}: the server may be stuck on an old list; your list is kept as it was",
+            dates::format_time(t)
+        ))),
+        _ => Ok(()),
+    }
+}
+
 /// Reads the manifest body, never more than `MANIFEST_LIMIT` bytes, whatever
 /// the server says or does not say about its length.
 async fn manifest_body(resp: reqwest::Response) -> Result<Vec<u8>> {
@@ -257,6 +269,7 @@ pub async fn fetch(
                 "{MANIFEST_FILE}: HTTP 304 to a request that was not conditional"
             ))
         })?;
+        not_expired(held.expires_at, now)?;
         let state = FeedState {
             synced_at: Some(now),
             ..held.clone()
@@ -282,6 +295,7 @@ pub async fn fetch(
     let body = manifest_body(resp).await?;
     let mut bytes = body.len() as u64;
     let m = feed::verify(&body, &cfg.keys)?;
+    not_expired(Some(m.expires_at()), now)?;
     let state = FeedState {
         version: m.version,
         key_id: Some(m.key_id.clone()),
@@ -290,6 +304,7 @@ pub async fn fetch(
         scope: Some(scope),
         published_at: Some(m.created),
         etag_url: Some(base.to_string()),
+        expires_at: Some(m.expires_at()),
     };
     let plan = feed::plan(&m, have);
     if !matches!(plan, Plan::UpToDate) {
@@ -352,4 +367,17 @@ pub fn parse_keys(keys: &[String]) -> Result<Vec<VerifyingKey>> {
     keys.iter()
         .map(|k| feed::parse_public_key(k).map_err(Error::from))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_expired_manifest_is_refused_and_says_when_it_expired() {
+        assert!(not_expired(Some(100), 100).is_ok());
+        assert!(not_expired(None, i64::MAX).is_ok());
+        let err = not_expired(Some(1_700_000_000), 1_700_000_001).unwrap_err();
+        assert!(err.to_string().contains("expired on 2023-11-1"), "{err}");
+    }
 }

@@ -47,6 +47,7 @@ fn state(version: u64) -> FeedState {
         scope: Some("feed".into()),
         published_at: Some(1_700_000_000),
         etag_url: None,
+        expires_at: None,
     }
 }
 
