@@ -5,6 +5,7 @@
 use crate::classify::{self, CallFacts, Policy, Verdict};
 use crate::dates;
 use crate::error::{CanhGiacError, Error, Result};
+use crate::feed::codec::DEFAULT_MAX_ENTRIES;
 use crate::import::{self, ImportSummary};
 use crate::number::{self, PhoneNumber};
 use crate::report::{self, Report, ReportRequest};
@@ -26,6 +27,8 @@ const FEED_KEYS: &str = "feed.keys";
 const FEED_MAX_DOWNLOAD: &str = "feed.max_download";
 /// Optional cap, in seconds, on each request of a sync.
 const FEED_TIMEOUT_SECS: &str = "feed.timeout_secs";
+/// Optional ceiling on the entries of the list (default `DEFAULT_MAX_ENTRIES`).
+const FEED_MAX_ENTRIES: &str = "feed.max_entries";
 /// Each request of a sync, slow networks included, unless configured.
 const SYNC_TIMEOUT: Duration = Duration::from_secs(120);
 
@@ -305,6 +308,7 @@ impl CallGuard {
             timeout: Duration::from_secs(
                 self.config_number(FEED_TIMEOUT_SECS, SYNC_TIMEOUT.as_secs())?,
             ),
+            max_entries: self.config_number(FEED_MAX_ENTRIES, DEFAULT_MAX_ENTRIES)?,
         })
     }
 

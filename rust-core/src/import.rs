@@ -6,15 +6,13 @@
 
 use crate::dates;
 use crate::error::{Error, Result};
-use crate::model::Target;
-use crate::model::{Category, Reported};
+use crate::model::{Category, Reported, Target};
 use crate::number::{self, NumberKind};
+use crate::text::check_label;
 use serde::Serialize;
 use std::io::Read;
 
 pub const HEADER: [&str; 5] = ["number", "category", "reports", "last_reported", "label"];
-/// Labels are shown in a notification: a short phrase, not a story.
-pub const MAX_LABEL_CHARS: usize = 60;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, uniffi::Record)]
 pub struct RejectedRow {
@@ -111,15 +109,10 @@ fn parse_row(rec: &csv::StringRecord) -> std::result::Result<(Target, Reported),
     };
     let label = match &rec[4] {
         "" => None,
-        s if s.chars().any(char::is_control) => {
-            return Err("the label contains control characters".into());
+        s => {
+            check_label(s)?;
+            Some(s.to_string())
         }
-        s if s.chars().count() > MAX_LABEL_CHARS => {
-            return Err(format!(
-                "the label is longer than {MAX_LABEL_CHARS} characters"
-            ));
-        }
-        s => Some(s.to_string()),
     };
     Ok((
         target,

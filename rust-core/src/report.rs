@@ -6,7 +6,7 @@
 
 use crate::error::{Error, Result};
 use crate::number::{NumberKind, PhoneNumber};
-use crate::text::fold_diacritics;
+use crate::text::{fold_diacritics, is_invisible};
 use serde::Serialize;
 
 /// Longest report content kept: about two GSM-7 parts, enough for "who
@@ -200,19 +200,6 @@ pub fn clean_content(raw: &str) -> (String, bool) {
         count += needed;
     }
     (out, false)
-}
-
-fn is_invisible(c: char) -> bool {
-    matches!(
-        c,
-        '\u{200B}'..='\u{200F}' // zero-width, direction marks
-            | '\u{202A}'..='\u{202E}' // bidi embeddings
-            | '\u{2060}'..='\u{2069}' // word joiner, invisible operators, bidi isolates
-            | '\u{061C}' // Arabic letter mark
-            | '\u{180E}' // Mongolian vowel separator
-            | '\u{FEFF}'
-            | '\u{00AD}'
-    )
 }
 
 /// GSM 03.38 default alphabet.

@@ -66,6 +66,40 @@ pub fn fold_for_match(s: &str) -> String {
     out
 }
 
+/// Characters that take no space but can reorder or hide what is shown
+/// (zero-width, direction marks, bidi embeddings and isolates).
+pub fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{200B}'..='\u{200F}' // zero-width, direction marks
+            | '\u{202A}'..='\u{202E}' // bidi embeddings
+            | '\u{2060}'..='\u{2069}' // word joiner, invisible operators, bidi isolates
+            | '\u{061C}' // Arabic letter mark
+            | '\u{180E}' // Mongolian vowel separator
+            | '\u{FEFF}'
+            | '\u{00AD}'
+    )
+}
+
+/// Longest label a list entry may carry, in characters.
+pub const MAX_LABEL_CHARS: usize = 60;
+
+/// The one rule for a list entry's label, whether it comes from the user's
+/// CSV or from a feed: shown to a person while the phone rings, so short,
+/// and nothing that moves the cursor, rings a bell or reorders the text.
+pub fn check_label(s: &str) -> Result<(), &'static str> {
+    if s.is_empty() {
+        return Err("the label is empty");
+    }
+    if s.chars().any(|c| c.is_control() || is_invisible(c)) {
+        return Err("the label contains control or invisible characters");
+    }
+    if s.chars().count() > MAX_LABEL_CHARS {
+        return Err("the label is longer than 60 characters");
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -33,9 +33,48 @@ pub enum CodecError {
     TooLarge(u64),
     #[error("the file could not be decompressed")]
     Compression,
+    #[error("the list has more than {0} entries; refusing it")]
+    TooManyEntries(u64),
 }
 
 type CResult<T> = Result<T, CodecError>;
+
+/// Decompressed bytes all the files of one sync (or one `feed verify`) may
+/// produce: a small file must not expand into gigabytes on a phone. A
+/// million entries take about 6 MB.
+pub const MAX_EXPANDED_BYTES: u64 = 128 << 20;
+/// 2000-01-01 (days since 1970-01-01): no report is older than the hotline.
+pub const MIN_DAY: i32 = 10_957;
+/// Distinct labels one file may declare: far more than the scam patterns
+/// people name, far fewer than could fill a phone's memory.
+pub const MAX_LABELS: u64 = 65_536;
+/// Entries one list may hold unless configured otherwise: five times the
+/// benchmark's million, about 100 MB on a phone.
+pub const DEFAULT_MAX_ENTRIES: u64 = 5_000_000;
+/// Numbers are E.164 digits as integers: 3 to 15 digits.
+const NUMBER_KEYS: std::ops::RangeInclusive<i64> = 100..=999_999_999_999_999;
+
+/// What a decoder accepts. A file is signed, but its key may be stolen:
+/// every count and value it states is checked against these before it is
+/// trusted, and a file that breaks one is refused whole.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Entries in one file.
+    pub max_entries: u64,
+    /// The newest day a date may name (days since 1970-01-01): tomorrow,
+    /// since a report from the future is a forgery or a broken clock.
+    pub max_day: i32,
+}
+
+impl Limits {
+    /// The default bounds as of today.
+    pub fn now() -> Limits {
+        Limits {
+            max_entries: DEFAULT_MAX_ENTRIES,
+            max_day: crate::dates::today().saturating_add(1),
+        }
+    }
+}
 
 impl From<CodecError> for crate::error::Error {
     fn from(e: CodecError) -> Self {
@@ -400,9 +439,17 @@ impl<'a> Cur<'a> {
         Ok(p)
     }
 
+    /// The next number of an ascending run: a gap of 0 would repeat a
+    /// number, and every number is a real E.164 length.
     fn next_number(&mut self, prev: i64) -> CResult<i64> {
-        let gap = i64::try_from(self.varint()?).map_err(|_| CodecError::Malformed("number"))?;
-        prev.checked_add(gap).ok_or(CodecError::Malformed("number"))
+        i64::try_from(self.varint()?)
+            .ok()
+            .filter(|&gap| gap > 0)
+            .and_then(|gap| prev.checked_add(gap))
+            .filter(|n| NUMBER_KEYS.contains(n))
+            .ok_or(CodecError::Malformed(
+                "a number repeated or not 3 to 15 digits",
+            ))
     }
 
     fn end(&self) -> CResult<()> {
@@ -419,6 +466,9 @@ struct Dec<'a> {
     main: Cur<'a>,
     labels: Vec<String>,
     base_day: i64,
+    limits: Limits,
+    /// Entries read so far, against `limits.max_entries`.
+    entries: u64,
 }
 
 /// One section's columns.
@@ -431,7 +481,12 @@ struct Section<'a> {
 }
 
 impl<'a> Dec<'a> {
-    fn new(buf: &'a [u8], magic: &[u8; 4], what: &'static str) -> CResult<Dec<'a>> {
+    fn new(
+        buf: &'a [u8],
+        magic: &[u8; 4],
+        what: &'static str,
+        limits: &Limits,
+    ) -> CResult<Dec<'a>> {
         if buf.get(..4) != Some(&magic[..]) {
             return Err(CodecError::Magic(what));
         }
@@ -439,18 +494,40 @@ impl<'a> Dec<'a> {
             main: Cur { buf, pos: 4 },
             labels: Vec::new(),
             base_day: 0,
+            limits: *limits,
+            entries: 0,
         })
     }
 
     fn header(&mut self) -> CResult<()> {
         self.base_day = self.main.zigzag()?;
         let n = self.main.count()?;
-        self.labels = (0..n).map(|_| self.main.str()).collect::<CResult<_>>()?;
+        if n as u64 > MAX_LABELS {
+            return Err(CodecError::Malformed("too many labels"));
+        }
+        let mut labels = Vec::with_capacity(n);
+        for _ in 0..n {
+            let l = self.main.str()?;
+            // The same rule as the user's own CSV: short, nothing hidden.
+            crate::text::check_label(&l).map_err(CodecError::Malformed)?;
+            labels.push(l);
+        }
+        self.labels = labels;
+        Ok(())
+    }
+
+    /// Counts `n` more entries against the ceiling, before reading them.
+    fn admit(&mut self, n: u64) -> CResult<()> {
+        self.entries = self.entries.saturating_add(n);
+        if self.entries > self.limits.max_entries {
+            return Err(CodecError::TooManyEntries(self.limits.max_entries));
+        }
         Ok(())
     }
 
     fn section(&mut self) -> CResult<Section<'a>> {
         let n = self.main.count()?;
+        self.admit(n as u64)?;
         let mut col = || -> CResult<Cur<'a>> {
             let len = self.main.count()?;
             Ok(Cur {
@@ -479,8 +556,10 @@ impl<'a> Dec<'a> {
             let day = self
                 .base_day
                 .checked_sub(back)
-                .ok_or(CodecError::Malformed("date"))?;
-            Some(i32::try_from(day).map_err(|_| CodecError::Malformed("date"))?)
+                .and_then(|d| i32::try_from(d).ok())
+                .filter(|d| (MIN_DAY..=self.limits.max_day).contains(d))
+                .ok_or(CodecError::Malformed("a date before 2000 or in the future"))?;
+            Some(day)
         } else {
             None
         };
@@ -529,13 +608,52 @@ impl<'a> Dec<'a> {
         Ok(Self::section_end(&s)?)
     }
 
+    /// Removed numbers of a delta: ascending, valid, counted.
+    fn removed_numbers<E: From<CodecError>>(
+        &mut self,
+        mut f: impl FnMut(i64) -> Result<(), E>,
+    ) -> Result<(), E> {
+        let n = self.main.count()?;
+        self.admit(n as u64)?;
+        let mut prev = 0i64;
+        for _ in 0..n {
+            prev = self.main.next_number(prev)?;
+            f(prev)?;
+        }
+        Ok(())
+    }
+
+    /// Removed prefixes of a delta: ascending, valid, counted.
+    fn removed_prefixes<E: From<CodecError>>(
+        &mut self,
+        mut f: impl FnMut(String) -> Result<(), E>,
+    ) -> Result<(), E> {
+        let n = self.main.count()?;
+        self.admit(n as u64)?;
+        let mut prev = String::new();
+        for _ in 0..n {
+            let p = self.main.prefix()?;
+            if p <= prev {
+                return Err(CodecError::Malformed("prefixes out of order or repeated").into());
+            }
+            prev.clone_from(&p);
+            f(p)?;
+        }
+        Ok(())
+    }
+
     fn prefixes<E: From<CodecError>>(
         &mut self,
         mut f: impl FnMut(String, Reported) -> Result<(), E>,
     ) -> Result<(), E> {
         let mut s = self.section()?;
+        let mut prev = String::new();
         for _ in 0..s.n {
             let p = s.keys.prefix()?;
+            if p <= prev {
+                return Err(CodecError::Malformed("prefixes out of order or repeated").into());
+            }
+            prev.clone_from(&p);
             f(p, self.row(&mut s)?)?;
         }
         Ok(Self::section_end(&s)?)
@@ -548,6 +666,19 @@ pub trait Sink {
     type Error: From<CodecError>;
     fn upsert(&mut self, target: Target, rep: Reported) -> Result<(), Self::Error>;
     fn remove(&mut self, target: Target) -> Result<(), Self::Error>;
+}
+
+/// A sink that keeps nothing: checking a file without holding its entries.
+pub struct Discard;
+
+impl Sink for Discard {
+    type Error = CodecError;
+    fn upsert(&mut self, _: Target, _: Reported) -> CResult<()> {
+        Ok(())
+    }
+    fn remove(&mut self, _: Target) -> CResult<()> {
+        Ok(())
+    }
 }
 
 impl Sink for EntrySet {
@@ -565,35 +696,45 @@ impl Sink for EntrySet {
     }
 }
 
-/// Streams a decompressed snapshot into `sink`; returns its version.
-pub fn read_snapshot<S: Sink>(buf: &[u8], sink: &mut S) -> Result<u64, S::Error> {
-    let mut d = Dec::new(buf, SNAPSHOT_MAGIC, "snapshot")?;
+/// What a snapshot's header and body said.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SnapshotInfo {
+    pub version: u64,
+    pub entries: u64,
+}
+
+/// Streams a decompressed snapshot into `sink`, within `limits`.
+pub fn read_snapshot<S: Sink>(
+    buf: &[u8],
+    sink: &mut S,
+    limits: &Limits,
+) -> Result<SnapshotInfo, S::Error> {
+    let mut d = Dec::new(buf, SNAPSHOT_MAGIC, "snapshot", limits)?;
     let version = d.main.varint()?;
     d.header()?;
     d.numbers(|k, r| sink.upsert(Target::Number(k), r))?;
     d.prefixes(|p, r| sink.upsert(Target::Prefix(p), r))?;
     d.main.end()?;
-    Ok(version)
+    Ok(SnapshotInfo {
+        version,
+        entries: d.entries,
+    })
 }
 
-/// Streams a decompressed delta into `sink`; returns (from, to).
-pub fn read_delta<S: Sink>(buf: &[u8], sink: &mut S) -> Result<(u64, u64), S::Error> {
-    let mut d = Dec::new(buf, DELTA_MAGIC, "delta")?;
+/// Streams a decompressed delta into `sink`, within `limits`; returns
+/// (from, to).
+pub fn read_delta<S: Sink>(
+    buf: &[u8],
+    sink: &mut S,
+    limits: &Limits,
+) -> Result<(u64, u64), S::Error> {
+    let mut d = Dec::new(buf, DELTA_MAGIC, "delta", limits)?;
     let (from, to) = (d.main.varint()?, d.main.varint()?);
     d.header()?;
     d.numbers(|k, r| sink.upsert(Target::Number(k), r))?;
     d.prefixes(|p, r| sink.upsert(Target::Prefix(p), r))?;
-    let n = d.main.count()?;
-    let mut prev = 0i64;
-    for _ in 0..n {
-        prev = d.main.next_number(prev)?;
-        sink.remove(Target::Number(prev))?;
-    }
-    let n = d.main.count()?;
-    for _ in 0..n {
-        let p = d.main.prefix()?;
-        sink.remove(Target::Prefix(p))?;
-    }
+    d.removed_numbers(|k| sink.remove(Target::Number(k)))?;
+    d.removed_prefixes(|p| sink.remove(Target::Prefix(p)))?;
     d.main.end()?;
     Ok((from, to))
 }

@@ -7,7 +7,7 @@ pub mod codec;
 pub mod publish;
 
 use base64::Engine;
-use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
+use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -308,6 +308,7 @@ mod tests {
         let mut sig = [0u8; 64];
         sig[..32].copy_from_slice(&identity);
         let text = serde_json::to_string(&m).unwrap();
+        use ed25519_dalek::Verifier;
         assert!(
             weak.verify(text.as_bytes(), &Signature::from_bytes(&sig))
                 .is_ok()

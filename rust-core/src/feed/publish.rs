@@ -5,7 +5,7 @@
 //! first and the manifest last (each by rename), so a server that copies
 //! the folder mid-build still serves a consistent feed.
 
-use super::codec::{self, Delta, EntrySet};
+use super::codec::{self, Delta, Discard, EntrySet, Limits};
 use super::{
     DeltaRef, FORMAT, FileRef, MANIFEST_FILE, Manifest, SnapshotRef, sha256_hex, sign, verify,
 };
@@ -16,7 +16,6 @@ use std::path::Path;
 /// Deltas kept by default: a month of daily publications.
 pub const DEFAULT_KEEP_DELTAS: usize = 30;
 /// Decompressed size a publisher accepts when reading back its own files.
-const READ_LIMIT: u64 = 1 << 30;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Built {
@@ -64,9 +63,12 @@ pub fn current(dir: &Path, key: &SigningKey) -> Result<Option<(Manifest, EntrySe
     }
     let m = verify(&std::fs::read(&path)?, &[key.verifying_key()])
         .map_err(|e| Error::Feed(format!("the feed in {}: {e}", dir.display())))?;
-    let raw = codec::decompress(&read_checked(dir, &m.snapshot.file)?, READ_LIMIT)?;
+    let raw = codec::decompress(
+        &read_checked(dir, &m.snapshot.file)?,
+        codec::MAX_EXPANDED_BYTES,
+    )?;
     let mut set = EntrySet::default();
-    codec::read_snapshot(&raw, &mut set)?;
+    codec::read_snapshot(&raw, &mut set, &Limits::now())?;
     Ok(Some((m, set)))
 }
 
@@ -86,9 +88,10 @@ pub fn build(
     // Read back what phones will read: a file they would refuse must never
     // be published (and would also stop the next build).
     let mut back = EntrySet::default();
-    if codec::read_snapshot(&codec::decompress(&snapshot, READ_LIMIT)?, &mut back)? != version
-        || &back != set
-    {
+    // With the phones' own limits: a list they would refuse is not published.
+    let limits = Limits::now();
+    let raw = codec::decompress(&snapshot, codec::MAX_EXPANDED_BYTES)?;
+    if codec::read_snapshot(&raw, &mut back, &limits)?.version != version || &back != set {
         return Err(Error::Feed(
             "the encoded snapshot does not read back as the list; nothing published".into(),
         ));
@@ -105,7 +108,11 @@ pub fn build(
         let d = Delta::between(m.version, old, version, set);
         let bytes = codec::encode_delta(&d);
         let mut rebuilt = old.clone();
-        codec::read_delta(&codec::decompress(&bytes, READ_LIMIT)?, &mut rebuilt)?;
+        codec::read_delta(
+            &codec::decompress(&bytes, codec::MAX_EXPANDED_BYTES)?,
+            &mut rebuilt,
+            &limits,
+        )?;
         if &rebuilt != set {
             return Err(Error::Feed(
                 "the encoded delta does not lead to the list; nothing published".into(),
@@ -168,17 +175,21 @@ pub fn build(
 /// hash, and that every file decodes. Returns the manifest.
 pub fn check(dir: &Path, keys: &[ed25519_dalek::VerifyingKey]) -> Result<Manifest> {
     let m = verify(&std::fs::read(dir.join(MANIFEST_FILE))?, keys)?;
-    let raw = codec::decompress(&read_checked(dir, &m.snapshot.file)?, READ_LIMIT)?;
-    let mut set = EntrySet::default();
-    let v = codec::read_snapshot(&raw, &mut set)?;
-    if v != m.version || set.len() as u64 != m.snapshot.entries {
+    let limits = Limits::now();
+    let raw = codec::decompress(
+        &read_checked(dir, &m.snapshot.file)?,
+        codec::MAX_EXPANDED_BYTES,
+    )?;
+    // Counted, not collected: checking a feed costs what applying it costs.
+    let info = codec::read_snapshot(&raw, &mut Discard, &limits)?;
+    if info.version != m.version || info.entries != m.snapshot.entries {
         return Err(Error::Feed(
             "the snapshot's version or entry count differs from the manifest".into(),
         ));
     }
     for d in &m.deltas {
-        let raw = codec::decompress(&read_checked(dir, &d.file)?, READ_LIMIT)?;
-        let (from, to) = codec::read_delta(&raw, &mut EntrySet::default())?;
+        let raw = codec::decompress(&read_checked(dir, &d.file)?, codec::MAX_EXPANDED_BYTES)?;
+        let (from, to) = codec::read_delta(&raw, &mut Discard, &limits)?;
         if (from, to) != (d.from, d.to) {
             return Err(Error::Feed(format!("{} says {from}→{to}", d.file.name)));
         }

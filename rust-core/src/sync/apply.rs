@@ -5,18 +5,14 @@
 
 use super::{Downloaded, Fetched, SyncOutcome, SyncPath, SyncProgress, SyncStage, report};
 use crate::error::{Error, Result};
-use crate::feed::codec::{Sink, decompress, read_delta, read_snapshot};
+use crate::feed::codec::{Limits, MAX_EXPANDED_BYTES, Sink, decompress, read_delta, read_snapshot};
 use crate::model::{Reported, Target};
 use crate::store::{self, FeedState, Source, Store, Writer};
 
-/// Decompressed bytes one sync may produce, all files together: a small
-/// file must not expand into gigabytes on a phone. A million entries take
-/// about 6 MB.
-const EXPANSION_BUDGET: u64 = 128 << 20;
-
 /// Compressed feed files to apply, as downloaded and checked.
 pub enum FeedData<'a> {
-    Snapshot(&'a [u8]),
+    /// The file and the entry count the manifest promised for it.
+    Snapshot(&'a [u8], u64),
     Deltas(&'a [Vec<u8>]),
 }
 
@@ -49,25 +45,19 @@ pub fn apply(
             store.feed_checked(&f.state)?;
             (SyncPath::UpToDate, store.stats()?.feed_entries)
         }
-        Some(Downloaded::Snapshot(file)) => (
+        Some(Downloaded::Snapshot(file, entries)) => (
             SyncPath::Snapshot,
             apply_feed(
                 store,
                 f.from,
-                FeedData::Snapshot(file),
+                FeedData::Snapshot(file, *entries),
                 &f.state,
-                EXPANSION_BUDGET,
+                &f.limits,
             )?,
         ),
         Some(Downloaded::Deltas(files)) => (
             SyncPath::Delta,
-            apply_feed(
-                store,
-                f.from,
-                FeedData::Deltas(files),
-                &f.state,
-                EXPANSION_BUDGET,
-            )?,
+            apply_feed(store, f.from, FeedData::Deltas(files), &f.state, &f.limits)?,
         ),
     };
     // From here on the list is committed: nothing may turn this into an error.
@@ -84,8 +74,10 @@ pub fn apply(
 
 /// Applies feed files in one transaction: a snapshot replaces every feed
 /// entry; deltas are applied in order. Each file is decompressed only when
-/// its turn comes, within `expand_budget` bytes for the whole sync, so
-/// memory holds one decompressed file at a time.
+/// its turn comes, within `MAX_EXPANDED_BYTES` for the whole sync, so
+/// memory holds one decompressed file at a time. Each file is decoded
+/// within `limits`; a snapshot must hold exactly the entries the manifest
+/// promised, and the list afterwards at most `limits.max_entries`.
 ///
 /// The stored version must still be `from` (no concurrent sync slipped in).
 /// Within one feed (same scope) versions only go forward; a new scope
@@ -98,7 +90,7 @@ pub(crate) fn apply_feed(
     from: Option<u64>,
     data: FeedData<'_>,
     new: &FeedState,
-    expand_budget: u64,
+    limits: &Limits,
 ) -> Result<u64> {
     store.write(|tx| {
         let stored = store::read_feed_state(tx)?;
@@ -111,7 +103,7 @@ pub(crate) fn apply_feed(
             .as_ref()
             .is_some_and(|s| s.scope.is_some() && s.scope == new.scope);
         must_go_forward(from.filter(|_| same_feed), new.version)?;
-        let mut budget = expand_budget;
+        let mut budget = MAX_EXPANDED_BYTES;
         let mut expand = |file: &[u8]| -> Result<Vec<u8>> {
             let raw = decompress(file, budget)?;
             budget -= raw.len() as u64;
@@ -119,13 +111,20 @@ pub(crate) fn apply_feed(
         };
         let mut w = Writer::new(tx, Source::Feed)?;
         match data {
-            FeedData::Snapshot(file) => {
+            FeedData::Snapshot(file, promised) => {
                 let raw = expand(file)?;
                 store::clear_feed_entries(tx)?;
-                if read_snapshot(&raw, &mut w)? != new.version {
+                let info = read_snapshot(&raw, &mut w, limits)?;
+                if info.version != new.version {
                     return Err(Error::Feed(
                         "the snapshot is not the version the manifest names".into(),
                     ));
+                }
+                if info.entries != promised {
+                    return Err(Error::Feed(format!(
+                        "the snapshot holds {} entries where the manifest promised {promised}",
+                        info.entries
+                    )));
                 }
                 store::drop_unused_labels(tx)?;
             }
@@ -135,7 +134,7 @@ pub(crate) fn apply_feed(
                 })?;
                 for file in files {
                     let raw = expand(file)?;
-                    let (f, t) = read_delta(&raw, &mut w)?;
+                    let (f, t) = read_delta(&raw, &mut w, limits)?;
                     if f != at || t <= f {
                         return Err(Error::Feed(format!(
                             "a delta goes {f}→{t}, expected from {at}"
@@ -151,8 +150,15 @@ pub(crate) fn apply_feed(
             }
         }
         drop(w);
+        let entries = store::count_feed_entries(tx)?;
+        if entries > limits.max_entries {
+            return Err(Error::Feed(format!(
+                "the list would hold {entries} entries, more than the limit of {}; refusing it",
+                limits.max_entries
+            )));
+        }
         store::save_feed_state(tx, new)?;
-        store::count_feed_entries(tx)
+        Ok(entries)
     })
 }
 

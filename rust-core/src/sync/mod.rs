@@ -15,6 +15,7 @@ pub use apply::apply;
 
 use crate::dates;
 use crate::error::{Error, Result};
+use crate::feed::codec::Limits;
 use crate::feed::{self, FileRef, MANIFEST_FILE, Plan};
 use crate::store::{FeedState, Store};
 use ed25519_dalek::VerifyingKey;
@@ -70,6 +71,8 @@ pub struct SyncConfig {
     pub keys: Vec<VerifyingKey>,
     pub max_download: u64,
     pub timeout: Duration,
+    /// The most entries the list may hold: a bigger list is refused whole.
+    pub max_entries: u64,
 }
 
 /// What a fetch brought, ready to apply.
@@ -79,10 +82,12 @@ pub struct Fetched {
     state: FeedState,
     data: Option<Downloaded>,
     bytes: u64,
+    limits: Limits,
 }
 
 pub(crate) enum Downloaded {
-    Snapshot(Vec<u8>),
+    /// The file, and the entry count the signed manifest promised.
+    Snapshot(Vec<u8>, u64),
     Deltas(Vec<Vec<u8>>),
 }
 
@@ -159,8 +164,9 @@ async fn download(
             resp.status()
         )));
     }
-    // The size was checked against the download limit before this call.
-    let mut body = Vec::with_capacity(usize::try_from(f.size).unwrap_or(0));
+    // Never preallocated from the promised size: a manifest may promise
+    // 100 GiB. The body grows with what really arrives, within `f.size`.
+    let mut body = Vec::new();
     let mut hash = Sha256::new();
     let mut stream = resp.bytes_stream();
     while let Some(chunk) = stream.next().await {
@@ -240,6 +246,10 @@ pub async fn fetch(
     }
     let base = base_url(&cfg.url)?;
     let http = client(cfg.timeout)?;
+    let limits = Limits {
+        max_entries: cfg.max_entries,
+        ..Limits::now()
+    };
     let scope = scope_of(&cfg.keys);
     let stored = store.feed_state()?;
     let from = stored.as_ref().map(|s| s.version);
@@ -279,6 +289,7 @@ pub async fn fetch(
             state,
             data: None,
             bytes: 0,
+            limits,
         });
     }
     if !resp.status().is_success() {
@@ -331,6 +342,7 @@ pub async fn fetch(
         Plan::UpToDate => None,
         Plan::Snapshot(s) => Some(Downloaded::Snapshot(
             download(&http, &base, &s.file, progress, &mut done, total).await?,
+            s.entries,
         )),
         Plan::Deltas(ds) => {
             let mut out = Vec::with_capacity(ds.len());
@@ -346,6 +358,7 @@ pub async fn fetch(
         state,
         data,
         bytes,
+        limits,
     })
 }
 

@@ -40,7 +40,12 @@ fn snapshot_round_trips() {
     let file = encode_snapshot(7, &s);
     let mut back = EntrySet::default();
     let raw = decompress(&file, 1 << 20).unwrap();
-    assert_eq!(read_snapshot(&raw, &mut back).unwrap(), 7);
+    assert_eq!(
+        read_snapshot(&raw, &mut back, &Limits::now())
+            .unwrap()
+            .version,
+        7
+    );
     assert_eq!(back, s);
 }
 
@@ -61,7 +66,10 @@ fn delta_carries_adds_changes_and_removals() {
     assert_eq!(d.removed_prefixes, vec!["8424399".to_string()]);
     let raw = decompress(&encode_delta(&d), 1 << 20).unwrap();
     let mut applied = old.clone();
-    assert_eq!(read_delta(&raw, &mut applied).unwrap(), (7, 8));
+    assert_eq!(
+        read_delta(&raw, &mut applied, &Limits::now()).unwrap(),
+        (7, 8)
+    );
     assert_eq!(applied, new);
     let mut in_memory = old;
     d.apply_to(&mut in_memory);
@@ -75,7 +83,7 @@ fn hostile_files_are_errors_not_panics() {
     // decodes to something; none panics.
     for cut in 0..good.len() {
         assert!(
-            read_snapshot(&good[..cut], &mut EntrySet::default()).is_err(),
+            read_snapshot(&good[..cut], &mut EntrySet::default(), &Limits::now()).is_err(),
             "cut at {cut}"
         );
     }
@@ -83,11 +91,11 @@ fn hostile_files_are_errors_not_panics() {
         for flip in [0x01u8, 0x80, 0xff] {
             let mut bad = good.clone();
             bad[i] ^= flip;
-            let _ = read_snapshot(&bad, &mut EntrySet::default());
+            let _ = read_snapshot(&bad, &mut EntrySet::default(), &Limits::now());
         }
     }
     assert_eq!(
-        read_delta(&good, &mut EntrySet::default()),
+        read_delta(&good, &mut EntrySet::default(), &Limits::now()),
         Err(CodecError::Magic("delta"))
     );
     assert_eq!(
@@ -104,4 +112,146 @@ fn decompression_is_bounded() {
         .write_all(&big)
         .unwrap();
     assert_eq!(decompress(&file, 1000), Err(CodecError::TooLarge(1000)));
+}
+
+// ---------- hostile files: what a stolen key could sign ----------
+
+fn varints(values: impl IntoIterator<Item = u64>) -> Vec<u8> {
+    let mut out = Vec::new();
+    for v in values {
+        put_varint(&mut out, v);
+    }
+    out
+}
+
+/// A section: count, then the keys, flags, dates and labels columns.
+fn section(n: u64, cols: [&[u8]; 4]) -> Vec<u8> {
+    let mut out = varints([n]);
+    for c in cols {
+        put_varint(&mut out, c.len() as u64);
+        out.extend_from_slice(c);
+    }
+    out
+}
+
+/// A decompressed snapshot with these labels and this numbers section
+/// (no prefixes), as a publisher's key could sign it.
+fn raw_snapshot(base_day: i64, labels: &[&str], numbers: Vec<u8>) -> Vec<u8> {
+    let mut out = SNAPSHOT_MAGIC.to_vec();
+    put_varint(&mut out, 1);
+    put_varint(&mut out, ((base_day << 1) ^ (base_day >> 63)) as u64);
+    put_varint(&mut out, labels.len() as u64);
+    for l in labels {
+        put_varint(&mut out, l.len() as u64);
+        out.extend_from_slice(l.as_bytes());
+    }
+    out.extend(numbers);
+    out.extend(section(0, [&[], &[], &[], &[]]));
+    out
+}
+
+fn read(raw: &[u8], limits: &Limits) -> CResult<SnapshotInfo> {
+    read_snapshot(raw, &mut EntrySet::default(), limits)
+}
+
+/// One entry, number 84912345678, flags as given.
+fn one_number(flags: u8, dates: &[u8], labels: &[u8]) -> Vec<u8> {
+    section(1, [&varints([84_912_345_678]), &[flags], dates, labels])
+}
+
+#[test]
+fn the_raw_builder_makes_files_the_decoder_accepts() {
+    // With a label and a date: so that the refusals below test one thing each.
+    let raw = raw_snapshot(20_000, &["mạo danh công an"], one_number(2 | 4, &[0], &[1]));
+    let mut set = EntrySet::default();
+    let info = read_snapshot(&raw, &mut set, &Limits::now()).unwrap();
+    assert_eq!((info.version, info.entries), (1, 1));
+    let r = &set.numbers[&84_912_345_678];
+    assert_eq!(r.label.as_deref(), Some("mạo danh công an"));
+    assert_eq!(r.last_reported, Some(20_000));
+}
+
+#[test]
+fn long_labels_and_labels_with_control_or_bidi_characters_are_refused() {
+    // Finding 4 (a 100 MiB label) in small: anything over 60 characters.
+    let long = "x".repeat(61);
+    // Finding 8: ESC sequences, CR, BEL and U+202E were stored and printed raw.
+    for label in [
+        long.as_str(),
+        "\u{1b}[31mred",
+        "a\rb",
+        "bell\u{7}",
+        "\u{202E}evil",
+        "",
+    ] {
+        let raw = raw_snapshot(20_000, &[label], one_number(4, &[], &[1]));
+        assert!(
+            matches!(read(&raw, &Limits::now()), Err(CodecError::Malformed(_))),
+            "{label:?}"
+        );
+    }
+    let ok = "y".repeat(60);
+    assert!(
+        read(
+            &raw_snapshot(20_000, &[&ok], one_number(4, &[], &[1])),
+            &Limits::now()
+        )
+        .is_ok()
+    );
+}
+
+#[test]
+fn a_table_of_too_many_labels_is_refused_before_it_is_read() {
+    // Finding 5: 100 million empty labels took 2.5 GB. The table is bounded.
+    let labels: Vec<String> = (0..=MAX_LABELS).map(|i| format!("l{i}")).collect();
+    let refs: Vec<&str> = labels.iter().map(String::as_str).collect();
+    let raw = raw_snapshot(20_000, &refs, section(0, [&[], &[], &[], &[]]));
+    assert_eq!(
+        read(&raw, &Limits::now()),
+        Err(CodecError::Malformed("too many labels"))
+    );
+}
+
+#[test]
+fn more_entries_than_the_ceiling_are_refused_whole() {
+    // Finding 6: 60 million entries from a 141-byte file. Here 1,001 over a
+    // ceiling of 1,000, counted before any is read.
+    let n = 1_001u64;
+    let keys = varints(std::iter::once(84_900_000_000).chain((1..n).map(|_| 1)));
+    let flags = vec![0u8; n as usize];
+    let raw = raw_snapshot(20_000, &[], section(n, [&keys, &flags, &[], &[]]));
+    let tight = Limits {
+        max_entries: 1_000,
+        ..Limits::now()
+    };
+    assert_eq!(read(&raw, &tight), Err(CodecError::TooManyEntries(1_000)));
+    assert_eq!(read(&raw, &Limits::now()).unwrap().entries, n);
+}
+
+#[test]
+fn impossible_numbers_repeats_and_dates_are_refused() {
+    // Finding 17: the numbers 0 and 2^63-1, a number twice, dates outside
+    // 2000-01-01 .. tomorrow.
+    let flags0 = [0u8];
+    for keys in [varints([0]), varints([i64::MAX as u64]), varints([99])] {
+        let raw = raw_snapshot(20_000, &[], section(1, [&keys, &flags0, &[], &[]]));
+        assert!(read(&raw, &Limits::now()).is_err(), "{keys:?}");
+    }
+    let twice = varints([84_912_345_678, 0]);
+    let raw = raw_snapshot(20_000, &[], section(2, [&twice, &[0, 0], &[], &[]]));
+    assert!(read(&raw, &Limits::now()).is_err());
+    let today = crate::dates::today();
+    for (base, back) in [
+        (i64::from(MIN_DAY) - 1, 0),
+        (i64::from(today) + 2, 0),
+        (-(1 << 31), 0),
+    ] {
+        let raw = raw_snapshot(base, &[], one_number(2, &varints([back]), &[]));
+        assert!(
+            matches!(read(&raw, &Limits::now()), Err(CodecError::Malformed(_))),
+            "base day {base}"
+        );
+    }
+    let raw = raw_snapshot(i64::from(today) + 1, &[], one_number(2, &varints([0]), &[]));
+    assert!(read(&raw, &Limits::now()).is_ok(), "tomorrow is allowed");
 }

@@ -36,7 +36,15 @@ fn feed_file(version: u64, n: i64, step: i64, extra: Option<i64>) -> Vec<u8> {
     codec::encode_snapshot(version, &set)
 }
 
-const BUDGET: u64 = 1 << 30;
+/// A snapshot file as applied, with the entry count it holds as promised.
+fn snap(file: &[u8]) -> FeedData<'_> {
+    use crate::feed::codec::{Discard, MAX_EXPANDED_BYTES};
+    let raw = decompress(file, MAX_EXPANDED_BYTES).unwrap();
+    let entries = read_snapshot(&raw, &mut Discard, &Limits::now())
+        .unwrap()
+        .entries;
+    FeedData::Snapshot(file, entries)
+}
 
 fn state(version: u64) -> FeedState {
     FeedState {
@@ -57,14 +65,14 @@ fn screening_never_waits_or_fails_while_a_feed_applies() {
     let old_only = normalize("0987000001").unwrap();
     let new_only = normalize("0987000002").unwrap();
     let v1 = feed_file(1, 1_000, 10, old_only.key());
-    apply_feed(&store, None, FeedData::Snapshot(&v1), &state(1), BUDGET).unwrap();
+    apply_feed(&store, None, snap(&v1), &state(1), &Limits::now()).unwrap();
     let v2 = feed_file(2, 200_000, 3, new_only.key());
 
     let store = std::sync::Arc::new(store);
     let writer = {
         let store = store.clone();
         std::thread::spawn(move || {
-            apply_feed(&store, Some(1), FeedData::Snapshot(&v2), &state(2), BUDGET).unwrap()
+            apply_feed(&store, Some(1), snap(&v2), &state(2), &Limits::now()).unwrap()
         })
     };
     let (mut screens, mut worst, mut saw_old) = (0u32, std::time::Duration::ZERO, 0u32);
@@ -92,15 +100,15 @@ fn screening_never_waits_or_fails_while_a_feed_applies() {
 fn feed_versions_never_go_back_and_chains_must_connect() {
     let (_d, store) = fresh();
     let v2 = feed_file(2, 10, 1, None);
-    apply_feed(&store, None, FeedData::Snapshot(&v2), &state(2), BUDGET).unwrap();
+    apply_feed(&store, None, snap(&v2), &state(2), &Limits::now()).unwrap();
     let v1 = feed_file(1, 10, 1, None);
-    let err = apply_feed(&store, Some(2), FeedData::Snapshot(&v1), &state(1), BUDGET).unwrap_err();
+    let err = apply_feed(&store, Some(2), snap(&v1), &state(1), &Limits::now()).unwrap_err();
     assert!(err.to_string().contains("never goes back"), "{err}");
     // A snapshot whose inner version differs from the manifest's.
-    let err = apply_feed(&store, Some(2), FeedData::Snapshot(&v2), &state(3), BUDGET).unwrap_err();
+    let err = apply_feed(&store, Some(2), snap(&v2), &state(3), &Limits::now()).unwrap_err();
     assert!(err.to_string().contains("not the version"), "{err}");
     // Someone else synced in between.
-    let err = apply_feed(&store, Some(1), FeedData::Snapshot(&v2), &state(3), BUDGET).unwrap_err();
+    let err = apply_feed(&store, Some(1), snap(&v2), &state(3), &Limits::now()).unwrap_err();
     assert!(err.to_string().contains("changed during the sync"), "{err}");
     assert_eq!(store.feed_state().unwrap().unwrap().version, 2);
     assert_eq!(store.stats().unwrap().feed_entries, 10);
@@ -135,7 +143,7 @@ fn the_users_imports_win_over_the_feed_and_outlive_it() {
         );
         codec::encode_snapshot(1, &set)
     };
-    apply_feed(&store, None, FeedData::Snapshot(&v1), &state(1), BUDGET).unwrap();
+    apply_feed(&store, None, snap(&v1), &state(1), &Limits::now()).unwrap();
     let l = store.lookup(&mine).unwrap().reported.unwrap();
     assert_eq!(
         (l.category, l.label.as_deref()),
@@ -143,7 +151,7 @@ fn the_users_imports_win_over_the_feed_and_outlive_it() {
     );
     // A version without it removes nothing of the user's.
     let v2 = feed_file(2, 3, 1, None);
-    apply_feed(&store, Some(1), FeedData::Snapshot(&v2), &state(2), BUDGET).unwrap();
+    apply_feed(&store, Some(1), snap(&v2), &state(2), &Limits::now()).unwrap();
     assert!(store.lookup(&mine).unwrap().reported.is_some());
     assert_eq!(store.stats().unwrap().feed_entries, 3);
     // Labels nobody uses are cleaned up with a snapshot; the user's stays.
@@ -171,18 +179,18 @@ fn switching_feeds_starts_afresh_from_a_snapshot() {
     apply_feed(
         &store,
         None,
-        FeedData::Snapshot(&feed_file(40, 5, 1, None)),
+        FeedData::Snapshot(&feed_file(40, 5, 1, None), 5),
         &a(40),
-        BUDGET,
+        &Limits::now(),
     )
     .unwrap();
     // Feed B is at version 12: lower, but another feed, so it is taken.
     apply_feed(
         &store,
         Some(40),
-        FeedData::Snapshot(&feed_file(12, 3, 1, None)),
+        FeedData::Snapshot(&feed_file(12, 3, 1, None), 3),
         &b(12),
-        BUDGET,
+        &Limits::now(),
     )
     .unwrap();
     let s = store.feed_state().unwrap().unwrap();
@@ -194,6 +202,82 @@ fn switching_feeds_starts_afresh_from_a_snapshot() {
         to: 13,
         ..Default::default()
     });
-    let err = apply_feed(&store, Some(12), FeedData::Deltas(&[delta]), &a(13), BUDGET).unwrap_err();
+    let err = apply_feed(
+        &store,
+        Some(12),
+        FeedData::Deltas(&[delta]),
+        &a(13),
+        &Limits::now(),
+    )
+    .unwrap_err();
     assert!(err.to_string().contains("same feed"), "{err}");
+}
+
+#[test]
+fn a_snapshot_must_hold_the_entries_the_manifest_promised() {
+    let (_d, store) = fresh();
+    let v1 = feed_file(1, 10, 1, None);
+    let err = apply_feed(
+        &store,
+        None,
+        FeedData::Snapshot(&v1, 9),
+        &state(1),
+        &Limits::now(),
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("promised 9"), "{err}");
+    assert_eq!(store.feed_state().unwrap(), None);
+    assert_eq!(store.stats().unwrap().feed_entries, 0);
+}
+
+#[test]
+fn a_list_over_the_ceiling_is_refused_whole_and_changes_nothing() {
+    let (_d, store) = fresh();
+    let tight = Limits {
+        max_entries: 10,
+        ..Limits::now()
+    };
+    apply_feed(
+        &store,
+        None,
+        snap(&feed_file(1, 10, 1, None)),
+        &state(1),
+        &tight,
+    )
+    .unwrap();
+    // A snapshot over the ceiling.
+    let err = apply_feed(
+        &store,
+        Some(1),
+        snap(&feed_file(2, 11, 1, None)),
+        &state(2),
+        &tight,
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("more than 10"), "{err}");
+    // Deltas that each stay small but grow the list past it.
+    let delta = crate::feed::codec::encode_delta(&crate::feed::codec::Delta {
+        from: 1,
+        to: 2,
+        upserts: {
+            let mut s = crate::feed::codec::EntrySet::default();
+            s.insert(Target::Number(84_911_111_111), rep(Category::Scam, 1, None));
+            s
+        },
+        ..Default::default()
+    });
+    let err = apply_feed(
+        &store,
+        Some(1),
+        FeedData::Deltas(&[delta]),
+        &state(2),
+        &tight,
+    )
+    .unwrap_err();
+    assert!(
+        err.to_string().contains("more than the limit of 10"),
+        "{err}"
+    );
+    assert_eq!(store.feed_state().unwrap().unwrap().version, 1);
+    assert_eq!(store.stats().unwrap().feed_entries, 10);
 }
