@@ -9,6 +9,10 @@ fn epoch() -> Date {
     Date::from_ordinal_date(1970, 1).expect("1970-01-01 is a date")
 }
 
+/// 2000-01-01 (days since 1970-01-01): the oldest date a list may carry;
+/// anything older is a typo or a forgery.
+pub const MIN_DAY: i32 = 10_957;
+
 /// Today in Vietnam, as days since 1970-01-01.
 pub fn today() -> i32 {
     day_of(now_unix())

@@ -10,7 +10,8 @@ use crate::model::{Category, Reported, Target};
 use crate::number::{self, NumberKind};
 use crate::text::check_label;
 use serde::Serialize;
-use std::io::Read;
+use std::collections::HashMap;
+use std::io::{BufRead, Read};
 
 pub const HEADER: [&str; 5] = ["number", "category", "reports", "last_reported", "label"];
 
@@ -32,13 +33,18 @@ pub struct Parsed {
 }
 
 /// Reads the whole CSV. A wrong header is an error (nothing is imported);
-/// a bad row is collected in `rejected`.
+/// every other line is imported or reported by its number in `rejected`.
+///
+/// Lines are split first and each is parsed on its own: no field of this
+/// format may hold a line break, so an unterminated quote costs its own
+/// line only, instead of swallowing every line after it into one label.
 pub fn parse_csv(input: impl Read) -> Result<Parsed> {
-    let mut rdr = csv::ReaderBuilder::new()
-        .flexible(true)
-        .trim(csv::Trim::All)
-        .from_reader(input);
-    let header = rdr.headers().map_err(|e| Error::Csv(e.to_string()))?;
+    let mut lines = std::io::BufReader::new(input).split(b'\n');
+    let header = match lines.next() {
+        Some(line) => line.map_err(|e| Error::Csv(e.to_string()))?,
+        None => Vec::new(),
+    };
+    let header = parse_line(&header).map_err(Error::Csv)?;
     let found: Vec<String> = header
         .iter()
         .map(|h| h.trim_start_matches('\u{FEFF}').to_ascii_lowercase())
@@ -52,32 +58,55 @@ pub fn parse_csv(input: impl Read) -> Result<Parsed> {
     }
     let mut rows = Vec::new();
     let mut rejected = Vec::new();
-    let mut record = csv::StringRecord::new();
-    loop {
-        let line = rdr.position().line();
-        match rdr.read_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {
-                let line = record.position().map_or(line, |p| p.line());
-                match parse_row(&record) {
-                    Ok(row) => rows.push(row),
-                    Err(reason) => rejected.push(RejectedRow { line, reason }),
+    // Where each number was first seen: a repeat is reported, not counted.
+    let mut seen: HashMap<Target, u64> = HashMap::new();
+    for (i, line) in lines.enumerate() {
+        let line_no = i as u64 + 2;
+        let bytes = line.map_err(|e| Error::Csv(e.to_string()))?;
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            continue;
+        }
+        let parsed = parse_line(&bytes).and_then(|rec| parse_row(&rec));
+        match parsed {
+            Ok(row) => match seen.entry(row.0.clone()) {
+                std::collections::hash_map::Entry::Occupied(first) => rejected.push(RejectedRow {
+                    line: line_no,
+                    reason: format!("the same number as line {}", first.get()),
+                }),
+                std::collections::hash_map::Entry::Vacant(v) => {
+                    v.insert(line_no);
+                    rows.push(row);
                 }
-            }
-            // Invalid UTF-8 and the like: the reader resyncs at the next line.
-            Err(e) => rejected.push(RejectedRow {
-                line: e.position().map_or(line, |p| p.line()),
-                reason: csv_reason(&e),
+            },
+            Err(reason) => rejected.push(RejectedRow {
+                line: line_no,
+                reason,
             }),
         }
     }
     Ok(Parsed { rows, rejected })
 }
 
-fn csv_reason(e: &csv::Error) -> String {
-    match e.kind() {
-        csv::ErrorKind::Utf8 { .. } => "the line is not valid UTF-8".into(),
-        _ => e.to_string(),
+/// One line as CSV fields.
+fn parse_line(bytes: &[u8]) -> std::result::Result<csv::StringRecord, String> {
+    let bytes = bytes.strip_suffix(b"\r").unwrap_or(bytes);
+    let text = std::str::from_utf8(bytes).map_err(|_| "the line is not valid UTF-8".to_string())?;
+    // `""` inside a quoted field is an escaped quote: an odd count is one
+    // quote opened and never closed.
+    if text.bytes().filter(|&b| b == b'"').count() % 2 == 1 {
+        return Err("a quote (\") is opened and never closed".into());
+    }
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .buffer_capacity(256)
+        .from_reader(text.as_bytes());
+    let mut record = csv::StringRecord::new();
+    match rdr.read_record(&mut record) {
+        Ok(true) => Ok(record),
+        Ok(false) => Ok(csv::StringRecord::new()),
+        Err(e) => Err(e.to_string()),
     }
 }
 
@@ -104,7 +133,16 @@ fn parse_row(rec: &csv::StringRecord) -> std::result::Result<(Target, Reported),
         "" => None,
         s => Some(
             dates::parse_day(s)
-                .ok_or_else(|| "last_reported must be a date like 2024-02-15".to_string())?,
+                .ok_or_else(|| "last_reported must be a date like 2024-02-15".to_string())
+                .and_then(|d| {
+                    // The bounds every feed decoder enforces too.
+                    (dates::MIN_DAY..=dates::today().saturating_add(1))
+                        .contains(&d)
+                        .then_some(d)
+                        .ok_or_else(|| {
+                            "last_reported must be between 2000-01-01 and today".to_string()
+                        })
+                })?,
         ),
     };
     let label = match &rec[4] {
@@ -133,6 +171,9 @@ pub fn parse_target(raw: &str) -> std::result::Result<Target, String> {
     let n = number::normalize(raw).map_err(|e| e.to_string())?;
     if matches!(n.kind, NumberKind::Emergency | NumberKind::ShortCode) {
         return Err("short and emergency numbers cannot be reported".into());
+    }
+    if !n.valid {
+        return Err("not a number that can exist in its country's numbering plan".into());
     }
     n.key()
         .map(Target::Number)
@@ -223,5 +264,55 @@ mod tests {
         assert_eq!(p.rows.len(), 1);
         assert_eq!(p.rejected.len(), 1);
         assert_eq!(p.rejected[0].line, 2);
+    }
+
+    #[test]
+    fn an_unterminated_quote_costs_its_own_line_only() {
+        // Finding 16: lines 3-5 vanished into line 2's label.
+        let csv = "number,category,reports,last_reported,label\n\
+                   0912345678,scam,1,,\"never closed\n\
+                   0912345679,scam,1,,\n\
+                   0912345680,scam,1,,\"a, b\"\n\
+                   0912345681,scam,1,,\"say \"\"hi\"\"\"\n";
+        let p = parse_csv(csv.as_bytes()).unwrap();
+        assert_eq!(p.rows.len(), 3, "{:?}", p.rejected);
+        assert_eq!(p.rejected.len(), 1);
+        assert_eq!(p.rejected[0].line, 2);
+        assert!(p.rejected[0].reason.contains("quote"));
+        assert_eq!(p.rows[2].1.label.as_deref(), Some("say \"hi\""));
+    }
+
+    #[test]
+    fn invalid_numbers_repeats_and_impossible_dates_are_reported() {
+        // Finding 17: 0999999 became +84999999; repeats counted as
+        // imported; -2024-01-01, 0000-01-01 and year 5000 accepted.
+        let csv = "number,category,reports,last_reported,label\n\
+                   0999999,scam,1,,\n\
+                   0912345678,scam,1,,\n\
+                   +84 912 345 678,nuisance,1,,\n\
+                   0912345679,scam,1,0000-01-01,\n\
+                   0912345680,scam,1,5000-01-01,\n\
+                   0912345681,scam,1,-2024-01-01,\n\
+                   0912345682,scam,1,1999-12-31,\n\
+                   0912345683,scam,1,2000-01-01,\n";
+        let p = parse_csv(csv.as_bytes()).unwrap();
+        let lines: Vec<u64> = p.rejected.iter().map(|r| r.line).collect();
+        assert_eq!(lines, vec![2, 4, 5, 6, 7, 8], "{:?}", p.rejected);
+        assert!(
+            p.rejected[1].reason.contains("line 3"),
+            "{:?}",
+            p.rejected[1]
+        );
+        assert_eq!(p.rows.len(), 2);
+        assert_eq!(p.rows[0].1.category, Category::Scam, "the first row wins");
+    }
+
+    #[test]
+    fn labels_follow_the_one_label_rule() {
+        let csv = "number,category,reports,last_reported,label\n\
+                   0912345678,scam,1,,\u{202E}evil\n\
+                   0912345679,scam,1,,\u{1b}[31m\n";
+        let p = parse_csv(csv.as_bytes()).unwrap();
+        assert_eq!(p.rejected.len(), 2, "{:?}", p.rows);
     }
 }

@@ -71,7 +71,7 @@ pub struct Reported {
 }
 
 /// What one list row is about.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Target {
     /// E.164 digits as an integer.
     Number(i64),

@@ -8,7 +8,6 @@
 
 use serde::Serialize;
 use std::fmt;
-use unicode_normalization::UnicodeNormalization;
 
 /// Longest input we look at: far above any real caller string, far below
 /// anything that could cost time.
@@ -150,15 +149,13 @@ pub(crate) fn clean(raw: &str) -> Result<Cleaned, NumberError> {
     let mut digits = String::with_capacity(body.len());
     let mut plus = false;
     for c in body.chars() {
-        // Full-width digits and plus (from East Asian keyboards) fold to ASCII.
-        let c = if c.is_ascii() {
-            c
-        } else {
-            let mut folded = std::iter::once(c).nfkc();
-            match (folded.next(), folded.next()) {
-                (Some(f), None) if f.is_ascii_digit() || f == '+' => f,
-                _ => c,
-            }
+        // Full-width digits and plus (from East Asian keyboards) fold to
+        // ASCII; nothing else does: a superscript ² or a circled ② is not
+        // a digit anyone dials.
+        let c = match c {
+            '\u{FF10}'..='\u{FF19}' => char::from(b'0' + (c as u32 - 0xFF10) as u8),
+            '\u{FF0B}' => '+',
+            c => c,
         };
         match c {
             '0'..='9' => digits.push(c),

@@ -43,8 +43,7 @@ type CResult<T> = Result<T, CodecError>;
 /// produce: a small file must not expand into gigabytes on a phone. A
 /// million entries take about 6 MB.
 pub const MAX_EXPANDED_BYTES: u64 = 128 << 20;
-/// 2000-01-01 (days since 1970-01-01): no report is older than the hotline.
-pub const MIN_DAY: i32 = 10_957;
+pub use crate::dates::MIN_DAY;
 /// Distinct labels one file may declare: far more than the scam patterns
 /// people name, far fewer than could fill a phone's memory.
 pub const MAX_LABELS: u64 = 65_536;

@@ -82,7 +82,15 @@ pub fn build(
 ) -> Result<Built> {
     std::fs::create_dir_all(dir)?;
     let previous = current(dir, key)?;
-    let version = previous.as_ref().map_or(1, |(m, _)| m.version + 1);
+    let version = match &previous {
+        None => 1,
+        Some((m, _)) => m.version.checked_add(1).ok_or_else(|| {
+            Error::Feed(format!(
+                "version {} is the last one this feed can publish; start a new feed with a new key",
+                m.version
+            ))
+        })?,
+    };
 
     let snapshot = codec::encode_snapshot(version, set);
     // Read back what phones will read: a file they would refuse must never
@@ -195,4 +203,36 @@ pub fn check(dir: &Path, keys: &[ed25519_dalek::VerifyingKey]) -> Result<Manifes
         }
     }
     Ok(m)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Category, Reported, Target};
+
+    #[test]
+    fn the_last_version_is_refused_instead_of_wrapping_to_zero() {
+        // Finding 19: version 2^64-1 was followed by 0.
+        let dir = tempfile::tempdir().unwrap();
+        let key = crate::feed::generate_key();
+        let mut set = EntrySet::default();
+        set.insert(
+            Target::Number(84_912_345_678),
+            Reported {
+                category: Category::Scam,
+                reports: 3,
+                last_reported: None,
+                label: None,
+            },
+        );
+        build(dir.path(), &set, &key, 3, 1_700_000_000).unwrap();
+        let path = dir.path().join(MANIFEST_FILE);
+        let mut m = verify(&std::fs::read(&path).unwrap(), &[key.verifying_key()]).unwrap();
+        m.version = u64::MAX;
+        std::fs::write(&path, sign(&m, &key)).unwrap();
+        let err = build(dir.path(), &set, &key, 3, 1_700_000_100).unwrap_err();
+        assert!(err.to_string().contains("last one"), "{err}");
+        let after = verify(&std::fs::read(&path).unwrap(), &[key.verifying_key()]).unwrap();
+        assert_eq!(after.version, u64::MAX, "nothing was published");
+    }
 }

@@ -233,3 +233,18 @@ fn integer_key_is_the_e164_digits() {
     assert_eq!(n("0912345678").key(), Some(84_912_345_678));
     assert_eq!(n("113").key(), None);
 }
+
+#[test]
+fn only_full_width_digits_fold_superscripts_and_circled_digits_do_not() {
+    // Finding 17: "⁰⁹¹²³⁴⁵⁶⁷⁸" normalised as 0912345678.
+    assert_eq!(
+        normalize("＋８４ ９１２ ３４５ ６７８")
+            .unwrap()
+            .e164
+            .as_deref(),
+        Some("+84912345678")
+    );
+    for raw in ["⁰⁹¹²³⁴⁵⁶⁷⁸", "091234567⑧", "０９１２３４５６７₈"] {
+        assert!(normalize(raw).is_err(), "{raw}");
+    }
+}
