@@ -174,12 +174,27 @@ class CallGuardTest {
     @Test
     fun corruptDatabaseIsMovedAsideAndReported() {
         val path = File(dir, "broken.db")
-        path.writeText("not a database ".repeat(200))
+        CallGuard(path.path, defaultConfig()).use { it.block("0912345678") }
+        // The tables' pages are gone; the header (and our application id) stays.
+        val bytes = path.readBytes()
+        for (i in 100 until bytes.size) bytes[i] = 0x5a
+        path.writeBytes(bytes)
         CallGuard(path.path, defaultConfig()).use { g ->
             val aside = g.recoveredFrom()
             assertNotNull(aside)
-            assertTrue(File(aside!!).readText().startsWith("not a database"))
-            assertFalse(g.stats().reportedNumbers > 0uL)
+            assertTrue(File(aside!!).readBytes().contentEquals(bytes))
+            assertEquals(0uL, g.stats().blocked)
         }
+    }
+
+    @Test
+    fun aFileThatIsNotOursIsRefusedAndLeftAlone() {
+        val path = File(dir, "list.csv")
+        path.writeText("number,category,reports,last_reported,label\n".repeat(50))
+        val before = path.readBytes()
+        val e = assertThrows(CanhGiacException.Storage::class.java) { CallGuard(path.path, defaultConfig()) }
+        assertTrue(e.message!!.contains("not a Cảnh Giác database"))
+        assertTrue(path.readBytes().contentEquals(before))
+        assertFalse(dir.listFiles()!!.any { it.name.contains("corrupt") })
     }
 }

@@ -122,9 +122,20 @@ impl Store {
             }
             _ => {}
         }
+        let recognised = schema::recognise(path).map_err(|e| {
+            Error::Open(format!("{}: {e} (is the folder readable?)", path.display()))
+        })?;
+        if let schema::Recognised::NotOurs(what) = recognised {
+            return Err(Error::Open(format!(
+                "{} is not a Cảnh Giác database ({what}); it was left untouched: choose another path",
+                path.display()
+            )));
+        }
         let (writer, moved_aside) = match open_writer(path) {
             Ok(w) => (w, None),
-            Err(e) if is_corruption(&e) => {
+            // Only a file that was ours is moved aside: anything else is
+            // somebody's data.
+            Err(e) if is_corruption(&e) && recognised == schema::Recognised::Ours => {
                 let aside = move_aside(path)?;
                 tracing::warn!(moved_to = %aside.display(), "database was corrupt; moved aside and started afresh");
                 (open_writer(path)?, Some(aside))

@@ -13,6 +13,10 @@ use std::time::Duration;
 
 pub const VERSION: u32 = 4;
 
+/// `PRAGMA application_id` of every Cảnh Giác database ("CGG1"), so that
+/// a damaged file can be told apart from somebody else's.
+pub const APPLICATION_ID: i32 = 0x4347_4731;
+
 /// Address space the reader maps (not memory it uses): room for a list of
 /// about ten million numbers.
 pub const MMAP_BYTES: i64 = 256 << 20;
@@ -153,12 +157,62 @@ UPDATE feed_state SET etag_url = substr(scope, 1, instr(scope, ' ') - 1),
     Ok(())
 }
 
+/// What the bytes at `path` are, read before SQLite touches the file.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Recognised {
+    /// No file, or an empty one: a database is created.
+    New,
+    /// One of our databases, perhaps damaged: may be moved aside.
+    Ours,
+    /// Somebody else's file (a CSV, another program's database): never
+    /// touched, never moved.
+    NotOurs(&'static str),
+}
+
+/// Tells our databases from other files by the SQLite header (offset 0),
+/// the application id (offset 68) and, for files made before the id
+/// existed, a schema version we wrote (offset 60).
+pub fn recognise(path: &Path) -> std::io::Result<Recognised> {
+    use std::io::Read;
+    let mut head = Vec::with_capacity(100);
+    match std::fs::File::open(path) {
+        Ok(f) => {
+            f.take(100).read_to_end(&mut head)?;
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Recognised::New),
+        Err(e) => return Err(e),
+    }
+    if head.is_empty() {
+        return Ok(Recognised::New);
+    }
+    let be = |at: usize| {
+        head.get(at..at + 4)
+            .map(|b| i32::from_be_bytes([b[0], b[1], b[2], b[3]]))
+    };
+    let sqlite = head.starts_with(b"SQLite format 3\0");
+    let app_id = be(68);
+    let user_version = be(60);
+    Ok(if app_id == Some(APPLICATION_ID) {
+        // Ours even when the first bytes were damaged.
+        Recognised::Ours
+    } else if !sqlite {
+        Recognised::NotOurs("it is not a SQLite database")
+    } else if app_id == Some(0) && user_version.is_some_and(|v| v >= 1) {
+        // Written before the application id was set (or by a newer app,
+        // which `check_version` refuses untouched).
+        Recognised::Ours
+    } else {
+        Recognised::NotOurs("it is a SQLite database of another program")
+    })
+}
+
 /// The writer's connection settings, before anything else touches the file.
 pub fn prepare_writer(conn: &Connection, path: &Path) -> Result<()> {
     conn.busy_timeout(Duration::from_secs(5))?;
     // The first read of the file: garbage fails here, and a newer schema is
     // refused before anything (even the journal mode) is written.
     check_version(conn)?;
+    check_legacy_is_ours(conn)?;
     let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
     if !mode.eq_ignore_ascii_case("wal") {
         return Err(Error::Open(format!(
@@ -193,6 +247,30 @@ fn too_new(found: u32) -> Result<()> {
     Ok(())
 }
 
+/// A file from before the application id is ours only if our tables are
+/// there: else the upgrade steps would write into somebody's database.
+fn check_legacy_is_ours(conn: &Connection) -> Result<()> {
+    let (app_id, version): (i32, u32) = conn.query_row(
+        "SELECT (SELECT application_id FROM pragma_application_id), (SELECT user_version FROM pragma_user_version)",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    if app_id != 0 || version == 0 {
+        return Ok(());
+    }
+    let ours: u32 = conn.query_row(
+        "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN ('reported', 'user_list')",
+        [],
+        |r| r.get(0),
+    )?;
+    if ours != 2 {
+        return Err(Error::Open(
+            "the file is a SQLite database of another program; it was left untouched: choose another path".into(),
+        ));
+    }
+    Ok(())
+}
+
 /// Refuses a database from a newer version of the app.
 pub fn check_version(conn: &Connection) -> Result<()> {
     too_new(conn.query_row("PRAGMA user_version", [], |r| r.get(0))?)
@@ -222,6 +300,7 @@ pub fn init_or_upgrade(conn: &mut Connection) -> Result<()> {
         }
     }
     tx.pragma_update(None, "user_version", VERSION)?;
+    tx.pragma_update(None, "application_id", APPLICATION_ID)?;
     tx.commit()?;
     Ok(())
 }

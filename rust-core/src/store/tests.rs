@@ -140,17 +140,28 @@ fn reports_are_kept_in_the_outbox() {
     );
 }
 
+/// Overwrites everything after the 100-byte header: the pages of the
+/// tables are gone, the file is still recognisably ours.
+fn damage_pages(path: &std::path::Path, byte: u8) {
+    let mut bytes = std::fs::read(path).unwrap();
+    for b in bytes.iter_mut().skip(100) {
+        *b = byte;
+    }
+    std::fs::write(path, &bytes).unwrap();
+}
+
 #[test]
-fn corrupt_file_is_moved_aside_not_deleted() {
+fn a_damaged_database_of_ours_is_moved_aside_not_deleted() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("cg.db");
-    let garbage = b"this is not a database, but it is somebody's file".repeat(100);
-    std::fs::write(&path, &garbage).unwrap();
+    drop(Store::open(&path).unwrap());
+    damage_pages(&path, 0x5a);
+    let damaged = std::fs::read(&path).unwrap();
     let opened = Store::open(&path).unwrap();
     let aside = opened.moved_aside.expect("told where the file went");
     assert_eq!(
         std::fs::read(&aside).unwrap(),
-        garbage,
+        damaged,
         "kept byte for byte"
     );
     assert!(
@@ -170,38 +181,71 @@ fn corrupt_file_is_moved_aside_not_deleted() {
 }
 
 #[test]
+fn a_file_that_is_not_ours_is_refused_and_never_touched() {
+    // Finding 12: `--db list.csv` renamed the user's CSV and put a database
+    // in its place.
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("list.csv");
+    let text = b"number,category,reports,last_reported,label\n0912345678,scam,1,,\n".repeat(50);
+    std::fs::write(&csv, &text).unwrap();
+    let other = dir.path().join("notes.db");
+    Connection::open(&other)
+        .unwrap()
+        .execute_batch("CREATE TABLE notes (t TEXT); INSERT INTO notes VALUES ('mine'); PRAGMA user_version = 3;")
+        .unwrap();
+    let other_bytes = std::fs::read(&other).unwrap();
+    for (path, bytes) in [(&csv, text.clone()), (&other, other_bytes)] {
+        let err = Store::open(path).err().expect("refused");
+        assert!(
+            err.to_string().contains("not a Cảnh Giác database")
+                || err.to_string().contains("another program"),
+            "{err}"
+        );
+        assert!(
+            std::fs::read(path).unwrap() == bytes,
+            "{} was changed",
+            path.display()
+        );
+    }
+    let names: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names.len(), 2, "nothing moved or created: {names:?}");
+}
+
+#[test]
+fn our_databases_carry_our_application_id() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("cg.db");
+    drop(Store::open(&path).unwrap());
+    let id: i32 = Connection::open(&path)
+        .unwrap()
+        .query_row("PRAGMA application_id", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(id, schema::APPLICATION_ID);
+    assert_eq!(schema::recognise(&path).unwrap(), schema::Recognised::Ours);
+}
+
+#[test]
 fn two_corruptions_in_one_second_keep_both_copies() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("cg.db");
-    for round in 0..2u8 {
-        std::fs::write(&path, vec![round; 8192]).unwrap();
-        drop(Store::open(&path).unwrap());
-        // The fresh database is damaged in turn.
-        std::fs::write(&path, vec![round + 10; 8192]).unwrap();
+    drop(Store::open(&path).unwrap());
+    for round in 0..4u8 {
+        damage_pages(&path, round + 1);
         assert!(Store::open(&path).unwrap().moved_aside.is_some());
     }
     let copies = std::fs::read_dir(dir.path())
         .unwrap()
         .filter(|e| {
-            e.as_ref()
+            let name = e
+                .as_ref()
                 .unwrap()
                 .file_name()
                 .to_string_lossy()
-                .contains(".corrupt-")
-        })
-        .filter(|e| {
-            !e.as_ref()
-                .unwrap()
-                .file_name()
-                .to_string_lossy()
-                .ends_with("-wal")
-        })
-        .filter(|e| {
-            !e.as_ref()
-                .unwrap()
-                .file_name()
-                .to_string_lossy()
-                .ends_with("-shm")
+                .into_owned();
+            name.contains(".corrupt-") && !name.ends_with("-wal") && !name.ends_with("-shm")
         })
         .count();
     assert_eq!(copies, 4, "every damaged file is kept");
