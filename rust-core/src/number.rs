@@ -90,13 +90,22 @@ pub enum NumberError {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CharName(pub char);
 
+/// A character named so that a person can see it: plain ASCII as itself,
+/// anything else with its code point, and nothing invisible echoed raw.
 impl fmt::Display for CharName {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let c = self.0;
-        if c.is_control() || c.is_whitespace() {
+        let invisible = c.is_control()
+            || c.is_whitespace()
+            || crate::text::is_invisible(c)
+            || ('\u{FE00}'..='\u{FE0F}').contains(&c)
+            || unicode_normalization::char::is_combining_mark(c);
+        if c.is_ascii_graphic() {
+            write!(f, "'{c}'")
+        } else if invisible {
             write!(f, "U+{:04X}", c as u32)
         } else {
-            write!(f, "{c}")
+            write!(f, "{c} (U+{:04X})", c as u32)
         }
     }
 }

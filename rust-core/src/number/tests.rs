@@ -248,3 +248,13 @@ fn only_full_width_digits_fold_superscripts_and_circled_digits_do_not() {
         assert!(normalize(raw).is_err(), "{raw}");
     }
 }
+
+#[test]
+fn invisible_characters_are_named_not_echoed() {
+    // Finding 15: an invisible character in an error was echoed invisibly.
+    let err = normalize("0912345678\u{FE0F}").unwrap_err().to_string();
+    assert!(err.contains("U+FE0F"), "{err}");
+    assert!(!err.contains('\u{FE0F}'), "{err:?}");
+    let err = normalize("091234567#").unwrap_err().to_string();
+    assert!(err.contains("'#'"), "{err}");
+}
