@@ -4,6 +4,7 @@
 #   ./build.sh demo       build, import a synthetic list, screen sample calls, build a report
 #   ./build.sh bindings [DIR]   write the Kotlin bindings (default build/bindings/kotlin)
 #   ./build.sh bench      benchmarks (release build; figures go in the README)
+#   ./build.sh fuzz [SECONDS]   every fuzz target for SECONDS (default 3600) or 10 million runs
 #   ./build.sh android    the APK, on a machine with the Android SDK, NDK and cargo-ndk
 # Tools the tests need and the machine lacks are installed, at pinned
 # versions, into .tools/ (git-ignored) or from Debian's packages.
@@ -144,6 +145,8 @@ cmd_test() {
     cargo clippy -q --workspace --all-targets -- -D warnings
     say "Rust tests (core, CLI)"
     cargo test -q --workspace
+    say "fuzz smoke test: each target for a few seconds"
+    run_fuzz 5 "$BUILD/fuzz-smoke.tsv" "$BUILD/fuzz-smoke"
     kotlin_tests
 }
 
@@ -194,6 +197,60 @@ cmd_bench() {
     CANHGIAC_BIN="$TARGET/release/canhgiac" cargo bench -q -p canhgiac-core --bench feed
 }
 
+CARGO_FUZZ_VERSION=0.13.2
+FUZZ_TARGETS="snapshot delta manifest report import_csv number feed_file"
+
+# The fuzz targets (rust-core/fuzz): cargo-fuzz with libFuzzer, on the
+# nightly toolchain when one is installed, else on stable through
+# RUSTC_BOOTSTRAP=1. No sanitizer (-s none): the project has no unsafe code,
+# and what is looked for is panics, overflows (debug assertions are on),
+# hangs and memory blow-ups. Each target runs SECONDS or 10 million inputs.
+run_fuzz() {
+    local seconds=$1 log=$2 scratch=${3:-}
+    command -v cargo-fuzz >/dev/null || {
+        say "installing cargo-fuzz $CARGO_FUZZ_VERSION"
+        cargo install -q cargo-fuzz --locked --version "$CARGO_FUZZ_VERSION"
+    }
+    local fuzz=(cargo +nightly fuzz)
+    if ! rustup toolchain list 2>/dev/null | grep -q '^nightly'; then
+        fuzz=(env RUSTC_BOOTSTRAP=1 cargo +stable fuzz)
+    fi
+    local dir=$ROOT/rust-core/fuzz
+    cargo run -q -p canhgiac-core --features fuzzing --example fuzz_seeds -- "$dir/corpus"
+    say "building the fuzz targets (${fuzz[*]})"
+    (cd "$dir" && "${fuzz[@]}" build -s none -O >/dev/null 2>&1) || (cd "$dir" && "${fuzz[@]}" build -s none -O)
+    : >"$log"
+    for t in $FUZZ_TARGETS; do
+        local dict
+        case $t in
+            snapshot|delta|feed_file) dict=feed ;;
+            import_csv) dict=csv ;;
+            *) dict=$t ;;
+        esac
+        mkdir -p "$dir/corpus/$t"
+        # New inputs go to the first folder: the committed corpus, or a
+        # scratch folder for the smoke test (which leaves the tree clean).
+        local corpora=("corpus/$t")
+        [ -z "$scratch" ] || { mkdir -p "$scratch/$t"; corpora=("$scratch/$t" "corpus/$t"); }
+        say "fuzzing $t for up to ${seconds}s or 10,000,000 runs"
+        local out
+        out=$(cd "$dir" && "${fuzz[@]}" run -s none -O "$t" "${corpora[@]}" -- \
+            -dict="dict/$dict.dict" -max_total_time="$seconds" -runs=10000000 \
+            -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 2>&1) || {
+            printf '%s\n' "$out" | tail -40 >&2
+            die "fuzz target $t failed: the input is in rust-core/fuzz/artifacts/$t/"
+        }
+        local runs time
+        runs=$(printf '%s\n' "$out" | sed -n 's/^stat::number_of_executed_units: *//p')
+        time=$(printf '%s\n' "$out" | sed -n 's/^Done [0-9]* runs in \([0-9]*\) second.*/\1/p')
+        printf '%s\t%s runs\t%s s\n' "$t" "$runs" "$time" | tee -a "$log"
+    done
+}
+
+cmd_fuzz() {
+    run_fuzz "${1:-3600}" "$BUILD/fuzz.tsv"
+}
+
 cmd_bindings() {
     generate_bindings "${1:-$BUILD/bindings/kotlin}"
 }
@@ -209,6 +266,7 @@ case "${1:-help}" in
     demo) cmd_demo ;;
     bench) cmd_bench ;;
     bindings) shift; cmd_bindings "$@" ;;
+    fuzz) shift; cmd_fuzz "$@" ;;
     android) cmd_android ;;
-    *) sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+    *) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

@@ -23,6 +23,10 @@ mod store;
 mod sync;
 mod text;
 
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing;
+
 pub use api::{CallGuard, FeedStatus, GuardConfig, NewFeed, default_config};
 pub use classify::{CallFacts, Policy, Reason, ReasonCode, ReportInfo, Verdict, Verification};
 pub use dates::{format_day, format_time, now_unix};

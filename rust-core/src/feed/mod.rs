@@ -150,7 +150,14 @@ pub fn generate_key() -> SigningKey {
 
 /// The manifest file's bytes.
 pub fn sign(manifest: &Manifest, key: &SigningKey) -> Vec<u8> {
-    let text = serde_json::to_string(manifest).expect("a manifest serialises");
+    sign_text(
+        serde_json::to_string(manifest).expect("a manifest serialises"),
+        key,
+    )
+}
+
+/// The manifest file for this exact manifest text.
+pub(crate) fn sign_text(text: String, key: &SigningKey) -> Vec<u8> {
     let signature = key.sign(text.as_bytes());
     let signed = Signed {
         manifest: text,

@@ -255,3 +255,74 @@ fn impossible_numbers_repeats_and_dates_are_refused() {
     let raw = raw_snapshot(i64::from(today) + 1, &[], one_number(2, &varints([0]), &[]));
     assert!(read(&raw, &Limits::now()).is_ok(), "tomorrow is allowed");
 }
+
+// ---------- properties, on random lists ----------
+
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn reported() -> impl Strategy<Value = Reported> {
+        let today = crate::dates::today();
+        (
+            any::<bool>(),
+            1u32..5_000,
+            proptest::option::of(MIN_DAY..=today),
+            proptest::option::of(prop_oneof![
+                Just("mạo danh công an".to_string()),
+                Just("xin mã OTP".to_string()),
+                "[a-zà-ỹ ]{1,60}"
+                    .prop_filter("a valid label", |l| crate::text::check_label(l).is_ok()),
+            ]),
+        )
+            .prop_map(|(nuisance, reports, last_reported, label)| Reported {
+                category: if nuisance {
+                    Category::Nuisance
+                } else {
+                    Category::Scam
+                },
+                reports,
+                last_reported,
+                label,
+            })
+    }
+
+    fn entry_set() -> impl Strategy<Value = EntrySet> {
+        (
+            proptest::collection::btree_map(100i64..=999_999_999_999_999, reported(), 0..200),
+            proptest::collection::btree_map("[0-9]{1,15}", reported(), 0..20),
+        )
+            .prop_map(|(numbers, prefixes)| EntrySet { numbers, prefixes })
+    }
+
+    fn decode(file: &[u8]) -> EntrySet {
+        let mut set = EntrySet::default();
+        let raw = decompress(file, MAX_EXPANDED_BYTES).unwrap();
+        read_snapshot(&raw, &mut set, &Limits::now()).unwrap();
+        set
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        #[test]
+        fn a_snapshot_decodes_to_the_list_it_encodes(set in entry_set(), version in 1u64..u64::MAX) {
+            let raw = decompress(&encode_snapshot(version, &set), MAX_EXPANDED_BYTES).unwrap();
+            let mut back = EntrySet::default();
+            let info = read_snapshot(&raw, &mut back, &Limits::now()).unwrap();
+            prop_assert_eq!(info.version, version);
+            prop_assert_eq!(info.entries, set.len() as u64);
+            prop_assert_eq!(back, set);
+        }
+
+        #[test]
+        fn a_snapshot_and_a_delta_make_the_next_snapshot(a in entry_set(), b in entry_set()) {
+            let delta = encode_delta(&Delta::between(1, &a, 2, &b));
+            let mut applied = decode(&encode_snapshot(1, &a));
+            let raw = decompress(&delta, MAX_EXPANDED_BYTES).unwrap();
+            prop_assert_eq!(read_delta(&raw, &mut applied, &Limits::now()).unwrap(), (1, 2));
+            prop_assert_eq!(&applied, &b);
+            prop_assert_eq!(applied, decode(&encode_snapshot(2, &b)));
+        }
+    }
+}
