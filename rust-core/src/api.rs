@@ -145,7 +145,22 @@ impl CallGuard {
     /// Opens the guard from Rust (the CLI and benchmarks use this).
     pub fn open(db_path: &Path, config: GuardConfig) -> Result<Self> {
         let opened = Store::open(db_path)?;
-        let policy = match opened.store.config_get(POLICY)? {
+        Self::with_store(opened.store, opened.moved_aside, config)
+    }
+
+    /// Opens an existing database for reading only (the CLI's `list`,
+    /// `stats`, `history`): nothing is written, created or moved, and no
+    /// lock is waited for, whatever a sync is doing.
+    pub fn open_read_only(db_path: &Path, config: GuardConfig) -> Result<Self> {
+        Self::with_store(Store::open_read_only(db_path)?, None, config)
+    }
+
+    fn with_store(
+        store: Store,
+        moved_aside: Option<std::path::PathBuf>,
+        config: GuardConfig,
+    ) -> Result<Self> {
+        let policy = match store.config_get(POLICY)? {
             // A policy this version cannot read (written by a newer app)
             // falls back to the configured one, and is kept until replaced.
             Some(json) => serde_json::from_str(&json).unwrap_or_else(|e| {
@@ -155,11 +170,11 @@ impl CallGuard {
             None => config.policy,
         };
         Ok(CallGuard {
-            store: opened.store,
+            store,
             sync_lock: tokio::sync::Mutex::new(()),
             policy: RwLock::new(policy),
             history_limit: config.history_limit,
-            moved_aside: opened.moved_aside.map(|p| p.display().to_string()),
+            moved_aside: moved_aside.map(|p| p.display().to_string()),
         })
     }
 

@@ -36,7 +36,8 @@ pub struct Store {
     // Fields drop in order: the reader closes first, so that the writer is
     // the last connection and checkpoints the WAL into the main file.
     reader: Mutex<Connection>,
-    writer: Mutex<Connection>,
+    /// `None` when opened read-only.
+    writer: Option<Mutex<Connection>>,
 }
 
 /// An opened store, and where a corrupt file was moved, if one was.
@@ -146,9 +147,44 @@ impl Store {
         Ok(Opened {
             store: Store {
                 reader: Mutex::new(reader),
-                writer: Mutex::new(writer),
+                writer: Some(Mutex::new(writer)),
             },
             moved_aside,
+        })
+    }
+
+    /// Opens an existing database for reading only: no lock is taken and
+    /// nothing is written, moved or created, so a reader never waits for
+    /// a sync. Writes fail with a clear error.
+    pub fn open_read_only(path: &Path) -> Result<Store> {
+        match schema::recognise(path) {
+            Ok(schema::Recognised::Ours) => {}
+            Ok(schema::Recognised::New) => {
+                return Err(Error::Open(format!(
+                    "there is no database at {} yet",
+                    path.display()
+                )));
+            }
+            Ok(schema::Recognised::NotOurs(what)) => {
+                return Err(Error::Open(format!(
+                    "{} is not a Cảnh Giác database ({what}); it was left untouched: choose another path",
+                    path.display()
+                )));
+            }
+            Err(e) => return Err(Error::Open(format!("{}: {e}", path.display()))),
+        }
+        let reader = open_reader(path)?;
+        schema::check_version(&reader)?;
+        let version: u32 = reader.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        if version != schema::VERSION {
+            return Err(Error::Open(format!(
+                "{} needs an upgrade first (schema {version}); open it for writing once",
+                path.display()
+            )));
+        }
+        Ok(Store {
+            reader: Mutex::new(reader),
+            writer: None,
         })
     }
 
@@ -159,7 +195,10 @@ impl Store {
 
     /// Runs `f` in one IMMEDIATE transaction on the writer: all or nothing.
     pub fn write<T>(&self, f: impl FnOnce(&Transaction) -> Result<T>) -> Result<T> {
-        let mut conn = lock(&self.writer);
+        let writer = self.writer.as_ref().ok_or_else(|| {
+            Error::invalid("the database was opened read-only; this needs a writable one")
+        })?;
+        let mut conn = lock(writer);
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let out = f(&tx)?;
         tx.commit()?;

@@ -171,7 +171,9 @@ pub enum Recognised {
 
 /// Tells our databases from other files by the SQLite header (offset 0),
 /// the application id (offset 68) and, for files made before the id
-/// existed, a schema version we wrote (offset 60).
+/// existed, a schema version we wrote (offset 60). The header in the file
+/// can lag behind a write-ahead log that was not checkpointed yet, so a
+/// SQLite file is asked through SQLite itself (read-only) first.
 pub fn recognise(path: &Path) -> std::io::Result<Recognised> {
     use std::io::Read;
     let mut head = Vec::with_capacity(100);
@@ -189,15 +191,29 @@ pub fn recognise(path: &Path) -> std::io::Result<Recognised> {
         head.get(at..at + 4)
             .map(|b| i32::from_be_bytes([b[0], b[1], b[2], b[3]]))
     };
+    let from_sqlite = || -> rusqlite::Result<(i32, i32)> {
+        let c = Connection::open_with_flags(
+            path,
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        c.query_row(
+            "SELECT (SELECT application_id FROM pragma_application_id), (SELECT user_version FROM pragma_user_version)",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+    };
     let sqlite = head.starts_with(b"SQLite format 3\0");
-    let app_id = be(68);
-    let user_version = be(60);
-    Ok(if app_id == Some(APPLICATION_ID) {
+    let (app_id, user_version) = match (sqlite, be(68), be(60)) {
+        (_, Some(APPLICATION_ID), v) => (APPLICATION_ID, v.unwrap_or(0)),
+        (true, raw_app, raw_version) => {
+            from_sqlite().unwrap_or((raw_app.unwrap_or(0), raw_version.unwrap_or(0)))
+        }
+        (false, _, _) => return Ok(Recognised::NotOurs("it is not a SQLite database")),
+    };
+    Ok(if app_id == APPLICATION_ID {
         // Ours even when the first bytes were damaged.
         Recognised::Ours
-    } else if !sqlite {
-        Recognised::NotOurs("it is not a SQLite database")
-    } else if app_id == Some(0) && user_version.is_some_and(|v| v >= 1) {
+    } else if app_id == 0 && user_version >= 1 {
         // Written before the application id was set (or by a newer app,
         // which `check_version` refuses untouched).
         Recognised::Ours
@@ -279,12 +295,19 @@ pub fn check_version(conn: &Connection) -> Result<()> {
 /// Creates or upgrades the schema. Fails on a newer version, and on a
 /// SQLite file that belongs to some other program.
 pub fn init_or_upgrade(conn: &mut Connection) -> Result<()> {
+    // Already current: nothing to write, so no write lock to wait for (a
+    // `check` during a sync must not queue behind the sync's transaction).
+    let (app_id, found): (i32, u32) = conn.query_row(
+        "SELECT (SELECT application_id FROM pragma_application_id), (SELECT user_version FROM pragma_user_version)",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    if found == VERSION && app_id == APPLICATION_ID {
+        return Ok(());
+    }
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let found: u32 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
     too_new(found)?;
-    if found == VERSION {
-        return Ok(());
-    }
     if found == 0 {
         let tables: u32 = tx.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))?;
         if tables > 0 {

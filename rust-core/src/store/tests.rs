@@ -326,7 +326,7 @@ fn readers_do_not_wait_for_a_writer() {
         )
         .unwrap();
     // Hold a write transaction open while reading from the other connection.
-    let writer = lock(&store.writer);
+    let writer = lock(store.writer.as_ref().unwrap());
     writer
         .execute_batch("BEGIN IMMEDIATE; DELETE FROM reported;")
         .unwrap();
@@ -434,4 +434,37 @@ fn longest_prefix_matches_a_brute_force_search() {
         let got = store.lookup(&n).unwrap().reported_prefix.map(|(p, _)| p);
         assert_eq!(got.as_ref(), want, "{digits}");
     }
+}
+
+#[test]
+fn opening_never_waits_for_a_sync_and_read_only_never_writes() {
+    // Finding 13: a `check` during a sync waited 2.4 s for the writer.
+    let (d, store) = fresh();
+    let path = d.path().join("cg.db");
+    store
+        .set_user_list(&normalize("0912345678").unwrap(), Some(UserList::Block))
+        .unwrap();
+    let writer = lock(store.writer.as_ref().unwrap());
+    writer
+        .execute_batch("BEGIN IMMEDIATE; DELETE FROM user_list;")
+        .unwrap();
+    let started = std::time::Instant::now();
+    let other = Store::open(&path).unwrap().store;
+    let ro = Store::open_read_only(&path).unwrap();
+    for s in [&other, &ro] {
+        assert_eq!(s.stats().unwrap().blocked, 1, "the last committed state");
+    }
+    // A waiting open would sit out busy_timeout (5 s).
+    assert!(
+        started.elapsed() < std::time::Duration::from_millis(500),
+        "{:?}",
+        started.elapsed()
+    );
+    writer.execute_batch("ROLLBACK").unwrap();
+    drop(writer);
+    let err = ro.clear_history().unwrap_err();
+    assert!(err.to_string().contains("read-only"), "{err}");
+    // Nothing read-only creates a file.
+    assert!(Store::open_read_only(&d.path().join("none.db")).is_err());
+    assert!(!d.path().join("none.db").exists());
 }
