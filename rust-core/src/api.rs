@@ -61,6 +61,25 @@ pub struct NewFeed {
     pub allow_http: bool,
 }
 
+/// Limits for one sync (the CLI's `--max-download`, `--timeout`): `None`
+/// keeps the stored value.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SyncLimits {
+    pub max_download: Option<u64>,
+    pub timeout_secs: Option<u64>,
+}
+
+impl SyncLimits {
+    fn check(&self) -> Result<()> {
+        if self.max_download == Some(0) || self.timeout_secs == Some(0) {
+            return Err(Error::invalid(
+                "a download limit or timeout of 0 would make every sync fail",
+            ));
+        }
+        Ok(())
+    }
+}
+
 /// The address, trimmed, if the https-only rule accepts it.
 fn feed_address(url: &str, allow_http: bool) -> Result<&str> {
     let url = url.trim();
@@ -277,11 +296,11 @@ impl CallGuard {
         max_download: Option<u64>,
         timeout_secs: Option<u64>,
     ) -> Result<()> {
-        if max_download == Some(0) || timeout_secs == Some(0) {
-            return Err(Error::invalid(
-                "a download limit or timeout of 0 would make every sync fail",
-            ));
+        SyncLimits {
+            max_download,
+            timeout_secs,
         }
+        .check()?;
         let max_download = max_download.map(|v| v.to_string());
         let timeout_secs = timeout_secs.map(|v| v.to_string());
         let values: Vec<(&str, Option<&str>)> = [
@@ -327,22 +346,50 @@ impl CallGuard {
         })
     }
 
-    /// Fetches and applies the feed: the one sync path, for Rust callers
-    /// (who bring their own runtime) and for Kotlin's `sync`. With `feed`,
-    /// syncs from there and remembers it only once the sync has succeeded,
-    /// so a mistyped address changes nothing.
+    /// Fetches and applies the feed with the stored settings (see
+    /// `sync_with`).
     pub async fn sync_now(
         &self,
         feed: Option<NewFeed>,
         progress: Option<&dyn SyncProgress>,
     ) -> Result<SyncOutcome> {
-        let cfg = self.sync_config(feed.as_ref())?;
+        self.sync_with(feed, SyncLimits::default(), progress).await
+    }
+
+    /// Fetches and applies the feed: the one sync path, for Rust callers
+    /// (who bring their own runtime) and for Kotlin's `sync`. With `feed`,
+    /// syncs from there; with `limits`, within those. Both are checked
+    /// first and remembered only once the sync has succeeded, so a mistyped
+    /// address or a limit that fails changes nothing. The timeout bounds the
+    /// whole fetch, however the server paces its bytes.
+    pub async fn sync_with(
+        &self,
+        feed: Option<NewFeed>,
+        limits: SyncLimits,
+        progress: Option<&dyn SyncProgress>,
+    ) -> Result<SyncOutcome> {
+        limits.check()?;
+        let mut cfg = self.sync_config(feed.as_ref())?;
+        if let Some(m) = limits.max_download {
+            cfg.max_download = m;
+        }
+        if let Some(t) = limits.timeout_secs {
+            cfg.timeout = Duration::from_secs(t);
+        }
         let _one_at_a_time = self.sync_lock.lock().await;
-        let fetched = sync::fetch(&self.store, &cfg, progress).await?;
+        let fetched = tokio::time::timeout(cfg.timeout, sync::fetch(&self.store, &cfg, progress))
+            .await
+            .map_err(|_| {
+                Error::Network(format!(
+                    "the sync took longer than {} s and was stopped; the list is as it was",
+                    cfg.timeout.as_secs()
+                ))
+            })??;
         let outcome = sync::apply(&self.store, fetched, progress)?;
         if let Some(f) = feed {
             self.set_feed_inner(&f.url, &f.keys, f.allow_http)?;
         }
+        self.set_sync_limits(limits.max_download, limits.timeout_secs)?;
         Ok(outcome)
     }
 

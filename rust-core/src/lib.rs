@@ -27,7 +27,7 @@ mod text;
 #[doc(hidden)]
 pub mod fuzzing;
 
-pub use api::{CallGuard, FeedStatus, GuardConfig, NewFeed, default_config};
+pub use api::{CallGuard, FeedStatus, GuardConfig, NewFeed, SyncLimits, default_config};
 pub use classify::{CallFacts, Policy, Reason, ReasonCode, ReportInfo, Verdict, Verification};
 pub use dates::{format_day, format_time, now_unix};
 pub use error::{CanhGiacError, Error, Result};

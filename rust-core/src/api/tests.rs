@@ -54,3 +54,82 @@ fn zero_sync_limits_are_refused_and_change_nothing() {
     assert_eq!(g.config_number(FEED_MAX_DOWNLOAD, 7).unwrap(), 1000);
     assert_eq!(g.config_number(FEED_TIMEOUT_SECS, 9).unwrap(), 9);
 }
+
+/// A server that answers with a promise of 100 kB and then one byte every
+/// 100 ms: each read is quick, the whole never ends.
+fn trickling_server() -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut s) = stream else { return };
+            std::thread::spawn(move || {
+                use std::io::{Read, Write};
+                let mut buf = [0u8; 4096];
+                let _ = s.read(&mut buf);
+                let _ = s.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n");
+                for _ in 0..600 {
+                    if s.write_all(b" ").is_err() {
+                        return;
+                    }
+                    std::thread::sleep(std::time::Duration::from_millis(100));
+                }
+            });
+        }
+    });
+    format!("http://127.0.0.1:{port}/feed/")
+}
+
+#[test]
+fn the_timeout_bounds_the_whole_sync_and_failed_limits_are_not_saved() {
+    // Finding 14: a 10 s timeout let a trickling server keep a sync for
+    // 47 s, and --timeout/--max-download were saved although it failed.
+    let dir = tempfile::tempdir().unwrap();
+    let g = CallGuard::open(&dir.path().join("cg.db"), GuardConfig::default()).unwrap();
+    let key = hex::encode(crate::feed::generate_key().verifying_key().as_bytes());
+    let feed = NewFeed {
+        url: trickling_server(),
+        keys: vec![key],
+        allow_http: true,
+    };
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let limits = SyncLimits {
+        max_download: Some(12_345),
+        timeout_secs: Some(1),
+    };
+    let started = std::time::Instant::now();
+    let err = rt
+        .block_on(g.sync_with(Some(feed.clone()), limits, None))
+        .unwrap_err();
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(3),
+        "{:?}",
+        started.elapsed()
+    );
+    // Whichever bound fires first: this request's, or the whole sync's.
+    let text = err.to_string();
+    assert!(
+        text.contains("longer than 1 s") || text.contains("timed out"),
+        "{text}"
+    );
+    assert_eq!(
+        g.config_number(FEED_MAX_DOWNLOAD, 7).unwrap(),
+        7,
+        "not saved"
+    );
+    assert_eq!(
+        g.config_number(FEED_TIMEOUT_SECS, 9).unwrap(),
+        9,
+        "not saved"
+    );
+    assert_eq!(g.feed_status_inner().unwrap().url, None, "not saved");
+    // A zero is refused before anything happens.
+    let zero = SyncLimits {
+        timeout_secs: Some(0),
+        ..limits
+    };
+    assert!(rt.block_on(g.sync_with(Some(feed), zero, None)).is_err());
+}
