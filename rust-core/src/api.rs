@@ -156,6 +156,7 @@ pub struct CallGuard {
     policy: RwLock<Policy>,
     history_limit: u32,
     moved_aside: Option<String>,
+    list_moved_aside: Option<String>,
 }
 
 /// The Rust side: one private method per exported one, on the internal
@@ -164,7 +165,9 @@ impl CallGuard {
     /// Opens the guard from Rust (the CLI and benchmarks use this).
     pub fn open(db_path: &Path, config: GuardConfig) -> Result<Self> {
         let opened = Store::open(db_path)?;
-        Self::with_store(opened.store, opened.moved_aside, config)
+        let mut guard = Self::with_store(opened.store, opened.moved_aside, config)?;
+        guard.list_moved_aside = opened.list_moved_aside.map(|p| p.display().to_string());
+        Ok(guard)
     }
 
     /// Opens an existing database for reading only (the CLI's `list`,
@@ -194,6 +197,7 @@ impl CallGuard {
             policy: RwLock::new(policy),
             history_limit: config.history_limit,
             moved_aside: moved_aside.map(|p| p.display().to_string()),
+            list_moved_aside: None,
         })
     }
 
@@ -460,9 +464,17 @@ impl CallGuard {
         guard(|| Ok(Arc::new(CallGuard::open(Path::new(&db_path), config)?)))
     }
 
-    /// Where a corrupt database was moved when this guard opened, if it was.
+    /// Where a damaged user's file was moved when this guard opened, if it
+    /// was (a fresh one was started).
     pub fn recovered_from(&self) -> Option<String> {
         self.moved_aside.clone()
+    }
+
+    /// Where a damaged list file was moved when this guard opened, if it
+    /// was: the user's imports were copied back, the feed's entries come
+    /// back at the next sync.
+    pub fn list_recovered_from(&self) -> Option<String> {
+        self.list_moved_aside.clone()
     }
 
     /// Classifies an incoming call. `number` is `None` (or `facts.hidden`)

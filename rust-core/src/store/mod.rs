@@ -1,10 +1,16 @@
-//! One SQLite file holds the reported list, the user's own lists,
-//! screened-call history, built reports, settings and feed state.
+//! Two SQLite files. The **user's file** (`cg.db`) holds what only the user
+//! has: allow and block lists, policy and feed settings, screened-call
+//! history, built reports, and the entries the user imported; it is small
+//! and written rarely. The **list file** beside it (`cg.list.db`) holds the
+//! reported list and the feed state: a sync rebuilds it, and when damaged it
+//! is moved aside and rebuilt, with the user's imports copied back.
 //!
-//! This module opens the file (and moves a corrupt one aside); each concern
-//! has its own file: `schema` (tables and upgrades), `lookup` (screening
-//! reads), `lists` (allow/block), `history` (calls and the report outbox),
-//! `writer` (reported entries), `config` (settings and feed state).
+//! This module opens both (the list attached to the user's file, so that
+//! screening still reads everything in one statement) and moves a damaged
+//! file of ours aside; each concern has its own file: `schema` (tables and
+//! upgrades), `lookup` (screening reads), `lists` (allow/block), `history`
+//! (calls and the report outbox), `writer` (reported entries), `config`
+//! (settings and feed state).
 //!
 //! Two connections in WAL mode: a writer (imports, lists, history, sync) and
 //! a reader for screening, so that a call is never kept waiting by a write.
@@ -40,10 +46,21 @@ pub struct Store {
     writer: Option<Mutex<Connection>>,
 }
 
-/// An opened store, and where a corrupt file was moved, if one was.
+/// An opened store, and where a damaged file was moved, if one was.
 pub struct Opened {
     pub store: Store,
+    /// The user's file, when it was damaged (a fresh one was started).
     pub moved_aside: Option<PathBuf>,
+    /// The list file, when it was damaged (it is rebuilt at the next sync).
+    pub list_moved_aside: Option<PathBuf>,
+}
+
+/// The list file beside the user's file: `cg.db` → `cg.list.db`.
+pub fn list_path(user: &Path) -> PathBuf {
+    match user.extension() {
+        Some(ext) => user.with_extension(format!("list.{}", ext.to_string_lossy())),
+        None => user.with_extension("list"),
+    }
 }
 
 fn is_corruption(e: &Error) -> bool {
@@ -60,27 +77,71 @@ fn lock(m: &Mutex<Connection>) -> MutexGuard<'_, Connection> {
     m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
-fn open_writer(path: &Path) -> Result<Connection> {
-    let mut conn = Connection::open_with_flags(
+fn open_rw(path: &Path) -> Result<Connection> {
+    Connection::open_with_flags(
         path,
         OpenFlags::SQLITE_OPEN_READ_WRITE
             | OpenFlags::SQLITE_OPEN_CREATE
             | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )
-    .map_err(|e| open_error(path, e))?;
-    schema::prepare_writer(&conn, path)?;
-    schema::init_or_upgrade(&mut conn)?;
-    Ok(conn)
+    .map_err(|e| open_error(path, e))
 }
 
-fn open_reader(path: &Path) -> Result<Connection> {
+/// The user's file for writing, the list attached: the user's file is
+/// checked first, so that no list file is made beside a file not ours.
+/// Returns whether the list file is new, and where a damaged one went.
+fn open_writer(path: &Path, list: &Path) -> Result<(Connection, bool, Option<PathBuf>)> {
+    let mut conn = open_rw(path)?;
+    schema::prepare_writer(&conn, path)?;
+    let (list_is_new, list_moved_aside) = prepare_list(list)?;
+    schema::attach_list(&conn, list, true)?;
+    schema::init_or_upgrade(&mut conn)?;
+    Ok((conn, list_is_new, list_moved_aside))
+}
+
+/// The list file's own schema, made or checked through its own connection
+/// (closed again): an unusable one is an error `open` answers by moving
+/// the file aside.
+fn open_list(list: &Path) -> Result<()> {
+    let mut conn = open_rw(list)?;
+    schema::set_writer_pragmas(&conn, list)?;
+    schema::init_list(&mut conn)
+}
+
+fn open_reader(path: &Path, list: &Path) -> Result<Connection> {
     let conn = Connection::open_with_flags(
         path,
         OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )
     .map_err(|e| open_error(path, e))?;
+    schema::attach_list(&conn, list, false)?;
     schema::prepare_reader(&conn)?;
     Ok(conn)
+}
+
+/// Makes the list file usable: a damaged one, or one of another version,
+/// is moved aside and a fresh one made. Returns whether the list is new
+/// (so the user's imports must be copied into it) and where a damaged one
+/// went.
+fn prepare_list(list: &Path) -> Result<(bool, Option<PathBuf>)> {
+    let recognised = schema::recognise(list, schema::LIST_APPLICATION_ID)
+        .map_err(|e| Error::Open(format!("{}: {e}", list.display())))?;
+    match recognised {
+        schema::Recognised::NotOurs(what) => Err(Error::Open(format!(
+            "{} is not a Cảnh Giác list file ({what}); it was left untouched: move it away",
+            list.display()
+        ))),
+        schema::Recognised::New => open_list(list).map(|()| (true, None)),
+        schema::Recognised::Ours => match open_list(list) {
+            Ok(()) => Ok((false, None)),
+            Err(e) => {
+                tracing::warn!(%e, "the list file is unusable; moving it aside");
+                let aside = move_aside(list)?;
+                open_list(list)?;
+                Ok((true, Some(aside)))
+            }
+        },
+    }
 }
 
 fn open_error(path: &Path, e: rusqlite::Error) -> Error {
@@ -123,7 +184,7 @@ impl Store {
             }
             _ => {}
         }
-        let recognised = schema::recognise(path).map_err(|e| {
+        let recognised = schema::recognise(path, schema::APPLICATION_ID).map_err(|e| {
             Error::Open(format!("{}: {e} (is the folder readable?)", path.display()))
         })?;
         if let schema::Recognised::NotOurs(what) = recognised {
@@ -132,24 +193,31 @@ impl Store {
                 path.display()
             )));
         }
-        let (writer, moved_aside) = match open_writer(path) {
+        let list = list_path(path);
+        let ((writer, list_is_new, list_moved_aside), moved_aside) = match open_writer(path, &list)
+        {
             Ok(w) => (w, None),
             // Only a file that was ours is moved aside: anything else is
             // somebody's data.
             Err(e) if is_corruption(&e) && recognised == schema::Recognised::Ours => {
                 let aside = move_aside(path)?;
                 tracing::warn!(moved_to = %aside.display(), "database was corrupt; moved aside and started afresh");
-                (open_writer(path)?, Some(aside))
+                (open_writer(path, &list)?, Some(aside))
             }
             Err(e) => return Err(e),
         };
-        let reader = open_reader(path)?;
+        let reader = open_reader(path, &list)?;
+        let store = Store {
+            reader: Mutex::new(reader),
+            writer: Some(Mutex::new(writer)),
+        };
+        if list_is_new {
+            store.reinstate_imports()?;
+        }
         Ok(Opened {
-            store: Store {
-                reader: Mutex::new(reader),
-                writer: Some(Mutex::new(writer)),
-            },
+            store,
             moved_aside,
+            list_moved_aside,
         })
     }
 
@@ -157,7 +225,7 @@ impl Store {
     /// nothing is written, moved or created, so a reader never waits for
     /// a sync. Writes fail with a clear error.
     pub fn open_read_only(path: &Path) -> Result<Store> {
-        match schema::recognise(path) {
+        match schema::recognise(path, schema::APPLICATION_ID) {
             Ok(schema::Recognised::Ours) => {}
             Ok(schema::Recognised::New) => {
                 return Err(Error::Open(format!(
@@ -173,7 +241,14 @@ impl Store {
             }
             Err(e) => return Err(Error::Open(format!("{}: {e}", path.display()))),
         }
-        let reader = open_reader(path)?;
+        let list = list_path(path);
+        if !list.exists() {
+            return Err(Error::Open(format!(
+                "there is no list file at {} yet",
+                list.display()
+            )));
+        }
+        let reader = open_reader(path, &list)?;
         schema::check_version(&reader)?;
         let version: u32 = reader.query_row("PRAGMA user_version", [], |r| r.get(0))?;
         if version != schema::VERSION {

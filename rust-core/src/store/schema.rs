@@ -1,54 +1,38 @@
-//! The database schema, versioned by `PRAGMA user_version`.
+//! The two files' schemas, each versioned by `PRAGMA user_version`.
 //!
-//! A new database gets the current schema in one go (`CREATE_SCHEMA`, one
-//! literal); an older one is moved forward one numbered step at a time
+//! A new file gets its current schema in one go (`CREATE_SCHEMA` for the
+//! user's file, `CREATE_LIST_SCHEMA` for the list, one literal each); an
+//! older user's file is moved forward one numbered step at a time
 //! (`upgrade_from`), all inside one IMMEDIATE transaction. Every step has a
 //! test that upgrades a frozen copy of the old schema and compares it with a
-//! fresh database. Connection settings (PRAGMAs) are set in `prepare_*`.
+//! fresh file. A list file is never upgraded: a sync rebuilds it.
+//! Connection settings (PRAGMAs) are set in `prepare_*`.
 
 use crate::error::{Error, Result};
 use rusqlite::{Connection, TransactionBehavior};
 use std::path::Path;
 use std::time::Duration;
 
-pub const VERSION: u32 = 4;
+/// The user's file. Versions 1 to 4 were one file holding the list too;
+/// version 5 moved the list into a file of its own (`upgrade_from(4)`).
+pub const VERSION: u32 = 5;
+/// The list file, numbered on its own from 1.
+pub const LIST_VERSION: u32 = 1;
 
-/// `PRAGMA application_id` of every Cảnh Giác database ("CGG1"), so that
-/// a damaged file can be told apart from somebody else's.
+/// `PRAGMA application_id` of the user's file ("CGG1") and of the list
+/// file ("CGL1"), so that a damaged file can be told apart from somebody
+/// else's, and the two from each other.
 pub const APPLICATION_ID: i32 = 0x4347_4731;
+pub const LIST_APPLICATION_ID: i32 = 0x4347_4C31;
 
 /// Address space the reader maps (not memory it uses): room for a list of
 /// about ten million numbers.
 pub const MMAP_BYTES: i64 = 256 << 20;
 
-/// The current schema, whole. A new database gets exactly this; an older
-/// one reaches the same shape through `upgrade_from` (tested).
+/// The user's file, whole: what only the user has, small, written rarely.
+/// A new file gets exactly this; an older one reaches the same shape
+/// through `upgrade_from` (tested).
 const CREATE_SCHEMA: &str = "
--- Reported numbers, keyed by the E.164 digits as an integer (84912345678),
--- so that a row costs about 20 bytes on disk. category: 1 scam, 2 nuisance.
--- last_reported: days since 1970-01-01. source: 0 feed, 1 imported CSV.
-CREATE TABLE reported (
-    number        INTEGER PRIMARY KEY,
-    category      INTEGER NOT NULL,
-    reports       INTEGER NOT NULL,
-    last_reported INTEGER,
-    label_id      INTEGER REFERENCES label(id),
-    source        INTEGER NOT NULL
-);
--- Labels repeat across thousands of numbers: stored once.
-CREATE TABLE label (
-    id   INTEGER PRIMARY KEY,
-    text TEXT NOT NULL UNIQUE
-);
--- Prefix rules: every number whose E.164 digits start with `prefix`.
-CREATE TABLE reported_prefix (
-    prefix        TEXT PRIMARY KEY,
-    category      INTEGER NOT NULL,
-    reports       INTEGER NOT NULL,
-    last_reported INTEGER,
-    label_id      INTEGER REFERENCES label(id),
-    source        INTEGER NOT NULL
-) WITHOUT ROWID;
 -- The user's own lists: 1 allow, 2 block. `key` is the E.164 form, or the
 -- national form for numbers without one.
 CREATE TABLE user_list (
@@ -76,6 +60,51 @@ CREATE TABLE report_outbox (
     number   TEXT NOT NULL,
     keyword  TEXT NOT NULL
 );
+-- Settings the core owns: policy, feed address, pinned keys, sync limits.
+CREATE TABLE config (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+) WITHOUT ROWID;
+-- The user's own imported entries, as the CSV said them: `target` is the
+-- E.164 digits, or the digits and `*` for a prefix rule. The list file
+-- holds a copy that screening reads; this one survives the list's loss.
+CREATE TABLE imported (
+    target        TEXT PRIMARY KEY,
+    category      INTEGER NOT NULL,
+    reports       INTEGER NOT NULL,
+    last_reported INTEGER,
+    label         TEXT
+) WITHOUT ROWID;
+";
+
+/// The list file, whole: what a sync rebuilds, and what may be thrown away
+/// when damaged (the user's imports are copied back from the user's file).
+const CREATE_LIST_SCHEMA: &str = "
+-- Reported numbers, keyed by the E.164 digits as an integer (84912345678),
+-- so that a row costs about 20 bytes on disk. category: 1 scam, 2 nuisance.
+-- last_reported: days since 1970-01-01. source: 0 feed, 1 imported CSV.
+CREATE TABLE reported (
+    number        INTEGER PRIMARY KEY,
+    category      INTEGER NOT NULL,
+    reports       INTEGER NOT NULL,
+    last_reported INTEGER,
+    label_id      INTEGER REFERENCES label(id),
+    source        INTEGER NOT NULL
+);
+-- Labels repeat across thousands of numbers: stored once.
+CREATE TABLE label (
+    id   INTEGER PRIMARY KEY,
+    text TEXT NOT NULL UNIQUE
+);
+-- Prefix rules: every number whose E.164 digits start with `prefix`.
+CREATE TABLE reported_prefix (
+    prefix        TEXT PRIMARY KEY,
+    category      INTEGER NOT NULL,
+    reports       INTEGER NOT NULL,
+    last_reported INTEGER,
+    label_id      INTEGER REFERENCES label(id),
+    source        INTEGER NOT NULL
+) WITHOUT ROWID;
 -- The signed feed this list came from (one row): the version held; the
 -- signing keys it belongs to (scope), so that versions never go back for
 -- the same publisher whatever address serves it, while other keys start
@@ -93,14 +122,10 @@ CREATE TABLE feed_state (
     etag_url     TEXT,
     expires_at   INTEGER
 );
--- Settings the core owns: policy, feed address, pinned keys, sync limits.
-CREATE TABLE config (
-    key   TEXT PRIMARY KEY,
-    value TEXT NOT NULL
-) WITHOUT ROWID;
 ";
 
-/// Moves a database at `version` to `version + 1`. A step that shipped is
+/// Moves a user's file at `version` to `version + 1`, with the list file
+/// attached as `list` (its schema already made). A step that shipped is
 /// never edited: it is what phones holding that version will run.
 fn upgrade_from(conn: &Connection, version: u32) -> Result<()> {
     match version {
@@ -152,6 +177,36 @@ UPDATE feed_state SET etag_url = substr(scope, 1, instr(scope, ' ') - 1),
  WHERE instr(scope, ' ') > 0;
 ",
         )?,
+        // v5: the list moves to a file of its own, which a sync rebuilds and
+        // which may be thrown away; the user's imports stay here too. Tables
+        // and columns match the list schema one for one.
+        4 => conn.execute_batch(
+            "
+CREATE TABLE imported (
+    target        TEXT PRIMARY KEY,
+    category      INTEGER NOT NULL,
+    reports       INTEGER NOT NULL,
+    last_reported INTEGER,
+    label         TEXT
+) WITHOUT ROWID;
+INSERT INTO imported
+    SELECT CAST(number AS TEXT), category, reports, last_reported,
+           (SELECT text FROM main.label WHERE id = label_id)
+    FROM main.reported WHERE source = 1;
+INSERT INTO imported
+    SELECT prefix || '*', category, reports, last_reported,
+           (SELECT text FROM main.label WHERE id = label_id)
+    FROM main.reported_prefix WHERE source = 1;
+INSERT OR REPLACE INTO list.label SELECT * FROM main.label;
+INSERT OR REPLACE INTO list.reported SELECT * FROM main.reported;
+INSERT OR REPLACE INTO list.reported_prefix SELECT * FROM main.reported_prefix;
+INSERT OR REPLACE INTO list.feed_state SELECT * FROM main.feed_state;
+DROP TABLE main.reported;
+DROP TABLE main.reported_prefix;
+DROP TABLE main.label;
+DROP TABLE main.feed_state;
+",
+        )?,
         v => return Err(Error::invalid(format!("no upgrade step from schema {v}"))),
     }
     Ok(())
@@ -174,7 +229,7 @@ pub enum Recognised {
 /// existed, a schema version we wrote (offset 60). The header in the file
 /// can lag behind a write-ahead log that was not checkpointed yet, so a
 /// SQLite file is asked through SQLite itself (read-only) first.
-pub fn recognise(path: &Path) -> std::io::Result<Recognised> {
+pub fn recognise(path: &Path, ours: i32) -> std::io::Result<Recognised> {
     use std::io::Read;
     let mut head = Vec::with_capacity(100);
     match std::fs::File::open(path) {
@@ -204,16 +259,16 @@ pub fn recognise(path: &Path) -> std::io::Result<Recognised> {
     };
     let sqlite = head.starts_with(b"SQLite format 3\0");
     let (app_id, user_version) = match (sqlite, be(68), be(60)) {
-        (_, Some(APPLICATION_ID), v) => (APPLICATION_ID, v.unwrap_or(0)),
+        (_, Some(id), v) if id == ours => (ours, v.unwrap_or(0)),
         (true, raw_app, raw_version) => {
             from_sqlite().unwrap_or((raw_app.unwrap_or(0), raw_version.unwrap_or(0)))
         }
         (false, _, _) => return Ok(Recognised::NotOurs("it is not a SQLite database")),
     };
-    Ok(if app_id == APPLICATION_ID {
+    Ok(if app_id == ours {
         // Ours even when the first bytes were damaged.
         Recognised::Ours
-    } else if app_id == 0 && user_version >= 1 {
+    } else if ours == APPLICATION_ID && app_id == 0 && user_version >= 1 {
         // Written before the application id was set (or by a newer app,
         // which `check_version` refuses untouched).
         Recognised::Ours
@@ -222,13 +277,34 @@ pub fn recognise(path: &Path) -> std::io::Result<Recognised> {
     })
 }
 
-/// The writer's connection settings, before anything else touches the file.
+/// The user's file's writer, before anything else touches the file.
 pub fn prepare_writer(conn: &Connection, path: &Path) -> Result<()> {
     conn.busy_timeout(Duration::from_secs(5))?;
     // The first read of the file: garbage fails here, and a newer schema is
     // refused before anything (even the journal mode) is written.
     check_version(conn)?;
     check_legacy_is_ours(conn)?;
+    set_writer_pragmas(conn, path)
+}
+
+/// Attaches the list file as `list`. Table names are distinct across the
+/// two files, so statements name tables without a schema prefix.
+pub fn attach_list(conn: &Connection, list: &Path, writer: bool) -> Result<()> {
+    let list = list
+        .to_str()
+        .ok_or_else(|| Error::Open(format!("{} is not a UTF-8 path", list.display())))?;
+    conn.execute("ATTACH DATABASE ?1 AS list", [list])?;
+    if writer {
+        conn.execute_batch(
+            "PRAGMA list.synchronous = NORMAL; PRAGMA list.journal_size_limit = 4194304;",
+        )?;
+    }
+    Ok(())
+}
+
+/// Write-ahead logging and the writer's settings, for either file.
+pub fn set_writer_pragmas(conn: &Connection, path: &Path) -> Result<()> {
+    conn.busy_timeout(Duration::from_secs(5))?;
     let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
     if !mode.eq_ignore_ascii_case("wal") {
         return Err(Error::Open(format!(
@@ -249,7 +325,8 @@ pub fn prepare_reader(conn: &Connection) -> Result<()> {
     conn.busy_timeout(Duration::from_secs(1))?;
     // Screening reads random pages of a 20 MB table: mapping the file lets
     // them come straight from the OS page cache, with no read() per page.
-    conn.pragma_update(None, "mmap_size", MMAP_BYTES)?;
+    conn.pragma_update(Some("main"), "mmap_size", MMAP_BYTES)?;
+    conn.pragma_update(Some("list"), "mmap_size", MMAP_BYTES)?;
     Ok(())
 }
 
@@ -287,13 +364,39 @@ fn check_legacy_is_ours(conn: &Connection) -> Result<()> {
     Ok(())
 }
 
+/// Creates the list file's schema, or checks it. A list file is never
+/// upgraded in place: one of another version is replaced by a sync.
+pub fn init_list(conn: &mut Connection) -> Result<()> {
+    let (app_id, found): (i32, u32) = conn.query_row(
+        "SELECT (SELECT application_id FROM pragma_application_id), (SELECT user_version FROM pragma_user_version)",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    if found == LIST_VERSION && app_id == LIST_APPLICATION_ID {
+        return Ok(());
+    }
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let tables: u32 = tx.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))?;
+    if tables > 0 {
+        return Err(Error::Open(format!(
+            "the list file is of another version (schema {found}); it is rebuilt at the next sync"
+        )));
+    }
+    tx.execute_batch(CREATE_LIST_SCHEMA)?;
+    tx.pragma_update(None, "user_version", LIST_VERSION)?;
+    tx.pragma_update(None, "application_id", LIST_APPLICATION_ID)?;
+    tx.commit()?;
+    Ok(())
+}
+
 /// Refuses a database from a newer version of the app.
 pub fn check_version(conn: &Connection) -> Result<()> {
     too_new(conn.query_row("PRAGMA user_version", [], |r| r.get(0))?)
 }
 
-/// Creates or upgrades the schema. Fails on a newer version, and on a
-/// SQLite file that belongs to some other program.
+/// Creates or upgrades the user's file, the list file attached as `list`
+/// and already initialised (`init_list`). Fails on a newer version, and on
+/// a SQLite file that belongs to some other program.
 pub fn init_or_upgrade(conn: &mut Connection) -> Result<()> {
     // Already current: nothing to write, so no write lock to wait for (a
     // `check` during a sync must not queue behind the sync's transaction).
@@ -395,10 +498,34 @@ mod tests {
         ALTER TABLE feed_state ADD COLUMN published_at INTEGER;
     ";
 
-    /// Tables and columns, normalised so that whitespace does not matter.
+    /// Schema 4 as it shipped (schema 3 plus these). Never edit.
+    const V4_ADDED: &str = "
+        ALTER TABLE feed_state ADD COLUMN etag_url TEXT;
+        ALTER TABLE feed_state ADD COLUMN expires_at INTEGER;
+    ";
+
+    /// A user's file in memory with a list file attached, as `Store::open`
+    /// prepares them.
+    fn user_file(old_schema: &[&str]) -> Connection {
+        let conn = Connection::open_in_memory().unwrap();
+        for sql in old_schema {
+            conn.execute_batch(sql).unwrap();
+        }
+        conn.execute_batch("ATTACH DATABASE ':memory:' AS list")
+            .unwrap();
+        conn.execute_batch(&CREATE_LIST_SCHEMA.replace("CREATE TABLE ", "CREATE TABLE list."))
+            .unwrap();
+        conn
+    }
+
+    /// Tables and columns of both files, normalised so that whitespace
+    /// does not matter.
     fn shape(conn: &Connection) -> Vec<(String, Vec<String>)> {
         let mut tables: Vec<String> = conn
-            .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+            .prepare(
+                "SELECT name FROM main.sqlite_master WHERE type = 'table'
+                 UNION ALL SELECT 'list.' || name FROM list.sqlite_master WHERE type = 'table'",
+            )
             .unwrap()
             .query_map([], |r| r.get(0))
             .unwrap()
@@ -408,9 +535,10 @@ mod tests {
         tables
             .into_iter()
             .map(|t| {
+                let (schema, table) = t.split_once('.').unwrap_or(("main", t.as_str()));
                 let cols = conn
                     .prepare(&format!(
-                        "SELECT name, type, \"notnull\", pk FROM pragma_table_info('{t}')"
+                        "SELECT name, type, \"notnull\", pk FROM pragma_table_info('{table}', '{schema}')"
                     ))
                     .unwrap()
                     .query_map([], |r| {
@@ -432,16 +560,15 @@ mod tests {
 
     #[test]
     fn upgrade_from_v1_matches_a_fresh_database_and_keeps_data() {
-        let mut old = Connection::open_in_memory().unwrap();
-        old.execute_batch(V1).unwrap();
+        let mut old = user_file(&[V1]);
         old.execute_batch(
-            "INSERT INTO reported VALUES (84912345678, 1, 37, 19782, NULL, 1);
+            "INSERT INTO main.reported VALUES (84912345678, 1, 37, 19782, NULL, 1);
              INSERT INTO user_list VALUES ('+84987654321', 1, '0987654321', 0);",
         )
         .unwrap();
         init_or_upgrade(&mut old).unwrap();
 
-        let mut fresh = Connection::open_in_memory().unwrap();
+        let mut fresh = user_file(&[]);
         init_or_upgrade(&mut fresh).unwrap();
 
         assert_eq!(shape(&old), shape(&fresh));
@@ -465,16 +592,14 @@ mod tests {
 
     #[test]
     fn upgrade_from_v2_adds_the_feed_scope_and_keeps_the_version() {
-        let mut old = Connection::open_in_memory().unwrap();
-        old.execute_batch(V1).unwrap();
-        old.execute_batch(V2_ADDED).unwrap();
+        let mut old = user_file(&[V1, V2_ADDED]);
         old.execute_batch(
             "PRAGMA user_version = 2;
-             INSERT INTO feed_state VALUES (1, 41, 'k', 'https://x/ abc\n\"etag\"', 5);",
+             INSERT INTO main.feed_state VALUES (1, 41, 'k', 'https://x/ abc\n\"etag\"', 5);",
         )
         .unwrap();
         init_or_upgrade(&mut old).unwrap();
-        let mut fresh = Connection::open_in_memory().unwrap();
+        let mut fresh = user_file(&[]);
         init_or_upgrade(&mut fresh).unwrap();
         assert_eq!(shape(&old), shape(&fresh));
         let (version, etag, scope): (i64, Option<String>, Option<String>) = old
@@ -487,17 +612,14 @@ mod tests {
 
     #[test]
     fn upgrade_from_v3_scopes_the_version_to_the_keys_and_keeps_the_etag_address() {
-        let mut old = Connection::open_in_memory().unwrap();
-        old.execute_batch(V1).unwrap();
-        old.execute_batch(V2_ADDED).unwrap();
-        old.execute_batch(V3_ADDED).unwrap();
+        let mut old = user_file(&[V1, V2_ADDED, V3_ADDED]);
         old.execute_batch(
             "PRAGMA user_version = 3;
-             INSERT INTO feed_state VALUES (1, 41, 'k', '\"e\"', 5, 'https://x/feed/ aa,bb', 7);",
+             INSERT INTO main.feed_state VALUES (1, 41, 'k', '\"e\"', 5, 'https://x/feed/ aa,bb', 7);",
         )
         .unwrap();
         init_or_upgrade(&mut old).unwrap();
-        let mut fresh = Connection::open_in_memory().unwrap();
+        let mut fresh = user_file(&[]);
         init_or_upgrade(&mut fresh).unwrap();
         assert_eq!(shape(&old), shape(&fresh));
         let row: (i64, String, String, String, i64) = old
@@ -516,6 +638,47 @@ mod tests {
                 "https://x/feed/".into(),
                 7
             )
+        );
+    }
+
+    #[test]
+    fn upgrade_from_v4_moves_the_list_out_and_keeps_the_users_imports() {
+        // Finding 9: the replaceable list and the user's own data shared
+        // one file. Feed entries, imports and the feed state of a v4 file.
+        let mut old = user_file(&[V1, V2_ADDED, V3_ADDED, V4_ADDED]);
+        old.execute_batch(
+            "PRAGMA user_version = 4;
+             INSERT INTO main.label VALUES (1, 'mạo danh công an'), (2, 'của tôi');
+             INSERT INTO main.reported VALUES (84912345678, 1, 37, 19782, 1, 0);
+             INSERT INTO main.reported VALUES (84900000005, 2, 1, NULL, 2, 1);
+             INSERT INTO main.reported_prefix VALUES ('8424399', 1, 5, NULL, NULL, 1);
+             INSERT INTO main.feed_state VALUES (1, 41, 'k', 'e', 5, 'aa', 7, 'https://x/', 9);
+             INSERT INTO user_list VALUES ('+84987654321', 2, '0987654321', 0);",
+        )
+        .unwrap();
+        init_or_upgrade(&mut old).unwrap();
+        let mut fresh = user_file(&[]);
+        init_or_upgrade(&mut fresh).unwrap();
+        assert_eq!(shape(&old), shape(&fresh));
+        let q = |sql: &str| -> i64 { old.query_row(sql, [], |r| r.get(0)).unwrap() };
+        assert_eq!(q("SELECT count(*) FROM list.reported"), 2);
+        assert_eq!(q("SELECT count(*) FROM list.reported_prefix"), 1);
+        assert_eq!(q("SELECT version FROM list.feed_state"), 41);
+        assert_eq!(q("SELECT count(*) FROM main.user_list"), 1);
+        // The user's imports, with their labels, kept in the user's file.
+        let imported: Vec<(String, Option<String>)> = old
+            .prepare("SELECT target, label FROM main.imported ORDER BY target")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(
+            imported,
+            vec![
+                ("84243 99*".replace(' ', ""), None),
+                ("84900000005".into(), Some("của tôi".into()))
+            ]
         );
     }
 
@@ -548,8 +711,11 @@ mod tests {
 
     #[test]
     fn init_is_idempotent() {
-        let mut conn = Connection::open_in_memory().unwrap();
+        let mut conn = user_file(&[]);
         init_or_upgrade(&mut conn).unwrap();
         init_or_upgrade(&mut conn).unwrap();
+        let mut list = Connection::open_in_memory().unwrap();
+        init_list(&mut list).unwrap();
+        init_list(&mut list).unwrap();
     }
 }

@@ -224,7 +224,10 @@ fn our_databases_carry_our_application_id() {
         .query_row("PRAGMA application_id", [], |r| r.get(0))
         .unwrap();
     assert_eq!(id, schema::APPLICATION_ID);
-    assert_eq!(schema::recognise(&path).unwrap(), schema::Recognised::Ours);
+    assert_eq!(
+        schema::recognise(&path, schema::APPLICATION_ID).unwrap(),
+        schema::Recognised::Ours
+    );
 }
 
 #[test]
@@ -355,7 +358,7 @@ fn failed_import_changes_nothing() {
     store
         .write(|tx| {
             tx.execute_batch(
-                "CREATE TRIGGER fail_on_second AFTER INSERT ON reported
+                "CREATE TEMP TRIGGER fail_on_second AFTER INSERT ON list.reported
                  WHEN NEW.number = 84900000002 BEGIN SELECT RAISE(ABORT, 'boom'); END;",
             )?;
             Ok(())
@@ -383,7 +386,11 @@ fn bytes_per_reported_number_on_disk() {
         .collect();
     store.import(rows, Source::Import).unwrap();
     drop(store); // closing the last connection checkpoints the WAL
-    let size = std::fs::metadata(dir.path().join("cg.db")).unwrap().len();
+    // The list file holds the reported numbers (the user's file a copy of
+    // the imports, which a real list does not have).
+    let size = std::fs::metadata(dir.path().join("cg.list.db"))
+        .unwrap()
+        .len();
     let per = size as f64 / 50_000.0;
     assert!(per < 30.0, "{per} bytes per number");
 }
@@ -467,4 +474,64 @@ fn opening_never_waits_for_a_sync_and_read_only_never_writes() {
     // Nothing read-only creates a file.
     assert!(Store::open_read_only(&d.path().join("none.db")).is_err());
     assert!(!d.path().join("none.db").exists());
+}
+
+#[test]
+fn the_list_lives_in_its_own_file_and_the_users_imports_survive_its_loss() {
+    // Finding 9: one file held the replaceable list and the user's data.
+    let (d, store) = fresh();
+    let mine = normalize("0900000005").unwrap();
+    store
+        .import(
+            vec![(
+                Target::Number(mine.key().unwrap()),
+                rep(Category::Nuisance, 2, Some("của tôi")),
+            )],
+            Source::Import,
+        )
+        .unwrap();
+    store
+        .set_user_list(&normalize("0912345678").unwrap(), Some(UserList::Block))
+        .unwrap();
+    drop(store);
+    let list = d.path().join("cg.list.db");
+    assert!(list.exists());
+    // The list file is thrown away: the user's file has all that was theirs.
+    std::fs::remove_file(&list).unwrap();
+    let _ = std::fs::remove_file(d.path().join("cg.list.db-wal"));
+    let _ = std::fs::remove_file(d.path().join("cg.list.db-shm"));
+    let store = Store::open(&d.path().join("cg.db")).unwrap().store;
+    let l = store.lookup(&mine).unwrap().reported.unwrap();
+    assert_eq!(
+        (l.category, l.reports, l.label.as_deref()),
+        (Category::Nuisance, 2, Some("của tôi"))
+    );
+    assert_eq!(store.stats().unwrap().blocked, 1);
+}
+
+#[test]
+fn a_damaged_list_file_is_moved_aside_and_the_users_file_is_untouched() {
+    let (d, store) = fresh();
+    store
+        .set_user_list(&normalize("0912345678").unwrap(), Some(UserList::Allow))
+        .unwrap();
+    store
+        .import(
+            vec![(Target::Number(84_900_000_001), rep(Category::Scam, 1, None))],
+            Source::Import,
+        )
+        .unwrap();
+    drop(store);
+    let list = d.path().join("cg.list.db");
+    damage_pages(&list, 0x33);
+    let opened = Store::open(&d.path().join("cg.db")).unwrap();
+    assert!(opened.moved_aside.is_none(), "the user's file is fine");
+    let aside = opened.list_moved_aside.expect("the damaged list was moved");
+    assert!(aside.to_string_lossy().contains("cg.list.db.corrupt-"));
+    let s = opened.store.stats().unwrap();
+    assert_eq!(
+        (s.allowed, s.reported_numbers),
+        (1, 1),
+        "imports copied back"
+    );
 }

@@ -60,6 +60,51 @@ impl Store {
     }
 }
 
+/// How the user's file names an imported entry: the digits, and `*` for a
+/// prefix rule (as the CSV writes it).
+fn import_key(target: &Target) -> String {
+    match target {
+        Target::Number(k) => k.to_string(),
+        Target::Prefix(p) => format!("{p}*"),
+    }
+}
+
+impl Store {
+    /// Copies the user's imports from the user's file into a new list file
+    /// (after a damaged one was moved aside, or at the first open).
+    pub(crate) fn reinstate_imports(&self) -> Result<usize> {
+        let rows: Vec<(Target, Reported)> = self.read(|c| {
+            let mut stmt =
+                c.prepare("SELECT target, category, reports, last_reported, label FROM imported")?;
+            let rows = stmt.query_map([], |r| {
+                let key: String = r.get(0)?;
+                let rep = Reported {
+                    category: super::category_from_code(r.get(1)?),
+                    reports: r.get::<_, i64>(2)?.clamp(1, i64::from(u32::MAX)) as u32,
+                    last_reported: r.get(3)?,
+                    label: r.get(4)?,
+                };
+                let target = match key.strip_suffix('*') {
+                    Some(p) => Some(Target::Prefix(p.to_string())),
+                    None => key.parse().ok().map(Target::Number),
+                };
+                Ok(target.map(|t| (t, rep)))
+            })?;
+            Ok(rows
+                .filter_map(|r| r.transpose())
+                .collect::<rusqlite::Result<_>>()?)
+        })?;
+        if rows.is_empty() {
+            return Ok(0);
+        }
+        tracing::info!(
+            entries = rows.len(),
+            "copying the user's imports into the new list"
+        );
+        self.import(rows, Source::Import)
+    }
+}
+
 /// An upsert into `table`. The user's own imports win over the feed: a
 /// feed entry never overwrites an imported one (which a later feed removal
 /// would then delete); an import overwrites anything.
@@ -82,6 +127,8 @@ pub(crate) struct Writer<'t> {
     tx: &'t Transaction<'t>,
     source: Source,
     labels: HashMap<String, i64>,
+    /// The user's own copy of an import, in the user's file.
+    keep_import: Option<rusqlite::CachedStatement<'t>>,
     add_number: rusqlite::CachedStatement<'t>,
     add_prefix: rusqlite::CachedStatement<'t>,
     del_number: rusqlite::CachedStatement<'t>,
@@ -94,6 +141,16 @@ impl<'t> Writer<'t> {
             tx,
             source,
             labels: HashMap::new(),
+            keep_import: match source {
+                Source::Import => Some(tx.prepare_cached(
+                    "INSERT INTO imported (target, category, reports, last_reported, label)
+                     VALUES (?1, ?2, ?3, ?4, ?5)
+                     ON CONFLICT (target) DO UPDATE SET category = excluded.category,
+                     reports = excluded.reports, last_reported = excluded.last_reported,
+                     label = excluded.label",
+                )?),
+                Source::Feed => None,
+            },
             add_number: tx.prepare_cached(&upsert_sql("reported", "number", source))?,
             add_prefix: tx.prepare_cached(&upsert_sql("reported_prefix", "prefix", source))?,
             // A feed removes only what a feed added: the user's imports stay.
@@ -131,6 +188,15 @@ impl<'t> Writer<'t> {
             label_id,
             self.source as i64
         ])?;
+        if let Some(keep) = &mut self.keep_import {
+            keep.execute(params![
+                import_key(target),
+                category_code(rep.category),
+                rep.reports,
+                rep.last_reported,
+                rep.label
+            ])?;
+        }
         Ok(())
     }
 

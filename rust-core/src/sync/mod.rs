@@ -451,9 +451,19 @@ mod tests {
                 let response = response.clone();
                 std::thread::spawn(move || {
                     use std::io::{Read, Write};
+                    // The whole request, then the answer, then a clean close
+                    // (unread bytes would make it a reset).
+                    let mut request = Vec::new();
                     let mut buf = [0u8; 4096];
-                    let _ = stream.read(&mut buf);
+                    while !request.windows(4).any(|w| w == b"\r\n\r\n") {
+                        match stream.read(&mut buf) {
+                            Ok(0) | Err(_) => return,
+                            Ok(n) => request.extend_from_slice(&buf[..n]),
+                        }
+                    }
                     let _ = stream.write_all(&response);
+                    let _ = stream.shutdown(std::net::Shutdown::Write);
+                    let _ = std::io::copy(&mut stream, &mut std::io::sink());
                 });
             }
         });
@@ -484,12 +494,12 @@ mod tests {
     fn broken_servers_get_errors_that_say_what_happened() {
         // Finding 15: reqwest's generic texts for these three.
         let redirect =
-            b"HTTP/1.1 302 Found\r\nLocation: /feed/manifest.json\r\nContent-Length: 0\r\n\r\n"
+            b"HTTP/1.1 302 Found\r\nLocation: /feed/manifest.json\r\nConnection: close\r\nContent-Length: 0\r\n\r\n"
                 .to_vec();
         let err = fetch_error(canned(redirect));
         assert!(err.contains("redirects in a loop"), "{err}");
 
-        let mut huge = b"HTTP/1.1 200 OK\r\n".to_vec();
+        let mut huge = b"HTTP/1.1 200 OK\r\nConnection: close\r\n".to_vec();
         for i in 0..2000 {
             huge.extend_from_slice(format!("X-Filler-{i}: {}\r\n", "y".repeat(100)).as_bytes());
         }
@@ -497,7 +507,9 @@ mod tests {
         let err = fetch_error(canned(huge));
         assert!(err.contains("headers are too large"), "{err}");
 
-        let liar = b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n{\"short\":".to_vec();
+        let liar =
+            b"HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 1000\r\n\r\n{\"short\":"
+                .to_vec();
         let err = fetch_error(canned(liar));
         assert!(
             err.contains("closed the connection before sending what it announced"),
