@@ -2,6 +2,7 @@
 //! per process and shared. Every method maps internal errors to
 //! `CanhGiacError` and catches panics, so none crosses the FFI.
 
+use crate::backup::{self, RestoreSummary};
 use crate::classify::{self, CallFacts, Policy, Verdict};
 use crate::dates;
 use crate::error::{CanhGiacError, Error, Result};
@@ -19,16 +20,9 @@ use std::path::Path;
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
-/// Settings the core keeps in its database (`config` table).
-const POLICY: &str = "policy";
-const FEED_URL: &str = "feed.url";
-const FEED_KEYS: &str = "feed.keys";
-/// Optional cap on the bytes one sync may download.
-const FEED_MAX_DOWNLOAD: &str = "feed.max_download";
-/// Optional cap, in seconds, on each request of a sync.
-const FEED_TIMEOUT_SECS: &str = "feed.timeout_secs";
-/// Optional ceiling on the entries of the list (default `DEFAULT_MAX_ENTRIES`).
-const FEED_MAX_ENTRIES: &str = "feed.max_entries";
+use crate::store::setting::{
+    FEED_KEYS, FEED_MAX_DOWNLOAD, FEED_MAX_ENTRIES, FEED_TIMEOUT_SECS, FEED_URL, POLICY,
+};
 /// Each request of a sync, slow networks included, unless configured.
 const SYNC_TIMEOUT: Duration = Duration::from_secs(120);
 
@@ -157,6 +151,10 @@ pub struct CallGuard {
     history_limit: u32,
     moved_aside: Option<String>,
     list_moved_aside: Option<String>,
+    /// The user's file, for the backup kept beside it (`None` read-only).
+    user_file: Option<std::path::PathBuf>,
+    /// The backup a damaged user's file was recovered from, if it was.
+    restored_from: Option<String>,
 }
 
 /// The Rust side: one private method per exported one, on the internal
@@ -165,8 +163,25 @@ impl CallGuard {
     /// Opens the guard from Rust (the CLI and benchmarks use this).
     pub fn open(db_path: &Path, config: GuardConfig) -> Result<Self> {
         let opened = Store::open(db_path)?;
+        let damaged = opened.moved_aside.is_some();
+        let fallback = config.policy.clone();
         let mut guard = Self::with_store(opened.store, opened.moved_aside, config)?;
         guard.list_moved_aside = opened.list_moved_aside.map(|p| p.display().to_string());
+        guard.user_file = Some(db_path.to_path_buf());
+        let kept = backup::beside(db_path);
+        if damaged && kept.is_file() {
+            // The user's file was damaged and a fresh one started: bring back
+            // what the last backup beside it holds.
+            let bytes = std::fs::read(&kept)?;
+            let summary = backup::restore(&guard.store, &bytes, guard.history_limit)?;
+            guard.reload_policy(&fallback)?;
+            tracing::warn!(
+                lists = summary.lists,
+                imported = summary.imported,
+                "the damaged database was recovered from its backup"
+            );
+            guard.restored_from = Some(kept.display().to_string());
+        }
         Ok(guard)
     }
 
@@ -198,7 +213,38 @@ impl CallGuard {
             history_limit: config.history_limit,
             moved_aside: moved_aside.map(|p| p.display().to_string()),
             list_moved_aside: None,
+            user_file: None,
+            restored_from: None,
         })
+    }
+
+    /// Reads the stored policy into the cache screening uses.
+    fn reload_policy(&self, fallback: &Policy) -> Result<()> {
+        let policy = match self.store.config_get(POLICY)? {
+            Some(json) => serde_json::from_str(&json).unwrap_or_else(|_| fallback.clone()),
+            None => fallback.clone(),
+        };
+        *self.policy.write().unwrap_or_else(|p| p.into_inner()) = policy;
+        Ok(())
+    }
+
+    /// After a change to what a backup holds: refresh the one beside the
+    /// user's file.
+    fn user_data_changed(&self) {
+        if let Some(path) = &self.user_file {
+            backup::refresh_beside(&self.store, path);
+        }
+    }
+
+    fn export_backup_inner(&self, with_history: bool) -> Result<Vec<u8>> {
+        backup::export(&self.store, with_history)
+    }
+
+    fn restore_backup_inner(&self, data: &[u8]) -> Result<RestoreSummary> {
+        let summary = backup::restore(&self.store, data, self.history_limit)?;
+        self.reload_policy(&self.policy_inner())?;
+        self.user_data_changed();
+        Ok(summary)
     }
 
     fn screen_inner(&self, number: Option<&str>, facts: &CallFacts) -> Result<Verdict> {
@@ -242,6 +288,7 @@ impl CallGuard {
     pub fn import_from(&self, input: impl Read) -> Result<ImportSummary> {
         let parsed = import::parse_csv(input)?;
         let imported = self.store.import(parsed.rows, Source::Import)? as u64;
+        self.user_data_changed();
         Ok(ImportSummary {
             imported,
             rejected: parsed.rejected,
@@ -261,11 +308,17 @@ impl CallGuard {
                 "emergency numbers cannot be blocked".into(),
             ));
         }
-        self.store.set_user_list(&n, list)
+        let changed = self.store.set_user_list(&n, list)?;
+        self.user_data_changed();
+        Ok(changed)
     }
 
     fn remove_from(&self, raw: &str, list: UserList) -> Result<bool> {
-        self.store.remove_from_list(&number::normalize(raw)?, list)
+        let changed = self
+            .store
+            .remove_from_list(&number::normalize(raw)?, list)?;
+        self.user_data_changed();
+        Ok(changed)
     }
 
     fn policy_inner(&self) -> Policy {
@@ -279,6 +332,7 @@ impl CallGuard {
         let json = serde_json::to_string(&policy)
             .map_err(|e| Error::invalid(format!("the policy cannot be saved: {e}")))?;
         self.store.config_set(&[(POLICY, Some(&json))])?;
+        self.user_data_changed();
         *self.policy.write().unwrap_or_else(|p| p.into_inner()) = policy;
         Ok(())
     }
@@ -314,7 +368,9 @@ impl CallGuard {
         .into_iter()
         .filter(|(_, v)| v.is_some())
         .collect();
-        self.store.config_set(&values)
+        self.store.config_set(&values)?;
+        self.user_data_changed();
+        Ok(())
     }
 
     fn stored_keys(&self) -> Result<Vec<String>> {
@@ -409,7 +465,9 @@ impl CallGuard {
             .collect::<Vec<_>>()
             .join(",");
         self.store
-            .config_set(&[(FEED_URL, Some(url)), (FEED_KEYS, Some(&keys))])
+            .config_set(&[(FEED_URL, Some(url)), (FEED_KEYS, Some(&keys))])?;
+        self.user_data_changed();
+        Ok(())
     }
 
     fn feed_status_inner(&self) -> Result<FeedStatus> {
@@ -475,6 +533,25 @@ impl CallGuard {
     /// back at the next sync.
     pub fn list_recovered_from(&self) -> Option<String> {
         self.list_moved_aside.clone()
+    }
+
+    /// The backup a damaged user's file was recovered from when this guard
+    /// opened, if it was.
+    pub fn restored_from_backup(&self) -> Option<String> {
+        self.restored_from.clone()
+    }
+
+    /// The user's lists, policy, feed settings and imports (and history
+    /// when asked) as a versioned JSON backup, for a file the user picks.
+    pub fn export_backup(&self, include_history: bool) -> Result<Vec<u8>, CanhGiacError> {
+        guard(|| self.export_backup_inner(include_history))
+    }
+
+    /// Merges a backup in: list entries and imports added or replaced,
+    /// settings replaced, nothing removed. A file that is not a backup, or
+    /// is too large, changes nothing.
+    pub fn restore_backup(&self, data: Vec<u8>) -> Result<RestoreSummary, CanhGiacError> {
+        guard(|| self.restore_backup_inner(&data))
     }
 
     /// Classifies an incoming call. `number` is `None` (or `facts.hidden`)

@@ -11,6 +11,7 @@
 uniffi::setup_scaffolding!();
 
 mod api;
+mod backup;
 mod classify;
 mod dates;
 mod error;
@@ -28,6 +29,7 @@ mod text;
 pub mod fuzzing;
 
 pub use api::{CallGuard, FeedStatus, GuardConfig, NewFeed, SyncLimits, default_config};
+pub use backup::RestoreSummary;
 pub use classify::{CallFacts, Policy, Reason, ReasonCode, ReportInfo, Verdict, Verification};
 pub use dates::{format_day, format_time, now_unix};
 pub use error::{CanhGiacError, Error, Result};

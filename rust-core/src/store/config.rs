@@ -2,6 +2,21 @@
 //! the state of the feed the list came from.
 
 use super::Store;
+
+/// The settings the core keeps in the user's file (`config` table), by key.
+pub mod setting {
+    /// The policy, as JSON.
+    pub const POLICY: &str = "policy";
+    pub const FEED_URL: &str = "feed.url";
+    /// Pinned public keys, hex, comma-separated.
+    pub const FEED_KEYS: &str = "feed.keys";
+    /// Optional cap on the bytes one sync may download.
+    pub const FEED_MAX_DOWNLOAD: &str = "feed.max_download";
+    /// Optional cap, in seconds, on a sync.
+    pub const FEED_TIMEOUT_SECS: &str = "feed.timeout_secs";
+    /// Optional ceiling on the entries of the list.
+    pub const FEED_MAX_ENTRIES: &str = "feed.max_entries";
+}
 use crate::error::Result;
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;

@@ -5,10 +5,10 @@ use crate::dates;
 use crate::error::Result;
 use crate::number::PhoneNumber;
 use rusqlite::params;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// The user's own lists.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, uniffi::Enum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, uniffi::Enum)]
 #[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 #[serde(rename_all = "snake_case")]
 pub enum UserList {
@@ -17,7 +17,7 @@ pub enum UserList {
 }
 
 impl UserList {
-    fn code(self) -> i64 {
+    pub(super) fn code(self) -> i64 {
         match self {
             UserList::Allow => 1,
             UserList::Block => 2,

@@ -15,6 +15,7 @@
 //! Two connections in WAL mode: a writer (imports, lists, history, sync) and
 //! a reader for screening, so that a call is never kept waiting by a write.
 
+mod backup;
 mod config;
 mod history;
 mod lists;
@@ -22,7 +23,8 @@ mod lookup;
 pub(crate) mod schema;
 mod writer;
 
-pub use config::FeedState;
+pub use backup::{CallRow, ListRow, UserData};
+pub use config::{FeedState, setting};
 pub(crate) use config::{read_feed_state, save_feed_state};
 pub use history::{DEFAULT_HISTORY_LIMIT, HistoryEntry, OutboxEntry};
 pub use lists::{ListEntry, UserList};

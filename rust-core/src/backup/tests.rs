@@ -1,0 +1,146 @@
+//! Finding 11: the user's data backed up and restored, and recovered after
+//! damage; a backup file treated as outside input.
+
+use crate::api::{CallGuard, GuardConfig};
+use crate::model::Action;
+use crate::store::UserList;
+
+fn guard(dir: &tempfile::TempDir, name: &str) -> CallGuard {
+    CallGuard::open(&dir.path().join(name), GuardConfig::default()).unwrap()
+}
+
+fn key() -> String {
+    hex::encode(crate::feed::generate_key().verifying_key().as_bytes())
+}
+
+#[test]
+fn a_backup_restored_on_a_new_phone_brings_back_lists_policy_feed_and_imports() {
+    let dir = tempfile::tempdir().unwrap();
+    let old = guard(&dir, "old.db");
+    old.allow("0912 345 678".into()).unwrap();
+    old.block("+84 98 765 4321".into()).unwrap();
+    let mut p = old.policy();
+    p.scam = Action::Block;
+    old.set_policy(p.clone()).unwrap();
+    let k = key();
+    old.set_feed(
+        "https://lists.example.org/feed/".into(),
+        vec![k.clone()],
+        false,
+    )
+    .unwrap();
+    old.import_from(
+        "number,category,reports,last_reported,label\n0900000005,nuisance,2,2024-02-15,của tôi\n+224*,scam,5,,wangiri\n"
+            .as_bytes(),
+    )
+    .unwrap();
+    old.record(
+        &old.screen(Some("0900000005".into()), Default::default())
+            .unwrap(),
+    )
+    .unwrap();
+    let bytes = old.export_backup(true).unwrap();
+    let text = String::from_utf8(bytes.clone()).unwrap();
+    assert!(text.contains("\"format\": \"canhgiac-backup\""), "{text}");
+
+    let new = guard(&dir, "new.db");
+    let summary = new.restore_backup(bytes).unwrap();
+    assert_eq!(
+        (summary.lists, summary.imported, summary.history),
+        (2, 2, 1)
+    );
+    assert!(summary.skipped.is_empty(), "{:?}", summary.skipped);
+    assert_eq!(new.list(UserList::Allow).unwrap().len(), 1);
+    assert_eq!(new.list(UserList::Block).unwrap().len(), 1);
+    assert_eq!(new.policy(), p);
+    let st = new.feed_status().unwrap();
+    assert_eq!(st.url.as_deref(), Some("https://lists.example.org/feed/"));
+    assert_eq!(st.public_keys, vec![k]);
+    let v = new
+        .screen(Some("0900000005".into()), Default::default())
+        .unwrap();
+    assert_eq!(v.report.unwrap().label.as_deref(), Some("của tôi"));
+    assert_eq!(new.history(10).unwrap().len(), 1);
+    // Without history, none is carried.
+    let lean = String::from_utf8(old.export_backup(false).unwrap()).unwrap();
+    assert!(!lean.contains("\"history\""));
+}
+
+#[test]
+fn a_hostile_or_foreign_backup_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let g = guard(&dir, "cg.db");
+    g.allow("0912345678".into()).unwrap();
+    let before = g.export_backup(true).unwrap();
+    let huge = vec![b' '; super::MAX_BYTES + 1];
+    let newer = String::from_utf8(before.clone())
+        .unwrap()
+        .replace("\"version\": 1", "\"version\": 99");
+    let many = format!(
+        "{{\"format\":\"canhgiac-backup\",\"version\":1,\"exported_at\":0,\"lists\":[{}],\"policy\":null,\"feed\":null,\"imported\":[]}}",
+        vec![
+            "{\"number\":\"0912345678\",\"list\":\"allow\",\"added_at\":0}";
+            super::MAX_LIST_ENTRIES + 1
+        ]
+        .join(",")
+    );
+    for bad in [
+        huge,
+        b"number,category\n0912345678,scam\n".to_vec(),
+        b"{\"format\":\"something-else\",\"version\":1}".to_vec(),
+        newer.into_bytes(),
+        many.into_bytes(),
+    ] {
+        assert!(g.restore_backup(bad).is_err());
+    }
+    assert_eq!(g.export_backup(true).unwrap(), before);
+}
+
+#[test]
+fn entries_that_break_the_rules_are_skipped_and_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let g = guard(&dir, "cg.db");
+    let backup = format!(
+        r#"{{"format":"canhgiac-backup","version":1,"exported_at":0,
+            "lists":[{{"number":"113","list":"block","added_at":0}},
+                     {{"number":"hello","list":"allow","added_at":0}},
+                     {{"number":"0912345678","list":"allow","added_at":0}}],
+            "policy":null,
+            "feed":{{"url":"http://plain.example.org/feed/","public_keys":["{}"],"max_download":null,"timeout_secs":null,"max_entries":null}},
+            "imported":[{{"target":"+84900000005","category":"scam","reports":2,"last_reported":"5000-01-01","label":null}},
+                        {{"target":"+84900000006","category":"scam","reports":2,"last_reported":null,"label":"\u202eevil"}},
+                        {{"target":"+84900000007","category":"scam","reports":2,"last_reported":null,"label":"ok"}}]}}"#,
+        key()
+    );
+    let s = g.restore_backup(backup.into_bytes()).unwrap();
+    assert_eq!((s.lists, s.imported), (1, 1), "{:?}", s.skipped);
+    assert_eq!(s.skipped.len(), 5, "{:?}", s.skipped);
+    assert!(s.skipped.iter().any(|r| r.contains("emergency")));
+    assert!(s.skipped.iter().any(|r| r.contains("not https")));
+    assert_eq!(g.feed_status().unwrap().url, None);
+}
+
+#[test]
+fn a_damaged_users_file_is_recovered_from_the_backup_beside_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("cg.db");
+    {
+        let g = guard(&dir, "cg.db");
+        g.block("0987654321".into()).unwrap();
+        let mut p = g.policy();
+        p.unknown = Action::Silence;
+        g.set_policy(p).unwrap();
+    }
+    assert!(dir.path().join("cg.db.backup.json").is_file());
+    // The user's file loses its pages; the header stays (it is ours).
+    let mut bytes = std::fs::read(&path).unwrap();
+    for b in bytes.iter_mut().skip(100) {
+        *b = 0x5a;
+    }
+    std::fs::write(&path, &bytes).unwrap();
+    let g = guard(&dir, "cg.db");
+    assert!(g.recovered_from().is_some());
+    assert!(g.restored_from_backup().is_some());
+    assert_eq!(g.list(UserList::Block).unwrap().len(), 1);
+    assert_eq!(g.policy().unknown, Action::Silence);
+}
