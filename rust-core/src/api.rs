@@ -55,6 +55,17 @@ pub struct NewFeed {
     pub allow_http: bool,
 }
 
+/// What `check_health` found.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, uniffi::Record)]
+pub struct Health {
+    /// The user's file passed SQLite's check. When not, it is moved aside
+    /// at the next open and recovered from the backup kept beside it.
+    pub user_file_sound: bool,
+    pub list_sound: bool,
+    /// Where a damaged list file was moved (it is rebuilt at the next sync).
+    pub list_moved_to: Option<String>,
+}
+
 /// Limits for one sync (the CLI's `--max-download`, `--timeout`): `None`
 /// keeps the stored value.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -234,6 +245,36 @@ impl CallGuard {
         if let Some(path) = &self.user_file {
             backup::refresh_beside(&self.store, path);
         }
+    }
+
+    fn stats_inner(&self) -> Result<Stats> {
+        match self.store.stats() {
+            Err(e) if crate::store::is_corruption(&e) && !self.store.list_is_sound()? => {
+                let aside = self.store.repair_list().map_err(|_| {
+                    Error::Open(
+                        "the list file is damaged; it is moved aside and rebuilt at the next sync"
+                            .into(),
+                    )
+                })?;
+                tracing::warn!(moved_to = %aside.display(), "the damaged list was moved aside");
+                self.store.stats()
+            }
+            other => other,
+        }
+    }
+
+    fn check_health_inner(&self) -> Result<Health> {
+        let list_sound = self.store.list_is_sound()?;
+        let list_moved_to = if list_sound {
+            None
+        } else {
+            Some(self.store.repair_list()?.display().to_string())
+        };
+        Ok(Health {
+            user_file_sound: self.store.user_file_is_sound()?,
+            list_sound,
+            list_moved_to,
+        })
     }
 
     fn export_backup_inner(&self, with_history: bool) -> Result<Vec<u8>> {
@@ -437,6 +478,10 @@ impl CallGuard {
             cfg.timeout = Duration::from_secs(t);
         }
         let _one_at_a_time = self.sync_lock.lock().await;
+        if self.store.list_needs_repair() {
+            // The version held is gone with the damaged file: a snapshot.
+            self.store.repair_list()?;
+        }
         let fetched = tokio::time::timeout(cfg.timeout, sync::fetch(&self.store, &cfg, progress))
             .await
             .map_err(|_| {
@@ -446,6 +491,15 @@ impl CallGuard {
                 ))
             })??;
         let outcome = sync::apply(&self.store, fetched, progress)?;
+        // What was just written is read back by SQLite's own check: a disk
+        // that damages what it stores must not go unnoticed.
+        if !self.store.list_is_sound()? {
+            let aside = self.store.repair_list()?;
+            return Err(Error::Feed(format!(
+                "the list file was damaged on disk after the sync; it was moved to {} and the next sync rebuilds it",
+                aside.display()
+            )));
+        }
         if let Some(f) = feed {
             self.set_feed_inner(&f.url, &f.keys, f.allow_http)?;
         }
@@ -622,7 +676,14 @@ impl CallGuard {
     }
 
     pub fn stats(&self) -> Result<Stats, CanhGiacError> {
-        guard(|| self.store.stats())
+        guard(|| self.stats_inner())
+    }
+
+    /// Checks both files with SQLite's own check (`quick_check`); a damaged
+    /// list file is moved aside and rebuilt at the next sync. For the app's
+    /// daily job.
+    pub fn check_health(&self) -> Result<Health, CanhGiacError> {
+        guard(|| self.check_health_inner())
     }
 
     /// The policy in force: the one last saved with `set_policy`, else the

@@ -105,6 +105,8 @@ string_enum! {
         PremiumRate = "premium_rate",
         InvalidNumber = "invalid_number",
         Hidden = "hidden",
+        /// The reported list could not be read; it is being rebuilt.
+        ListUnavailable = "list_unavailable",
     }
 }
 
@@ -251,7 +253,15 @@ fn decide(
         );
     }
 
-    let heuristics = heuristics(n, facts, policy);
+    let mut heuristics = heuristics(n, facts, policy);
+    if lookups.list_unavailable {
+        // Said, so that "unknown" is not mistaken for "not on the list".
+        heuristics.reasons.push(reason(
+            ReasonCode::ListUnavailable,
+            "Danh sách số bị phản ánh tạm thời không đọc được; đang được khôi phục",
+            "The list of reported numbers cannot be read right now; it is being restored",
+        ));
+    }
     // 4–5. The reported list: exact number first, then the longest prefix.
     let listed = match (&lookups.reported, &lookups.reported_prefix) {
         (Some(r), _) => Some((r, None)),

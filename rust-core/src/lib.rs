@@ -28,7 +28,7 @@ mod text;
 #[doc(hidden)]
 pub mod fuzzing;
 
-pub use api::{CallGuard, FeedStatus, GuardConfig, NewFeed, SyncLimits, default_config};
+pub use api::{CallGuard, FeedStatus, GuardConfig, Health, NewFeed, SyncLimits, default_config};
 pub use backup::RestoreSummary;
 pub use classify::{CallFacts, Policy, Reason, ReasonCode, ReportInfo, Verdict, Verification};
 pub use dates::{format_day, format_time, now_unix};

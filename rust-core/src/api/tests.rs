@@ -133,3 +133,94 @@ fn the_timeout_bounds_the_whole_sync_and_failed_limits_are_not_saved() {
     };
     assert!(rt.block_on(g.sync_with(Some(feed), zero, None)).is_err());
 }
+
+/// Overwrites every page of `path` after the first (4096-byte pages): the
+/// schema survives, the tables' pages do not.
+fn damage_tables(path: &std::path::Path) {
+    let mut bytes = std::fs::read(path).unwrap();
+    assert!(bytes.len() > 8192, "a file with table pages");
+    for b in bytes.iter_mut().skip(4096) {
+        *b = 0xa5;
+    }
+    std::fs::write(path, &bytes).unwrap();
+}
+
+#[test]
+fn a_list_damaged_past_its_header_is_noticed_said_and_rebuilt() {
+    // Finding 10: a damaged reported table gave `unknown -> allow` silently;
+    // stats and sync failed on every run; nothing was moved aside.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("cg.db");
+    {
+        let g = CallGuard::open(&path, GuardConfig::default()).unwrap();
+        let mut csv = String::from("number,category,reports,last_reported,label\n");
+        for i in 0..5_000 {
+            csv.push_str(&format!("+8491{:07},scam,3,,\n", 2_345_678 + i * 3));
+        }
+        assert_eq!(g.import_from(csv.as_bytes()).unwrap().imported, 5_000);
+        g.block("0987654321".into()).unwrap();
+    }
+    damage_tables(&dir.path().join("cg.list.db"));
+    let g = CallGuard::open(&path, GuardConfig::default()).unwrap();
+    let v = g
+        .screen(Some("0912345678".into()), CallFacts::default())
+        .unwrap();
+    assert!(
+        v.reasons
+            .iter()
+            .any(|r| r.code == crate::classify::ReasonCode::ListUnavailable),
+        "{v:?}"
+    );
+    // The user's own lists still answer.
+    let blocked = g
+        .screen(Some("0987654321".into()), CallFacts::default())
+        .unwrap();
+    assert_eq!(blocked.level, crate::model::Level::Blocked);
+    // The next operation that can repair does: moved aside, imports back.
+    let s = g.stats_inner().unwrap();
+    assert_eq!((s.reported_numbers, s.blocked), (5_000, 1));
+    let aside: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| {
+            n.starts_with("cg.list.db.corrupt-") && !n.ends_with("-wal") && !n.ends_with("-shm")
+        })
+        .collect();
+    assert_eq!(aside.len(), 1, "the damaged list was kept, not deleted");
+    let v = g
+        .screen(Some("0912345678".into()), CallFacts::default())
+        .unwrap();
+    assert_eq!(v.level, crate::model::Level::Scam);
+    let h = g.check_health_inner().unwrap();
+    assert!(
+        h.user_file_sound && h.list_sound && h.list_moved_to.is_none(),
+        "{h:?}"
+    );
+}
+
+#[test]
+fn the_health_check_finds_a_damaged_list_and_moves_it_aside() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("cg.db");
+    let g = CallGuard::open(&path, GuardConfig::default()).unwrap();
+    let mut csv = String::from("number,category,reports,last_reported,label\n");
+    for i in 0..5_000 {
+        csv.push_str(&format!("+8491{:07},nuisance,1,,\n", i * 7));
+    }
+    g.import_from(csv.as_bytes()).unwrap();
+    // Damage under an open guard, as a failing disk would.
+    damage_tables(&dir.path().join("cg.list.db"));
+    let h = g.check_health_inner().unwrap();
+    assert!(!h.list_sound);
+    assert!(
+        h.list_moved_to
+            .as_deref()
+            .is_some_and(|p| p.contains(".corrupt-"))
+    );
+    assert_eq!(
+        g.stats_inner().unwrap().reported_numbers,
+        5_000,
+        "imports copied back"
+    );
+}

@@ -27,6 +27,7 @@ fn emergency_and_hotlines_are_safe_whatever_the_lists_say() {
         user_list: Some(UserList::Block),
         reported: Some(scam(99, 0, None)),
         reported_prefix: Some(("1".into(), scam(1, 0, None))),
+        list_unavailable: false,
     };
     let facts = CallFacts {
         in_contacts: false,

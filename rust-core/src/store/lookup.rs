@@ -15,6 +15,9 @@ pub struct Lookups {
     pub reported: Option<Reported>,
     /// The longest matching prefix rule and what it says.
     pub reported_prefix: Option<(String, Reported)>,
+    /// The list file could not be read (damaged): only the user's own lists
+    /// were consulted, and the verdict says so.
+    pub list_unavailable: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, uniffi::Record)]
@@ -55,8 +58,33 @@ const LOOKUP: &str = concat!(
 );
 
 impl Store {
-    /// Everything screening needs to know about `n`, from one snapshot.
+    /// Everything screening needs to know about `n`, from one snapshot. If
+    /// the list file is damaged, the user's own lists still answer: the
+    /// result says the list was unavailable, and the list is marked for
+    /// repair (`Store::repair_list`), which the next write or sync does.
     pub fn lookup(&self, n: &PhoneNumber) -> Result<Lookups> {
+        match self.lookup_all(n) {
+            Err(e) if super::is_corruption(&e) => {
+                tracing::error!("the list file is damaged; screening on the user's lists only");
+                self.mark_list_damaged();
+                let user_list = self.read(|c| {
+                    Ok(
+                        c.prepare_cached("SELECT list FROM user_list WHERE key = ?1")?
+                            .query_row([super::lists::list_key(n)], |r| r.get::<_, i64>(0))
+                            .optional()?,
+                    )
+                })?;
+                Ok(Lookups {
+                    user_list: user_list.and_then(UserList::from_code),
+                    list_unavailable: true,
+                    ..Default::default()
+                })
+            }
+            other => other,
+        }
+    }
+
+    fn lookup_all(&self, n: &PhoneNumber) -> Result<Lookups> {
         let key = n.key();
         let digits = key.map(|k| k.to_string());
         self.read(|c| {

@@ -38,6 +38,7 @@ use crate::error::{Error, Result};
 use crate::model::Category;
 use rusqlite::{Connection, ErrorCode, OpenFlags, Transaction};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, MutexGuard};
 
 pub struct Store {
@@ -46,6 +47,10 @@ pub struct Store {
     reader: Mutex<Connection>,
     /// `None` when opened read-only.
     writer: Option<Mutex<Connection>>,
+    /// Where the list file is attached from.
+    list: PathBuf,
+    /// A statement met a damaged list file: repair before the next write.
+    list_damaged: AtomicBool,
 }
 
 /// An opened store, and where a damaged file was moved, if one was.
@@ -65,7 +70,7 @@ pub fn list_path(user: &Path) -> PathBuf {
     }
 }
 
-fn is_corruption(e: &Error) -> bool {
+pub(crate) fn is_corruption(e: &Error) -> bool {
     matches!(
         e,
         Error::Sql(rusqlite::Error::SqliteFailure(f, _))
@@ -212,6 +217,8 @@ impl Store {
         let store = Store {
             reader: Mutex::new(reader),
             writer: Some(Mutex::new(writer)),
+            list,
+            list_damaged: AtomicBool::new(false),
         };
         if list_is_new {
             store.reinstate_imports()?;
@@ -262,6 +269,8 @@ impl Store {
         Ok(Store {
             reader: Mutex::new(reader),
             writer: None,
+            list,
+            list_damaged: AtomicBool::new(false),
         })
     }
 
@@ -271,7 +280,11 @@ impl Store {
     }
 
     /// Runs `f` in one IMMEDIATE transaction on the writer: all or nothing.
+    /// A list file found damaged is repaired first.
     pub fn write<T>(&self, f: impl FnOnce(&Transaction) -> Result<T>) -> Result<T> {
+        if self.list_damaged.load(Ordering::Acquire) {
+            self.repair_list()?;
+        }
         let writer = self.writer.as_ref().ok_or_else(|| {
             Error::invalid("the database was opened read-only; this needs a writable one")
         })?;
@@ -280,6 +293,83 @@ impl Store {
         let out = f(&tx)?;
         tx.commit()?;
         Ok(out)
+    }
+}
+
+impl Store {
+    pub(crate) fn mark_list_damaged(&self) {
+        self.list_damaged.store(true, Ordering::Release);
+    }
+
+    /// Whether a statement found the list file damaged (not yet repaired).
+    pub fn list_needs_repair(&self) -> bool {
+        self.list_damaged.load(Ordering::Acquire)
+    }
+
+    /// SQLite's own check of the list file (`PRAGMA quick_check`): run
+    /// after each sync and by the daily health check. A damaged list is
+    /// marked for repair.
+    pub fn list_is_sound(&self) -> Result<bool> {
+        let sound = self.read(|c| {
+            let verdict: String = c.query_row("PRAGMA list.quick_check(1)", [], |r| r.get(0))?;
+            Ok(verdict == "ok")
+        });
+        match sound {
+            Ok(true) => Ok(true),
+            Ok(false) => {
+                self.mark_list_damaged();
+                Ok(false)
+            }
+            Err(e) if is_corruption(&e) => {
+                self.mark_list_damaged();
+                Ok(false)
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// The same check of the user's file. It cannot be replaced while open:
+    /// a damaged one is moved aside at the next open and recovered from the
+    /// backup kept beside it.
+    pub fn user_file_is_sound(&self) -> Result<bool> {
+        let verdict = self.read(|c| {
+            Ok(c.query_row("PRAGMA main.quick_check(1)", [], |r| r.get::<_, String>(0))?)
+        });
+        match verdict {
+            Ok(v) => Ok(v == "ok"),
+            Err(e) if is_corruption(&e) => Ok(false),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Moves a damaged list file aside and starts an empty one: detached
+    /// from both connections, replaced, attached again, and the user's
+    /// imports copied back. The feed's entries return at the next sync
+    /// (which starts from a snapshot, since the feed state went too).
+    /// Returns where the damaged file went.
+    pub fn repair_list(&self) -> Result<PathBuf> {
+        let writer = self.writer.as_ref().ok_or_else(|| {
+            Error::invalid("the list file is damaged; open the database for writing to repair it")
+        })?;
+        let aside = {
+            // Writer, then reader: nothing else holds both.
+            let w = lock(writer);
+            let r = lock(&self.reader);
+            for c in [&*w, &*r] {
+                c.flush_prepared_statement_cache();
+                c.execute_batch("DETACH DATABASE list")?;
+            }
+            let aside = move_aside(&self.list)?;
+            open_list(&self.list)?;
+            schema::attach_list(&w, &self.list, true)?;
+            schema::attach_list(&r, &self.list, false)?;
+            r.pragma_update(Some("list"), "mmap_size", schema::MMAP_BYTES)?;
+            aside
+        };
+        self.list_damaged.store(false, Ordering::Release);
+        tracing::warn!(moved_to = %aside.display(), "the damaged list file was moved aside; it is rebuilt at the next sync");
+        self.reinstate_imports()?;
+        Ok(aside)
     }
 }
 
