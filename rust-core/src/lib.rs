@@ -46,7 +46,8 @@ pub mod publisher {
     pub use crate::feed::codec::{EntrySet, encode_snapshot};
     pub use crate::feed::publish::{Built, DEFAULT_KEEP_DELTAS, build, check};
     pub use crate::feed::{
-        Manifest, generate_key, key_id, parse_public_key, parse_secret_key, secret_key_text,
+        MANIFEST_FILE, Manifest, generate_key, key_id, parse_public_key, parse_secret_key,
+        secret_key_text, sign, verify,
     };
     pub use crate::import::{Parsed, parse_csv};
 }

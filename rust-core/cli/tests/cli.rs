@@ -278,8 +278,14 @@ fn unusable_database_paths_are_clear_errors() {
 #[test]
 fn corrupt_database_is_moved_aside_with_a_warning() {
     let env = Env::new();
-    std::fs::write(env.db(), b"definitely not sqlite".repeat(50)).unwrap();
-    let out = env.run(&["stats"]);
+    env.ok(&["block", "0912345678"]);
+    // Our database, its pages damaged past the header.
+    let mut bytes = std::fs::read(env.db()).unwrap();
+    for b in bytes.iter_mut().skip(100) {
+        *b = 0x5a;
+    }
+    std::fs::write(env.db(), &bytes).unwrap();
+    let out = env.run(&["block", "0987654321"]);
     assert!(out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("moved to"), "{err}");
@@ -287,15 +293,37 @@ fn corrupt_database_is_moved_aside_with_a_warning() {
         .unwrap()
         .filter_map(|e| e.ok())
         .filter(|e| {
-            e.file_name()
-                .to_string_lossy()
-                .starts_with("cg.db.corrupt-")
+            let name = e.file_name().to_string_lossy().into_owned();
+            name.starts_with("cg.db.corrupt-") && !name.ends_with("-wal") && !name.ends_with("-shm")
         })
         .collect();
     assert_eq!(aside.len(), 1);
+    assert!(
+        std::fs::read(aside[0].path()).unwrap() == bytes,
+        "kept byte for byte"
+    );
+}
+
+#[test]
+fn a_file_that_is_not_a_database_of_ours_is_refused_and_left_alone() {
+    // Issue 8, finding 12: `--db list.csv` renamed the user's CSV.
+    let env = Env::new();
+    let csv = env.dir.path().join("list.csv");
+    let text = b"number,category,reports,last_reported,label\n0912345678,scam,1,,\n".repeat(20);
+    std::fs::write(&csv, &text).unwrap();
+    let out = env.run_with_db(&csv, &["stats"]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("not a Cảnh Giác database"), "{err}");
+    assert!(std::fs::read(&csv).unwrap() == text, "the CSV was changed");
+    let names: Vec<String> = std::fs::read_dir(env.dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
     assert_eq!(
-        std::fs::read(aside[0].path()).unwrap(),
-        b"definitely not sqlite".repeat(50)
+        names,
+        vec!["list.csv".to_string()],
+        "nothing moved or created"
     );
 }
 

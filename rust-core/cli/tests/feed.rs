@@ -127,9 +127,17 @@ fn csv(path: &Path, n: usize, seed: u64, changed: usize, added: usize) {
     std::fs::write(path, out).unwrap();
 }
 
-/// Everything a sync may touch, as comparable text.
+/// The list file beside a user's file: `phone.db` → `phone.list.db`.
+fn list_file(db: &Path) -> std::path::PathBuf {
+    db.with_extension("list.db")
+}
+
+/// Everything a sync may touch (the list file), as comparable text.
 fn fingerprint(db: &Path) -> Vec<String> {
-    let c = Connection::open(db).unwrap();
+    if !list_file(db).exists() {
+        return Vec::new();
+    }
+    let c = Connection::open(list_file(db)).unwrap();
     let mut rows: Vec<String> = Vec::new();
     for sql in [
         "SELECT 'n', number, category, reports, last_reported, (SELECT text FROM label WHERE id = label_id), source FROM reported",
@@ -160,7 +168,7 @@ fn list(db: &Path) -> Vec<String> {
 }
 
 fn version(db: &Path) -> Option<i64> {
-    Connection::open(db)
+    Connection::open(list_file(db))
         .unwrap()
         .query_row("SELECT version FROM feed_state", [], |r| r.get(0))
         .ok()
@@ -221,7 +229,17 @@ impl Setup {
     /// `canhgiac sync URL --key feed.pub --json [extra]` on `db`.
     fn sync_at(&self, db: &str, url: &str, extra: &[&str]) -> Output {
         let (db, key) = (self.s(db), self.s("keys/feed.pub"));
-        let mut args = vec!["--db", &db, "sync", url, "--key", &key, "--json"];
+        // nginx serves plain http on loopback: the opt-in the core requires.
+        let mut args = vec![
+            "--db",
+            &db,
+            "sync",
+            url,
+            "--key",
+            &key,
+            "--allow-http",
+            "--json",
+        ];
         args.extend_from_slice(extra);
         cli(&args)
     }
@@ -430,6 +448,96 @@ fn an_older_manifest_replayed_after_a_newer_one_is_refused() {
     t.sync_refused("phone.db", "feed", "older than the version 2");
 }
 
+#[test]
+fn the_same_publishers_older_list_from_a_mirror_is_refused() {
+    // Issue 8, finding 2: versions belonged to the address, so a mirror
+    // still serving version 1 took the phone back.
+    let t = Setup::new();
+    csv(&t.p("v1.csv"), 200, 12, 0, 0);
+    t.publish("feed", "v1.csv", "keys/feed.key");
+    copy_dir(&t.p("www/feed"), &t.p("www/mirror"));
+    csv(&t.p("v2.csv"), 210, 12, 3, 0);
+    t.publish("feed", "v2.csv", "keys/feed.key");
+    t.sync_ok("phone.db", "feed");
+    t.sync_refused("phone.db", "mirror", "older than the version 2");
+    assert_eq!(version(&t.p("phone.db")), Some(2));
+}
+
+#[test]
+fn plain_http_needs_the_explicit_opt_in() {
+    let t = Setup::new();
+    csv(&t.p("v1.csv"), 50, 13, 0, 0);
+    t.publish("feed", "v1.csv", "keys/feed.key");
+    t.sync_ok("phone.db", "feed");
+    let before = fingerprint(&t.p("phone.db"));
+    let key = t.s("keys/feed.pub");
+    let out = cli(&[
+        "--db",
+        &t.s("phone.db"),
+        "sync",
+        &t.nginx.url("feed"),
+        "--key",
+        &key,
+    ]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("https://"));
+    assert!(fingerprint(&t.p("phone.db")) == before);
+}
+
+#[test]
+fn an_expired_manifest_is_refused_and_the_list_kept() {
+    // Issue 8, finding 3: a mirror serving an old, validly signed manifest
+    // froze phones unnoticed. Published ten days ago, it expired three days ago.
+    use canhgiac_core::publisher;
+    let t = Setup::new();
+    csv(&t.p("v1.csv"), 50, 14, 0, 0);
+    t.publish("feed", "v1.csv", "keys/feed.key");
+    t.sync_ok("phone.db", "feed");
+    let key = publisher::parse_secret_key(&std::fs::read_to_string(t.p("keys/feed.key")).unwrap())
+        .unwrap();
+    let parsed = publisher::parse_csv(std::fs::File::open(t.p("v1.csv")).unwrap()).unwrap();
+    let mut set = publisher::EntrySet::default();
+    for (target, rep) in parsed.rows {
+        set.insert(target, rep);
+    }
+    let ten_days_ago = canhgiac_core::now_unix() - 10 * 86_400;
+    publisher::build(&t.p("www/stale"), &set, &key, 3, ten_days_ago).unwrap();
+    t.sync_refused("phone.db", "stale", "expired on");
+    t.sync_refused("fresh.db", "stale", "expired on");
+}
+
+#[test]
+fn a_manifest_promising_100_gib_is_a_clear_error_and_no_limit_is_kept() {
+    // Issue 8, finding 7: `memory allocation of 107374182400 bytes failed`
+    // (SIGABRT) with --max-download 9223372036854775807, and the limit was
+    // saved, so every later sync aborted too.
+    use canhgiac_core::publisher;
+    let t = Setup::new();
+    csv(&t.p("v1.csv"), 50, 15, 0, 0);
+    t.publish("feed", "v1.csv", "keys/feed.key");
+    let key = publisher::parse_secret_key(&std::fs::read_to_string(t.p("keys/feed.key")).unwrap())
+        .unwrap();
+    copy_dir(&t.p("www/feed"), &t.p("www/liar"));
+    let path = t.p("www/liar/manifest.json");
+    let mut m = publisher::verify(&std::fs::read(&path).unwrap(), &[key.verifying_key()]).unwrap();
+    m.snapshot.file.size = 100 << 30;
+    std::fs::write(&path, publisher::sign(&m, &key)).unwrap();
+    t.refused_at(
+        "phone.db",
+        &t.nginx.url("liar"),
+        &["--max-download", "9223372036854775807"],
+        "cut short",
+    );
+    // The limit was not kept: the honest feed syncs within the default.
+    t.sync_ok("phone.db", "feed");
+    let out = cli(&["--db", &t.s("phone.db"), "sync", "--json"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 /// Serves the manifest of `feed` properly, then cuts every other file off
 /// half-way through its body: a real socket closed mid-transfer.
 fn half_body_server(feed: PathBuf) -> u16 {
@@ -563,12 +671,13 @@ fn sync_killed_at_random_points_leaves_old_or_new_never_between() {
         std::thread::sleep(delay);
         let _ = child.kill(); // SIGKILL
         let _ = child.wait();
-        let c = Connection::open(t.p("work.db")).unwrap();
-        let check: String = c
-            .query_row("PRAGMA integrity_check", [], |r| r.get(0))
-            .unwrap();
-        assert_eq!(check, "ok", "round {round}, killed after {delay:?}");
-        drop(c);
+        for file in [t.p("work.db"), list_file(&t.p("work.db"))] {
+            let c = Connection::open(&file).unwrap();
+            let check: String = c
+                .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+                .unwrap();
+            assert_eq!(check, "ok", "round {round}, killed after {delay:?}");
+        }
         let now = list(&t.p("work.db"));
         match version(&t.p("work.db")) {
             Some(1) => {

@@ -64,18 +64,21 @@ pub(crate) fn read_feed_state(c: &Connection) -> Result<Option<FeedState>> {
 /// Records the version a sync applied, inside that sync's transaction.
 pub(crate) fn save_feed_state(c: &Connection, s: &FeedState) -> Result<()> {
     c.execute(
-        "INSERT INTO feed_state (id, version, key_id, etag, synced_at, scope, published_at)
-         VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6)
+        "INSERT INTO feed_state (id, version, key_id, etag, synced_at, scope, published_at, etag_url, expires_at)
+         VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
          ON CONFLICT (id) DO UPDATE SET version = excluded.version, key_id = excluded.key_id,
          etag = excluded.etag, synced_at = excluded.synced_at, scope = excluded.scope,
-         published_at = excluded.published_at",
+         published_at = excluded.published_at, etag_url = excluded.etag_url,
+         expires_at = excluded.expires_at",
         params![
             s.version as i64,
             s.key_id,
             s.etag,
             s.synced_at,
             s.scope,
-            s.published_at
+            s.published_at,
+            s.etag_url,
+            s.expires_at
         ],
     )?;
     Ok(())

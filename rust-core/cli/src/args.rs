@@ -1,0 +1,176 @@
+//! The command line, as clap reads it: one struct of global options and
+//! one variant per command. The core's own enums are the value types.
+
+use canhgiac_core::{Lang, ReportKind, ReportTarget, UserList, Verification};
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Parser)]
+#[command(
+    name = "canhgiac",
+    version,
+    about = "Cảnh Giác: warn about scam calls, report them to 156"
+)]
+pub struct Cli {
+    /// The database file [default: canhgiac/canhgiac.db in your data folder]
+    #[arg(long, global = true, value_name = "PATH", env = "CANHGIAC_DB")]
+    pub db: Option<PathBuf>,
+    /// Language of the texts shown
+    #[arg(long, global = true, value_enum, default_value = "vi")]
+    pub lang: Lang,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Show how numbers are understood (E.164, national form, kind)
+    Normalize {
+        #[arg(required = true)]
+        raw: Vec<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Import a CSV of reported numbers: number,category,reports,last_reported,label
+    Import {
+        file: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Trust a number: it always rings
+    Allow { raw: String },
+    /// Block a number (emergency numbers cannot be blocked)
+    Block { raw: String },
+    /// Take a number off your allow list
+    Unallow { raw: String },
+    /// Take a number off your block list
+    Unblock { raw: String },
+    /// Show your allow or block list
+    List {
+        #[arg(value_enum)]
+        list: UserList,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Screen a call as the phone would, and record it in history
+    Check {
+        /// The caller's number (omit with --hidden)
+        raw: Option<String>,
+        /// The caller is in your contacts
+        #[arg(long)]
+        contact: bool,
+        /// The network's caller verification result
+        #[arg(long, value_enum, default_value = "not-verified")]
+        verification: Verification,
+        /// The caller hid their number
+        #[arg(long)]
+        hidden: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Build the report SMS for the 156 hotline
+    Report {
+        raw: String,
+        #[arg(long, value_enum, default_value = "ld")]
+        kind: ReportKind,
+        #[arg(long, value_enum, default_value = "156")]
+        to: ReportTarget,
+        /// What happened, in your words
+        #[arg(long, default_value = "")]
+        content: String,
+        /// Remove Vietnamese diacritics so the SMS fits one part
+        #[arg(long)]
+        ascii: bool,
+        /// Body template with {keyword}, {number}, {content}
+        #[arg(long)]
+        template: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Screened calls, newest first
+    History {
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+        #[arg(long)]
+        json: bool,
+    },
+    /// How many numbers the lists hold
+    Stats {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Fetch the signed list feed and apply it (remembers URL, keys and limits once it worked)
+    Sync(SyncArgs),
+    /// Write your lists, policy, feed settings and imports to a backup file
+    Export {
+        file: PathBuf,
+        /// Include the history of screened calls
+        #[arg(long)]
+        history: bool,
+    },
+    /// Bring back a backup file: entries are added, settings replaced, nothing removed
+    Restore {
+        file: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Check both database files; a damaged list is moved aside and rebuilt at the next sync
+    Health {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Publish a signed feed: keys, build, verify
+    #[command(subcommand)]
+    Feed(FeedCommand),
+}
+
+#[derive(clap::Args)]
+pub struct SyncArgs {
+    /// The feed folder's address (https://…/ or …/manifest.json)
+    pub url: Option<String>,
+    /// A pinned public key: a .pub file or 64 hex characters (repeatable)
+    #[arg(long = "key", value_name = "PUBLIC")]
+    pub keys: Vec<String>,
+    /// Accept a plain http:// address (tests, a mirror on your own network)
+    #[arg(long)]
+    pub allow_http: bool,
+    /// The most bytes one sync may download (remembered after a successful sync)
+    #[arg(long, value_name = "BYTES")]
+    pub max_download: Option<u64>,
+    /// Give up on the sync after this many seconds (remembered after a successful sync)
+    #[arg(long, value_name = "SECS")]
+    pub timeout: Option<u64>,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Subcommand)]
+pub enum FeedCommand {
+    /// Create a signing key pair: DIR/feed.key (secret, owner-only) and DIR/feed.pub
+    Keygen {
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+    },
+    /// Build the next version of the feed in DIR from a CSV (same columns as import)
+    Build {
+        #[arg(long, value_name = "FILE.csv")]
+        input: PathBuf,
+        /// The secret key file
+        #[arg(long, value_name = "SECRET")]
+        key: PathBuf,
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// Deltas kept for phones that are behind
+        #[arg(long, default_value_t = canhgiac_core::publisher::DEFAULT_KEEP_DELTAS)]
+        keep_deltas: usize,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Check a feed folder as a phone would
+    Verify {
+        dir: PathBuf,
+        /// A public key: a .pub file or 64 hex characters (repeatable)
+        #[arg(long = "key", value_name = "PUBLIC", required = true)]
+        keys: Vec<String>,
+    },
+}

@@ -1,0 +1,119 @@
+//! `feed keygen`, `feed build`, `feed verify`: what a list publisher runs.
+
+use super::key_text;
+use crate::args::FeedCommand;
+use crate::output::bytes_bar;
+use anyhow::{Context, Result, bail};
+use canhgiac_core::now_unix;
+use canhgiac_core::publisher::{self, EntrySet};
+use std::path::Path;
+
+pub fn run(cmd: FeedCommand) -> Result<()> {
+    match cmd {
+        FeedCommand::Keygen { out } => keygen(&out),
+        FeedCommand::Build {
+            input,
+            key,
+            out,
+            keep_deltas,
+            json,
+        } => build(&input, &key, &out, keep_deltas, json),
+        FeedCommand::Verify { dir, keys } => verify(&dir, &keys),
+    }
+}
+
+fn verify(dir: &Path, keys: &[String]) -> Result<()> {
+    let keys = keys
+        .iter()
+        .map(|k| Ok(publisher::parse_public_key(&key_text(k)?)?))
+        .collect::<Result<Vec<_>>>()?;
+    let m = publisher::check(dir, &keys)?;
+    println!(
+        "ok: version {}, {} entries, snapshot {} bytes, {} deltas, signed by {}",
+        m.version,
+        m.snapshot.entries,
+        m.snapshot.file.size,
+        m.deltas.len(),
+        m.key_id
+    );
+    Ok(())
+}
+
+fn keygen(out: &Path) -> Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
+    let secret = out.join("feed.key");
+    if secret.exists() {
+        bail!(
+            "{} exists; refusing to overwrite a signing key",
+            secret.display()
+        );
+    }
+    let key = publisher::generate_key();
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(&secret)
+        .with_context(|| format!("creating {}", secret.display()))?
+        .write_all(publisher::secret_key_text(&key).as_bytes())?;
+    let public = hex::encode(key.verifying_key().as_bytes());
+    std::fs::write(out.join("feed.pub"), format!("{public}\n"))?;
+    println!("secret key: {} (keep it private)", secret.display());
+    println!(
+        "public key: {} ({public}, id {})",
+        out.join("feed.pub").display(),
+        publisher::key_id(&key.verifying_key())
+    );
+    Ok(())
+}
+
+fn build(input: &Path, key: &Path, out: &Path, keep: usize, json: bool) -> Result<()> {
+    let key = publisher::parse_secret_key(
+        &std::fs::read_to_string(key).with_context(|| format!("reading {}", key.display()))?,
+    )?;
+    let file =
+        std::fs::File::open(input).with_context(|| format!("cannot read {}", input.display()))?;
+    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+    let bar = bytes_bar(size);
+    bar.set_message("reading");
+    let parsed = publisher::parse_csv(std::io::BufReader::new(bar.wrap_read(file)))?;
+    let mut set = EntrySet::default();
+    for (target, rep) in parsed.rows {
+        set.insert(target, rep);
+    }
+    bar.set_message("compressing and signing");
+    bar.set_length(0);
+    let built = publisher::build(out, &set, &key, keep, now_unix())?;
+    bar.finish_and_clear();
+    for r in &parsed.rejected {
+        eprintln!("line {}: {} (skipped)", r.line, r.reason);
+    }
+    if json {
+        println!(
+            "{}",
+            serde_json::json!({
+                "version": built.version,
+                "entries": built.entries,
+                "snapshot_bytes": built.snapshot_bytes,
+                "delta_bytes": built.delta.as_ref().map(|d| d.file.size),
+                "deltas_kept": built.deltas_kept,
+                "rejected": parsed.rejected.len(),
+            })
+        );
+    } else {
+        println!(
+            "version {}: {} entries, snapshot {} bytes ({:.2} bytes/entry){}",
+            built.version,
+            built.entries,
+            built.snapshot_bytes,
+            built.snapshot_bytes as f64 / built.entries.max(1) as f64,
+            built
+                .delta
+                .map(|d| format!(", delta from {} {} bytes", d.from, d.file.size))
+                .unwrap_or_default()
+        );
+    }
+    Ok(())
+}

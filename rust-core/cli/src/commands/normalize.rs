@@ -1,0 +1,39 @@
+//! `normalize`: how raw caller strings are understood.
+
+use crate::output::number_json;
+use canhgiac_core::normalize;
+use serde_json::json;
+use std::process::ExitCode;
+
+/// Exits 1 when any input failed.
+pub fn run(raw: &[String], json: bool) -> ExitCode {
+    let mut failed = false;
+    for input in raw {
+        match normalize(input) {
+            Ok(n) if json => println!("{}", number_json(input, &n)),
+            Ok(n) => println!(
+                "{input}\t{}\t{}\t{}\t{}{}",
+                n.e164.as_deref().unwrap_or("-"),
+                n.national,
+                n.kind.as_str(),
+                if n.valid { "valid" } else { "invalid" },
+                n.converted_from
+                    .map(|o| format!("\t(was {o})"))
+                    .unwrap_or_default()
+            ),
+            Err(e) => {
+                failed = true;
+                if json {
+                    println!("{}", json!({"input": input, "error": e.to_string()}));
+                } else {
+                    eprintln!("{input}\terror: {e}");
+                }
+            }
+        }
+    }
+    if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
+}
