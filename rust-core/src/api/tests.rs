@@ -134,17 +134,6 @@ fn the_timeout_bounds_the_whole_sync_and_failed_limits_are_not_saved() {
     assert!(rt.block_on(g.sync_with(Some(feed), zero, None)).is_err());
 }
 
-/// Overwrites every page of `path` after the first (4096-byte pages): the
-/// schema survives, the tables' pages do not.
-fn damage_tables(path: &std::path::Path) {
-    let mut bytes = std::fs::read(path).unwrap();
-    assert!(bytes.len() > 8192, "a file with table pages");
-    for b in bytes.iter_mut().skip(4096) {
-        *b = 0xa5;
-    }
-    std::fs::write(path, &bytes).unwrap();
-}
-
 #[test]
 fn a_list_damaged_past_its_header_is_noticed_said_and_rebuilt() {
     // Finding 10: a damaged reported table gave `unknown -> allow` silently;
@@ -160,7 +149,7 @@ fn a_list_damaged_past_its_header_is_noticed_said_and_rebuilt() {
         assert_eq!(g.import_from(csv.as_bytes()).unwrap().imported, 5_000);
         g.block("0987654321".into()).unwrap();
     }
-    damage_tables(&dir.path().join("cg.list.db"));
+    crate::store::testing::damage_after(&dir.path().join("cg.list.db"), 4096, 0xa5);
     let g = CallGuard::open(&path, GuardConfig::default()).unwrap();
     let v = g
         .screen(Some("0912345678".into()), CallFacts::default())
@@ -210,7 +199,7 @@ fn the_health_check_finds_a_damaged_list_and_moves_it_aside() {
     }
     g.import_from(csv.as_bytes()).unwrap();
     // Damage under an open guard, as a failing disk would.
-    damage_tables(&dir.path().join("cg.list.db"));
+    crate::store::testing::damage_after(&dir.path().join("cg.list.db"), 4096, 0xa5);
     let h = g.check_health_inner().unwrap();
     assert!(!h.list_sound);
     assert!(

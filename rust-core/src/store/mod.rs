@@ -390,4 +390,6 @@ fn category_from_code(code: i64) -> Category {
 }
 
 #[cfg(test)]
+pub(crate) mod testing;
+#[cfg(test)]
 mod tests;

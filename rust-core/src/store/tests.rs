@@ -1,24 +1,8 @@
+use super::testing::{damage_after, fresh, rep};
 use super::*;
-use crate::model::{Action, Level, Reported, Target};
+use crate::model::{Action, Level, Target};
 use crate::number::{PhoneNumber, normalize};
 use history::OUTBOX_LIMIT;
-use tempfile::TempDir;
-
-fn fresh() -> (TempDir, Store) {
-    let dir = tempfile::tempdir().unwrap();
-    let opened = Store::open(&dir.path().join("cg.db")).unwrap();
-    assert!(opened.moved_aside.is_none());
-    (dir, opened.store)
-}
-
-fn rep(category: Category, reports: u32, label: Option<&str>) -> Reported {
-    Reported {
-        category,
-        reports,
-        last_reported: Some(19_782),
-        label: label.map(str::to_string),
-    }
-}
 
 #[test]
 fn imported_numbers_and_prefixes_are_found() {
@@ -140,22 +124,12 @@ fn reports_are_kept_in_the_outbox() {
     );
 }
 
-/// Overwrites everything after the 100-byte header: the pages of the
-/// tables are gone, the file is still recognisably ours.
-fn damage_pages(path: &std::path::Path, byte: u8) {
-    let mut bytes = std::fs::read(path).unwrap();
-    for b in bytes.iter_mut().skip(100) {
-        *b = byte;
-    }
-    std::fs::write(path, &bytes).unwrap();
-}
-
 #[test]
 fn a_damaged_database_of_ours_is_moved_aside_not_deleted() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("cg.db");
     drop(Store::open(&path).unwrap());
-    damage_pages(&path, 0x5a);
+    damage_after(&path, 100, 0x5a);
     let damaged = std::fs::read(&path).unwrap();
     let opened = Store::open(&path).unwrap();
     let aside = opened.moved_aside.expect("told where the file went");
@@ -236,7 +210,7 @@ fn two_corruptions_in_one_second_keep_both_copies() {
     let path = dir.path().join("cg.db");
     drop(Store::open(&path).unwrap());
     for round in 0..4u8 {
-        damage_pages(&path, round + 1);
+        damage_after(&path, 100, round + 1);
         assert!(Store::open(&path).unwrap().moved_aside.is_some());
     }
     let copies = std::fs::read_dir(dir.path())
@@ -523,7 +497,7 @@ fn a_damaged_list_file_is_moved_aside_and_the_users_file_is_untouched() {
         .unwrap();
     drop(store);
     let list = d.path().join("cg.list.db");
-    damage_pages(&list, 0x33);
+    damage_after(&list, 100, 0x33);
     let opened = Store::open(&d.path().join("cg.db")).unwrap();
     assert!(opened.moved_aside.is_none(), "the user's file is fine");
     let aside = opened.list_moved_aside.expect("the damaged list was moved");

@@ -3,22 +3,7 @@
 use super::*;
 use crate::model::Category;
 use crate::number::normalize;
-use tempfile::TempDir;
-
-fn fresh() -> (TempDir, Store) {
-    let dir = tempfile::tempdir().unwrap();
-    let opened = Store::open(&dir.path().join("cg.db")).unwrap();
-    (dir, opened.store)
-}
-
-fn rep(category: Category, reports: u32, label: Option<&str>) -> Reported {
-    Reported {
-        category,
-        reports,
-        last_reported: Some(19_782),
-        label: label.map(str::to_string),
-    }
-}
+use crate::store::testing::{fresh, rep};
 
 /// A list of `n` numbers from 84_900_000_000 in steps of `step`, plus `extra`.
 fn feed_file(version: u64, n: i64, step: i64, extra: Option<i64>) -> Vec<u8> {
