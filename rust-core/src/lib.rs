@@ -17,6 +17,7 @@ mod dates;
 mod error;
 mod feed;
 mod import;
+mod inbox;
 mod model;
 mod number;
 mod report;
@@ -34,6 +35,7 @@ pub use classify::{CallFacts, Policy, Reason, ReasonCode, ReportInfo, Verdict, V
 pub use dates::{format_day, format_time, now_unix};
 pub use error::{CanhGiacError, Error, Result};
 pub use import::{ImportSummary, RejectedRow};
+pub use inbox::{Keyword, ParsedSms, RefusedSms, Sender, SmsCategory, parse_body};
 pub use model::{Action, Category, Level, Reported, Target};
 pub use number::{NumberKind, PhoneNumber, normalize};
 pub use report::{Report, ReportKind, ReportRequest, ReportTarget, SmsEncoding};
