@@ -48,7 +48,7 @@ class ReportSmsTest {
     fun theButtonNamesTheChosenHotline() {
         assertEquals("156", ReportTarget.HOTLINE156.shortNumber())
         assertEquals("5656", ReportTarget.HOTLINE5656.shortNumber())
-        for (t in ReportTarget.values()) {
+        for (t in ReportTarget.entries) {
             val d = buildSmsDraft(f.guard, "0912345678", ReportKind.SCAM_CALL, AppSettings(reportTarget = t))
             assertEquals("smsto:" + t.shortNumber(), d.uri)
         }

@@ -64,8 +64,8 @@ class SettingsTest {
 
     @Test
     fun cyclingWrapsAround() {
-        assertEquals(Action.WARN, Action.ALLOW.next(Action.values()))
-        assertEquals(Action.ALLOW, Action.BLOCK.next(Action.values()))
+        assertEquals(Action.WARN, Action.ALLOW.next())
+        assertEquals(Action.ALLOW, Action.BLOCK.next())
     }
 
     @Test

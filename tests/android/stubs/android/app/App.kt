@@ -17,7 +17,6 @@ open class Activity : ContextWrapper(null) {
     open fun getIntent(): Intent = throw RuntimeException("Stub!") // API 1
     open fun setContentView(view: View): Unit = throw RuntimeException("Stub!") // API 1
     open fun finish(): Unit = throw RuntimeException("Stub!") // API 1
-    open fun recreate(): Unit = throw RuntimeException("Stub!") // API 11
     open fun startActivityForResult(intent: Intent, requestCode: Int): Unit = throw RuntimeException("Stub!") // API 1
     fun requestPermissions(permissions: Array<String>, requestCode: Int): Unit = throw RuntimeException("Stub!") // API 23, final
     fun runOnUiThread(action: Runnable): Unit = throw RuntimeException("Stub!") // API 1, final

@@ -16,5 +16,4 @@ open class View(context: Context) { // API 1
 
 abstract class ViewGroup(context: Context) : View(context) { // API 1
     open fun addView(child: View): Unit = throw RuntimeException("Stub!") // API 1
-    open fun removeAllViews(): Unit = throw RuntimeException("Stub!") // API 1
 }

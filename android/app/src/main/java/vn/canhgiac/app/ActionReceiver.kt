@@ -3,22 +3,26 @@ package vn.canhgiac.app
 import android.content.BroadcastReceiver
 import android.content.Context
 import android.content.Intent
+import kotlinx.coroutines.launch
 
 /** "Tin cậy số này" on a notice: the number goes on the allow list. */
 class ActionReceiver : BroadcastReceiver() {
     override fun onReceive(context: Context, intent: Intent) {
         if (intent.getAction() != ACTION_TRUST) return
         val number = intent.getStringExtra(EXTRA_NUMBER) ?: return
+        val noticeId = intent.getIntExtra(EXTRA_NOTICE_ID, 0)
         val app = CanhGiacApp.of(context)
+        // goAsync keeps the broadcast alive after onReceive returns; the work runs in the
+        // process-wide scope, off the main thread, and always finishes the broadcast.
         val pending = goAsync()
-        Thread {
+        app.background.launch {
             try {
-                runCatching { app.guard.allow(number) }
-                Notices.cancel(context, intent.getIntExtra(EXTRA_NOTICE_ID, 0))
+                runCatching { app.guard.allow(number) }.onFailure { logFailure("trusting a number", it) }
+                Notices.cancel(app, noticeId)
             } finally {
                 pending.finish()
             }
-        }.start()
+        }
     }
 
     companion object {

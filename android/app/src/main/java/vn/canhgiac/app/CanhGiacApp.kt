@@ -7,10 +7,10 @@ import vn.canhgiac.app.logic.UiLang
 import vn.canhgiac.app.logic.uiLang
 import vn.canhgiac.core.CallGuard
 import vn.canhgiac.core.defaultConfig
-import kotlinx.coroutines.CoroutineExceptionHandler
 import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.SupervisorJob
+import kotlinx.coroutines.launch
 import java.io.File
 import java.util.Locale
 
@@ -28,14 +28,15 @@ class CanhGiacApp : Application() {
 
     /**
      * Work that must outlive the component that started it (history and the notice after
-     * a screened call), off the main thread. A failure in it never takes the process down.
+     * a screened call, the notice's buttons), off the main thread. A failure in it is logged
+     * and never takes the process down.
      */
-    val background = CoroutineScope(SupervisorJob() + Dispatchers.IO + CoroutineExceptionHandler { _, _ -> })
+    val background = CoroutineScope(SupervisorJob() + Dispatchers.IO + logUncaught)
 
     override fun onCreate() {
         super.onCreate()
         // Open the database before the first call rings, off the main thread.
-        Thread { runCatching { guard } }.start()
+        background.launch { guard }
         Notices.createChannels(this)
     }
 

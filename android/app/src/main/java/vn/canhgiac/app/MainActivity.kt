@@ -20,15 +20,12 @@ import vn.canhgiac.core.*
 
 /** Protection on/off with the screening role, the list's state, sync, and a manual check. */
 class MainActivity : CoreActivity() {
-    private lateinit var ui: Column
     private var checked: String = ""
     private var checkResult: Verdict? = null
     private var checkFailed = false
 
     override fun onCreate(savedInstanceState: Bundle?) {
         super.onCreate(savedInstanceState)
-        ui = Column(this)
-        ui.show()
         if (Build.VERSION.SDK_INT >= 33 &&
             checkSelfPermission(Manifest.permission.POST_NOTIFICATIONS) != PackageManager.PERMISSION_GRANTED
         ) {
@@ -36,36 +33,28 @@ class MainActivity : CoreActivity() {
         }
     }
 
-    override fun onResume() {
-        super.onResume()
-        render()
-    }
-
     private fun roleHeld(): Boolean =
         getSystemService(RoleManager::class.java)?.isRoleHeld(RoleManager.ROLE_CALL_SCREENING) == true
 
-    private fun render() {
-        val app = CanhGiacApp.of(this)
+    override fun refresh() = show(R.string.app_name) {
         val settings = app.settings()
-        ui.clear()
-        ui.heading(getString(R.string.app_name))
         val held = roleHeld()
-        ui.text(getString(if (held && settings.protectionOn) R.string.protection_on else R.string.protection_off))
+        text(getString(if (held && settings.protectionOn) R.string.protection_on else R.string.protection_off))
         if (!held) {
-            ui.button(getString(R.string.ask_role)) {
+            button(getString(R.string.ask_role)) {
                 val rm = getSystemService(RoleManager::class.java)
                 if (rm != null && rm.isRoleAvailable(RoleManager.ROLE_CALL_SCREENING)) {
                     startActivityForResult(rm.createRequestRoleIntent(RoleManager.ROLE_CALL_SCREENING), REQ_ROLE)
                 }
             }
         }
-        ui.button(getString(if (settings.protectionOn) R.string.turn_off else R.string.turn_on)) {
-            io({ app.saveSettings(settings.copy(protectionOn = !settings.protectionOn)) }) { render() }
+        button(getString(if (settings.protectionOn) R.string.turn_off else R.string.turn_on)) {
+            change({ app.saveSettings(settings.copy(protectionOn = !settings.protectionOn)) }) { getString(R.string.settings_failed) }
         }
 
         // Filled in once the core has answered, off the main thread.
-        val size = ui.text("")
-        val lastSync = ui.text("")
+        val size = text("")
+        val lastSync = text("")
         io({ app.guard.stats() to formatSyncedAt(app.guard.feedStatus().syncedAt) }) { r ->
             val (stats, synced) = r.getOrNull() ?: (null to null)
             if (stats != null) {
@@ -74,25 +63,26 @@ class MainActivity : CoreActivity() {
             lastSync.setText(getString(R.string.last_sync, synced ?: getString(R.string.never)))
         }
         if (!feedReady(settings)) {
-            ui.text(getString(R.string.no_publisher))
+            text(getString(R.string.no_publisher))
         } else {
-            val progress = ui.text("")
-            ui.button(getString(R.string.sync_now)) { syncNow(progress) }
+            val progress = text("")
+            button(getString(R.string.sync_now)) { syncNow(progress) }
         }
 
-        ui.heading(getString(R.string.check_heading))
-        val input = ui.input(getString(R.string.check_hint), checked)
-        ui.button(getString(R.string.check_button)) { check(input.getText().toString()) }
-        showCheck()
+        heading(getString(R.string.check_heading))
+        val input = input(getString(R.string.check_hint), checked)
+        button(getString(R.string.check_button)) { check(input.getText().toString()) }
+        showCheck(this)
 
-        ui.button(getString(R.string.open_history)) { startActivity(Intent(this, HistoryActivity::class.java)) }
-        ui.button(getString(R.string.open_lists)) { startActivity(Intent(this, ListsActivity::class.java)) }
-        ui.button(getString(R.string.open_settings)) { startActivity(Intent(this, SettingsActivity::class.java)) }
-        ui.button(getString(R.string.open_about)) { startActivity(Intent(this, AboutActivity::class.java)) }
+        button(getString(R.string.open_history)) { open(HistoryActivity::class.java) }
+        button(getString(R.string.open_lists)) { open(ListsActivity::class.java) }
+        button(getString(R.string.open_settings)) { open(SettingsActivity::class.java) }
+        button(getString(R.string.open_about)) { open(AboutActivity::class.java) }
     }
 
+    private fun open(screen: Class<*>) = startActivity(Intent(this, screen))
+
     private fun syncNow(progress: TextView) {
-        val app = CanhGiacApp.of(this)
         val lang = app.lang()
         val listener = object : SyncProgress {
             override fun onProgress(stage: SyncStage, done: ULong, total: ULong) {
@@ -104,6 +94,7 @@ class MainActivity : CoreActivity() {
             outcome.onSuccess { o ->
                 progress.setText(getString(R.string.sync_done, o.toVersion.toString(), o.entries.toString()))
             }.onFailure {
+                logFailure("sync", it)
                 progress.setText(getString(R.string.sync_failed))
             }
         }
@@ -111,20 +102,19 @@ class MainActivity : CoreActivity() {
 
     private fun check(raw: String) {
         checked = raw
-        val app = CanhGiacApp.of(this)
         io({ app.guard.screen(raw, CallFacts(verification = Verification.NOT_VERIFIED)) }) { r ->
             checkResult = r.getOrNull()
             checkFailed = checkResult == null
-            render()
+            refresh()
         }
     }
 
     /** The manual check's verdict, right under its button, with a report button when it is not safe. */
-    private fun showCheck() {
+    private fun showCheck(ui: Column) {
         if (checkFailed) ui.text(getString(R.string.invalid_number))
         val v = checkResult ?: return
-        val lang = CanhGiacApp.of(this).lang()
-        val lines = listOf(v.title.pick(lang) + " · " + levelLabel(v.level)) +
+        val lang = app.lang()
+        val lines = listOf(v.title.pick(lang) + " · " + label(v.level)) +
             v.reasons.map { "• " + it.text.pick(lang) } + listOfNotNull(v.advice?.pick(lang))
         ui.text(lines.joinToString("\n"))
         val number = v.number
@@ -137,7 +127,7 @@ class MainActivity : CoreActivity() {
 
     override fun onActivityResult(requestCode: Int, resultCode: Int, data: Intent?) {
         super.onActivityResult(requestCode, resultCode, data)
-        if (requestCode == REQ_ROLE) render()
+        if (requestCode == REQ_ROLE) refresh()
     }
 
     companion object {

@@ -5,7 +5,6 @@ import android.content.Context
 import android.content.Intent
 import android.net.Uri
 import android.os.Bundle
-import android.widget.Toast
 import vn.canhgiac.app.logic.SMS_BODY_EXTRA
 import vn.canhgiac.app.logic.buildSmsDraft
 import vn.canhgiac.core.ReportKind
@@ -19,7 +18,7 @@ class ReportActivity : CoreActivity() {
         super.onCreate(savedInstanceState)
         val intent = getIntent()
         val number = intent.getStringExtra(EXTRA_NUMBER)
-        val kind = ReportKind.values().firstOrNull { it.name == intent.getStringExtra(EXTRA_KIND) } ?: ReportKind.SCAM_CALL
+        val kind = ReportKind.entries.firstOrNull { it.name == intent.getStringExtra(EXTRA_KIND) } ?: ReportKind.SCAM_CALL
         val content = intent.getStringExtra(EXTRA_CONTENT).orEmpty()
         if (number == null) {
             finish()
@@ -57,19 +56,19 @@ class ReportActivity : CoreActivity() {
             newTask: Boolean = false,
             then: () -> Unit = {},
         ) {
-            val app = CanhGiacApp.of(activity)
+            val app = activity.app
             val settings = app.settings()
             activity.io({ buildSmsDraft(app.guard, number, kind, settings, content) }) { r ->
                 val draft = r.getOrNull()
                 if (draft == null) {
-                    Toast.makeText(activity, activity.getString(R.string.report_failed), Toast.LENGTH_LONG).show()
+                    activity.toast(activity.getString(R.string.report_failed))
                 } else {
                     val sms = Intent(Intent.ACTION_SENDTO, Uri.parse(draft.uri)).putExtra(SMS_BODY_EXTRA, draft.body)
                     if (newTask) sms.addFlags(Intent.FLAG_ACTIVITY_NEW_TASK)
                     try {
                         activity.startActivity(sms)
                     } catch (e: ActivityNotFoundException) {
-                        Toast.makeText(activity, activity.getString(R.string.no_sms_app), Toast.LENGTH_LONG).show()
+                        activity.toast(activity.getString(R.string.no_sms_app))
                     }
                 }
                 then()

@@ -3,7 +3,7 @@ package vn.canhgiac.app
 import android.os.Build
 import android.telecom.Call
 import android.telecom.CallScreeningService
-import kotlinx.coroutines.CoroutineExceptionHandler
+import android.util.Log
 import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.SupervisorJob
@@ -30,9 +30,7 @@ import vn.canhgiac.app.logic.withinBudget
 class ScreeningService : CallScreeningService() {
     // onScreenCall runs on the main thread: Main.immediate starts the coroutine at once.
     // Nothing thrown in it may reach the thread's handler (that would kill the process).
-    private val scope = CoroutineScope(
-        SupervisorJob() + Dispatchers.Main.immediate + CoroutineExceptionHandler { _, _ -> },
-    )
+    private val scope = CoroutineScope(SupervisorJob() + Dispatchers.Main.immediate + logUncaught)
 
     override fun onScreenCall(callDetails: Call.Details) {
         val once = AnswerOnce()
@@ -50,9 +48,11 @@ class ScreeningService : CallScreeningService() {
                 // the database) runs off the main thread and inside the budget.
                 val decision = runCatching {
                     val result = withinBudget(RESPONSE_BUDGET_MS) { app.settings() to app.guard.screen(input.number, input.facts) }
+                    if (result is BudgetResult.Failed) logFailure("screening", result.error)
+                    if (result == BudgetResult.Late) Log.w(TAG, "screening took over $RESPONSE_BUDGET_MS ms; the call rang")
                     val protectionOn = (result as? BudgetResult.Done)?.value?.first?.protectionOn == true
                     decide(result.map { it.second }, protectionOn)
-                }.getOrNull()
+                }.onFailure { logFailure("screening", it) }.getOrNull()
                 // Also reached when the service is torn down mid-screening (cancellation): the call rings.
                 answer(callDetails, once, decision?.flags ?: ALLOW_FLAGS)
                 // No verdict when protection is off, or the core failed or was late: nothing to record or show.
@@ -60,11 +60,13 @@ class ScreeningService : CallScreeningService() {
                 // After answering, and in the process-wide scope: Telecom unbinds (and may
                 // destroy) this service as soon as it has the answer, which cancels `scope`.
                 app.background.launch {
-                    runCatching { app.guard.record(verdict) }
+                    runCatching { app.guard.record(verdict) }.onFailure { logFailure("recording the call", it) }
                     runCatching { noticeFor(verdict, app.lang())?.let { Notices.show(app, it) } }
+                        .onFailure { logFailure("the notice", it) }
                 }
             }
         } catch (e: Exception) {
+            logFailure("screening", e)
             answer(callDetails, once, ALLOW_FLAGS)
         }
     }
@@ -80,7 +82,7 @@ class ScreeningService : CallScreeningService() {
                 .setSkipNotification(flags.skipNotification)
                 .build()
             respondToCall(details, response)
-        }
+        }.onFailure { logFailure("answering the call", it) }
     }
 
     override fun onDestroy() {

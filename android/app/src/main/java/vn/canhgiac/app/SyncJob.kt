@@ -7,7 +7,6 @@ import android.app.job.JobService
 import android.content.ComponentName
 import android.content.Context
 import kotlinx.coroutines.CancellationException
-import kotlinx.coroutines.CoroutineExceptionHandler
 import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.Job
@@ -22,7 +21,7 @@ import vn.canhgiac.core.*
 
 /** The daily list update, run by the platform's JobScheduler (unmetered network by default). */
 class SyncJob : JobService() {
-    private val scope = CoroutineScope(SupervisorJob() + Dispatchers.IO + CoroutineExceptionHandler { _, _ -> })
+    private val scope = CoroutineScope(SupervisorJob() + Dispatchers.IO + logUncaught)
     private var running: Job? = null
 
     override fun onStartJob(params: JobParameters): Boolean {
@@ -35,6 +34,7 @@ class SyncJob : JobService() {
                 // onStopJob: the system already counts this run as stopped (and reschedules it).
                 throw e
             } catch (e: Exception) {
+                logFailure("the daily sync", e)
                 false
             }
             // A failed run is retried with the platform's back-off; the list is unchanged meanwhile.

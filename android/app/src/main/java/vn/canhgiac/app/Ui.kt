@@ -7,26 +7,62 @@ import android.widget.EditText
 import android.widget.LinearLayout
 import android.widget.ScrollView
 import android.widget.TextView
+import android.widget.Toast
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.MainScope
 import kotlinx.coroutines.cancel
 import kotlinx.coroutines.launch
 import kotlinx.coroutines.withContext
+import vn.canhgiac.app.logic.LangChoice
 import vn.canhgiac.app.logic.shortNumber
 import vn.canhgiac.core.Action
 import vn.canhgiac.core.Level
 
 /**
- * A screen that calls the core off the main thread: [io] runs the call on Dispatchers.IO and
- * hands its outcome back on the main thread. The scope ends with the screen (onDestroy), so a
- * result that arrives after the screen is gone is dropped.
+ * Every screen of the app. [refresh] shows it as it is now, each time it comes to the front;
+ * [io] calls the core off the main thread and hands its outcome back on the main thread. The
+ * scope ends with the screen (onDestroy), so a result that arrives after the screen is gone
+ * is dropped.
  */
 abstract class CoreActivity : Activity() {
     protected val scope = MainScope()
 
-    fun <T> io(work: () -> T, done: (Result<T>) -> Unit) {
-        scope.launch { done(withContext(Dispatchers.IO) { runCatching { work() } }) }
+    val app: CanhGiacApp get() = CanhGiacApp.of(this)
+
+    /** Shows the screen; called from onResume. Screens that read the core do it through [io]. */
+    protected open fun refresh() {}
+
+    override fun onResume() {
+        super.onResume()
+        refresh()
     }
+
+    /** Runs [work] off the main thread, then [done] with its outcome; a failure is also logged. */
+    fun <T> io(work: () -> T, done: (Result<T>) -> Unit) {
+        scope.launch {
+            val r = withContext(Dispatchers.IO) { runCatching { work() } }
+            r.exceptionOrNull()?.let { logFailure(javaClass.simpleName, it) }
+            done(r)
+        }
+    }
+
+    /** One change off the main thread: when it fails, [failed]'s text says so; then the screen is shown again. */
+    protected fun change(work: () -> Unit, failed: (Throwable) -> String) {
+        io(work) { r ->
+            r.exceptionOrNull()?.let { toast(failed(it)) }
+            refresh()
+        }
+    }
+
+    /** Replaces what the screen shows with a column headed by [title] and filled by [rows]. */
+    protected fun show(title: Int, rows: Column.() -> Unit) {
+        val ui = Column(this)
+        ui.heading(getString(title))
+        ui.rows()
+        ui.show()
+    }
+
+    fun toast(text: String) = Toast.makeText(this, text, Toast.LENGTH_LONG).show()
 
     override fun onDestroy() {
         scope.cancel()
@@ -51,8 +87,6 @@ class Column(private val activity: Activity) {
         scroll.addView(root)
         activity.setContentView(scroll)
     }
-
-    fun clear() = root.removeAllViews()
 
     fun heading(text: CharSequence): TextView = text(text, 22f)
 
@@ -87,7 +121,9 @@ class Column(private val activity: Activity) {
 fun Context.reportLabel(): String =
     getString(R.string.action_report, CanhGiacApp.of(this).settings().reportTarget.shortNumber())
 
-fun Activity.levelLabel(level: Level): String = getString(
+// The one mapping from each level, action and language choice to its label.
+
+fun Context.label(level: Level): String = getString(
     when (level) {
         Level.SAFE -> R.string.level_safe
         Level.UNKNOWN -> R.string.level_unknown
@@ -98,11 +134,19 @@ fun Activity.levelLabel(level: Level): String = getString(
     },
 )
 
-fun Activity.actionLabel(action: Action): String = getString(
+fun Context.label(action: Action): String = getString(
     when (action) {
         Action.ALLOW -> R.string.action_allow
         Action.WARN -> R.string.action_warn
         Action.SILENCE -> R.string.action_silence
         Action.BLOCK -> R.string.action_block
+    },
+)
+
+fun Context.label(lang: LangChoice): String = getString(
+    when (lang) {
+        LangChoice.SYSTEM -> R.string.lang_system
+        LangChoice.VI -> R.string.lang_vi
+        LangChoice.EN -> R.string.lang_en
     },
 )

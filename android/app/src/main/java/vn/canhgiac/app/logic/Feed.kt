@@ -50,17 +50,6 @@ fun applyFeed(guard: CallGuard, settings: AppSettings) {
     guard.setFeed(url, feedKeys(settings))
 }
 
-/** Why the core refused, in its own words (without the bindings' "reason=" wrapper). */
-fun coreMessage(e: Throwable): String = when (e) {
-    is CanhGiacException.InvalidInput -> e.reason
-    is CanhGiacException.InvalidNumber -> e.reason
-    is CanhGiacException.Feed -> e.reason
-    is CanhGiacException.Network -> e.reason
-    is CanhGiacException.Storage -> e.reason
-    is CanhGiacException.Internal -> e.reason
-    else -> e.message ?: e.toString()
-}
-
 /** Percent done, or null while the total is unknown. */
 fun progressPercent(done: ULong, total: ULong): Int? =
     if (total == 0uL) null else ((done.coerceAtMost(total) * 100uL) / total).toInt()

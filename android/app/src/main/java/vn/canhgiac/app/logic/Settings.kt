@@ -4,6 +4,7 @@ import vn.canhgiac.core.Action
 import vn.canhgiac.core.Level
 import vn.canhgiac.core.Policy
 import vn.canhgiac.core.ReportTarget
+import kotlin.enums.enumEntries
 
 /** Which language the core's sentences use; SYSTEM follows the phone. */
 enum class LangChoice { SYSTEM, VI, EN }
@@ -111,12 +112,12 @@ data class AppSettings(
         )
 
         private inline fun <reified E : Enum<E>> enumOr(raw: String?, default: E): E =
-            enumValues<E>().firstOrNull { it.name == raw } ?: default
+            enumEntries<E>().firstOrNull { it.name == raw } ?: default
     }
 }
 
 /** The next choice when the user taps a setting that cycles through its values. */
-fun <E : Enum<E>> E.next(values: Array<E>): E = values[(ordinal + 1) % values.size]
+inline fun <reified E : Enum<E>> E.next(): E = enumEntries<E>().let { it[(ordinal + 1) % it.size] }
 
 fun AppSettings.uiLang(systemLanguage: String): UiLang = when (language) {
     LangChoice.VI -> UiLang.VI
