@@ -9,11 +9,11 @@ import org.junit.Assert.assertSame
 import org.junit.Assert.assertTrue
 import org.junit.Test
 import vn.canhgiac.app.logic.ALLOW_FLAGS
-import vn.canhgiac.app.logic.AppSettings
 import vn.canhgiac.app.logic.SETTABLE_LEVELS
 import vn.canhgiac.app.logic.Telecom
 import vn.canhgiac.app.logic.map
 import vn.canhgiac.app.logic.screeningInput
+import vn.canhgiac.app.logic.withAction
 import vn.canhgiac.app.logic.AnswerOnce
 import vn.canhgiac.app.logic.BudgetResult
 import vn.canhgiac.app.logic.RESPONSE_BUDGET_MS
@@ -108,8 +108,8 @@ class DeadlineTest {
     @Test
     fun emergencyNumbersAndHotlinesAlwaysRingWhateverThePolicy() = runBlocking {
         // The user's harshest settings: block every level that can be set.
-        val harsh = SETTABLE_LEVELS.fold(AppSettings()) { s, level -> s.withAction(level, Action.BLOCK) }
-        f.guard.setPolicy(harsh.toPolicy(f.guard.policy()))
+        val harsh = SETTABLE_LEVELS.fold(f.guard.policy()) { p, level -> p.withAction(level, Action.BLOCK) }
+        f.guard.setPolicy(harsh)
         for (n in listOf("111", "112", "113", "114", "115", "156", "5656")) {
             // The path ScreeningService takes: Call.Details parts -> core -> decide, with a failed caller verification.
             val input = screeningInput("tel", n, Telecom.PRESENTATION_ALLOWED, Telecom.VERIFICATION_STATUS_FAILED)

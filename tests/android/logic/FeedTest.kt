@@ -1,67 +1,92 @@
 package vn.canhgiac.tests.android
 
+import org.junit.After
 import org.junit.Assert.assertEquals
 import org.junit.Assert.assertFalse
 import org.junit.Assert.assertNull
 import org.junit.Assert.assertTrue
 import org.junit.Assert.fail
 import org.junit.Test
-import vn.canhgiac.app.logic.AppSettings
 import vn.canhgiac.app.logic.FeedConfig
 import vn.canhgiac.app.logic.UiLang
-import vn.canhgiac.app.logic.applyFeed
 import vn.canhgiac.app.logic.coreMessage
 import vn.canhgiac.app.logic.feedKeys
 import vn.canhgiac.app.logic.feedReady
-import vn.canhgiac.app.logic.feedUrl
+import vn.canhgiac.app.logic.feedFields
 import vn.canhgiac.app.logic.formatSyncedAt
 import vn.canhgiac.app.logic.progressPercent
 import vn.canhgiac.app.logic.progressText
+import vn.canhgiac.app.logic.saveFeed
+import vn.canhgiac.app.logic.seedShippedFeed
 import vn.canhgiac.core.CanhGiacException
 import vn.canhgiac.core.SyncStage
 import java.time.ZoneOffset
 
 class FeedTest {
+    private val f = Fixture()
+
+    @After
+    fun cleanUp() = f.close()
+
     @Test
     fun noListAndNoPublisherShipWithTheApp() {
         assertEquals("", FeedConfig.DEFAULT_URL)
-        assertNull(feedUrl(AppSettings()))
-        assertFalse(feedReady(AppSettings()))
+        seedShippedFeed(f.guard)
+        assertNull(f.guard.feedStatus().url)
+        assertFalse(feedReady(f.guard.feedStatus()))
+        assertEquals("" to "", feedFields(f.guard.feedStatus()))
     }
 
+    /** The core keeps a feed only with an https address and a key; the app syncs only a feed the core keeps. */
     @Test
     fun aUserFeedNeedsHttpsAndAKey() {
-        assertFalse(feedReady(AppSettings(feedUrl = "http://feed.example", feedKey = "k1")))
-        assertFalse(feedReady(AppSettings(feedUrl = "https://feed.example")))
-        assertTrue(feedReady(AppSettings(feedUrl = " https://feed.example ", feedKey = "k1")))
-        assertEquals(listOf("k1", "k2"), feedKeys(AppSettings(feedKey = " k1, k2 k1 ")) - FeedConfig.PINNED_PUBLIC_KEYS.toSet())
+        refusal("http://feed.example", RFC8032_KEY)
+        assertFalse(feedReady(f.guard.feedStatus()))
+        refusal("https://feed.example", "")
+        assertFalse(feedReady(f.guard.feedStatus()))
+        assertTrue(saveFeed(f.guard, " https://feed.example ", RFC8032_KEY))
+        assertTrue(feedReady(f.guard.feedStatus()))
+        assertEquals(listOf("k1", "k2"), feedKeys(" k1, k2 k1 ") - FeedConfig.PINNED_PUBLIC_KEYS.toSet())
     }
 
-    /** What SettingsActivity does before saving the feed: the core checks it, and keeps nothing it refuses. */
+    /** What SettingsActivity does: the core checks the feed, and keeps nothing it refuses. */
     @Test
     fun theCoreRefusesABadFeedBeforeAnythingIsSaved() {
-        Fixture().use { f ->
-            fun refusal(s: AppSettings): String = try {
-                applyFeed(f.guard, s)
-                fail("accepted ${s.feedUrl} / ${s.feedKey}")
-                ""
-            } catch (e: CanhGiacException) {
-                coreMessage(e)
-            }
-            val badKey = refusal(AppSettings(feedUrl = "https://feed.example", feedKey = "not-a-key"))
-            assertTrue(badKey, badKey.contains("64 hexadecimal"))
-            assertFalse(badKey, badKey.startsWith("reason="))
-            val badUrl = refusal(AppSettings(feedUrl = "feed.example", feedKey = RFC8032_KEY))
-            assertTrue(badUrl, badUrl.contains("https://"))
-            val plainHttp = refusal(AppSettings(feedUrl = "http://feed.example/", feedKey = RFC8032_KEY))
-            assertTrue(plainHttp, plainHttp.contains("https://"))
-            assertNull(f.guard.feedStatus().url)
+        val badKey = refusal("https://feed.example", "not-a-key")
+        assertTrue(badKey, badKey.contains("64 hexadecimal"))
+        assertFalse(badKey, badKey.startsWith("reason="))
+        val badUrl = refusal("feed.example", RFC8032_KEY)
+        assertTrue(badUrl, badUrl.contains("https://"))
+        // The app has no https check of its own: this is the core's refusal, through the bindings.
+        val plainHttp = refusal("http://feed.example/", RFC8032_KEY)
+        assertTrue(plainHttp, plainHttp.contains("https://"))
+        assertNull(f.guard.feedStatus().url)
 
-            applyFeed(f.guard, AppSettings()) // no address: nothing to check
-            assertNull(f.guard.feedStatus().url)
-            applyFeed(f.guard, AppSettings(feedUrl = " https://feed.example ", feedKey = RFC8032_KEY))
-            assertEquals("https://feed.example", f.guard.feedStatus().url)
-        }
+        assertFalse(saveFeed(f.guard, "  ", "")) // no address: nothing to hand the core
+        assertNull(f.guard.feedStatus().url)
+        assertTrue(saveFeed(f.guard, " https://feed.example ", RFC8032_KEY))
+        assertEquals("https://feed.example", f.guard.feedStatus().url)
+    }
+
+    /** The settings screen shows the feed the core keeps, also in the next process, as it can be saved again. */
+    @Test
+    fun theFeedShownIsTheOneTheCoreKeeps() {
+        saveFeed(f.guard, "https://feed.example/vn", " $RFC8032_KEY ")
+        f.reopen()
+        val (url, keys) = feedFields(f.guard.feedStatus())
+        assertEquals("https://feed.example/vn", url)
+        assertEquals(RFC8032_KEY, keys)
+        assertTrue(saveFeed(f.guard, url, keys))
+        assertEquals(listOf(RFC8032_KEY), f.guard.feedStatus().publicKeys)
+    }
+
+    /** The core's reason for refusing [url] and [keys], as the settings screen shows it. */
+    private fun refusal(url: String, keys: String): String = try {
+        saveFeed(f.guard, url, keys)
+        fail("accepted $url / $keys")
+        ""
+    } catch (e: CanhGiacException) {
+        coreMessage(e)
     }
 
     @Test

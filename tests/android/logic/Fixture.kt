@@ -10,7 +10,16 @@ import java.time.ZoneOffset
 /** A real core on a temp SQLite file with a small synthetic list (never real numbers). */
 class Fixture : AutoCloseable {
     val dir: File = Files.createTempDirectory("canhgiac-android").toFile()
-    val guard = CallGuard(File(dir, "cg.db").path, defaultConfig())
+    var guard = open()
+        private set
+
+    private fun open() = CallGuard(File(dir, "cg.db").path, defaultConfig())
+
+    /** Closes the core and opens the same file again, as a new process would. */
+    fun reopen() {
+        guard.close()
+        guard = open()
+    }
 
     init {
         val recent = LocalDate.now(ZoneOffset.ofHours(7)).minusDays(2)

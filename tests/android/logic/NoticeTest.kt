@@ -6,7 +6,6 @@ import org.junit.Assert.assertNotNull
 import org.junit.Assert.assertNull
 import org.junit.Assert.assertTrue
 import org.junit.Test
-import vn.canhgiac.app.logic.AppSettings
 import vn.canhgiac.app.logic.NoticeAction
 import vn.canhgiac.app.logic.NoticeKind
 import vn.canhgiac.app.logic.UiLang
@@ -14,8 +13,10 @@ import vn.canhgiac.app.logic.defaultReportContent
 import vn.canhgiac.app.logic.noticeFor
 import vn.canhgiac.app.logic.noticeId
 import vn.canhgiac.app.logic.reportKindFor
+import vn.canhgiac.app.logic.withAction
 import vn.canhgiac.core.Action
 import vn.canhgiac.core.CallFacts
+import vn.canhgiac.core.Level
 import vn.canhgiac.core.ReportKind
 import vn.canhgiac.core.Verification
 
@@ -73,7 +74,7 @@ class NoticeTest {
 
     @Test
     fun silencedCallGetsAPromptAndBlockedCallGetsNothing() {
-        f.guard.setPolicy(AppSettings(scam = Action.SILENCE).toPolicy(f.guard.policy()))
+        f.guard.setPolicy(f.guard.policy().withAction(Level.SCAM, Action.SILENCE))
         assertEquals(NoticeKind.REPORT_PROMPT, noticeFor(f.guard.screen("0912345678", ringing), UiLang.VI)!!.kind)
         f.guard.block("0900000099")
         assertNull(noticeFor(f.guard.screen("0900000099", ringing), UiLang.VI))

@@ -13,6 +13,7 @@ fun main() {
         CallInputTest::class.java,
         DeadlineTest::class.java,
         FeedTest::class.java,
+        ErrorsTest::class.java,
     )
     val result = JUnitCore().run(*classes)
     result.failures.forEach { f: Failure ->

@@ -2,12 +2,18 @@ package vn.canhgiac.tests.android
 
 import org.junit.After
 import org.junit.Assert.assertEquals
+import org.junit.Assert.assertNull
+import org.junit.Assert.assertTrue
 import org.junit.Test
 import vn.canhgiac.app.logic.AppSettings
 import vn.canhgiac.app.logic.LangChoice
+import vn.canhgiac.app.logic.LegacySettings
+import vn.canhgiac.app.logic.SETTABLE_LEVELS
 import vn.canhgiac.app.logic.UiLang
+import vn.canhgiac.app.logic.actionFor
 import vn.canhgiac.app.logic.next
 import vn.canhgiac.app.logic.uiLang
+import vn.canhgiac.app.logic.withAction
 import vn.canhgiac.core.Action
 import vn.canhgiac.core.CallFacts
 import vn.canhgiac.core.Level
@@ -17,49 +23,83 @@ import vn.canhgiac.core.defaultConfig
 
 class SettingsTest {
     private val f = Fixture()
+    private val ringing = CallFacts(verification = Verification.NOT_VERIFIED)
 
     @After
     fun cleanUp() = f.close()
 
+    /** A fresh install shows the core's defaults: the app has no actions of its own. */
     @Test
     fun defaultsMatchTheCoresDefaultPolicy() {
         val core = defaultConfig().policy
-        assertEquals(core, AppSettings().toPolicy(core))
-        assertEquals(AppSettings(), AppSettings.fromPolicy(core))
+        assertEquals(core, f.guard.policy())
+        assertEquals(
+            listOf(Action.ALLOW, Action.WARN, Action.WARN, Action.WARN, Action.BLOCK),
+            SETTABLE_LEVELS.map { f.guard.policy().actionFor(it) },
+        )
     }
 
+    /** What the settings screen saves is what the core keeps, also for the next process. */
     @Test
     fun policyRoundTripsAndKeepsTheWangiriList() {
         val base = f.guard.policy()
-        val s = AppSettings(unknown = Action.SILENCE, scam = Action.BLOCK, nuisance = Action.SILENCE)
-        f.guard.setPolicy(s.toPolicy(base))
+        val p = base.withAction(Level.UNKNOWN, Action.SILENCE).withAction(Level.SCAM, Action.BLOCK)
+            .withAction(Level.NUISANCE, Action.SILENCE)
+        f.guard.setPolicy(p)
         val back = f.guard.policy()
         assertEquals(base.wangiriCountryCodes, back.wangiriCountryCodes)
-        assertEquals(s, AppSettings.fromPolicy(back, s))
-        assertEquals(Action.BLOCK, f.guard.screen("0912345678", CallFacts(verification = Verification.NOT_VERIFIED)).action)
+        assertEquals(p, back)
+        assertEquals(Action.BLOCK, f.guard.screen("0912345678", ringing).action)
+        f.reopen()
+        assertEquals(p, f.guard.policy())
+        assertEquals(Action.BLOCK, f.guard.screen("0912345678", ringing).action)
     }
 
     @Test
     fun storedStringsRoundTrip() {
         val s = AppSettings(
-            protectionOn = false, suspicious = Action.SILENCE, reportTarget = ReportTarget.HOTLINE5656,
-            foldDiacritics = true, feedUrl = "https://feed.example/vn", feedKey = "abc", language = LangChoice.EN,
-            syncUnmeteredOnly = false,
+            protectionOn = false, reportTarget = ReportTarget.HOTLINE5656, foldDiacritics = true,
+            language = LangChoice.EN, syncUnmeteredOnly = false,
         )
         assertEquals(s, AppSettings.fromMap(s.toMap()))
     }
 
+    /** The settings file holds the app's own choices only: nothing the core acts on. */
+    @Test
+    fun theSettingsFileKeepsOnlyTheAppsOwnChoices() {
+        assertEquals(
+            setOf(AppSettings.K_ON, AppSettings.K_TARGET, AppSettings.K_FOLD, AppSettings.K_LANG, AppSettings.K_UNMETERED),
+            AppSettings().toMap().keys,
+        )
+        assertTrue(AppSettings().toMap().keys.none { it in LegacySettings.KEYS })
+    }
+
     @Test
     fun unreadableStoredValuesFallBackToDefaults() {
-        val s = AppSettings.fromMap(mapOf(AppSettings.K_SCAM to "EXPLODE", AppSettings.K_ON to "maybe", AppSettings.K_TARGET to null))
+        val s = AppSettings.fromMap(mapOf(AppSettings.K_LANG to "EXPLODE", AppSettings.K_ON to "maybe", AppSettings.K_TARGET to null))
         assertEquals(AppSettings(), s)
+    }
+
+    /** An earlier version's actions go to the core once; an unreadable one leaves the core's. */
+    @Test
+    fun anEarlierVersionsStoredActionsMoveToTheCore() {
+        val base = f.guard.policy()
+        val stored = mapOf("action_scam" to "BLOCK", "action_unknown" to "EXPLODE", "feed_url" to "https://feed.example")
+        val moved = LegacySettings.policy(stored, base)!!
+        assertEquals(base.withAction(Level.SCAM, Action.BLOCK), moved)
+        f.guard.setPolicy(moved)
+        assertEquals(Action.BLOCK, f.guard.screen("0912345678", ringing).action)
+        assertNull(LegacySettings.policy(mapOf("feed_url" to "https://feed.example", "feed_key" to "k"), base))
+        assertTrue(stored.keys.all { it in LegacySettings.KEYS })
     }
 
     @Test
     fun safeCannotBeChangedAndOtherLevelsCan() {
-        val s = AppSettings().withAction(Level.SAFE, Action.BLOCK).withAction(Level.UNKNOWN, Action.WARN)
-        assertEquals(Action.ALLOW, s.actionFor(Level.SAFE))
-        assertEquals(Action.WARN, s.actionFor(Level.UNKNOWN))
+        val base = defaultConfig().policy
+        assertEquals(base, base.withAction(Level.SAFE, Action.BLOCK))
+        val p = base.withAction(Level.SAFE, Action.BLOCK).withAction(Level.UNKNOWN, Action.WARN)
+        assertEquals(Action.ALLOW, p.actionFor(Level.SAFE))
+        assertEquals(Action.WARN, p.actionFor(Level.UNKNOWN))
     }
 
     @Test

@@ -63,6 +63,7 @@ interface SharedPreferences { // API 1
 
     interface Editor { // API 1
         fun putString(key: String, value: String?): Editor // API 1
+        fun remove(key: String): Editor // API 1
         fun apply() // API 9
     }
 }

@@ -3,7 +3,9 @@ package vn.canhgiac.app
 import android.app.Application
 import android.content.Context
 import vn.canhgiac.app.logic.AppSettings
+import vn.canhgiac.app.logic.LegacySettings
 import vn.canhgiac.app.logic.UiLang
+import vn.canhgiac.app.logic.seedShippedFeed
 import vn.canhgiac.app.logic.uiLang
 import vn.canhgiac.core.CallGuard
 import vn.canhgiac.core.defaultConfig
@@ -14,7 +16,10 @@ import kotlinx.coroutines.launch
 import java.io.File
 import java.util.Locale
 
-/** Opens the core once per process and keeps the user's settings. */
+/**
+ * Opens the core once per process and keeps the app's own choices. The core keeps everything
+ * it acts on (the policy, the feed): the settings file never holds a copy of them.
+ */
 class CanhGiacApp : Application() {
     /**
      * One CallGuard per process, opened on first use. The database lives in the
@@ -22,7 +27,9 @@ class CanhGiacApp : Application() {
      */
     val guard: CallGuard by lazy {
         CallGuard(File(getNoBackupFilesDir(), "canhgiac.db").getPath(), defaultConfig()).also { g ->
-            g.setPolicy(settings().toPolicy(g.policy()))
+            // Neither may keep the core from opening: a failure is logged and tried again next time.
+            runCatching { moveLegacySettings(g) }.onFailure { logFailure("moving the old settings", it) }
+            runCatching { seedShippedFeed(g) }.onFailure { logFailure("the shipped feed", it) }
         }
     }
 
@@ -40,18 +47,32 @@ class CanhGiacApp : Application() {
         Notices.createChannels(this)
     }
 
+    private fun prefs() = getSharedPreferences(PREFS, Context.MODE_PRIVATE)
+
     fun settings(): AppSettings {
-        val prefs = getSharedPreferences(PREFS, Context.MODE_PRIVATE)
+        val prefs = prefs()
         val keys = AppSettings().toMap().keys
         return AppSettings.fromMap(keys.associateWith { prefs.getString(it, null) })
     }
 
-    /** Saves the settings and hands the new policy to the core. */
     fun saveSettings(s: AppSettings) {
-        val editor = getSharedPreferences(PREFS, Context.MODE_PRIVATE).edit()
+        val editor = prefs().edit()
         for ((k, v) in s.toMap()) editor.putString(k, v)
         editor.apply()
-        guard.setPolicy(s.toPolicy(guard.policy()))
+    }
+
+    /**
+     * An earlier version kept the policy (and a copy of the feed) in the settings file: the
+     * policy goes to the core, then those keys leave the file.
+     */
+    private fun moveLegacySettings(g: CallGuard) {
+        val prefs = prefs()
+        val stored = LegacySettings.KEYS.associateWith { prefs.getString(it, null) }
+        if (stored.values.all { it == null }) return
+        LegacySettings.policy(stored, g.policy())?.let { g.setPolicy(it) }
+        val editor = prefs.edit()
+        for (k in LegacySettings.KEYS) editor.remove(k)
+        editor.apply()
     }
 
     fun lang(): UiLang = settings().uiLang(Locale.getDefault().getLanguage())

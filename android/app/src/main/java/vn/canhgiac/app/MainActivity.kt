@@ -21,6 +21,10 @@ import vn.canhgiac.core.*
 /** Protection on/off with the screening role, the list's state, sync, and a manual check. */
 class MainActivity : CoreActivity() {
     private var checked: String = ""
+    /** The list's size and the feed, as the core last said; null until it has answered. */
+    private var loaded: Pair<Stats, FeedStatus>? = null
+    /** The last sync's progress or outcome, kept across redraws. */
+    private var syncMessage: String = ""
     private var checkResult: Verdict? = null
     private var checkFailed = false
 
@@ -36,7 +40,16 @@ class MainActivity : CoreActivity() {
     private fun roleHeld(): Boolean =
         getSystemService(RoleManager::class.java)?.isRoleHeld(RoleManager.ROLE_CALL_SCREENING) == true
 
-    override fun refresh() = show(R.string.app_name) {
+    /** Shows the screen at once, then again once the core has said how the list is. */
+    override fun refresh() {
+        render()
+        io({ app.guard.stats() to app.guard.feedStatus() }) { r ->
+            loaded = r.getOrNull()
+            render()
+        }
+    }
+
+    private fun render() = show(R.string.app_name) {
         val settings = app.settings()
         val held = roleHeld()
         text(getString(if (held && settings.protectionOn) R.string.protection_on else R.string.protection_off))
@@ -52,21 +65,15 @@ class MainActivity : CoreActivity() {
             change({ app.saveSettings(settings.copy(protectionOn = !settings.protectionOn)) }) { getString(R.string.settings_failed) }
         }
 
-        // Filled in once the core has answered, off the main thread.
-        val size = text("")
-        val lastSync = text("")
-        io({ app.guard.stats() to formatSyncedAt(app.guard.feedStatus().syncedAt) }) { r ->
-            val (stats, synced) = r.getOrNull() ?: (null to null)
-            if (stats != null) {
-                size.setText(getString(R.string.list_size, (stats.reportedNumbers + stats.reportedPrefixes).toString()))
+        loaded?.let { (stats, feed) ->
+            text(getString(R.string.list_size, (stats.reportedNumbers + stats.reportedPrefixes).toString()))
+            text(getString(R.string.last_sync, formatSyncedAt(feed.syncedAt) ?: getString(R.string.never)))
+            if (!feedReady(feed)) {
+                text(getString(R.string.no_publisher))
+            } else {
+                val progress = text(syncMessage)
+                button(getString(R.string.sync_now)) { syncNow(progress) }
             }
-            lastSync.setText(getString(R.string.last_sync, synced ?: getString(R.string.never)))
-        }
-        if (!feedReady(settings)) {
-            text(getString(R.string.no_publisher))
-        } else {
-            val progress = text("")
-            button(getString(R.string.sync_now)) { syncNow(progress) }
         }
 
         heading(getString(R.string.check_heading))
@@ -86,18 +93,24 @@ class MainActivity : CoreActivity() {
         val lang = app.lang()
         val listener = object : SyncProgress {
             override fun onProgress(stage: SyncStage, done: ULong, total: ULong) {
-                runOnUiThread { progress.setText(progressText(stage, done, total, lang)) }
+                runOnUiThread { say(progress, progressText(stage, done, total, lang)) }
             }
         }
         scope.launch {
             val outcome = withContext(Dispatchers.IO) { runCatching { app.guard.sync(listener) } }
             outcome.onSuccess { o ->
-                progress.setText(getString(R.string.sync_done, o.toVersion.toString(), o.entries.toString()))
+                say(progress, getString(R.string.sync_done, o.toVersion.toString(), o.entries.toString()))
+                refresh()
             }.onFailure {
                 logFailure("sync", it)
-                progress.setText(getString(R.string.sync_failed))
+                say(progress, getString(R.string.sync_failed))
             }
         }
+    }
+
+    private fun say(progress: TextView, text: String) {
+        syncMessage = text
+        progress.setText(text)
     }
 
     private fun check(raw: String) {
@@ -105,7 +118,7 @@ class MainActivity : CoreActivity() {
         io({ app.guard.screen(raw, CallFacts(verification = Verification.NOT_VERIFIED)) }) { r ->
             checkResult = r.getOrNull()
             checkFailed = checkResult == null
-            refresh()
+            render()
         }
     }
 

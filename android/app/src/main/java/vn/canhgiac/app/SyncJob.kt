@@ -14,9 +14,7 @@ import kotlinx.coroutines.SupervisorJob
 import kotlinx.coroutines.cancel
 import kotlinx.coroutines.launch
 import vn.canhgiac.app.logic.FeedConfig
-import vn.canhgiac.app.logic.feedKeys
 import vn.canhgiac.app.logic.feedReady
-import vn.canhgiac.app.logic.feedUrl
 import vn.canhgiac.core.*
 
 /** The daily list update, run by the platform's JobScheduler (unmetered network by default). */
@@ -57,17 +55,18 @@ class SyncJob : JobService() {
     companion object {
         private const val JOB_ID = 156
 
-        /** Hands the feed settings to the core and (re)schedules the job; cancels it without a feed. */
+        /**
+         * (Re)schedules the job for the feed the core keeps, on the network the user chose;
+         * cancels it while the core has no feed. Reads the core: call it off the main thread.
+         */
         fun configure(context: Context) {
             val app = CanhGiacApp.of(context)
-            val settings = app.settings()
             val scheduler = context.getSystemService(JobScheduler::class.java) ?: return
-            val url = feedUrl(settings)
-            if (url == null || !feedReady(settings)) {
+            if (!feedReady(app.guard.feedStatus())) {
                 scheduler.cancel(JOB_ID)
                 return
             }
-            app.guard.setFeed(url, feedKeys(settings))
+            val settings = app.settings()
             val network = if (settings.syncUnmeteredOnly) JobInfo.NETWORK_TYPE_UNMETERED else JobInfo.NETWORK_TYPE_ANY
             val job = JobInfo.Builder(JOB_ID, ComponentName(context, SyncJob::class.java))
                 .setRequiredNetworkType(network)

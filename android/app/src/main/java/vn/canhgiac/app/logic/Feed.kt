@@ -1,7 +1,7 @@
 package vn.canhgiac.app.logic
 
 import vn.canhgiac.core.CallGuard
-import vn.canhgiac.core.CanhGiacException
+import vn.canhgiac.core.FeedStatus
 import vn.canhgiac.core.SyncStage
 import java.time.Instant
 import java.time.ZoneId
@@ -21,33 +21,37 @@ object FeedConfig {
     const val SYNC_PERIOD_MS: Long = 24L * 60 * 60 * 1000
 }
 
-/** The address to sync from: the user's, else the shipped one; null when there is none. */
-fun feedUrl(settings: AppSettings): String? =
-    settings.feedUrl.trim().ifEmpty { FeedConfig.DEFAULT_URL }.takeIf { it.isNotEmpty() }
-
-/** The keys the feed's signature may be checked with: the pinned ones plus the user's own. */
-fun feedKeys(settings: AppSettings): List<String> =
-    (FeedConfig.PINNED_PUBLIC_KEYS + settings.feedKey.split(',', ' ', '\n').map { it.trim() })
+/** The keys the feed's signature may be checked with: the pinned ones plus those the user typed. */
+fun feedKeys(typed: String): List<String> =
+    (FeedConfig.PINNED_PUBLIC_KEYS + typed.split(',', ' ', '\n').map { it.trim() })
         .filter { it.isNotEmpty() }
         .distinct()
 
-/** The feed can be synced only with an https address and at least one key. */
-fun feedReady(settings: AppSettings): Boolean =
-    feedUrl(settings)?.startsWith("https://") == true && feedKeys(settings).isNotEmpty()
+/** The feed the core keeps, as the settings screen shows it: the address, and the user's keys as typed. */
+fun feedFields(status: FeedStatus): Pair<String, String> =
+    status.url.orEmpty() to (status.publicKeys - FeedConfig.PINNED_PUBLIC_KEYS.toSet()).joinToString(", ")
+
+/** The core syncs a feed it accepted and keeps: an address and at least one key. */
+fun feedReady(status: FeedStatus): Boolean = status.url != null && status.publicKeys.isNotEmpty()
 
 /**
- * Hands the feed of [settings] to the core, which checks the address and the keys: call it
- * before saving them. Throws the core's [CanhGiacException] when it refuses them, and checks
- * nothing when there is no address (no feed at all is a valid choice).
+ * Hands the feed the user typed (the shipped address when none is typed) to the core, which
+ * checks the address (https only) and the keys and keeps them. Throws the core's
+ * [vn.canhgiac.core.CanhGiacException] when it refuses them; returns false, handing over
+ * nothing, when there is no address at all.
  */
-fun applyFeed(guard: CallGuard, settings: AppSettings) {
-    val url = feedUrl(settings) ?: return
-    // The core also accepts http (the files are signed either way); the app
-    // syncs only over https, so it refuses to save anything else.
-    if (url.startsWith("http://")) {
-        throw CanhGiacException.InvalidInput("the feed address must start with https://")
+fun saveFeed(guard: CallGuard, typedUrl: String, typedKeys: String): Boolean {
+    val url = typedUrl.trim().ifEmpty { FeedConfig.DEFAULT_URL }
+    if (url.isEmpty()) return false
+    guard.setFeed(url, feedKeys(typedKeys))
+    return true
+}
+
+/** A core that has no feed yet gets the shipped one, when one ships. */
+fun seedShippedFeed(guard: CallGuard) {
+    if (FeedConfig.DEFAULT_URL.isNotEmpty() && guard.feedStatus().url == null) {
+        guard.setFeed(FeedConfig.DEFAULT_URL, FeedConfig.PINNED_PUBLIC_KEYS)
     }
-    guard.setFeed(url, feedKeys(settings))
 }
 
 /** Percent done, or null while the total is unknown. */
