@@ -9,10 +9,7 @@
 //! Targets (issue 2): warm p99 ≤ 50 µs; screen/bare ratio ≤ 3;
 //! cold first screen ≤ 30 ms; ≤ 24 bytes per reported number.
 
-use canhgiac_core::classify::CallFacts;
-use canhgiac_core::model::{Category, Reported};
-use canhgiac_core::store::{Source, Target};
-use canhgiac_core::{CallGuard, GuardConfig};
+use canhgiac_core::{CallFacts, CallGuard, GuardConfig, format_day};
 use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -50,27 +47,28 @@ fn main() {
         "xin mã OTP",
     ];
     let mut keys = Vec::with_capacity(ENTRIES);
-    let rows: Vec<_> = (0..ENTRIES)
-        .map(|_| {
-            let key = random_mobile(&mut rng);
-            keys.push(key);
-            let rep = Reported {
-                category: if rng.below(4) == 0 {
-                    Category::Nuisance
-                } else {
-                    Category::Scam
-                },
-                reports: 1 + rng.below(50) as u32,
-                last_reported: Some(19_000 + rng.below(1_500) as i32),
-                label: (rng.below(10) == 0).then(|| labels[rng.below(4) as usize].to_string()),
-            };
-            (Target::Number(key), rep)
-        })
-        .collect();
+    let mut csv = String::from("number,category,reports,last_reported,label\n");
+    for _ in 0..ENTRIES {
+        let key = random_mobile(&mut rng);
+        keys.push(key);
+        let category = if rng.below(4) == 0 {
+            "nuisance"
+        } else {
+            "scam"
+        };
+        let reports = 1 + rng.below(50);
+        let day = format_day(19_000 + rng.below(1_500) as i32);
+        let label = if rng.below(10) == 0 {
+            labels[rng.below(4) as usize]
+        } else {
+            ""
+        };
+        csv.push_str(&format!("+{key},{category},{reports},{day},{label}\n"));
+    }
     let started = Instant::now();
     {
         let guard = CallGuard::open(&db, GuardConfig::default()).expect("open");
-        guard.store().import(rows, Source::Import).expect("import");
+        guard.import_from(csv.as_bytes()).expect("import");
     }
     let import_time = started.elapsed();
     let stats = CallGuard::open(&db, GuardConfig::default())
@@ -78,7 +76,10 @@ fn main() {
         .stats()
         .unwrap();
     let entries = stats.reported_numbers;
-    let size = std::fs::metadata(&db).unwrap().len();
+    // The list file holds the reported numbers (the user's file keeps its
+    // own copy of imports, which a list from a feed does not have).
+    let list = db.with_extension("list.db");
+    let size = std::fs::metadata(&list).unwrap().len();
 
     // Query mix: half listed numbers, half random (almost all unlisted), in
     // the written forms calls arrive in.
@@ -140,7 +141,7 @@ fn main() {
 
     // Baseline: the same file, the same keys, one bare point lookup.
     let conn =
-        rusqlite::Connection::open_with_flags(&db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+        rusqlite::Connection::open_with_flags(&list, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
             .unwrap();
     let mut stmt = conn
         .prepare_cached(
