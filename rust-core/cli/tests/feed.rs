@@ -226,22 +226,18 @@ impl Setup {
         ])
     }
 
-    /// `canhgiac sync URL --key feed.pub --json [extra]` on `db`.
-    fn sync_at(&self, db: &str, url: &str, extra: &[&str]) -> Output {
+    /// `canhgiac sync URL --key feed.pub --json [args]` on `db`.
+    fn sync_with_args(&self, db: &str, url: &str, args: &[&str]) -> Output {
         let (db, key) = (self.s(db), self.s("keys/feed.pub"));
-        // nginx serves plain http on loopback: the opt-in the core requires.
-        let mut args = vec![
-            "--db",
-            &db,
-            "sync",
-            url,
-            "--key",
-            &key,
-            "--allow-http",
-            "--json",
-        ];
-        args.extend_from_slice(extra);
-        cli(&args)
+        let mut all = vec!["--db", &db, "sync", url, "--key", &key, "--json"];
+        all.extend_from_slice(args);
+        cli(&all)
+    }
+
+    /// As `sync_with_args`, with `--allow-http`: nginx serves plain http on
+    /// loopback, and the core requires the opt-in.
+    fn sync_at(&self, db: &str, url: &str, extra: &[&str]) -> Output {
+        self.sync_with_args(db, url, &[&["--allow-http"], extra].concat())
     }
 
     fn sync(&self, db: &str, folder: &str) -> Output {
@@ -266,8 +262,13 @@ impl Setup {
 
     /// As `refused_at`, where the message may be any one of `needles`.
     fn refused_with_any(&self, db: &str, url: &str, extra: &[&str], needles: &[&str]) {
+        self.refused_with_args(db, url, &[&["--allow-http"], extra].concat(), needles);
+    }
+
+    /// As `refused_with_any`, with exactly `args` (no `--allow-http`).
+    fn refused_with_args(&self, db: &str, url: &str, args: &[&str], needles: &[&str]) {
         let before = fingerprint(&self.p(db));
-        let out = self.sync_at(db, url, extra);
+        let out = self.sync_with_args(db, url, args);
         let err = String::from_utf8_lossy(&out.stderr);
         assert!(!out.status.success(), "sync should fail with {needles:?}");
         assert!(
@@ -477,19 +478,7 @@ fn plain_http_needs_the_explicit_opt_in() {
     csv(&t.p("v1.csv"), 50, 13, 0, 0);
     t.publish("feed", "v1.csv", "keys/feed.key");
     t.sync_ok("phone.db", "feed");
-    let before = fingerprint(&t.p("phone.db"));
-    let key = t.s("keys/feed.pub");
-    let out = cli(&[
-        "--db",
-        &t.s("phone.db"),
-        "sync",
-        &t.nginx.url("feed"),
-        "--key",
-        &key,
-    ]);
-    assert!(!out.status.success());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("https://"));
-    assert!(fingerprint(&t.p("phone.db")) == before);
+    t.refused_with_args("phone.db", &t.nginx.url("feed"), &[], &["https://"]);
 }
 
 #[test]
