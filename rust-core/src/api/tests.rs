@@ -1,4 +1,5 @@
 use super::*;
+use crate::store::setting::{FEED_MAX_DOWNLOAD, FEED_TIMEOUT_SECS};
 
 #[test]
 fn a_panic_becomes_an_internal_error() {

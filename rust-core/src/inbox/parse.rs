@@ -21,6 +21,10 @@
 //! Pure and bounded: the keyword and the number are looked for in the first
 //! [`MAX_HEAD_CHARS`] characters, and at most [`MAX_CONTENT_CHARS`]
 //! characters after them are kept as content, whatever the body's length.
+//!
+//! About 800 lines, one concern: what people type is varied (keywords,
+//! separators, brackets, numbers with blanks, brand names, chatter), and
+//! each form is a few lines beside the others rather than a file of its own.
 
 use crate::model::Category;
 use crate::number::{EMERGENCY, HOTLINES, NumberKind, PhoneNumber, normalize};

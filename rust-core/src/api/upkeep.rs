@@ -1,0 +1,107 @@
+//! Keeping the user's data safe: the backup (export, restore), and the
+//! health of both files (stats that repair a damaged list, the daily check).
+
+use super::{CallGuard, guard};
+use crate::backup::{self, RestoreSummary};
+use crate::error::{CanhGiacError, Error, Result};
+use crate::store::Stats;
+
+/// What `check_health` found.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, uniffi::Record)]
+pub struct Health {
+    /// The user's file passed SQLite's check. When not, it is moved aside
+    /// at the next open and recovered from the backup kept beside it.
+    pub user_file_sound: bool,
+    pub list_sound: bool,
+    /// Where a damaged list file was moved (it is rebuilt at the next sync).
+    pub list_moved_to: Option<String>,
+}
+
+impl CallGuard {
+    pub(super) fn stats_inner(&self) -> Result<Stats> {
+        match self.store.stats() {
+            Err(e) if crate::store::is_corruption(&e) && !self.store.list_is_sound()? => {
+                let aside = self.store.repair_list().map_err(|_| {
+                    Error::Open(
+                        "the list file is damaged; it is moved aside and rebuilt at the next sync"
+                            .into(),
+                    )
+                })?;
+                tracing::warn!(moved_to = %aside.display(), "the damaged list was moved aside");
+                self.store.stats()
+            }
+            other => other,
+        }
+    }
+
+    pub(super) fn check_health_inner(&self) -> Result<Health> {
+        let list_sound = self.store.list_is_sound()?;
+        let list_moved_to = if list_sound {
+            None
+        } else {
+            Some(self.store.repair_list()?.display().to_string())
+        };
+        Ok(Health {
+            user_file_sound: self.store.user_file_is_sound()?,
+            list_sound,
+            list_moved_to,
+        })
+    }
+
+    pub(super) fn export_backup_inner(&self, with_history: bool) -> Result<Vec<u8>> {
+        backup::export(&self.store, with_history)
+    }
+
+    pub(super) fn restore_backup_inner(&self, data: &[u8]) -> Result<RestoreSummary> {
+        let summary = backup::restore(&self.store, data, self.history_limit)?;
+        self.reload_policy(&self.policy_inner())?;
+        self.user_data_changed();
+        Ok(summary)
+    }
+}
+
+#[uniffi::export]
+impl CallGuard {
+    /// Where a damaged user's file was moved when this guard opened, if it
+    /// was (a fresh one was started).
+    pub fn recovered_from(&self) -> Option<String> {
+        self.moved_aside.clone()
+    }
+
+    /// Where a damaged list file was moved when this guard opened, if it
+    /// was: the user's imports were copied back, the feed's entries come
+    /// back at the next sync.
+    pub fn list_recovered_from(&self) -> Option<String> {
+        self.list_moved_aside.clone()
+    }
+
+    /// The backup a damaged user's file was recovered from when this guard
+    /// opened, if it was.
+    pub fn restored_from_backup(&self) -> Option<String> {
+        self.restored_from.clone()
+    }
+
+    /// The user's lists, policy, feed settings and imports (and history
+    /// when asked) as a versioned JSON backup, for a file the user picks.
+    pub fn export_backup(&self, include_history: bool) -> Result<Vec<u8>, CanhGiacError> {
+        guard(|| self.export_backup_inner(include_history))
+    }
+
+    /// Merges a backup in: list entries and imports added or replaced,
+    /// settings replaced, nothing removed. A file that is not a backup, or
+    /// is too large, changes nothing.
+    pub fn restore_backup(&self, data: Vec<u8>) -> Result<RestoreSummary, CanhGiacError> {
+        guard(|| self.restore_backup_inner(&data))
+    }
+
+    pub fn stats(&self) -> Result<Stats, CanhGiacError> {
+        guard(|| self.stats_inner())
+    }
+
+    /// Checks both files with SQLite's own check (`quick_check`); a damaged
+    /// list file is moved aside and rebuilt at the next sync. For the app's
+    /// daily job.
+    pub fn check_health(&self) -> Result<Health, CanhGiacError> {
+        guard(|| self.check_health_inner())
+    }
+}
