@@ -188,7 +188,7 @@ impl CallGuard {
             .await
             .map_err(|_| {
                 Error::Network(format!(
-                    "the sync took longer than {} s and was stopped; the list is as it was",
+                    "the sync timed out after {} s and was stopped; the list is as it was",
                     cfg.timeout.as_secs()
                 ))
             })??;
