@@ -179,11 +179,24 @@ class CallGuardTest {
         val bytes = path.readBytes()
         for (i in 100 until bytes.size) bytes[i] = 0x5a
         path.writeBytes(bytes)
+        // Without the backup the core keeps beside it, a fresh file starts empty.
+        val backup = File(dir, "broken.db.backup.json")
+        val kept = backup.readBytes()
+        backup.delete()
         CallGuard(path.path, defaultConfig()).use { g ->
             val aside = g.recoveredFrom()
             assertNotNull(aside)
             assertTrue(File(aside!!).readBytes().contentEquals(bytes))
+            assertEquals(null, g.restoredFromBackup())
             assertEquals(0uL, g.stats().blocked)
+        }
+        // With it, the user's lists come back.
+        path.writeBytes(bytes)
+        backup.writeBytes(kept)
+        CallGuard(path.path, defaultConfig()).use { g ->
+            assertNotNull(g.recoveredFrom())
+            assertNotNull(g.restoredFromBackup())
+            assertEquals(1uL, g.stats().blocked)
         }
     }
 

@@ -286,4 +286,16 @@ impl CallGuard {
     pub fn feed_status(&self) -> Result<FeedStatus, CanhGiacError> {
         guard(|| self.feed_status_inner())
     }
+
+    /// Stops following the feed: its address and keys are forgotten, so no
+    /// sync runs until one is set again. The list held stays (it still
+    /// warns) until its expiry says it is old.
+    pub fn clear_feed(&self) -> Result<(), CanhGiacError> {
+        guard(|| {
+            self.store
+                .config_set(&[(FEED_URL, None), (FEED_KEYS, None)])?;
+            self.user_data_changed();
+            Ok(())
+        })
+    }
 }

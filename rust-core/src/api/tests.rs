@@ -43,6 +43,9 @@ fn feed_addresses_are_https_unless_http_is_allowed() {
     let st = g.feed_status_inner().unwrap();
     assert_eq!(st.url.as_deref(), Some("https://example.org/feed/"));
     assert_eq!(st.public_keys, keys);
+    g.clear_feed().unwrap();
+    let st = g.feed_status_inner().unwrap();
+    assert_eq!((st.url, st.public_keys.len()), (None, 0));
 }
 
 #[test]
@@ -112,10 +115,7 @@ fn the_timeout_bounds_the_whole_sync_and_failed_limits_are_not_saved() {
     );
     // Whichever bound fires first (this request's, or the whole sync's), it says so.
     let text = err.to_string();
-    assert!(
-        text.contains("timed out"),
-        "{text}"
-    );
+    assert!(text.contains("timed out"), "{text}");
     assert_eq!(
         g.config_number(FEED_MAX_DOWNLOAD, 7).unwrap(),
         7,
