@@ -251,11 +251,7 @@ pub fn recognise(path: &Path, ours: i32) -> std::io::Result<Recognised> {
             path,
             rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )?;
-        c.query_row(
-            "SELECT (SELECT application_id FROM pragma_application_id), (SELECT user_version FROM pragma_user_version)",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
+        ids(&c).map(|(app_id, version)| (app_id, version as i32))
     };
     let sqlite = head.starts_with(b"SQLite format 3\0");
     let (app_id, user_version) = match (sqlite, be(68), be(60)) {
@@ -340,14 +336,20 @@ fn too_new(found: u32) -> Result<()> {
     Ok(())
 }
 
-/// A file from before the application id is ours only if our tables are
-/// there: else the upgrade steps would write into somebody's database.
-fn check_legacy_is_ours(conn: &Connection) -> Result<()> {
-    let (app_id, version): (i32, u32) = conn.query_row(
+/// A file's `application_id` and `user_version`, as SQLite reads them (the
+/// write-ahead log included).
+fn ids(conn: &Connection) -> rusqlite::Result<(i32, u32)> {
+    conn.query_row(
         "SELECT (SELECT application_id FROM pragma_application_id), (SELECT user_version FROM pragma_user_version)",
         [],
         |r| Ok((r.get(0)?, r.get(1)?)),
-    )?;
+    )
+}
+
+/// A file from before the application id is ours only if our tables are
+/// there: else the upgrade steps would write into somebody's database.
+fn check_legacy_is_ours(conn: &Connection) -> Result<()> {
+    let (app_id, version) = ids(conn)?;
     if app_id != 0 || version == 0 {
         return Ok(());
     }
@@ -367,11 +369,7 @@ fn check_legacy_is_ours(conn: &Connection) -> Result<()> {
 /// Creates the list file's schema, or checks it. A list file is never
 /// upgraded in place: one of another version is replaced by a sync.
 pub fn init_list(conn: &mut Connection) -> Result<()> {
-    let (app_id, found): (i32, u32) = conn.query_row(
-        "SELECT (SELECT application_id FROM pragma_application_id), (SELECT user_version FROM pragma_user_version)",
-        [],
-        |r| Ok((r.get(0)?, r.get(1)?)),
-    )?;
+    let (app_id, found) = ids(conn)?;
     if found == LIST_VERSION && app_id == LIST_APPLICATION_ID {
         return Ok(());
     }
@@ -400,11 +398,7 @@ pub fn check_version(conn: &Connection) -> Result<()> {
 pub fn init_or_upgrade(conn: &mut Connection) -> Result<()> {
     // Already current: nothing to write, so no write lock to wait for (a
     // `check` during a sync must not queue behind the sync's transaction).
-    let (app_id, found): (i32, u32) = conn.query_row(
-        "SELECT (SELECT application_id FROM pragma_application_id), (SELECT user_version FROM pragma_user_version)",
-        [],
-        |r| Ok((r.get(0)?, r.get(1)?)),
-    )?;
+    let (app_id, found) = ids(conn)?;
     if found == VERSION && app_id == APPLICATION_ID {
         return Ok(());
     }
