@@ -219,6 +219,7 @@ run_fuzz() {
     cargo run -q -p canhgiac-core --features fuzzing --example fuzz_seeds -- "$dir/corpus"
     say "building the fuzz targets (${fuzz[*]})"
     (cd "$dir" && "${fuzz[@]}" build -s none -O >/dev/null 2>&1) || (cd "$dir" && "${fuzz[@]}" build -s none -O)
+    mkdir -p "$(dirname "$log")"
     : >"$log"
     for t in $FUZZ_TARGETS; do
         local dict
