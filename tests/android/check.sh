@@ -3,7 +3,7 @@
 #   a. the platform stubs (tests/android/stubs: exactly the android.* members the app uses) -> stubs.jar
 #   b. every file of android/app/src/main/java, compiled against stubs.jar and the REAL generated
 #      bindings -> app.jar;
-#      R is generated from the resource files, so a missing string fails here too
+#      R is generated from the resource files, so a missing string or plural fails here too
 #   b2. when uniffi-bindgen is built (target/debug, or UNIFFI_BINDGEN): the Android flavour of the
 #      bindings, generated with android/uniffi-android.toml (android = true) the way build-android.sh
 #      does, compiled against stubs.jar (android.os.Build, android.system.SystemCleaner, @RequiresApi)
@@ -29,13 +29,22 @@ COROUTINES=$KLIB/kotlinx-coroutines-core-jvm.jar
 
 kc() { "$KOTLINC" -nowarn -jvm-target 17 "$@"; }
 
-# Both languages must define the same strings.
-names() { grep -o '<string name="[a-z0-9_]*"' "$1" | sed 's/.*name="\(.*\)"/\1/' | sort; }
-if ! diff <(names "$APP/res/values/strings.xml") <(names "$APP/res/values-vi/strings.xml") >"$OUT/strings.diff"; then
-    echo "check.sh: values/ and values-vi/ define different strings:" >&2
-    cat "$OUT/strings.diff" >&2
-    exit 1
-fi
+# Both languages must define the same strings and the same plurals (<string> or <plurals>, by $2).
+names() { { grep -o "<${2:-string} name=\"[a-z0-9_]*\"" "$1" || true; } | sed 's/.*name="\(.*\)"/\1/' | sort; }
+for kind in string plurals; do
+    if ! diff <(names "$APP/res/values/strings.xml" $kind) <(names "$APP/res/values-vi/strings.xml" $kind) >"$OUT/strings.diff"; then
+        echo "check.sh: values/ and values-vi/ define different $kind resources:" >&2
+        cat "$OUT/strings.diff" >&2
+        exit 1
+    fi
+done
+# Every plural has the "other" form, the only one Vietnamese has and the fallback of every language.
+for f in "$APP/res/values/strings.xml" "$APP/res/values-vi/strings.xml"; do
+    if awk '/<plurals /{open=1; other=0} open && /quantity="other"/{other=1} /<\/plurals>/{if (!other) bad=1; open=0} END{exit !bad}' "$f"; then
+        echo "check.sh: a <plurals> in $f has no quantity=\"other\" item" >&2
+        exit 1
+    fi
+done
 
 # Every @string/@drawable/@mipmap the manifest and the resource files refer to exists
 # (e.g. the launcher icon: mipmap-anydpi-v26/ic_launcher.xml and its two drawable layers).
@@ -55,6 +64,9 @@ done < <(grep -rhoE '@(string|drawable|mipmap)/[a-z0-9_]+' "$APP/AndroidManifest
     echo "object R {"
     echo "    object string {"
     names "$APP/res/values/strings.xml" | awk '{ printf "        const val %s: Int = %d\n", $1, 2131755008 + NR }'
+    echo "    }"
+    echo "    object plurals {"
+    names "$APP/res/values/strings.xml" plurals | awk '{ printf "        const val %s: Int = %d\n", $1, 2131623936 + NR }'
     echo "    }"
     echo "    object drawable {"
     for f in "$APP"/res/drawable/*.xml; do basename "$f" .xml; done | sort | awk '{ printf "        const val %s: Int = %d\n", $1, 2131165184 + NR }'

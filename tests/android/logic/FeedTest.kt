@@ -7,6 +7,7 @@ import org.junit.Assert.assertNull
 import org.junit.Assert.assertTrue
 import org.junit.Assert.fail
 import org.junit.Test
+import vn.canhgiac.app.logic.FeedChange
 import vn.canhgiac.app.logic.FeedConfig
 import vn.canhgiac.app.logic.UiLang
 import vn.canhgiac.app.logic.coreMessage
@@ -44,7 +45,7 @@ class FeedTest {
         assertFalse(feedReady(f.guard.feedStatus()))
         refusal("https://feed.example", "")
         assertFalse(feedReady(f.guard.feedStatus()))
-        assertTrue(saveFeed(f.guard, " https://feed.example ", RFC8032_KEY))
+        assertEquals(FeedChange.SAVED, saveFeed(f.guard, " https://feed.example ", RFC8032_KEY))
         assertTrue(feedReady(f.guard.feedStatus()))
         assertEquals(listOf("k1", "k2"), feedKeys(" k1, k2 k1 ") - FeedConfig.PINNED_PUBLIC_KEYS.toSet())
     }
@@ -62,10 +63,23 @@ class FeedTest {
         assertTrue(plainHttp, plainHttp.contains("https://"))
         assertNull(f.guard.feedStatus().url)
 
-        assertFalse(saveFeed(f.guard, "  ", "")) // no address: nothing to hand the core
-        assertNull(f.guard.feedStatus().url)
-        assertTrue(saveFeed(f.guard, " https://feed.example ", RFC8032_KEY))
+        assertEquals(FeedChange.SAVED, saveFeed(f.guard, " https://feed.example ", RFC8032_KEY))
         assertEquals("https://feed.example", f.guard.feedStatus().url)
+    }
+
+    /** The settings screen's emptied address, saved: the core forgets the feed (clearFeed), also in the next process. */
+    @Test
+    fun anEmptiedAddressForgetsTheFeed() {
+        saveFeed(f.guard, "https://feed.example/vn", RFC8032_KEY)
+        assertTrue(feedReady(f.guard.feedStatus()))
+        assertEquals(FeedChange.CLEARED, saveFeed(f.guard, "  ", RFC8032_KEY))
+        assertNull(f.guard.feedStatus().url)
+        assertEquals(emptyList<String>(), f.guard.feedStatus().publicKeys)
+        assertFalse(feedReady(f.guard.feedStatus())) // the daily job is cancelled
+        f.reopen()
+        assertEquals("" to "", feedFields(f.guard.feedStatus()))
+        // Clearing what is already clear is no error.
+        assertEquals(FeedChange.CLEARED, saveFeed(f.guard, "", ""))
     }
 
     /** The settings screen shows the feed the core keeps, also in the next process, as it can be saved again. */
@@ -76,7 +90,7 @@ class FeedTest {
         val (url, keys) = feedFields(f.guard.feedStatus())
         assertEquals("https://feed.example/vn", url)
         assertEquals(RFC8032_KEY, keys)
-        assertTrue(saveFeed(f.guard, url, keys))
+        assertEquals(FeedChange.SAVED, saveFeed(f.guard, url, keys))
         assertEquals(listOf(RFC8032_KEY), f.guard.feedStatus().publicKeys)
     }
 

@@ -13,11 +13,16 @@ class Fixture : AutoCloseable {
     var guard = open()
         private set
 
-    private fun open() = CallGuard(File(dir, "cg.db").path, defaultConfig())
+    private fun open() = CallGuard(userFile.path, defaultConfig())
 
-    /** Closes the core and opens the same file again, as a new process would. */
-    fun reopen() {
+    /** The user's file; the list file is beside it. */
+    val userFile: File get() = File(dir, "cg.db")
+    val listFile: File get() = File(dir, "cg.list.db")
+
+    /** Closes the core, runs [meanwhile] (e.g. damages a file), and opens the same file again, as a new process would. */
+    fun reopen(meanwhile: () -> Unit = {}) {
         guard.close()
+        meanwhile()
         guard = open()
     }
 

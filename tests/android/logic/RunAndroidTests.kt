@@ -14,6 +14,8 @@ fun main() {
         DeadlineTest::class.java,
         FeedTest::class.java,
         ErrorsTest::class.java,
+        StatusTest::class.java,
+        BackupTest::class.java,
     )
     val result = JUnitCore().run(*classes)
     result.failures.forEach { f: Failure ->

@@ -20,6 +20,10 @@ open class Activity : ContextWrapper(null) {
     open fun startActivityForResult(intent: Intent, requestCode: Int): Unit = throw RuntimeException("Stub!") // API 1
     fun requestPermissions(permissions: Array<String>, requestCode: Int): Unit = throw RuntimeException("Stub!") // API 23, final
     fun runOnUiThread(action: Runnable): Unit = throw RuntimeException("Stub!") // API 1, final
+
+    companion object {
+        const val RESULT_OK: Int = -1 // API 1, 0xffffffff
+    }
 }
 
 open class Application : ContextWrapper(null) { // API 1

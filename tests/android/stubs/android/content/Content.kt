@@ -6,6 +6,8 @@ import android.content.pm.PackageManager
 import android.content.res.Resources
 import android.net.Uri
 import java.io.File
+import java.io.InputStream
+import java.io.OutputStream
 
 abstract class Context { // API 1
     // API 1. Abstract in the platform; open here so subclasses need not implement it.
@@ -16,6 +18,9 @@ abstract class Context { // API 1
     open fun getSharedPreferences(name: String, mode: Int): SharedPreferences = throw RuntimeException("Stub!") // API 1
 
     open fun getNoBackupFilesDir(): File = throw RuntimeException("Stub!") // API 21
+
+    // API 1. Abstract in the platform; open here so subclasses need not implement it.
+    open fun getContentResolver(): ContentResolver = throw RuntimeException("Stub!")
 
     fun getString(resId: Int): String = throw RuntimeException("Stub!") // API 1, final
 
@@ -40,22 +45,36 @@ open class ActivityNotFoundException : RuntimeException() // API 1
 
 open class Intent { // API 1
     constructor(packageContext: Context, cls: Class<*>) // API 1
+    constructor(action: String?) // API 1 (no annotation in current.txt)
     constructor(action: String?, uri: Uri?) // API 1
 
     open fun setAction(action: String?): Intent = throw RuntimeException("Stub!") // API 1
     open fun addFlags(flags: Int): Intent = throw RuntimeException("Stub!") // API 1, @NonNull
     open fun putExtra(name: String, value: String?): Intent = throw RuntimeException("Stub!") // API 1
     open fun putExtra(name: String, value: Int): Intent = throw RuntimeException("Stub!") // API 1
+    open fun addCategory(category: String): Intent = throw RuntimeException("Stub!") // API 1, @NonNull return
+    open fun setType(type: String?): Intent = throw RuntimeException("Stub!") // API 1, @NonNull return
+    open fun getData(): Uri? = throw RuntimeException("Stub!") // API 1
     open fun getAction(): String? = throw RuntimeException("Stub!") // API 1
     open fun getStringExtra(name: String): String? = throw RuntimeException("Stub!") // API 1
     open fun getIntExtra(name: String, defaultValue: Int): Int = throw RuntimeException("Stub!") // API 1
 
     companion object {
         const val ACTION_SENDTO: String = "android.intent.action.SENDTO" // API 1
+        const val ACTION_CREATE_DOCUMENT: String = "android.intent.action.CREATE_DOCUMENT" // API 19
+        const val ACTION_OPEN_DOCUMENT: String = "android.intent.action.OPEN_DOCUMENT" // API 19
+        const val CATEGORY_OPENABLE: String = "android.intent.category.OPENABLE" // API 1
+        const val EXTRA_TITLE: String = "android.intent.extra.TITLE" // API 1
         const val FLAG_ACTIVITY_NEW_TASK: Int = 268435456 // API 1, 0x10000000
     }
 }
 
+// API 1. Both streams: @Nullable (null when the provider recently crashed), final, and they
+// throw java.io.FileNotFoundException when the Uri cannot be opened.
+abstract class ContentResolver(context: Context?) {
+    fun openInputStream(uri: Uri): InputStream? = throw RuntimeException("Stub!") // API 1
+    fun openOutputStream(uri: Uri, mode: String): OutputStream? = throw RuntimeException("Stub!") // API 3
+}
 
 interface SharedPreferences { // API 1
     fun getString(key: String, defValue: String?): String? // API 1

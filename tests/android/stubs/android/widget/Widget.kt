@@ -24,6 +24,7 @@ open class TextView(context: Context) : View(context) { // API 1
     fun setText(text: CharSequence?): Unit = throw RuntimeException("Stub!") // API 1, final
     fun setHint(hint: CharSequence?): Unit = throw RuntimeException("Stub!") // API 1, final
     open fun setTextSize(size: Float): Unit = throw RuntimeException("Stub!") // API 1
+    open fun setTextColor(color: Int): Unit = throw RuntimeException("Stub!") // API 1, @ColorInt
     open fun setTextIsSelectable(selectable: Boolean): Unit = throw RuntimeException("Stub!") // API 11
     open fun setSingleLine(singleLine: Boolean): Unit = throw RuntimeException("Stub!") // API 1
 }

@@ -4,4 +4,5 @@ package android.content.res
 
 open class Resources { // API 1
     open fun getDisplayMetrics(): android.util.DisplayMetrics = throw RuntimeException("Stub!") // API 1
+    open fun getQuantityString(id: Int, quantity: Int, vararg formatArgs: Any): String = throw RuntimeException("Stub!") // API 1, @NonNull
 }

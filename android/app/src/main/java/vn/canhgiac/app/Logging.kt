@@ -15,6 +15,11 @@ fun logFailure(what: String, e: Throwable) {
     Log.w(TAG, "$what failed: ${logText(e)}")
 }
 
+/** Logs what a check found: only the app's own fixed sentences go here, never a number. */
+fun logFinding(what: String) {
+    Log.w(TAG, what)
+}
+
 /**
  * The handler of every scope the app starts: a failure nobody caught is logged, and goes no
  * further (reaching the thread's handler would take the process down).

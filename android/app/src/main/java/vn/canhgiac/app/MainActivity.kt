@@ -12,17 +12,26 @@ import kotlinx.coroutines.launch
 import kotlinx.coroutines.withContext
 import vn.canhgiac.app.logic.defaultReportContent
 import vn.canhgiac.app.logic.feedReady
+import vn.canhgiac.app.logic.Recovery
 import vn.canhgiac.app.logic.formatSyncedAt
+import vn.canhgiac.app.logic.listState
 import vn.canhgiac.app.logic.pick
 import vn.canhgiac.app.logic.progressText
+import vn.canhgiac.app.logic.recoveryNotes
 import vn.canhgiac.app.logic.reportKindFor
 import vn.canhgiac.core.*
 
-/** Protection on/off with the screening role, the list's state, sync, and a manual check. */
+/**
+ * Protection on/off with the screening role, the list's state (size, age, out of date, what
+ * was repaired), sync, and a manual check.
+ */
 class MainActivity : CoreActivity() {
+    /** What the core said about the list and its files. */
+    private class Loaded(val stats: Stats, val feed: FeedStatus, val notes: List<Recovery>)
+
     private var checked: String = ""
-    /** The list's size and the feed, as the core last said; null until it has answered. */
-    private var loaded: Pair<Stats, FeedStatus>? = null
+    /** The core's last answer; null until it has answered. */
+    private var loaded: Loaded? = null
     /** The last sync's progress or outcome, kept across redraws. */
     private var syncMessage: String = ""
     private var checkResult: Verdict? = null
@@ -43,7 +52,7 @@ class MainActivity : CoreActivity() {
     /** Shows the screen at once, then again once the core has said how the list is. */
     override fun refresh() {
         render()
-        io({ app.guard.stats() to app.guard.feedStatus() }) { r ->
+        io({ Loaded(app.guard.stats(), app.guard.feedStatus(), recoveryNotes(app.guard)) }) { r ->
             loaded = r.getOrNull()
             render()
         }
@@ -65,8 +74,16 @@ class MainActivity : CoreActivity() {
             change({ app.saveSettings(settings.copy(protectionOn = !settings.protectionOn)) }) { getString(R.string.settings_failed) }
         }
 
-        loaded?.let { (stats, feed) ->
+        loaded?.let { shown ->
+            val stats = shown.stats
+            val feed = shown.feed
+            for (note in shown.notes) {
+                if (note == Recovery.USER_DATA_LOST) warning(label(note)) else text(label(note))
+            }
             text(getString(R.string.list_size, (stats.reportedNumbers + stats.reportedPrefixes).toString()))
+            val state = listState(feed, System.currentTimeMillis() / 1000)
+            state.age?.let { text(label(it)) }
+            if (state.expired) warning(getString(R.string.list_expired))
             text(getString(R.string.last_sync, formatSyncedAt(feed.syncedAt) ?: getString(R.string.never)))
             if (!feedReady(feed)) {
                 text(getString(R.string.no_publisher))

@@ -1,6 +1,8 @@
 package vn.canhgiac.app
 
+import android.content.Intent
 import vn.canhgiac.app.logic.AppSettings
+import vn.canhgiac.app.logic.FeedChange
 import vn.canhgiac.app.logic.SETTABLE_LEVELS
 import vn.canhgiac.app.logic.actionFor
 import vn.canhgiac.app.logic.coreMessage
@@ -14,8 +16,9 @@ import vn.canhgiac.core.Level
 import vn.canhgiac.core.Policy
 
 /**
- * What happens at each level, where reports go, the feed, the language. Each tap saves: the
- * actions and the feed to the core, which keeps them; the app's own choices to its settings file.
+ * What happens at each level, where reports go, the feed, the language, and the way to the
+ * backup screen. Each tap saves: the actions and the feed to the core, which keeps them; the
+ * app's own choices to its settings file.
  */
 class SettingsActivity : CoreActivity() {
     private class Shown(val settings: AppSettings, val policy: Policy, val feed: FeedStatus?)
@@ -47,6 +50,9 @@ class SettingsActivity : CoreActivity() {
         val url = input(getString(R.string.feed_url_hint), shownUrl)
         val key = input(getString(R.string.feed_key_hint), shownKeys)
         button(getString(R.string.feed_save)) { submitFeed(url.getText().toString(), key.getText().toString()) }
+
+        heading(getString(R.string.backup_title))
+        button(getString(R.string.open_backup)) { startActivity(Intent(this@SettingsActivity, BackupActivity::class.java)) }
     }
 
     /** The next action at [level], in the core's policy as it is now. */
@@ -63,12 +69,16 @@ class SettingsActivity : CoreActivity() {
 
     /**
      * The core checks the feed's address (https only) and keys, and keeps them only when it
-     * accepts them. Otherwise its reason is shown and what was typed stays on screen to be corrected.
+     * accepts them. Otherwise its reason is shown and what was typed stays on screen to be
+     * corrected. An emptied address forgets the feed (the core's clearFeed); the daily job
+     * follows either way.
      */
     private fun submitFeed(url: String, keys: String) {
         io({ saveFeed(app.guard, url, keys) }) { r ->
-            r.onSuccess { change({ SyncJob.configure(this) }) { getString(R.string.settings_failed) } }
-                .onFailure { e -> toast(getString(R.string.feed_refused, coreMessage(e))) }
+            r.onSuccess { saved ->
+                if (saved == FeedChange.CLEARED) toast(getString(R.string.feed_cleared))
+                change({ SyncJob.configure(this) }) { getString(R.string.settings_failed) }
+            }.onFailure { e -> toast(getString(R.string.feed_refused, coreMessage(e))) }
         }
     }
 }

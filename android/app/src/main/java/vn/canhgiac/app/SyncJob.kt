@@ -12,12 +12,18 @@ import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.Job
 import kotlinx.coroutines.SupervisorJob
 import kotlinx.coroutines.cancel
+import kotlinx.coroutines.ensureActive
 import kotlinx.coroutines.launch
 import vn.canhgiac.app.logic.FeedConfig
+import vn.canhgiac.app.logic.dailyRunAgainSoon
 import vn.canhgiac.app.logic.feedReady
+import vn.canhgiac.app.logic.healthFindings
 import vn.canhgiac.core.*
 
-/** The daily list update, run by the platform's JobScheduler (unmetered network by default). */
+/**
+ * The daily list update, run by the platform's JobScheduler (unmetered network by default),
+ * followed by SQLite's check of both files (the core's checkHealth).
+ */
 class SyncJob : JobService() {
     private val scope = CoroutineScope(SupervisorJob() + Dispatchers.IO + logUncaught)
     private var running: Job? = null
@@ -25,7 +31,7 @@ class SyncJob : JobService() {
     override fun onStartJob(params: JobParameters): Boolean {
         val app = CanhGiacApp.of(this)
         running = scope.launch {
-            val ok = try {
+            val synced = try {
                 app.guard.sync(null)
                 true
             } catch (e: CancellationException) {
@@ -35,10 +41,25 @@ class SyncJob : JobService() {
                 logFailure("the daily sync", e)
                 false
             }
-            // A failed run is retried with the platform's back-off; the list is unchanged meanwhile.
-            jobFinished(params, !ok)
+            val health = checkHealth(app.guard)
+            ensureActive() // stopped during the check: the system already rescheduled the run
+            // A failed sync is retried with the platform's back-off, the list unchanged meanwhile; so
+            // is a list the check set aside, which holds only the user's imports until a sync.
+            jobFinished(params, dailyRunAgainSoon(synced, health))
         }
         return true
+    }
+
+    /**
+     * The core's check of both files, after the sync whatever its outcome: a damaged list is
+     * moved aside there and then. What it found goes to the log as fixed sentences (never a
+     * number, never a path); null when the check itself failed.
+     */
+    private fun checkHealth(guard: CallGuard): Health? = try {
+        guard.checkHealth().also { h -> healthFindings(h).forEach { logFinding("the daily check: $it") } }
+    } catch (e: Exception) {
+        logFailure("the daily check", e)
+        null
     }
 
     /** Constraints lost (e.g. Wi-Fi gone) or the system needs the resources: stop, retry later. */

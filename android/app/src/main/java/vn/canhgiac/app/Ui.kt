@@ -13,7 +13,10 @@ import kotlinx.coroutines.MainScope
 import kotlinx.coroutines.cancel
 import kotlinx.coroutines.launch
 import kotlinx.coroutines.withContext
+import vn.canhgiac.app.logic.AgeUnit
 import vn.canhgiac.app.logic.LangChoice
+import vn.canhgiac.app.logic.ListAge
+import vn.canhgiac.app.logic.Recovery
 import vn.canhgiac.app.logic.shortNumber
 import vn.canhgiac.core.Action
 import vn.canhgiac.core.Level
@@ -99,6 +102,13 @@ class Column(private val activity: Activity) {
         return v
     }
 
+    /** A line that must not be missed: larger, in the warning colour. */
+    fun warning(text: CharSequence): TextView {
+        val v = text(text, 18f)
+        v.setTextColor(WARNING_COLOR)
+        return v
+    }
+
     fun button(label: CharSequence, onClick: () -> Unit): Button {
         val b = Button(activity)
         b.setText(label)
@@ -114,6 +124,11 @@ class Column(private val activity: Activity) {
         e.setSingleLine(true)
         root.addView(e)
         return e
+    }
+
+    private companion object {
+        /** Dark red (0xFFB71C1C), readable on the light theme. */
+        const val WARNING_COLOR: Int = 0xFFB71C1C.toInt()
     }
 }
 
@@ -140,6 +155,22 @@ fun Context.label(action: Action): String = getString(
         Action.WARN -> R.string.action_warn
         Action.SILENCE -> R.string.action_silence
         Action.BLOCK -> R.string.action_block
+    },
+)
+
+/** "List updated 3 days ago", in the phone's language, with its plural rules. */
+fun Context.label(age: ListAge): String = when (age.unit) {
+    AgeUnit.NOW -> getString(R.string.list_age_now)
+    AgeUnit.MINUTES -> getResources().getQuantityString(R.plurals.list_age_minutes, age.count, age.count)
+    AgeUnit.HOURS -> getResources().getQuantityString(R.plurals.list_age_hours, age.count, age.count)
+    AgeUnit.DAYS -> getResources().getQuantityString(R.plurals.list_age_days, age.count, age.count)
+}
+
+fun Context.label(note: Recovery): String = getString(
+    when (note) {
+        Recovery.USER_DATA_RESTORED -> R.string.recovered_user_restored
+        Recovery.USER_DATA_LOST -> R.string.recovered_user_lost
+        Recovery.LIST_SET_ASIDE -> R.string.recovered_list
     },
 )
 

@@ -13,6 +13,9 @@ fun coreMessage(e: Throwable): String = when (e) {
     else -> e.message ?: e.toString()
 }
 
+/** The core's reason when [e] is the core's refusal; null for anything else (a file that could not be read). */
+fun coreReasonOrNull(e: Throwable): String? = if (e is CanhGiacException) coreMessage(e) else null
+
 /**
  * A failure as one log line that cannot carry a phone number: the core's own words, which
  * never hold a number or other personal data, and for anything else only the exception's

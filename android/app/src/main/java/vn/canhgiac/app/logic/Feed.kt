@@ -34,20 +34,30 @@ fun feedFields(status: FeedStatus): Pair<String, String> =
 /** The core syncs a feed it accepted and keeps: an address and at least one key. */
 fun feedReady(status: FeedStatus): Boolean = status.url != null && status.publicKeys.isNotEmpty()
 
+/** What saving the feed fields did. */
+enum class FeedChange { SAVED, CLEARED }
+
 /**
- * Hands the feed the user typed (the shipped address when none is typed) to the core, which
- * checks the address (https only) and the keys and keeps them. Throws the core's
- * [vn.canhgiac.core.CanhGiacException] when it refuses them; returns false, handing over
- * nothing, when there is no address at all.
+ * Hands the feed the user typed to the core, which checks the address (https only) and the keys
+ * and keeps them; throws the core's [vn.canhgiac.core.CanhGiacException] when it refuses them.
+ * An emptied address stops following the feed: the core forgets its address and keys
+ * (clearFeed) and the daily job is cancelled; the list held stays in use, and the main screen
+ * says so once it is past its expiry.
  */
-fun saveFeed(guard: CallGuard, typedUrl: String, typedKeys: String): Boolean {
-    val url = typedUrl.trim().ifEmpty { FeedConfig.DEFAULT_URL }
-    if (url.isEmpty()) return false
+fun saveFeed(guard: CallGuard, typedUrl: String, typedKeys: String): FeedChange {
+    val url = typedUrl.trim()
+    if (url.isEmpty()) {
+        guard.clearFeed()
+        return FeedChange.CLEARED
+    }
     guard.setFeed(url, feedKeys(typedKeys))
-    return true
+    return FeedChange.SAVED
 }
 
-/** A core that has no feed yet gets the shipped one, when one ships. */
+/**
+ * A core that has no feed yet gets the shipped one, when one ships. None ships today; once one
+ * does, a feed the user cleared comes back at the next start unless that choice is remembered.
+ */
 fun seedShippedFeed(guard: CallGuard) {
     if (FeedConfig.DEFAULT_URL.isNotEmpty() && guard.feedStatus().url == null) {
         guard.setFeed(FeedConfig.DEFAULT_URL, FeedConfig.PINNED_PUBLIC_KEYS)
