@@ -52,4 +52,11 @@ pub mod publisher {
         secret_key_text, sign, verify,
     };
     pub use crate::import::{Parsed, parse_csv};
+    // The hotline inbox → the list: the publisher database, ingest,
+    // sources, disputes, aggregation.
+    pub use crate::inbox::{
+        Aggregate, Dispute, Evidence, INBOX_HEADER, IngestSummary, LabelCount, ListedEntry,
+        ListingPolicy, NotListed, Protected, Provenance, PublishCounts, PublisherDb, SOURCE_HEADER,
+        SourceCategory, SourceSummary, add_source, aggregate, audit_log, dispute, disputes, ingest,
+    };
 }

@@ -1,7 +1,29 @@
 //! The publisher's side of the hotline: what people send to 156 or 5656
 //! (`LD <number> <content>`, `V …`, `S <sender> …`), read back into the
-//! reported number, the category and the content.
+//! reported number, the category and the content (`parse`); kept in the
+//! publisher's own database with the reporter as a keyed hash only (`db`,
+//! `ingest`), with curated sources, disputes and protected numbers
+//! (`sources`); and turned into the list, one audited decision per number
+//! (`aggregate`, with the scam patterns of `labels`).
 
+mod aggregate;
+mod db;
+mod ingest;
+mod labels;
+mod lines;
 mod parse;
+mod sources;
 
+pub use aggregate::{
+    Aggregate, Evidence, LabelCount, ListedEntry, ListingPolicy, NotListed, Provenance,
+    PublishCounts, aggregate, audit_log,
+};
+pub use db::PublisherDb;
+pub use ingest::{INBOX_HEADER, IngestSummary, ingest};
 pub use parse::{Keyword, ParsedSms, RefusedSms, Sender, SmsCategory, parse_body};
+pub use sources::{
+    Dispute, Protected, SOURCE_HEADER, SourceCategory, SourceSummary, add_source, dispute, disputes,
+};
+
+#[cfg(test)]
+mod tests;

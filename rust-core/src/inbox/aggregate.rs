@@ -1,0 +1,930 @@
+//! Reports and sources → the list, one decision per number, each appended
+//! to the audit log with its evidence counts (never a reporter).
+//!
+//! The evidence of a number is what was reported about it in the last
+//! `expire_days` before `as_of` (older reports are of a number that may
+//! have been reassigned since): its LD and V reports, and the entries of
+//! sources that are not official (each counted as one reporter). `S`
+//! reports are counted, never listed. A number is listed when:
+//! - it is not an emergency number, a hotline, a number of the protected
+//!   set, or a number an official source marked `verified`; and
+//! - an official source warned about it within `expire_days` (after its
+//!   latest dispute, if any): listed without the threshold; or
+//! - at least `min_reporters` distinct reporters reported it within some
+//!   `window_days`-long period of its evidence (so it leaves the list
+//!   `expire_days` after its last report), and, if it was disputed, at
+//!   least `min_reporters` of them are new: they reported it after the
+//!   dispute and never before it.
+//!
+//! Its category is the majority of its reports (LD scam, V nuisance; a tie
+//! is scam), its label the scam pattern most of its contents name.
+
+use super::db::PublisherDb;
+use super::labels::{PATTERNS, majority_label, pattern_of};
+use super::sources::Protected;
+use crate::dates;
+use crate::error::{Error, Result};
+use crate::feed::codec::EntrySet;
+use crate::model::{Category, Reported, Target};
+use crate::number::{EMERGENCY, HOTLINES};
+use rusqlite::{OptionalExtension, Transaction, params};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::path::PathBuf;
+
+pub const DEFAULT_MIN_REPORTERS: u32 = 3;
+pub const DEFAULT_WINDOW_DAYS: u32 = 90;
+pub const DEFAULT_EXPIRE_DAYS: u32 = 180;
+/// Labels named in the publish report.
+pub const TOP_LABELS: usize = 10;
+
+/// The publisher's listing policy (`policy.toml`); every value may be left
+/// out for its default.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ListingPolicy {
+    /// Distinct reporters a number needs within `window_days`.
+    pub min_reporters: u32,
+    pub window_days: u32,
+    /// A number leaves the list when its last report is older than this.
+    pub expire_days: u32,
+    /// A CSV of numbers never listed (header `number`, see
+    /// [`Protected::from_csv`]): read by the caller, which passes the set
+    /// to [`aggregate`].
+    pub protected: Option<PathBuf>,
+}
+
+impl Default for ListingPolicy {
+    fn default() -> Self {
+        ListingPolicy {
+            min_reporters: DEFAULT_MIN_REPORTERS,
+            window_days: DEFAULT_WINDOW_DAYS,
+            expire_days: DEFAULT_EXPIRE_DAYS,
+            protected: None,
+        }
+    }
+}
+
+impl ListingPolicy {
+    /// Values that make sense: at least one reporter, periods of one day
+    /// to ten years.
+    pub fn check(&self) -> Result<()> {
+        if !(1..=100_000).contains(&self.min_reporters) {
+            return Err(Error::invalid(
+                "min_reporters must be a whole number from 1 to 100000",
+            ));
+        }
+        for (name, days) in [
+            ("window_days", self.window_days),
+            ("expire_days", self.expire_days),
+        ] {
+            if !(1..=3650).contains(&days) {
+                return Err(Error::invalid(format!(
+                    "{name} must be a whole number of days from 1 to 3650"
+                )));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Where a listed number's warning comes from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Provenance {
+    /// Reports to the hotline (and sources that are not official).
+    Community,
+    /// An official source's notice.
+    Source { name: String, url: Option<String> },
+}
+
+/// What a person needs to trust a warning.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Evidence {
+    /// Distinct people who reported the number within `expire_days`.
+    pub reporters: u32,
+    /// The last report's (or notice's) day, days since 1970-01-01.
+    pub last_day: i32,
+    pub provenance: Provenance,
+}
+
+/// One number on the list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListedEntry {
+    pub target: Target,
+    pub reported: Reported,
+    pub evidence: Evidence,
+}
+
+/// Why a number is not on the list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NotListed {
+    /// An emergency number, a hotline, a protected or verified number.
+    Protected,
+    /// A number without an international form (a short code).
+    ShortNumber,
+    /// Reported by `S` (spam SMS) only.
+    SmsOnly,
+    /// No report within `expire_days`.
+    Expired,
+    /// Fewer than `min_reporters` distinct reporters within `window_days`.
+    BelowThreshold,
+    /// Disputed, and fewer than `min_reporters` new reporters since.
+    Disputed,
+}
+
+impl NotListed {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NotListed::Protected => "protected",
+            NotListed::ShortNumber => "short_number",
+            NotListed::SmsOnly => "sms_only",
+            NotListed::Expired => "expired",
+            NotListed::BelowThreshold => "below_threshold",
+            NotListed::Disputed => "disputed",
+        }
+    }
+}
+
+/// A label and how many listed numbers carry it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LabelCount {
+    pub label: String,
+    pub numbers: u64,
+}
+
+/// The counts of a publish report.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct PublishCounts {
+    /// Numbers decided: reported within `expire_days`, named by a source,
+    /// or listed by the previous aggregation.
+    pub numbers: u64,
+    pub listed: u64,
+    /// Of `listed`, those an official source listed.
+    pub listed_by_source: u64,
+    /// Listed now and not by the previous aggregation.
+    pub added: u64,
+    /// Listed by the previous aggregation and not now.
+    pub removed: u64,
+    /// Listed by both, with another category or label.
+    pub changed: u64,
+    pub not_listed: BTreeMap<NotListed, u64>,
+    /// Emergency numbers, hotlines and protected numbers reported within
+    /// `expire_days`, and their reports.
+    pub protected_numbers: u64,
+    pub protected_reports: u64,
+    /// LD and V reports within `expire_days`.
+    pub call_reports: u64,
+    /// S reports within `expire_days` (numbers and brand names).
+    pub sms_reports: u64,
+    /// The labels most listed numbers carry, most first.
+    pub top_labels: Vec<LabelCount>,
+    /// Lines rejected by the ingests since the previous aggregation, by
+    /// reason code.
+    pub rejected_input: BTreeMap<String, u64>,
+}
+
+/// One aggregation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Aggregate {
+    /// Its number in the audit log.
+    pub run: i64,
+    pub as_of: i32,
+    /// The list, by number.
+    pub listed: Vec<ListedEntry>,
+    /// Numbers listed now and not by the previous aggregation.
+    pub added: Vec<i64>,
+    /// Numbers listed by the previous aggregation and not now, and why.
+    pub removed: Vec<(i64, NotListed)>,
+    pub counts: PublishCounts,
+}
+
+impl Aggregate {
+    /// The list as the feed publisher takes it.
+    pub fn entry_set(&self) -> EntrySet {
+        let mut set = EntrySet::default();
+        for e in &self.listed {
+            set.insert(e.target.clone(), e.reported.clone());
+        }
+        set
+    }
+}
+
+/// Decides the list as of the Vietnamese calendar day `as_of` (days since
+/// 1970-01-01; reports and disputes after it are not seen), and appends
+/// every decision to the audit log, in one transaction.
+pub fn aggregate(
+    db: &mut PublisherDb,
+    policy: &ListingPolicy,
+    protected: &Protected,
+    as_of: i32,
+) -> Result<Aggregate> {
+    aggregate_at(db, policy, protected, as_of, dates::now_unix())
+}
+
+pub(crate) fn aggregate_at(
+    db: &mut PublisherDb,
+    policy: &ListingPolicy,
+    protected: &Protected,
+    as_of: i32,
+    now: i64,
+) -> Result<Aggregate> {
+    policy.check()?;
+    if !(dates::MIN_DAY..=dates::day_of(now).saturating_add(1)).contains(&as_of) {
+        return Err(Error::invalid(
+            "the day to aggregate as of must be between 2000-01-01 and today",
+        ));
+    }
+    let tx = db.transaction()?;
+    let mut run = Run::start(&tx, policy, protected, as_of, now)?;
+    run.numbers(&tx)?;
+    run.short_numbers(&tx)?;
+    let aggregate = run.finish(&tx)?;
+    tx.commit()?;
+    Ok(aggregate)
+}
+
+/// The lines of the audit log, of one aggregation or of all, in order.
+pub fn audit_log(db: &PublisherDb, run: Option<i64>) -> Result<Vec<String>> {
+    let mut stmt = db
+        .conn
+        .prepare("SELECT line FROM audit WHERE ?1 IS NULL OR run_id = ?1 ORDER BY id")?;
+    let lines = stmt
+        .query_map([run], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(lines)
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Ld,
+    V,
+    S,
+}
+
+/// One report about a number (or a non-official source's entry).
+#[derive(Debug, Clone, Copy)]
+struct Rep {
+    day: i32,
+    at: i64,
+    /// A reporter's id; a non-official source's id, negated.
+    reporter: i64,
+    kind: Kind,
+    pattern: Option<u8>,
+}
+
+struct SourceRow {
+    source_id: i64,
+    name: String,
+    official: bool,
+    url: Option<String>,
+    category: &'static str,
+    /// The notice's date, else the day the source was added.
+    day: i32,
+    label: Option<String>,
+}
+
+/// Unix time of the start of a Vietnamese day.
+fn start_of(day: i32) -> i64 {
+    i64::from(day) * 86_400 - 7 * 3600
+}
+
+struct Decision {
+    listed: Result<ListedEntry, NotListed>,
+    line: AuditLine,
+}
+
+/// One line of the audit log: counts, days and the reported number; never
+/// a reporter.
+#[derive(Debug, Default, Serialize)]
+struct AuditLine {
+    run: i64,
+    as_of: String,
+    number: String,
+    decision: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reason: Option<NotListed>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    provenance: Option<Provenance>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    category: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    label: Option<String>,
+    reporters: u32,
+    sources: u32,
+    peak_reporters: u32,
+    reports: u32,
+    scam_reports: u32,
+    nuisance_reports: u32,
+    sms_reports: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    first_report: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    last_report: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    disputed_at: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    new_reporters: Option<u32>,
+}
+
+/// A number as the previous aggregation listed it.
+struct Previous {
+    category: String,
+    label: Option<String>,
+    /// The run that listed it first (since when it has stayed listed).
+    since: i64,
+}
+
+struct Run<'p> {
+    id: i64,
+    policy: &'p ListingPolicy,
+    protected: &'p Protected,
+    as_of: i32,
+    /// The first day of evidence.
+    horizon: i32,
+    sources: BTreeMap<i64, Vec<SourceRow>>,
+    /// The latest dispute of each number, up to the end of `as_of`.
+    disputes: HashMap<i64, i64>,
+    /// The list of the previous aggregation.
+    previous: BTreeMap<i64, Previous>,
+    listed: Vec<ListedEntry>,
+    added: Vec<i64>,
+    removed: Vec<(i64, NotListed)>,
+    counts: PublishCounts,
+    labels: HashMap<String, u64>,
+}
+
+impl<'p> Run<'p> {
+    fn start(
+        tx: &Transaction,
+        policy: &'p ListingPolicy,
+        protected: &'p Protected,
+        as_of: i32,
+        now: i64,
+    ) -> Result<Run<'p>> {
+        let last_ingest: i64 =
+            tx.query_row("SELECT coalesce(max(id), 0) FROM ingest_run", [], |r| {
+                r.get(0)
+            })?;
+        let previous_ingest: i64 = tx
+            .query_row(
+                "SELECT last_ingest FROM publish_run ORDER BY id DESC LIMIT 1",
+                [],
+                |r| r.get(0),
+            )
+            .optional()?
+            .unwrap_or(0);
+        tx.execute(
+            "INSERT INTO publish_run (at, as_of, policy, counts, last_ingest) VALUES (?1, ?2, ?3, '{}', ?4)",
+            params![
+                now,
+                as_of,
+                serde_json::to_string(policy).expect("a policy serialises"),
+                last_ingest
+            ],
+        )?;
+        let id = tx.last_insert_rowid();
+        let mut counts = PublishCounts::default();
+        let mut stmt = tx.prepare("SELECT rejected FROM ingest_run WHERE id > ?1")?;
+        for json in stmt.query_map([previous_ingest], |r| r.get::<_, String>(0))? {
+            let by_code: BTreeMap<String, u64> = serde_json::from_str(&json?).unwrap_or_default();
+            for (code, n) in by_code {
+                *counts.rejected_input.entry(code).or_default() += n;
+            }
+        }
+
+        let mut sources: BTreeMap<i64, Vec<SourceRow>> = BTreeMap::new();
+        let mut stmt = tx.prepare(
+            "SELECT e.number, s.id, s.name, s.official, coalesce(e.source_url, s.url), e.category,
+                    e.day, s.added_at, e.label
+               FROM source_entry e JOIN source s ON s.id = e.source_id",
+        )?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let day = match r.get::<_, Option<i32>>(6)? {
+                Some(day) => day,
+                None => dates::day_of(r.get(7)?),
+            };
+            if day > as_of {
+                continue;
+            }
+            let category = match r.get::<_, String>(5)?.as_str() {
+                "scam" => "scam",
+                "nuisance" => "nuisance",
+                _ => "verified",
+            };
+            sources.entry(r.get(0)?).or_default().push(SourceRow {
+                source_id: r.get(1)?,
+                name: r.get(2)?,
+                official: r.get(3)?,
+                url: r.get(4)?,
+                category,
+                day,
+                label: r.get(8)?,
+            });
+        }
+
+        let disputes = tx
+            .prepare(
+                "SELECT number, max(disputed_at) FROM dispute WHERE disputed_at < ?1 GROUP BY number",
+            )?
+            .query_map([start_of(as_of.saturating_add(1))], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        let previous = tx
+            .prepare("SELECT number, category, label, since FROM listed")?
+            .query_map([], |r| {
+                Ok((
+                    r.get(0)?,
+                    Previous {
+                        category: r.get(1)?,
+                        label: r.get(2)?,
+                        since: r.get(3)?,
+                    },
+                ))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(Run {
+            id,
+            policy,
+            protected,
+            as_of,
+            horizon: as_of.saturating_sub(policy.expire_days as i32),
+            sources,
+            disputes,
+            previous,
+            listed: Vec::new(),
+            added: Vec::new(),
+            removed: Vec::new(),
+            counts,
+            labels: HashMap::new(),
+        })
+    }
+
+    /// Every number: the reports in number order, merged with the numbers
+    /// only a source or the previous list names.
+    fn numbers(&mut self, tx: &Transaction) -> Result<()> {
+        let mut audit = tx.prepare("INSERT INTO audit (run_id, line) VALUES (?1, ?2)")?;
+        let mut stmt = tx.prepare(
+            "SELECT number, day, received_at, reporter_id, keyword,
+                    CASE WHEN day >= ?2 THEN content END
+               FROM report WHERE number IS NOT NULL AND day <= ?1
+              ORDER BY number",
+        )?;
+        let mut rows = stmt.query(params![self.as_of, self.horizon])?;
+        // Numbers without reports that must be decided too.
+        let mut others: BTreeSet<i64> = self.sources.keys().copied().collect();
+        others.extend(self.previous.keys().copied());
+        let mut current: Option<i64> = None;
+        let mut reps: Vec<Rep> = Vec::new();
+        loop {
+            let row = rows.next()?;
+            let number = match row {
+                Some(r) => Some(r.get::<_, i64>(0)?),
+                None => None,
+            };
+            if number != current {
+                if let Some(n) = current {
+                    while let Some(o) = others.first().copied().filter(|&o| o < n) {
+                        others.remove(&o);
+                        self.decide_and_record(o, &mut Vec::new(), &mut audit)?;
+                    }
+                    others.remove(&n);
+                    self.decide_and_record(n, &mut reps, &mut audit)?;
+                }
+                reps.clear();
+                current = number;
+            }
+            let Some(r) = row else { break };
+            let kind = match r.get_ref(4)?.as_bytes().unwrap_or_default() {
+                b"LD" => Kind::Ld,
+                b"V" => Kind::V,
+                _ => Kind::S,
+            };
+            let content: Option<String> = r.get(5)?;
+            reps.push(Rep {
+                day: r.get(1)?,
+                at: r.get(2)?,
+                reporter: r.get(3)?,
+                kind,
+                pattern: content.as_deref().and_then(pattern_of),
+            });
+        }
+        while let Some(o) = others.pop_first() {
+            self.decide_and_record(o, &mut Vec::new(), &mut audit)?;
+        }
+        Ok(())
+    }
+
+    fn decide_and_record(
+        &mut self,
+        number: i64,
+        reps: &mut Vec<Rep>,
+        audit: &mut rusqlite::Statement,
+    ) -> Result<()> {
+        let Some(decision) = self.decide(number, reps) else {
+            return Ok(());
+        };
+        let was = self.previous.get(&number);
+        match (&decision.listed, was) {
+            (Ok(_), None) => {
+                self.added.push(number);
+                self.counts.added += 1;
+            }
+            (Ok(entry), Some(was)) => {
+                if entry.reported.category.as_str() != was.category
+                    || entry.reported.label != was.label
+                {
+                    self.counts.changed += 1;
+                }
+            }
+            (Err(reason), Some(_)) => {
+                self.removed.push((number, *reason));
+                self.counts.removed += 1;
+            }
+            (Err(_), None) => {}
+        }
+        self.record(decision, audit)
+    }
+
+    fn record(&mut self, decision: Decision, audit: &mut rusqlite::Statement) -> Result<()> {
+        let mut line = decision.line;
+        line.run = self.id;
+        line.as_of = dates::format_day(self.as_of);
+        self.counts.numbers += 1;
+        self.counts.call_reports += u64::from(line.reports - line.sources);
+        self.counts.sms_reports += u64::from(line.sms_reports);
+        match decision.listed {
+            Ok(entry) => {
+                line.decision = "listed";
+                line.provenance = Some(entry.evidence.provenance.clone());
+                line.category = Some(entry.reported.category.as_str());
+                line.label.clone_from(&entry.reported.label);
+                self.counts.listed += 1;
+                if matches!(entry.evidence.provenance, Provenance::Source { .. }) {
+                    self.counts.listed_by_source += 1;
+                }
+                if let Some(l) = &entry.reported.label {
+                    *self.labels.entry(l.clone()).or_default() += 1;
+                }
+                self.listed.push(entry);
+            }
+            Err(reason) => {
+                line.decision = "not_listed";
+                line.reason = Some(reason);
+                *self.counts.not_listed.entry(reason).or_default() += 1;
+                if reason == NotListed::Protected {
+                    self.counts.protected_numbers += 1;
+                    self.counts.protected_reports +=
+                        u64::from(line.reports - line.sources + line.sms_reports);
+                }
+            }
+        }
+        let json = serde_json::to_string(&line).expect("an audit line serialises");
+        audit.execute(params![self.id, json])?;
+        Ok(())
+    }
+
+    /// The decision about one number, from its reports (all of them up to
+    /// `as_of`, in any order); `None` when there is nothing to decide.
+    fn decide(&self, number: i64, reps: &mut Vec<Rep>) -> Option<Decision> {
+        let no_sources = Vec::new();
+        let sources = self.sources.get(&number).unwrap_or(&no_sources);
+        // Entries of sources that are not official: one reporter each.
+        for s in sources.iter().filter(|s| !s.official) {
+            let kind = if s.category == "nuisance" {
+                Kind::V
+            } else {
+                Kind::Ld
+            };
+            reps.push(Rep {
+                day: s.day,
+                at: start_of(s.day),
+                reporter: -s.source_id,
+                kind,
+                pattern: s.label.as_deref().and_then(pattern_of),
+            });
+        }
+        reps.sort_unstable_by_key(|r| (r.day, r.at));
+        let in_horizon = |r: &&Rep| r.day >= self.horizon;
+        let evidence: Vec<Rep> = reps
+            .iter()
+            .filter(in_horizon)
+            .filter(|r| r.kind != Kind::S)
+            .copied()
+            .collect();
+        let sms = reps
+            .iter()
+            .filter(in_horizon)
+            .filter(|r| r.kind == Kind::S)
+            .count();
+        let was_listed = self.previous.contains_key(&number);
+        if evidence.is_empty() && sms == 0 && !was_listed && sources.is_empty() {
+            return None;
+        }
+
+        let mut line = AuditLine {
+            number: format!("+{number}"),
+            ..AuditLine::default()
+        };
+        let people: HashSet<i64> = evidence.iter().map(|r| r.reporter).collect();
+        line.reporters = people.iter().filter(|&&r| r > 0).count() as u32;
+        line.sources = (people.len() as u32).saturating_sub(line.reporters);
+        line.reports = evidence.len() as u32;
+        line.scam_reports = evidence.iter().filter(|r| r.kind == Kind::Ld).count() as u32;
+        line.nuisance_reports = line.reports - line.scam_reports;
+        line.sms_reports = sms as u32;
+        line.first_report = evidence.first().map(|r| dates::format_day(r.day));
+        let last_day = evidence.last().map(|r| r.day);
+        line.last_report = last_day.map(dates::format_day);
+
+        let min = self.policy.min_reporters as usize;
+        line.peak_reporters = if people.len() >= min {
+            peak(&evidence, self.policy.window_days as i32) as u32
+        } else {
+            people.len() as u32
+        };
+        let dispute = self.disputes.get(&number).copied();
+        let new_reporters = dispute.map(|at| {
+            let before: HashSet<i64> = reps
+                .iter()
+                .filter(|r| r.kind != Kind::S && r.at <= at)
+                .map(|r| r.reporter)
+                .collect();
+            let new: HashSet<i64> = evidence
+                .iter()
+                .filter(|r| r.at > at && !before.contains(&r.reporter))
+                .map(|r| r.reporter)
+                .collect();
+            new.len() as u32
+        });
+        line.disputed_at = dispute;
+        line.new_reporters = new_reporters;
+
+        let verified = sources
+            .iter()
+            .any(|s| s.official && s.category == "verified");
+        let official = sources
+            .iter()
+            .filter(|s| s.official && s.category != "verified" && s.day >= self.horizon)
+            .filter(|s| dispute.is_none_or(|at| s.day > dates::day_of(at)))
+            .max_by(|a, b| a.day.cmp(&b.day).then_with(|| b.name.cmp(&a.name)));
+
+        let mut patterns = [0u32; PATTERNS.len()];
+        for r in &evidence {
+            if let Some(p) = r.pattern {
+                patterns[usize::from(p)] += 1;
+            }
+        }
+        let community_label = majority_label(&patterns).map(str::to_string);
+        let majority = if line.scam_reports >= line.nuisance_reports {
+            Category::Scam
+        } else {
+            Category::Nuisance
+        };
+
+        let listed = if self.protected.contains(number) || verified {
+            Err(NotListed::Protected)
+        } else if let Some(s) = official {
+            Ok(ListedEntry {
+                target: Target::Number(number),
+                reported: Reported {
+                    category: if s.category == "nuisance" {
+                        Category::Nuisance
+                    } else {
+                        Category::Scam
+                    },
+                    reports: line.reports.max(1),
+                    last_reported: Some(last_day.map_or(s.day, |d| d.max(s.day))),
+                    label: s.label.clone().or(community_label),
+                },
+                evidence: Evidence {
+                    reporters: line.reporters,
+                    last_day: last_day.map_or(s.day, |d| d.max(s.day)),
+                    provenance: Provenance::Source {
+                        name: s.name.clone(),
+                        url: s.url.clone(),
+                    },
+                },
+            })
+        } else if evidence.is_empty() {
+            let ever = reps.iter().any(|r| r.kind != Kind::S);
+            if sms > 0 && !ever {
+                Err(NotListed::SmsOnly)
+            } else {
+                Err(NotListed::Expired)
+            }
+        } else if (line.peak_reporters as usize) < min {
+            Err(NotListed::BelowThreshold)
+        } else if new_reporters.is_some_and(|n| (n as usize) < min) {
+            Err(NotListed::Disputed)
+        } else {
+            let last = last_day.expect("evidence is not empty");
+            Ok(ListedEntry {
+                target: Target::Number(number),
+                reported: Reported {
+                    category: majority,
+                    reports: line.reports,
+                    last_reported: Some(last),
+                    label: community_label,
+                },
+                evidence: Evidence {
+                    reporters: line.reporters,
+                    last_day: last,
+                    provenance: Provenance::Community,
+                },
+            })
+        };
+        Some(Decision { listed, line })
+    }
+
+    /// Numbers without an international form (113, 156, short codes):
+    /// never listed, counted.
+    fn short_numbers(&mut self, tx: &Transaction) -> Result<()> {
+        let mut audit = tx.prepare("INSERT INTO audit (run_id, line) VALUES (?1, ?2)")?;
+        let rows: Vec<(String, u32, u32, u32, i32, i32)> = tx
+            .prepare(
+                "SELECT short_number, sum(keyword = 'LD'), sum(keyword = 'V'), sum(keyword = 'S'),
+                        min(day), max(day)
+                   FROM report WHERE short_number IS NOT NULL AND day BETWEEN ?1 AND ?2
+                  GROUP BY short_number ORDER BY short_number",
+            )?
+            .query_map(params![self.horizon, self.as_of], |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                ))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        for (short, ld, v, s, first, last) in rows {
+            let protected =
+                EMERGENCY.contains(&short.as_str()) || HOTLINES.contains(&short.as_str());
+            let line = AuditLine {
+                number: short,
+                reports: ld + v,
+                scam_reports: ld,
+                nuisance_reports: v,
+                sms_reports: s,
+                first_report: Some(dates::format_day(first)),
+                last_report: Some(dates::format_day(last)),
+                ..AuditLine::default()
+            };
+            let reason = if protected {
+                NotListed::Protected
+            } else {
+                NotListed::ShortNumber
+            };
+            self.record(
+                Decision {
+                    listed: Err(reason),
+                    line,
+                },
+                &mut audit,
+            )?;
+        }
+        // S reports about brand names: counted only.
+        let brands: i64 = tx.query_row(
+            "SELECT count(*) FROM report WHERE sender_id IS NOT NULL AND day BETWEEN ?1 AND ?2",
+            params![self.horizon, self.as_of],
+            |r| r.get(0),
+        )?;
+        self.counts.sms_reports += brands.unsigned_abs();
+        Ok(())
+    }
+
+    /// The publish report's last counts, the list kept for the next
+    /// aggregation, and the run's counts saved.
+    fn finish(mut self, tx: &Transaction) -> Result<Aggregate> {
+        let mut labels: Vec<(String, u64)> = self.labels.drain().collect();
+        labels.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        self.counts.top_labels = labels
+            .into_iter()
+            .take(TOP_LABELS)
+            .map(|(label, numbers)| LabelCount { label, numbers })
+            .collect();
+        tx.execute("DELETE FROM listed", [])?;
+        {
+            let mut put = tx.prepare(
+                "INSERT INTO listed (number, category, label, since) VALUES (?1, ?2, ?3, ?4)",
+            )?;
+            for e in &self.listed {
+                if let Target::Number(n) = e.target {
+                    let since = self.previous.get(&n).map_or(self.id, |p| p.since);
+                    put.execute(params![
+                        n,
+                        e.reported.category.as_str(),
+                        e.reported.label,
+                        since
+                    ])?;
+                }
+            }
+        }
+        tx.execute(
+            "UPDATE publish_run SET counts = ?1 WHERE id = ?2",
+            params![
+                serde_json::to_string(&self.counts).expect("counts serialise"),
+                self.id
+            ],
+        )?;
+        Ok(Aggregate {
+            run: self.id,
+            as_of: self.as_of,
+            listed: self.listed,
+            added: self.added,
+            removed: self.removed,
+            counts: self.counts,
+        })
+    }
+}
+
+/// The most distinct reporters within any `window` consecutive days of
+/// `reps` (sorted by day).
+fn peak(reps: &[Rep], window: i32) -> usize {
+    let mut counts: HashMap<i64, u32> = HashMap::new();
+    let mut lo = 0;
+    let mut best = 0;
+    for (hi, r) in reps.iter().enumerate() {
+        *counts.entry(r.reporter).or_default() += 1;
+        while reps[lo].day <= r.day - window {
+            let gone = reps[lo].reporter;
+            if let Some(c) = counts.get_mut(&gone) {
+                *c -= 1;
+                if *c == 0 {
+                    counts.remove(&gone);
+                }
+            }
+            lo += 1;
+        }
+        debug_assert!(lo <= hi);
+        best = best.max(counts.len());
+    }
+    best
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rep(day: i32, reporter: i64) -> Rep {
+        Rep {
+            day,
+            at: start_of(day),
+            reporter,
+            kind: Kind::Ld,
+            pattern: None,
+        }
+    }
+
+    #[test]
+    fn the_peak_counts_distinct_reporters_within_a_window() {
+        let reps = [rep(0, 1), rep(10, 1), rep(50, 2), rep(95, 3), rep(100, 4)];
+        // Days 10..=99 hold 1, 2, 3; days 11..=100 hold 2, 3, 4.
+        assert_eq!(peak(&reps, 90), 3);
+        assert_eq!(peak(&reps, 40), 2);
+        assert_eq!(peak(&reps, 1), 1);
+        assert_eq!(peak(&reps, 1000), 4);
+        assert_eq!(peak(&[], 90), 0);
+    }
+
+    #[test]
+    fn the_policy_has_defaults_and_bounds() {
+        let p: ListingPolicy = serde_json::from_str("{}").unwrap();
+        assert_eq!(p, ListingPolicy::default());
+        assert_eq!(
+            (p.min_reporters, p.window_days, p.expire_days),
+            (3, 90, 180)
+        );
+        let p: ListingPolicy =
+            serde_json::from_str(r#"{"min_reporters": 5, "protected": "protected.csv"}"#).unwrap();
+        assert_eq!(p.min_reporters, 5);
+        assert_eq!(p.window_days, 90);
+        assert_eq!(
+            p.protected.as_deref(),
+            Some(std::path::Path::new("protected.csv"))
+        );
+        assert!(serde_json::from_str::<ListingPolicy>(r#"{"min_reporter": 5}"#).is_err());
+        p.check().unwrap();
+        for bad in [
+            ListingPolicy {
+                min_reporters: 0,
+                ..ListingPolicy::default()
+            },
+            ListingPolicy {
+                window_days: 0,
+                ..ListingPolicy::default()
+            },
+            ListingPolicy {
+                expire_days: 100_000,
+                ..ListingPolicy::default()
+            },
+        ] {
+            assert!(bad.check().is_err(), "{bad:?}");
+        }
+    }
+}
