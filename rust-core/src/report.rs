@@ -200,7 +200,8 @@ pub fn clean_content(raw: &str) -> (String, bool) {
                 out.truncate(cluster_start);
                 out.truncate(out.trim_end().len());
             }
-            return (out, true);
+            // Composed again: a dropped invisible may have stood between marks.
+            return (out.nfc().collect(), true);
         }
         if !is_combining_mark(c) {
             cluster_start = out.len();
@@ -212,7 +213,7 @@ pub fn clean_content(raw: &str) -> (String, bool) {
         out.push(c);
         count += needed;
     }
-    (out, false)
+    (out.nfc().collect(), false)
 }
 
 /// GSM 03.38 default alphabet.
@@ -459,5 +460,13 @@ mod tests {
         assert_eq!(out, "a".repeat(MAX_CONTENT_CHARS - 1));
         let fits = format!("{}q\u{301}", "a".repeat(MAX_CONTENT_CHARS - 2));
         assert_eq!(clean_content(&fits), (fits.clone(), false));
+    }
+
+    #[test]
+    fn marks_an_invisible_character_separated_come_out_composed() {
+        use unicode_normalization::is_nfc;
+        let (out, _) = clean_content("Vcb\u{301}\u{202e}x e\u{323}\u{200b}\u{302}");
+        assert!(is_nfc(&out), "{out:?}");
+        assert!(out.ends_with("ệ"), "{out:?}");
     }
 }

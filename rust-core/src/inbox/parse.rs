@@ -771,13 +771,14 @@ fn unwrap_brackets(s: &str) -> &str {
     &s[inner_start..]
 }
 
-/// NFC, blanks (line breaks included) collapsed to one space, control and
+/// Blanks (line breaks included) collapsed to one space, control and
 /// invisible formatting characters dropped (the joiners inside emoji
-/// sequences are kept).
+/// sequences are kept), then NFC: composing last, so that marks a dropped
+/// character separated are put in order too.
 fn clean(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut pending_space = false;
-    for c in s.nfc() {
+    for c in s.chars() {
         if c.is_whitespace() {
             pending_space = !out.is_empty();
             continue;
@@ -792,7 +793,7 @@ fn clean(s: &str) -> String {
         }
         out.push(c);
     }
-    out
+    out.nfc().collect()
 }
 
 #[cfg(test)]

@@ -729,3 +729,14 @@ mod properties {
         }
     }
 }
+
+#[test]
+fn content_is_composed_even_when_an_invisible_character_stood_between_marks() {
+    // Found by the property test below: U+200B between two marks.
+    let body = "S0084cam on0912Vcb\u{301}\u{202e}cam on\u{200b}\u{323}-0084156   \u{ff08}";
+    if let Ok(p) = parse_body(body) {
+        assert!(unicode_normalization::is_nfc(&p.content), "{:?}", p.content);
+    }
+    let p = parse_body("LD 0912345678 e\u{323}\u{200b}\u{302}").unwrap();
+    assert_eq!(p.content, "ệ");
+}
