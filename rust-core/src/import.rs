@@ -4,14 +4,15 @@
 //! `*` is a prefix rule. A bad row is reported by its line number and
 //! skipped; the good rows go into the store in one transaction.
 
+use crate::csv_lines::{Line, Lines, Record};
 use crate::dates;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::model::{Category, Reported, Target};
 use crate::number::{self, NumberKind};
 use crate::text::check_label;
 use serde::Serialize;
 use std::collections::HashMap;
-use std::io::{BufRead, Read};
+use std::io::Read;
 
 pub const HEADER: [&str; 5] = ["number", "category", "reports", "last_reported", "label"];
 
@@ -39,78 +40,34 @@ pub struct Parsed {
 /// format may hold a line break, so an unterminated quote costs its own
 /// line only, instead of swallowing every line after it into one label.
 pub fn parse_csv(input: impl Read) -> Result<Parsed> {
-    let mut lines = std::io::BufReader::new(input).split(b'\n');
-    let header = match lines.next() {
-        Some(line) => line.map_err(|e| Error::Csv(e.to_string()))?,
-        None => Vec::new(),
-    };
-    let header = parse_line(&header).map_err(Error::Csv)?;
-    let found: Vec<String> = header
-        .iter()
-        .map(|h| h.trim_start_matches('\u{FEFF}').to_ascii_lowercase())
-        .collect();
-    if found != HEADER {
-        return Err(Error::Csv(format!(
-            "the first line must be the header `{}`; found `{}`",
-            HEADER.join(","),
-            found.join(",")
-        )));
-    }
+    let mut lines = Lines::open(input, &HEADER)?;
     let mut rows = Vec::new();
     let mut rejected = Vec::new();
     // Where each number was first seen: a repeat is reported, not counted.
     let mut seen: HashMap<Target, u64> = HashMap::new();
-    for (i, line) in lines.enumerate() {
-        let line_no = i as u64 + 2;
-        let bytes = line.map_err(|e| Error::Csv(e.to_string()))?;
-        if bytes.iter().all(u8::is_ascii_whitespace) {
-            continue;
-        }
-        let parsed = parse_line(&bytes).and_then(|rec| parse_row(&rec));
+    while let Some(line) = lines.next_line()? {
+        let parsed = match line {
+            Line::Blank => continue,
+            Line::Bad(_, reason) => Err(reason),
+            Line::Fields(rec) => parse_row(&rec),
+        };
         match parsed {
             Ok(row) => match seen.entry(row.0.clone()) {
-                std::collections::hash_map::Entry::Occupied(first) => rejected.push(RejectedRow {
-                    line: line_no,
-                    reason: format!("the same number as line {}", first.get()),
-                }),
+                std::collections::hash_map::Entry::Occupied(first) => {
+                    rejected.push(lines.reject(format!("the same number as line {}", first.get())))
+                }
                 std::collections::hash_map::Entry::Vacant(v) => {
-                    v.insert(line_no);
+                    v.insert(lines.line_no);
                     rows.push(row);
                 }
             },
-            Err(reason) => rejected.push(RejectedRow {
-                line: line_no,
-                reason,
-            }),
+            Err(reason) => rejected.push(lines.reject(reason)),
         }
     }
     Ok(Parsed { rows, rejected })
 }
 
-/// One line as CSV fields.
-fn parse_line(bytes: &[u8]) -> std::result::Result<csv::StringRecord, String> {
-    let bytes = bytes.strip_suffix(b"\r").unwrap_or(bytes);
-    let text = std::str::from_utf8(bytes).map_err(|_| "the line is not valid UTF-8".to_string())?;
-    // `""` inside a quoted field is an escaped quote: an odd count is one
-    // quote opened and never closed.
-    if text.bytes().filter(|&b| b == b'"').count() % 2 == 1 {
-        return Err("a quote (\") is opened and never closed".into());
-    }
-    let mut rdr = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .trim(csv::Trim::All)
-        .buffer_capacity(256)
-        .from_reader(text.as_bytes());
-    let mut record = csv::StringRecord::new();
-    match rdr.read_record(&mut record) {
-        Ok(true) => Ok(record),
-        Ok(false) => Ok(csv::StringRecord::new()),
-        Err(e) => Err(e.to_string()),
-    }
-}
-
-fn parse_row(rec: &csv::StringRecord) -> std::result::Result<(Target, Reported), String> {
+fn parse_row(rec: &Record) -> std::result::Result<(Target, Reported), String> {
     if rec.len() != HEADER.len() {
         return Err(format!(
             "expected {} fields, found {}",

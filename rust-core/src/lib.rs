@@ -13,6 +13,7 @@ uniffi::setup_scaffolding!();
 mod api;
 mod backup;
 mod classify;
+mod csv_lines;
 mod dates;
 mod error;
 mod feed;

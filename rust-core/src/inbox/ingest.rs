@@ -12,8 +12,8 @@
 //! publish report counts it.
 
 use super::db::{Hash, PublisherDb};
-use super::lines::{Line, Lines, Record, check_fields, coded};
 use super::{RefusedSms, Sender, parse_body};
+use crate::csv_lines::{Line, Lines, Record, check_fields, coded};
 use crate::dates;
 use crate::error::Result;
 use crate::import::RejectedRow;

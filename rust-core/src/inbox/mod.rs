@@ -10,7 +10,6 @@ mod aggregate;
 mod db;
 mod ingest;
 mod labels;
-mod lines;
 mod parse;
 mod sources;
 

@@ -3,7 +3,7 @@
 //! numbers that are never listed.
 
 use super::db::PublisherDb;
-use super::lines::{Line, Lines, Record, check_fields, coded};
+use crate::csv_lines::{Line, Lines, Record, check_fields, coded};
 use crate::dates;
 use crate::error::{Error, Result};
 use crate::import::{RejectedRow, parse_target};

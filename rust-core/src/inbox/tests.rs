@@ -3,9 +3,9 @@
 
 use super::aggregate::aggregate_at;
 use super::ingest::ingest_at;
-use super::lines::MAX_LINE_BYTES;
 use super::sources::{add_source_at, dispute_at};
 use super::*;
+use crate::csv_lines::MAX_LINE_BYTES;
 use crate::dates;
 use crate::model::{Category, Target};
 use std::path::PathBuf;

@@ -1,4 +1,5 @@
-//! The publisher's CSV files, a line at a time, as `import` reads them: no
+//! CSV files a line at a time (the user's imports, the publisher's inbox
+//! and sources): no
 //! field holds a line break, so each line is split first and parsed on its
 //! own (an unterminated quote costs its own line, never the lines after
 //! it). A line longer than [`MAX_LINE_BYTES`] is rejected without being
@@ -12,7 +13,7 @@ use std::io::{BufRead, BufReader, Read};
 pub const MAX_LINE_BYTES: usize = 16 * 1024;
 
 /// One data line.
-pub(super) enum Line {
+pub(crate) enum Line {
     Fields(Record),
     /// Blank: skipped, not counted.
     Blank,
@@ -20,7 +21,7 @@ pub(super) enum Line {
     Bad(&'static str, String),
 }
 
-pub(super) struct Lines<R> {
+pub(crate) struct Lines<R> {
     reader: BufReader<R>,
     buf: Vec<u8>,
     /// The number of the line read last (the header is line 1).
@@ -30,13 +31,13 @@ pub(super) struct Lines<R> {
 impl<R: Read> Lines<R> {
     /// Reads and checks the header: an error (nothing is read further) when
     /// it is not `expected`.
-    pub(super) fn open(input: R, expected: &[&str]) -> Result<Lines<R>> {
+    pub(crate) fn open(input: R, expected: &[&str]) -> Result<Lines<R>> {
         Lines::open_with(input, |found| found == expected, &expected.join(","))
     }
 
     /// Reads the header (fields lower-cased, a byte order mark dropped) and
     /// checks it with `ok`; `wanted` says what it should be.
-    pub(super) fn open_with(
+    pub(crate) fn open_with(
         input: R,
         ok: impl Fn(&[String]) -> bool,
         wanted: &str,
@@ -65,7 +66,7 @@ impl<R: Read> Lines<R> {
     }
 
     /// The next data line, `None` at the end of the input.
-    pub(super) fn next_line(&mut self) -> Result<Option<Line>> {
+    pub(crate) fn next_line(&mut self) -> Result<Option<Line>> {
         let too_long = match self.next_raw()? {
             None => return Ok(None),
             Some(too_long) => too_long,
@@ -124,7 +125,7 @@ impl<R: Read> Lines<R> {
         }
     }
 
-    pub(super) fn reject(&self, reason: impl Into<String>) -> RejectedRow {
+    pub(crate) fn reject(&self, reason: impl Into<String>) -> RejectedRow {
         RejectedRow {
             line: self.line_no,
             reason: reason.into(),
@@ -134,18 +135,18 @@ impl<R: Read> Lines<R> {
 
 /// The fields of one line, each trimmed.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(super) struct Record(Vec<String>);
+pub(crate) struct Record(Vec<String>);
 
 impl Record {
-    pub(super) fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.0.len()
     }
 
-    pub(super) fn get(&self, i: usize) -> Option<&str> {
+    pub(crate) fn get(&self, i: usize) -> Option<&str> {
         self.0.get(i).map(String::as_str)
     }
 
-    pub(super) fn iter(&self) -> impl Iterator<Item = &str> {
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &str> {
         self.0.iter().map(String::as_str)
     }
 }
@@ -217,12 +218,12 @@ fn parse_line(bytes: &[u8]) -> std::result::Result<Record, String> {
 }
 
 /// `reason` prefixed with its stable code: `bad_time: …`.
-pub(super) fn coded(code: &str, reason: impl std::fmt::Display) -> String {
+pub(crate) fn coded(code: &str, reason: impl std::fmt::Display) -> String {
     format!("{code}: {reason}")
 }
 
 /// A field of a known number of fields, or the rejection's text.
-pub(super) fn check_fields(rec: &Record, n: usize) -> std::result::Result<(), String> {
+pub(crate) fn check_fields(rec: &Record, n: usize) -> std::result::Result<(), String> {
     if rec.len() == n {
         Ok(())
     } else {
