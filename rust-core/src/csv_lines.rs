@@ -6,11 +6,17 @@
 //! held in memory whole.
 
 use crate::error::{Error, Result};
-use crate::import::RejectedRow;
 use std::io::{BufRead, BufReader, Read};
 
 /// Longest line read: an SMS body of many segments fits many times over.
 pub const MAX_LINE_BYTES: usize = 16 * 1024;
+
+/// A line that was not used, and why (by line number: the header is 1).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, uniffi::Record)]
+pub struct RejectedRow {
+    pub line: u64,
+    pub reason: String,
+}
 
 /// One data line.
 pub(crate) enum Line {

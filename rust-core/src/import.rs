@@ -4,6 +4,7 @@
 //! `*` is a prefix rule. A bad row is reported by its line number and
 //! skipped; the good rows go into the store in one transaction.
 
+pub use crate::csv_lines::RejectedRow;
 use crate::csv_lines::{Line, Lines, Record};
 use crate::dates;
 use crate::error::Result;
@@ -15,12 +16,6 @@ use std::collections::HashMap;
 use std::io::Read;
 
 pub const HEADER: [&str; 5] = ["number", "category", "reports", "last_reported", "label"];
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, uniffi::Record)]
-pub struct RejectedRow {
-    pub line: u64,
-    pub reason: String,
-}
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, uniffi::Record)]
 pub struct ImportSummary {
