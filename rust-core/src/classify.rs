@@ -451,7 +451,7 @@ fn reported_reason(info: &ReportInfo) -> Reason {
     }
 }
 
-mod advice;
+pub(crate) mod advice;
 
 use advice::{advice_for_label, wangiri_advice};
 

@@ -79,9 +79,14 @@ pub(super) fn wangiri_advice() -> Text {
 
 /// Advice for a reported label: the first scam pattern it names.
 pub(super) fn advice_for_label(label: &str) -> Option<Text> {
+    pattern_index(label).map(|i| SCAM_PATTERNS[i].advice())
+}
+
+/// Which row of the table a label names first (the publisher's labels are
+/// checked against it).
+pub(crate) fn pattern_index(label: &str) -> Option<usize> {
     let l = fold_for_match(label);
     SCAM_PATTERNS
         .iter()
-        .find(|p| p.words.iter().any(|w| l.contains(w)))
-        .map(ScamPattern::advice)
+        .position(|p| p.words.iter().any(|w| l.contains(w)))
 }
