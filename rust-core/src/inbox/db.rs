@@ -149,15 +149,7 @@ impl PublisherDb {
     /// publisher database (a phone's file, a CSV, another program's) and
     /// one written by a newer version.
     pub fn open(path: &Path) -> Result<PublisherDb> {
-        match path.parent() {
-            Some(dir) if !dir.as_os_str().is_empty() && !dir.is_dir() => {
-                return Err(Error::Open(format!(
-                    "the folder {} does not exist; create it first",
-                    dir.display()
-                )));
-            }
-            _ => {}
-        }
+        crate::store::require_folder(path)?;
         let recognised = recognise(path, APPLICATION_ID)
             .map_err(|e| Error::Open(format!("{}: {e}", path.display())))?;
         if let Recognised::NotOurs(what) = recognised {

@@ -178,19 +178,23 @@ fn move_aside(path: &Path) -> Result<PathBuf> {
     Ok(aside)
 }
 
+/// The folder a database file is to be made in must exist: a clear error
+/// instead of SQLite's "unable to open".
+pub(crate) fn require_folder(path: &Path) -> Result<()> {
+    match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() && !dir.is_dir() => Err(Error::Open(format!(
+            "the folder {} does not exist; create it first",
+            dir.display()
+        ))),
+        _ => Ok(()),
+    }
+}
+
 impl Store {
     /// Opens (creating if needed) the database at `path`. A corrupt file is
     /// moved aside and a fresh one created; `Opened::moved_aside` says where.
     pub fn open(path: &Path) -> Result<Opened> {
-        match path.parent() {
-            Some(dir) if !dir.as_os_str().is_empty() && !dir.is_dir() => {
-                return Err(Error::Open(format!(
-                    "the folder {} does not exist; create it first",
-                    dir.display()
-                )));
-            }
-            _ => {}
-        }
+        require_folder(path)?;
         let recognised = schema::recognise(path, schema::APPLICATION_ID).map_err(|e| {
             Error::Open(format!("{}: {e} (is the folder readable?)", path.display()))
         })?;
