@@ -51,6 +51,9 @@ fn random_report(rng: &mut Rng) -> Reported {
         last_reported: Some(TODAY - days_back),
         label: (rng.below(10) == 0)
             .then(|| LABELS[rng.below(LABELS.len() as u64) as usize].to_string()),
+        // Format 2's evidence: most reports come from different people.
+        reporters: Some(reports - rng.below(u64::from(reports / 4) + 1) as u32),
+        source: None,
     }
 }
 
@@ -215,6 +218,8 @@ fn main() {
                     reports: 1,
                     last_reported: None,
                     label: None,
+                    reporters: None,
+                    source: None,
                 },
             );
         }

@@ -286,6 +286,8 @@ fn imported_row(item: &ImportedItem) -> std::result::Result<(Target, Reported), 
             reports: item.reports.max(1),
             last_reported,
             label: item.label.clone(),
+            reporters: None,
+            source: None,
         },
     ))
 }

@@ -127,6 +127,12 @@ pub struct ReportInfo {
     pub label: Option<String>,
     /// Set when the number matched a prefix rule (E.164 digits).
     pub prefix: Option<String>,
+    /// Distinct people who reported it, where the list counts them.
+    pub reporters: Option<u32>,
+    /// The authority whose notice listed it, and the notice's address;
+    /// `None`: community reports.
+    pub source: Option<String>,
+    pub source_url: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, uniffi::Record)]
@@ -394,6 +400,9 @@ fn report_info(rep: &Reported, prefix: Option<&str>, today: i32) -> ReportInfo {
         }),
         label: rep.label.clone(),
         prefix: prefix.map(str::to_string),
+        reporters: rep.reporters,
+        source: rep.source.as_ref().map(|s| s.name.clone()),
+        source_url: rep.source.as_ref().and_then(|s| s.url.clone()),
     }
 }
 
@@ -424,13 +433,32 @@ fn reported_reason(info: &ReportInfo) -> Reason {
     } else {
         format!("{} times", info.reports)
     };
-    let (mut vi, mut en, code) = match &info.prefix {
-        None => (
+    // Who says so, in the words a person trusts: the authority by name, or
+    // how many different people (the list's evidence, format 2).
+    let (mut vi, mut en, code) = match (&info.prefix, &info.source, info.reporters) {
+        (None, Some(source), _) => (
+            format!("{source} cảnh báo: số {what_vi}"),
+            format!("{source} warns this number is {what_en}"),
+            ReasonCode::Reported,
+        ),
+        (None, None, Some(people)) => (
+            format!("{people} người đã phản ánh {what_vi}, {} lần", info.reports),
+            format!(
+                "Reported as {what_en} by {} ({times_en})",
+                if people == 1 {
+                    "1 person".to_string()
+                } else {
+                    format!("{people} people")
+                }
+            ),
+            ReasonCode::Reported,
+        ),
+        (None, None, None) => (
             format!("Đã bị phản ánh {what_vi} {} lần", info.reports),
             format!("Reported as {what_en} {times_en}"),
             ReasonCode::Reported,
         ),
-        Some(p) => (
+        (Some(p), _, _) => (
             format!("Thuộc dải số +{p}… bị phản ánh {what_vi}"),
             format!("In the range +{p}… reported as {what_en}"),
             ReasonCode::ReportedPrefix,

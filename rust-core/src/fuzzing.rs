@@ -142,6 +142,8 @@ pub fn seeds() -> Vec<(&'static str, Vec<u8>)> {
                 reports: 1 + 40 * i as u32,
                 last_reported: Some(day - i as i32),
                 label: label.map(str::to_string),
+                reporters: None,
+                source: None,
             },
         );
     }
@@ -152,6 +154,8 @@ pub fn seeds() -> Vec<(&'static str, Vec<u8>)> {
             reports: 2,
             last_reported: None,
             label: None,
+            reporters: None,
+            source: None,
         },
     );
     let mut next = set.clone();
@@ -163,9 +167,25 @@ pub fn seeds() -> Vec<(&'static str, Vec<u8>)> {
             reports: 3,
             last_reported: Some(day),
             label: Some("mạo danh công an".into()),
+            reporters: None,
+            source: None,
         },
     );
+    // Format 2's evidence on some entries, so the fuzzer starts from files
+    // with every column filled.
+    if let Some(r) = set.numbers.values_mut().nth(1) {
+        r.reporters = Some(r.reports.min(12));
+        r.source = Some(crate::model::Source {
+            name: "Công an TP Hà Nội".into(),
+            url: Some("https://congan.hanoi.gov.vn/canh-bao/1".into()),
+        });
+    }
+    if let Some(r) = set.numbers.values_mut().nth(2) {
+        r.reporters = Some(r.reports);
+    }
     let snapshot = codec::encode_snapshot(4, &set);
+    // Phones still read format 1.
+    let snapshot_1 = codec::encode_snapshot_as(1, 4, &set);
     let delta = codec::encode_delta(&codec::Delta::between(4, &set, 5, &next));
     let raw = |file: &[u8]| codec::decompress(file, 1 << 20).expect("our own file");
     let manifest = crate::feed::Manifest {
@@ -194,6 +214,7 @@ pub fn seeds() -> Vec<(&'static str, Vec<u8>)> {
     };
     let mut out = vec![
         ("snapshot", raw(&snapshot)),
+        ("snapshot", raw(&snapshot_1)),
         ("delta", raw(&delta)),
         ("feed_file", snapshot.clone()),
         ("feed_file", delta.clone()),

@@ -111,6 +111,8 @@ fn parse_row(rec: &Record) -> std::result::Result<(Target, Reported), String> {
             reports,
             last_reported,
             label,
+            reporters: None,
+            source: None,
         },
     ))
 }

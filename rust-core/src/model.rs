@@ -68,6 +68,19 @@ pub struct Reported {
     /// Days since 1970-01-01.
     pub last_reported: Option<i32>,
     pub label: Option<String>,
+    /// Distinct people who reported it, where the list counts them (feed
+    /// format 2); `None` where a list gives only its report count.
+    pub reporters: Option<u32>,
+    /// The authority whose notice listed it; `None`: community reports.
+    pub source: Option<Source>,
+}
+
+/// An official source of a listed number: the authority's name and the
+/// address of its notice, so that a person can read it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Source {
+    pub name: String,
+    pub url: Option<String>,
 }
 
 /// What one list row is about.

@@ -9,6 +9,8 @@ fn scam(reports: u32, days_ago: i32, label: Option<&str>) -> Reported {
         reports,
         last_reported: Some(TODAY - days_ago),
         label: label.map(str::to_string),
+        reporters: None,
+        source: None,
     }
 }
 
@@ -116,6 +118,53 @@ fn reported_number_says_how_often_and_how_long_ago() {
     assert_eq!((info.reports, info.days_ago), (37, Some(2)));
     let advice = v.advice.unwrap();
     assert!(advice.vi.starts_with("Công an không"), "{}", advice.vi);
+}
+
+#[test]
+fn the_reason_names_how_many_people_or_the_authority_when_the_list_says() {
+    let mut people = scam(37, 2, None);
+    people.reporters = Some(12);
+    let v = check(
+        "0912345678",
+        CallFacts::default(),
+        Lookups {
+            reported: Some(people),
+            ..Default::default()
+        },
+    );
+    assert_eq!(
+        v.reasons[0].text.vi,
+        "12 người đã phản ánh lừa đảo, 37 lần, gần nhất 2 ngày trước"
+    );
+    assert_eq!(
+        v.reasons[0].text.en,
+        "Reported as a scam by 12 people (37 times), last 2 days ago"
+    );
+    assert_eq!(v.report.as_ref().unwrap().reporters, Some(12));
+
+    let mut notice = scam(1, 5, None);
+    notice.source = Some(crate::model::Source {
+        name: "Công an TP Hà Nội".into(),
+        url: Some("https://congan.hanoi.gov.vn/canh-bao/1".into()),
+    });
+    let v = check(
+        "0912345678",
+        CallFacts::default(),
+        Lookups {
+            reported: Some(notice),
+            ..Default::default()
+        },
+    );
+    assert_eq!(
+        v.reasons[0].text.vi,
+        "Công an TP Hà Nội cảnh báo: số lừa đảo, gần nhất 5 ngày trước"
+    );
+    let info = v.report.unwrap();
+    assert_eq!(info.source.as_deref(), Some("Công an TP Hà Nội"));
+    assert_eq!(
+        info.source_url.as_deref(),
+        Some("https://congan.hanoi.gov.vn/canh-bao/1")
+    );
 }
 
 #[test]

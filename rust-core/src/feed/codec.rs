@@ -1,9 +1,12 @@
-//! Snapshot and delta files, format 1 (see `FORMAT.md` beside this file).
+//! Snapshot and delta files, formats 1 and 2 (see `FORMAT.md` beside this
+//! file). Publishers write format 2; phones read both.
 //!
 //! Numbers sorted and written as gaps (LEB128 varints), a flags byte that
 //! carries category and small report counts, dates as days back from the
 //! newest date in the file, labels as indexes into a table of distinct
-//! labels; each of these in a column of its own, then brotli. A client
+//! labels; format 2 adds the distinct reporters and the official source
+//! (an index into a table of sources). Each of these in a column of its
+//! own, then brotli. A client
 //! decodes and inserts one entry at a time (one cursor per column): the file
 //! never becomes a vector of entries in memory.
 //!
@@ -11,13 +14,15 @@
 //! writer and reader stand side by side, so that a change to the format is
 //! made, and reviewed, in one place.
 
-use crate::model::Target;
-use crate::model::{Category, Reported};
+use crate::model::{Category, Reported, Source, Target};
 use std::collections::{BTreeMap, HashMap};
 use std::io::{Read, Write};
 
-pub const SNAPSHOT_MAGIC: &[u8; 4] = b"CGS1";
-pub const DELTA_MAGIC: &[u8; 4] = b"CGD1";
+/// The magic of each format, by format number - 1.
+const SNAPSHOT_MAGICS: [&[u8; 4]; 2] = [b"CGS1", b"CGS2"];
+const DELTA_MAGICS: [&[u8; 4]; 2] = [b"CGD1", b"CGD2"];
+/// The format publishers write.
+pub const WRITE_FORMAT: u32 = 2;
 /// Brotli settings: the best ratio; publishing is rare, reading is cheap.
 const BROTLI_QUALITY: u32 = 11;
 const BROTLI_WINDOW: u32 = 24;
@@ -50,6 +55,11 @@ pub const MAX_LABELS: u64 = 65_536;
 /// Entries one list may hold unless configured otherwise: five times the
 /// benchmark's million, about 100 MB on a phone.
 pub const DEFAULT_MAX_ENTRIES: u64 = 5_000_000;
+/// Distinct official sources one file may name.
+pub const MAX_SOURCES: u64 = 4096;
+/// An official source's name and address, in characters.
+pub const MAX_SOURCE_NAME_CHARS: usize = 100;
+pub const MAX_SOURCE_URL_CHARS: usize = 500;
 /// Numbers are E.164 digits as integers: 3 to 15 digits.
 const NUMBER_KEYS: std::ops::RangeInclusive<i64> = 100..=999_999_999_999_999;
 
@@ -184,6 +194,9 @@ struct Columns {
     flags: Vec<u8>,
     dates: Vec<u8>,
     labels: Vec<u8>,
+    /// Format 2 only.
+    reporters: Vec<u8>,
+    sources: Vec<u8>,
 }
 
 fn put_varint(buf: &mut Vec<u8>, mut v: u64) {
@@ -195,20 +208,40 @@ fn put_varint(buf: &mut Vec<u8>, mut v: u64) {
 }
 
 struct Enc {
+    format: u32,
     buf: Vec<u8>,
     labels: HashMap<String, u64>,
+    sources: HashMap<Source, u64>,
     base_day: i64,
 }
 
+/// A table of the distinct values `f` gives, numbered from 1 in order.
+fn table<'a, T: Ord + Clone + std::hash::Hash + 'a>(
+    sets: &[&'a EntrySet],
+    f: impl Fn(&'a Reported) -> Option<&'a T>,
+) -> HashMap<T, u64> {
+    let mut all: Vec<&T> = sets
+        .iter()
+        .flat_map(|s| s.numbers.values().chain(s.prefixes.values()))
+        .filter_map(f)
+        .collect();
+    all.sort_unstable();
+    all.dedup();
+    all.into_iter()
+        .enumerate()
+        .map(|(i, v)| (v.clone(), i as u64 + 1))
+        .collect()
+}
+
+/// A table's values in index order.
+fn in_order<T: Clone>(t: &HashMap<T, u64>) -> Vec<T> {
+    let mut rows: Vec<(&T, &u64)> = t.iter().collect();
+    rows.sort_by_key(|(_, i)| **i);
+    rows.into_iter().map(|(v, _)| v.clone()).collect()
+}
+
 impl Enc {
-    fn new(magic: &[u8; 4], sets: &[&EntrySet]) -> Enc {
-        let mut labels: Vec<&str> = sets
-            .iter()
-            .flat_map(|s| s.numbers.values().chain(s.prefixes.values()))
-            .filter_map(|r| r.label.as_deref())
-            .collect();
-        labels.sort_unstable();
-        labels.dedup();
+    fn new(format: u32, magics: [&[u8; 4]; 2], sets: &[&EntrySet]) -> Enc {
         let base_day = sets
             .iter()
             .flat_map(|s| s.numbers.values().chain(s.prefixes.values()))
@@ -216,12 +249,15 @@ impl Enc {
             .max()
             .map_or(0, i64::from);
         let mut e = Enc {
-            buf: magic.to_vec(),
-            labels: labels
-                .iter()
-                .enumerate()
-                .map(|(i, l)| (l.to_string(), i as u64 + 1))
-                .collect(),
+            format,
+            buf: magics[format as usize - 1].to_vec(),
+            labels: table(sets, |r| r.label.as_ref()),
+            // Format 1 has no sources: its entries are written without them.
+            sources: if format >= 2 {
+                table(sets, |r| r.source.as_ref())
+            } else {
+                HashMap::new()
+            },
             base_day,
         };
         e.buf.reserve(sets.iter().map(|s| s.len() * 5).sum());
@@ -241,25 +277,35 @@ impl Enc {
         self.buf.extend_from_slice(s.as_bytes());
     }
 
-    /// Header after the magic: base day and the label table.
+    /// Header after the magic: base day, the label table, and in format 2
+    /// the source table (name, then address or an empty string).
     fn header(&mut self) {
         self.zigzag(self.base_day);
-        let mut table: Vec<(&String, &u64)> = self.labels.iter().collect();
-        table.sort_by_key(|(_, i)| **i);
-        let table: Vec<String> = table.into_iter().map(|(l, _)| l.clone()).collect();
-        self.varint(table.len() as u64);
-        for l in &table {
+        let labels = in_order(&self.labels);
+        self.varint(labels.len() as u64);
+        for l in &labels {
             self.str(l);
+        }
+        if self.format >= 2 {
+            let sources = in_order(&self.sources);
+            self.varint(sources.len() as u64);
+            for s in &sources {
+                self.str(&s.name);
+                self.str(s.url.as_deref().unwrap_or(""));
+            }
         }
     }
 
     /// One entry's attributes, each into its own column.
-    /// flags: bit 0 nuisance, bit 1 has date, bit 2 has label, bits 3–7
-    /// reports − 1 (31 means "31 + a varint that follows", in the flags
-    /// column).
+    /// Format 1 flags: bit 0 nuisance, bit 1 has date, bit 2 has label,
+    /// bits 3–7 reports − 1 (31 means "31 + a varint that follows", in the
+    /// flags column). Format 2 takes bits 3 and 4 for "has reporters" and
+    /// "has source", leaving bits 5–7 for reports − 1 (7 means "7 + a
+    /// varint").
     fn row(&self, c: &mut Columns, r: &Reported) {
+        let (shift, cap) = if self.format >= 2 { (5, 7) } else { (3, 31) };
         let small = u64::from(r.reports.max(1) - 1);
-        let mut flags = (small.min(31) as u8) << 3;
+        let mut flags = (small.min(cap) as u8) << shift;
         if r.category == Category::Nuisance {
             flags |= 1;
         }
@@ -270,9 +316,19 @@ impl Enc {
         if label.is_some() {
             flags |= 4;
         }
+        if self.format >= 2 {
+            if let Some(n) = r.reporters {
+                flags |= 8;
+                put_varint(&mut c.reporters, u64::from(n));
+            }
+            if let Some(i) = r.source.as_ref().and_then(|s| self.sources.get(s)) {
+                flags |= 16;
+                put_varint(&mut c.sources, *i);
+            }
+        }
         c.flags.push(flags);
-        if small >= 31 {
-            put_varint(&mut c.flags, small - 31);
+        if small >= cap {
+            put_varint(&mut c.flags, small - cap);
         }
         if let Some(day) = r.last_reported {
             put_varint(&mut c.dates, (self.base_day - i64::from(day)).max(0) as u64);
@@ -282,10 +338,15 @@ impl Enc {
         }
     }
 
-    /// A section: the entry count, then four columns, each length-prefixed.
+    /// A section: the entry count, then four columns (six in format 2),
+    /// each length-prefixed.
     fn section(&mut self, n: usize, c: Columns) {
         self.varint(n as u64);
-        for col in [c.keys, c.flags, c.dates, c.labels] {
+        let mut cols = vec![c.keys, c.flags, c.dates, c.labels];
+        if self.format >= 2 {
+            cols.extend([c.reporters, c.sources]);
+        }
+        for col in cols {
             self.varint(col.len() as u64);
             self.buf.extend_from_slice(&col);
         }
@@ -325,9 +386,16 @@ impl Enc {
     }
 }
 
-/// A compressed snapshot file.
+/// A compressed snapshot file, in the format publishers write.
 pub fn encode_snapshot(version: u64, set: &EntrySet) -> Vec<u8> {
-    let mut e = Enc::new(SNAPSHOT_MAGIC, &[set]);
+    encode_snapshot_as(WRITE_FORMAT, version, set)
+}
+
+/// A compressed snapshot file in `format` (1 or 2; format 1 drops the
+/// reporters and sources).
+pub fn encode_snapshot_as(format: u32, version: u64, set: &EntrySet) -> Vec<u8> {
+    assert!((1..=2).contains(&format), "format 1 or 2");
+    let mut e = Enc::new(format, SNAPSHOT_MAGICS, &[set]);
     e.varint(version);
     e.header();
     e.numbers(set.numbers.iter());
@@ -335,9 +403,15 @@ pub fn encode_snapshot(version: u64, set: &EntrySet) -> Vec<u8> {
     e.finish()
 }
 
-/// A compressed delta file.
+/// A compressed delta file, in the format publishers write.
 pub fn encode_delta(d: &Delta) -> Vec<u8> {
-    let mut e = Enc::new(DELTA_MAGIC, &[&d.upserts]);
+    encode_delta_as(WRITE_FORMAT, d)
+}
+
+/// A compressed delta file in `format` (1 or 2).
+pub fn encode_delta_as(format: u32, d: &Delta) -> Vec<u8> {
+    assert!((1..=2).contains(&format), "format 1 or 2");
+    let mut e = Enc::new(format, DELTA_MAGICS, &[&d.upserts]);
     e.varint(d.from);
     e.varint(d.to);
     e.header();
@@ -462,8 +536,11 @@ impl<'a> Cur<'a> {
 
 /// A decompressed file: the main cursor and what its header declared.
 struct Dec<'a> {
+    /// 1 or 2, from the magic.
+    format: u32,
     main: Cur<'a>,
     labels: Vec<String>,
+    sources: Vec<Source>,
     base_day: i64,
     limits: Limits,
     /// Entries read so far, against `limits.max_entries`.
@@ -477,21 +554,27 @@ struct Section<'a> {
     flags: Cur<'a>,
     dates: Cur<'a>,
     labels: Cur<'a>,
+    /// Empty in format 1.
+    reporters: Cur<'a>,
+    sources: Cur<'a>,
 }
 
 impl<'a> Dec<'a> {
     fn new(
         buf: &'a [u8],
-        magic: &[u8; 4],
+        magics: [&[u8; 4]; 2],
         what: &'static str,
         limits: &Limits,
     ) -> CResult<Dec<'a>> {
-        if buf.get(..4) != Some(&magic[..]) {
-            return Err(CodecError::Magic(what));
-        }
+        let format = magics
+            .iter()
+            .position(|m| buf.get(..4) == Some(&m[..]))
+            .ok_or(CodecError::Magic(what))?;
         Ok(Dec {
+            format: format as u32 + 1,
             main: Cur { buf, pos: 4 },
             labels: Vec::new(),
+            sources: Vec::new(),
             base_day: 0,
             limits: *limits,
             entries: 0,
@@ -512,6 +595,19 @@ impl<'a> Dec<'a> {
             labels.push(l);
         }
         self.labels = labels;
+        if self.format >= 2 {
+            let n = self.main.count()?;
+            if n as u64 > MAX_SOURCES {
+                return Err(CodecError::Malformed("too many sources"));
+            }
+            let mut sources = Vec::with_capacity(n);
+            for _ in 0..n {
+                let name = self.main.str()?;
+                let url = self.main.str()?;
+                sources.push(check_source(name, url)?);
+            }
+            self.sources = sources;
+        }
         Ok(())
     }
 
@@ -534,21 +630,56 @@ impl<'a> Dec<'a> {
                 pos: 0,
             })
         };
+        let (keys, flags, dates, labels) = (col()?, col()?, col()?, col()?);
+        let empty = Cur { buf: &[], pos: 0 };
+        let (reporters, sources) = if self.format >= 2 {
+            (col()?, col()?)
+        } else {
+            (empty, empty)
+        };
         Ok(Section {
             n,
-            keys: col()?,
-            flags: col()?,
-            dates: col()?,
-            labels: col()?,
+            keys,
+            flags,
+            dates,
+            labels,
+            reporters,
+            sources,
         })
     }
 
     fn row(&self, s: &mut Section<'_>) -> CResult<Reported> {
         let flags = s.flags.byte()?;
-        let mut reports = u64::from(flags >> 3);
-        if reports == 31 {
+        let (shift, cap) = if self.format >= 2 { (5, 7) } else { (3, 31) };
+        let mut reports = u64::from(flags >> shift);
+        if reports == cap {
             reports = reports.saturating_add(s.flags.varint()?);
         }
+        let reports = u32::try_from(reports.saturating_add(1)).unwrap_or(u32::MAX);
+        let reporters = if self.format >= 2 && flags & 8 != 0 {
+            // Distinct people cannot outnumber their reports.
+            let n = s.reporters.varint()?;
+            let n = u32::try_from(n)
+                .ok()
+                .filter(|n| (1..=reports).contains(n))
+                .ok_or(CodecError::Malformed(
+                    "more reporters than reports, or none",
+                ))?;
+            Some(n)
+        } else {
+            None
+        };
+        let source = if self.format >= 2 && flags & 16 != 0 {
+            let i = s.sources.varint()?;
+            let src = usize::try_from(i)
+                .ok()
+                .and_then(|i| i.checked_sub(1))
+                .and_then(|i| self.sources.get(i))
+                .ok_or(CodecError::Malformed("source index"))?;
+            Some(src.clone())
+        } else {
+            None
+        };
         let last_reported = if flags & 2 != 0 {
             let back =
                 i64::try_from(s.dates.varint()?).map_err(|_| CodecError::Malformed("date"))?;
@@ -579,9 +710,11 @@ impl<'a> Dec<'a> {
             } else {
                 Category::Scam
             },
-            reports: u32::try_from(reports.saturating_add(1)).unwrap_or(u32::MAX),
+            reports,
             last_reported,
             label,
+            reporters,
+            source,
         })
     }
 
@@ -590,7 +723,9 @@ impl<'a> Dec<'a> {
         s.keys.end()?;
         s.flags.end()?;
         s.dates.end()?;
-        s.labels.end()
+        s.labels.end()?;
+        s.reporters.end()?;
+        s.sources.end()
     }
 
     /// Calls `f` for each number of a section, in ascending order.
@@ -659,6 +794,38 @@ impl<'a> Dec<'a> {
     }
 }
 
+/// An official source as a file names it: a name by the label rule (up to
+/// 100 characters), and an empty address or an http(s) one without spaces
+/// or control characters.
+fn check_source(name: String, url: String) -> CResult<Source> {
+    if name.is_empty()
+        || name.chars().count() > MAX_SOURCE_NAME_CHARS
+        || name
+            .chars()
+            .any(|c| c.is_control() || crate::text::is_invisible(c))
+    {
+        return Err(CodecError::Malformed(
+            "a source name is empty, too long or has hidden characters",
+        ));
+    }
+    if url.is_empty() {
+        return Ok(Source { name, url: None });
+    }
+    let web = url.starts_with("https://") || url.starts_with("http://");
+    if !web
+        || url.chars().count() > MAX_SOURCE_URL_CHARS
+        || url
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || crate::text::is_invisible(c))
+    {
+        return Err(CodecError::Malformed("a source address is not a web address"));
+    }
+    Ok(Source {
+        name,
+        url: Some(url),
+    })
+}
+
 /// Something that receives decoded entries: an `EntrySet` in memory, or a
 /// database transaction.
 pub trait Sink {
@@ -708,7 +875,7 @@ pub fn read_snapshot<S: Sink>(
     sink: &mut S,
     limits: &Limits,
 ) -> Result<SnapshotInfo, S::Error> {
-    let mut d = Dec::new(buf, SNAPSHOT_MAGIC, "snapshot", limits)?;
+    let mut d = Dec::new(buf, SNAPSHOT_MAGICS, "snapshot", limits)?;
     let version = d.main.varint()?;
     d.header()?;
     d.numbers(|k, r| sink.upsert(Target::Number(k), r))?;
@@ -727,7 +894,7 @@ pub fn read_delta<S: Sink>(
     sink: &mut S,
     limits: &Limits,
 ) -> Result<(u64, u64), S::Error> {
-    let mut d = Dec::new(buf, DELTA_MAGIC, "delta", limits)?;
+    let mut d = Dec::new(buf, DELTA_MAGICS, "delta", limits)?;
     let (from, to) = (d.main.varint()?, d.main.varint()?);
     d.header()?;
     d.numbers(|k, r| sink.upsert(Target::Number(k), r))?;

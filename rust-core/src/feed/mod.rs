@@ -11,8 +11,12 @@ use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-/// Format of the manifest and files this build reads and writes.
-pub const FORMAT: u32 = 1;
+/// Format of the manifest and files this build writes: 2 adds each
+/// entry's distinct reporters and official source. Phones read 1 and 2
+/// (`READ_FORMATS`), so a publisher can move to 2 before every phone has
+/// updated.
+pub const FORMAT: u32 = codec::WRITE_FORMAT;
+pub const READ_FORMATS: std::ops::RangeInclusive<u32> = 1..=2;
 pub const MANIFEST_FILE: &str = "manifest.json";
 /// How long a manifest is good for unless the publisher says otherwise: a
 /// publisher that runs daily has a week to fix a broken run.
@@ -34,7 +38,7 @@ pub enum FeedError {
     UnknownKey(String),
     #[error("the manifest signature does not verify: it was changed or forged")]
     BadSignature,
-    #[error("feed format {0} is not supported by this version (it reads {FORMAT})")]
+    #[error("feed format {0} is not supported by this version (it reads 1 and 2)")]
     Format(u32),
     #[error("{0}")]
     Key(String),
@@ -188,7 +192,7 @@ pub fn verify(bytes: &[u8], pinned: &[VerifyingKey]) -> Result<Manifest, FeedErr
         .map_err(|_| FeedError::BadSignature)?;
     let m: Manifest =
         serde_json::from_str(&signed.manifest).map_err(|e| FeedError::Manifest(e.to_string()))?;
-    if m.format != FORMAT {
+    if !READ_FORMATS.contains(&m.format) {
         return Err(FeedError::Format(m.format));
     }
     if m.key_id != signed.key_id {

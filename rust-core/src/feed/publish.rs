@@ -223,6 +223,8 @@ mod tests {
                 reports: 3,
                 last_reported: None,
                 label: None,
+                reporters: None,
+                source: None,
             },
         );
         build(dir.path(), &set, &key, 3, 1_700_000_000).unwrap();

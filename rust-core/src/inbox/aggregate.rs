@@ -25,7 +25,7 @@ use super::sources::Protected;
 use crate::dates;
 use crate::error::{Error, Result};
 use crate::feed::codec::EntrySet;
-use crate::model::{Category, Reported, Target};
+use crate::model::{Category, Reported, Source, Target};
 use crate::number::{EMERGENCY, HOTLINES};
 use rusqlite::{OptionalExtension, Transaction, params};
 use serde::{Deserialize, Serialize};
@@ -699,6 +699,11 @@ impl<'p> Run<'p> {
                     reports: line.reports.max(1),
                     last_reported: Some(last_day.map_or(s.day, |d| d.max(s.day))),
                     label: s.label.clone().or(community_label),
+                    reporters: (line.reporters > 0).then_some(line.reporters.min(line.reports.max(1))),
+                    source: Some(Source {
+                        name: s.name.clone(),
+                        url: s.url.clone(),
+                    }),
                 },
                 evidence: Evidence {
                     reporters: line.reporters,
@@ -729,6 +734,9 @@ impl<'p> Run<'p> {
                     reports: line.reports,
                     last_reported: Some(last),
                     label: community_label,
+                    // Never more than the reports they made (the feed's rule).
+                    reporters: Some(line.reporters.clamp(1, line.reports.max(1))),
+                    source: None,
                 },
                 evidence: Evidence {
                     reporters: line.reporters,

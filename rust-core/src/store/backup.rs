@@ -81,6 +81,8 @@ impl Store {
                         reports: reports.clamp(1, i64::from(u32::MAX)) as u32,
                         last_reported,
                         label,
+                        reporters: None,
+                        source: None,
                     },
                 ));
             }

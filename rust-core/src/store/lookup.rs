@@ -3,7 +3,7 @@
 use super::lists::UserList;
 use super::{Store, category_from_code, writer::FEED_ENTRY_COUNT};
 use crate::error::Result;
-use crate::model::Reported;
+use crate::model::{Reported, Source};
 use crate::number::PhoneNumber;
 use rusqlite::{Connection, OptionalExtension, named_params};
 use serde::Serialize;
@@ -34,10 +34,12 @@ pub struct Stats {
 
 /// The greatest prefix rule ≤ `:digits`, which is the longest matching rule
 /// whenever it matches at all (see `longest_prefix`). Tagged 2 and shaped
-/// like the other rows of `LOOKUP`.
+/// like the other rows of `LOOKUP` (`reported_at` reads them).
 macro_rules! nearest_prefix {
     () => {
-        "SELECT 2, category, reports, last_reported, (SELECT text FROM label WHERE id = label_id), prefix
+        "SELECT 2, category, reports, last_reported, (SELECT text FROM label WHERE id = label_id), prefix,
+                reporters, (SELECT name FROM official WHERE id = official_id),
+                (SELECT url FROM official WHERE id = official_id)
          FROM reported_prefix WHERE prefix <= :digits ORDER BY prefix DESC LIMIT 1"
     };
 }
@@ -47,9 +49,11 @@ macro_rules! nearest_prefix {
 /// subqueries and UNION ALL rather than joins: with joins SQLite re-plans
 /// the cached statement on every call (about 5 µs here).
 const LOOKUP: &str = concat!(
-    "SELECT 0, list, NULL, NULL, NULL, NULL FROM user_list WHERE key = :key
+    "SELECT 0, list, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM user_list WHERE key = :key
      UNION ALL
-     SELECT 1, category, reports, last_reported, (SELECT text FROM label WHERE id = label_id), NULL
+     SELECT 1, category, reports, last_reported, (SELECT text FROM label WHERE id = label_id), NULL,
+            reporters, (SELECT name FROM official WHERE id = official_id),
+            (SELECT url FROM official WHERE id = official_id)
      FROM reported WHERE number = :number
      UNION ALL
      SELECT * FROM (",
@@ -99,8 +103,8 @@ impl Store {
             while let Some(r) = rows.next()? {
                 match r.get::<_, i64>(0)? {
                     0 => out.user_list = UserList::from_code(r.get(1)?),
-                    1 => out.reported = reported_at(r, 1)?,
-                    _ => nearest_rule = reported_at(r, 1)?.map(|rep| (r.get::<_, String>(5), rep)),
+                    1 => out.reported = reported_at(r)?,
+                    _ => nearest_rule = reported_at(r)?.map(|rep| (r.get::<_, String>(5), rep)),
                 }
             }
             drop(rows);
@@ -152,7 +156,7 @@ fn longest_prefix(c: &Connection, digits: &str, bound: &str) -> Result<Option<(S
     while !bound.is_empty() {
         let Some((prefix, rep)) = stmt
             .query_row(named_params! {":digits": bound}, |r| {
-                Ok((r.get::<_, String>(5)?, reported_at(r, 1)?))
+                Ok((r.get::<_, String>(5)?, reported_at(r)?))
             })
             .optional()?
         else {
@@ -166,16 +170,27 @@ fn longest_prefix(c: &Connection, digits: &str, bound: &str) -> Result<Option<(S
     Ok(None)
 }
 
-/// A `Reported` from columns `at..at+4` (category, reports, last, label),
-/// or `None` when the row has no category.
-fn reported_at(r: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<Option<Reported>> {
-    let Some(category) = r.get::<_, Option<i64>>(at)? else {
+/// A `Reported` from a row of `LOOKUP` (category, reports, last, label at
+/// 1 to 4; reporters, source name and address at 6 to 8), or `None` when
+/// the row has no category.
+fn reported_at(r: &rusqlite::Row<'_>) -> rusqlite::Result<Option<Reported>> {
+    let Some(category) = r.get::<_, Option<i64>>(1)? else {
         return Ok(None);
     };
+    let clamp = |v: i64| v.clamp(0, i64::from(u32::MAX)) as u32;
     Ok(Some(Reported {
         category: category_from_code(category),
-        reports: r.get::<_, i64>(at + 1)?.clamp(0, i64::from(u32::MAX)) as u32,
-        last_reported: r.get(at + 2)?,
-        label: r.get(at + 3)?,
+        reports: clamp(r.get(2)?),
+        last_reported: r.get(3)?,
+        label: r.get(4)?,
+        reporters: r.get::<_, Option<i64>>(6)?.map(clamp),
+        source: r.get::<_, Option<String>>(7)?.map(|name| Source {
+            name,
+            url: r
+                .get::<_, Option<String>>(8)
+                .ok()
+                .flatten()
+                .filter(|u| !u.is_empty()),
+        }),
     }))
 }

@@ -17,7 +17,7 @@ use std::time::Duration;
 /// version 5 moved the list into a file of its own (`upgrade_from(4)`).
 pub const VERSION: u32 = 5;
 /// The list file, numbered on its own from 1.
-pub const LIST_VERSION: u32 = 1;
+pub const LIST_VERSION: u32 = 2;
 
 /// `PRAGMA application_id` of the user's file ("CGG1") and of the list
 /// file ("CGL1"), so that a damaged file can be told apart from somebody
@@ -83,18 +83,30 @@ const CREATE_LIST_SCHEMA: &str = "
 -- Reported numbers, keyed by the E.164 digits as an integer (84912345678),
 -- so that a row costs about 20 bytes on disk. category: 1 scam, 2 nuisance.
 -- last_reported: days since 1970-01-01. source: 0 feed, 1 imported CSV.
+-- reporters: distinct people who reported it, where the feed counts them
+-- (format 2). official_id: the authority whose notice listed it, else
+-- community reports.
 CREATE TABLE reported (
     number        INTEGER PRIMARY KEY,
     category      INTEGER NOT NULL,
     reports       INTEGER NOT NULL,
     last_reported INTEGER,
     label_id      INTEGER REFERENCES label(id),
-    source        INTEGER NOT NULL
+    source        INTEGER NOT NULL,
+    reporters     INTEGER,
+    official_id   INTEGER REFERENCES official(id)
 );
 -- Labels repeat across thousands of numbers: stored once.
 CREATE TABLE label (
     id   INTEGER PRIMARY KEY,
     text TEXT NOT NULL UNIQUE
+);
+-- Official sources, stored once like labels; url '' when none.
+CREATE TABLE official (
+    id   INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    url  TEXT NOT NULL,
+    UNIQUE (name, url)
 );
 -- Prefix rules: every number whose E.164 digits start with `prefix`.
 CREATE TABLE reported_prefix (
@@ -103,7 +115,9 @@ CREATE TABLE reported_prefix (
     reports       INTEGER NOT NULL,
     last_reported INTEGER,
     label_id      INTEGER REFERENCES label(id),
-    source        INTEGER NOT NULL
+    source        INTEGER NOT NULL,
+    reporters     INTEGER,
+    official_id   INTEGER REFERENCES official(id)
 ) WITHOUT ROWID;
 -- The signed feed this list came from (one row): the version held; the
 -- signing keys it belongs to (scope), so that versions never go back for
@@ -126,7 +140,10 @@ CREATE TABLE feed_state (
 
 /// Moves a user's file at `version` to `version + 1`, with the list file
 /// attached as `list` (its schema already made). A step that shipped is
-/// never edited: it is what phones holding that version will run.
+/// never edited in what it does to the user's file: it is what phones
+/// holding that version will run. Step 4 copies into the list file of
+/// today's schema, so it names the columns it fills (the list file has
+/// grown columns since; they stay empty until the next sync).
 fn upgrade_from(conn: &Connection, version: u32) -> Result<()> {
     match version {
         // v2: reports built for 156 are kept; feed state and settings move
@@ -197,10 +214,15 @@ INSERT INTO imported
     SELECT prefix || '*', category, reports, last_reported,
            (SELECT text FROM main.label WHERE id = label_id)
     FROM main.reported_prefix WHERE source = 1;
-INSERT OR REPLACE INTO list.label SELECT * FROM main.label;
-INSERT OR REPLACE INTO list.reported SELECT * FROM main.reported;
-INSERT OR REPLACE INTO list.reported_prefix SELECT * FROM main.reported_prefix;
-INSERT OR REPLACE INTO list.feed_state SELECT * FROM main.feed_state;
+INSERT OR REPLACE INTO list.label (id, text) SELECT id, text FROM main.label;
+INSERT OR REPLACE INTO list.reported (number, category, reports, last_reported, label_id, source)
+    SELECT number, category, reports, last_reported, label_id, source FROM main.reported;
+INSERT OR REPLACE INTO list.reported_prefix (prefix, category, reports, last_reported, label_id, source)
+    SELECT prefix, category, reports, last_reported, label_id, source FROM main.reported_prefix;
+INSERT OR REPLACE INTO list.feed_state
+    (id, version, key_id, etag, synced_at, scope, published_at, etag_url, expires_at)
+    SELECT id, version, key_id, etag, synced_at, scope, published_at, etag_url, expires_at
+    FROM main.feed_state;
 DROP TABLE main.reported;
 DROP TABLE main.reported_prefix;
 DROP TABLE main.label;

@@ -18,6 +18,8 @@ pub fn rep(category: Category, reports: u32, label: Option<&str>) -> Reported {
         reports,
         last_reported: Some(19_782),
         label: label.map(str::to_string),
+        reporters: None,
+        source: None,
     }
 }
 

@@ -29,12 +29,19 @@ pub(crate) fn clear_feed_entries(tx: &Transaction) -> Result<()> {
     Ok(())
 }
 
-/// Drops labels no entry uses any more (one scan: after snapshots only).
+/// Drops labels and official sources no entry uses any more (one scan
+/// each: after snapshots only).
 pub(crate) fn drop_unused_labels(tx: &Transaction) -> Result<()> {
     tx.execute(
         "DELETE FROM label WHERE id NOT IN (
              SELECT label_id FROM reported WHERE label_id IS NOT NULL
              UNION SELECT label_id FROM reported_prefix WHERE label_id IS NOT NULL)",
+        [],
+    )?;
+    tx.execute(
+        "DELETE FROM official WHERE id NOT IN (
+             SELECT official_id FROM reported WHERE official_id IS NOT NULL
+             UNION SELECT official_id FROM reported_prefix WHERE official_id IS NOT NULL)",
         [],
     )?;
     Ok(())
@@ -83,6 +90,9 @@ impl Store {
                     reports: r.get::<_, i64>(2)?.clamp(1, i64::from(u32::MAX)) as u32,
                     last_reported: r.get(3)?,
                     label: r.get(4)?,
+                    // A user's CSV has neither.
+                    reporters: None,
+                    source: None,
                 };
                 let target = match key.strip_suffix('*') {
                     Some(p) => Some(Target::Prefix(p.to_string())),
@@ -114,10 +124,11 @@ fn upsert_sql(table: &str, key: &str, source: Source) -> String {
         Source::Import => String::new(),
     };
     format!(
-        "INSERT INTO {table} ({key}, category, reports, last_reported, label_id, source)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+        "INSERT INTO {table} ({key}, category, reports, last_reported, label_id, source, reporters, official_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
          ON CONFLICT ({key}) DO UPDATE SET category = excluded.category, reports = excluded.reports,
-         last_reported = excluded.last_reported, label_id = excluded.label_id, source = excluded.source{guard}"
+         last_reported = excluded.last_reported, label_id = excluded.label_id, source = excluded.source,
+         reporters = excluded.reporters, official_id = excluded.official_id{guard}"
     )
 }
 
@@ -127,6 +138,7 @@ pub(crate) struct Writer<'t> {
     tx: &'t Transaction<'t>,
     source: Source,
     labels: HashMap<String, i64>,
+    officials: HashMap<crate::model::Source, i64>,
     /// The user's own copy of an import, in the user's file.
     keep_import: Option<rusqlite::CachedStatement<'t>>,
     add_number: rusqlite::CachedStatement<'t>,
@@ -141,6 +153,7 @@ impl<'t> Writer<'t> {
             tx,
             source,
             labels: HashMap::new(),
+            officials: HashMap::new(),
             keep_import: match source {
                 Source::Import => Some(tx.prepare_cached(
                     "INSERT INTO imported (target, category, reports, last_reported, label)
@@ -174,8 +187,23 @@ impl<'t> Writer<'t> {
         Ok(id)
     }
 
+    fn official_id(&mut self, s: &crate::model::Source) -> Result<i64> {
+        if let Some(&id) = self.officials.get(s) {
+            return Ok(id);
+        }
+        let id = self.tx.query_row(
+            "INSERT INTO official (name, url) VALUES (?1, ?2)
+             ON CONFLICT (name, url) DO UPDATE SET name = name RETURNING id",
+            [s.name.as_str(), s.url.as_deref().unwrap_or("")],
+            |r| r.get(0),
+        )?;
+        self.officials.insert(s.clone(), id);
+        Ok(id)
+    }
+
     pub(crate) fn put(&mut self, target: &Target, rep: &Reported) -> Result<()> {
         let label_id = rep.label.as_deref().map(|l| self.label_id(l)).transpose()?;
+        let official_id = rep.source.as_ref().map(|s| self.official_id(s)).transpose()?;
         let (key, stmt): (&dyn rusqlite::ToSql, _) = match target {
             Target::Number(k) => (k, &mut self.add_number),
             Target::Prefix(p) => (p, &mut self.add_prefix),
@@ -186,7 +214,9 @@ impl<'t> Writer<'t> {
             rep.reports,
             rep.last_reported,
             label_id,
-            self.source as i64
+            self.source as i64,
+            rep.reporters,
+            official_id
         ])?;
         if let Some(keep) = &mut self.keep_import {
             keep.execute(params![

@@ -6,6 +6,8 @@ fn rep(category: Category, reports: u32, day: Option<i32>, label: Option<&str>) 
         reports,
         last_reported: day,
         label: label.map(str::to_string),
+        reporters: None,
+        source: None,
     }
 }
 
@@ -47,6 +49,109 @@ fn snapshot_round_trips() {
         7
     );
     assert_eq!(back, s);
+}
+
+/// What format 2 adds: distinct reporters and the official source.
+fn with_evidence() -> EntrySet {
+    let mut s = sample();
+    let police = Source {
+        name: "Công an TP Hà Nội".into(),
+        url: Some("https://congan.hanoi.gov.vn/canh-bao/123".into()),
+    };
+    s.numbers.get_mut(&84_912_345_678).unwrap().reporters = Some(12);
+    s.numbers.get_mut(&84_900_000_002).unwrap().reporters = Some(1_000_000);
+    s.numbers.get_mut(&84_900_000_001).unwrap().source = Some(police.clone());
+    let p = s.prefixes.get_mut("8424399").unwrap();
+    p.source = Some(Source {
+        name: "Bộ TT&TT".into(),
+        url: None,
+    });
+    p.reporters = Some(8);
+    s
+}
+
+#[test]
+fn format_2_carries_reporters_and_sources() {
+    let s = with_evidence();
+    let raw = decompress(&encode_snapshot(3, &s), 1 << 20).unwrap();
+    assert_eq!(&raw[..4], b"CGS2");
+    let mut back = EntrySet::default();
+    read_snapshot(&raw, &mut back, &Limits::now()).unwrap();
+    assert_eq!(back, s);
+    // A format-1 file of the same list keeps everything else.
+    let raw = decompress(&encode_snapshot_as(1, 3, &s), 1 << 20).unwrap();
+    assert_eq!(&raw[..4], b"CGS1");
+    let mut old = EntrySet::default();
+    read_snapshot(&raw, &mut old, &Limits::now()).unwrap();
+    assert_eq!(old, sample());
+}
+
+/// A decompressed format-2 snapshot: one number, these sources, and the
+/// given flags, reporters and sources columns.
+fn raw_snapshot_2(sources: &[(&str, &str)], flags: u8, reporters: &[u8], src: &[u8]) -> Vec<u8> {
+    let mut out = b"CGS2".to_vec();
+    out.extend(varints([1, 0, 0, sources.len() as u64]));
+    for (name, url) in sources {
+        for t in [name, url] {
+            put_varint(&mut out, t.len() as u64);
+            out.extend_from_slice(t.as_bytes());
+        }
+    }
+    let number = varints([84_912_345_678]);
+    for cols in [
+        [&number[..], &[flags], &[], &[], reporters, src],
+        [&[][..], &[], &[], &[], &[], &[]],
+    ] {
+        let count = if cols[0].is_empty() { 0 } else { 1 };
+        out.extend(varints([count]));
+        for c in cols {
+            put_varint(&mut out, c.len() as u64);
+            out.extend_from_slice(c);
+        }
+    }
+    out
+}
+
+#[test]
+fn format_2_evidence_a_stolen_key_could_forge_is_refused() {
+    let ok = [("Công an", "https://congan.gov.vn/1")];
+    // reports 3 (flags bits 5-7 = 2), 2 reporters, source 1: accepted.
+    let raw = raw_snapshot_2(&ok, (2 << 5) | 8 | 16, &varints([2]), &varints([1]));
+    let mut set = EntrySet::default();
+    read_snapshot(&raw, &mut set, &Limits::now()).unwrap();
+    let r = &set.numbers[&84_912_345_678];
+    assert_eq!((r.reports, r.reporters), (3, Some(2)));
+    assert_eq!(r.source.as_ref().unwrap().url.as_deref(), Some("https://congan.gov.vn/1"));
+
+    let refused = |raw: Vec<u8>, why: &str| {
+        assert!(
+            matches!(read(&raw, &Limits::now()), Err(CodecError::Malformed(_))),
+            "{why}"
+        );
+    };
+    refused(raw_snapshot_2(&ok, (2 << 5) | 8, &varints([4]), &[]), "more reporters than reports");
+    refused(raw_snapshot_2(&ok, (2 << 5) | 8, &varints([0]), &[]), "no reporters");
+    refused(raw_snapshot_2(&ok, 16, &[], &varints([2])), "source index past the table");
+    refused(raw_snapshot_2(&ok, 16, &[], &varints([0])), "source index 0");
+    refused(raw_snapshot_2(&ok, 8, &[], &[]), "a reporters flag without a value");
+    refused(raw_snapshot_2(&ok, 0, &varints([1]), &[]), "a reporters value left over");
+    for (name, url) in [
+        ("", ""),
+        ("\u{1b}[31mCông an", ""),
+        ("\u{202E}evil", ""),
+        ("Công an", "javascript:alert(1)"),
+        ("Công an", "https://a b"),
+        ("Công an", "file:///etc/passwd"),
+    ] {
+        refused(raw_snapshot_2(&[(name, url)], 0, &[], &[]), name);
+    }
+    let long = "x".repeat(MAX_SOURCE_NAME_CHARS + 1);
+    refused(raw_snapshot_2(&[(&long, "")], 0, &[], &[]), "a long name");
+    // More sources than any file may name, before any is read.
+    let mut many = b"CGS2".to_vec();
+    many.extend(varints([1, 0, 0, MAX_SOURCES + 1]));
+    many.extend(vec![0u8; (MAX_SOURCES as usize + 1) * 2]);
+    refused(many, "too many sources");
 }
 
 #[test]
@@ -137,7 +242,7 @@ fn section(n: u64, cols: [&[u8]; 4]) -> Vec<u8> {
 /// A decompressed snapshot with these labels and this numbers section
 /// (no prefixes), as a publisher's key could sign it.
 fn raw_snapshot(base_day: i64, labels: &[&str], numbers: Vec<u8>) -> Vec<u8> {
-    let mut out = SNAPSHOT_MAGIC.to_vec();
+    let mut out = SNAPSHOT_MAGICS[0].to_vec();
     put_varint(&mut out, 1);
     put_varint(&mut out, ((base_day << 1) ^ (base_day >> 63)) as u64);
     put_varint(&mut out, labels.len() as u64);
@@ -274,17 +379,46 @@ mod properties {
                 "[a-zà-ỹ ]{1,60}"
                     .prop_filter("a valid label", |l| crate::text::check_label(l).is_ok()),
             ]),
+            proptest::option::of(0.0f64..=1.0),
+            proptest::option::of(prop_oneof![
+                Just(Source {
+                    name: "Công an TP Hà Nội".into(),
+                    url: Some("https://congan.hanoi.gov.vn/canh-bao/1".into()),
+                }),
+                Just(Source {
+                    name: "Bộ TT&TT".into(),
+                    url: None,
+                }),
+            ]),
         )
-            .prop_map(|(nuisance, reports, last_reported, label)| Reported {
-                category: if nuisance {
-                    Category::Nuisance
-                } else {
-                    Category::Scam
+            .prop_map(
+                |(nuisance, reports, last_reported, label, share, source)| Reported {
+                    category: if nuisance {
+                        Category::Nuisance
+                    } else {
+                        Category::Scam
+                    },
+                    reports,
+                    last_reported,
+                    label,
+                    // 1 to `reports` distinct people.
+                    reporters: share.map(|f| 1 + ((reports - 1) as f64 * f) as u32),
+                    source,
                 },
-                reports,
-                last_reported,
-                label,
-            })
+            )
+    }
+
+    /// What format 1 keeps of a list: no reporters, no sources.
+    fn as_format_1(set: &EntrySet) -> EntrySet {
+        let strip = |r: &Reported| Reported {
+            reporters: None,
+            source: None,
+            ..r.clone()
+        };
+        EntrySet {
+            numbers: set.numbers.iter().map(|(k, r)| (*k, strip(r))).collect(),
+            prefixes: set.prefixes.iter().map(|(k, r)| (k.clone(), strip(r))).collect(),
+        }
     }
 
     fn entry_set() -> impl Strategy<Value = EntrySet> {
@@ -323,6 +457,17 @@ mod properties {
             prop_assert_eq!(read_delta(&raw, &mut applied, &Limits::now()).unwrap(), (1, 2));
             prop_assert_eq!(&applied, &b);
             prop_assert_eq!(applied, decode(&encode_snapshot(2, &b)));
+        }
+
+        /// Phones keep reading format 1 during the move to format 2.
+        #[test]
+        fn format_1_files_still_decode(a in entry_set(), b in entry_set()) {
+            let mut applied = decode(&encode_snapshot_as(1, 1, &a));
+            prop_assert_eq!(&applied, &as_format_1(&a));
+            let delta = encode_delta_as(1, &Delta::between(1, &a, 2, &b));
+            let raw = decompress(&delta, MAX_EXPANDED_BYTES).unwrap();
+            read_delta(&raw, &mut applied, &Limits::now()).unwrap();
+            prop_assert_eq!(applied, as_format_1(&b));
         }
     }
 }

@@ -266,3 +266,50 @@ fn a_list_over_the_ceiling_is_refused_whole_and_changes_nothing() {
     assert_eq!(store.feed_state().unwrap().unwrap().version, 1);
     assert_eq!(store.stats().unwrap().feed_entries, 10);
 }
+
+#[test]
+fn a_format_2_list_brings_its_evidence_to_screening_and_format_1_still_applies() {
+    use crate::feed::codec::{self, Delta, EntrySet};
+    use crate::model::Source;
+    let (_d, store) = fresh();
+    let police = Source {
+        name: "Công an TP Hà Nội".into(),
+        url: Some("https://congan.hanoi.gov.vn/canh-bao/1".into()),
+    };
+    let community = normalize("0900000001").unwrap();
+    let official = normalize("0900000002").unwrap();
+    let mut v1 = EntrySet::default();
+    let mut r = rep(Category::Scam, 37, None);
+    r.reporters = Some(12);
+    v1.insert(Target::Number(community.key().unwrap()), r);
+    let mut r = rep(Category::Scam, 1, Some("mạo danh công an"));
+    r.source = Some(police.clone());
+    v1.insert(Target::Number(official.key().unwrap()), r);
+    let file = codec::encode_snapshot(1, &v1);
+    apply_feed(&store, None, snap(&file), &state(1), &Limits::now()).unwrap();
+    let got = store.lookup(&community).unwrap().reported.unwrap();
+    assert_eq!((got.reports, got.reporters, got.source), (37, Some(12), None));
+    let got = store.lookup(&official).unwrap().reported.unwrap();
+    assert_eq!((got.reporters, got.source), (None, Some(police.clone())));
+
+    // A delta moves the evidence on: the source goes, reporters come.
+    let mut v2 = v1.clone();
+    let e = v2.numbers.get_mut(&official.key().unwrap()).unwrap();
+    e.source = None;
+    e.reporters = Some(1);
+    let delta = codec::encode_delta(&Delta::between(1, &v1, 2, &v2));
+    apply_feed(&store, Some(1), FeedData::Deltas(&[delta]), &state(2), &Limits::now()).unwrap();
+    let got = store.lookup(&official).unwrap().reported.unwrap();
+    assert_eq!((got.reporters, got.source), (Some(1), None));
+
+    // A publisher still on format 1: the same list without the evidence,
+    // and the source table is cleaned up with the snapshot.
+    let file = codec::encode_snapshot_as(1, 3, &v2);
+    apply_feed(&store, Some(2), snap(&file), &state(3), &Limits::now()).unwrap();
+    let got = store.lookup(&community).unwrap().reported.unwrap();
+    assert_eq!((got.reports, got.reporters), (37, None));
+    let sources: i64 = store
+        .read(|c| Ok(c.query_row("SELECT count(*) FROM official", [], |r| r.get(0))?))
+        .unwrap();
+    assert_eq!(sources, 0);
+}
