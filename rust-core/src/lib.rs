@@ -60,4 +60,6 @@ pub mod publisher {
         ListingPolicy, NotListed, Protected, Provenance, PublishCounts, PublisherDb, SOURCE_HEADER,
         SourceCategory, SourceSummary, add_source, aggregate, audit_log, dispute, disputes, ingest,
     };
+    // Days as the publisher names them (`--as-of`), in Vietnam's time.
+    pub use crate::dates::{parse_day, today};
 }

@@ -12,7 +12,8 @@ use std::path::PathBuf;
     about = "Cảnh Giác: warn about scam calls, report them to 156"
 )]
 pub struct Cli {
-    /// The database file [default: canhgiac/canhgiac.db in your data folder]
+    /// The database file: the phone's [default: canhgiac/canhgiac.db in your
+    /// data folder], or the publisher's for `reports` and `publish` (no default)
     #[arg(long, global = true, value_name = "PATH", env = "CANHGIAC_DB")]
     pub db: Option<PathBuf>,
     /// Language of the texts shown
@@ -122,6 +123,77 @@ pub enum Command {
     /// Publish a signed feed: keys, build, verify
     #[command(subcommand)]
     Feed(FeedCommand),
+    /// The hotline inbox (publishers): parse, ingest, sources, disputes, audit log
+    #[command(subcommand)]
+    Reports(ReportsCommand),
+    /// Decide the list from the publisher database (--db) and publish it as the next feed version
+    Publish(PublishArgs),
+}
+
+#[derive(Subcommand)]
+pub enum ReportsCommand {
+    /// Read SMS bodies as the hotline receives them (LD/V/S …); exit 1 if any is not a report
+    Parse {
+        #[arg(required = true, value_name = "BODY")]
+        bodies: Vec<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Add an inbox export (CSV: received_at,sender,to,body) to the publisher database
+    Ingest {
+        file: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Add a curated source (CSV: number,category,date,label,source_url)
+    AddSource {
+        file: PathBuf,
+        /// The source's name, shown to people ("Công an TP Hà Nội")
+        #[arg(long)]
+        name: String,
+        /// An authority: its numbers are listed without the reporter threshold
+        #[arg(long)]
+        official: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Take a number off the list until enough new people report it
+    Dispute {
+        number: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// The disputes, oldest first
+    Disputes {
+        #[arg(long)]
+        json: bool,
+    },
+    /// The audit log of listing decisions (JSON lines), of one publish run or all
+    Audit {
+        #[arg(long)]
+        run: Option<i64>,
+    },
+}
+
+#[derive(clap::Args)]
+pub struct PublishArgs {
+    /// The secret key file
+    #[arg(long, value_name = "SECRET")]
+    pub key: PathBuf,
+    /// The feed folder
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// The listing policy (TOML: min_reporters, window_days, expire_days, protected)
+    #[arg(long, value_name = "FILE.toml")]
+    pub policy: Option<PathBuf>,
+    /// Decide the list as of this day [default: today, Vietnam time]
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub as_of: Option<String>,
+    /// Deltas kept for phones that are behind
+    #[arg(long, default_value_t = canhgiac_core::publisher::DEFAULT_KEEP_DELTAS)]
+    pub keep_deltas: usize,
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(clap::Args)]

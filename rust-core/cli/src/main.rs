@@ -10,7 +10,7 @@ mod output;
 
 use args::{Cli, Command};
 use clap::Parser;
-use commands::{Db, backup, check, feed, lists, normalize, report, sync};
+use commands::{Db, backup, check, feed, inbox, lists, normalize, report, sync};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
@@ -63,6 +63,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Restore { file, json } => backup::restore(&db, &file, json)?,
         Command::Health { json } => backup::health(&db, json)?,
         Command::Feed(cmd) => feed::run(cmd)?,
+        Command::Reports(cmd) => return inbox::run(&db, cmd),
+        Command::Publish(args) => inbox::publish(&db, args)?,
     }
     Ok(ExitCode::SUCCESS)
 }

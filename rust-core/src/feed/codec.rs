@@ -818,7 +818,9 @@ fn check_source(name: String, url: String) -> CResult<Source> {
             .chars()
             .any(|c| c.is_whitespace() || c.is_control() || crate::text::is_invisible(c))
     {
-        return Err(CodecError::Malformed("a source address is not a web address"));
+        return Err(CodecError::Malformed(
+            "a source address is not a web address",
+        ));
     }
     Ok(Source {
         name,

@@ -699,7 +699,8 @@ impl<'p> Run<'p> {
                     reports: line.reports.max(1),
                     last_reported: Some(last_day.map_or(s.day, |d| d.max(s.day))),
                     label: s.label.clone().or(community_label),
-                    reporters: (line.reporters > 0).then_some(line.reporters.min(line.reports.max(1))),
+                    reporters: (line.reporters > 0)
+                        .then_some(line.reporters.min(line.reports.max(1))),
                     source: Some(Source {
                         name: s.name.clone(),
                         url: s.url.clone(),

@@ -203,7 +203,11 @@ impl<'t> Writer<'t> {
 
     pub(crate) fn put(&mut self, target: &Target, rep: &Reported) -> Result<()> {
         let label_id = rep.label.as_deref().map(|l| self.label_id(l)).transpose()?;
-        let official_id = rep.source.as_ref().map(|s| self.official_id(s)).transpose()?;
+        let official_id = rep
+            .source
+            .as_ref()
+            .map(|s| self.official_id(s))
+            .transpose()?;
         let (key, stmt): (&dyn rusqlite::ToSql, _) = match target {
             Target::Number(k) => (k, &mut self.add_number),
             Target::Prefix(p) => (p, &mut self.add_prefix),

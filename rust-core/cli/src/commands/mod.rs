@@ -4,6 +4,7 @@
 pub mod backup;
 pub mod check;
 pub mod feed;
+pub mod inbox;
 pub mod lists;
 pub mod normalize;
 pub mod report;
@@ -17,6 +18,16 @@ use std::path::PathBuf;
 pub struct Db(pub Option<PathBuf>);
 
 impl Db {
+    /// The publisher's database: named with `--db`, never a default (a
+    /// publisher's reports must not land in a phone's data folder).
+    pub fn publisher(&self) -> Result<canhgiac_core::publisher::PublisherDb> {
+        let path = self
+            .0
+            .as_ref()
+            .context("name the publisher database with --db PUBLISHER.db")?;
+        Ok(canhgiac_core::publisher::PublisherDb::open(path)?)
+    }
+
     fn path(&self) -> Result<PathBuf> {
         if let Some(p) = &self.0 {
             return Ok(p.clone());

@@ -121,7 +121,10 @@ fn format_2_evidence_a_stolen_key_could_forge_is_refused() {
     read_snapshot(&raw, &mut set, &Limits::now()).unwrap();
     let r = &set.numbers[&84_912_345_678];
     assert_eq!((r.reports, r.reporters), (3, Some(2)));
-    assert_eq!(r.source.as_ref().unwrap().url.as_deref(), Some("https://congan.gov.vn/1"));
+    assert_eq!(
+        r.source.as_ref().unwrap().url.as_deref(),
+        Some("https://congan.gov.vn/1")
+    );
 
     let refused = |raw: Vec<u8>, why: &str| {
         assert!(
@@ -129,12 +132,30 @@ fn format_2_evidence_a_stolen_key_could_forge_is_refused() {
             "{why}"
         );
     };
-    refused(raw_snapshot_2(&ok, (2 << 5) | 8, &varints([4]), &[]), "more reporters than reports");
-    refused(raw_snapshot_2(&ok, (2 << 5) | 8, &varints([0]), &[]), "no reporters");
-    refused(raw_snapshot_2(&ok, 16, &[], &varints([2])), "source index past the table");
-    refused(raw_snapshot_2(&ok, 16, &[], &varints([0])), "source index 0");
-    refused(raw_snapshot_2(&ok, 8, &[], &[]), "a reporters flag without a value");
-    refused(raw_snapshot_2(&ok, 0, &varints([1]), &[]), "a reporters value left over");
+    refused(
+        raw_snapshot_2(&ok, (2 << 5) | 8, &varints([4]), &[]),
+        "more reporters than reports",
+    );
+    refused(
+        raw_snapshot_2(&ok, (2 << 5) | 8, &varints([0]), &[]),
+        "no reporters",
+    );
+    refused(
+        raw_snapshot_2(&ok, 16, &[], &varints([2])),
+        "source index past the table",
+    );
+    refused(
+        raw_snapshot_2(&ok, 16, &[], &varints([0])),
+        "source index 0",
+    );
+    refused(
+        raw_snapshot_2(&ok, 8, &[], &[]),
+        "a reporters flag without a value",
+    );
+    refused(
+        raw_snapshot_2(&ok, 0, &varints([1]), &[]),
+        "a reporters value left over",
+    );
     for (name, url) in [
         ("", ""),
         ("\u{1b}[31mCông an", ""),
@@ -391,8 +412,8 @@ mod properties {
                 }),
             ]),
         )
-            .prop_map(
-                |(nuisance, reports, last_reported, label, share, source)| Reported {
+            .prop_map(|(nuisance, reports, last_reported, label, share, source)| {
+                Reported {
                     category: if nuisance {
                         Category::Nuisance
                     } else {
@@ -404,8 +425,8 @@ mod properties {
                     // 1 to `reports` distinct people.
                     reporters: share.map(|f| 1 + ((reports - 1) as f64 * f) as u32),
                     source,
-                },
-            )
+                }
+            })
     }
 
     /// What format 1 keeps of a list: no reporters, no sources.
@@ -417,7 +438,11 @@ mod properties {
         };
         EntrySet {
             numbers: set.numbers.iter().map(|(k, r)| (*k, strip(r))).collect(),
-            prefixes: set.prefixes.iter().map(|(k, r)| (k.clone(), strip(r))).collect(),
+            prefixes: set
+                .prefixes
+                .iter()
+                .map(|(k, r)| (k.clone(), strip(r)))
+                .collect(),
         }
     }
 

@@ -288,7 +288,10 @@ fn a_format_2_list_brings_its_evidence_to_screening_and_format_1_still_applies()
     let file = codec::encode_snapshot(1, &v1);
     apply_feed(&store, None, snap(&file), &state(1), &Limits::now()).unwrap();
     let got = store.lookup(&community).unwrap().reported.unwrap();
-    assert_eq!((got.reports, got.reporters, got.source), (37, Some(12), None));
+    assert_eq!(
+        (got.reports, got.reporters, got.source),
+        (37, Some(12), None)
+    );
     let got = store.lookup(&official).unwrap().reported.unwrap();
     assert_eq!((got.reporters, got.source), (None, Some(police.clone())));
 
@@ -298,7 +301,14 @@ fn a_format_2_list_brings_its_evidence_to_screening_and_format_1_still_applies()
     e.source = None;
     e.reporters = Some(1);
     let delta = codec::encode_delta(&Delta::between(1, &v1, 2, &v2));
-    apply_feed(&store, Some(1), FeedData::Deltas(&[delta]), &state(2), &Limits::now()).unwrap();
+    apply_feed(
+        &store,
+        Some(1),
+        FeedData::Deltas(&[delta]),
+        &state(2),
+        &Limits::now(),
+    )
+    .unwrap();
     let got = store.lookup(&official).unwrap().reported.unwrap();
     assert_eq!((got.reporters, got.source), (Some(1), None));
 

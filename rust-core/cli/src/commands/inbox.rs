@@ -1,0 +1,338 @@
+//! `reports …` and `publish`: what a hotline operator runs to turn the
+//! messages people send to 156/5656 into the signed list phones sync.
+//! Reporters' numbers go in and never come out: every output here is
+//! counts, reported numbers and reasons.
+
+use super::Db;
+use crate::args::{PublishArgs, ReportsCommand};
+use crate::output::{bytes_bar, number_json};
+use anyhow::{Context, Result};
+use canhgiac_core::publisher::{self, Aggregate, Built, ListingPolicy, Protected};
+use canhgiac_core::{format_day, now_unix, parse_body};
+use serde_json::{Value, json};
+use std::path::Path;
+use std::process::ExitCode;
+
+pub fn run(db: &Db, cmd: ReportsCommand) -> Result<ExitCode> {
+    match cmd {
+        ReportsCommand::Parse { bodies, json } => return Ok(parse(&bodies, json)),
+        ReportsCommand::Ingest { file, json } => ingest(db, &file, json)?,
+        ReportsCommand::AddSource {
+            file,
+            name,
+            official,
+            json,
+        } => add_source(db, &file, &name, official, json)?,
+        ReportsCommand::Dispute { number, reason } => {
+            let d = publisher::dispute(&mut db.publisher()?, &number, &reason)?;
+            println!(
+                "{} is off the list until enough new people report it ({})",
+                d.display, d.reason
+            );
+        }
+        ReportsCommand::Disputes { json } => disputes(db, json)?,
+        ReportsCommand::Audit { run } => {
+            for line in publisher::audit_log(&db.publisher()?, run)? {
+                println!("{line}");
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// One JSON object (or line) per body; exit 1 if any body is not a report.
+fn parse(bodies: &[String], json: bool) -> ExitCode {
+    let mut failed = false;
+    for body in bodies {
+        match parse_body(body) {
+            Ok(sms) => {
+                if json {
+                    println!(
+                        "{}",
+                        json!({
+                            "input": body,
+                            "keyword": sms.keyword.as_str(),
+                            "number": sms.number().map(|n| number_json(&sms.written, n)),
+                            "sender_id": sms.sender_id(),
+                            "content": sms.content,
+                            "category": sms.category.as_str(),
+                        })
+                    );
+                } else {
+                    let who = sms
+                        .number()
+                        .map_or_else(|| sms.written.clone(), |n| n.display.clone());
+                    println!(
+                        "{}: {} {who} [{}] {}",
+                        body, sms.keyword, sms.category, sms.content
+                    );
+                }
+            }
+            Err(e) => {
+                failed = true;
+                if json {
+                    println!(
+                        "{}",
+                        json!({"input": body, "error": e.to_string(), "code": e.code()})
+                    );
+                } else {
+                    println!("{body}: not a report: {e}");
+                }
+            }
+        }
+    }
+    if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn open_read(path: &Path) -> Result<(std::fs::File, u64)> {
+    let file =
+        std::fs::File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+    Ok((file, size))
+}
+
+fn ingest(db: &Db, path: &Path, json: bool) -> Result<()> {
+    let mut pdb = db.publisher()?;
+    let (file, size) = open_read(path)?;
+    let bar = bytes_bar(size);
+    bar.set_message("ingesting");
+    let summary = publisher::ingest(&mut pdb, std::io::BufReader::new(bar.wrap_read(file)))?;
+    bar.finish_and_clear();
+    if json {
+        println!("{}", serde_json::to_string(&summary)?);
+    } else {
+        println!(
+            "{} rows: {} ingested, {} already there, {} rejected",
+            summary.rows,
+            summary.ingested,
+            summary.duplicates,
+            summary.rejected.len()
+        );
+        for r in &summary.rejected {
+            println!("  line {}: {}", r.line, r.reason);
+        }
+    }
+    Ok(())
+}
+
+fn add_source(db: &Db, path: &Path, name: &str, official: bool, json: bool) -> Result<()> {
+    let mut pdb = db.publisher()?;
+    let (file, _) = open_read(path)?;
+    let s = publisher::add_source(&mut pdb, std::io::BufReader::new(file), name, official)?;
+    if json {
+        println!("{}", serde_json::to_string(&s)?);
+    } else {
+        println!(
+            "{}{}: {} rows, {} added, {} updated, {} unchanged, {} rejected",
+            s.source,
+            if s.official { " (official)" } else { "" },
+            s.rows,
+            s.added,
+            s.updated,
+            s.unchanged,
+            s.rejected.len()
+        );
+        for r in &s.rejected {
+            println!("  line {}: {}", r.line, r.reason);
+        }
+    }
+    Ok(())
+}
+
+fn disputes(db: &Db, json: bool) -> Result<()> {
+    for d in publisher::disputes(&db.publisher()?)? {
+        if json {
+            println!("{}", serde_json::to_string(&d)?);
+        } else {
+            println!(
+                "{}  {}  {}",
+                canhgiac_core::format_time(d.disputed_at),
+                d.display,
+                d.reason
+            );
+        }
+    }
+    Ok(())
+}
+
+/// The policy file, its protected list read relative to it.
+fn policy(path: Option<&Path>) -> Result<(ListingPolicy, Protected, usize)> {
+    let Some(path) = path else {
+        return Ok((ListingPolicy::default(), Protected::default(), 0));
+    };
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let mut policy: ListingPolicy = toml::from_str(&text)
+        .with_context(|| format!("{} is not a valid policy", path.display()))?;
+    policy.check()?;
+    let Some(list) = policy.protected.take() else {
+        return Ok((policy, Protected::default(), 0));
+    };
+    let list = path.parent().unwrap_or(Path::new(".")).join(list);
+    let (file, _) = open_read(&list)?;
+    let (protected, rejected) = Protected::from_csv(std::io::BufReader::new(file))?;
+    for r in &rejected {
+        eprintln!("{} line {}: {} (skipped)", list.display(), r.line, r.reason);
+    }
+    policy.protected = Some(list);
+    Ok((policy, protected, rejected.len()))
+}
+
+pub fn publish(db: &Db, args: PublishArgs) -> Result<()> {
+    let key = publisher::parse_secret_key(
+        &std::fs::read_to_string(&args.key)
+            .with_context(|| format!("reading {}", args.key.display()))?,
+    )?;
+    let (policy, protected, bad_protected) = policy(args.policy.as_deref())?;
+    let as_of = match &args.as_of {
+        None => publisher::today(),
+        Some(d) => publisher::parse_day(d)
+            .with_context(|| format!("--as-of {d}: not a day (YYYY-MM-DD)"))?,
+    };
+    let mut pdb = db.publisher()?;
+    let bar = indicatif::ProgressBar::new_spinner();
+    bar.set_message("deciding the list");
+    bar.enable_steady_tick(std::time::Duration::from_millis(200));
+    let agg = publisher::aggregate(&mut pdb, &policy, &protected, as_of)?;
+    bar.set_message("compressing and signing");
+    let built = publisher::build(
+        &args.out,
+        &agg.entry_set(),
+        &key,
+        args.keep_deltas,
+        now_unix(),
+    )?;
+    bar.finish_and_clear();
+    let report = publish_report(&agg, &built, &policy, bad_protected);
+    if args.json {
+        println!("{report}");
+    } else {
+        print_report(&report);
+    }
+    if built.entries == 0 {
+        eprintln!("warning: the published list is empty (no number met the policy)");
+    }
+    Ok(())
+}
+
+/// Why a number left the list, in words (by `NotListed` code).
+fn removed_why(code: &str) -> &str {
+    match code {
+        "protected" => "now protected",
+        "short_number" => "a short number",
+        "sms_only" => "reported by SMS only",
+        "expired" => "no report within expire_days (numbers are reassigned)",
+        "below_threshold" => "fewer than min_reporters people within window_days",
+        "disputed" => "disputed, not enough new reporters since",
+        other => other,
+    }
+}
+
+/// What a person reads before uploading (and `--json` gives as data).
+fn publish_report(agg: &Aggregate, built: &Built, policy: &ListingPolicy, bad: usize) -> Value {
+    let c = &agg.counts;
+    let mut removed_by: std::collections::BTreeMap<&str, u64> = Default::default();
+    for (_, why) in &agg.removed {
+        *removed_by.entry(why.as_str()).or_default() += 1;
+    }
+    json!({
+        "run": agg.run,
+        "as_of": format_day(agg.as_of),
+        "policy": {
+            "min_reporters": policy.min_reporters,
+            "window_days": policy.window_days,
+            "expire_days": policy.expire_days,
+            "protected_numbers_skipped_lines": bad,
+        },
+        "feed": {
+            "version": built.version,
+            "entries": built.entries,
+            "snapshot_bytes": built.snapshot_bytes,
+            "delta_bytes": built.delta.as_ref().map(|d| d.file.size),
+            "deltas_kept": built.deltas_kept,
+        },
+        "listed": c.listed,
+        "listed_by_official_source": c.listed_by_source,
+        "added": c.added,
+        "removed": c.removed,
+        "removed_by_reason": removed_by,
+        "changed": c.changed,
+        "not_listed_by_reason": c.not_listed.iter().map(|(k, v)| (k.as_str(), v)).collect::<std::collections::BTreeMap<_, _>>(),
+        "call_reports": c.call_reports,
+        "sms_reports": c.sms_reports,
+        "protected_numbers_reported": c.protected_numbers,
+        "reports_against_protected": c.protected_reports,
+        "top_labels": c.top_labels,
+        "rejected_input_by_reason": c.rejected_input,
+        "added_numbers": agg.added.iter().take(20).map(|k| format!("+{k}")).collect::<Vec<_>>(),
+        "removed_numbers": agg.removed.iter().take(20).map(|(k, why)| json!({"number": format!("+{k}"), "reason": why.as_str()})).collect::<Vec<_>>(),
+    })
+}
+
+fn print_report(r: &Value) {
+    let n = |k: &str| r[k].as_u64().unwrap_or(0);
+    let f = &r["feed"];
+    println!(
+        "published version {} as of {}: {} numbers listed ({} by an official source), snapshot {} bytes{}",
+        f["version"],
+        r["as_of"].as_str().unwrap_or(""),
+        n("listed"),
+        n("listed_by_official_source"),
+        f["snapshot_bytes"],
+        f["delta_bytes"]
+            .as_u64()
+            .map(|b| format!(", delta {b} bytes"))
+            .unwrap_or_default()
+    );
+    println!(
+        "  added {}  removed {}  changed (category or label) {}",
+        n("added"),
+        n("removed"),
+        n("changed")
+    );
+    if let Some(by) = r["removed_by_reason"].as_object() {
+        for (why, count) in by {
+            println!("    removed: {count} × {}", removed_why(why));
+        }
+    }
+    println!(
+        "  reports in the period: {} about calls, {} about SMS",
+        n("call_reports"),
+        n("sms_reports")
+    );
+    if let Some(by) = r["not_listed_by_reason"].as_object() {
+        let parts: Vec<String> = by.iter().map(|(k, v)| format!("{k} {v}")).collect();
+        if !parts.is_empty() {
+            println!("  not listed: {}", parts.join(", "));
+        }
+    }
+    println!(
+        "  protected numbers reported (never listed): {} numbers, {} reports",
+        n("protected_numbers_reported"),
+        n("reports_against_protected")
+    );
+    if let Some(labels) = r["top_labels"].as_array().filter(|l| !l.is_empty()) {
+        println!("  top labels:");
+        for l in labels {
+            println!(
+                "    {:>6}  {}",
+                l["numbers"],
+                l["label"].as_str().unwrap_or("")
+            );
+        }
+    }
+    if let Some(by) = r["rejected_input_by_reason"]
+        .as_object()
+        .filter(|b| !b.is_empty())
+    {
+        let parts: Vec<String> = by.iter().map(|(k, v)| format!("{k} {v}")).collect();
+        println!(
+            "  rejected input since the last publish: {}",
+            parts.join(", ")
+        );
+    }
+}

@@ -1,0 +1,95 @@
+//! What the end-to-end tests share: running the CLI, and nginx serving a
+//! folder on loopback.
+#![allow(dead_code)]
+
+use std::net::{TcpListener, TcpStream};
+use std::path::Path;
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+pub fn cli(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_canhgiac"))
+        .args(args)
+        .env_remove("CANHGIAC_DB")
+        .output()
+        .unwrap()
+}
+
+pub fn ok(args: &[&str]) -> String {
+    let out = cli(args);
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// nginx on a free loopback port, serving `root`; stopped on drop.
+pub struct Nginx {
+    child: Child,
+    pub port: u16,
+}
+
+impl Nginx {
+    pub fn start(root: &Path, work: &Path) -> Nginx {
+        let bin = ["/usr/sbin/nginx", "/usr/bin/nginx"]
+            .into_iter()
+            .find(|p| Path::new(p).exists())
+            .expect(
+                "nginx is needed for these tests (./build.sh test installs Debian's nginx-light)",
+            );
+        let port = TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let conf = work.join("nginx.conf");
+        std::fs::write(
+            &conf,
+            format!(
+                "daemon off; master_process off; pid {w}/nginx.pid; error_log {w}/error.log;
+                 events {{ worker_connections 64; }}
+                 http {{
+                   access_log {w}/access.log;
+                   client_body_temp_path {w}; proxy_temp_path {w}; fastcgi_temp_path {w};
+                   uwsgi_temp_path {w}; scgi_temp_path {w};
+                   server {{
+                     listen 127.0.0.1:{port};
+                     root {root};
+                     location /broken/ {{ return 500; }}
+                   }}
+                 }}",
+                w = work.display(),
+                root = root.display()
+            ),
+        )
+        .unwrap();
+        let child = Command::new(bin)
+            .args(["-c", conf.to_str().unwrap(), "-p", work.to_str().unwrap()])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let started = Instant::now();
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                started.elapsed() < Duration::from_secs(10),
+                "nginx did not start"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        Nginx { child, port }
+    }
+
+    pub fn url(&self, folder: &str) -> String {
+        format!("http://127.0.0.1:{}/{folder}/", self.port)
+    }
+}
+
+impl Drop for Nginx {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

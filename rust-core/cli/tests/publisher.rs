@@ -1,0 +1,450 @@
+//! The loop end to end, with real parts: a synthetic 156 inbox → `reports
+//! ingest` → `publish` → nginx on loopback → a phone's `sync` → `check`.
+//! What the policy promises is checked on the phone's side: three people
+//! list a number, one person ten times does not, an old report expires,
+//! 113, 156 and protected numbers never appear, a dispute holds until new
+//! people report. And no reporter's number appears anywhere a publisher
+//! writes or prints.
+
+mod common;
+use common::{Nginx, cli, ok};
+use serde_json::Value;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+/// The civil date `days` after 1970-01-01 (Howard Hinnant's algorithm).
+fn civil(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (yoe + era * 400 + i64::from(m <= 2), m, d)
+}
+
+/// Today in Vietnam (UTC+7), as days since 1970-01-01.
+fn today() -> i64 {
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    (now + 7 * 3600).div_euclid(86_400)
+}
+
+/// `YYYY-MM-DD` of `days_ago` days before today.
+fn day(days_ago: i64) -> String {
+    let (y, m, d) = civil(today() - days_ago);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// Synthetic reporters: 0901 000 000 + i. None of these may ever come out.
+fn reporter(i: u32) -> String {
+    format!("0901{:06}", i)
+}
+
+struct Inbox {
+    rows: Vec<String>,
+}
+
+impl Inbox {
+    fn new() -> Inbox {
+        Inbox { rows: Vec::new() }
+    }
+
+    /// `who` texts `body` to 156, `days_ago` days ago (at 09:00, minute `m`).
+    fn sms(&mut self, days_ago: i64, who: u32, body: &str) -> &mut Self {
+        let m = self.rows.len() % 60;
+        self.rows.push(format!(
+            "{}T09:{m:02}:00+07:00,{},156,{body}",
+            day(days_ago),
+            reporter(who)
+        ));
+        self
+    }
+
+    /// `who` texts `body` a minute from now: after anything this test did.
+    fn sms_soon(&mut self, who: u32, body: &str) -> &mut Self {
+        let now = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap()
+            .as_secs() as i64
+            + 60;
+        let (y, m, d) = civil(now.div_euclid(86_400));
+        let secs = now.rem_euclid(86_400);
+        self.rows.push(format!(
+            "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z,{},156,{body}",
+            secs / 3600,
+            secs / 60 % 60,
+            secs % 60,
+            reporter(who)
+        ));
+        self
+    }
+
+    fn write(&self, path: &Path) {
+        let mut out = String::from("received_at,sender,to,body\n");
+        for r in &self.rows {
+            out.push_str(r);
+            out.push('\n');
+        }
+        std::fs::write(path, out).unwrap();
+    }
+}
+
+struct Loop {
+    dir: tempfile::TempDir,
+    nginx: Nginx,
+}
+
+impl Loop {
+    fn new() -> Loop {
+        let dir = tempfile::tempdir().unwrap();
+        for d in ["www", "nginx", "keys"] {
+            std::fs::create_dir_all(dir.path().join(d)).unwrap();
+        }
+        ok(&["feed", "keygen", "--out", &s(&dir.path().join("keys"))]);
+        std::fs::write(
+            dir.path().join("protected.csv"),
+            "number,name\n024 3936 1111,Ngân hàng (synthetic)\n",
+        )
+        .unwrap();
+        std::fs::write(
+            dir.path().join("policy.toml"),
+            "min_reporters = 3\nwindow_days = 90\nexpire_days = 180\nprotected = \"protected.csv\"\n",
+        )
+        .unwrap();
+        let nginx = Nginx::start(&dir.path().join("www"), &dir.path().join("nginx"));
+        Loop { dir, nginx }
+    }
+
+    fn p(&self, rel: &str) -> PathBuf {
+        self.dir.path().join(rel)
+    }
+
+    fn publisher(&self, args: &[&str]) -> String {
+        let db = s(&self.p("publisher.db"));
+        ok(&[&["--db", db.as_str()], args].concat())
+    }
+
+    fn ingest(&self, inbox: &Inbox, name: &str) -> Value {
+        let file = self.p(name);
+        inbox.write(&file);
+        json(&self.publisher(&["reports", "ingest", &s(&file), "--json"]))
+    }
+
+    /// Publishes the next version; its report as printed (`--json` or not).
+    fn publish_as(&self, extra: &[&str]) -> String {
+        let (key, out, policy) = (
+            s(&self.p("keys/feed.key")),
+            s(&self.p("www/feed")),
+            s(&self.p("policy.toml")),
+        );
+        let args = ["publish", "--key", &key, "--out", &out, "--policy", &policy];
+        self.publisher(&[&args[..], extra].concat())
+    }
+
+    fn publish(&self) -> Value {
+        json(&self.publish_as(&["--json"]))
+    }
+
+    /// The phone syncs from nginx, then screens `number`: its JSON verdict.
+    fn phone_check(&self, number: &str) -> Value {
+        let (db, key, url) = (
+            s(&self.p("phone.db")),
+            s(&self.p("keys/feed.pub")),
+            self.nginx.url("feed"),
+        );
+        ok(&[
+            "--db",
+            &db,
+            "sync",
+            &url,
+            "--key",
+            &key,
+            "--allow-http",
+            "--json",
+        ]);
+        json(&ok(&["--db", &db, "check", number, "--json"]))
+    }
+
+    fn level(&self, number: &str) -> String {
+        self.phone_check(number)["level"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    }
+}
+
+fn s(p: &Path) -> String {
+    p.to_str().unwrap().to_string()
+}
+
+fn json(text: &str) -> Value {
+    serde_json::from_str(text.trim()).unwrap_or_else(|e| panic!("{e}: {text}"))
+}
+
+/// Every written form of the synthetic reporters' numbers.
+fn reporter_forms(n: u32) -> Vec<String> {
+    (0..n)
+        .flat_map(|i| {
+            let local = reporter(i);
+            let digits = &local[1..];
+            [local.clone(), format!("84{digits}"), format!("+84{digits}")]
+        })
+        .collect()
+}
+
+/// Bytes of every file under `dir`, brotli files decompressed.
+fn feed_bytes(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap().flatten() {
+        let raw = std::fs::read(e.path()).unwrap();
+        let name = e.file_name().to_string_lossy().into_owned();
+        if name.ends_with(".bin") {
+            let mut plain = Vec::new();
+            brotli::Decompressor::new(&raw[..], 4096)
+                .read_to_end(&mut plain)
+                .unwrap();
+            out.push((name, plain));
+        } else {
+            out.push((name, raw));
+        }
+    }
+    out
+}
+
+fn assert_no_reporter(what: &str, bytes: &[u8], reporters: u32) {
+    let text = String::from_utf8_lossy(bytes);
+    for form in reporter_forms(reporters) {
+        assert!(!text.contains(&form), "{what} contains reporter {form}");
+    }
+}
+
+#[test]
+fn the_inbox_becomes_the_list_a_phone_warns_with() {
+    let l = Loop::new();
+    let mut inbox = Inbox::new();
+    // Three people, this week: listed.
+    inbox
+        .sms(3, 1, "LD 0912 000 001 mạo danh công an đòi chuyển tiền")
+        .sms(2, 2, "ld:0912000001 cong an goi")
+        .sms(1, 3, "LD (+84912000001)(gọi nói là công an)");
+    // One person, ten times: never listed.
+    for i in 0..10 {
+        inbox.sms(1 + i, 4, "LD 0912000002 lam phien");
+    }
+    // Three people, 200 days ago: expired (numbers are reassigned).
+    for who in 5..8 {
+        inbox.sms(200, who, "LD 0912000003 khoa sim");
+    }
+    // Emergency, hotline and protected numbers, by many: never listed.
+    for who in 8..13 {
+        inbox
+            .sms(2, who, "LD 113 goi gia")
+            .sms(2, who, "LD 156 gia mao")
+            .sms(2, who, "LD 02439361111 ngan hang goi");
+    }
+    // A number listed now and disputed below.
+    for who in 13..16 {
+        inbox.sms(4, who, "V 0912000004 quang cao");
+    }
+    // Chatter and a bad line: rejected by line number, nothing half-ingested.
+    inbox.sms(1, 16, "cam on").sms(1, 16, "LD");
+    let got = l.ingest(&inbox, "inbox-1.csv");
+    assert_eq!(got["rows"], 36);
+    assert_eq!(got["ingested"], 34);
+    assert_eq!(got["rejected"].as_array().unwrap().len(), 2);
+    // The same file again adds nothing.
+    let again = l.ingest(&inbox, "inbox-1.csv");
+    assert_eq!(
+        (again["ingested"].as_u64(), again["duplicates"].as_u64()),
+        (Some(0), Some(34))
+    );
+
+    // As of 120 days ago, 0912000003 was 80 days old: listed then.
+    let then = l.publish_as(&["--as-of", &day(120), "--json"]);
+    assert_eq!(
+        json(&then)["added_numbers"],
+        serde_json::json!(["+84912000003"])
+    );
+    assert_eq!(l.level("0912000003"), "scam");
+
+    // Today: it leaves the list (numbers are reassigned), the others come.
+    let report = l.publish();
+    assert_eq!(report["listed"], 2, "{report}");
+    assert_eq!(report["feed"]["version"], 2);
+    assert_eq!(
+        report["not_listed_by_reason"]["below_threshold"], 1,
+        "{report}"
+    );
+    assert_eq!(report["removed_by_reason"]["expired"], 1, "{report}");
+    assert_eq!(report["protected_numbers_reported"], 3);
+    assert_eq!(report["reports_against_protected"], 15);
+
+    let v = l.phone_check("0912000001");
+    assert_eq!(v["level"], "scam", "{v}");
+    assert_eq!(v["report"]["reporters"], 3, "format 2 carries the people");
+    assert_eq!(l.level("0912000004"), "nuisance");
+    for not_listed in ["0912000002", "0912000003", "02439361111"] {
+        assert_eq!(l.level(not_listed), "unknown", "{not_listed}");
+    }
+    for never in ["113", "156"] {
+        assert_eq!(l.level(never), "safe", "{never}");
+    }
+
+    // A dispute takes 0912000004 off until three *new* people report it.
+    l.publisher(&[
+        "reports",
+        "dispute",
+        "0912 000 004",
+        "--reason",
+        "the shop's own complaints line",
+    ]);
+    let report = l.publish();
+    assert_eq!(report["removed_by_reason"]["disputed"], 1, "{report}");
+    assert_eq!(l.level("0912000004"), "unknown");
+    // After the dispute (published as of tomorrow, so that "a minute from
+    // now" is seen whatever the hour): the old reporters again, and two
+    // new ones, is not enough.
+    let tomorrow = day(-1);
+    let mut more = Inbox::new();
+    more.sms_soon(13, "V 0912000004 lai goi")
+        .sms_soon(14, "V 0912000004 lai goi")
+        .sms_soon(20, "V 0912000004 quang cao")
+        .sms_soon(21, "V 0912000004 quang cao");
+    l.ingest(&more, "inbox-2.csv");
+    l.publish_as(&["--as-of", &tomorrow]);
+    assert_eq!(l.level("0912000004"), "unknown");
+    let mut third = Inbox::new();
+    third.sms_soon(22, "V 0912000004 quang cao bat dong san");
+    l.ingest(&third, "inbox-3.csv");
+    let report = json(&l.publish_as(&["--as-of", &tomorrow, "--json"]));
+    assert_eq!(report["added"], 1, "{report}");
+    assert_eq!(l.level("0912000004"), "nuisance");
+
+    // An official notice lists a number on its own, named on the phone.
+    std::fs::write(
+        l.p("notice.csv"),
+        format!(
+            "number,category,date,label,source_url\n0912000005,scam,{},mạo danh công an,https://congan.example.vn/canh-bao/1\n",
+            day(1)
+        ),
+    )
+    .unwrap();
+    l.publisher(&[
+        "reports",
+        "add-source",
+        &s(&l.p("notice.csv")),
+        "--name",
+        "Công an (synthetic)",
+        "--official",
+    ]);
+    let report = l.publish();
+    assert_eq!(report["listed_by_official_source"], 1);
+    let v = l.phone_check("0912000005");
+    assert_eq!(v["level"], "scam");
+    assert_eq!(v["report"]["source"], "Công an (synthetic)");
+    assert_eq!(
+        v["report"]["source_url"],
+        "https://congan.example.vn/canh-bao/1"
+    );
+
+    // Nobody who reported is in the feed, the publish report or the audit log.
+    for (name, bytes) in feed_bytes(&l.p("www/feed")) {
+        assert_no_reporter(&name, &bytes, 30);
+    }
+    let human = l.publish_as(&[]);
+    assert!(human.contains("protected numbers reported"), "{human}");
+    let report = l.publish();
+    assert_no_reporter("the publish report", report.to_string().as_bytes(), 30);
+    assert_no_reporter("the publish report", human.as_bytes(), 30);
+    let audit = l.publisher(&["reports", "audit"]);
+    assert!(audit.lines().count() > 10, "{audit}");
+    assert_no_reporter("the audit log", audit.as_bytes(), 30);
+    // Nor in the publisher's own database: keyed hashes only.
+    assert_no_reporter(
+        "the publisher database",
+        &std::fs::read(l.p("publisher.db")).unwrap(),
+        30,
+    );
+}
+
+#[test]
+fn parse_prints_one_object_per_body_and_fails_on_any_refusal() {
+    let out = cli(&[
+        "reports",
+        "parse",
+        "--json",
+        "Ld0912345678 goi mao danh",
+        "LĐ: 0912.345.678",
+        "V [0912 345 678][quảng cáo]",
+        "S VIETTEL trung thuong",
+        "HELP",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let lines: Vec<Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(json)
+        .collect();
+    assert_eq!(lines.len(), 5);
+    assert_eq!(lines[0]["keyword"], "LD");
+    assert_eq!(lines[0]["number"]["e164"], "+84912345678");
+    assert_eq!(lines[1]["keyword"], "LD");
+    assert_eq!(lines[2]["category"], "nuisance");
+    assert_eq!(lines[2]["content"], "quảng cáo");
+    assert_eq!(lines[3]["sender_id"], "VIETTEL");
+    assert_eq!(lines[3]["number"], Value::Null);
+    assert_eq!(lines[4]["input"], "HELP");
+    assert!(lines[4]["error"].is_string());
+    let ok = cli(&["reports", "parse", "LD 0912345678"]);
+    assert!(ok.status.success());
+}
+
+#[test]
+fn publisher_commands_need_a_named_database_and_refuse_a_phones() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = cli(&["reports", "disputes"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--db"));
+    // A phone's database is not a publisher's: refused, untouched.
+    let phone = s(&dir.path().join("phone.db"));
+    ok(&["--db", &phone, "stats"]);
+    let before = std::fs::read(&phone).unwrap();
+    let out = cli(&["--db", &phone, "reports", "disputes"]);
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("not a Cảnh Giác publisher database"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(std::fs::read(&phone).unwrap(), before);
+    // A policy with a value out of range or a name it does not know.
+    let policy = dir.path().join("policy.toml");
+    ok(&["feed", "keygen", "--out", &s(&dir.path().join("keys"))]);
+    for (bad, says) in [
+        ("min_reporters = 0\n", "min_reporters"),
+        ("window = 5\n", "not a valid policy"),
+    ] {
+        std::fs::write(&policy, bad).unwrap();
+        let out = cli(&[
+            "--db",
+            &s(&dir.path().join("pub.db")),
+            "publish",
+            "--key",
+            &s(&dir.path().join("keys/feed.key")),
+            "--out",
+            &s(&dir.path().join("feed")),
+            "--policy",
+            &s(&policy),
+        ]);
+        assert!(!out.status.success(), "{bad}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(says), "{bad}: {err}");
+        assert!(!dir.path().join("feed").exists(), "nothing published");
+    }
+}
