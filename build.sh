@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # One entry point for Cảnh Giác.
 #   ./build.sh test       fmt, clippy, Rust tests, CLI and feed tests (nginx), Kotlin and Android checks on the JVM
-#   ./build.sh demo       build, import a synthetic list, screen sample calls, build a report
+#   ./build.sh demo       the loop: a 156 inbox published, served by nginx, synced, a call warned, a report built
 #   ./build.sh bindings [DIR]   write the Kotlin bindings (default build/bindings/kotlin)
 #   ./build.sh bench      benchmarks (release build; figures go in the README)
 #   ./build.sh fuzz [SECONDS]   every fuzz target for SECONDS (default 3600) or 10 million runs
@@ -71,20 +71,13 @@ generate_bindings() {
     say "Kotlin bindings in ${out#"$ROOT"/}"
 }
 
-# A feed built by the CLI and served by nginx on loopback, for the Kotlin
-# sync tests; stopped when the script exits.
-start_feed_server() {
-    local nginx
+# nginx serving DIR/www on a free loopback port (its files in DIR/nginx);
+# stopped when the script exits. Sets SERVED_URL.
+serve_on_loopback() {
+    local dir=$1 nginx port
     nginx=$(command -v nginx || echo /usr/sbin/nginx)
     [ -x "$nginx" ] || { apt_install nginx-light; nginx=/usr/sbin/nginx; }
-    local dir=$BUILD/feed-server
-    rm -rf "$dir"
     mkdir -p "$dir/www" "$dir/nginx"
-    cargo build -q --bin canhgiac
-    local cg=$TARGET/debug/canhgiac
-    "$cg" feed keygen --out "$dir/keys" >/dev/null
-    "$cg" feed build --input "$ROOT/tests/fixtures/reported.csv" --key "$dir/keys/feed.key" --out "$dir/www/feed" >/dev/null
-    local port
     port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
     cat >"$dir/nginx/nginx.conf" <<CONF
 daemon off; master_process off; pid $dir/nginx/nginx.pid; error_log $dir/nginx/error.log;
@@ -97,13 +90,27 @@ http {
 }
 CONF
     "$nginx" -c "$dir/nginx/nginx.conf" -p "$dir/nginx" &
-    NGINX_PID=$!
-    trap 'kill "$NGINX_PID" 2>/dev/null || true' EXIT
+    NGINX_PIDS="${NGINX_PIDS:-} $!"
+    trap 'kill $NGINX_PIDS 2>/dev/null || true; [ -z "${DEMO_DIR:-}" ] || rm -rf "$DEMO_DIR"' EXIT
     for _ in $(seq 100); do
         (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
         sleep 0.1
     done
-    export CANHGIAC_TEST_FEED_URL="http://127.0.0.1:$port/feed/"
+    SERVED_URL="http://127.0.0.1:$port"
+}
+
+# A feed built by the CLI and served by nginx on loopback, for the Kotlin
+# sync tests; stopped when the script exits.
+start_feed_server() {
+    local dir=$BUILD/feed-server
+    rm -rf "$dir"
+    mkdir -p "$dir/www"
+    cargo build -q --bin canhgiac
+    local cg=$TARGET/debug/canhgiac
+    "$cg" feed keygen --out "$dir/keys" >/dev/null
+    "$cg" feed build --input "$ROOT/tests/fixtures/reported.csv" --key "$dir/keys/feed.key" --out "$dir/www/feed" >/dev/null
+    serve_on_loopback "$dir"
+    export CANHGIAC_TEST_FEED_URL="$SERVED_URL/feed/"
     CANHGIAC_TEST_FEED_KEY=$(cat "$dir/keys/feed.pub")
     export CANHGIAC_TEST_FEED_KEY
     # For tests that publish versions of their own, under www/.
@@ -111,81 +118,76 @@ CONF
     say "feed served by nginx at $CANHGIAC_TEST_FEED_URL"
 }
 
-# Compiles the bindings and the tests under tests/kotlin, runs them on the JVM;
-# then the Android app's check (tests/android/check.sh).
-kotlin_tests() {
-    ensure_jvm_tools
-    local gen=$BUILD/kotlin/generated jars=$BUILD/kotlin
-    generate_bindings "$gen"
-    local cp_base="$JNA_JAR:$COROUTINES_JAR"
-    say "compiling the bindings with kotlinc $KOTLIN_VERSION"
-    "$KOTLINC" -nowarn -d "$jars/bindings.jar" $(find "$gen" -name '*.kt') -classpath "$cp_base" 2>&1 | grep -v '^warning' || true
-    [ -f "$jars/bindings.jar" ] || die "the generated bindings did not compile"
-    say "compiling tests/kotlin"
-    local test_cp="$jars/bindings.jar:$cp_base:$JUNIT_JAR:$HAMCREST_JAR:$KLIB/kotlin-test.jar:$KLIB/kotlin-test-junit.jar"
-    rm -f "$jars/tests.jar"
-    "$KOTLINC" -nowarn -d "$jars/tests.jar" "$ROOT"/tests/kotlin/*.kt -classpath "$test_cp"
-    start_feed_server
-    say "running the Kotlin tests on $(java -version 2>&1 | head -1)"
-    java -Djna.library.path="$TARGET/debug" \
-        -cp "$jars/tests.jar:$test_cp:$KLIB/kotlin-stdlib.jar" \
-        vn.canhgiac.tests.RunAllKt
-    say "the Android app: compile check against platform stubs, logic tests"
-    KOTLINC="$KOTLINC" KLIB="$KLIB" JNA_JAR="$JNA_JAR" JUNIT_JAR="$JUNIT_JAR" HAMCREST_JAR="$HAMCREST_JAR" \
-        BINDINGS_JAR="$jars/bindings.jar" LIB_DIR="$TARGET/debug" OUT="$BUILD/android-check" UNIFFI_BINDGEN="$TARGET/debug/uniffi-bindgen" \
-        bash "$ROOT/tests/android/check.sh"
-}
-
-cmd_test() {
-    # The feed tests serve real files with nginx (Debian's nginx-light).
-    command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || apt_install nginx-light
-    say "cargo fmt --check"
-    cargo fmt --all --check
-    say "cargo clippy -D warnings"
-    cargo clippy -q --workspace --all-targets -- -D warnings
-    say "Rust tests (core, CLI)"
-    cargo test -q --workspace
-    say "fuzz smoke test: each target for a few seconds"
-    run_fuzz 5 "$BUILD/fuzz-smoke.tsv" "$BUILD/fuzz-smoke"
-    kotlin_tests
-}
-
+# The loop, on one machine: what people text to 156 becomes the signed
+# list a publisher serves, a phone syncs it, warns of the next call from a
+# reported number, and builds the report that starts the loop again.
 cmd_demo() {
     say "building the CLI (release)"
     cargo build -q --release --bin canhgiac
     local cg="$TARGET/release/canhgiac"
     DEMO_DIR=$(mktemp -d)
     trap 'rm -rf "$DEMO_DIR"' EXIT
-    local db=$DEMO_DIR/demo.db
+    local pub=$DEMO_DIR/publisher.db phone=$DEMO_DIR/phone.db
+    day() { date -d "-$1 days" +%Y-%m-%d; }
+    show() { echo "\$ canhgiac $*"; }
+
     echo
-    echo "# A synthetic list (tests/fixtures/reported.csv), never real numbers:"
-    "$cg" --db "$db" import "$ROOT/tests/fixtures/reported.csv"
-    "$cg" --db "$db" allow "0987 654 321" >/dev/null
+    echo "# 1. The hotline's inbox: what people texted to 156 (synthetic numbers)."
+    {
+        echo "received_at,sender,to,body"
+        echo "$(day 3)T08:12:00+07:00,0901000001,156,LD 0912 345 678 mạo danh công an đòi chuyển tiền"
+        echo "$(day 2)T19:40:00+07:00,0901000002,156,ld:0912.345.678 noi la cong an quan"
+        echo "$(day 1)T10:05:00+07:00,0901000003,5656,LD (+84912345678)(gọi báo có lệnh bắt)"
+        echo "$(day 1)T11:00:00+07:00,0901000004,156,LD 0987 000 001 giao hàng đòi chuyển khoản"
+        echo "$(day 1)T11:30:00+07:00,0901000004,156,LD 0987 000 001 lai goi"
+        echo "$(day 2)T09:00:00+07:00,0901000005,156,V 0900 000 001 quảng cáo bất động sản"
+        echo "$(day 1)T09:00:00+07:00,0901000006,156,V 0900000001 quang cao"
+        echo "$(day 1)T15:00:00+07:00,0901000007,156,V 0900000001 goi lien tuc"
+        echo "$(day 1)T16:00:00+07:00,0901000008,156,LD 113 goi gia"
+        echo "$(day 1)T16:30:00+07:00,0901000009,156,cam on"
+    } >"$DEMO_DIR/inbox.csv"
+    cat "$DEMO_DIR/inbox.csv"
     echo
-    screen() { echo "\$ canhgiac check $*"; "$cg" --db "$db" check "$@"; echo; }
-    echo "# A reported scam number, written three ways:"
+    echo "# 2. The publisher ingests it (reporters kept as keyed hashes only) and publishes"
+    echo "#    what at least 3 different people reported within 90 days, signed."
+    "$cg" feed keygen --out "$DEMO_DIR/keys" >/dev/null
+    show "--db publisher.db reports ingest inbox.csv"
+    "$cg" --db "$pub" reports ingest "$DEMO_DIR/inbox.csv"
+    show "--db publisher.db publish --key feed.key --out www/feed"
+    "$cg" --db "$pub" publish --key "$DEMO_DIR/keys/feed.key" --out "$DEMO_DIR/www/feed"
+    echo
+    echo "# 3. nginx serves the feed folder; the phone syncs it (signature checked)."
+    serve_on_loopback "$DEMO_DIR"
+    show "sync $SERVED_URL/feed/ --key feed.pub"
+    "$cg" --db "$phone" sync "$SERVED_URL/feed/" --key "$DEMO_DIR/keys/feed.pub" --allow-http
+    "$cg" --db "$phone" allow "0987 654 321" >/dev/null
+    echo
+    screen() { show "check $*"; "$cg" --db "$phone" check "$@"; echo; }
+    echo "# 4. The next call from the reported number, written three ways:"
     screen "0912 345 678"
     screen "+84912345678"
     screen "0084.912.345.678"
-    echo "# An old 11-digit number, converted to today's 10 digits:"
-    screen "01621234567"
+    echo "# Three people reported calls selling land (V): a nuisance, it rings."
+    screen "0900 000 001"
+    echo "# Reported by one person only (twice): not on the list."
+    screen "0987000001"
     echo "# A number you allowed, even with caller verification failed:"
     screen "0987654321" --verification failed
-    echo "# 113 is never silenced, whatever the lists say:"
+    echo "# 113 is never silenced, whatever anybody reports:"
     screen 113
+    echo "# An old 11-digit number, converted to today's 10 digits:"
+    screen "01621234567"
     echo "# A one-ring call from abroad (wangiri):"
     screen "+224 621 23 45 67"
     echo "# A hidden caller:"
     screen --hidden
-    echo "# After the call: the report SMS, ready for your SMS app"
-    echo "\$ canhgiac report 0912345678 --content 'Mạo danh công an yêu cầu chuyển tiền'"
-    "$cg" --db "$db" report 0912345678 --content "Mạo danh công an yêu cầu chuyển tiền"
+    echo "# 5. After the call: the report SMS for 156, ready for your SMS app;"
+    echo "#    it lands in the inbox of step 1, and the loop closes."
+    show "report 0912345678 --content 'Mạo danh công an yêu cầu chuyển tiền'"
+    "$cg" --db "$phone" report 0912345678 --content "Mạo danh công an yêu cầu chuyển tiền"
     echo
-    echo "\$ canhgiac report 0912345678 --ascii --content 'Mạo danh công an yêu cầu chuyển tiền'"
-    "$cg" --db "$db" report 0912345678 --ascii --content "Mạo danh công an yêu cầu chuyển tiền"
-    echo
-    echo "# History of screened calls:"
-    "$cg" --db "$db" history
+    echo "# History of screened calls on the phone:"
+    "$cg" --db "$phone" history
 }
 
 cmd_bench() {

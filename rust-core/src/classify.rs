@@ -441,18 +441,27 @@ fn reported_reason(info: &ReportInfo) -> Reason {
             format!("{source} warns this number is {what_en}"),
             ReasonCode::Reported,
         ),
-        (None, None, Some(people)) => (
-            format!("{people} người đã phản ánh {what_vi}, {} lần", info.reports),
-            format!(
-                "Reported as {what_en} by {} ({times_en})",
-                if people == 1 {
-                    "1 person".to_string()
-                } else {
-                    format!("{people} people")
-                }
-            ),
-            ReasonCode::Reported,
-        ),
+        (None, None, Some(people)) => {
+            let who_en = if people == 1 {
+                "1 person".to_string()
+            } else {
+                format!("{people} people")
+            };
+            // The report count only when it says more than the people.
+            if info.reports > people {
+                (
+                    format!("{people} người đã phản ánh {what_vi} ({} lần)", info.reports),
+                    format!("Reported as {what_en} by {who_en} ({times_en})"),
+                    ReasonCode::Reported,
+                )
+            } else {
+                (
+                    format!("{people} người đã phản ánh {what_vi}"),
+                    format!("Reported as {what_en} by {who_en}"),
+                    ReasonCode::Reported,
+                )
+            }
+        }
         (None, None, None) => (
             format!("Đã bị phản ánh {what_vi} {} lần", info.reports),
             format!("Reported as {what_en} {times_en}"),

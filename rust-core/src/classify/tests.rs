@@ -134,7 +134,7 @@ fn the_reason_names_how_many_people_or_the_authority_when_the_list_says() {
     );
     assert_eq!(
         v.reasons[0].text.vi,
-        "12 người đã phản ánh lừa đảo, 37 lần, gần nhất 2 ngày trước"
+        "12 người đã phản ánh lừa đảo (37 lần), gần nhất 2 ngày trước"
     );
     assert_eq!(
         v.reasons[0].text.en,
