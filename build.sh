@@ -108,7 +108,20 @@ start_feed_server() {
     cargo build -q --bin canhgiac
     local cg=$TARGET/debug/canhgiac
     "$cg" feed keygen --out "$dir/keys" >/dev/null
-    "$cg" feed build --input "$ROOT/tests/fixtures/reported.csv" --key "$dir/keys/feed.key" --out "$dir/www/feed" >/dev/null
+    # The fixture's dates, moved so that its newest is yesterday: the phone
+    # weighs a report's age, and a fixed date would age the tests' verdicts.
+    python3 - "$ROOT/tests/fixtures/reported.csv" "$dir/reported.csv" <<'PY'
+import csv, datetime, sys
+rows = list(csv.reader(open(sys.argv[1], encoding="utf-8")))
+day = lambda s: datetime.date.fromisoformat(s)
+newest = max(day(r[3]) for r in rows[1:] if r[3])
+shift = datetime.date.today() - datetime.timedelta(days=1) - newest
+for r in rows[1:]:
+    if r[3]:
+        r[3] = (day(r[3]) + shift).isoformat()
+csv.writer(open(sys.argv[2], "w", encoding="utf-8", newline=""), lineterminator="\n").writerows(rows)
+PY
+    "$cg" feed build --input "$dir/reported.csv" --key "$dir/keys/feed.key" --out "$dir/www/feed" >/dev/null
     serve_on_loopback "$dir"
     export CANHGIAC_TEST_FEED_URL="$SERVED_URL/feed/"
     CANHGIAC_TEST_FEED_KEY=$(cat "$dir/keys/feed.pub")

@@ -58,6 +58,38 @@ pub struct Policy {
     pub blocked: Action,
     /// Calling codes treated as wangiri countries (digits, no `+`).
     pub wangiri_country_codes: Vec<String>,
+    /// Evidence a listed number needs to be called a scam (or nuisance):
+    /// an official source, or at least `min_reporters` people (or reports,
+    /// where the list does not count people) with the last report within
+    /// `fresh_days`. Less, or older, evidence makes it `suspicious`; past
+    /// `expire_days` an entry is shown but raises nothing, because numbers
+    /// are given up and reassigned. The README argues the defaults.
+    #[uniffi(default = 3)]
+    #[serde(default = "defaults::min_reporters")]
+    pub min_reporters: u32,
+    #[uniffi(default = 90)]
+    #[serde(default = "defaults::fresh_days")]
+    pub fresh_days: u32,
+    #[uniffi(default = 365)]
+    #[serde(default = "defaults::expire_days")]
+    pub expire_days: u32,
+}
+
+/// The evidence thresholds' defaults, also for a policy saved before they
+/// existed.
+mod defaults {
+    pub const MIN_REPORTERS: u32 = 3;
+    pub const FRESH_DAYS: u32 = 90;
+    pub const EXPIRE_DAYS: u32 = 365;
+    pub fn min_reporters() -> u32 {
+        MIN_REPORTERS
+    }
+    pub fn fresh_days() -> u32 {
+        FRESH_DAYS
+    }
+    pub fn expire_days() -> u32 {
+        EXPIRE_DAYS
+    }
 }
 
 impl Default for Policy {
@@ -72,6 +104,9 @@ impl Default for Policy {
                 .iter()
                 .map(|s| s.to_string())
                 .collect(),
+            min_reporters: defaults::MIN_REPORTERS,
+            fresh_days: defaults::FRESH_DAYS,
+            expire_days: defaults::EXPIRE_DAYS,
         }
     }
 }
@@ -107,6 +142,11 @@ string_enum! {
         Hidden = "hidden",
         /// The reported list could not be read; it is being rebuilt.
         ListUnavailable = "list_unavailable",
+        /// Listed on thin evidence: fewer people than `min_reporters`.
+        FewReports = "few_reports",
+        /// Listed, but the last report is older than `fresh_days` (or, past
+        /// `expire_days`, only shown): the number may have a new owner.
+        StaleReport = "stale_report",
     }
 }
 
@@ -275,19 +315,43 @@ fn decide(
         (None, None) => None,
     };
     if let Some((rep, prefix)) = listed {
-        let level = match rep.category {
+        let imported = if prefix.is_some() {
+            lookups.prefix_imported
+        } else {
+            lookups.reported_imported
+        };
+        let info = report_info(rep, prefix, today);
+        let weight = if imported {
+            // The user's own import is the user's word, like the block list.
+            Weight::Strong
+        } else {
+            weigh(&info, policy)
+        };
+        let full = match rep.category {
             Category::Scam => Level::Scam,
             Category::Nuisance => Level::Nuisance,
         };
-        let info = report_info(rep, prefix, today);
+        let level = match weight {
+            Weight::Strong => full,
+            Weight::Weak(_) => full.min(Level::Suspicious).max(heuristics.level),
+            Weight::Expired => heuristics.level,
+        };
         let mut reasons = vec![reported_reason(&info)];
+        match weight {
+            Weight::Strong => {}
+            Weight::Weak(ref why) => reasons.extend(why.iter().cloned()),
+            Weight::Expired => reasons.push(stale_reason(&info, true)),
+        }
         reasons.extend(heuristics.reasons.iter().cloned());
         let mut v = verdict(level, policy.action_for(level), reasons);
-        v.advice = rep
-            .label
-            .as_deref()
-            .and_then(advice_for_label)
-            .or(heuristics.advice);
+        v.advice = match weight {
+            Weight::Expired => heuristics.advice,
+            _ => rep
+                .label
+                .as_deref()
+                .and_then(advice_for_label)
+                .or(heuristics.advice),
+        };
         v.report = Some(info);
         return v;
     }
@@ -296,6 +360,81 @@ fn decide(
     let mut v = verdict(level, policy.action_for(level), heuristics.reasons);
     v.advice = heuristics.advice;
     v
+}
+
+/// How much a list entry's evidence counts (the policy's thresholds).
+enum Weight {
+    /// An official source, or enough people recently: the full level.
+    Strong,
+    /// Listed, but on few reports or old ones: `suspicious`, saying why.
+    Weak(Vec<Reason>),
+    /// Older than `expire_days`: shown, raises nothing.
+    Expired,
+}
+
+fn weigh(info: &ReportInfo, policy: &Policy) -> Weight {
+    // No date: the list does not say how old it is; only the count speaks.
+    let age = info.days_ago.unwrap_or(0);
+    if age > policy.expire_days {
+        return Weight::Expired;
+    }
+    if info.source.is_some() {
+        return Weight::Strong;
+    }
+    let people = info.reporters.unwrap_or(info.reports);
+    let mut why = Vec::new();
+    if people < policy.min_reporters {
+        let (vi, en) = match info.reporters {
+            Some(1) => (
+                "Chỉ 1 người phản ánh".to_string(),
+                "Only 1 person reported it".to_string(),
+            ),
+            Some(n) => (
+                format!("Chỉ {n} người phản ánh"),
+                format!("Only {n} people reported it"),
+            ),
+            None if info.reports == 1 => (
+                "Chỉ 1 lần phản ánh".to_string(),
+                "Reported only once".to_string(),
+            ),
+            None => (
+                format!("Chỉ {} lần phản ánh", info.reports),
+                format!("Reported only {} times", info.reports),
+            ),
+        };
+        why.push(reason(ReasonCode::FewReports, &vi, &en));
+    }
+    if age > policy.fresh_days {
+        why.push(stale_reason(info, false));
+    }
+    if why.is_empty() {
+        Weight::Strong
+    } else {
+        Weight::Weak(why)
+    }
+}
+
+/// "lần gần nhất 8 tháng trước: số có thể đã đổi chủ".
+fn stale_reason(info: &ReportInfo, expired: bool) -> Reason {
+    let ago = ago(info.days_ago.unwrap_or(0));
+    let (vi, en) = if expired {
+        (
+            format!(
+                "Báo cáo đã quá cũ (lần gần nhất {}): số có thể đã đổi chủ, không tính nữa",
+                ago.vi
+            ),
+            format!(
+                "The reports are too old (last {}): the number may have a new owner; not counted",
+                ago.en
+            ),
+        )
+    } else {
+        (
+            format!("Lần gần nhất {}: số có thể đã đổi chủ", ago.vi),
+            format!("Last reported {}: the number may have a new owner", ago.en),
+        )
+    };
+    reason(ReasonCode::StaleReport, &vi, &en)
 }
 
 struct Heuristics {
@@ -450,7 +589,10 @@ fn reported_reason(info: &ReportInfo) -> Reason {
             // The report count only when it says more than the people.
             if info.reports > people {
                 (
-                    format!("{people} người đã phản ánh {what_vi} ({} lần)", info.reports),
+                    format!(
+                        "{people} người đã phản ánh {what_vi} ({} lần)",
+                        info.reports
+                    ),
                     format!("Reported as {what_en} by {who_en} ({times_en})"),
                     ReasonCode::Reported,
                 )

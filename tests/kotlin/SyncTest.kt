@@ -86,7 +86,7 @@ class SyncTest {
         assertEquals(SyncPath.SNAPSHOT, guard.sync(null).path)
         assertEquals(Level.UNKNOWN, guard.screen("0987000999", CallFacts(verification = Verification.NOT_VERIFIED)).level)
 
-        publish("kotlin-delta", header + base + "0987000999,scam,12,2026-11-20,mạo danh công an\n")
+        publish("kotlin-delta", header + base + "0987000999,scam,12,,mạo danh công an\n")
         val second = guard.sync(null)
         assertEquals(SyncPath.DELTA, second.path)
         assertEquals(2uL, second.toVersion)

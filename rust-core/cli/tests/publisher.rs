@@ -271,7 +271,10 @@ fn the_inbox_becomes_the_list_a_phone_warns_with() {
         json(&then)["added_numbers"],
         serde_json::json!(["+84912000003"])
     );
-    assert_eq!(l.level("0912000003"), "scam");
+    // The phone weighs it today: 200 days old, so only suspicious.
+    let v = l.phone_check("0912000003");
+    assert_eq!(v["level"], "suspicious", "{v}");
+    assert!(v.to_string().contains("stale_report"), "{v}");
 
     // Today: it leaves the list (numbers are reassigned), the others come.
     let report = l.publish();

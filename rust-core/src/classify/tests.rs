@@ -29,6 +29,8 @@ fn emergency_and_hotlines_are_safe_whatever_the_lists_say() {
         user_list: Some(UserList::Block),
         reported: Some(scam(99, 0, None)),
         reported_prefix: Some(("1".into(), scam(1, 0, None))),
+        reported_imported: true,
+        prefix_imported: true,
         list_unavailable: false,
     };
     let facts = CallFacts {
@@ -57,6 +59,7 @@ fn emergency_and_hotlines_are_safe_whatever_the_lists_say() {
         scam: Action::Block,
         blocked: Action::Block,
         wangiri_country_codes: vec![],
+        ..Policy::default()
     };
     let n = normalize("113").unwrap();
     let v = classify(Some(n.clone()), &facts, &hostile, &block_all, TODAY);
@@ -308,7 +311,7 @@ fn policy_chooses_the_action_per_level() {
     };
     let n = normalize("0912345678").unwrap();
     let scam_lookup = Lookups {
-        reported: Some(scam(1, 0, None)),
+        reported: Some(scam(5, 0, None)),
         ..Default::default()
     };
     let v = classify(
@@ -322,7 +325,7 @@ fn policy_chooses_the_action_per_level() {
     let nuisance_lookup = Lookups {
         reported: Some(Reported {
             category: Category::Nuisance,
-            ..scam(1, 0, None)
+            ..scam(5, 0, None)
         }),
         ..Default::default()
     };
@@ -363,4 +366,146 @@ fn ago_is_coarser_as_it_gets_older() {
     assert_eq!(ago(2).vi, "2 ngày trước");
     assert_eq!(ago(90).en, "3 months ago");
     assert_eq!(ago(800).vi, "2 năm trước");
+}
+
+/// The evidence rules, one row per case: (reports, reporters, days ago,
+/// official source, imported) → level and the reason codes after `reported`.
+#[test]
+fn the_level_weighs_the_evidence() {
+    let police = crate::model::Source {
+        name: "Công an tỉnh X".into(),
+        url: None,
+    };
+    let cases: &[(u32, Option<u32>, i32, bool, bool, Level, &[&str])] = &[
+        // Enough people, recently: as listed.
+        (37, Some(12), 2, false, false, Level::Scam, &[]),
+        (3, Some(3), 90, false, false, Level::Scam, &[]),
+        // A list without people counts: its report count stands in.
+        (3, None, 10, false, false, Level::Scam, &[]),
+        // One person, even ten times: suspicious, saying so.
+        (
+            10,
+            Some(1),
+            1,
+            false,
+            false,
+            Level::Suspicious,
+            &["few_reports"],
+        ),
+        (
+            1,
+            None,
+            1,
+            false,
+            false,
+            Level::Suspicious,
+            &["few_reports"],
+        ),
+        // Many people, but long ago: suspicious, the number may be reassigned.
+        (
+            40,
+            Some(30),
+            91,
+            false,
+            false,
+            Level::Suspicious,
+            &["stale_report"],
+        ),
+        (
+            2,
+            Some(2),
+            200,
+            false,
+            false,
+            Level::Suspicious,
+            &["few_reports", "stale_report"],
+        ),
+        // Past expire_days: shown, raises nothing.
+        (
+            400,
+            Some(300),
+            366,
+            false,
+            false,
+            Level::Unknown,
+            &["stale_report"],
+        ),
+        // An official notice needs no count, but ages out like the rest.
+        (1, None, 200, true, false, Level::Scam, &[]),
+        (1, None, 400, true, false, Level::Unknown, &["stale_report"]),
+        // The user's own import is the user's word.
+        (1, None, 300, false, true, Level::Scam, &[]),
+    ];
+    for &(reports, reporters, days, official, imported, level, extra) in cases {
+        let mut rep = scam(reports, days, None);
+        rep.reporters = reporters;
+        rep.source = official.then(|| police.clone());
+        let v = check(
+            "0912345678",
+            CallFacts::default(),
+            Lookups {
+                reported: Some(rep),
+                reported_imported: imported,
+                ..Default::default()
+            },
+        );
+        let case = (reports, reporters, days, official, imported);
+        assert_eq!(v.level, level, "{case:?}: {:?}", v.reasons);
+        let mut want = vec!["reported"];
+        want.extend_from_slice(extra);
+        assert_eq!(codes(&v), want, "{case:?}");
+        assert!(v.report.is_some(), "the entry is always shown: {case:?}");
+    }
+}
+
+#[test]
+fn weak_evidence_is_explained_in_words_and_the_thresholds_are_the_policys() {
+    let mut rep = scam(1, 240, None);
+    rep.reporters = Some(1);
+    let lookups = Lookups {
+        reported: Some(rep),
+        ..Default::default()
+    };
+    let v = check("0912345678", CallFacts::default(), lookups.clone());
+    let vi: Vec<&str> = v.reasons.iter().map(|r| r.text.vi.as_str()).collect();
+    assert_eq!(
+        vi,
+        vec![
+            "1 người đã phản ánh lừa đảo, gần nhất 8 tháng trước",
+            "Chỉ 1 người phản ánh",
+            "Lần gần nhất 8 tháng trước: số có thể đã đổi chủ",
+        ]
+    );
+    // A user who trusts any single report lowers the bar.
+    let trusting = Policy {
+        min_reporters: 1,
+        fresh_days: 365,
+        ..Policy::default()
+    };
+    let n = normalize("0912345678").unwrap();
+    let v = classify(Some(n), &CallFacts::default(), &lookups, &trusting, TODAY);
+    assert_eq!(v.level, Level::Scam);
+    // A weak entry never hides what the heuristics found.
+    let mut foreign = scam(1, 1, None);
+    foreign.reporters = Some(1);
+    let v = check(
+        "0912345678",
+        CallFacts {
+            verification: Verification::Failed,
+            ..Default::default()
+        },
+        Lookups {
+            reported: Some(foreign),
+            ..Default::default()
+        },
+    );
+    assert_eq!(v.level, Level::Suspicious);
+    assert!(codes(&v).contains(&"verification_failed"));
+}
+
+#[test]
+fn a_policy_saved_before_the_evidence_thresholds_reads_with_their_defaults() {
+    let old = r#"{"unknown":"allow","suspicious":"warn","nuisance":"warn","scam":"warn","blocked":"block","wangiri_country_codes":["224"]}"#;
+    let p: Policy = serde_json::from_str(old).unwrap();
+    assert_eq!((p.min_reporters, p.fresh_days, p.expire_days), (3, 90, 365));
 }

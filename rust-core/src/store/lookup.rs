@@ -15,6 +15,10 @@ pub struct Lookups {
     pub reported: Option<Reported>,
     /// The longest matching prefix rule and what it says.
     pub reported_prefix: Option<(String, Reported)>,
+    /// The exact entry, or the prefix rule, is the user's own import (the
+    /// user's word, weighed like the block list), not a feed's.
+    pub reported_imported: bool,
+    pub prefix_imported: bool,
     /// The list file could not be read (damaged): only the user's own lists
     /// were consulted, and the verdict says so.
     pub list_unavailable: bool,
@@ -39,7 +43,7 @@ macro_rules! nearest_prefix {
     () => {
         "SELECT 2, category, reports, last_reported, (SELECT text FROM label WHERE id = label_id), prefix,
                 reporters, (SELECT name FROM official WHERE id = official_id),
-                (SELECT url FROM official WHERE id = official_id)
+                (SELECT url FROM official WHERE id = official_id), source
          FROM reported_prefix WHERE prefix <= :digits ORDER BY prefix DESC LIMIT 1"
     };
 }
@@ -49,11 +53,11 @@ macro_rules! nearest_prefix {
 /// subqueries and UNION ALL rather than joins: with joins SQLite re-plans
 /// the cached statement on every call (about 5 µs here).
 const LOOKUP: &str = concat!(
-    "SELECT 0, list, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM user_list WHERE key = :key
+    "SELECT 0, list, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM user_list WHERE key = :key
      UNION ALL
      SELECT 1, category, reports, last_reported, (SELECT text FROM label WHERE id = label_id), NULL,
             reporters, (SELECT name FROM official WHERE id = official_id),
-            (SELECT url FROM official WHERE id = official_id)
+            (SELECT url FROM official WHERE id = official_id), source
      FROM reported WHERE number = :number
      UNION ALL
      SELECT * FROM (",
@@ -103,19 +107,30 @@ impl Store {
             while let Some(r) = rows.next()? {
                 match r.get::<_, i64>(0)? {
                     0 => out.user_list = UserList::from_code(r.get(1)?),
-                    1 => out.reported = reported_at(r)?,
-                    _ => nearest_rule = reported_at(r)?.map(|rep| (r.get::<_, String>(5), rep)),
+                    1 => {
+                        out.reported = reported_at(r)?;
+                        out.reported_imported = imported_at(r)?;
+                    }
+                    _ => {
+                        nearest_rule =
+                            reported_at(r)?.map(|rep| (r.get::<_, String>(5), rep, imported_at(r)))
+                    }
                 }
             }
             drop(rows);
-            if let (Some(digits), Some((prefix, rep))) = (digits.as_deref(), nearest_rule) {
+            if let (Some(digits), Some((prefix, rep, imported))) = (digits.as_deref(), nearest_rule)
+            {
                 let prefix = prefix?;
-                out.reported_prefix = if digits.starts_with(&prefix) {
-                    Some((prefix, rep))
+                let found = if digits.starts_with(&prefix) {
+                    Some((prefix, rep, imported?))
                 } else {
                     let common = common_len(digits, &prefix);
                     longest_prefix(c, digits, &digits[..common])?
                 };
+                if let Some((prefix, rep, imported)) = found {
+                    out.reported_prefix = Some((prefix, rep));
+                    out.prefix_imported = imported;
+                }
             }
             Ok(out)
         })
@@ -150,24 +165,34 @@ fn common_len(a: &str, b: &str) -> usize {
 /// sorts later). If not, every matching rule is a prefix of what the two
 /// have in common, so the search repeats on that shorter string: at most 15
 /// index seeks, whatever the number of rules.
-fn longest_prefix(c: &Connection, digits: &str, bound: &str) -> Result<Option<(String, Reported)>> {
+fn longest_prefix(
+    c: &Connection,
+    digits: &str,
+    bound: &str,
+) -> Result<Option<(String, Reported, bool)>> {
     let mut stmt = c.prepare_cached(nearest_prefix!())?;
     let mut bound = bound;
     while !bound.is_empty() {
-        let Some((prefix, rep)) = stmt
+        let Some((prefix, rep, imported)) = stmt
             .query_row(named_params! {":digits": bound}, |r| {
-                Ok((r.get::<_, String>(5)?, reported_at(r)?))
+                Ok((r.get::<_, String>(5)?, reported_at(r)?, imported_at(r)?))
             })
             .optional()?
         else {
             return Ok(None);
         };
         if digits.starts_with(&prefix) {
-            return Ok(rep.map(|rep| (prefix, rep)));
+            return Ok(rep.map(|rep| (prefix, rep, imported)));
         }
         bound = &bound[..common_len(bound, &prefix)];
     }
     Ok(None)
+}
+
+/// Whether a row of `LOOKUP` is the user's import (column 9: the entry's
+/// source, 1 for an import).
+fn imported_at(r: &rusqlite::Row<'_>) -> rusqlite::Result<bool> {
+    Ok(r.get::<_, Option<i64>>(9)? == Some(super::writer::Source::Import as i64))
 }
 
 /// A `Reported` from a row of `LOOKUP` (category, reports, last, label at
