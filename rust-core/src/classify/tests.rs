@@ -376,7 +376,8 @@ fn the_level_weighs_the_evidence() {
         name: "Công an tỉnh X".into(),
         url: None,
     };
-    let cases: &[(u32, Option<u32>, i32, bool, bool, Level, &[&str])] = &[
+    type Case = (u32, Option<u32>, i32, bool, bool, Level, &'static [&'static str]);
+    let cases: &[Case] = &[
         // Enough people, recently: as listed.
         (37, Some(12), 2, false, false, Level::Scam, &[]),
         (3, Some(3), 90, false, false, Level::Scam, &[]),
