@@ -85,6 +85,8 @@ pub struct CallGuard {
     sync_lock: tokio::sync::Mutex<()>,
     /// The stored policy, cached: screening reads it on every call.
     policy: RwLock<Policy>,
+    /// Whether the feed may verify organisation numbers, cached likewise.
+    verify_orgs: std::sync::atomic::AtomicBool,
     history_limit: u32,
     moved_aside: Option<String>,
     list_moved_aside: Option<String>,
@@ -143,9 +145,13 @@ impl CallGuard {
             }),
             None => config.policy,
         };
+        let verify_orgs = store
+            .config_get(crate::store::setting::FEED_VERIFY_ORGS)?
+            .is_some();
         Ok(CallGuard {
             store,
             sync_lock: tokio::sync::Mutex::new(()),
+            verify_orgs: std::sync::atomic::AtomicBool::new(verify_orgs),
             policy: RwLock::new(policy),
             history_limit: config.history_limit,
             moved_aside: moved_aside.map(|p| p.display().to_string()),
@@ -162,7 +168,21 @@ impl CallGuard {
             None => fallback.clone(),
         };
         *self.policy.write().unwrap_or_else(|p| p.into_inner()) = policy;
+        self.set_verify_orgs(
+            self.store
+                .config_get(crate::store::setting::FEED_VERIFY_ORGS)?
+                .is_some(),
+        );
         Ok(())
+    }
+
+    fn verify_orgs(&self) -> bool {
+        self.verify_orgs.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    fn set_verify_orgs(&self, allowed: bool) {
+        self.verify_orgs
+            .store(allowed, std::sync::atomic::Ordering::Relaxed);
     }
 
     /// After a change to what a backup holds: refresh the one beside the
@@ -182,6 +202,8 @@ impl CallGuard {
             Some(n) => self.store.lookup(n)?,
             None => Default::default(),
         };
+        let mut lookups = lookups;
+        lookups.verify_orgs = self.verify_orgs();
         let policy = self.policy.read().unwrap_or_else(|p| p.into_inner());
         Ok(classify::classify(
             parsed,

@@ -268,6 +268,9 @@ pub fn restore(store: &Store, bytes: &[u8], history_limit: u32) -> Result<Restor
 /// An imported entry, by the import CSV's own rules.
 fn imported_row(item: &ImportedItem) -> std::result::Result<(Target, Reported), String> {
     let target = crate::import::parse_target(&item.target)?;
+    if item.category == crate::model::Category::Verified {
+        return Err("an import cannot mark a number verified".into());
+    }
     if let Some(label) = &item.label {
         crate::text::check_label(label)?;
     }

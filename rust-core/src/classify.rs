@@ -142,6 +142,8 @@ string_enum! {
         Hidden = "hidden",
         /// The reported list could not be read; it is being rebuilt.
         ListUnavailable = "list_unavailable",
+        /// An organisation's own number, from a feed allowed to verify.
+        VerifiedOrg = "verified_org",
         /// Listed on thin evidence: fewer people than `min_reporters`.
         FewReports = "few_reports",
         /// Listed, but the last report is older than `fresh_days` (or, past
@@ -299,6 +301,47 @@ fn decide(
         );
     }
 
+    // 3b. An organisation's own number, from a feed the user allowed to
+    // verify: the exact number, else the longest prefix rule.
+    let verified = match (&lookups.reported, &lookups.reported_prefix) {
+        (Some(r), _) if r.category == Category::Verified => Some(r),
+        (None, Some((_, r))) if r.category == Category::Verified => Some(r),
+        _ => None,
+    };
+    // Without the user's consent a verified entry counts for nothing: it is
+    // neither a warning nor a reassurance (the status says how many).
+    let stripped;
+    let lookups = if verified.is_some() && !lookups.verify_orgs {
+        stripped = without_verified(lookups);
+        &stripped
+    } else {
+        lookups
+    };
+    let verified = verified.filter(|_| lookups.verify_orgs);
+    if let Some(rep) = verified {
+        let org = rep.label.as_deref().unwrap_or("?");
+        // Scammers spoof exactly these numbers: a failed verification turns
+        // "the bank's number" into the warning it deserves.
+        if facts.verification == Verification::Failed {
+            return single(
+                Level::Suspicious,
+                policy,
+                ReasonCode::VerificationFailed,
+                &format!(
+                    "Số của {org}, nhưng nhà mạng không xác minh được cuộc gọi: có thể bị giả mạo"
+                ),
+                &format!(
+                    "{org}'s number, but the network could not verify the call: it may be spoofed"
+                ),
+            );
+        }
+        return safe(
+            ReasonCode::VerifiedOrg,
+            &format!("Số đã xác minh: {org}"),
+            &format!("A verified number: {org}"),
+        );
+    }
+
     let mut heuristics = heuristics(n, facts, policy);
     if lookups.list_unavailable {
         // Said, so that "unknown" is not mistaken for "not on the list".
@@ -330,6 +373,8 @@ fn decide(
         let full = match rep.category {
             Category::Scam => Level::Scam,
             Category::Nuisance => Level::Nuisance,
+            // Only when a verified prefix lost to an exact entry (above).
+            Category::Verified => Level::Unknown,
         };
         let level = match weight {
             Weight::Strong => full,
@@ -360,6 +405,16 @@ fn decide(
     let mut v = verdict(level, policy.action_for(level), heuristics.reasons);
     v.advice = heuristics.advice;
     v
+}
+
+/// The lookups with `verified` entries taken out (the feed may not verify).
+fn without_verified(l: &Lookups) -> Lookups {
+    let keep = |r: &Reported| r.category != Category::Verified;
+    Lookups {
+        reported: l.reported.clone().filter(keep),
+        reported_prefix: l.reported_prefix.clone().filter(|(_, r)| keep(r)),
+        ..l.clone()
+    }
 }
 
 /// How much a list entry's evidence counts (the policy's thresholds).
@@ -566,6 +621,7 @@ fn reported_reason(info: &ReportInfo) -> Reason {
     let (what_vi, what_en) = match info.category {
         Category::Scam => ("lừa đảo", "a scam"),
         Category::Nuisance => ("làm phiền", "a nuisance"),
+        Category::Verified => ("đã xác minh", "verified"),
     };
     let times_en = if info.reports == 1 {
         "once".to_string()

@@ -71,7 +71,10 @@ fn parse_row(rec: &Record) -> std::result::Result<(Target, Reported), String> {
         ));
     }
     let target = parse_target(&rec[0])?;
+    // `verified` is a feed's word only, from a feed the user allowed to
+    // verify: a CSV cannot make a number look like a bank's.
     let category = Category::parse(&rec[1].to_ascii_lowercase())
+        .filter(|c| *c != Category::Verified)
         .ok_or_else(|| "category must be `scam` or `nuisance`".to_string())?;
     let reports = match &rec[2] {
         "" => 1,

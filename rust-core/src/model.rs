@@ -32,8 +32,10 @@ macro_rules! string_enum {
 pub(crate) use string_enum;
 
 string_enum! {
-    /// What a reported number was reported for.
-    Category { Scam = "scam", Nuisance = "nuisance" }
+    /// What a list says a number is: reported for scams or nuisance, or
+    /// (from a feed the user allowed to verify, format 2 only) an
+    /// organisation's own verified number, the label naming it.
+    Category { Scam = "scam", Nuisance = "nuisance", Verified = "verified" }
 }
 
 string_enum! {

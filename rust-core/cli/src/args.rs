@@ -206,6 +206,11 @@ pub struct SyncArgs {
     /// Accept a plain http:// address (tests, a mirror on your own network)
     #[arg(long)]
     pub allow_http: bool,
+    /// Allow this feed to mark numbers as an organisation's own (verified):
+    /// a call from one is then safe and named. Given with the address;
+    /// without it, a new address is not allowed to verify
+    #[arg(long)]
+    pub verify_orgs: bool,
     /// The most bytes one sync may download (remembered after a successful sync)
     #[arg(long, value_name = "BYTES")]
     pub max_download: Option<u64>,

@@ -153,12 +153,17 @@ impl Loop {
 
     /// The phone syncs from nginx, then screens `number`: its JSON verdict.
     fn phone_check(&self, number: &str) -> Value {
+        self.phone_check_on("phone.db", number, &[])
+    }
+
+    /// As `phone_check`, on the phone `db`, with more `sync` arguments.
+    fn phone_check_on(&self, db: &str, number: &str, sync_args: &[&str]) -> Value {
         let (db, key, url) = (
-            s(&self.p("phone.db")),
+            s(&self.p(db)),
             s(&self.p("keys/feed.pub")),
             self.nginx.url("feed"),
         );
-        ok(&[
+        let sync = [
             "--db",
             &db,
             "sync",
@@ -167,7 +172,8 @@ impl Loop {
             &key,
             "--allow-http",
             "--json",
-        ]);
+        ];
+        ok(&[&sync[..], sync_args].concat());
         json(&ok(&["--db", &db, "check", number, "--json"]))
     }
 
@@ -354,6 +360,39 @@ fn the_inbox_becomes_the_list_a_phone_warns_with() {
     assert_eq!(
         v["report"]["source_url"],
         "https://congan.example.vn/canh-bao/1"
+    );
+
+    // An organisation's own number, verified by an official source: safe
+    // and named on a phone that allowed the feed to verify, nothing on one
+    // that did not (and its status says how many were ignored).
+    std::fs::write(
+        l.p("verified.csv"),
+        format!(
+            "number,category,date,label,source_url\n024 3936 2222,verified,{},Ngân hàng Y — tổng đài (synthetic),\n",
+            day(30)
+        ),
+    )
+    .unwrap();
+    l.publisher(&[
+        "reports",
+        "add-source",
+        &s(&l.p("verified.csv")),
+        "--name",
+        "Bộ (synthetic)",
+        "--official",
+    ]);
+    let report = l.publish();
+    assert_eq!(report["verified_organisation_numbers"], 1, "{report}");
+    let v = l.phone_check_on("trusting.db", "02439362222", &["--verify-orgs"]);
+    assert_eq!(v["level"], "safe", "{v}");
+    assert_eq!(v["reasons"][0]["code"], "verified_org");
+    assert!(v.to_string().contains("Ngân hàng Y"), "{v}");
+    let v = l.phone_check("02439362222");
+    assert_eq!(v["level"], "unknown", "{v}");
+    let out = ok(&["--db", &s(&l.p("phone.db")), "sync"]);
+    assert!(
+        out.contains("1 verified organisation numbers are ignored"),
+        "{out}"
     );
 
     // Nobody who reported is in the feed, the publish report or the audit log.

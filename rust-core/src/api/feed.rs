@@ -7,7 +7,7 @@ use crate::dates;
 use crate::error::{CanhGiacError, Error, Result};
 use crate::feed::codec::DEFAULT_MAX_ENTRIES;
 use crate::store::setting::{
-    FEED_KEYS, FEED_MAX_DOWNLOAD, FEED_MAX_ENTRIES, FEED_TIMEOUT_SECS, FEED_URL,
+    FEED_KEYS, FEED_MAX_DOWNLOAD, FEED_MAX_ENTRIES, FEED_TIMEOUT_SECS, FEED_URL, FEED_VERIFY_ORGS,
 };
 use crate::sync::{self, SyncConfig, SyncOutcome, SyncProgress};
 use std::sync::Arc;
@@ -25,6 +25,9 @@ pub struct NewFeed {
     /// Accept a plain `http://` address (tests, a LAN mirror). The files
     /// are signed either way, but https also hides what is fetched.
     pub allow_http: bool,
+    /// The user allows this feed to mark numbers as an organisation's own
+    /// (verified): a call from one is then safe, named.
+    pub verify_orgs: bool,
 }
 
 /// Limits for one sync (the CLI's `--max-download`, `--timeout`): `None`
@@ -77,6 +80,11 @@ pub struct FeedStatus {
     /// The list is older than its expiry: the feed has not been updated (a
     /// stuck mirror, a publisher that stopped) and the app should say so.
     pub expired: bool,
+    /// The user allowed this feed to verify organisation numbers.
+    pub verify_orgs: bool,
+    /// Verified-organisation entries the list holds but screening ignores,
+    /// because the feed is not allowed to verify (0 when it is).
+    pub ignored_verified: u64,
 }
 
 impl CallGuard {
@@ -203,7 +211,7 @@ impl CallGuard {
             )));
         }
         if let Some(f) = feed {
-            self.set_feed_inner(&f.url, &f.keys, f.allow_http)?;
+            self.set_feed_inner(&f.url, &f.keys, f.allow_http, f.verify_orgs)?;
         }
         self.set_sync_limits(limits.max_download, limits.timeout_secs)?;
         Ok(outcome)
@@ -214,6 +222,7 @@ impl CallGuard {
         url: &str,
         keys: &[String],
         allow_http: bool,
+        verify_orgs: bool,
     ) -> Result<()> {
         sync::parse_keys(keys)?;
         if keys.is_empty() {
@@ -225,8 +234,12 @@ impl CallGuard {
             .map(|k| k.trim().to_ascii_lowercase())
             .collect::<Vec<_>>()
             .join(",");
-        self.store
-            .config_set(&[(FEED_URL, Some(url)), (FEED_KEYS, Some(&keys))])?;
+        self.store.config_set(&[
+            (FEED_URL, Some(url)),
+            (FEED_KEYS, Some(&keys)),
+            (FEED_VERIFY_ORGS, verify_orgs.then_some("1")),
+        ])?;
+        self.set_verify_orgs(verify_orgs);
         self.user_data_changed();
         Ok(())
     }
@@ -243,6 +256,12 @@ impl CallGuard {
             expired: state
                 .and_then(|s| s.expires_at)
                 .is_some_and(|t| dates::now_unix() > t),
+            verify_orgs: self.verify_orgs(),
+            ignored_verified: if self.verify_orgs() {
+                0
+            } else {
+                self.store.count_verified_feed_entries()?
+            },
         })
     }
 }
@@ -273,14 +292,17 @@ impl CallGuard {
 impl CallGuard {
     /// Sets the feed address and the public keys (64 hex characters each)
     /// allowed to sign it. Only https addresses, unless `allow_http`.
-    #[uniffi::method(default(allow_http = false))]
+    /// With `verify_orgs`, numbers the feed marks as an organisation's own
+    /// are safe and named: ask the user explicitly before passing true.
+    #[uniffi::method(default(allow_http = false, verify_orgs = false))]
     pub fn set_feed(
         &self,
         url: String,
         public_keys: Vec<String>,
         allow_http: bool,
+        verify_orgs: bool,
     ) -> Result<(), CanhGiacError> {
-        guard(|| self.set_feed_inner(&url, &public_keys, allow_http))
+        guard(|| self.set_feed_inner(&url, &public_keys, allow_http, verify_orgs))
     }
 
     pub fn feed_status(&self) -> Result<FeedStatus, CanhGiacError> {
@@ -292,8 +314,12 @@ impl CallGuard {
     /// warns) until its expiry says it is old.
     pub fn clear_feed(&self) -> Result<(), CanhGiacError> {
         guard(|| {
-            self.store
-                .config_set(&[(FEED_URL, None), (FEED_KEYS, None)])?;
+            self.store.config_set(&[
+                (FEED_URL, None),
+                (FEED_KEYS, None),
+                (FEED_VERIFY_ORGS, None),
+            ])?;
+            self.set_verify_orgs(false);
             self.user_data_changed();
             Ok(())
         })

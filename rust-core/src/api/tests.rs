@@ -31,14 +31,17 @@ fn feed_addresses_are_https_unless_http_is_allowed() {
     let key = hex::encode(crate::feed::generate_key().verifying_key().as_bytes());
     let keys = vec![key];
     let err = g
-        .set_feed_inner("http://example.org/feed/", &keys, false)
+        .set_feed_inner("http://example.org/feed/", &keys, false, false)
         .unwrap_err();
     assert!(err.to_string().contains("https://"), "{err}");
-    assert!(g.set_feed_inner("ftp://example.org/", &keys, true).is_err());
+    assert!(
+        g.set_feed_inner("ftp://example.org/", &keys, true, false)
+            .is_err()
+    );
     assert_eq!(g.feed_status_inner().unwrap().url, None);
-    g.set_feed_inner(" http://127.0.0.1:8080/feed/ ", &keys, true)
+    g.set_feed_inner(" http://127.0.0.1:8080/feed/ ", &keys, true, false)
         .unwrap();
-    g.set_feed_inner("https://example.org/feed/", &keys, false)
+    g.set_feed_inner("https://example.org/feed/", &keys, false, false)
         .unwrap();
     let st = g.feed_status_inner().unwrap();
     assert_eq!(st.url.as_deref(), Some("https://example.org/feed/"));
@@ -94,6 +97,7 @@ fn the_timeout_bounds_the_whole_sync_and_failed_limits_are_not_saved() {
     let feed = NewFeed {
         url: trickling_server(),
         keys: vec![key],
+        verify_orgs: false,
         allow_http: true,
     };
     let rt = tokio::runtime::Builder::new_current_thread()

@@ -27,6 +27,7 @@ fn a_backup_restored_on_a_new_phone_brings_back_lists_policy_feed_and_imports() 
         "https://lists.example.org/feed/".into(),
         vec![k.clone()],
         false,
+        false,
     )
     .unwrap();
     old.import_from(

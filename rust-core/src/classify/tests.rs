@@ -31,6 +31,7 @@ fn emergency_and_hotlines_are_safe_whatever_the_lists_say() {
         reported_prefix: Some(("1".into(), scam(1, 0, None))),
         reported_imported: true,
         prefix_imported: true,
+        verify_orgs: true,
         list_unavailable: false,
     };
     let facts = CallFacts {
@@ -376,7 +377,15 @@ fn the_level_weighs_the_evidence() {
         name: "Công an tỉnh X".into(),
         url: None,
     };
-    type Case = (u32, Option<u32>, i32, bool, bool, Level, &'static [&'static str]);
+    type Case = (
+        u32,
+        Option<u32>,
+        i32,
+        bool,
+        bool,
+        Level,
+        &'static [&'static str],
+    );
     let cases: &[Case] = &[
         // Enough people, recently: as listed.
         (37, Some(12), 2, false, false, Level::Scam, &[]),
@@ -509,4 +518,61 @@ fn a_policy_saved_before_the_evidence_thresholds_reads_with_their_defaults() {
     let old = r#"{"unknown":"allow","suspicious":"warn","nuisance":"warn","scam":"warn","blocked":"block","wangiri_country_codes":["224"]}"#;
     let p: Policy = serde_json::from_str(old).unwrap();
     assert_eq!((p.min_reporters, p.fresh_days, p.expire_days), (3, 90, 365));
+}
+
+#[test]
+fn a_verified_organisation_number_is_safe_only_with_consent_and_never_over_the_user() {
+    let bank = Reported {
+        category: Category::Verified,
+        reports: 1,
+        last_reported: Some(TODAY - 400),
+        label: Some("Ngân hàng X — tổng đài".into()),
+        reporters: None,
+        source: Some(crate::model::Source {
+            name: "Bộ Công an".into(),
+            url: None,
+        }),
+    };
+    let lookups = |allowed: bool, list: Option<UserList>| Lookups {
+        reported: Some(bank.clone()),
+        user_list: list,
+        verify_orgs: allowed,
+        ..Default::default()
+    };
+    // With consent: safe, named, whatever its age.
+    let v = check("0243 936 1111", CallFacts::default(), lookups(true, None));
+    assert_eq!((v.level, v.action), (Level::Safe, Action::Allow));
+    assert_eq!(codes(&v), vec!["verified_org"]);
+    assert_eq!(
+        v.reasons[0].text.vi,
+        "Số đã xác minh: Ngân hàng X — tổng đài"
+    );
+    // Without: the entry counts for nothing.
+    let v = check("0243 936 1111", CallFacts::default(), lookups(false, None));
+    assert_eq!(v.level, Level::Unknown);
+    assert!(codes(&v).is_empty(), "{:?}", codes(&v));
+    // ...and a verified exact entry, ignored, lets a prefix rule speak.
+    let mut with_prefix = lookups(false, None);
+    with_prefix.reported_prefix = Some(("84243".into(), scam(5, 1, None)));
+    let v = check("0243 936 1111", CallFacts::default(), with_prefix);
+    assert_eq!(v.level, Level::Scam);
+    // The user's block list still wins.
+    let v = check(
+        "0243 936 1111",
+        CallFacts::default(),
+        lookups(true, Some(UserList::Block)),
+    );
+    assert_eq!(v.level, Level::Blocked);
+    // A spoofed bank number: the network could not verify the call.
+    let v = check(
+        "0243 936 1111",
+        CallFacts {
+            verification: Verification::Failed,
+            ..Default::default()
+        },
+        lookups(true, None),
+    );
+    assert_eq!(v.level, Level::Suspicious);
+    assert_eq!(codes(&v), vec!["verification_failed"]);
+    assert!(v.reasons[0].text.vi.contains("giả mạo"));
 }

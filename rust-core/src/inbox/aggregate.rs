@@ -163,6 +163,8 @@ pub struct PublishCounts {
     pub listed: u64,
     /// Of `listed`, those an official source listed.
     pub listed_by_source: u64,
+    /// Of `listed`, organisation numbers an official source verified.
+    pub verified: u64,
     /// Listed now and not by the previous aggregation.
     pub added: u64,
     /// Listed by the previous aggregation and not now.
@@ -563,6 +565,9 @@ impl<'p> Run<'p> {
                 line.category = Some(entry.reported.category.as_str());
                 line.label.clone_from(&entry.reported.label);
                 self.counts.listed += 1;
+                if entry.reported.category == Category::Verified {
+                    self.counts.verified += 1;
+                }
                 if matches!(entry.evidence.provenance, Provenance::Source { .. }) {
                     self.counts.listed_by_source += 1;
                 }
@@ -663,9 +668,11 @@ impl<'p> Run<'p> {
         line.disputed_at = dispute;
         line.new_reporters = new_reporters;
 
+        // The latest official word that the number is an organisation's own.
         let verified = sources
             .iter()
-            .any(|s| s.official && s.category == "verified");
+            .filter(|s| s.official && s.category == "verified" && s.label.is_some())
+            .max_by(|a, b| a.day.cmp(&b.day).then_with(|| b.name.cmp(&a.name)));
         let official = sources
             .iter()
             .filter(|s| s.official && s.category != "verified" && s.day >= self.horizon)
@@ -685,7 +692,32 @@ impl<'p> Run<'p> {
             Category::Nuisance
         };
 
-        let listed = if self.protected.contains(number) || verified {
+        let listed = if let Some(v) = verified {
+            // Listed as what it is: phones that allow this feed to verify
+            // say "a verified number" with the organisation's name.
+            Ok(ListedEntry {
+                target: Target::Number(number),
+                reported: Reported {
+                    category: Category::Verified,
+                    reports: 1,
+                    last_reported: Some(v.day),
+                    label: v.label.clone(),
+                    reporters: None,
+                    source: Some(Source {
+                        name: v.name.clone(),
+                        url: v.url.clone(),
+                    }),
+                },
+                evidence: Evidence {
+                    reporters: 0,
+                    last_day: v.day,
+                    provenance: Provenance::Source {
+                        name: v.name.clone(),
+                        url: v.url.clone(),
+                    },
+                },
+            })
+        } else if self.protected.contains(number) {
             Err(NotListed::Protected)
         } else if let Some(s) = official {
             Ok(ListedEntry {

@@ -243,6 +243,14 @@ fn read_entry(rec: &Record, official: bool, today: i32) -> std::result::Result<E
             Some(s.to_string())
         }
     };
+    // A phone names the organisation from the label: without one, the
+    // call would be "safe" with nobody to name.
+    if category == SourceCategory::Verified && label.is_none() {
+        return Err(coded(
+            "bad_label",
+            "a verified number needs the organisation's name as its label",
+        ));
+    }
     let source_url = match &rec[4] {
         "" => None,
         s => Some(check_url(s).map_err(|e| coded("bad_url", e))?.to_string()),

@@ -284,15 +284,29 @@ fn emergency_numbers_hotlines_and_protected_numbers_are_never_listed_but_counted
         .collect();
     let s = f.ingest(&rows);
     assert_eq!(s.ingested, 15, "{s:?}");
-    // 0987000222 is a number an official source says is legitimate.
-    let official = "number,category,date,label,source_url\n0987000222,verified,2025-12-01,,\n";
-    add_source_at(&mut f.db, official.as_bytes(), "Bộ Công an", true, now()).unwrap();
+    // 0987000222 is a number an official source says is legitimate: it is
+    // listed as verified, named, and never as a scam whatever is reported.
+    let official = "number,category,date,label,source_url\n0987000222,verified,2025-12-01,Bộ Công an — đường dây nóng,\n";
+    let s = add_source_at(&mut f.db, official.as_bytes(), "Bộ Công an", true, now()).unwrap();
+    assert_eq!(s.added, 1, "{s:?}");
+    // A verified row needs the organisation's name.
+    let nameless = "number,category,date,label,source_url\n0987000333,verified,2025-12-01,,\n";
+    let s = add_source_at(&mut f.db, nameless.as_bytes(), "Bộ Công an", true, now()).unwrap();
+    assert_eq!(s.rejected.len(), 1, "{s:?}");
     let protected: Protected = ["0987 000 111"].into_iter().collect();
     let a = f.aggregate(&protected, today());
-    assert!(a.listed.is_empty(), "{:?}", a.listed);
-    assert_eq!(a.counts.protected_numbers, 5);
-    assert_eq!(a.counts.protected_reports, 15);
-    assert_eq!(a.counts.not_listed.get(&NotListed::Protected), Some(&5));
+    assert_eq!(a.listed.len(), 1, "{:?}", a.listed);
+    let v = &a.listed[0];
+    assert_eq!(v.target, Target::Number(84_987_000_222));
+    assert_eq!(v.reported.category, Category::Verified);
+    assert_eq!(
+        v.reported.label.as_deref(),
+        Some("Bộ Công an — đường dây nóng")
+    );
+    assert_eq!(a.counts.verified, 1);
+    assert_eq!(a.counts.protected_numbers, 4);
+    assert_eq!(a.counts.protected_reports, 12);
+    assert_eq!(a.counts.not_listed.get(&NotListed::Protected), Some(&4));
     let log = audit_log(&f.db, Some(a.run)).unwrap().join("\n");
     for n in [
         "\"113\"",

@@ -16,6 +16,10 @@ pub mod setting {
     pub const FEED_TIMEOUT_SECS: &str = "feed.timeout_secs";
     /// Optional ceiling on the entries of the list.
     pub const FEED_MAX_ENTRIES: &str = "feed.max_entries";
+    /// "1" when the user allowed the feed to mark numbers as verified
+    /// organisation numbers (asked once, explicitly; never restored from a
+    /// backup file).
+    pub const FEED_VERIFY_ORGS: &str = "feed.verify_orgs";
 }
 use crate::error::Result;
 use rusqlite::{Connection, OptionalExtension, params};

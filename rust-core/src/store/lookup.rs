@@ -19,6 +19,10 @@ pub struct Lookups {
     /// user's word, weighed like the block list), not a feed's.
     pub reported_imported: bool,
     pub prefix_imported: bool,
+    /// The user allowed the feed to verify organisation numbers: only then
+    /// does a `verified` entry make a call safe (set by the caller, from
+    /// the feed's settings).
+    pub verify_orgs: bool,
     /// The list file could not be read (damaged): only the user's own lists
     /// were consulted, and the verdict says so.
     pub list_unavailable: bool,

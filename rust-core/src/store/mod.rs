@@ -382,14 +382,15 @@ fn category_code(c: Category) -> i64 {
     match c {
         Category::Scam => 1,
         Category::Nuisance => 2,
+        Category::Verified => 3,
     }
 }
 
 fn category_from_code(code: i64) -> Category {
-    if code == 2 {
-        Category::Nuisance
-    } else {
-        Category::Scam
+    match code {
+        2 => Category::Nuisance,
+        3 => Category::Verified,
+        _ => Category::Scam,
     }
 }
 

@@ -22,6 +22,20 @@ pub(crate) fn count_feed_entries(conn: &Connection) -> Result<u64> {
     Ok(conn.query_row(FEED_ENTRY_COUNT, [], |r| r.get::<_, i64>(0))? as u64)
 }
 
+/// Verified-organisation entries that came from the feed.
+impl Store {
+    pub fn count_verified_feed_entries(&self) -> Result<u64> {
+        self.read(|c| {
+            Ok(c.query_row(
+                "SELECT (SELECT count(*) FROM reported WHERE source = 0 AND category = 3)
+                      + (SELECT count(*) FROM reported_prefix WHERE source = 0 AND category = 3)",
+                [],
+                |r| r.get::<_, i64>(0),
+            )? as u64)
+        })
+    }
+}
+
 /// Removes every feed entry (a snapshot replaces them all); imports stay.
 pub(crate) fn clear_feed_entries(tx: &Transaction) -> Result<()> {
     tx.execute("DELETE FROM reported WHERE source = 0", [])?;

@@ -257,6 +257,7 @@ fn publish_report(agg: &Aggregate, built: &Built, policy: &ListingPolicy, bad: u
         },
         "listed": c.listed,
         "listed_by_official_source": c.listed_by_source,
+        "verified_organisation_numbers": c.verified,
         "added": c.added,
         "removed": c.removed,
         "removed_by_reason": removed_by,

@@ -25,7 +25,7 @@ impl SyncProgress for Bar {
 
 pub fn run(db: &Db, args: SyncArgs) -> Result<()> {
     let guard = db.open()?;
-    let feed = if args.url.is_some() || !args.keys.is_empty() {
+    let feed = if args.url.is_some() || !args.keys.is_empty() || args.verify_orgs {
         let status = guard.feed_status()?;
         let url = args
             .url
@@ -43,6 +43,7 @@ pub fn run(db: &Db, args: SyncArgs) -> Result<()> {
             url,
             keys,
             allow_http: args.allow_http,
+            verify_orgs: args.verify_orgs,
         })
     } else {
         None
@@ -78,6 +79,12 @@ pub fn run(db: &Db, args: SyncArgs) -> Result<()> {
     );
     if let Some(t) = status.expires_at {
         println!("the list is good until {}", format_time(t));
+    }
+    if status.ignored_verified > 0 {
+        println!(
+            "{} verified organisation numbers are ignored: this feed is not allowed to verify (sync it with --verify-orgs to allow)",
+            status.ignored_verified
+        );
     }
     Ok(())
 }

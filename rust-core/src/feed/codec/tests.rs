@@ -71,6 +71,45 @@ fn with_evidence() -> EntrySet {
 }
 
 #[test]
+fn verified_entries_travel_in_format_2_and_are_left_out_of_format_1() {
+    let mut s = sample();
+    s.insert(
+        Target::Number(842_439_361_111),
+        Reported {
+            category: Category::Verified,
+            reports: 1,
+            last_reported: None,
+            label: Some("Ngân hàng X — tổng đài".into()),
+            reporters: None,
+            source: Some(Source {
+                name: "Bộ Công an".into(),
+                url: None,
+            }),
+        },
+    );
+    let mut back = EntrySet::default();
+    let raw = decompress(&encode_snapshot(1, &s), 1 << 20).unwrap();
+    read_snapshot(&raw, &mut back, &Limits::now()).unwrap();
+    assert_eq!(back, s);
+    let mut old = EntrySet::default();
+    let raw = decompress(&encode_snapshot_as(1, 1, &s), 1 << 20).unwrap();
+    let info = read_snapshot(&raw, &mut old, &Limits::now()).unwrap();
+    assert_eq!(
+        old,
+        sample(),
+        "no verified entry, and none turned into a scam"
+    );
+    assert_eq!(info.entries, sample().len() as u64);
+    // A listed number that becomes verified leaves a format-1 list.
+    let mut next = sample();
+    next.numbers.get_mut(&84_912_345_678).unwrap().category = Category::Verified;
+    let delta = encode_delta_as(1, &Delta::between(1, &sample(), 2, &next));
+    let raw = decompress(&delta, 1 << 20).unwrap();
+    read_delta(&raw, &mut old, &Limits::now()).unwrap();
+    assert!(!old.numbers.contains_key(&84_912_345_678));
+}
+
+#[test]
 fn format_2_carries_reporters_and_sources() {
     let s = with_evidence();
     let raw = decompress(&encode_snapshot(3, &s), 1 << 20).unwrap();
@@ -115,8 +154,16 @@ fn raw_snapshot_2(sources: &[(&str, &str)], flags: u8, reporters: &[u8], src: &[
 #[test]
 fn format_2_evidence_a_stolen_key_could_forge_is_refused() {
     let ok = [("Công an", "https://congan.gov.vn/1")];
-    // reports 3 (flags bits 5-7 = 2), 2 reporters, source 1: accepted.
-    let raw = raw_snapshot_2(&ok, (2 << 5) | 8 | 16, &varints([2]), &varints([1]));
+    // reports 3 (flags bits 6-7 = 2), 2 reporters (bit 4), source 1 (bit
+    // 5): accepted.
+    const REPORTERS: u8 = 1 << 4;
+    const SOURCE: u8 = 1 << 5;
+    let raw = raw_snapshot_2(
+        &ok,
+        (2 << 6) | REPORTERS | SOURCE,
+        &varints([2]),
+        &varints([1]),
+    );
     let mut set = EntrySet::default();
     read_snapshot(&raw, &mut set, &Limits::now()).unwrap();
     let r = &set.numbers[&84_912_345_678];
@@ -133,25 +180,26 @@ fn format_2_evidence_a_stolen_key_could_forge_is_refused() {
         );
     };
     refused(
-        raw_snapshot_2(&ok, (2 << 5) | 8, &varints([4]), &[]),
+        raw_snapshot_2(&ok, (2 << 6) | REPORTERS, &varints([4]), &[]),
         "more reporters than reports",
     );
     refused(
-        raw_snapshot_2(&ok, (2 << 5) | 8, &varints([0]), &[]),
+        raw_snapshot_2(&ok, (2 << 6) | REPORTERS, &varints([0]), &[]),
         "no reporters",
     );
     refused(
-        raw_snapshot_2(&ok, 16, &[], &varints([2])),
+        raw_snapshot_2(&ok, SOURCE, &[], &varints([2])),
         "source index past the table",
     );
     refused(
-        raw_snapshot_2(&ok, 16, &[], &varints([0])),
+        raw_snapshot_2(&ok, SOURCE, &[], &varints([0])),
         "source index 0",
     );
     refused(
-        raw_snapshot_2(&ok, 8, &[], &[]),
+        raw_snapshot_2(&ok, REPORTERS, &[], &[]),
         "a reporters flag without a value",
     );
+    refused(raw_snapshot_2(&ok, 3, &[], &[]), "category 3");
     refused(
         raw_snapshot_2(&ok, 0, &varints([1]), &[]),
         "a reporters value left over",
@@ -391,7 +439,11 @@ mod properties {
     fn reported() -> impl Strategy<Value = Reported> {
         let today = crate::dates::today();
         (
-            any::<bool>(),
+            prop_oneof![
+                8 => Just(Category::Scam),
+                3 => Just(Category::Nuisance),
+                1 => Just(Category::Verified),
+            ],
             1u32..5_000,
             proptest::option::of(MIN_DAY..=today),
             proptest::option::of(prop_oneof![
@@ -412,13 +464,9 @@ mod properties {
                 }),
             ]),
         )
-            .prop_map(|(nuisance, reports, last_reported, label, share, source)| {
+            .prop_map(|(category, reports, last_reported, label, share, source)| {
                 Reported {
-                    category: if nuisance {
-                        Category::Nuisance
-                    } else {
-                        Category::Scam
-                    },
+                    category,
                     reports,
                     last_reported,
                     label,
@@ -429,18 +477,26 @@ mod properties {
             })
     }
 
-    /// What format 1 keeps of a list: no reporters, no sources.
+    /// What format 1 keeps of a list: no reporters, no sources, no
+    /// verified entries.
     fn as_format_1(set: &EntrySet) -> EntrySet {
         let strip = |r: &Reported| Reported {
             reporters: None,
             source: None,
             ..r.clone()
         };
+        let kept = |r: &Reported| r.category != Category::Verified;
         EntrySet {
-            numbers: set.numbers.iter().map(|(k, r)| (*k, strip(r))).collect(),
+            numbers: set
+                .numbers
+                .iter()
+                .filter(|(_, r)| kept(r))
+                .map(|(k, r)| (*k, strip(r)))
+                .collect(),
             prefixes: set
                 .prefixes
                 .iter()
+                .filter(|(_, r)| kept(r))
                 .map(|(k, r)| (k.clone(), strip(r)))
                 .collect(),
         }
