@@ -394,7 +394,7 @@ fn decide(
             _ => rep
                 .label
                 .as_deref()
-                .and_then(advice_for_label)
+                .and_then(|l| advice_for_call(l, n.kind))
                 .or(heuristics.advice),
         };
         v.report = Some(info);
@@ -688,7 +688,9 @@ fn reported_reason(info: &ReportInfo) -> Reason {
 
 pub(crate) mod advice;
 
-use advice::{advice_for_label, wangiri_advice};
+#[cfg(test)]
+use advice::advice_for_label;
+use advice::{advice_for_call, wangiri_advice};
 
 #[cfg(test)]
 mod tests;

@@ -1,5 +1,6 @@
 //! One true piece of advice for each scam pattern a report's label names.
 
+use crate::number::NumberKind;
 use crate::text::{Text, fold_for_match};
 
 /// One kind of scam: words that name it in a report's label (folded to
@@ -8,12 +9,16 @@ struct ScamPattern {
     words: &'static [&'static str],
     vi: &'static str,
     en: &'static str,
+    /// Said instead when the call comes from an ordinary mobile or landline
+    /// number, where that alone gives the caller away.
+    from_ordinary: Option<(&'static str, &'static str)>,
 }
 
 const WANGIRI: ScamPattern = ScamPattern {
     words: &["wangiri", "goi lai", "quoc te"],
     vi: "Không gọi lại số quốc tế lạ.",
     en: "Don't call back unknown international numbers.",
+    from_ordinary: None,
 };
 
 /// The scam patterns the advice knows, one row each; the first row with a
@@ -25,11 +30,19 @@ const SCAM_PATTERNS: &[ScamPattern] = &[
         words: &["cong an", "police", "vien kiem sat", "toa an"],
         vi: "Công an không làm việc, không yêu cầu chuyển tiền qua điện thoại.",
         en: "The police never handle cases or ask for money over the phone.",
+        from_ordinary: None,
     },
+    // Since 27 Oct 2023 carriers call their subscribers under their
+    // registered caller name (Voice Brandname, e.g. VIETTELCSKH), never
+    // from an ordinary number (cand.com.vn; shared/reference/vietnam.md).
     ScamPattern {
         words: &["nha mang", "sim", "thue bao", "carrier"],
         vi: "Nhà mạng chỉ chuẩn hóa thông tin qua kênh chính thức.",
         en: "Carriers only update subscriber details through their official channels.",
+        from_ordinary: Some((
+            "Nhà mạng gọi bằng tên định danh (như VIETTELCSKH), không gọi từ số điện thoại thường: cuộc gọi này là giả.",
+            "Carriers call under their registered name (such as VIETTELCSKH), never from an ordinary number: this call is fake.",
+        )),
     },
     ScamPattern {
         words: &[
@@ -47,28 +60,56 @@ const SCAM_PATTERNS: &[ScamPattern] = &[
         ],
         vi: "Ứng dụng chính thức duy nhất của ngành Thuế là eTax Mobile.",
         en: "The tax office's only official app is eTax Mobile.",
+        from_ordinary: None,
     },
     ScamPattern {
         words: &["dien luc", "tien dien", "evn", "electric"],
         vi: "Không cài ứng dụng theo đường link lạ (.apk).",
         en: "Never install an app from a link someone sends you (.apk).",
+        from_ordinary: None,
     },
     ScamPattern {
         words: &["giao hang", "don hang", "shipper", "delivery"],
         vi: "Không chuyển khoản khi chưa nhận hàng.",
         en: "Don't pay by transfer before you have the parcel.",
+        from_ordinary: None,
     },
     ScamPattern {
         words: &["ngan hang", "otp", "bank", "tai khoan"],
         vi: "Không cung cấp mã OTP, mật khẩu cho bất kỳ ai.",
         en: "Never give your OTP code or password to anyone.",
+        from_ordinary: None,
     },
     WANGIRI,
+    // Last, so that the rows before keep the indexes the publisher's labels
+    // are checked against. The ministry's units call as `BO TTTT` since
+    // 27 Oct 2023 (cand.com.vn; shared/reference/vietnam.md).
+    ScamPattern {
+        words: &[
+            "bo tttt",
+            "bo tt&tt",
+            "bo thong tin",
+            "thong tin va truyen thong",
+        ],
+        vi: "Bộ TT&TT không gọi yêu cầu khóa số hay chuyển tiền.",
+        en: "The ministry never calls to cut off your number or ask for money.",
+        from_ordinary: Some((
+            "Bộ TT&TT gọi bằng tên định danh BO TTTT, không gọi từ số điện thoại thường: cuộc gọi này là giả.",
+            "The ministry calls under the registered name BO TTTT, never from an ordinary number: this call is fake.",
+        )),
+    },
 ];
 
 impl ScamPattern {
     fn advice(&self) -> Text {
         Text::new(self.vi, self.en)
+    }
+
+    fn advice_for(&self, caller: NumberKind) -> Text {
+        match (self.from_ordinary, caller) {
+            (Some((vi, en)), NumberKind::Mobile | NumberKind::FixedLine) => Text::new(vi, en),
+            _ => self.advice(),
+        }
     }
 }
 
@@ -78,8 +119,16 @@ pub(super) fn wangiri_advice() -> Text {
 }
 
 /// Advice for a reported label: the first scam pattern it names.
+#[cfg(test)]
 pub(super) fn advice_for_label(label: &str) -> Option<Text> {
     pattern_index(label).map(|i| SCAM_PATTERNS[i].advice())
+}
+
+/// As `advice_for_label`, for a call from a number of kind `caller`: a
+/// carrier or the ministry never calls from an ordinary number, and the
+/// advice says so when that is where the call comes from.
+pub(super) fn advice_for_call(label: &str, caller: NumberKind) -> Option<Text> {
+    pattern_index(label).map(|i| SCAM_PATTERNS[i].advice_for(caller))
 }
 
 /// Which row of the table a label names first (the publisher's labels are

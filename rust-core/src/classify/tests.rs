@@ -576,3 +576,40 @@ fn a_verified_organisation_number_is_safe_only_with_consent_and_never_over_the_u
     assert_eq!(codes(&v), vec!["verification_failed"]);
     assert!(v.reasons[0].text.vi.contains("giả mạo"));
 }
+
+#[test]
+fn a_carrier_or_the_ministry_calling_from_an_ordinary_number_is_called_fake() {
+    let listed = |label: &str| Lookups {
+        reported: Some(scam(9, 2, Some(label))),
+        ..Default::default()
+    };
+    let v = check(
+        "0912345678",
+        CallFacts::default(),
+        listed("khóa SIM 2 chiều"),
+    );
+    let advice = v.advice.unwrap();
+    assert!(advice.vi.contains("VIETTELCSKH"), "{}", advice.vi);
+    assert!(advice.en.contains("fake"), "{}", advice.en);
+    let v = check(
+        "0243 999 0000",
+        CallFacts::default(),
+        listed("mạo danh Bộ TT&TT dọa khóa số"),
+    );
+    assert!(v.advice.unwrap().vi.contains("BO TTTT"));
+    // The rows before the ministry keep their place: a police label is
+    // still the police row, whatever else it says.
+    let v = check(
+        "0912345678",
+        CallFacts::default(),
+        listed("công an, Bộ TTTT"),
+    );
+    assert!(v.advice.unwrap().vi.starts_with("Công an"));
+    // A number that is not an ordinary subscriber's (a 1900 line): the
+    // general advice.
+    let v = check("1900 1234", CallFacts::default(), listed("nhà mạng"));
+    assert_eq!(
+        v.advice.unwrap().vi,
+        "Nhà mạng chỉ chuẩn hóa thông tin qua kênh chính thức."
+    );
+}
