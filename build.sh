@@ -131,6 +131,46 @@ PY
     say "feed served by nginx at $CANHGIAC_TEST_FEED_URL"
 }
 
+# Compiles the bindings and the tests under tests/kotlin, runs them on the JVM;
+# then the Android app's check (tests/android/check.sh).
+kotlin_tests() {
+    ensure_jvm_tools
+    local gen=$BUILD/kotlin/generated jars=$BUILD/kotlin
+    generate_bindings "$gen"
+    local cp_base="$JNA_JAR:$COROUTINES_JAR"
+    say "compiling the bindings with kotlinc $KOTLIN_VERSION"
+    "$KOTLINC" -nowarn -d "$jars/bindings.jar" $(find "$gen" -name '*.kt') -classpath "$cp_base" 2>&1 | grep -v '^warning' || true
+    [ -f "$jars/bindings.jar" ] || die "the generated bindings did not compile"
+    say "compiling tests/kotlin"
+    local test_cp="$jars/bindings.jar:$cp_base:$JUNIT_JAR:$HAMCREST_JAR:$KLIB/kotlin-test.jar:$KLIB/kotlin-test-junit.jar"
+    rm -f "$jars/tests.jar"
+    "$KOTLINC" -nowarn -d "$jars/tests.jar" "$ROOT"/tests/kotlin/*.kt -classpath "$test_cp"
+    start_feed_server
+    say "running the Kotlin tests on $(java -version 2>&1 | head -1)"
+    java -Djna.library.path="$TARGET/debug" \
+        -cp "$jars/tests.jar:$test_cp:$KLIB/kotlin-stdlib.jar" \
+        vn.canhgiac.tests.RunAllKt
+    say "the Android app: compile check against platform stubs, logic tests"
+    KOTLINC="$KOTLINC" KLIB="$KLIB" JNA_JAR="$JNA_JAR" JUNIT_JAR="$JUNIT_JAR" HAMCREST_JAR="$HAMCREST_JAR" \
+        BINDINGS_JAR="$jars/bindings.jar" LIB_DIR="$TARGET/debug" OUT="$BUILD/android-check" UNIFFI_BINDGEN="$TARGET/debug/uniffi-bindgen" \
+        bash "$ROOT/tests/android/check.sh"
+}
+
+cmd_test() {
+    # The feed tests serve real files with nginx (Debian's nginx-light).
+    command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || apt_install nginx-light
+    say "cargo fmt --check"
+    cargo fmt --all --check
+    say "cargo clippy -D warnings"
+    cargo clippy -q --workspace --all-targets -- -D warnings
+    say "Rust tests (core, CLI)"
+    cargo test -q --workspace
+    say "fuzz smoke test: each target for a few seconds"
+    run_fuzz 5 "$BUILD/fuzz-smoke.tsv" "$BUILD/fuzz-smoke"
+    kotlin_tests
+}
+
+
 # The loop, on one machine: what people text to 156 becomes the signed
 # list a publisher serves, a phone syncs it, warns of the next call from a
 # reported number, and builds the report that starts the loop again.
@@ -252,7 +292,7 @@ run_fuzz() {
         local out
         out=$(cd "$dir" && "${fuzz[@]}" run -s none -O "$t" "${corpora[@]}" -- \
             -dict="dict/$dict.dict" -max_total_time="$seconds" -runs=10000000 \
-            -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 2>&1) || {
+            -timeout=30 -rss_limit_mb=2048 -print_final_stats=1 2>&1) || {
             printf '%s\n' "$out" | tail -40 >&2
             die "fuzz target $t failed: the input is in rust-core/fuzz/artifacts/$t/"
         }

@@ -10,6 +10,7 @@ import vn.canhgiac.core.CallFacts
 import vn.canhgiac.core.CallGuard
 import vn.canhgiac.core.CanhGiacException
 import vn.canhgiac.core.Level
+import vn.canhgiac.core.ReasonCode
 import vn.canhgiac.core.SyncPath
 import vn.canhgiac.core.SyncProgress
 import vn.canhgiac.core.SyncStage
@@ -118,6 +119,56 @@ class SyncTest {
         assertTrue(e.message!!.contains("not pinned"))
         assertEquals(0uL, guard.stats().reportedNumbers)
         assertEquals(null, guard.feedStatus().version)
+    }
+
+    /** The CLI as a publisher runs it, on a publisher database in [dir]. */
+    private fun publisher(vararg args: String) {
+        val p = ProcessBuilder(System.getenv("CANHGIAC_CLI")!!, "--db", File(dir, "publisher.db").path, *args)
+            .redirectErrorStream(true).start()
+        val log = p.inputStream.bufferedReader().readText()
+        assertEquals(log, 0, p.waitFor())
+    }
+
+    @Test
+    fun evidenceAndVerifiedNumbersFromAPublishedInboxReachKotlin() = runBlocking {
+        // Three people reported 0912 000 001 this week; a ministry verified a bank's line.
+        val day = java.time.LocalDate.now(java.time.ZoneOffset.ofHours(7)).minusDays(2)
+        val inbox = File(dir, "inbox.csv").apply {
+            writeText(
+                "received_at,sender,to,body\n" +
+                    (1..3).joinToString("") { "${day}T09:0$it:00+07:00,090100000$it,156,LD 0912000001 mao danh cong an\n" },
+            )
+        }
+        val verified = File(dir, "verified.csv").apply {
+            writeText("number,category,date,label,source_url\n02439362222,verified,$day,Ngân hàng Y (synthetic),\n")
+        }
+        publisher("reports", "ingest", inbox.path)
+        publisher("reports", "add-source", verified.path, "--name", "Bộ (synthetic)", "--official")
+        val out = File(System.getenv("CANHGIAC_TEST_FEED_ROOT")!!, "kotlin-evidence")
+        publisher("publish", "--key", System.getenv("CANHGIAC_TEST_FEED_SECRET")!!, "--out", out.path)
+        val feedUrl = url.replace("/feed/", "/kotlin-evidence/")
+        val facts = CallFacts(verification = Verification.NOT_VERIFIED)
+
+        guard.setFeed(feedUrl, listOf(key), allowHttp = true)
+        guard.sync(null)
+        val scam = guard.screen("0912000001", facts)
+        assertEquals(Level.SCAM, scam.level)
+        assertEquals(3u, scam.report!!.reporters)
+        // Not allowed to verify: the bank's line is nothing, and the status says one was ignored.
+        assertEquals(Level.UNKNOWN, guard.screen("02439362222", facts).level)
+        assertEquals(1uL, guard.feedStatus().ignoredVerified)
+        // Allowed (the app asks the user first): safe and named, no new download needed.
+        guard.setFeed(feedUrl, listOf(key), allowHttp = true, verifyOrgs = true)
+        val bank = guard.screen("02439362222", facts)
+        assertEquals(Level.SAFE, bank.level)
+        assertEquals(ReasonCode.VERIFIED_ORG, bank.reasons[0].code)
+        assertTrue(bank.reasons[0].text.vi.contains("Ngân hàng Y"))
+        assertEquals(0uL, guard.feedStatus().ignoredVerified)
+        // A user who wants five people before "scam": the same entry is only suspicious now.
+        guard.setPolicy(guard.policy().copy(minReporters = 5u))
+        val weak = guard.screen("0912000001", facts)
+        assertEquals(Level.SUSPICIOUS, weak.level)
+        assertTrue(weak.reasons.any { it.code == ReasonCode.FEW_REPORTS })
     }
 
     @Test
