@@ -81,9 +81,11 @@ pub struct FeedStatus {
     /// stuck mirror, a publisher that stopped) and the app should say so.
     pub expired: bool,
     /// The user allowed this feed to verify organisation numbers.
+    #[uniffi(default = false)]
     pub verify_orgs: bool,
     /// Verified-organisation entries the list holds but screening ignores,
     /// because the feed is not allowed to verify (0 when it is).
+    #[uniffi(default = 0)]
     pub ignored_verified: u64,
 }
 
