@@ -250,10 +250,12 @@ cmd_bench() {
     say "benchmark: the signed feed at 1,000,000 entries (release CLI, nginx on loopback)"
     cargo build -q --release --bin canhgiac
     CANHGIAC_BIN="$TARGET/release/canhgiac" cargo bench -q -p canhgiac-core --bench feed
+    say "benchmark: the publisher pipeline at 1,000,000 reports (release CLI)"
+    CANHGIAC_BIN="$TARGET/release/canhgiac" cargo bench -q -p canhgiac-core --bench inbox
 }
 
 CARGO_FUZZ_VERSION=0.13.2
-FUZZ_TARGETS="snapshot delta manifest report import_csv number feed_file"
+FUZZ_TARGETS="snapshot delta manifest report import_csv number feed_file sms"
 
 # The fuzz targets (rust-core/fuzz): cargo-fuzz with libFuzzer, on the
 # nightly toolchain when one is installed, else on stable through

@@ -19,6 +19,20 @@ pub fn number(data: &[u8]) {
     }
 }
 
+/// An SMS body as people send it to 156/5656 (the publisher's inbox), and
+/// an inbox export around it: parsed as the publisher's ingest parses it.
+pub fn sms(data: &[u8]) {
+    let Ok(body) = std::str::from_utf8(data) else {
+        return;
+    };
+    if let Ok(sms) = crate::inbox::parse_body(body) {
+        // What ingest reads back from a parsed report.
+        let _ = sms.number().map(|n| n.key());
+        let _ = sms.sender_id();
+        let _ = sms.category.call_category();
+    }
+}
+
 /// A CSV the user picked, or a publisher's list.
 pub fn import_csv(data: &[u8]) {
     let _ = crate::import::parse_csv(data);
@@ -224,6 +238,12 @@ pub fn seeds() -> Vec<(&'static str, Vec<u8>)> {
             "import_csv",
             "number,category,reports,last_reported,label\n0912345678,scam,37,2024-02-15,mạo danh công an\n+224*,scam,5,,wangiri\n\"0987000115\",nuisance,2,,\"nhãn, có dấu phẩy\"\n".into(),
         ),
+        ("sms", "LD 0912 345 678 mạo danh công an".into()),
+        ("sms", "ld:(0912.345.678)(gọi nói là công an)".into()),
+        ("sms", "V [+84 91 234 5678][quảng cáo]".into()),
+        ("sms", "S [FE CREDIT] vay nhanh".into()),
+        ("sms", "LĐ０９１２３４５６７８".into()),
+        ("sms", "cam on".into()),
         ("report", b"\x000912345678\0M\xe1\xba\xa1o danh c\xc3\xb4ng an\0{keyword} {number} {content}".to_vec()),
     ];
     for n in [
