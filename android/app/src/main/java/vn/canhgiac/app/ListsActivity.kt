@@ -14,7 +14,7 @@ class ListsActivity : CoreActivity() {
     private fun render(lists: Map<UserList, List<ListEntry>>) = show(R.string.lists_title) {
         val input = input(getString(R.string.check_hint))
         button(getString(R.string.action_trust)) { edit { app.guard.allow(input.getText().toString()) } }
-        button(getString(R.string.add_block)) { edit { app.guard.block(input.getText().toString()) } }
+        primary(getString(R.string.add_block)) { edit { app.guard.block(input.getText().toString()) } }
         for ((list, title) in listOf(UserList.ALLOW to R.string.allow_list, UserList.BLOCK to R.string.block_list)) {
             heading(getString(title))
             val entries = lists[list].orEmpty()
