@@ -159,6 +159,38 @@ class ScreensTest {
     }
 
     @Test
+    @Config(qualifiers = "vi")
+    fun everyControlHasALabelForTalkBackAndRoomForAFinger() {
+        importList()
+        app().guard.allow("0987654321")
+        app().guard.record(app().guard.screen("0912345678", CallFacts(verification = Verification.NOT_VERIFIED)))
+        val screens = listOf(
+            open(MainActivity::class.java, ::listSizeShown),
+            open(HistoryActivity::class.java) { a -> Harness.buttons(a).isNotEmpty() },
+            open(ListsActivity::class.java) { a -> texts(a).contains("0987654321") },
+            open(SettingsActivity::class.java) { a -> Harness.buttons(a).size > 5 },
+            open(vn.canhgiac.app.AboutActivity::class.java) { a -> texts(a).size > 2 },
+        )
+        for (a in screens) {
+            val name = a.javaClass.simpleName
+            val views = Harness.views(a.window.decorView)
+            val density = a.resources.displayMetrics.density
+            // The screen's title is announced as a heading.
+            assertTrue(name, views.filterIsInstance<TextView>().first { it.text.isNotEmpty() }.isAccessibilityHeading)
+            for (b in Harness.buttons(a)) {
+                assertTrue("$name: a button without words", b.text.isNotBlank())
+                b.measure(0, 0)
+                assertTrue("$name: '${b.text}' is ${b.measuredHeight / density} dp high", b.measuredHeight >= 48 * density)
+            }
+            val labelled = views.filterIsInstance<TextView>().map { it.labelFor }.toSet()
+            for (e in views.filterIsInstance<EditText>()) assertTrue("$name: a text field without a label", e.id in labelled)
+        }
+        // A "Xóa" (remove) button says which number it removes.
+        val lists = screens[2]
+        assertEquals("Xóa 0987654321", Harness.buttons(lists).single { it.text == "Xóa" }.contentDescription)
+    }
+
+    @Test
     fun dailySyncIsScheduledOnUnmeteredNetworksPersistedAndDaily() {
         val scheduler = app().getSystemService(JobScheduler::class.java)
         app().guard.setFeed("https://lists.example.org/feed/", listOf("58" + "66".repeat(31)))

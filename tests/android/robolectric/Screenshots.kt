@@ -103,8 +103,8 @@ class Screenshots {
         importList()
     }
 
-    private fun loaded(a: Activity) = texts(a).any { it.contains("2") && (it.startsWith("Số bị") || it.startsWith("Reported")) } ||
-        texts(a).any { it.startsWith("Hiện chưa") || it.startsWith("No one") }
+    /** The main screen once the core has said how the list is. */
+    private fun loaded(a: Activity) = texts(a).any { it.startsWith(a.getString(vn.canhgiac.app.R.string.list_size, "").trimEnd()) }
 
     private fun mainWithList(name: String) {
         roleHeld()
@@ -138,7 +138,7 @@ class Screenshots {
     private fun lists(name: String) {
         app().guard.allow("0987654321")
         app().guard.block("0900000002")
-        app().guard.block("0281234567")
+        app().guard.block("02838123456")
         screen(ListsActivity::class.java, name, { a -> texts(a).contains("0900000002") })
     }
 

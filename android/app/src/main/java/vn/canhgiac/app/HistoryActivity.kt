@@ -24,7 +24,7 @@ class HistoryActivity : CoreActivity() {
             badge(row.level, label(row.action))
             val number = row.e164 ?: row.number
             if (number != null && row.level != Level.SAFE) {
-                button(reportLabel()) { report(number) }
+                button(reportLabel()) { report(number) }.setContentDescription(getString(R.string.report_number, reportLabel(), who))
             }
         }
         if (rows.isNotEmpty()) {

@@ -21,9 +21,11 @@ class ListsActivity : CoreActivity() {
             if (entries.isEmpty()) text(getString(R.string.list_empty))
             for (e in entries) {
                 text(e.number)
-                button(getString(R.string.remove)) {
+                val remove = button(getString(R.string.remove)) {
                     edit { if (list == UserList.ALLOW) app.guard.unallow(e.number) else app.guard.unblock(e.number) }
                 }
+                // TalkBack says which number a "Remove" button removes.
+                remove.setContentDescription(getString(R.string.remove_number, e.number))
             }
         }
     }

@@ -74,9 +74,11 @@ class MainActivity : CoreActivity() {
                 }
             }
         }
-        val toggle = { change({ app.saveSettings(settings.copy(protectionOn = !settings.protectionOn)) }) { getString(R.string.settings_failed) } }
-        if (held && !settings.protectionOn) primary(getString(R.string.turn_on), toggle)
-        else button(getString(if (settings.protectionOn) R.string.turn_off else R.string.turn_on), toggle)
+        // Without the role nothing is screened, whatever the switch says: only the role's button then.
+        if (held) {
+            val toggle = { change({ app.saveSettings(settings.copy(protectionOn = !settings.protectionOn)) }) { getString(R.string.settings_failed) } }
+            if (settings.protectionOn) button(getString(R.string.turn_off), toggle) else primary(getString(R.string.turn_on), toggle)
+        }
 
         heading(getString(R.string.check_heading))
         val input = input(getString(R.string.check_hint), checked)

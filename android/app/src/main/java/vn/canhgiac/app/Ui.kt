@@ -110,7 +110,11 @@ class Column(private val activity: Activity) {
         root.addView(v, lp)
     }
 
-    private fun TextView.size(dimen: Int) = setTextSize(TypedValue.COMPLEX_UNIT_PX, res.getDimension(dimen))
+    /** Large text (in sp, so it follows the phone's font size) in the theme's full-contrast colour. */
+    private fun TextView.size(dimen: Int) {
+        setTextSize(TypedValue.COMPLEX_UNIT_PX, res.getDimension(dimen))
+        setTextColor(activity.getColor(R.color.text))
+    }
 
     /** A screen's or a section's title; TalkBack announces it as a heading. */
     fun heading(text: CharSequence): TextView {
@@ -177,8 +181,11 @@ class Column(private val activity: Activity) {
     }
 
     /** The screen's one main action: filled in the accent colour. */
-    fun primary(label: CharSequence, onClick: () -> Unit): Button =
-        button(label, onClick, Button(activity, null, 0, android.R.style.Widget_Material_Button_Colored))
+    fun primary(label: CharSequence, onClick: () -> Unit): Button {
+        val b = button(label, onClick, Button(activity, null, 0, android.R.style.Widget_Material_Button_Colored))
+        b.setTextColor(activity.getColor(R.color.on_accent))
+        return b
+    }
 
     fun button(label: CharSequence, onClick: () -> Unit): Button = button(label, onClick, Button(activity))
 
