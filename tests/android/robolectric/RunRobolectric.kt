@@ -14,7 +14,11 @@ fun main(args: Array<String>) {
         ScreensTest::class.java,
         Screenshots::class.java,
     )
-    val classes = if (args.firstOrNull() == "screenshots") listOf(Screenshots::class.java) else tests
+    val classes = when (args.firstOrNull()) {
+        "screenshots" -> listOf(Screenshots::class.java)
+        null, "all" -> tests
+        else -> tests.filter { it.simpleName == args[0] }
+    }
     val core = JUnitCore()
     core.addListener(object : RunListener() {
         override fun testFailure(failure: Failure) {

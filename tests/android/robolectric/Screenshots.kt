@@ -111,7 +111,7 @@ class Screenshots {
         list()
         screen(MainActivity::class.java, name, ::loaded) { a ->
             Harness.views(a.window.decorView).filterIsInstance<EditText>().first().setText("0912 345 678")
-            Harness.buttons(a)[1].performClick() // the check button, the screen's main action
+            Harness.button(a, a.getString(vn.canhgiac.app.R.string.check_button)).performClick()
             waitUntil(what = "the check") { Harness.views(a.window.decorView).any { it.background is GradientDrawable } }
         }
     }
@@ -180,6 +180,31 @@ class Screenshots {
     @Test fun warningVi() { phone("vi"); warning("warning_vi") }
     @Test fun warningEn() { phone("en"); warning("warning_en") }
 
+    /** The card over the incoming-call screen (issue 11), where it sits, over a plain dark screen. */
+    private fun card(name: String) {
+        org.robolectric.shadows.ShadowSettings.setCanDrawOverlays(true)
+        importList()
+        val verdict = app().guard.screen("0912345678", CallFacts(verification = Verification.NOT_VERIFIED))
+        vn.canhgiac.app.CallCard.show(app(), vn.canhgiac.app.logic.cardFor(verdict, app().lang())!!)
+        val wm = app().getSystemService(android.view.WindowManager::class.java) as android.view.WindowManagerImpl
+        val view = org.robolectric.shadow.api.Shadow.extract<org.robolectric.shadows.ShadowWindowManagerImpl>(wm).views.last()
+        val lp = view.layoutParams as android.view.WindowManager.LayoutParams
+        view.measure(View.MeasureSpec.makeMeasureSpec(W, View.MeasureSpec.EXACTLY), View.MeasureSpec.makeMeasureSpec(H, View.MeasureSpec.AT_MOST))
+        view.layout(0, 0, W, view.measuredHeight)
+        val bmp = Bitmap.createBitmap(W, H, Bitmap.Config.ARGB_8888)
+        val c = Canvas(bmp)
+        c.drawColor(Color.rgb(0x20, 0x21, 0x24))
+        c.translate(0f, lp.y.toFloat())
+        view.draw(c)
+        save(bmp, name)
+        vn.canhgiac.app.CallCard.remove(app())
+    }
+
+    @Test fun cardVi() { phone("vi"); card("card_vi") }
+    @Test fun cardEn() { phone("en"); card("card_en") }
+    @Test fun cardViLargeText() { phone("vi"); RuntimeEnvironment.setFontScale(1.3f); card("card_vi_font130") }
+    @Test fun cardEnLargeText() { phone("en"); RuntimeEnvironment.setFontScale(1.3f); card("card_en_font130") }
+
     companion object {
         const val W = 1080
         const val H = 2400
@@ -187,6 +212,6 @@ class Screenshots {
 
         /** What ShotCheck expects. */
         val NAMES = listOf("main", "main_list", "history", "lists", "settings", "about", "report_error", "warning")
-            .flatMap { listOf("${it}_vi", "${it}_en") } + listOf("main_list_vi_night", "main_list_vi_font130")
+            .flatMap { listOf("${it}_vi", "${it}_en") } + listOf("main_list_vi_night", "main_list_vi_font130", "card_vi", "card_en", "card_vi_font130", "card_en_font130")
     }
 }

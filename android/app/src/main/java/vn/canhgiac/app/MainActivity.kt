@@ -5,7 +5,9 @@ import android.app.role.RoleManager
 import android.content.Intent
 import android.content.pm.PackageManager
 import android.os.Build
+import android.net.Uri
 import android.os.Bundle
+import android.provider.Settings
 import android.widget.TextView
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.launch
@@ -78,6 +80,15 @@ class MainActivity : CoreActivity() {
         if (held) {
             val toggle = { change({ app.saveSettings(settings.copy(protectionOn = !settings.protectionOn)) }) { getString(R.string.settings_failed) } }
             if (settings.protectionOn) button(getString(R.string.turn_off), toggle) else primary(getString(R.string.turn_on), toggle)
+        }
+
+        // The card over the incoming-call screen is optional; asked for only once the app
+        // screens calls, with the one sentence that says why.
+        if (held && settings.protectionOn && !CallCard.permitted(this@MainActivity)) {
+            text(getString(R.string.card_why))
+            button(getString(R.string.card_allow)) {
+                startActivity(Intent(Settings.ACTION_MANAGE_OVERLAY_PERMISSION, Uri.parse("package:" + getPackageName())))
+            }
         }
 
         heading(getString(R.string.check_heading))
