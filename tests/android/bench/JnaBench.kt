@@ -57,6 +57,23 @@ private fun randomMobile(rng: Rng): Long {
     }
 }
 
+/** libc's getpid through JNA's direct mapping, the way uniffi binds the core's functions. */
+private object LibC {
+    init {
+        com.sun.jna.Native.register(LibC::class.java, "c")
+    }
+
+    @JvmStatic external fun getpid(): Int
+}
+
+/** A Structure of RustBuffer's shape (capacity, len, data). */
+@com.sun.jna.Structure.FieldOrder("capacity", "len", "data")
+open class Buffer : com.sun.jna.Structure() {
+    @JvmField var capacity: Long = 0
+    @JvmField var len: Long = 0
+    @JvmField var data: com.sun.jna.Pointer? = null
+}
+
 private val ringing = CallFacts(verification = Verification.NOT_VERIFIED)
 
 private fun us(nanos: Long) = nanos / 1000.0
@@ -91,14 +108,15 @@ private fun warm(dir: File, rustP50: String?, rustP99: String?) {
     val db = File(dir, "jna-bench.db")
     val rng = Rng(2024)
     val keys = LongArray(ENTRIES)
-    val csv = StringBuilder("number,category,reports,last_reported,label\n")
+    var csv: StringBuilder? = StringBuilder("number,category,reports,last_reported,label\n")
     for (i in 0 until ENTRIES) {
         val key = randomMobile(rng)
         keys[i] = key
-        csv.append('+').append(key).append(if (rng.below(4) == 0L) ",nuisance," else ",scam,").append(1 + rng.below(50)).append(",2026-01-01,\n")
+        csv!!.append('+').append(key).append(if (rng.below(4) == 0L) ",nuisance," else ",scam,").append(1 + rng.below(50)).append(",2026-01-01,\n")
     }
     val started = System.nanoTime()
     CallGuard(db.path, defaultConfig()).use { it.importCsvBytes(csv.toString().toByteArray()) }
+    csv = null // 50 MB the collector need not keep
     val importS = (System.nanoTime() - started) / 1e9
     val queries = (0 until SAMPLES).map { i ->
         val key = if (i % 2 == 0) keys[rng.below(keys.size.toLong()).toInt()] else randomMobile(rng)
@@ -121,6 +139,11 @@ private fun warm(dir: File, rustP50: String?, rustP99: String?) {
         val hidden = CallFacts(verification = Verification.NOT_VERIFIED, hidden = true)
         row("CallGuard.screen, hidden caller (no lookup, a verdict back)", time(queries) { guard.screen(null, hidden) })
         row("normalizeNumber (a string in, a small record back)", time(queries) { q -> normalizeNumber(q) })
+        // JNA's own parts, apart from uniffi and the core: a direct call with no argument, and
+        // one Structure of RustBuffer's shape made and written (uniffi makes several per call:
+        // the call status, each buffer in and out).
+        row("JNA alone: a direct call to libc getpid()", time(queries) { LibC.getpid() })
+        row("JNA alone: one Structure (RustBuffer's shape) made and written", time(queries) { Buffer().write() })
         println()
         println("store: ${guard.stats().reportedNumbers} reported numbers, imported through JNA in ${"%.1f".format(importS)} s; $SAMPLES calls each, $listed listed")
         println()
