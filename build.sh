@@ -6,6 +6,7 @@
 #   ./build.sh bench      benchmarks (release build; figures go in the README)
 #   ./build.sh fuzz [SECONDS]   every fuzz target for SECONDS (default 3600) or 10 million runs
 #   ./build.sh android    the APK, on a machine with the Android SDK, NDK and cargo-ndk
+#   ./build.sh screenshots  every screen of the app, vi and en, 1080x2400 at 420 dpi, into build/screenshots
 # Tools the tests need and the machine lacks are installed, at pinned
 # versions, into .tools/ (git-ignored) or from Debian's packages.
 set -euo pipefail
@@ -138,9 +139,7 @@ kotlin_tests() {
     local gen=$BUILD/kotlin/generated jars=$BUILD/kotlin
     generate_bindings "$gen"
     local cp_base="$JNA_JAR:$COROUTINES_JAR"
-    say "compiling the bindings with kotlinc $KOTLIN_VERSION"
-    "$KOTLINC" -nowarn -d "$jars/bindings.jar" $(find "$gen" -name '*.kt') -classpath "$cp_base" 2>&1 | grep -v '^warning' || true
-    [ -f "$jars/bindings.jar" ] || die "the generated bindings did not compile"
+    compile_bindings "$gen" "$jars/bindings.jar"
     say "compiling tests/kotlin"
     local test_cp="$jars/bindings.jar:$cp_base:$JUNIT_JAR:$HAMCREST_JAR:$KLIB/kotlin-test.jar:$KLIB/kotlin-test-junit.jar"
     rm -f "$jars/tests.jar"
@@ -150,10 +149,51 @@ kotlin_tests() {
     java -Djna.library.path="$TARGET/debug" \
         -cp "$jars/tests.jar:$test_cp:$KLIB/kotlin-stdlib.jar" \
         vn.canhgiac.tests.RunAllKt
-    say "the Android app: compile check against platform stubs, logic tests"
-    KOTLINC="$KOTLINC" KLIB="$KLIB" JNA_JAR="$JNA_JAR" JUNIT_JAR="$JUNIT_JAR" HAMCREST_JAR="$HAMCREST_JAR" \
-        BINDINGS_JAR="$jars/bindings.jar" LIB_DIR="$TARGET/debug" OUT="$BUILD/android-check" UNIFFI_BINDGEN="$TARGET/debug/uniffi-bindgen" \
+    android_check
+}
+
+# Compiles the generated bindings ($1) into a jar ($2).
+compile_bindings() {
+    say "compiling the bindings with kotlinc $KOTLIN_VERSION"
+    rm -f "$2"
+    "$KOTLINC" -nowarn -d "$2" $(find "$1" -name '*.kt') -classpath "$JNA_JAR:$COROUTINES_JAR" 2>&1 | grep -v '^warning' || true
+    [ -f "$2" ] || die "the generated bindings did not compile"
+}
+
+# --- The Android app on the JVM (tests/android: Robolectric on the real framework) ---------
+# Needs the bindings jar and the debug core (kotlin_tests or cmd_screenshots build them).
+android_check() {
+    say "the Android app on the real Android framework (Robolectric, API 36), logic tests, screenshots"
+    # env, so that the caller's NAME=value words ("$@", e.g. ONLY=screenshots) are set too.
+    env KOTLINC="$KOTLINC" KLIB="$KLIB" JNA_JAR="$JNA_JAR" JUNIT_JAR="$JUNIT_JAR" HAMCREST_JAR="$HAMCREST_JAR" \
+        BINDINGS_JAR="$BUILD/kotlin/bindings.jar" LIB_DIR="$TARGET/debug" OUT="$BUILD/android-check" \
+        UNIFFI_BINDGEN="$TARGET/debug/uniffi-bindgen" SHOTS="$BUILD/screenshots" "$@" \
         bash "$ROOT/tests/android/check.sh"
+}
+
+# ./build.sh screenshots: every screen in Vietnamese and English, into build/screenshots.
+cmd_screenshots() {
+    ensure_jvm_tools
+    generate_bindings "$BUILD/kotlin/generated"
+    compile_bindings "$BUILD/kotlin/generated" "$BUILD/kotlin/bindings.jar"
+    start_feed_server
+    android_check ONLY=screenshots
+    say "screenshots in ${BUILD#"$ROOT"/}/screenshots"
+}
+
+# The app's path through JNA (CallGuard.screen from Kotlin on the JVM, release core), beside
+# the Rust-only figures of the same run, read from the screen bench's output ($1).
+android_bench() {
+    ensure_jvm_tools
+    generate_bindings "$BUILD/kotlin/generated"
+    compile_bindings "$BUILD/kotlin/generated" "$BUILD/kotlin/bindings.jar"
+    cargo build -q --release -p canhgiac-core
+    say "benchmark: CallGuard.screen from Kotlin through JNA on 1,000,000 numbers, and the cold path"
+    local p50 p99
+    p50=$(sed -n 's/^| screen, warm p50 | \([0-9.]*\) µs.*/\1/p' "$1")
+    p99=$(sed -n 's/^| screen, warm p99 | \([0-9.]*\) µs.*/\1/p' "$1")
+    KOTLINC="$KOTLINC" KLIB="$KLIB" JNA_JAR="$JNA_JAR" BINDINGS_JAR="$BUILD/kotlin/bindings.jar" \
+        LIB_DIR="$TARGET/release" OUT="$BUILD/jna-bench" bash "$ROOT/tests/android/bench.sh" "$p50" "$p99"
 }
 
 cmd_test() {
@@ -246,12 +286,14 @@ cmd_demo() {
 cmd_bench() {
     command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || apt_install nginx-light
     say "benchmark: screen on a 1,000,000-number store (release build)"
-    cargo bench -q -p canhgiac-core --bench screen
+    mkdir -p "$BUILD"
+    cargo bench -q -p canhgiac-core --bench screen | tee "$BUILD/bench-screen.md"
     say "benchmark: the signed feed at 1,000,000 entries (release CLI, nginx on loopback)"
     cargo build -q --release --bin canhgiac
     CANHGIAC_BIN="$TARGET/release/canhgiac" cargo bench -q -p canhgiac-core --bench feed
     say "benchmark: the publisher pipeline at 1,000,000 reports (release CLI)"
     CANHGIAC_BIN="$TARGET/release/canhgiac" cargo bench -q -p canhgiac-core --bench inbox
+    android_bench "$BUILD/bench-screen.md"
 }
 
 CARGO_FUZZ_VERSION=0.13.2
@@ -326,5 +368,6 @@ case "${1:-help}" in
     bindings) shift; cmd_bindings "$@" ;;
     fuzz) shift; cmd_fuzz "$@" ;;
     android) cmd_android ;;
-    *) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+    screenshots) cmd_screenshots ;;
+    *) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

@@ -6,5 +6,6 @@ class AboutActivity : CoreActivity() {
         text(getString(R.string.about_what))
         text(getString(R.string.about_privacy))
         text(getString(R.string.about_report))
+        text(getString(R.string.about_overlay))
     }
 }

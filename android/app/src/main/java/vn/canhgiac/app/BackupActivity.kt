@@ -26,7 +26,7 @@ class BackupActivity : CoreActivity() {
 
     private fun render() = show(R.string.backup_title) {
         text(getString(R.string.backup_what))
-        button(getString(R.string.backup_export)) { pickTarget(REQ_EXPORT) }
+        primary(getString(R.string.backup_export)) { pickTarget(REQ_EXPORT) }
         button(getString(R.string.backup_export_history)) { pickTarget(REQ_EXPORT_WITH_HISTORY) }
         text(getString(R.string.backup_restore_what))
         button(getString(R.string.backup_restore)) { pick(openIntent(), REQ_RESTORE) }

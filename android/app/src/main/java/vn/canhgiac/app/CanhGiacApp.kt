@@ -20,13 +20,10 @@ import java.util.Locale
  * Opens the core once per process and keeps the app's own choices. The core keeps everything
  * it acts on (the policy, the feed): the settings file never holds a copy of them.
  */
-class CanhGiacApp : Application() {
-    /**
-     * One CallGuard per process, opened on first use. The database lives in the
-     * no-backup folder: history and lists stay on this phone.
-     */
+open class CanhGiacApp : Application() {
+    /** One CallGuard per process, opened on first use. */
     val guard: CallGuard by lazy {
-        CallGuard(File(getNoBackupFilesDir(), "canhgiac.db").getPath(), defaultConfig()).also { g ->
+        openGuard().also { g ->
             // Neither may keep the core from opening: a failure is logged and tried again next time.
             runCatching { moveLegacySettings(g) }.onFailure { logFailure("moving the old settings", it) }
             runCatching { seedShippedFeed(g) }.onFailure { logFailure("the shipped feed", it) }
@@ -39,6 +36,13 @@ class CanhGiacApp : Application() {
      * and never takes the process down.
      */
     val background = CoroutineScope(SupervisorJob() + Dispatchers.IO + logUncaught)
+
+    /**
+     * Opens the core on the user's file, in the no-backup folder: history and lists stay on
+     * this phone. Open so that the JVM tests can make the first open slow or failing, the way
+     * a slow or damaged phone storage would.
+     */
+    protected open fun openGuard(): CallGuard = CallGuard(File(getNoBackupFilesDir(), DB_FILE).getPath(), defaultConfig())
 
     override fun onCreate() {
         super.onCreate()
@@ -79,6 +83,7 @@ class CanhGiacApp : Application() {
 
     companion object {
         private const val PREFS = "settings"
+        const val DB_FILE = "canhgiac.db"
 
         fun of(context: Context): CanhGiacApp = context.getApplicationContext() as CanhGiacApp
     }

@@ -19,10 +19,12 @@ class HistoryActivity : CoreActivity() {
         if (rows.isEmpty()) text(getString(R.string.history_empty))
         for (row in rows) {
             val who = row.number ?: getString(R.string.hidden_number)
-            text("${formatSyncedAt(row.at)} · $who\n${label(row.level)} · ${label(row.action)}")
+            heading(who)
+            text(formatSyncedAt(row.at).orEmpty())
+            badge(row.level, label(row.action))
             val number = row.e164 ?: row.number
             if (number != null && row.level != Level.SAFE) {
-                button(reportLabel()) { report(number) }
+                button(reportLabel()) { report(number) }.setContentDescription(getString(R.string.report_number, reportLabel(), who))
             }
         }
         if (rows.isNotEmpty()) {

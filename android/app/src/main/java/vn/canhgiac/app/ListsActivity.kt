@@ -14,16 +14,18 @@ class ListsActivity : CoreActivity() {
     private fun render(lists: Map<UserList, List<ListEntry>>) = show(R.string.lists_title) {
         val input = input(getString(R.string.check_hint))
         button(getString(R.string.action_trust)) { edit { app.guard.allow(input.getText().toString()) } }
-        button(getString(R.string.add_block)) { edit { app.guard.block(input.getText().toString()) } }
+        primary(getString(R.string.add_block)) { edit { app.guard.block(input.getText().toString()) } }
         for ((list, title) in listOf(UserList.ALLOW to R.string.allow_list, UserList.BLOCK to R.string.block_list)) {
             heading(getString(title))
             val entries = lists[list].orEmpty()
             if (entries.isEmpty()) text(getString(R.string.list_empty))
             for (e in entries) {
                 text(e.number)
-                button(getString(R.string.remove)) {
+                val remove = button(getString(R.string.remove)) {
                     edit { if (list == UserList.ALLOW) app.guard.unallow(e.number) else app.guard.unblock(e.number) }
                 }
+                // TalkBack says which number a "Remove" button removes.
+                remove.setContentDescription(getString(R.string.remove_number, e.number))
             }
         }
     }

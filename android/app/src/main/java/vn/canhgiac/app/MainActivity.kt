@@ -5,7 +5,9 @@ import android.app.role.RoleManager
 import android.content.Intent
 import android.content.pm.PackageManager
 import android.os.Build
+import android.net.Uri
 import android.os.Bundle
+import android.provider.Settings
 import android.widget.TextView
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.launch
@@ -58,22 +60,44 @@ class MainActivity : CoreActivity() {
         }
     }
 
+    /**
+     * One main action, the first thing the person should do: let the app screen calls while it
+     * may not; turn protection on while it is off; otherwise check a number.
+     */
     private fun render() = show(R.string.app_name) {
         val settings = app.settings()
         val held = roleHeld()
-        text(getString(if (held && settings.protectionOn) R.string.protection_on else R.string.protection_off))
+        if (held && settings.protectionOn) good(getString(R.string.protection_on)) else warning(getString(R.string.protection_off))
         if (!held) {
-            button(getString(R.string.ask_role)) {
+            primary(getString(R.string.ask_role)) {
                 val rm = getSystemService(RoleManager::class.java)
                 if (rm != null && rm.isRoleAvailable(RoleManager.ROLE_CALL_SCREENING)) {
                     startActivityForResult(rm.createRequestRoleIntent(RoleManager.ROLE_CALL_SCREENING), REQ_ROLE)
                 }
             }
         }
-        button(getString(if (settings.protectionOn) R.string.turn_off else R.string.turn_on)) {
-            change({ app.saveSettings(settings.copy(protectionOn = !settings.protectionOn)) }) { getString(R.string.settings_failed) }
+        // Without the role nothing is screened, whatever the switch says: only the role's button then.
+        if (held) {
+            val toggle = { change({ app.saveSettings(settings.copy(protectionOn = !settings.protectionOn)) }) { getString(R.string.settings_failed) } }
+            if (settings.protectionOn) button(getString(R.string.turn_off), toggle) else primary(getString(R.string.turn_on), toggle)
         }
 
+        // The card over the incoming-call screen is optional; asked for only once the app
+        // screens calls, with the one sentence that says why.
+        if (held && settings.protectionOn && !CallCard.permitted(this@MainActivity)) {
+            text(getString(R.string.card_why))
+            button(getString(R.string.card_allow)) {
+                startActivity(Intent(Settings.ACTION_MANAGE_OVERLAY_PERMISSION, Uri.parse("package:" + getPackageName())))
+            }
+        }
+
+        heading(getString(R.string.check_heading))
+        val input = input(getString(R.string.check_hint), checked)
+        val check = { check(input.getText().toString()) }
+        if (held && settings.protectionOn) primary(getString(R.string.check_button), check) else button(getString(R.string.check_button), check)
+        showCheck(this)
+
+        heading(getString(R.string.list_heading))
         loaded?.let { shown ->
             val stats = shown.stats
             val feed = shown.feed
@@ -93,11 +117,7 @@ class MainActivity : CoreActivity() {
             }
         }
 
-        heading(getString(R.string.check_heading))
-        val input = input(getString(R.string.check_hint), checked)
-        button(getString(R.string.check_button)) { check(input.getText().toString()) }
-        showCheck(this)
-
+        heading(getString(R.string.more_heading))
         button(getString(R.string.open_history)) { open(HistoryActivity::class.java) }
         button(getString(R.string.open_lists)) { open(ListsActivity::class.java) }
         button(getString(R.string.open_settings)) { open(SettingsActivity::class.java) }
@@ -139,13 +159,13 @@ class MainActivity : CoreActivity() {
         }
     }
 
-    /** The manual check's verdict, right under its button, with a report button when it is not safe. */
+    /** The manual check's verdict, right under its button: its level as a badge, then why, then a report button when it is not safe. */
     private fun showCheck(ui: Column) {
-        if (checkFailed) ui.text(getString(R.string.invalid_number))
+        if (checkFailed) ui.warning(getString(R.string.invalid_number))
         val v = checkResult ?: return
         val lang = app.lang()
-        val lines = listOf(v.title.pick(lang) + " · " + label(v.level)) +
-            v.reasons.map { "• " + it.text.pick(lang) } + listOfNotNull(v.advice?.pick(lang))
+        ui.badge(v.level, v.number?.display)
+        val lines = listOf(v.title.pick(lang)) + v.reasons.map { "• " + it.text.pick(lang) } + listOfNotNull(v.advice?.pick(lang))
         ui.text(lines.joinToString("\n"))
         val number = v.number
         if (number != null && v.level != Level.SAFE) {

@@ -1,5 +1,6 @@
 package vn.canhgiac.app
 
+import android.app.AlertDialog
 import android.content.ActivityNotFoundException
 import android.content.Context
 import android.content.Intent
@@ -62,16 +63,24 @@ class ReportActivity : CoreActivity() {
                 val draft = r.getOrNull()
                 if (draft == null) {
                     activity.toast(activity.getString(R.string.report_failed))
-                } else {
-                    val sms = Intent(Intent.ACTION_SENDTO, Uri.parse(draft.uri)).putExtra(SMS_BODY_EXTRA, draft.body)
-                    if (newTask) sms.addFlags(Intent.FLAG_ACTIVITY_NEW_TASK)
-                    try {
-                        activity.startActivity(sms)
-                    } catch (e: ActivityNotFoundException) {
-                        activity.toast(activity.getString(R.string.no_sms_app))
-                    }
+                    then()
+                    return@io
                 }
-                then()
+                val sms = Intent(Intent.ACTION_SENDTO, Uri.parse(draft.uri)).putExtra(SMS_BODY_EXTRA, draft.body)
+                if (newTask) sms.addFlags(Intent.FLAG_ACTIVITY_NEW_TASK)
+                try {
+                    activity.startActivity(sms)
+                    then()
+                } catch (e: ActivityNotFoundException) {
+                    // Said on screen until the person closes it (a toast would vanish before it is
+                    // read), with the report itself, so that it can still be sent some other way.
+                    AlertDialog.Builder(activity)
+                        .setTitle(R.string.no_sms_app)
+                        .setMessage(activity.getString(R.string.no_sms_app_body, draft.uri.removePrefix("smsto:"), draft.body))
+                        .setPositiveButton(R.string.close, null)
+                        .setOnDismissListener { then() }
+                        .show()
+                }
             }
         }
     }

@@ -20,6 +20,10 @@ import vn.canhgiac.app.logic.noticeFor
 import vn.canhgiac.app.logic.screeningInput
 import vn.canhgiac.app.logic.shouldScreen
 import vn.canhgiac.app.logic.withinBudget
+import vn.canhgiac.app.logic.UiLang
+import vn.canhgiac.app.logic.cardFor
+import vn.canhgiac.app.logic.uiLang
+import java.util.Locale
 
 /**
  * Android calls this for each call from a number that is not in the contacts.
@@ -50,13 +54,18 @@ class ScreeningService : CallScreeningService() {
                     val result = withinBudget(RESPONSE_BUDGET_MS) { app.settings() to app.guard.screen(input.number, input.facts) }
                     if (result is BudgetResult.Failed) logFailure("screening", result.error)
                     if (result == BudgetResult.Late) Log.w(TAG, "screening took over $RESPONSE_BUDGET_MS ms; the call rang")
-                    val protectionOn = (result as? BudgetResult.Done)?.value?.first?.protectionOn == true
-                    decide(result.map { it.second }, protectionOn)
+                    val settings = (result as? BudgetResult.Done)?.value?.first
+                    settings to decide(result.map { it.second }, settings?.protectionOn == true)
                 }.onFailure { logFailure("screening", it) }.getOrNull()
                 // Also reached when the service is torn down mid-screening (cancellation): the call rings.
-                answer(callDetails, once, decision?.flags ?: ALLOW_FLAGS)
+                answer(callDetails, once, decision?.second?.flags ?: ALLOW_FLAGS)
                 // No verdict when protection is off, or the core failed or was late: nothing to record or show.
-                val verdict = decision?.verdict ?: return@launch
+                val verdict = decision?.second?.verdict ?: return@launch
+                // The card over the incoming-call screen, after the answer (which never waits for
+                // it), on the main thread where windows are added. Without the permission, or when
+                // it cannot be added, the notification below is the warning.
+                val lang = decision.first?.uiLang(Locale.getDefault().getLanguage()) ?: UiLang.VI
+                runCatching { cardFor(verdict, lang)?.let { CallCard.show(app, it) } }.onFailure { logFailure("the call card", it) }
                 // After answering, and in the process-wide scope: Telecom unbinds (and may
                 // destroy) this service as soon as it has the answer, which cancels `scope`.
                 app.background.launch {

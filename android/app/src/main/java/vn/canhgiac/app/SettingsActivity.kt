@@ -49,7 +49,7 @@ class SettingsActivity : CoreActivity() {
         val (shownUrl, shownKeys) = shown.feed?.let { feedFields(it) } ?: ("" to "")
         val url = input(getString(R.string.feed_url_hint), shownUrl)
         val key = input(getString(R.string.feed_key_hint), shownKeys)
-        button(getString(R.string.feed_save)) { submitFeed(url.getText().toString(), key.getText().toString()) }
+        primary(getString(R.string.feed_save)) { submitFeed(url.getText().toString(), key.getText().toString()) }
 
         heading(getString(R.string.backup_title))
         button(getString(R.string.open_backup)) { startActivity(Intent(this@SettingsActivity, BackupActivity::class.java)) }

@@ -2,6 +2,11 @@ package vn.canhgiac.app
 
 import android.app.Activity
 import android.content.Context
+import android.graphics.Typeface
+import android.graphics.drawable.GradientDrawable
+import android.util.TypedValue
+import android.view.Gravity
+import android.view.View
 import android.widget.Button
 import android.widget.EditText
 import android.widget.LinearLayout
@@ -73,13 +78,21 @@ abstract class CoreActivity : Activity() {
     }
 }
 
-/** Screens are plain platform views built in code: a scrolling column of rows. */
+/**
+ * Screens are plain platform views built in code: a scrolling column of rows. Made for the
+ * people scammers call, who are often older: large text in sp (it follows the phone's font
+ * size), full-contrast colours from the theme (day and night), touch targets of at least
+ * [R.dimen.touch_min], one [primary] action per screen, and the verdict's level as a coloured
+ * [badge] with its word on it.
+ */
 class Column(private val activity: Activity) {
     val root = LinearLayout(activity)
+    private val res = activity.getResources()
+    private val gap = res.getDimensionPixelSize(R.dimen.gap)
 
     init {
         root.setOrientation(LinearLayout.VERTICAL)
-        val pad = (16 * activity.getResources().getDisplayMetrics().density).toInt()
+        val pad = res.getDimensionPixelSize(R.dimen.padding)
         root.setPadding(pad, pad, pad, pad)
     }
 
@@ -91,45 +104,127 @@ class Column(private val activity: Activity) {
         activity.setContentView(scroll)
     }
 
-    fun heading(text: CharSequence): TextView = text(text, 22f)
+    private fun add(v: View, topGap: Int = gap) {
+        val lp = LinearLayout.LayoutParams(LinearLayout.LayoutParams.MATCH_PARENT, LinearLayout.LayoutParams.WRAP_CONTENT)
+        lp.topMargin = topGap
+        root.addView(v, lp)
+    }
 
-    fun text(text: CharSequence, size: Float = 16f): TextView {
+    /** Large text (in sp, so it follows the phone's font size) in the theme's full-contrast colour. */
+    private fun TextView.size(dimen: Int) {
+        setTextSize(TypedValue.COMPLEX_UNIT_PX, res.getDimension(dimen))
+        setTextColor(activity.getColor(R.color.text))
+    }
+
+    /** A screen's or a section's title; TalkBack announces it as a heading. */
+    fun heading(text: CharSequence): TextView {
         val v = TextView(activity)
         v.setText(text)
-        v.setTextSize(size)
+        v.size(R.dimen.text_heading)
+        v.setTypeface(Typeface.DEFAULT_BOLD)
+        v.setAccessibilityHeading(true)
+        add(v, if (root.getChildCount() == 0) 0 else gap * 2)
+        return v
+    }
+
+    fun text(text: CharSequence): TextView {
+        val v = TextView(activity)
+        v.setText(text)
+        v.size(R.dimen.text_body)
         v.setTextIsSelectable(true)
-        root.addView(v)
+        add(v)
         return v
     }
 
-    /** A line that must not be missed: larger, in the warning colour. */
+    /** A line that must not be missed: bold, in the theme's warning colour (red by day, light red by night). */
     fun warning(text: CharSequence): TextView {
-        val v = text(text, 18f)
-        v.setTextColor(WARNING_COLOR)
+        val v = text(text)
+        v.setTextColor(activity.getColor(R.color.warning))
+        v.setTypeface(Typeface.DEFAULT_BOLD)
         return v
     }
 
-    fun button(label: CharSequence, onClick: () -> Unit): Button {
-        val b = Button(activity)
-        b.setText(label)
-        b.setOnClickListener { onClick() }
-        root.addView(b)
+    /** Good news in the same way: bold, in the theme's green. */
+    fun good(text: CharSequence): TextView {
+        val v = text(text)
+        v.setTextColor(activity.getColor(R.color.protected_ok))
+        v.setTypeface(Typeface.DEFAULT_BOLD)
+        return v
+    }
+
+    /** The level as a rounded coloured badge with its word, then [after] (e.g. what was done) beside it. */
+    fun badge(level: Level, after: CharSequence? = null): TextView {
+        val row = LinearLayout(activity)
+        row.setOrientation(LinearLayout.HORIZONTAL)
+        row.setGravity(Gravity.CENTER_VERTICAL)
+        val badge = TextView(activity)
+        badge.setText(activity.label(level))
+        badge.size(R.dimen.text_badge)
+        badge.setTypeface(Typeface.DEFAULT_BOLD)
+        val (bg, fg) = levelColors(level)
+        badge.setTextColor(activity.getColor(fg))
+        val shape = GradientDrawable()
+        shape.setColor(activity.getColor(bg))
+        shape.setCornerRadius(gap.toFloat())
+        badge.setBackground(shape)
+        badge.setPadding(gap, gap / 2, gap, gap / 2)
+        row.addView(badge)
+        if (after != null) {
+            val t = TextView(activity)
+            t.setText(after)
+            t.size(R.dimen.text_body)
+            t.setPadding(gap, 0, 0, 0)
+            row.addView(t)
+        }
+        add(row)
+        return badge
+    }
+
+    /** The screen's one main action: filled in the accent colour. */
+    fun primary(label: CharSequence, onClick: () -> Unit): Button {
+        val b = button(label, onClick, Button(activity, null, 0, android.R.style.Widget_Material_Button_Colored))
+        b.setTextColor(activity.getColor(R.color.on_accent))
         return b
     }
 
-    fun input(hint: CharSequence, value: String = ""): EditText {
-        val e = EditText(activity)
-        e.setHint(hint)
-        e.setText(value)
-        e.setSingleLine(true)
-        root.addView(e)
-        return e
+    fun button(label: CharSequence, onClick: () -> Unit): Button = button(label, onClick, Button(activity))
+
+    private fun button(label: CharSequence, onClick: () -> Unit, b: Button): Button {
+        b.setText(label)
+        b.size(R.dimen.text_button)
+        // Platform buttons write in capitals: harder to read, and Vietnamese loses nothing to case.
+        b.setAllCaps(false)
+        b.setMinHeight(res.getDimensionPixelSize(R.dimen.touch_min))
+        b.setMinimumHeight(res.getDimensionPixelSize(R.dimen.touch_min))
+        b.setOnClickListener { onClick() }
+        add(b)
+        return b
     }
 
-    private companion object {
-        /** Dark red (0xFFB71C1C), readable on the light theme. */
-        const val WARNING_COLOR: Int = 0xFFB71C1C.toInt()
+    /** A text field under a visible label, which TalkBack reads for the field too. */
+    fun input(label: CharSequence, value: String = ""): EditText {
+        val l = text(label)
+        l.setTextIsSelectable(false)
+        val e = EditText(activity)
+        e.setId(View.generateViewId())
+        e.setText(value)
+        e.setSingleLine(true)
+        e.size(R.dimen.text_body)
+        e.setMinHeight(res.getDimensionPixelSize(R.dimen.touch_min))
+        l.setLabelFor(e.getId())
+        add(e, gap / 2)
+        return e
     }
+}
+
+/** Badge background and text colours: white on the dark ones, black on the yellow. */
+fun levelColors(level: Level): Pair<Int, Int> = when (level) {
+    Level.SCAM -> R.color.level_scam to R.color.on_level_dark
+    Level.BLOCKED -> R.color.level_blocked to R.color.on_level_dark
+    Level.NUISANCE -> R.color.level_nuisance to R.color.on_level_dark
+    Level.SUSPICIOUS -> R.color.level_suspicious to R.color.on_level_light
+    Level.UNKNOWN -> R.color.level_unknown to R.color.on_level_dark
+    Level.SAFE -> R.color.level_safe to R.color.on_level_dark
 }
 
 /** "Báo cáo 156" or "Báo cáo 5656", after the user's choice of hotline. */
