@@ -12,12 +12,12 @@ use canhgiac_core::publisher::{EntrySet, encode_snapshot};
 use canhgiac_core::{CallFacts, CallGuard, Category, GuardConfig, NewFeed, Reported};
 use std::io::Write;
 use std::net::{TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 mod common;
-use common::{Rng, random_mobile};
+use common::{RSS_ENV, Rng, random_mobile, release_cli, rss_child, run};
 
 const ENTRIES: usize = 1_000_000;
 const DELTA_CHANGES: usize = 1_000;
@@ -81,55 +81,6 @@ fn gzip(bytes: &[u8]) -> usize {
     e.finish().unwrap().len()
 }
 
-/// Peak RSS (KiB) over every child this process has waited for.
-fn children_max_rss_kib() -> i64 {
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    // SAFETY: getrusage fills the struct we own.
-    unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, &mut usage) };
-    usage.ru_maxrss
-}
-
-const RSS_ENV: &str = "CANHGIAC_BENCH_RSS_OF";
-
-/// Runs the CLI through a fresh copy of this benchmark, so that the peak
-/// RSS reported is the CLI's alone: (wall time, stdout, peak RSS in KiB).
-fn run(cli: &Path, args: &[&str]) -> (Duration, String, i64) {
-    let t = Instant::now();
-    let out = Command::new(std::env::current_exe().unwrap())
-        .env(RSS_ENV, cli)
-        .args(args)
-        .output()
-        .expect("run the CLI");
-    let took = t.elapsed();
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let stdout = String::from_utf8(out.stdout).unwrap();
-    let (body, rss) = stdout
-        .trim_end()
-        .rsplit_once('\n')
-        .unwrap_or(("", stdout.trim_end()));
-    (
-        took,
-        body.to_string(),
-        rss.trim().parse().expect("rss line"),
-    )
-}
-
-/// In the copy: run the CLI, pass its output through, then print its peak RSS.
-fn rss_child(cli: &str) {
-    let out = Command::new(cli)
-        .args(std::env::args().skip(1))
-        .stderr(Stdio::inherit())
-        .output()
-        .expect("run the CLI");
-    std::io::stdout().write_all(&out.stdout).unwrap();
-    println!("\n{}", children_max_rss_kib());
-    std::process::exit(out.status.code().unwrap_or(1));
-}
-
 struct Nginx(std::process::Child);
 impl Drop for Nginx {
     fn drop(&mut self) {
@@ -182,15 +133,7 @@ fn main() {
     if let Ok(cli) = std::env::var(RSS_ENV) {
         return rss_child(&cli);
     }
-    let cli = std::env::var("CANHGIAC_BIN")
-        .map(PathBuf::from)
-        .unwrap_or_else(|_| {
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/release/canhgiac")
-        });
-    assert!(
-        cli.exists(),
-        "build the CLI first: cargo build --release --bin canhgiac"
-    );
+    let cli = release_cli();
     let tmp = tempfile::tempdir().unwrap();
     let p = |rel: &str| tmp.path().join(rel);
     let s = |rel: &str| p(rel).to_str().unwrap().to_string();
@@ -316,6 +259,7 @@ fn main() {
                 .to_string(),
         ],
         allow_http: true,
+        verify_orgs: false,
     };
     let applier = {
         let guard = guard.clone();

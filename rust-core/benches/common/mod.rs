@@ -44,3 +44,102 @@ pub fn random_mobile(rng: &mut Rng) -> i64 {
         }
     }
 }
+
+// Whole processes, measured one at a time: the release CLI is run through
+// a fresh copy of the benchmark binary (`run` → `rss_child`), because
+// getrusage(RUSAGE_CHILDREN) of the benchmark itself would report the
+// largest of all its children and never the CLI's own peak.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// Set in the copy: the CLI it runs.
+pub const RSS_ENV: &str = "CANHGIAC_BENCH_RSS_OF";
+
+/// The release CLI: `CANHGIAC_BIN` (set by `./build.sh bench`), else the
+/// workspace's target folder.
+pub fn release_cli() -> PathBuf {
+    let cli = std::env::var("CANHGIAC_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| {
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/release/canhgiac")
+        });
+    assert!(
+        cli.exists(),
+        "build the CLI first: cargo build --release --bin canhgiac"
+    );
+    cli
+}
+
+/// Over every child this process has waited for: the peak RSS (KiB) and
+/// the CPU time (user and system).
+pub fn children_usage() -> (i64, Duration) {
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: getrusage fills the struct we own.
+    unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, &mut usage) };
+    let secs = |t: libc::timeval| Duration::new(t.tv_sec as u64, t.tv_usec as u32 * 1000);
+    (usage.ru_maxrss, secs(usage.ru_utime) + secs(usage.ru_stime))
+}
+
+/// One run of the CLI, measured.
+pub struct Measured {
+    /// Wall time, including starting the copy (a few milliseconds).
+    pub wall: Duration,
+    /// The CLI's own CPU time: what the wall time would be on an idle
+    /// machine, short of waiting for the disk.
+    pub cpu: Duration,
+    pub stdout: String,
+    pub peak_kib: i64,
+}
+
+/// Runs the CLI through a fresh copy of this benchmark, so that the peak
+/// RSS and CPU time reported are the CLI's alone.
+pub fn measure(cli: &Path, args: &[&str]) -> Measured {
+    let t = Instant::now();
+    let out = Command::new(std::env::current_exe().unwrap())
+        .env(RSS_ENV, cli)
+        .args(args)
+        .output()
+        .expect("run the CLI");
+    let wall = t.elapsed();
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let (body, usage) = stdout
+        .trim_end()
+        .rsplit_once('\n')
+        .unwrap_or(("", stdout.trim_end()));
+    let (rss, cpu_us) = usage.trim().split_once(' ').expect("usage line");
+    Measured {
+        wall,
+        cpu: Duration::from_micros(cpu_us.parse().expect("cpu")),
+        stdout: body.to_string(),
+        peak_kib: rss.parse().expect("rss"),
+    }
+}
+
+/// [`measure`] as (wall time, stdout, peak RSS in KiB).
+pub fn run(cli: &Path, args: &[&str]) -> (Duration, String, i64) {
+    let m = measure(cli, args);
+    (m.wall, m.stdout, m.peak_kib)
+}
+
+/// In the copy: run the CLI, pass its output through, then print its peak
+/// RSS and CPU time. Every benchmark that uses `run` calls this first
+/// thing in `main` when `RSS_ENV` is set.
+pub fn rss_child(cli: &str) {
+    let out = Command::new(cli)
+        .args(std::env::args().skip(1))
+        .stderr(Stdio::inherit())
+        .output()
+        .expect("run the CLI");
+    std::io::stdout().write_all(&out.stdout).unwrap();
+    let (rss, cpu) = children_usage();
+    println!("\n{rss} {}", cpu.as_micros());
+    std::process::exit(out.status.code().unwrap_or(1));
+}

@@ -240,8 +240,9 @@ pub(crate) fn aggregate_at(
     }
     let tx = db.transaction()?;
     let mut run = Run::start(&tx, policy, protected, as_of, now)?;
-    run.numbers(&tx)?;
-    run.short_numbers(&tx)?;
+    let window = run.window(&tx)?;
+    run.numbers(&tx, &window.numbers)?;
+    run.short_numbers(&tx, window.short, window.brands)?;
     let aggregate = run.finish(&tx)?;
     tx.commit()?;
     Ok(aggregate)
@@ -285,6 +286,36 @@ struct SourceRow {
     /// The notice's date, else the day the source was added.
     day: i32,
     label: Option<String>,
+}
+
+/// The reports of the window (see `Run::window`).
+#[derive(Default)]
+struct Window {
+    /// About numbers, sorted by number, day and time.
+    numbers: Vec<(i64, Rep)>,
+    /// About numbers without an international form (113, 156, short
+    /// codes), by number.
+    short: BTreeMap<String, ShortTally>,
+    /// S reports about brand names.
+    brands: u64,
+}
+
+/// A short number's reports: LD, V and S, and the first and last day.
+#[derive(Default)]
+struct ShortTally {
+    ld: u32,
+    v: u32,
+    s: u32,
+    first: i32,
+    last: i32,
+}
+
+fn kind_of(keyword: rusqlite::types::ValueRef) -> Kind {
+    match keyword.as_bytes().unwrap_or_default() {
+        b"LD" => Kind::Ld,
+        b"V" => Kind::V,
+        _ => Kind::S,
+    }
 }
 
 /// Unix time of the start of a Vietnamese day.
@@ -355,6 +386,11 @@ struct Run<'p> {
     removed: Vec<(i64, NotListed)>,
     counts: PublishCounts,
     labels: HashMap<String, u64>,
+    /// `YYYY-MM-DD` of each day from `horizon` to `as_of`: an audit line
+    /// names two or three days, for every number decided.
+    day_texts: Vec<String>,
+    /// One audit line's JSON, the buffer kept from line to line.
+    json: Vec<u8>,
 }
 
 impl<'p> Run<'p> {
@@ -448,12 +484,13 @@ impl<'p> Run<'p> {
                 ))
             })?
             .collect::<rusqlite::Result<_>>()?;
+        let horizon = as_of.saturating_sub(policy.expire_days as i32);
         Ok(Run {
             id,
             policy,
             protected,
             as_of,
-            horizon: as_of.saturating_sub(policy.expire_days as i32),
+            horizon,
             sources,
             disputes,
             previous,
@@ -462,62 +499,124 @@ impl<'p> Run<'p> {
             removed: Vec::new(),
             counts,
             labels: HashMap::new(),
+            day_texts: (horizon..=as_of).map(dates::format_day).collect(),
+            json: Vec::new(),
         })
     }
 
-    /// Every number: the reports in number order, merged with the numbers
-    /// only a source or the previous list names.
-    fn numbers(&mut self, tx: &Transaction) -> Result<()> {
+    /// `YYYY-MM-DD` of a day.
+    fn day_text(&self, day: i32) -> String {
+        day.checked_sub(self.horizon)
+            .and_then(|i| usize::try_from(i).ok())
+            .and_then(|i| self.day_texts.get(i))
+            .cloned()
+            .unwrap_or_else(|| dates::format_day(day))
+    }
+
+    /// Every number: its reports within `expire_days`, read in one pass
+    /// and grouped by number in memory, merged with the numbers only a
+    /// source or the previous list names.
+    ///
+    /// Reading them in number order through `report_by_number` instead
+    /// costs one random table lookup per report (most of a publish at a
+    /// million reports); the window's reports, 32 bytes each, are few
+    /// enough to sort here. Older reports change a decision only through a
+    /// dispute (who reported before it) and, for a number reported by SMS
+    /// alone within the window, whether it was ever reported for a call:
+    /// they are looked up, by the index, for those numbers only.
+    fn numbers(&mut self, tx: &Transaction, recent: &[(i64, Rep)]) -> Result<()> {
         let mut audit = tx.prepare("INSERT INTO audit (run_id, line) VALUES (?1, ?2)")?;
-        let mut stmt = tx.prepare(
-            "SELECT number, day, received_at, reporter_id, keyword,
-                    CASE WHEN day >= ?2 THEN content END
-               FROM report WHERE number IS NOT NULL AND day <= ?1
-              ORDER BY number",
+        let mut older = tx.prepare(
+            "SELECT day, received_at, reporter_id, keyword FROM report
+              WHERE number = ?1 AND day < ?2",
         )?;
-        let mut rows = stmt.query(params![self.as_of, self.horizon])?;
         // Numbers without reports that must be decided too.
         let mut others: BTreeSet<i64> = self.sources.keys().copied().collect();
         others.extend(self.previous.keys().copied());
-        let mut current: Option<i64> = None;
         let mut reps: Vec<Rep> = Vec::new();
-        loop {
-            let row = rows.next()?;
-            let number = match row {
-                Some(r) => Some(r.get::<_, i64>(0)?),
-                None => None,
-            };
-            if number != current {
-                if let Some(n) = current {
-                    while let Some(o) = others.first().copied().filter(|&o| o < n) {
-                        others.remove(&o);
-                        self.decide_and_record(o, &mut Vec::new(), &mut audit)?;
-                    }
-                    others.remove(&n);
-                    self.decide_and_record(n, &mut reps, &mut audit)?;
-                }
-                reps.clear();
-                current = number;
+        for group in recent.chunk_by(|a, b| a.0 == b.0) {
+            let n = group[0].0;
+            while let Some(o) = others.first().copied().filter(|&o| o < n) {
+                others.remove(&o);
+                self.decide_and_record(o, &mut Vec::new(), &mut audit)?;
             }
-            let Some(r) = row else { break };
-            let kind = match r.get_ref(4)?.as_bytes().unwrap_or_default() {
-                b"LD" => Kind::Ld,
-                b"V" => Kind::V,
-                _ => Kind::S,
-            };
-            let content: Option<String> = r.get(5)?;
-            reps.push(Rep {
-                day: r.get(1)?,
-                at: r.get(2)?,
-                reporter: r.get(3)?,
-                kind,
-                pattern: content.as_deref().and_then(pattern_of),
-            });
+            others.remove(&n);
+            reps.clear();
+            reps.extend(group.iter().map(|&(_, r)| r));
+            let calls = reps.iter().any(|r| r.kind != Kind::S);
+            if !calls || self.disputes.contains_key(&n) {
+                let mut rows = older.query(params![n, self.horizon])?;
+                while let Some(r) = rows.next()? {
+                    reps.push(Rep {
+                        day: r.get(0)?,
+                        at: r.get(1)?,
+                        reporter: r.get(2)?,
+                        kind: kind_of(r.get_ref(3)?),
+                        pattern: None,
+                    });
+                }
+            }
+            self.decide_and_record(n, &mut reps, &mut audit)?;
         }
         while let Some(o) = others.pop_first() {
             self.decide_and_record(o, &mut Vec::new(), &mut audit)?;
         }
         Ok(())
+    }
+
+    /// The reports from `horizon` to `as_of`, in one pass: those about
+    /// numbers each with the pattern its content names, sorted by number,
+    /// day and time; those about short numbers and brand names counted.
+    fn window(&self, tx: &Transaction) -> Result<Window> {
+        // By day: the rows of a period, in about the order they were
+        // ingested (rowid), never the reports older than the window.
+        let mut stmt = tx.prepare(
+            "SELECT number, short_number, day, received_at, reporter_id, keyword, content
+               FROM report INDEXED BY report_by_day
+              WHERE day BETWEEN ?1 AND ?2",
+        )?;
+        let mut rows = stmt.query(params![self.horizon, self.as_of])?;
+        let mut window = Window::default();
+        while let Some(r) = rows.next()? {
+            let day: i32 = r.get(2)?;
+            let kind = kind_of(r.get_ref(5)?);
+            if let Some(number) = r.get(0)? {
+                window.numbers.push((
+                    number,
+                    Rep {
+                        day,
+                        at: r.get(3)?,
+                        reporter: r.get(4)?,
+                        kind,
+                        pattern: r.get_ref(6)?.as_str().ok().and_then(pattern_of),
+                    },
+                ));
+            } else if let Ok(short) = r.get_ref(1)?.as_str() {
+                let tally = match window.short.get_mut(short) {
+                    Some(t) => t,
+                    None => window.short.entry(short.to_string()).or_insert(ShortTally {
+                        first: day,
+                        last: day,
+                        ..ShortTally::default()
+                    }),
+                };
+                match kind {
+                    Kind::Ld => tally.ld += 1,
+                    Kind::V => tally.v += 1,
+                    Kind::S => tally.s += 1,
+                }
+                tally.first = tally.first.min(day);
+                tally.last = tally.last.max(day);
+            } else {
+                // The third kind of report (the table's CHECK): an S
+                // report about a brand name.
+                window.brands += 1;
+            }
+        }
+        window
+            .numbers
+            .sort_unstable_by_key(|&(n, r)| (n, r.day, r.at));
+        Ok(window)
     }
 
     fn decide_and_record(
@@ -554,7 +653,7 @@ impl<'p> Run<'p> {
     fn record(&mut self, decision: Decision, audit: &mut rusqlite::Statement) -> Result<()> {
         let mut line = decision.line;
         line.run = self.id;
-        line.as_of = dates::format_day(self.as_of);
+        line.as_of = self.day_text(self.as_of);
         self.counts.numbers += 1;
         self.counts.call_reports += u64::from(line.reports - line.sources);
         self.counts.sms_reports += u64::from(line.sms_reports);
@@ -587,7 +686,9 @@ impl<'p> Run<'p> {
                 }
             }
         }
-        let json = serde_json::to_string(&line).expect("an audit line serialises");
+        self.json.clear();
+        serde_json::to_writer(&mut self.json, &line).expect("an audit line serialises");
+        let json = std::str::from_utf8(&self.json).expect("JSON is UTF-8");
         audit.execute(params![self.id, json])?;
         Ok(())
     }
@@ -641,9 +742,9 @@ impl<'p> Run<'p> {
         line.scam_reports = evidence.iter().filter(|r| r.kind == Kind::Ld).count() as u32;
         line.nuisance_reports = line.reports - line.scam_reports;
         line.sms_reports = sms as u32;
-        line.first_report = evidence.first().map(|r| dates::format_day(r.day));
+        line.first_report = evidence.first().map(|r| self.day_text(r.day));
         let last_day = evidence.last().map(|r| r.day);
-        line.last_report = last_day.map(dates::format_day);
+        line.last_report = last_day.map(|d| self.day_text(d));
 
         let min = self.policy.min_reporters as usize;
         line.peak_reporters = if people.len() >= min {
@@ -783,37 +884,24 @@ impl<'p> Run<'p> {
 
     /// Numbers without an international form (113, 156, short codes):
     /// never listed, counted.
-    fn short_numbers(&mut self, tx: &Transaction) -> Result<()> {
+    fn short_numbers(
+        &mut self,
+        tx: &Transaction,
+        short: BTreeMap<String, ShortTally>,
+        brands: u64,
+    ) -> Result<()> {
         let mut audit = tx.prepare("INSERT INTO audit (run_id, line) VALUES (?1, ?2)")?;
-        let rows: Vec<(String, u32, u32, u32, i32, i32)> = tx
-            .prepare(
-                "SELECT short_number, sum(keyword = 'LD'), sum(keyword = 'V'), sum(keyword = 'S'),
-                        min(day), max(day)
-                   FROM report WHERE short_number IS NOT NULL AND day BETWEEN ?1 AND ?2
-                  GROUP BY short_number ORDER BY short_number",
-            )?
-            .query_map(params![self.horizon, self.as_of], |r| {
-                Ok((
-                    r.get(0)?,
-                    r.get(1)?,
-                    r.get(2)?,
-                    r.get(3)?,
-                    r.get(4)?,
-                    r.get(5)?,
-                ))
-            })?
-            .collect::<rusqlite::Result<_>>()?;
-        for (short, ld, v, s, first, last) in rows {
+        for (short, t) in short {
             let protected =
                 EMERGENCY.contains(&short.as_str()) || HOTLINES.contains(&short.as_str());
             let line = AuditLine {
                 number: short,
-                reports: ld + v,
-                scam_reports: ld,
-                nuisance_reports: v,
-                sms_reports: s,
-                first_report: Some(dates::format_day(first)),
-                last_report: Some(dates::format_day(last)),
+                reports: t.ld + t.v,
+                scam_reports: t.ld,
+                nuisance_reports: t.v,
+                sms_reports: t.s,
+                first_report: Some(self.day_text(t.first)),
+                last_report: Some(self.day_text(t.last)),
                 ..AuditLine::default()
             };
             let reason = if protected {
@@ -830,12 +918,7 @@ impl<'p> Run<'p> {
             )?;
         }
         // S reports about brand names: counted only.
-        let brands: i64 = tx.query_row(
-            "SELECT count(*) FROM report WHERE sender_id IS NOT NULL AND day BETWEEN ?1 AND ?2",
-            params![self.horizon, self.as_of],
-            |r| r.get(0),
-        )?;
-        self.counts.sms_reports += brands.unsigned_abs();
+        self.counts.sms_reports += brands;
         Ok(())
     }
 

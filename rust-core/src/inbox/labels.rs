@@ -10,6 +10,7 @@
 //! warning carries that pattern's advice.
 
 use crate::text::fold_for_match;
+use std::sync::OnceLock;
 
 /// One pattern: the label a listed number gets, and the folded words or
 /// phrases of a report's content that name it.
@@ -139,41 +140,82 @@ pub(super) const PATTERNS: &[Pattern] = &[
 /// (folded "can bo thue bao…") is tax, not "thuê bao" (subscriber).
 const MATCH_ORDER: [usize; 8] = [0, 2, 1, 3, 4, 5, 6, 7];
 
+/// A phrase: its first word, the pattern's index, the other words.
+type Phrase = (&'static str, usize, Vec<&'static str>);
+
+/// The phrases by the first byte of their first word (all are ASCII): a
+/// word is compared with the three or four phrases that could start with
+/// it, and no word is hashed.
+fn phrase_index() -> &'static [Vec<Phrase>; 128] {
+    static INDEX: OnceLock<[Vec<Phrase>; 128]> = OnceLock::new();
+    INDEX.get_or_init(|| {
+        let mut index: [Vec<Phrase>; 128] = std::array::from_fn(|_| Vec::new());
+        for (i, p) in PATTERNS.iter().enumerate() {
+            for phrase in p.words {
+                assert!(phrase.is_ascii(), "phrases are folded: {phrase}");
+                let mut words = phrase.split(' ');
+                let first = words.next().expect("a phrase has a word");
+                index[usize::from(first.as_bytes()[0])].push((first, i, words.collect()));
+            }
+        }
+        index
+    })
+}
+
 /// The index in [`PATTERNS`] of the first pattern a content names.
+///
+/// A publish looks at every report of the period: each content is split
+/// into words once, and only the phrases that start with one of its words
+/// are compared, rather than searching the content for every phrase.
 pub(super) fn pattern_of(content: &str) -> Option<u8> {
     if content.is_empty() {
         return None;
     }
-    // Words of letters and digits, one space apart and one around, and
-    // punctuation kept as a `|` of its own: a phrase matches whole words
-    // only (`sim`, not `simple`), never across a comma ("thuế, bảo").
-    let mut words = String::with_capacity(content.len() + 2);
-    words.push(' ');
-    for c in fold_for_match(content).chars() {
+    // Words of letters and digits; punctuation is a `None` between them:
+    // a phrase matches whole words only (`sim`, not `simple`), never
+    // across a comma ("thuế, bảo").
+    // Folding ASCII is lower-casing it (many contents are typed without
+    // diacritics).
+    let folded = if content.is_ascii() {
+        content.to_ascii_lowercase()
+    } else {
+        fold_for_match(content)
+    };
+    let mut tokens: Vec<Option<&str>> = Vec::with_capacity(16);
+    let mut word_start = None;
+    for (i, c) in folded.char_indices() {
         if c.is_alphanumeric() {
-            words.push(c);
+            word_start.get_or_insert(i);
             continue;
         }
-        if !words.ends_with(' ') {
-            words.push(' ');
+        if let Some(start) = word_start.take() {
+            tokens.push(Some(&folded[start..i]));
         }
-        if !c.is_whitespace() && !words.ends_with("| ") {
-            words.push_str("| ");
+        if !c.is_whitespace() {
+            tokens.push(None);
         }
     }
-    if !words.ends_with(' ') {
-        words.push(' ');
+    if let Some(start) = word_start {
+        tokens.push(Some(&folded[start..]));
     }
-    let names = |p: &Pattern| {
-        p.words.iter().any(|w| {
-            words
-                .match_indices(w)
-                .any(|(i, _)| words[..i].ends_with(' ') && words[i + w.len()..].starts_with(' '))
-        })
-    };
+    let index = phrase_index();
+    let mut named = [false; PATTERNS.len()];
+    for (i, token) in tokens.iter().enumerate() {
+        let Some(word) = token.filter(|w| w.as_bytes()[0].is_ascii()) else {
+            continue;
+        };
+        for (first, pattern, rest) in &index[usize::from(word.as_bytes()[0])] {
+            let follows = *first == word
+                && rest
+                    .iter()
+                    .enumerate()
+                    .all(|(k, w)| tokens.get(i + 1 + k) == Some(&Some(*w)));
+            named[*pattern] |= follows;
+        }
+    }
     MATCH_ORDER
         .into_iter()
-        .find(|&i| names(&PATTERNS[i]))
+        .find(|&i| named[i])
         .and_then(|i| u8::try_from(i).ok())
 }
 
@@ -246,6 +288,82 @@ mod tests {
                 p.label
             );
         }
+    }
+
+    /// The way contents were matched before the phrase index: every
+    /// phrase searched for in the folded words. The index must agree.
+    fn by_search(content: &str) -> Option<u8> {
+        if content.is_empty() {
+            return None;
+        }
+        // Words of letters and digits, one space apart and one around, and
+        // punctuation kept as a `|` of its own: a phrase matches whole words
+        // only (`sim`, not `simple`), never across a comma ("thuế, bảo").
+        let mut words = String::with_capacity(content.len() + 2);
+        words.push(' ');
+        for c in fold_for_match(content).chars() {
+            if c.is_alphanumeric() {
+                words.push(c);
+                continue;
+            }
+            if !words.ends_with(' ') {
+                words.push(' ');
+            }
+            if !c.is_whitespace() && !words.ends_with("| ") {
+                words.push_str("| ");
+            }
+        }
+        if !words.ends_with(' ') {
+            words.push(' ');
+        }
+        let names = |p: &Pattern| {
+            p.words.iter().any(|w| {
+                words.match_indices(w).any(|(i, _)| {
+                    words[..i].ends_with(' ') && words[i + w.len()..].starts_with(' ')
+                })
+            })
+        };
+        MATCH_ORDER
+            .into_iter()
+            .find(|&i| names(&PATTERNS[i]))
+            .and_then(|i| u8::try_from(i).ok())
+    }
+
+    #[test]
+    fn the_phrase_index_matches_as_searching_every_phrase_did() {
+        let phrases: Vec<&str> = PATTERNS
+            .iter()
+            .flat_map(|p| p.words.iter().copied())
+            .collect();
+        let joins = [" ", ", ", "x", "", " và ", "! ", "\n", " - "];
+        let mut checked = 0;
+        for a in &phrases {
+            for b in &phrases {
+                for (j, join) in joins.iter().enumerate() {
+                    let mut content = format!("{a}{join}{b}");
+                    if j % 2 == 1 {
+                        content = format!("Gọi {} nhé", content.to_uppercase());
+                    }
+                    assert_eq!(pattern_of(&content), by_search(&content), "{content}");
+                    checked += 1;
+                }
+            }
+        }
+        for content in [
+            "thuế, bao nhiêu",
+            "Cán bộ thuế bảo",
+            "simple sims sim",
+            "taxtax tax",
+            "khoa 2chieu",
+            "khóa 2 chiều!!",
+            "ĐIỆN LỰC",
+            "🙂 otp 🙂",
+            ",,,",
+            "a",
+        ] {
+            assert_eq!(pattern_of(content), by_search(content), "{content}");
+        }
+        assert!(checked > 10_000);
     }
 
     #[test]

@@ -31,7 +31,9 @@ use crate::number::{EMERGENCY, HOTLINES, NumberKind, PhoneNumber, normalize};
 use crate::text::{fold_for_match, is_invisible};
 use serde::Serialize;
 use std::fmt;
-use unicode_normalization::{UnicodeNormalization, char::is_combining_mark};
+use unicode_normalization::{
+    IsNormalized, UnicodeNormalization, char::is_combining_mark, is_nfc_quick,
+};
 
 /// Characters read, from the start of the body, to find the keyword and the
 /// number or sender.
@@ -793,7 +795,13 @@ fn clean(s: &str) -> String {
         }
         out.push(c);
     }
-    out.nfc().collect()
+    // Most contents are NFC already: the quick check spares composing
+    // them again (a publisher parses every line of the inbox).
+    if is_nfc_quick(out.chars()) == IsNormalized::Yes {
+        out
+    } else {
+        out.nfc().collect()
+    }
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@ use super::*;
 use crate::csv_lines::MAX_LINE_BYTES;
 use crate::dates;
 use crate::model::{Category, Target};
+use std::io::Read;
 use std::path::PathBuf;
 
 /// 2026-01-15 12:00 in Hà Nội: "now" for every test.
@@ -705,4 +706,75 @@ fn an_official_warning_after_a_dispute_lists_the_number_again() {
     let s = add_source_at(&mut f.db, csv.as_bytes(), "Sở Example", true, now()).unwrap();
     assert_eq!(s.updated, 1);
     assert_eq!(f.listed(), vec![SCAM]);
+}
+
+/// A publish reads the reports of its window in one pass; reports older
+/// than `expire_days` (180) still decide two things, and are looked up for
+/// the numbers where they can.
+#[test]
+fn reports_older_than_the_window_still_count_for_disputes_and_sms_only() {
+    let mut f = fixture();
+    // Someone reported it 300 days ago (a call), and it was disputed 200
+    // days ago; within the window, that same person and two new people.
+    let r: Vec<String> = (1..=3).map(reporter).collect();
+    f.ingest(&[(at(300, 0), &r[0], "156", "LD 0912345678")]);
+    dispute_at(&mut f.db, "0912345678", "đã xác minh", unix(200, 0)).unwrap();
+    f.ingest(&[
+        (at(5, 0), &r[0], "156", "LD 0912345678"),
+        (at(4, 0), &r[1], "156", "LD 0912345678"),
+        (at(3, 0), &r[2], "156", "LD 0912345678"),
+    ]);
+    // Reported by SMS only within the window: one number that was
+    // reported for a call 250 days ago (expired), one never (SMS only).
+    f.ingest(&[
+        (at(250, 0), &r[0], "156", "LD 0987654321"),
+        (at(2, 0), &r[1], "5656", "S 0987654321 tin nhan la"),
+        (at(2, 0), &r[1], "5656", "S 0977654321 tin nhan la"),
+    ]);
+    let a = f.aggregate(&Protected::default(), today());
+    assert!(a.listed.is_empty());
+    let reasons = |n: &str| -> Vec<String> {
+        audit_log(&f.db, Some(a.run))
+            .unwrap()
+            .iter()
+            .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+            .filter(|l| l["number"] == n)
+            .map(|l| format!("{} {}", l["reason"], l["new_reporters"]))
+            .collect()
+    };
+    // Only two of the three are new: the first reported before the dispute.
+    assert_eq!(reasons("+84912345678"), ["\"disputed\" 2"]);
+    assert_eq!(reasons("+84987654321"), ["\"expired\" null"]);
+    assert_eq!(reasons("+84977654321"), ["\"sms_only\" null"]);
+}
+
+struct BrokenRead;
+
+impl std::io::Read for BrokenRead {
+    fn read(&mut self, _: &mut [u8]) -> std::io::Result<usize> {
+        Err(std::io::Error::other("the disk went away"))
+    }
+}
+
+/// The ingest writes with the CHECK constraints off (they cost a fifth of
+/// it) and tests them itself; they are on again afterwards, even when the
+/// ingest failed.
+#[test]
+fn check_constraints_hold_again_after_an_ingest() {
+    let mut f = fixture();
+    f.ingest(&[(at(1, 0), &reporter(1), "156", "LD 0912345678")]);
+    // A read error half-way through a file.
+    let csv = inbox(&[(at(1, 0), &reporter(2), "156", "LD 0912345679")]);
+    let broken = csv.as_bytes().chain(BrokenRead);
+    assert!(ingest_at(&mut f.db, broken, now()).is_err());
+    assert_eq!(f.count("SELECT count(*) FROM report"), 1);
+    let bad = f.db.conn.execute(
+        "INSERT INTO report (uniq, received_at, day, reporter_id, hotline, keyword, number,
+                             content, category)
+         VALUES (x'00', 0, 0, 1, 156, 'XX', 84912345678, '', 'scam')",
+        [],
+    );
+    assert!(bad.is_err(), "{bad:?}");
+    let on: i64 = f.count("PRAGMA ignore_check_constraints");
+    assert_eq!(on, 0);
 }
