@@ -241,8 +241,11 @@ pub(crate) fn aggregate_at(
     let tx = db.transaction()?;
     let mut run = Run::start(&tx, policy, protected, as_of, now)?;
     let window = run.window(&tx)?;
-    run.numbers(&tx, &window.numbers)?;
-    run.short_numbers(&tx, window.short, window.brands)?;
+    let mut audit = AuditWriter::new(&tx, run.id)?;
+    run.numbers(&tx, &window.numbers, &mut audit)?;
+    run.short_numbers(window.short, window.brands, &mut audit)?;
+    audit.flush()?;
+    drop(audit);
     let aggregate = run.finish(&tx)?;
     tx.commit()?;
     Ok(aggregate)
@@ -361,6 +364,146 @@ struct AuditLine {
     new_reporters: Option<u32>,
 }
 
+impl AuditLine {
+    /// The line as JSON, exactly as `serde_json` writes it (a test holds
+    /// them equal), without escaping the keys and the values that need
+    /// none: a publish writes one line per number decided.
+    fn write_json(&self, out: &mut String) {
+        use std::fmt::Write;
+        // Writing to a String cannot fail.
+        let _ = write!(out, "{{\"run\":{},\"as_of\":", self.run);
+        json_str(out, &self.as_of);
+        out.push_str(",\"number\":");
+        json_str(out, &self.number);
+        out.push_str(",\"decision\":");
+        json_str(out, self.decision);
+        if let Some(reason) = self.reason {
+            out.push_str(",\"reason\":");
+            json_str(out, reason.as_str());
+        }
+        if let Some(p) = &self.provenance {
+            out.push_str(",\"provenance\":");
+            out.push_str(&serde_json::to_string(p).expect("a provenance serialises"));
+        }
+        if let Some(c) = self.category {
+            out.push_str(",\"category\":");
+            json_str(out, c);
+        }
+        if let Some(l) = &self.label {
+            out.push_str(",\"label\":");
+            json_str(out, l);
+        }
+        let _ = write!(
+            out,
+            ",\"reporters\":{},\"sources\":{},\"peak_reporters\":{},\"reports\":{},\
+             \"scam_reports\":{},\"nuisance_reports\":{},\"sms_reports\":{}",
+            self.reporters,
+            self.sources,
+            self.peak_reporters,
+            self.reports,
+            self.scam_reports,
+            self.nuisance_reports,
+            self.sms_reports
+        );
+        if let Some(d) = &self.first_report {
+            out.push_str(",\"first_report\":");
+            json_str(out, d);
+        }
+        if let Some(d) = &self.last_report {
+            out.push_str(",\"last_report\":");
+            json_str(out, d);
+        }
+        if let Some(at) = self.disputed_at {
+            let _ = write!(out, ",\"disputed_at\":{at}");
+        }
+        if let Some(n) = self.new_reporters {
+            let _ = write!(out, ",\"new_reporters\":{n}");
+        }
+        out.push('}');
+    }
+}
+
+/// A JSON string: as it is when printable ASCII without `"` or `\`, else
+/// as `serde_json` escapes it.
+fn json_str(out: &mut String, s: &str) {
+    if s.bytes()
+        .all(|b| (0x20..0x7f).contains(&b) && b != b'"' && b != b'\\')
+    {
+        out.push('"');
+        out.push_str(s);
+        out.push('"');
+    } else {
+        out.push_str(&serde_json::to_string(s).expect("a string serialises"));
+    }
+}
+
+/// Lines per INSERT of the audit log.
+const AUDIT_BATCH: usize = 64;
+
+/// Appends one aggregation's audit lines, in order, [`AUDIT_BATCH`] to a
+/// statement: a publish writes one line per number decided, and running a
+/// statement per line costs as much again as inserting the line.
+struct AuditWriter<'t> {
+    run: i64,
+    one: rusqlite::Statement<'t>,
+    batch: rusqlite::Statement<'t>,
+    /// The pending lines, one after another, and where each ends.
+    json: String,
+    ends: Vec<usize>,
+}
+
+impl<'t> AuditWriter<'t> {
+    fn new(tx: &'t Transaction, run: i64) -> Result<AuditWriter<'t>> {
+        let values: Vec<String> = (0..AUDIT_BATCH)
+            .map(|i| format!("(?1, ?{})", i + 2))
+            .collect();
+        Ok(AuditWriter {
+            run,
+            one: tx.prepare("INSERT INTO audit (run_id, line) VALUES (?1, ?2)")?,
+            // Rows of a VALUES list are inserted in their order.
+            batch: tx.prepare(&format!(
+                "INSERT INTO audit (run_id, line) VALUES {}",
+                values.join(", ")
+            ))?,
+            json: String::new(),
+            ends: Vec::with_capacity(AUDIT_BATCH),
+        })
+    }
+
+    fn push(&mut self, line: &AuditLine) -> Result<()> {
+        line.write_json(&mut self.json);
+        self.ends.push(self.json.len());
+        if self.ends.len() == AUDIT_BATCH {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    /// Writes the pending lines.
+    fn flush(&mut self) -> Result<()> {
+        let mut start = 0;
+        let lines = self.ends.iter().map(|&end| {
+            let line = &self.json[start..end];
+            start = end;
+            line
+        });
+        if self.ends.len() == AUDIT_BATCH {
+            self.batch.raw_bind_parameter(1, self.run)?;
+            for (i, line) in lines.enumerate() {
+                self.batch.raw_bind_parameter(i + 2, line)?;
+            }
+            self.batch.raw_execute()?;
+        } else {
+            for line in lines {
+                self.one.execute(params![self.run, line])?;
+            }
+        }
+        self.json.clear();
+        self.ends.clear();
+        Ok(())
+    }
+}
+
 /// A number as the previous aggregation listed it.
 struct Previous {
     category: String,
@@ -389,8 +532,6 @@ struct Run<'p> {
     /// `YYYY-MM-DD` of each day from `horizon` to `as_of`: an audit line
     /// names two or three days, for every number decided.
     day_texts: Vec<String>,
-    /// One audit line's JSON, the buffer kept from line to line.
-    json: Vec<u8>,
 }
 
 impl<'p> Run<'p> {
@@ -500,7 +641,6 @@ impl<'p> Run<'p> {
             counts,
             labels: HashMap::new(),
             day_texts: (horizon..=as_of).map(dates::format_day).collect(),
-            json: Vec::new(),
         })
     }
 
@@ -524,8 +664,12 @@ impl<'p> Run<'p> {
     /// dispute (who reported before it) and, for a number reported by SMS
     /// alone within the window, whether it was ever reported for a call:
     /// they are looked up, by the index, for those numbers only.
-    fn numbers(&mut self, tx: &Transaction, recent: &[(i64, Rep)]) -> Result<()> {
-        let mut audit = tx.prepare("INSERT INTO audit (run_id, line) VALUES (?1, ?2)")?;
+    fn numbers(
+        &mut self,
+        tx: &Transaction,
+        recent: &[(i64, Rep)],
+        audit: &mut AuditWriter,
+    ) -> Result<()> {
         let mut older = tx.prepare(
             "SELECT day, received_at, reporter_id, keyword FROM report
               WHERE number = ?1 AND day < ?2",
@@ -538,7 +682,7 @@ impl<'p> Run<'p> {
             let n = group[0].0;
             while let Some(o) = others.first().copied().filter(|&o| o < n) {
                 others.remove(&o);
-                self.decide_and_record(o, &mut Vec::new(), &mut audit)?;
+                self.decide_and_record(o, &mut Vec::new(), audit)?;
             }
             others.remove(&n);
             reps.clear();
@@ -556,10 +700,10 @@ impl<'p> Run<'p> {
                     });
                 }
             }
-            self.decide_and_record(n, &mut reps, &mut audit)?;
+            self.decide_and_record(n, &mut reps, audit)?;
         }
         while let Some(o) = others.pop_first() {
-            self.decide_and_record(o, &mut Vec::new(), &mut audit)?;
+            self.decide_and_record(o, &mut Vec::new(), audit)?;
         }
         Ok(())
     }
@@ -568,13 +712,21 @@ impl<'p> Run<'p> {
     /// numbers each with the pattern its content names, sorted by number,
     /// day and time; those about short numbers and brand names counted.
     fn window(&self, tx: &Transaction) -> Result<Window> {
-        // By day: the rows of a period, in about the order they were
-        // ingested (rowid), never the reports older than the window.
-        let mut stmt = tx.prepare(
+        // By day, the rows of the window only, in about the order they were
+        // ingested; but when no report is older than the window, the whole
+        // table in rowid order: the same rows, without a table lookup per
+        // entry of the index.
+        let oldest: Option<i32> = tx.query_row("SELECT min(day) FROM report", [], |r| r.get(0))?;
+        let access = if oldest.is_none_or(|d| d >= self.horizon) {
+            "NOT INDEXED"
+        } else {
+            "INDEXED BY report_by_day"
+        };
+        let mut stmt = tx.prepare(&format!(
             "SELECT number, short_number, day, received_at, reporter_id, keyword, content
-               FROM report INDEXED BY report_by_day
-              WHERE day BETWEEN ?1 AND ?2",
-        )?;
+               FROM report {access}
+              WHERE day BETWEEN ?1 AND ?2"
+        ))?;
         let mut rows = stmt.query(params![self.horizon, self.as_of])?;
         let mut window = Window::default();
         while let Some(r) = rows.next()? {
@@ -623,7 +775,7 @@ impl<'p> Run<'p> {
         &mut self,
         number: i64,
         reps: &mut Vec<Rep>,
-        audit: &mut rusqlite::Statement,
+        audit: &mut AuditWriter,
     ) -> Result<()> {
         let Some(decision) = self.decide(number, reps) else {
             return Ok(());
@@ -650,7 +802,7 @@ impl<'p> Run<'p> {
         self.record(decision, audit)
     }
 
-    fn record(&mut self, decision: Decision, audit: &mut rusqlite::Statement) -> Result<()> {
+    fn record(&mut self, decision: Decision, audit: &mut AuditWriter) -> Result<()> {
         let mut line = decision.line;
         line.run = self.id;
         line.as_of = self.day_text(self.as_of);
@@ -686,11 +838,7 @@ impl<'p> Run<'p> {
                 }
             }
         }
-        self.json.clear();
-        serde_json::to_writer(&mut self.json, &line).expect("an audit line serialises");
-        let json = std::str::from_utf8(&self.json).expect("JSON is UTF-8");
-        audit.execute(params![self.id, json])?;
-        Ok(())
+        audit.push(&line)
     }
 
     /// The decision about one number, from its reports (all of them up to
@@ -886,11 +1034,10 @@ impl<'p> Run<'p> {
     /// never listed, counted.
     fn short_numbers(
         &mut self,
-        tx: &Transaction,
         short: BTreeMap<String, ShortTally>,
         brands: u64,
+        audit: &mut AuditWriter,
     ) -> Result<()> {
-        let mut audit = tx.prepare("INSERT INTO audit (run_id, line) VALUES (?1, ?2)")?;
         for (short, t) in short {
             let protected =
                 EMERGENCY.contains(&short.as_str()) || HOTLINES.contains(&short.as_str());
@@ -914,7 +1061,7 @@ impl<'p> Run<'p> {
                     listed: Err(reason),
                     line,
                 },
-                &mut audit,
+                audit,
             )?;
         }
         // S reports about brand names: counted only.
@@ -1002,6 +1149,67 @@ mod tests {
             reporter,
             kind: Kind::Ld,
             pattern: None,
+        }
+    }
+
+    #[test]
+    fn audit_lines_are_written_as_serde_json_writes_them() {
+        let full = AuditLine {
+            run: 7,
+            as_of: "2026-11-27".into(),
+            number: "+84912345678".into(),
+            decision: "listed",
+            reason: None,
+            provenance: Some(Provenance::Source {
+                name: "Công an \"tỉnh\" \\ A".into(),
+                url: None,
+            }),
+            category: Some("scam"),
+            label: Some("mạo danh công an, tòa án\u{1}\n\u{7f}".into()),
+            reporters: 3,
+            sources: 1,
+            peak_reporters: 3,
+            reports: 12,
+            scam_reports: 10,
+            nuisance_reports: 2,
+            sms_reports: 4,
+            first_report: Some("2026-10-01".into()),
+            last_report: Some("2026-11-27".into()),
+            disputed_at: Some(-1_784_000_000),
+            new_reporters: Some(0),
+        };
+        let mut lines = vec![AuditLine::default(), full];
+        for reason in [
+            NotListed::Protected,
+            NotListed::ShortNumber,
+            NotListed::SmsOnly,
+            NotListed::Expired,
+            NotListed::BelowThreshold,
+            NotListed::Disputed,
+        ] {
+            lines.push(AuditLine {
+                number: "113".into(),
+                decision: "not_listed",
+                reason: Some(reason),
+                ..AuditLine::default()
+            });
+        }
+        lines.push(AuditLine {
+            provenance: Some(Provenance::Community),
+            label: Some("a\"b".into()),
+            ..AuditLine::default()
+        });
+        lines.push(AuditLine {
+            provenance: Some(Provenance::Source {
+                name: "x".into(),
+                url: Some("https://example.com/a?b=\"c\"".into()),
+            }),
+            ..AuditLine::default()
+        });
+        for line in &lines {
+            let mut mine = String::new();
+            line.write_json(&mut mine);
+            assert_eq!(mine, serde_json::to_string(line).unwrap());
         }
     }
 
