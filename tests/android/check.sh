@@ -71,7 +71,6 @@ grep -q 'package="vn.canhgiac.app"' "$OUT/AndroidManifest.xml" || { echo "check.
 mkdir -p "$OUT/gen"
 "$AAPT2" link -o "$OUT/app.ap_" -I "$FRAMEWORK_RES" --manifest "$OUT/AndroidManifest.xml" \
     --java "$OUT/gen" --auto-add-overlay "$OUT/res.zip"
-"$JAVA21" -version >/dev/null 2>&1
 javac -d "$OUT/r" --release 17 "$OUT/gen/vn/canhgiac/app/R.java"
 # Robolectric finds the app's manifest and linked resources through this file on the
 # classpath, the way the Android Gradle plugin hands them over (binary resources).

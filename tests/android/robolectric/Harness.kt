@@ -68,6 +68,15 @@ object Harness {
         waitUntil(what = "the app's background work") { job.children.none { it.isActive } }
     }
 
+    /**
+     * Closes the test's core once its work is done, so that Robolectric can delete the test's
+     * data folder without the core's SQLite files open under it.
+     */
+    fun closeCore() {
+        runCatching { waitForBackground() }
+        runCatching { app().guard.close() }
+    }
+
     fun views(root: View): List<View> =
         if (root is ViewGroup) listOf(root) + (0 until root.childCount).flatMap { views(root.getChildAt(it)) } else listOf(root)
 

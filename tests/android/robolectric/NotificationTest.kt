@@ -6,6 +6,7 @@ import android.content.Intent
 import org.junit.Assert.assertEquals
 import org.junit.Assert.assertNotEquals
 import org.junit.Assert.assertTrue
+import org.junit.After
 import org.junit.Test
 import org.junit.runner.RunWith
 import org.robolectric.RobolectricTestRunner
@@ -27,6 +28,9 @@ import vn.canhgiac.tests.robolectric.Harness.waitForBackground
 /** The warning while it rings, built from the real core's verdict, in both languages. */
 @RunWith(RobolectricTestRunner::class)
 class NotificationTest {
+    @After
+    fun closeCore() = Harness.closeCore()
+
     private val nm get() = app().getSystemService(NotificationManager::class.java)
 
     private fun warn(number: String = "0912345678"): Pair<Verdict, Notification> {

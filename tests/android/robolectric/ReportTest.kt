@@ -8,6 +8,7 @@ import org.junit.Assert.assertEquals
 import org.junit.Assert.assertNull
 import org.junit.Assert.assertTrue
 import org.junit.Before
+import org.junit.After
 import org.junit.Test
 import org.junit.runner.RunWith
 import org.robolectric.Robolectric
@@ -24,6 +25,9 @@ import vn.canhgiac.tests.robolectric.Harness.importList
 /** The report: the user's own SMS app opened on smsto:156 (or 5656) with the core's text. */
 @RunWith(RobolectricTestRunner::class)
 class ReportTest {
+    @After
+    fun closeCore() = Harness.closeCore()
+
     @Before
     fun strictActivities() {
         // An implicit intent that nothing on the phone handles fails as on a phone.

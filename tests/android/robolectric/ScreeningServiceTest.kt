@@ -101,7 +101,10 @@ class ScreeningServiceTest {
             .createParcelableCall()
 
     @After
-    fun noCardLeft() = CallCard.remove(app())
+    fun noCardLeft() {
+        CallCard.remove(app())
+        Harness.closeCore()
+    }
 
     private fun notifications() = shadowOf(app().getSystemService(NotificationManager::class.java)).allNotifications
 

@@ -9,6 +9,7 @@ import android.widget.TextView
 import org.junit.Assert.assertEquals
 import org.junit.Assert.assertFalse
 import org.junit.Assert.assertTrue
+import org.junit.After
 import org.junit.Test
 import org.junit.runner.RunWith
 import org.robolectric.Robolectric
@@ -34,6 +35,9 @@ import vn.canhgiac.tests.robolectric.Harness.waitUntil
 /** The screens on the real framework with the app's resources, against the real core. */
 @RunWith(RobolectricTestRunner::class)
 class ScreensTest {
+    @After
+    fun closeCore() = Harness.closeCore()
+
     private fun <T : Activity> open(cls: Class<T>, ready: (T) -> Boolean): T {
         val a = Robolectric.buildActivity(cls).setup().get()
         waitUntil(what = "${cls.simpleName} to show the core's data") { ready(a) }

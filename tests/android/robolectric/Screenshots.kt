@@ -12,6 +12,7 @@ import android.graphics.drawable.GradientDrawable
 import android.view.View
 import android.widget.EditText
 import android.widget.FrameLayout
+import org.junit.After
 import org.junit.Test
 import org.junit.runner.RunWith
 import org.robolectric.Robolectric
@@ -47,6 +48,9 @@ import java.io.FileOutputStream
 @RunWith(RobolectricTestRunner::class)
 @GraphicsMode(GraphicsMode.Mode.NATIVE)
 class Screenshots {
+    @After
+    fun closeCore() = Harness.closeCore()
+
     private val dir = File(System.getProperty("canhgiac.shots") ?: "build/screenshots").also { it.mkdirs() }
 
     private fun phone(lang: String, extra: String = "") {
