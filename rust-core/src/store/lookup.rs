@@ -46,8 +46,7 @@ pub struct Stats {
 macro_rules! nearest_prefix {
     () => {
         "SELECT 2, category, reports, last_reported, (SELECT text FROM label WHERE id = label_id), prefix,
-                reporters, (SELECT name FROM official WHERE id = official_id),
-                (SELECT url FROM official WHERE id = official_id), source
+                reporters, official_id, source
          FROM reported_prefix WHERE prefix <= :digits ORDER BY prefix DESC LIMIT 1"
     };
 }
@@ -55,13 +54,14 @@ macro_rules! nearest_prefix {
 /// Everything screening needs, in one statement: the user's list (tag 0),
 /// the exact number (tag 1), and the nearest prefix rule (tag 2). Scalar
 /// subqueries and UNION ALL rather than joins: with joins SQLite re-plans
-/// the cached statement on every call (about 5 µs here).
+/// the cached statement on every call (about 5 µs here). An official
+/// source comes as its id, looked up only for the rare entry that has one
+/// (`fill_source`): a subquery per row cost every screen about 1 µs.
 const LOOKUP: &str = concat!(
-    "SELECT 0, list, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM user_list WHERE key = :key
+    "SELECT 0, list, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM user_list WHERE key = :key
      UNION ALL
      SELECT 1, category, reports, last_reported, (SELECT text FROM label WHERE id = label_id), NULL,
-            reporters, (SELECT name FROM official WHERE id = official_id),
-            (SELECT url FROM official WHERE id = official_id), source
+            reporters, official_id, source
      FROM reported WHERE number = :number
      UNION ALL
      SELECT * FROM (",
@@ -102,6 +102,7 @@ impl Store {
         self.read(|c| {
             let mut out = Lookups::default();
             let mut nearest_rule = None;
+            let mut exact_official = None;
             let mut stmt = c.prepare_cached(LOOKUP)?;
             let mut rows = stmt.query(named_params! {
                 ":key": super::lists::list_key(n),
@@ -114,24 +115,30 @@ impl Store {
                     1 => {
                         out.reported = reported_at(r)?;
                         out.reported_imported = imported_at(r)?;
+                        exact_official = official_at(r)?;
                     }
                     _ => {
-                        nearest_rule =
-                            reported_at(r)?.map(|rep| (r.get::<_, String>(5), rep, imported_at(r)))
+                        nearest_rule = reported_at(r)?
+                            .map(|rep| (r.get::<_, String>(5), rep, imported_at(r), official_at(r)))
                     }
                 }
             }
             drop(rows);
-            if let (Some(digits), Some((prefix, rep, imported))) = (digits.as_deref(), nearest_rule)
+            if let Some(rep) = out.reported.as_mut() {
+                fill_source(c, rep, exact_official)?;
+            }
+            if let (Some(digits), Some((prefix, rep, imported, official))) =
+                (digits.as_deref(), nearest_rule)
             {
                 let prefix = prefix?;
                 let found = if digits.starts_with(&prefix) {
-                    Some((prefix, rep, imported?))
+                    Some((prefix, rep, imported?, official?))
                 } else {
                     let common = common_len(digits, &prefix);
                     longest_prefix(c, digits, &digits[..common])?
                 };
-                if let Some((prefix, rep, imported)) = found {
+                if let Some((prefix, mut rep, imported, official)) = found {
+                    fill_source(c, &mut rep, official)?;
                     out.reported_prefix = Some((prefix, rep));
                     out.prefix_imported = imported;
                 }
@@ -173,35 +180,63 @@ fn longest_prefix(
     c: &Connection,
     digits: &str,
     bound: &str,
-) -> Result<Option<(String, Reported, bool)>> {
+) -> Result<Option<(String, Reported, bool, Option<i64>)>> {
     let mut stmt = c.prepare_cached(nearest_prefix!())?;
     let mut bound = bound;
     while !bound.is_empty() {
-        let Some((prefix, rep, imported)) = stmt
+        let Some((prefix, rep, imported, official)) = stmt
             .query_row(named_params! {":digits": bound}, |r| {
-                Ok((r.get::<_, String>(5)?, reported_at(r)?, imported_at(r)?))
+                Ok((
+                    r.get::<_, String>(5)?,
+                    reported_at(r)?,
+                    imported_at(r)?,
+                    official_at(r)?,
+                ))
             })
             .optional()?
         else {
             return Ok(None);
         };
         if digits.starts_with(&prefix) {
-            return Ok(rep.map(|rep| (prefix, rep, imported)));
+            return Ok(rep.map(|rep| (prefix, rep, imported, official)));
         }
         bound = &bound[..common_len(bound, &prefix)];
     }
     Ok(None)
 }
 
-/// Whether a row of `LOOKUP` is the user's import (column 9: the entry's
+/// Whether a row of `LOOKUP` is the user's import (column 8: the entry's
 /// source, 1 for an import).
 fn imported_at(r: &rusqlite::Row<'_>) -> rusqlite::Result<bool> {
-    Ok(r.get::<_, Option<i64>>(9)? == Some(super::writer::Source::Import as i64))
+    Ok(r.get::<_, Option<i64>>(8)? == Some(super::writer::Source::Import as i64))
+}
+
+/// The official source's id of a row of `LOOKUP` (column 7), if any.
+fn official_at(r: &rusqlite::Row<'_>) -> rusqlite::Result<Option<i64>> {
+    r.get(7)
+}
+
+/// Puts the official source `id` names (if any) into `rep`.
+fn fill_source(c: &Connection, rep: &mut Reported, id: Option<i64>) -> Result<()> {
+    let Some(id) = id else {
+        return Ok(());
+    };
+    rep.source = c
+        .prepare_cached("SELECT name, url FROM official WHERE id = ?1")?
+        .query_row([id], |r| {
+            let url: String = r.get(1)?;
+            Ok(Source {
+                name: r.get(0)?,
+                url: (!url.is_empty()).then_some(url),
+            })
+        })
+        .optional()?;
+    Ok(())
 }
 
 /// A `Reported` from a row of `LOOKUP` (category, reports, last, label at
-/// 1 to 4; reporters, source name and address at 6 to 8), or `None` when
-/// the row has no category.
+/// 1 to 4; reporters at 6), or `None` when the row has no category. Its
+/// official source is filled in afterwards (`fill_source`).
 fn reported_at(r: &rusqlite::Row<'_>) -> rusqlite::Result<Option<Reported>> {
     let Some(category) = r.get::<_, Option<i64>>(1)? else {
         return Ok(None);
@@ -213,13 +248,6 @@ fn reported_at(r: &rusqlite::Row<'_>) -> rusqlite::Result<Option<Reported>> {
         last_reported: r.get(3)?,
         label: r.get(4)?,
         reporters: r.get::<_, Option<i64>>(6)?.map(clamp),
-        source: r.get::<_, Option<String>>(7)?.map(|name| Source {
-            name,
-            url: r
-                .get::<_, Option<String>>(8)
-                .ok()
-                .flatten()
-                .filter(|u| !u.is_empty()),
-        }),
+        source: None,
     }))
 }
