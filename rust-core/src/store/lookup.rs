@@ -169,6 +169,10 @@ fn common_len(a: &str, b: &str) -> usize {
     a.bytes().zip(b.bytes()).take_while(|(x, y)| x == y).count()
 }
 
+/// A matching prefix rule: the prefix, what it says, whether it is the
+/// user's import, and its official source's id.
+type PrefixRule = (String, Reported, bool, Option<i64>);
+
 /// The longest prefix rule that `digits` starts with, searching below `bound`.
 ///
 /// Seeks the greatest rule ≤ `bound` in the primary key. If `digits` starts
@@ -176,11 +180,7 @@ fn common_len(a: &str, b: &str) -> usize {
 /// sorts later). If not, every matching rule is a prefix of what the two
 /// have in common, so the search repeats on that shorter string: at most 15
 /// index seeks, whatever the number of rules.
-fn longest_prefix(
-    c: &Connection,
-    digits: &str,
-    bound: &str,
-) -> Result<Option<(String, Reported, bool, Option<i64>)>> {
+fn longest_prefix(c: &Connection, digits: &str, bound: &str) -> Result<Option<PrefixRule>> {
     let mut stmt = c.prepare_cached(nearest_prefix!())?;
     let mut bound = bound;
     while !bound.is_empty() {
