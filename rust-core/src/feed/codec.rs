@@ -756,13 +756,7 @@ impl<'a> Dec<'a> {
             None
         };
         let source = if flags & b.source != 0 {
-            let i = s.sources.varint()?;
-            let src = usize::try_from(i)
-                .ok()
-                .and_then(|i| i.checked_sub(1))
-                .and_then(|i| self.sources.get(i))
-                .ok_or(CodecError::Malformed("source index"))?;
-            Some(src.clone())
+            Some(indexed(&mut s.sources, &self.sources, "source index")?.clone())
         } else {
             None
         };
@@ -780,13 +774,7 @@ impl<'a> Dec<'a> {
             None
         };
         let label = if flags & b.label != 0 {
-            let i = s.labels.varint()?;
-            let l = usize::try_from(i)
-                .ok()
-                .and_then(|i| i.checked_sub(1))
-                .and_then(|i| self.labels.get(i))
-                .ok_or(CodecError::Malformed("label index"))?;
-            Some(l.clone())
+            Some(indexed(&mut s.labels, &self.labels, "label index")?.clone())
         } else {
             None
         };
@@ -874,6 +862,16 @@ impl<'a> Dec<'a> {
         }
         Ok(Self::section_end(&s)?)
     }
+}
+
+/// The entry of a header table (labels, sources) that the next 1-based
+/// index in `column` names.
+fn indexed<'t, T>(column: &mut Cur<'_>, table: &'t [T], what: &'static str) -> CResult<&'t T> {
+    usize::try_from(column.varint()?)
+        .ok()
+        .and_then(|i| i.checked_sub(1))
+        .and_then(|i| table.get(i))
+        .ok_or(CodecError::Malformed(what))
 }
 
 /// An official source as a file names it: a name by the label rule (up to
