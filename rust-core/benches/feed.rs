@@ -316,6 +316,7 @@ fn main() {
                 .to_string(),
         ],
         allow_http: true,
+        verify_orgs: false,
     };
     let applier = {
         let guard = guard.clone();
