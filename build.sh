@@ -4,6 +4,7 @@
 #   ./build.sh demo       the loop: a 156 inbox published, served by nginx, synced, a call warned, a report built
 #   ./build.sh bindings [DIR]   write the Kotlin bindings (default build/bindings/kotlin)
 #   ./build.sh bench      benchmarks (release build; figures go in the README)
+#   ./build.sh phone-lib  the host library as the Android build makes its .so (profile phone, no publisher); prints its path
 #   ./build.sh fuzz [SECONDS]   every fuzz target for SECONDS (default 3600) or 10 million runs
 #   ./build.sh android    the APK, on a machine with the Android SDK, NDK and cargo-ndk
 #   ./build.sh screenshots  every screen of the app, vi and en, 1080x2400 at 420 dpi, into build/screenshots
@@ -203,6 +204,9 @@ cmd_test() {
     cargo fmt --all --check
     say "cargo clippy -D warnings"
     cargo clippy -q --workspace --all-targets -- -D warnings
+    # The workspace builds the core with the CLI's publisher feature; the
+    # phone's library is built without it, and must be as clean.
+    cargo clippy -q -p canhgiac-core --lib -- -D warnings
     say "Rust tests (core, CLI)"
     cargo test -q --workspace
     say "fuzz smoke test: each target for a few seconds"
@@ -294,6 +298,104 @@ cmd_bench() {
     say "benchmark: the publisher pipeline at 1,000,000 reports (release CLI)"
     CANHGIAC_BIN="$TARGET/release/canhgiac" cargo bench -q -p canhgiac-core --bench inbox
     android_bench "$BUILD/bench-screen.md"
+    phone_lib_sizes
+}
+
+# The phone's library: the core without the `publisher` feature, in the
+# `phone` profile (Cargo.toml), exactly as android/build-android.sh builds
+# each ABI's .so. `-p canhgiac-core` alone, so that the CLI's features are
+# not unified in.
+PHONE_BUILD=(-p canhgiac-core --profile phone)
+AARCH64=aarch64-unknown-linux-gnu
+
+# Builds the phone library for TARGET (default: this machine) and prints
+# its path.
+build_phone_lib() {
+    local target=${1:-} dir=$TARGET/phone
+    if [ -n "$target" ]; then
+        cargo build -q "${PHONE_BUILD[@]}" --target "$target"
+        dir=$TARGET/$target/phone
+    else
+        cargo build -q "${PHONE_BUILD[@]}"
+    fi
+    echo "$dir/libcanhgiac_core.so"
+}
+
+# What the phone library must be: no publisher code in what it is built
+# from, and panics that still unwind to the FFI edge (panic = "unwind"):
+# uniffi's own rustbuffer_alloc, asked for 2^63 bytes, panics ("capacity
+# overflow"); the call must come back with status 2 (a caught panic), where
+# panic = "abort" would kill the process.
+check_phone_lib() {
+    local lib=$1 tree
+    tree=$(cargo tree -q -e normal,build,features -p canhgiac-core)
+    if grep -q 'canhgiac-core feature "publisher"' <<<"$tree" || grep -Eq '(^|[ ─])(brotli|hmac) v' <<<"$tree"; then
+        die "the phone library is built with publisher code (the publisher feature, brotli's encoder or hmac)"
+    fi
+    # (Its stderr is the panic's message, which is expected.)
+    python3 - "$lib" 2>/dev/null <<'PY' || die "a panic in the phone library was not caught at the FFI edge"
+import ctypes, sys
+class RustBuffer(ctypes.Structure):
+    _fields_ = [("capacity", ctypes.c_uint64), ("len", ctypes.c_uint64), ("data", ctypes.c_void_p)]
+class RustCallStatus(ctypes.Structure):
+    _fields_ = [("code", ctypes.c_int8), ("error_buf", RustBuffer)]
+alloc = ctypes.CDLL(sys.argv[1]).ffi_canhgiac_core_rustbuffer_alloc
+alloc.argtypes = [ctypes.c_uint64, ctypes.POINTER(RustCallStatus)]
+alloc.restype = RustBuffer
+status = RustCallStatus()
+alloc(1 << 63, ctypes.byref(status))
+sys.exit(0 if status.code == 2 else 1)
+PY
+}
+
+cmd_phone_lib() {
+    say "building the phone library (profile phone, without the publisher feature)"
+    local lib
+    lib=$(build_phone_lib)
+    say "checking it: no publisher code; a panic is caught at the FFI edge"
+    check_phone_lib "$lib"
+    say "$(mb "$lib") stripped"
+    echo "$lib"
+}
+
+mb() { python3 -c 'import os, sys; print(f"{os.path.getsize(sys.argv[1]) / 1e6:.2f} MB")' "$1"; }
+
+# The cross toolchain for aarch64-unknown-linux-gnu: the Rust target from
+# rustup and Debian's gcc-aarch64-linux-gnu (also for SQLite's and ring's C).
+# Says why and fails when either cannot be had.
+ensure_aarch64() {
+    if ! rustup target list --installed 2>/dev/null | grep -qx "$AARCH64"; then
+        command -v rustup >/dev/null || { say "skipping aarch64: no rustup to add the Rust target $AARCH64"; return 1; }
+        say "adding the Rust target $AARCH64"
+        timeout 600 rustup target add "$AARCH64" >/dev/null 2>&1 || { say "skipping aarch64: rustup could not add $AARCH64 (is its download site reachable?)"; return 1; }
+    fi
+    if ! command -v aarch64-linux-gnu-gcc >/dev/null; then
+        (apt_install gcc-aarch64-linux-gnu) || { say "skipping aarch64: Debian's gcc-aarch64-linux-gnu could not be installed"; return 1; }
+    fi
+    export CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_LINKER=aarch64-linux-gnu-gcc \
+        CC_aarch64_unknown_linux_gnu=aarch64-linux-gnu-gcc AR_aarch64_unknown_linux_gnu=aarch64-linux-gnu-ar
+}
+
+# The phone library's stripped size per ABI (target: 4 MB): x86_64 here, and
+# aarch64-unknown-linux-gnu as the closest stand-in for arm64-v8a that these
+# machines can build (the NDK is not on them).
+phone_lib_sizes() {
+    say "the phone library's size (profile phone, stripped)"
+    local x86 arm="| $AARCH64 | skipped (see above) | ≤ 4 MB | |"
+    x86=$(size_row x86_64-unknown-linux-gnu "$(build_phone_lib)")
+    if ensure_aarch64; then
+        arm=$(size_row "$AARCH64 (stand-in for arm64-v8a)" "$(build_phone_lib "$AARCH64")")
+    fi
+    echo
+    echo "| phone library, stripped | size | target | |"
+    echo "|---|---|---|---|"
+    echo "$x86"
+    echo "$arm"
+}
+
+# A table row: NAME, the size of LIB, the 4 MB target met or missed.
+size_row() {
+    python3 -c 'import os, sys; n = os.path.getsize(sys.argv[2]); v = "met" if n <= 4e6 else "MISSED"; print(f"| {sys.argv[1]} | {n / 1e6:.2f} MB | ≤ 4 MB | {v} |")' "$1" "$2"
 }
 
 CARGO_FUZZ_VERSION=0.13.2
@@ -369,5 +471,6 @@ case "${1:-help}" in
     fuzz) shift; cmd_fuzz "$@" ;;
     android) cmd_android ;;
     screenshots) cmd_screenshots ;;
+    phone-lib) cmd_phone_lib ;;
     *) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

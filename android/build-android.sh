@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Builds android/app/build/outputs/apk/debug/app-debug.apk:
-#   1. the core for arm64-v8a and x86_64 with cargo-ndk, into app/src/main/jniLibs;
-#   2. the Kotlin bindings from the built .so (uniffi, android = true) into app/build/generated/uniffi;
+#   1. the core for arm64-v8a and x86_64 with cargo-ndk, into app/src/main/jniLibs, as
+#      `./build.sh phone-lib` builds it for the host: profile phone, without the publisher feature;
+#   2. the Kotlin bindings (uniffi, android = true) into app/build/generated/uniffi;
 #   3. the APK with Gradle (./gradlew when present, else gradle on PATH).
-# Needs ANDROID_HOME (SDK with platform 36), ANDROID_NDK_HOME (NDK r27+), cargo-ndk and JDK 17.
+# Needs ANDROID_HOME (SDK with platform 36), ANDROID_NDK_HOME (NDK r27+), cargo-ndk 3+ and JDK 17.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/.." && pwd)
@@ -63,17 +64,22 @@ say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 JNI=$HERE/app/src/main/jniLibs
 GEN=$HERE/app/build/generated/uniffi
 
-say "building the core for arm64-v8a and x86_64 (cargo-ndk, release)"
-(cd "$ROOT" && cargo ndk -t arm64-v8a -t x86_64 -o "$JNI" build --release -p canhgiac-core)
+say "building the core for arm64-v8a and x86_64 (cargo-ndk, profile phone)"
+# The same settings as ./build.sh phone-lib: `-p canhgiac-core` alone keeps
+# the CLI's publisher feature out.
+(cd "$ROOT" && cargo ndk -t arm64-v8a -t x86_64 -o "$JNI" build --profile phone -p canhgiac-core)
 
-say "building uniffi-bindgen (host)"
-(cd "$ROOT" && cargo build -q -p uniffi-bindgen)
+# The phone libraries are stripped, and uniffi reads the interface from a
+# library's symbol table: the bindings come from the host's debug build of
+# the same crate and features, whose interface is the same on every ABI.
+say "building uniffi-bindgen and the core (host, debug)"
+(cd "$ROOT" && cargo build -q -p canhgiac-core -p uniffi-bindgen)
 
 TARGET=$(cd "$ROOT" && cargo metadata --format-version 1 --no-deps | python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')
 say "generating the Android Kotlin bindings"
 rm -rf "$GEN"
 mkdir -p "$GEN"
-(cd "$ROOT" && "$TARGET/debug/uniffi-bindgen" generate "$JNI/arm64-v8a/libcanhgiac_core.so" \
+(cd "$ROOT" && "$TARGET/debug/uniffi-bindgen" generate "$TARGET/debug/libcanhgiac_core.so" \
     --language kotlin --no-format --config "$HERE/uniffi-android.toml" --out-dir "$GEN" >/dev/null)
 grep -q 'android.system.SystemCleaner' "$GEN/vn/canhgiac/core/canhgiac_core.kt" || {
     echo "the bindings were generated without android = true (check android/uniffi-android.toml)" >&2

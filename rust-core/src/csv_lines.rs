@@ -23,8 +23,12 @@ pub(crate) enum Line {
     Fields(Record),
     /// Blank: skipped, not counted.
     Blank,
-    /// Why the line is not CSV (too long, not UTF-8, a quote left open).
-    Bad(&'static str, String),
+    /// Why the line is not CSV (too long, not UTF-8, a quote left open): a
+    /// stable code, which only the publisher's inbox reports, and the reason.
+    Bad(
+        #[cfg_attr(not(feature = "publisher"), allow(dead_code))] &'static str,
+        String,
+    ),
 }
 
 pub(crate) struct Lines<R> {
@@ -148,6 +152,7 @@ impl Record {
         self.0.len()
     }
 
+    #[cfg(feature = "publisher")]
     pub(crate) fn get(&self, i: usize) -> Option<&str> {
         self.0.get(i).map(String::as_str)
     }
@@ -224,11 +229,13 @@ fn parse_line(bytes: &[u8]) -> std::result::Result<Record, String> {
 }
 
 /// `reason` prefixed with its stable code: `bad_time: …`.
+#[cfg(feature = "publisher")]
 pub(crate) fn coded(code: &str, reason: impl std::fmt::Display) -> String {
     format!("{code}: {reason}")
 }
 
 /// A field of a known number of fields, or the rejection's text.
+#[cfg(feature = "publisher")]
 pub(crate) fn check_fields(rec: &Record, n: usize) -> std::result::Result<(), String> {
     if rec.len() == n {
         Ok(())

@@ -6,7 +6,9 @@
 //! One concern per module, all private: `number`, `store`, `import`,
 //! `classify`, `report`, `feed` (the signed format), `sync` (the client);
 //! `api` is the exported facade (`CallGuard`). What other crates use is
-//! re-exported below; the publisher's tools are in [`publisher`].
+//! re-exported below; the publisher's tools are in `publisher`, built only
+//! with the `publisher` feature (the CLI's), so that the phone's library
+//! holds only what a phone runs.
 
 uniffi::setup_scaffolding!();
 
@@ -18,6 +20,7 @@ mod dates;
 mod error;
 mod feed;
 mod import;
+#[cfg(feature = "publisher")]
 mod inbox;
 mod model;
 mod number;
@@ -36,7 +39,6 @@ pub use classify::{CallFacts, Policy, Reason, ReasonCode, ReportInfo, Verdict, V
 pub use dates::{format_day, format_time, now_unix};
 pub use error::{CanhGiacError, Error, Result};
 pub use import::{ImportSummary, RejectedRow};
-pub use inbox::{Keyword, ParsedSms, RefusedSms, Sender, SmsCategory, parse_body};
 pub use model::{Action, Category, Level, Reported, Target};
 pub use number::{NumberKind, PhoneNumber, normalize};
 pub use report::{Report, ReportKind, ReportRequest, ReportTarget, SmsEncoding};
@@ -44,7 +46,9 @@ pub use store::{HistoryEntry, ListEntry, OutboxEntry, Stats, UserList};
 pub use sync::{SyncOutcome, SyncPath, SyncProgress, SyncStage};
 pub use text::{Lang, Text};
 
-/// What a list publisher runs: keys, building and checking a feed folder.
+/// What a list publisher runs: keys, building and checking a feed folder,
+/// the hotline inbox.
+#[cfg(feature = "publisher")]
 pub mod publisher {
     pub use crate::feed::codec::{EntrySet, encode_snapshot};
     pub use crate::feed::publish::{Built, DEFAULT_KEEP_DELTAS, build, check};
@@ -53,12 +57,13 @@ pub mod publisher {
         secret_key_text, sign, verify,
     };
     pub use crate::import::{Parsed, parse_csv};
-    // The hotline inbox → the list: the publisher database, ingest,
-    // sources, disputes, aggregation.
+    // The hotline inbox → the list: what people text to 156 read back,
+    // the publisher database, ingest, sources, disputes, aggregation.
     pub use crate::inbox::{
-        Aggregate, Dispute, Evidence, INBOX_HEADER, IngestSummary, LabelCount, ListedEntry,
-        ListingPolicy, NotListed, Protected, Provenance, PublishCounts, PublisherDb, SOURCE_HEADER,
-        SourceCategory, SourceSummary, add_source, aggregate, audit_log, dispute, disputes, ingest,
+        Aggregate, Dispute, Evidence, INBOX_HEADER, IngestSummary, Keyword, LabelCount,
+        ListedEntry, ListingPolicy, NotListed, ParsedSms, Protected, Provenance, PublishCounts,
+        PublisherDb, RefusedSms, SOURCE_HEADER, Sender, SmsCategory, SourceCategory, SourceSummary,
+        add_source, aggregate, audit_log, dispute, disputes, ingest, parse_body,
     };
     // Days as the publisher names them (`--as-of`), in Vietnam's time.
     pub use crate::dates::{parse_day, today};

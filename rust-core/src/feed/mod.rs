@@ -1,13 +1,21 @@
 //! The signed feed: a manifest (signed with ed25519) naming one snapshot and
 //! recent deltas, all static files that any web server or CDN can serve.
-//! Shared by the publisher (`publish`) and the phone (`crate::sync`).
+//! Shared by the publisher (`publish`) and the phone (`crate::sync`); what
+//! only a publisher does (keys, signing, building) is behind the
+//! `publisher` feature, so the phone's library only verifies.
 //! The format is documented in `FORMAT.md` beside this file.
 
 pub mod codec;
+#[cfg(feature = "publisher")]
 pub mod publish;
+#[cfg(feature = "publisher")]
+mod sign;
+
+#[cfg(feature = "publisher")]
+pub use sign::*;
 
 use base64::Engine;
-use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
+use ed25519_dalek::{Signature, VerifyingKey};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -15,6 +23,7 @@ use sha2::{Digest, Sha256};
 /// entry's distinct reporters and official source. Phones read 1 and 2
 /// (`READ_FORMATS`), so a publisher can move to 2 before every phone has
 /// updated.
+#[cfg(feature = "publisher")]
 pub const FORMAT: u32 = codec::WRITE_FORMAT;
 pub const READ_FORMATS: std::ops::RangeInclusive<u32> = 1..=2;
 pub const MANIFEST_FILE: &str = "manifest.json";
@@ -103,6 +112,7 @@ struct Signed {
     signature: String,
 }
 
+#[cfg(feature = "publisher")]
 pub fn sha256_hex(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))
 }
@@ -128,49 +138,6 @@ pub fn parse_public_key(text: &str) -> Result<VerifyingKey, FeedError> {
         ));
     }
     Ok(key)
-}
-
-const SECRET_PREFIX: &str = "canhgiac-ed25519-secret ";
-
-pub fn secret_key_text(key: &SigningKey) -> String {
-    format!("{SECRET_PREFIX}{}\n", hex::encode(key.to_bytes()))
-}
-
-pub fn parse_secret_key(text: &str) -> Result<SigningKey, FeedError> {
-    let hex_part = text
-        .trim()
-        .strip_prefix(SECRET_PREFIX.trim_end())
-        .ok_or_else(|| FeedError::Key("not a Cảnh Giác secret key file".into()))?;
-    let bytes: [u8; 32] = hex::decode(hex_part.trim())
-        .ok()
-        .and_then(|b| b.try_into().ok())
-        .ok_or_else(|| FeedError::Key("the secret key file is damaged".into()))?;
-    Ok(SigningKey::from_bytes(&bytes))
-}
-
-pub fn generate_key() -> SigningKey {
-    SigningKey::generate(&mut rand_core::OsRng)
-}
-
-/// The manifest file's bytes.
-pub fn sign(manifest: &Manifest, key: &SigningKey) -> Vec<u8> {
-    sign_text(
-        serde_json::to_string(manifest).expect("a manifest serialises"),
-        key,
-    )
-}
-
-/// The manifest file for this exact manifest text.
-pub(crate) fn sign_text(text: String, key: &SigningKey) -> Vec<u8> {
-    let signature = key.sign(text.as_bytes());
-    let signed = Signed {
-        manifest: text,
-        key_id: key_id(&key.verifying_key()),
-        signature: base64::engine::general_purpose::STANDARD.encode(signature.to_bytes()),
-    };
-    let mut out = serde_json::to_vec_pretty(&signed).expect("serialises");
-    out.push(b'\n');
-    out
 }
 
 /// Checks a manifest file against the pinned keys and returns what it says.
@@ -279,6 +246,7 @@ pub fn plan(m: &Manifest, have: Option<u64>) -> Plan {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use ed25519_dalek::SigningKey;
 
     #[test]
     fn a_manifest_without_an_expiry_expires_a_week_after_it_was_made() {

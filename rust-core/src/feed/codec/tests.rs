@@ -1,4 +1,5 @@
 use super::*;
+use std::io::Write;
 
 fn rep(category: Category, reports: u32, day: Option<i32>, label: Option<&str>) -> Reported {
     Reported {
