@@ -7,7 +7,7 @@
 mod feed;
 mod upkeep;
 
-pub use feed::{FeedStatus, NewFeed, SyncLimits};
+pub use feed::{FeedStatus, FeedSync, NewFeed, SyncLimits};
 pub use upkeep::Health;
 
 use crate::backup;
@@ -19,7 +19,8 @@ use crate::number::{self, PhoneNumber};
 use crate::report::{self, Report, ReportRequest};
 use crate::store::setting::POLICY;
 use crate::store::{
-    DEFAULT_HISTORY_LIMIT, HistoryEntry, ListEntry, OutboxEntry, Source, Store, UserList,
+    DEFAULT_HISTORY_LIMIT, FeedRow, HistoryEntry, ListEntry, ListId, Lookups, OutboxEntry, Store,
+    UserList,
 };
 use std::io::Read;
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -85,8 +86,9 @@ pub struct CallGuard {
     sync_lock: tokio::sync::Mutex<()>,
     /// The stored policy, cached: screening reads it on every call.
     policy: RwLock<Policy>,
-    /// Whether the feed may verify organisation numbers, cached likewise.
-    verify_orgs: std::sync::atomic::AtomicBool,
+    /// The feeds followed (names, consent to verify), cached likewise:
+    /// screening names each list's entry by its feed.
+    feeds: RwLock<Arc<Vec<FeedRow>>>,
     history_limit: u32,
     moved_aside: Option<String>,
     list_moved_aside: Option<String>,
@@ -145,13 +147,11 @@ impl CallGuard {
             }),
             None => config.policy,
         };
-        let verify_orgs = store
-            .config_get(crate::store::setting::FEED_VERIFY_ORGS)?
-            .is_some();
+        let feeds = store.feeds()?;
         Ok(CallGuard {
             store,
             sync_lock: tokio::sync::Mutex::new(()),
-            verify_orgs: std::sync::atomic::AtomicBool::new(verify_orgs),
+            feeds: RwLock::new(Arc::new(feeds)),
             policy: RwLock::new(policy),
             history_limit: config.history_limit,
             moved_aside: moved_aside.map(|p| p.display().to_string()),
@@ -168,21 +168,39 @@ impl CallGuard {
             None => fallback.clone(),
         };
         *self.policy.write().unwrap_or_else(|p| p.into_inner()) = policy;
-        self.set_verify_orgs(
-            self.store
-                .config_get(crate::store::setting::FEED_VERIFY_ORGS)?
-                .is_some(),
-        );
+        self.reload_feeds()
+    }
+
+    /// Reads the feeds into the copy screening uses.
+    fn reload_feeds(&self) -> Result<()> {
+        let feeds = Arc::new(self.store.feeds()?);
+        *self.feeds.write().unwrap_or_else(|p| p.into_inner()) = feeds;
         Ok(())
     }
 
-    fn verify_orgs(&self) -> bool {
-        self.verify_orgs.load(std::sync::atomic::Ordering::Relaxed)
-    }
-
-    fn set_verify_orgs(&self, allowed: bool) {
-        self.verify_orgs
-            .store(allowed, std::sync::atomic::Ordering::Relaxed);
+    /// Names each list's entry by its feed, and says whether that feed may
+    /// verify organisation numbers. An entry of a feed no longer followed
+    /// (removed while this lookup ran) is dropped.
+    fn name_listings(&self, lookups: &mut Lookups) {
+        if lookups.exact.is_empty() && lookups.prefix.is_empty() {
+            return;
+        }
+        let feeds = self.feeds.read().unwrap_or_else(|p| p.into_inner()).clone();
+        for listings in [&mut lookups.exact, &mut lookups.prefix] {
+            listings.retain_mut(|l| {
+                if l.list == ListId::IMPORTS {
+                    return true;
+                }
+                match feeds.iter().find(|f| f.id == l.list) {
+                    Some(f) => {
+                        l.feed_name = Some(f.name.clone());
+                        l.may_verify = f.verify_orgs;
+                        true
+                    }
+                    None => false,
+                }
+            });
+        }
     }
 
     /// After a change to what a backup holds: refresh the one beside the
@@ -198,12 +216,11 @@ impl CallGuard {
             Some(raw) if !facts.hidden => Some(number::normalize(raw)?),
             _ => None,
         };
-        let lookups = match &parsed {
+        let mut lookups = match &parsed {
             Some(n) => self.store.lookup(n)?,
             None => Default::default(),
         };
-        let mut lookups = lookups;
-        lookups.verify_orgs = self.verify_orgs();
+        self.name_listings(&mut lookups);
         let policy = self.policy.read().unwrap_or_else(|p| p.into_inner());
         Ok(classify::classify(
             parsed,
@@ -235,7 +252,7 @@ impl CallGuard {
     /// Imports a CSV from any reader (a file, with a progress bar, in the CLI).
     pub fn import_from(&self, input: impl Read) -> Result<ImportSummary> {
         let parsed = import::parse_csv(input)?;
-        let imported = self.store.import(parsed.rows, Source::Import)? as u64;
+        let imported = self.store.import(parsed.rows, ListId::IMPORTS)? as u64;
         self.user_data_changed();
         Ok(ImportSummary {
             imported,

@@ -11,7 +11,7 @@
 use crate::classify::Policy;
 use crate::error::{Error, Result};
 use crate::model::{Category, Level, Reported, Target};
-use crate::store::{CallRow, ListRow, Store, UserData, UserList, setting};
+use crate::store::{CallRow, DEFAULT_FEED, ListRow, MAX_FEEDS, Store, UserData, UserList, setting};
 use serde::{Deserialize, Serialize};
 
 pub const FORMAT: &str = "canhgiac-backup";
@@ -30,7 +30,12 @@ struct Backup {
     exported_at: i64,
     lists: Vec<ListItem>,
     policy: Option<Policy>,
+    /// The `default` feed and the sync limits (the one feed of older
+    /// backups).
     feed: Option<FeedSettings>,
+    /// Every other feed followed, by name.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    feeds: Vec<NamedFeed>,
     imported: Vec<ImportedItem>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     history: Option<Vec<CallItem>>,
@@ -51,6 +56,13 @@ struct FeedSettings {
     max_download: Option<u64>,
     timeout_secs: Option<u64>,
     max_entries: Option<u64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+struct NamedFeed {
+    name: String,
+    url: String,
+    public_keys: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -96,6 +108,7 @@ fn config<'a>(data: &'a UserData, key: &str) -> Option<&'a str> {
 pub fn export(store: &Store, with_history: bool) -> Result<Vec<u8>> {
     let data = store.user_data(with_history)?;
     let number = |key: &str| config(&data, key).and_then(|v| v.parse().ok());
+    let default_feed = data.feeds.iter().find(|f| f.0 == DEFAULT_FEED);
     let backup = Backup {
         format: FORMAT.into(),
         version: VERSION,
@@ -111,14 +124,22 @@ pub fn export(store: &Store, with_history: bool) -> Result<Vec<u8>> {
             .collect(),
         policy: config(&data, setting::POLICY).and_then(|p| serde_json::from_str(p).ok()),
         feed: Some(FeedSettings {
-            url: config(&data, setting::FEED_URL).map(str::to_string),
-            public_keys: config(&data, setting::FEED_KEYS)
-                .map(|k| k.split(',').map(str::to_string).collect())
-                .unwrap_or_default(),
+            url: default_feed.map(|f| f.1.clone()),
+            public_keys: default_feed.map(|f| f.2.clone()).unwrap_or_default(),
             max_download: number(setting::FEED_MAX_DOWNLOAD),
             timeout_secs: number(setting::FEED_TIMEOUT_SECS),
             max_entries: number(setting::FEED_MAX_ENTRIES),
         }),
+        feeds: data
+            .feeds
+            .iter()
+            .filter(|f| f.0 != DEFAULT_FEED)
+            .map(|(name, url, keys)| NamedFeed {
+                name: name.clone(),
+                url: url.clone(),
+                public_keys: keys.clone(),
+            })
+            .collect(),
         imported: data
             .imported
             .iter()
@@ -185,6 +206,7 @@ pub fn restore(store: &Store, bytes: &[u8], history_limit: u32) -> Result<Restor
     if b.lists.len() > MAX_LIST_ENTRIES
         || b.imported.len() > MAX_IMPORTED
         || history.len() > MAX_HISTORY
+        || b.feeds.len() > MAX_FEEDS
     {
         return Err(Error::invalid(
             "the backup holds more entries than any phone would",
@@ -226,12 +248,39 @@ pub fn restore(store: &Store, bytes: &[u8], history_limit: u32) -> Result<Restor
     }
     if let Some(f) = &b.feed {
         match feed_settings(f) {
-            Ok(rows) => {
-                settings |= !rows.is_empty();
+            Ok((feed, rows)) => {
+                settings |= !rows.is_empty() || feed.is_some();
                 data.config.extend(rows);
+                data.feeds.extend(feed);
             }
             Err(why) => skipped.push(format!("feed settings: {why}")),
         }
+    }
+    for f in &b.feeds {
+        match crate::store::check_feed_name(&f.name)
+            .map_err(|e| e.to_string())
+            .and_then(|name| Ok((name.to_string(), feed_address(&f.url, &f.public_keys)?)))
+        {
+            Ok((name, (url, keys))) if !data.feeds.iter().any(|d| d.0 == name) => {
+                data.feeds.push((name, url, keys));
+                settings = true;
+            }
+            Ok((name, _)) => skipped.push(format!("feed {name}: named twice")),
+            Err(why) => skipped.push(format!("feed {}: {why}", f.name)),
+        }
+    }
+    let followed = store.feeds()?;
+    let new_feeds = data
+        .feeds
+        .iter()
+        .filter(|d| !followed.iter().any(|f| f.name == d.0))
+        .count();
+    if followed.len() + new_feeds > MAX_FEEDS {
+        skipped.push(format!(
+            "feeds: the phone would follow more than {MAX_FEEDS}; none was added"
+        ));
+        data.feeds
+            .retain(|d| followed.iter().any(|f| f.name == d.0));
     }
     for h in history {
         data.history.push(CallRow {
@@ -295,29 +344,37 @@ fn imported_row(item: &ImportedItem) -> std::result::Result<(Target, Reported), 
     ))
 }
 
-/// Feed settings by the rules `set_feed` and `set_sync_limits` apply.
-fn feed_settings(f: &FeedSettings) -> std::result::Result<Vec<(String, String)>, String> {
-    let mut rows = Vec::new();
-    if let Some(url) = &f.url {
-        // Only https from a file: a plain-http feed needs the user's own,
-        // explicit choice again.
-        if !url.trim().starts_with("https://") {
-            return Err("the feed address is not https".into());
-        }
-        crate::sync::parse_keys(&f.public_keys).map_err(|e| e.to_string())?;
-        if f.public_keys.is_empty() {
-            return Err("no public key is pinned".into());
-        }
-        rows.push((setting::FEED_URL.into(), url.trim().to_string()));
-        rows.push((
-            setting::FEED_KEYS.into(),
-            f.public_keys
-                .iter()
-                .map(|k| k.trim().to_ascii_lowercase())
-                .collect::<Vec<_>>()
-                .join(","),
-        ));
+/// A feed's address and keys by the rules `add_feed` applies, but only
+/// https from a file: a plain-http feed needs the user's own, explicit
+/// choice again.
+fn feed_address(url: &str, keys: &[String]) -> std::result::Result<(String, Vec<String>), String> {
+    if !url.trim().starts_with("https://") {
+        return Err("the feed address is not https".into());
     }
+    crate::sync::parse_keys(keys).map_err(|e| e.to_string())?;
+    if keys.is_empty() {
+        return Err("no public key is pinned".into());
+    }
+    Ok((
+        url.trim().to_string(),
+        keys.iter().map(|k| k.trim().to_ascii_lowercase()).collect(),
+    ))
+}
+
+/// The `default` feed and the sync limits, by the rules `set_feed` and
+/// `set_sync_limits` apply.
+type DefaultFeed = Option<(String, String, Vec<String>)>;
+fn feed_settings(
+    f: &FeedSettings,
+) -> std::result::Result<(DefaultFeed, Vec<(String, String)>), String> {
+    let mut rows = Vec::new();
+    let feed = match &f.url {
+        Some(url) => {
+            let (url, keys) = feed_address(url, &f.public_keys)?;
+            Some((DEFAULT_FEED.to_string(), url, keys))
+        }
+        None => None,
+    };
     for (key, value) in [
         (setting::FEED_MAX_DOWNLOAD, f.max_download),
         (setting::FEED_TIMEOUT_SECS, f.timeout_secs),
@@ -329,7 +386,7 @@ fn feed_settings(f: &FeedSettings) -> std::result::Result<Vec<(String, String)>,
             None => {}
         }
     }
-    Ok(rows)
+    Ok((feed, rows))
 }
 
 /// The backup the core keeps beside the user's file: `cg.db` → `cg.db.backup.json`.

@@ -11,9 +11,9 @@
 //!    with the reason shown);
 //! 7. otherwise unknown.
 
-use crate::model::{Action, Category, Level, Reported, string_enum};
+use crate::model::{Action, Category, Level, string_enum};
 use crate::number::{HOTLINES, NumberKind, PhoneNumber};
-use crate::store::{Lookups, UserList};
+use crate::store::{Listing, Lookups, UserList};
 use crate::text::Text;
 use serde::{Deserialize, Serialize};
 
@@ -149,6 +149,9 @@ string_enum! {
         /// Listed, but the last report is older than `fresh_days` (or, past
         /// `expire_days`, only shown): the number may have a new owner.
         StaleReport = "stale_report",
+        /// One list vouches for an organisation's number, another has
+        /// strong reports against it.
+        ListsDisagree = "lists_disagree",
     }
 }
 
@@ -175,6 +178,9 @@ pub struct ReportInfo {
     /// `None`: community reports.
     pub source: Option<String>,
     pub source_url: Option<String>,
+    /// The feed that listed it; `None`: the user's own import.
+    #[uniffi(default = None)]
+    pub feed: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, uniffi::Record)]
@@ -241,10 +247,10 @@ fn verdict(level: Level, action: Action, reasons: Vec<Reason>) -> Verdict {
     }
 }
 
-fn decide(
+fn decide<'a>(
     number: Option<&PhoneNumber>,
     facts: &CallFacts,
-    lookups: &Lookups,
+    lookups: &'a Lookups,
     policy: &Policy,
     today: i32,
 ) -> Verdict {
@@ -301,25 +307,36 @@ fn decide(
         );
     }
 
-    // 3b. An organisation's own number, from a feed the user allowed to
-    // verify: the exact number, else the longest prefix rule.
-    let verified = match (&lookups.reported, &lookups.reported_prefix) {
-        (Some(r), _) if r.category == Category::Verified => Some(r),
-        (None, Some((_, r))) if r.category == Category::Verified => Some(r),
-        _ => None,
+    // 3b–5. The lists: each list's entry for the exact number, else each
+    // list's entry for the longest prefix rule (an exact entry is more
+    // specific than any rule). Without the user's consent a feed's
+    // `verified` entry counts for nothing: neither a warning nor a
+    // reassurance (the feed's status says how many were ignored).
+    let usable = |ls: &'a [Listing]| -> Vec<&'a Listing> {
+        ls.iter()
+            .filter(|l| l.reported.category != Category::Verified || l.may_verify)
+            .collect()
     };
-    // Without the user's consent a verified entry counts for nothing: it is
-    // neither a warning nor a reassurance (the status says how many).
-    let stripped;
-    let lookups = if verified.is_some() && !lookups.verify_orgs {
-        stripped = without_verified(lookups);
-        &stripped
+    let exact = usable(&lookups.exact);
+    let listings = if exact.is_empty() {
+        usable(&lookups.prefix)
     } else {
-        lookups
+        exact
     };
-    let verified = verified.filter(|_| lookups.verify_orgs);
-    if let Some(rep) = verified {
-        let org = rep.label.as_deref().unwrap_or("?");
+    // Several lists: each reason names its list.
+    let several = listings.len() > 1;
+    let (verified, reports): (Vec<&Listing>, Vec<&Listing>) = listings
+        .into_iter()
+        .partition(|l| l.reported.category == Category::Verified);
+    let mut weighed: Vec<Weighed<'_>> = reports
+        .into_iter()
+        .map(|l| Weighed::new(l, policy, today, several))
+        .collect();
+    // The strongest evidence first: it decides the level, and is named first.
+    weighed.sort_by_key(|w| std::cmp::Reverse((w.level, w.weight.rank())));
+
+    if let Some(org) = verified.first() {
+        let org = org.reported.label.as_deref().unwrap_or("?");
         // Scammers spoof exactly these numbers: a failed verification turns
         // "the bank's number" into the warning it deserves.
         if facts.verification == Verification::Failed {
@@ -335,11 +352,36 @@ fn decide(
                 ),
             );
         }
-        return safe(
+        let is_org = reason(
             ReasonCode::VerifiedOrg,
             &format!("Số đã xác minh: {org}"),
             &format!("A verified number: {org}"),
         );
+        let strong: Vec<&Weighed<'_>> = weighed
+            .iter()
+            .filter(|w| matches!(w.weight, Weight::Strong))
+            .collect();
+        if strong.is_empty() {
+            return verdict(Level::Safe, Action::Allow, vec![is_org]);
+        }
+        // One list vouches for the number, another has strong reports
+        // against it: neither wins; the person sees both.
+        let mut reasons = vec![
+            reason(
+                ReasonCode::ListsDisagree,
+                "Các danh sách không thống nhất về số này",
+                "Your lists disagree about this number",
+            ),
+            is_org,
+        ];
+        reasons.extend(strong.iter().map(|w| w.reason.clone()));
+        let mut v = verdict(
+            Level::Suspicious,
+            policy.action_for(Level::Suspicious),
+            reasons,
+        );
+        v.report = Some(strong[0].info.clone());
+        return v;
     }
 
     let mut heuristics = heuristics(n, facts, policy);
@@ -351,53 +393,25 @@ fn decide(
             "The list of reported numbers cannot be read right now; it is being restored",
         ));
     }
-    // 4–5. The reported list: exact number first, then the longest prefix.
-    let listed = match (&lookups.reported, &lookups.reported_prefix) {
-        (Some(r), _) => Some((r, None)),
-        (None, Some((prefix, r))) => Some((r, Some(prefix.as_str()))),
-        (None, None) => None,
-    };
-    if let Some((rep, prefix)) = listed {
-        let imported = if prefix.is_some() {
-            lookups.prefix_imported
-        } else {
-            lookups.reported_imported
-        };
-        let info = report_info(rep, prefix, today);
-        let weight = if imported {
-            // The user's own import is the user's word, like the block list.
-            Weight::Strong
-        } else {
-            weigh(&info, policy)
-        };
-        let full = match rep.category {
-            Category::Scam => Level::Scam,
-            Category::Nuisance => Level::Nuisance,
-            // Only when a verified prefix lost to an exact entry (above).
-            Category::Verified => Level::Unknown,
-        };
-        let level = match weight {
-            Weight::Strong => full,
-            Weight::Weak(_) => full.min(Level::Suspicious).max(heuristics.level),
-            Weight::Expired => heuristics.level,
-        };
-        let mut reasons = vec![reported_reason(&info)];
-        match weight {
+    if let Some(decisive) = weighed.first() {
+        let level = decisive.level.max(heuristics.level);
+        let mut reasons: Vec<Reason> = weighed.iter().map(|w| w.reason.clone()).collect();
+        match decisive.weight {
             Weight::Strong => {}
             Weight::Weak(ref why) => reasons.extend(why.iter().cloned()),
-            Weight::Expired => reasons.push(stale_reason(&info, true)),
+            Weight::Expired => reasons.push(stale_reason(&decisive.info, true)),
         }
         reasons.extend(heuristics.reasons.iter().cloned());
         let mut v = verdict(level, policy.action_for(level), reasons);
-        v.advice = match weight {
-            Weight::Expired => heuristics.advice,
-            _ => rep
-                .label
-                .as_deref()
-                .and_then(|l| advice_for_call(l, n.kind))
-                .or(heuristics.advice),
-        };
-        v.report = Some(info);
+        // The advice of the first list whose label names a scam, among the
+        // entries that still count.
+        v.advice = weighed
+            .iter()
+            .filter(|w| !matches!(w.weight, Weight::Expired))
+            .filter_map(|w| w.listing.reported.label.as_deref())
+            .find_map(|l| advice_for_call(l, n.kind))
+            .or(heuristics.advice);
+        v.report = Some(decisive.info.clone());
         return v;
     }
     // 6–7. Heuristics, else unknown.
@@ -407,13 +421,55 @@ fn decide(
     v
 }
 
-/// The lookups with `verified` entries taken out (the feed may not verify).
-fn without_verified(l: &Lookups) -> Lookups {
-    let keep = |r: &Reported| r.category != Category::Verified;
-    Lookups {
-        reported: l.reported.clone().filter(keep),
-        reported_prefix: l.reported_prefix.clone().filter(|(_, r)| keep(r)),
-        ..l.clone()
+/// One list's report about the number, weighed by the policy.
+struct Weighed<'a> {
+    listing: &'a Listing,
+    info: ReportInfo,
+    weight: Weight,
+    /// The level this entry alone would give.
+    level: Level,
+    /// What it says, in words ("Cộng đồng: 37 người đã phản ánh…").
+    reason: Reason,
+}
+
+impl<'a> Weighed<'a> {
+    fn new(listing: &'a Listing, policy: &Policy, today: i32, name_list: bool) -> Self {
+        let info = report_info(listing, today);
+        let weight = if listing.imported() {
+            // The user's own import is the user's word, like the block list.
+            Weight::Strong
+        } else {
+            weigh(&info, policy)
+        };
+        let full = match listing.reported.category {
+            Category::Scam => Level::Scam,
+            Category::Nuisance => Level::Nuisance,
+            // Verified entries are taken apart before weighing.
+            Category::Verified => Level::Unknown,
+        };
+        let level = match weight {
+            Weight::Strong => full,
+            Weight::Weak(_) => full.min(Level::Suspicious),
+            Weight::Expired => Level::Unknown,
+        };
+        let mut reason = reported_reason(&info);
+        if name_list {
+            let (vi, en) = match &listing.feed_name {
+                Some(name) => (name.clone(), name.clone()),
+                None => ("Danh sách của bạn".into(), "Your list".into()),
+            };
+            reason.text = Text::new(
+                format!("{vi}: {}", reason.text.vi),
+                format!("{en}: {}", reason.text.en),
+            );
+        }
+        Weighed {
+            listing,
+            info,
+            weight,
+            level,
+            reason,
+        }
     }
 }
 
@@ -425,6 +481,17 @@ enum Weight {
     Weak(Vec<Reason>),
     /// Older than `expire_days`: shown, raises nothing.
     Expired,
+}
+
+impl Weight {
+    /// Stronger evidence ranks higher (ties of level are broken by it).
+    fn rank(&self) -> u8 {
+        match self {
+            Weight::Strong => 2,
+            Weight::Weak(_) => 1,
+            Weight::Expired => 0,
+        }
+    }
 }
 
 fn weigh(info: &ReportInfo, policy: &Policy) -> Weight {
@@ -580,7 +647,8 @@ fn reason(code: ReasonCode, vi: &str, en: &str) -> Reason {
     }
 }
 
-fn report_info(rep: &Reported, prefix: Option<&str>, today: i32) -> ReportInfo {
+fn report_info(listing: &Listing, today: i32) -> ReportInfo {
+    let rep = &listing.reported;
     ReportInfo {
         category: rep.category,
         reports: rep.reports,
@@ -593,10 +661,11 @@ fn report_info(rep: &Reported, prefix: Option<&str>, today: i32) -> ReportInfo {
             })
         }),
         label: rep.label.clone(),
-        prefix: prefix.map(str::to_string),
+        prefix: listing.prefix.clone(),
         reporters: rep.reporters,
         source: rep.source.as_ref().map(|s| s.name.clone()),
         source_url: rep.source.as_ref().and_then(|s| s.url.clone()),
+        feed: listing.feed_name.clone(),
     }
 }
 

@@ -5,7 +5,7 @@
 //! are on) or a blow-up in time or memory is a finding; an `Err` is not.
 
 use crate::feed::codec::{self, EntrySet, Limits};
-use crate::store::{Source, Store, Writer};
+use crate::store::{ListId, Store, Writer};
 use std::sync::OnceLock;
 
 /// A caller string, as the screening service receives it.
@@ -102,7 +102,7 @@ fn scratch() -> &'static Store {
 /// Decodes `data` into the scratch database and rolls back.
 fn into_scratch(data: &[u8], read: impl FnOnce(&[u8], &mut Writer<'_>) -> crate::Result<()>) {
     let _ = scratch().write(|tx| -> crate::Result<()> {
-        let mut w = Writer::new(tx, Source::Feed)?;
+        let mut w = Writer::new(tx, ListId(1))?;
         read(data, &mut w)?;
         Err(crate::Error::Feed("rolled back".into()))
     });

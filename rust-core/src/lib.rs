@@ -33,7 +33,9 @@ mod text;
 #[doc(hidden)]
 pub mod fuzzing;
 
-pub use api::{CallGuard, FeedStatus, GuardConfig, Health, NewFeed, SyncLimits, default_config};
+pub use api::{
+    CallGuard, FeedStatus, FeedSync, GuardConfig, Health, NewFeed, SyncLimits, default_config,
+};
 pub use backup::RestoreSummary;
 pub use classify::{CallFacts, Policy, Reason, ReasonCode, ReportInfo, Verdict, Verification};
 pub use dates::{format_day, format_time, now_unix};
@@ -42,7 +44,7 @@ pub use import::{ImportSummary, RejectedRow};
 pub use model::{Action, Category, Level, Reported, Target};
 pub use number::{NumberKind, PhoneNumber, normalize};
 pub use report::{Report, ReportKind, ReportRequest, ReportTarget, SmsEncoding};
-pub use store::{HistoryEntry, ListEntry, OutboxEntry, Stats, UserList};
+pub use store::{DEFAULT_FEED, HistoryEntry, ListEntry, MAX_FEEDS, OutboxEntry, Stats, UserList};
 pub use sync::{SyncOutcome, SyncPath, SyncProgress, SyncStage};
 pub use text::{Lang, Text};
 

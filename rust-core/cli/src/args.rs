@@ -100,8 +100,12 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Fetch the signed list feed and apply it (remembers URL, keys and limits once it worked)
+    /// Fetch the followed feeds' signed lists and apply each (or one: `sync NAME`; or
+    /// `sync URL --key KEY`, the feed named `default`, remembered once it worked)
     Sync(SyncArgs),
+    /// The feeds this phone follows: add, list, remove
+    #[command(subcommand)]
+    Feeds(FeedsCommand),
     /// Write your lists, policy, feed settings and imports to a backup file
     Export {
         file: PathBuf,
@@ -198,8 +202,9 @@ pub struct PublishArgs {
 
 #[derive(clap::Args)]
 pub struct SyncArgs {
-    /// The feed folder's address (https://…/ or …/manifest.json)
-    pub url: Option<String>,
+    /// A followed feed's name, or a feed folder's address (https://…/ or
+    /// …/manifest.json) for the feed named `default`; none: every feed
+    pub target: Option<String>,
     /// A pinned public key: a .pub file or 64 hex characters (repeatable)
     #[arg(long = "key", value_name = "PUBLIC")]
     pub keys: Vec<String>,
@@ -219,6 +224,34 @@ pub struct SyncArgs {
     pub timeout: Option<u64>,
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Subcommand)]
+pub enum FeedsCommand {
+    /// Follow a feed (or change the one of that name); nothing is fetched until `sync`
+    Add {
+        /// The name shown in warnings ("Cộng đồng", "Công an tỉnh X"): 1 to 40 characters
+        name: String,
+        /// The feed folder's address (https://…/ or …/manifest.json)
+        url: String,
+        /// A pinned public key: a .pub file or 64 hex characters (repeatable)
+        #[arg(long = "key", value_name = "PUBLIC", required = true)]
+        keys: Vec<String>,
+        /// Allow this feed to mark numbers as an organisation's own (verified):
+        /// a call from one is then safe and named
+        #[arg(long)]
+        verify_orgs: bool,
+        /// Accept a plain http:// address (tests, a mirror on your own network)
+        #[arg(long)]
+        allow_http: bool,
+    },
+    /// The feeds followed, each with its list's version, age and entries
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Stop following a feed: its entries leave the list; the others stay
+    Remove { name: String },
 }
 
 #[derive(Subcommand)]

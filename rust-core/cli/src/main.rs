@@ -10,7 +10,7 @@ mod output;
 
 use args::{Cli, Command};
 use clap::Parser;
-use commands::{Db, backup, check, feed, inbox, lists, normalize, report, sync};
+use commands::{Db, backup, check, feed, feeds, inbox, lists, normalize, report, sync};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
@@ -58,7 +58,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         } => report::run(&db, raw, kind, to, content, ascii, template, json)?,
         Command::History { limit, json } => check::history(&db, limit, json, lang)?,
         Command::Stats { json } => lists::stats(&db, json)?,
-        Command::Sync(args) => sync::run(&db, args)?,
+        Command::Sync(args) => return sync::run(&db, args),
+        Command::Feeds(cmd) => feeds::run(&db, cmd)?,
         Command::Export { file, history } => backup::export(&db, &file, history)?,
         Command::Restore { file, json } => backup::restore(&db, &file, json)?,
         Command::Health { json } => backup::health(&db, json)?,

@@ -56,8 +56,8 @@ fn fingerprint(db: &Path) -> Vec<String> {
     let c = Connection::open(list_file(db)).unwrap();
     let mut rows: Vec<String> = Vec::new();
     for sql in [
-        "SELECT 'n', number, category, reports, last_reported, (SELECT text FROM label WHERE id = label_id), source FROM reported",
-        "SELECT 'p', prefix, category, reports, last_reported, (SELECT text FROM label WHERE id = label_id), source FROM reported_prefix",
+        "SELECT 'n', number, category, reports, last_reported, (SELECT text FROM label WHERE id = label_id), feed FROM reported",
+        "SELECT 'p', prefix, category, reports, last_reported, (SELECT text FROM label WHERE id = label_id), feed FROM reported_prefix",
         "SELECT 'f', version, key_id, etag, synced_at, NULL, NULL FROM feed_state",
     ] {
         let mut stmt = c.prepare(sql).unwrap();

@@ -1,5 +1,7 @@
 use super::*;
+use crate::model::Reported;
 use crate::number::normalize;
+use crate::store::ListId;
 
 const TODAY: i32 = 20_000;
 
@@ -11,6 +13,19 @@ fn scam(reports: u32, days_ago: i32, label: Option<&str>) -> Reported {
         label: label.map(str::to_string),
         reporters: None,
         source: None,
+    }
+}
+
+/// The entry of feed 1 (the only list, so its name is not shown).
+fn listed(rep: Reported) -> Listing {
+    Listing::new(rep, ListId(1))
+}
+
+/// Feed 1's entry for a prefix rule.
+fn rule(prefix: &str, rep: Reported) -> Listing {
+    Listing {
+        prefix: Some(prefix.into()),
+        ..listed(rep)
     }
 }
 
@@ -27,11 +42,8 @@ fn codes(v: &Verdict) -> Vec<&'static str> {
 fn emergency_and_hotlines_are_safe_whatever_the_lists_say() {
     let hostile = Lookups {
         user_list: Some(UserList::Block),
-        reported: Some(scam(99, 0, None)),
-        reported_prefix: Some(("1".into(), scam(1, 0, None))),
-        reported_imported: true,
-        prefix_imported: true,
-        verify_orgs: true,
+        exact: vec![Listing::new(scam(99, 0, None), ListId::IMPORTS)],
+        prefix: vec![Listing::new(scam(1, 0, None), ListId::IMPORTS)],
         list_unavailable: false,
     };
     let facts = CallFacts {
@@ -70,7 +82,7 @@ fn emergency_and_hotlines_are_safe_whatever_the_lists_say() {
 #[test]
 fn user_allow_and_contacts_beat_the_block_list_and_reports() {
     let reported = Lookups {
-        reported: Some(scam(37, 2, None)),
+        exact: vec![listed(scam(37, 2, None))],
         ..Default::default()
     };
     let allowed = Lookups {
@@ -104,7 +116,7 @@ fn user_allow_and_contacts_beat_the_block_list_and_reports() {
 #[test]
 fn reported_number_says_how_often_and_how_long_ago() {
     let lookups = Lookups {
-        reported: Some(scam(37, 2, Some("Mạo danh công an"))),
+        exact: vec![listed(scam(37, 2, Some("Mạo danh công an")))],
         ..Default::default()
     };
     let v = check("0912345678", CallFacts::default(), lookups);
@@ -132,7 +144,7 @@ fn the_reason_names_how_many_people_or_the_authority_when_the_list_says() {
         "0912345678",
         CallFacts::default(),
         Lookups {
-            reported: Some(people),
+            exact: vec![listed(people)],
             ..Default::default()
         },
     );
@@ -155,7 +167,7 @@ fn the_reason_names_how_many_people_or_the_authority_when_the_list_says() {
         "0912345678",
         CallFacts::default(),
         Lookups {
-            reported: Some(notice),
+            exact: vec![listed(notice)],
             ..Default::default()
         },
     );
@@ -174,18 +186,18 @@ fn the_reason_names_how_many_people_or_the_authority_when_the_list_says() {
 #[test]
 fn exact_report_beats_prefix_and_prefix_applies_alone() {
     let both = Lookups {
-        reported: Some(Reported {
+        exact: vec![listed(Reported {
             category: Category::Nuisance,
             ..scam(3, 0, None)
-        }),
-        reported_prefix: Some(("84243".into(), scam(9, 1, None))),
+        })],
+        prefix: vec![rule("84243", scam(9, 1, None))],
         ..Default::default()
     };
     let v = check("02439999999", CallFacts::default(), both);
     assert_eq!((v.level, codes(&v)), (Level::Nuisance, vec!["reported"]));
 
     let prefix_only = Lookups {
-        reported_prefix: Some(("84243".into(), scam(9, 1, None))),
+        prefix: vec![rule("84243", scam(9, 1, None))],
         ..Default::default()
     };
     let v = check("02439999999", CallFacts::default(), prefix_only);
@@ -312,7 +324,7 @@ fn policy_chooses_the_action_per_level() {
     };
     let n = normalize("0912345678").unwrap();
     let scam_lookup = Lookups {
-        reported: Some(scam(5, 0, None)),
+        exact: vec![listed(scam(5, 0, None))],
         ..Default::default()
     };
     let v = classify(
@@ -324,10 +336,10 @@ fn policy_chooses_the_action_per_level() {
     );
     assert_eq!(v.action, Action::Block);
     let nuisance_lookup = Lookups {
-        reported: Some(Reported {
+        exact: vec![listed(Reported {
             category: Category::Nuisance,
             ..scam(5, 0, None)
-        }),
+        })],
         ..Default::default()
     };
     let v = classify(
@@ -454,8 +466,10 @@ fn the_level_weighs_the_evidence() {
             "0912345678",
             CallFacts::default(),
             Lookups {
-                reported: Some(rep),
-                reported_imported: imported,
+                exact: vec![Listing::new(
+                    rep,
+                    if imported { ListId::IMPORTS } else { ListId(1) },
+                )],
                 ..Default::default()
             },
         );
@@ -473,7 +487,7 @@ fn weak_evidence_is_explained_in_words_and_the_thresholds_are_the_policys() {
     let mut rep = scam(1, 240, None);
     rep.reporters = Some(1);
     let lookups = Lookups {
-        reported: Some(rep),
+        exact: vec![listed(rep)],
         ..Default::default()
     };
     let v = check("0912345678", CallFacts::default(), lookups.clone());
@@ -505,7 +519,7 @@ fn weak_evidence_is_explained_in_words_and_the_thresholds_are_the_policys() {
             ..Default::default()
         },
         Lookups {
-            reported: Some(foreign),
+            exact: vec![listed(foreign)],
             ..Default::default()
         },
     );
@@ -534,9 +548,11 @@ fn a_verified_organisation_number_is_safe_only_with_consent_and_never_over_the_u
         }),
     };
     let lookups = |allowed: bool, list: Option<UserList>| Lookups {
-        reported: Some(bank.clone()),
+        exact: vec![Listing {
+            may_verify: allowed,
+            ..listed(bank.clone())
+        }],
         user_list: list,
-        verify_orgs: allowed,
         ..Default::default()
     };
     // With consent: safe, named, whatever its age.
@@ -553,7 +569,7 @@ fn a_verified_organisation_number_is_safe_only_with_consent_and_never_over_the_u
     assert!(codes(&v).is_empty(), "{:?}", codes(&v));
     // ...and a verified exact entry, ignored, lets a prefix rule speak.
     let mut with_prefix = lookups(false, None);
-    with_prefix.reported_prefix = Some(("84243".into(), scam(5, 1, None)));
+    with_prefix.prefix = vec![rule("84243", scam(5, 1, None))];
     let v = check("0243 936 1111", CallFacts::default(), with_prefix);
     assert_eq!(v.level, Level::Scam);
     // The user's block list still wins.
@@ -580,7 +596,7 @@ fn a_verified_organisation_number_is_safe_only_with_consent_and_never_over_the_u
 #[test]
 fn a_carrier_or_the_ministry_calling_from_an_ordinary_number_is_called_fake() {
     let listed = |label: &str| Lookups {
-        reported: Some(scam(9, 2, Some(label))),
+        exact: vec![listed(scam(9, 2, Some(label)))],
         ..Default::default()
     };
     let v = check(

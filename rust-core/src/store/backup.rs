@@ -1,7 +1,7 @@
 //! What a backup reads from and writes into the user's file: lists,
 //! settings, imports and (optionally) history, in one transaction each way.
 
-use super::{Source, Store, Writer, category_from_code, lists::UserList};
+use super::{ListId, Store, Writer, category_from_code, lists::UserList};
 use crate::error::Result;
 use crate::model::{Reported, Target};
 use rusqlite::params;
@@ -30,8 +30,11 @@ pub struct CallRow {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct UserData {
     pub lists: Vec<ListRow>,
-    /// Settings by key (policy, feed address and keys, sync limits).
+    /// Settings by key (policy, sync limits).
     pub config: Vec<(String, String)>,
+    /// The feeds followed: name, address, pinned keys (never the consent
+    /// to verify organisations, which only the user gives, on the phone).
+    pub feeds: Vec<(String, String, Vec<String>)>,
     pub imported: Vec<(Target, Reported)>,
     pub history: Vec<CallRow>,
 }
@@ -53,6 +56,17 @@ impl Store {
             let mut stmt = c.prepare("SELECT key, value FROM config ORDER BY key")?;
             data.config = stmt
                 .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<rusqlite::Result<_>>()?;
+            let mut stmt = c.prepare("SELECT name, url, keys FROM feed ORDER BY id")?;
+            data.feeds = stmt
+                .query_map([], |r| {
+                    let keys: String = r.get(2)?;
+                    Ok((
+                        r.get(0)?,
+                        r.get(1)?,
+                        keys.split(',').filter(|k| !k.is_empty()).map(str::to_string).collect(),
+                    ))
+                })?
                 .collect::<rusqlite::Result<_>>()?;
             let mut stmt = c.prepare(
                 "SELECT target, category, reports, last_reported, label FROM imported ORDER BY target",
@@ -127,7 +141,17 @@ impl Store {
             for (k, v) in &data.config {
                 set.execute([k, v])?;
             }
-            let mut w = Writer::new(tx, Source::Import)?;
+            // A feed whose address or keys change loses the consent to
+            // verify: that was given to the other one.
+            let mut feed = tx.prepare(
+                "INSERT INTO feed (name, url, keys, verify_orgs, added_at) VALUES (?1, ?2, ?3, 0, ?4)
+                 ON CONFLICT (name) DO UPDATE SET url = excluded.url, keys = excluded.keys,
+                 verify_orgs = (feed.verify_orgs AND feed.url = excluded.url AND feed.keys = excluded.keys)",
+            )?;
+            for (name, url, keys) in &data.feeds {
+                feed.execute(params![name, url, keys.join(","), crate::dates::now_unix()])?;
+            }
+            let mut w = Writer::new(tx, ListId::IMPORTS)?;
             for (target, rep) in &data.imported {
                 w.put(target, rep)?;
             }

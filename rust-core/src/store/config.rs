@@ -1,31 +1,24 @@
-//! Settings the core owns (policy, feed address and keys, sync limits) and
-//! the state of the feed the list came from.
+//! Settings the core owns (policy, sync limits) and the state of each feed
+//! the list came from. The feeds themselves are in `feeds`.
 
-use super::Store;
+use super::{ListId, Store};
 
 /// The settings the core keeps in the user's file (`config` table), by key.
 pub mod setting {
     /// The policy, as JSON.
     pub const POLICY: &str = "policy";
-    pub const FEED_URL: &str = "feed.url";
-    /// Pinned public keys, hex, comma-separated.
-    pub const FEED_KEYS: &str = "feed.keys";
     /// Optional cap on the bytes one sync may download.
     pub const FEED_MAX_DOWNLOAD: &str = "feed.max_download";
     /// Optional cap, in seconds, on a sync.
     pub const FEED_TIMEOUT_SECS: &str = "feed.timeout_secs";
-    /// Optional ceiling on the entries of the list.
+    /// Optional ceiling on the entries of one feed's list.
     pub const FEED_MAX_ENTRIES: &str = "feed.max_entries";
-    /// "1" when the user allowed the feed to mark numbers as verified
-    /// organisation numbers (asked once, explicitly; never restored from a
-    /// backup file).
-    pub const FEED_VERIFY_ORGS: &str = "feed.verify_orgs";
 }
 use crate::error::Result;
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 
-/// The feed version the list holds.
+/// The version of one feed the list holds.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, uniffi::Record)]
 pub struct FeedState {
     pub version: u64,
@@ -45,10 +38,12 @@ pub struct FeedState {
     pub expires_at: Option<i64>,
 }
 
-pub(crate) fn read_feed_state(c: &Connection) -> Result<Option<FeedState>> {
-    Ok(c.query_row(
-        "SELECT version, key_id, etag, synced_at, scope, published_at, etag_url, expires_at FROM feed_state WHERE id = 1",
-        [],
+pub(crate) fn read_feed_state(c: &Connection, feed: ListId) -> Result<Option<FeedState>> {
+    Ok(c.prepare_cached(
+        "SELECT version, key_id, etag, synced_at, scope, published_at, etag_url, expires_at FROM feed_state WHERE feed = ?1",
+    )?
+    .query_row(
+        [feed.0],
         |r| {
             Ok(FeedState {
                 version: r.get::<_, i64>(0)? as u64,
@@ -66,11 +61,11 @@ pub(crate) fn read_feed_state(c: &Connection) -> Result<Option<FeedState>> {
 }
 
 /// Records the version a sync applied, inside that sync's transaction.
-pub(crate) fn save_feed_state(c: &Connection, s: &FeedState) -> Result<()> {
+pub(crate) fn save_feed_state(c: &Connection, feed: ListId, s: &FeedState) -> Result<()> {
     c.execute(
-        "INSERT INTO feed_state (id, version, key_id, etag, synced_at, scope, published_at, etag_url, expires_at)
-         VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
-         ON CONFLICT (id) DO UPDATE SET version = excluded.version, key_id = excluded.key_id,
+        "INSERT INTO feed_state (feed, version, key_id, etag, synced_at, scope, published_at, etag_url, expires_at)
+         VALUES (?9, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+         ON CONFLICT (feed) DO UPDATE SET version = excluded.version, key_id = excluded.key_id,
          etag = excluded.etag, synced_at = excluded.synced_at, scope = excluded.scope,
          published_at = excluded.published_at, etag_url = excluded.etag_url,
          expires_at = excluded.expires_at",
@@ -82,26 +77,27 @@ pub(crate) fn save_feed_state(c: &Connection, s: &FeedState) -> Result<()> {
             s.scope,
             s.published_at,
             s.etag_url,
-            s.expires_at
+            s.expires_at,
+            feed.0
         ],
     )?;
     Ok(())
 }
 
 impl Store {
-    /// Which feed version the list holds, and how it was last fetched.
-    pub fn feed_state(&self) -> Result<Option<FeedState>> {
-        self.read(read_feed_state)
+    /// Which version of `feed` the list holds, and how it was last fetched.
+    pub fn feed_state(&self, feed: ListId) -> Result<Option<FeedState>> {
+        self.read(|c| read_feed_state(c, feed))
     }
 
     /// Records a check that found nothing new (or a new ETag, from this
     /// or another address, for the same version).
-    pub fn feed_checked(&self, s: &FeedState) -> Result<()> {
+    pub fn feed_checked(&self, feed: ListId, s: &FeedState) -> Result<()> {
         self.write(|tx| {
             tx.execute(
                 "UPDATE feed_state SET etag = ?1, etag_url = ?2, synced_at = ?3, expires_at = ?4
-                 WHERE id = 1",
-                params![s.etag, s.etag_url, s.synced_at, s.expires_at],
+                 WHERE feed = ?5",
+                params![s.etag, s.etag_url, s.synced_at, s.expires_at, feed.0],
             )?;
             Ok(())
         })

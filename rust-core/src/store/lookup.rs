@@ -1,31 +1,77 @@
 //! What screening reads: one number's lists and reports, from one snapshot.
 
 use super::lists::UserList;
-use super::{Store, category_from_code, writer::FEED_ENTRY_COUNT};
+use super::{ListId, Store, category_from_code, writer::FEED_ENTRY_COUNT};
 use crate::error::Result;
 use crate::model::{Reported, Source};
 use crate::number::PhoneNumber;
 use rusqlite::{Connection, OptionalExtension, named_params};
 use serde::Serialize;
 
+/// One list's entry for a number: the exact number, or a prefix rule.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Listing {
+    pub reported: Reported,
+    /// The rule's E.164 digits, when the entry is a prefix rule.
+    pub prefix: Option<String>,
+    /// Whose entry it is: the user's imports (the user's word, weighed
+    /// like the block list) or a feed.
+    pub list: ListId,
+    /// The feed's name, for the reason ("Cộng đồng: 37 người…"); set by
+    /// the caller, who knows the feeds. `None` for the user's imports.
+    pub feed_name: Option<String>,
+    /// The user allowed this feed to verify organisation numbers: only then
+    /// does its `verified` entry make a call safe (set by the caller).
+    pub may_verify: bool,
+    /// The official source's id, until `fill_source` reads it.
+    pub(crate) official_id: Option<i64>,
+}
+
+impl Listing {
+    /// An entry of `list` for the exact number.
+    #[cfg(test)]
+    pub fn new(reported: Reported, list: ListId) -> Self {
+        Listing {
+            reported,
+            prefix: None,
+            list,
+            feed_name: None,
+            may_verify: false,
+            official_id: None,
+        }
+    }
+
+    pub fn imported(&self) -> bool {
+        self.list == ListId::IMPORTS
+    }
+}
+
 /// What the store knows about one number, read in one go for screening.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Lookups {
     pub user_list: Option<UserList>,
-    pub reported: Option<Reported>,
-    /// The longest matching prefix rule and what it says.
-    pub reported_prefix: Option<(String, Reported)>,
-    /// The exact entry, or the prefix rule, is the user's own import (the
-    /// user's word, weighed like the block list), not a feed's.
-    pub reported_imported: bool,
-    pub prefix_imported: bool,
-    /// The user allowed the feed to verify organisation numbers: only then
-    /// does a `verified` entry make a call safe (set by the caller, from
-    /// the feed's settings).
-    pub verify_orgs: bool,
+    /// Each list's entry for the exact number, in list order.
+    pub exact: Vec<Listing>,
+    /// Each list's entry for the longest prefix rule that matches.
+    pub prefix: Vec<Listing>,
     /// The list file could not be read (damaged): only the user's own lists
     /// were consulted, and the verdict says so.
     pub list_unavailable: bool,
+}
+
+#[cfg(test)]
+impl Lookups {
+    /// The first list's exact entry (tests and the CLI's single-list views).
+    pub fn reported(&self) -> Option<&Reported> {
+        self.exact.first().map(|l| &l.reported)
+    }
+
+    /// The longest matching prefix rule, and the first list's entry for it.
+    pub fn reported_prefix(&self) -> Option<(&str, &Reported)> {
+        self.prefix
+            .first()
+            .map(|l| (l.prefix.as_deref().unwrap_or(""), &l.reported))
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, uniffi::Record)]
@@ -37,22 +83,28 @@ pub struct Stats {
     pub allowed: u64,
     pub blocked: u64,
     pub history: u64,
+    /// The version of the first feed followed (the `default` one, for a
+    /// phone that follows one feed).
     pub feed_version: Option<u64>,
 }
 
-/// The greatest prefix rule ≤ `:digits`, which is the longest matching rule
-/// whenever it matches at all (see `longest_prefix`). Tagged 2 and shaped
-/// like the other rows of `LOOKUP` (`reported_at` reads them).
+/// Every list's row for the greatest prefix rule ≤ `:digits`, which is the
+/// longest matching rule whenever it matches at all (see `longest_prefix`).
+/// Tagged 2 and shaped like the other rows of `LOOKUP` (`reported_at`
+/// reads them).
 macro_rules! nearest_prefix {
     () => {
         "SELECT 2, category, reports, last_reported, (SELECT text FROM label WHERE id = label_id), prefix,
-                reporters, official_id, source
-         FROM reported_prefix WHERE prefix <= :digits ORDER BY prefix DESC LIMIT 1"
+                reporters, official_id, feed
+         FROM reported_prefix
+         WHERE prefix = (SELECT prefix FROM reported_prefix WHERE prefix <= :digits
+                         ORDER BY prefix DESC LIMIT 1)"
     };
 }
 
 /// Everything screening needs, in one statement: the user's list (tag 0),
-/// the exact number (tag 1), and the nearest prefix rule (tag 2). Scalar
+/// every list's entry for the exact number (tag 1, one seek: the key is
+/// number then list), and the nearest prefix rule (tag 2). Scalar
 /// subqueries and UNION ALL rather than joins: with joins SQLite re-plans
 /// the cached statement on every call (about 5 µs here). An official
 /// source comes as its id, looked up only for the rare entry that has one
@@ -61,12 +113,10 @@ const LOOKUP: &str = concat!(
     "SELECT 0, list, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM user_list WHERE key = :key
      UNION ALL
      SELECT 1, category, reports, last_reported, (SELECT text FROM label WHERE id = label_id), NULL,
-            reporters, official_id, source
+            reporters, official_id, feed
      FROM reported WHERE number = :number
-     UNION ALL
-     SELECT * FROM (",
-    nearest_prefix!(),
-    ")"
+     UNION ALL ",
+    nearest_prefix!()
 );
 
 impl Store {
@@ -101,8 +151,7 @@ impl Store {
         let digits = key.map(|k| k.to_string());
         self.read(|c| {
             let mut out = Lookups::default();
-            let mut nearest_rule = None;
-            let mut exact_official = None;
+            let mut nearest = Vec::new();
             let mut stmt = c.prepare_cached(LOOKUP)?;
             let mut rows = stmt.query(named_params! {
                 ":key": super::lists::list_key(n),
@@ -112,35 +161,26 @@ impl Store {
             while let Some(r) = rows.next()? {
                 match r.get::<_, i64>(0)? {
                     0 => out.user_list = UserList::from_code(r.get(1)?),
-                    1 => {
-                        out.reported = reported_at(r)?;
-                        out.reported_imported = imported_at(r)?;
-                        exact_official = official_at(r)?;
-                    }
-                    _ => {
-                        nearest_rule = reported_at(r)?
-                            .map(|rep| (r.get::<_, String>(5), rep, imported_at(r), official_at(r)))
-                    }
+                    1 => out.exact.extend(listing_at(r)?),
+                    _ => nearest.extend(listing_at(r)?),
                 }
             }
             drop(rows);
-            if let Some(rep) = out.reported.as_mut() {
-                fill_source(c, rep, exact_official)?;
+            for l in &mut out.exact {
+                fill_source(c, l)?;
             }
-            if let (Some(digits), Some((prefix, rep, imported, official))) =
-                (digits.as_deref(), nearest_rule)
-            {
-                let prefix = prefix?;
-                let found = if digits.starts_with(&prefix) {
-                    Some((prefix, rep, imported?, official?))
+            if let (Some(digits), Some(rule)) = (
+                digits.as_deref(),
+                nearest.first().and_then(|l| l.prefix.clone()),
+            ) {
+                out.prefix = if digits.starts_with(&rule) {
+                    nearest
                 } else {
-                    let common = common_len(digits, &prefix);
+                    let common = common_len(digits, &rule);
                     longest_prefix(c, digits, &digits[..common])?
                 };
-                if let Some((prefix, mut rep, imported, official)) = found {
-                    fill_source(c, &mut rep, official)?;
-                    out.reported_prefix = Some((prefix, rep));
-                    out.prefix_imported = imported;
+                for l in &mut out.prefix {
+                    fill_source(c, l)?;
                 }
             }
             Ok(out)
@@ -159,7 +199,14 @@ impl Store {
                 allowed: count("SELECT count(*) FROM user_list WHERE list = 1")?,
                 blocked: count("SELECT count(*) FROM user_list WHERE list = 2")?,
                 history: count("SELECT count(*) FROM call_history")?,
-                feed_version: super::config::read_feed_state(c)?.map(|s| s.version),
+                feed_version: c
+                    .query_row(
+                        "SELECT version FROM feed_state ORDER BY feed LIMIT 1",
+                        [],
+                        |r| r.get::<_, i64>(0),
+                    )
+                    .optional()?
+                    .map(|v| v as u64),
             })
         })
     }
@@ -169,59 +216,40 @@ fn common_len(a: &str, b: &str) -> usize {
     a.bytes().zip(b.bytes()).take_while(|(x, y)| x == y).count()
 }
 
-/// A matching prefix rule: the prefix, what it says, whether it is the
-/// user's import, and its official source's id.
-type PrefixRule = (String, Reported, bool, Option<i64>);
-
-/// The longest prefix rule that `digits` starts with, searching below `bound`.
+/// Every list's entry for the longest prefix rule that `digits` starts
+/// with, searching below `bound`.
 ///
 /// Seeks the greatest rule ≤ `bound` in the primary key. If `digits` starts
 /// with it, it is the longest such rule (among prefixes of a string, longer
 /// sorts later). If not, every matching rule is a prefix of what the two
 /// have in common, so the search repeats on that shorter string: at most 15
 /// index seeks, whatever the number of rules.
-fn longest_prefix(c: &Connection, digits: &str, bound: &str) -> Result<Option<PrefixRule>> {
+fn longest_prefix(c: &Connection, digits: &str, bound: &str) -> Result<Vec<Listing>> {
     let mut stmt = c.prepare_cached(nearest_prefix!())?;
     let mut bound = bound;
     while !bound.is_empty() {
-        let Some((prefix, rep, imported, official)) = stmt
-            .query_row(named_params! {":digits": bound}, |r| {
-                Ok((
-                    r.get::<_, String>(5)?,
-                    reported_at(r)?,
-                    imported_at(r)?,
-                    official_at(r)?,
-                ))
-            })
-            .optional()?
-        else {
-            return Ok(None);
+        let found = stmt
+            .query_map(named_params! {":digits": bound}, listing_at)?
+            .filter_map(|r| r.transpose())
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let Some(rule) = found.first().and_then(|l| l.prefix.clone()) else {
+            return Ok(Vec::new());
         };
-        if digits.starts_with(&prefix) {
-            return Ok(rep.map(|rep| (prefix, rep, imported, official)));
+        if digits.starts_with(&rule) {
+            return Ok(found);
         }
-        bound = &bound[..common_len(bound, &prefix)];
+        bound = &bound[..common_len(bound, &rule)];
     }
-    Ok(None)
+    Ok(Vec::new())
 }
 
-/// Whether a row of `LOOKUP` is the user's import (column 8: the entry's
-/// source, 1 for an import).
-fn imported_at(r: &rusqlite::Row<'_>) -> rusqlite::Result<bool> {
-    Ok(r.get::<_, Option<i64>>(8)? == Some(super::writer::Source::Import as i64))
-}
-
-/// The official source's id of a row of `LOOKUP` (column 7), if any.
-fn official_at(r: &rusqlite::Row<'_>) -> rusqlite::Result<Option<i64>> {
-    r.get(7)
-}
-
-/// Puts the official source `id` names (if any) into `rep`.
-fn fill_source(c: &Connection, rep: &mut Reported, id: Option<i64>) -> Result<()> {
-    let Some(id) = id else {
+/// Puts the official source a row named (by id, kept in `official_id`
+/// until now) into the listing.
+fn fill_source(c: &Connection, l: &mut Listing) -> Result<()> {
+    let Some(id) = l.official_id.take() else {
         return Ok(());
     };
-    rep.source = c
+    l.reported.source = c
         .prepare_cached("SELECT name, url FROM official WHERE id = ?1")?
         .query_row([id], |r| {
             let url: String = r.get(1)?;
@@ -234,20 +262,28 @@ fn fill_source(c: &Connection, rep: &mut Reported, id: Option<i64>) -> Result<()
     Ok(())
 }
 
-/// A `Reported` from a row of `LOOKUP` (category, reports, last, label at
-/// 1 to 4; reporters at 6), or `None` when the row has no category. Its
-/// official source is filled in afterwards (`fill_source`).
-fn reported_at(r: &rusqlite::Row<'_>) -> rusqlite::Result<Option<Reported>> {
+/// A `Listing` from a row of `LOOKUP` (category, reports, last, label at
+/// 1 to 4; the prefix at 5; reporters at 6; the official source's id at
+/// 7; the list at 8), or `None` when the row has no category. Its official
+/// source is filled in afterwards (`fill_source`).
+fn listing_at(r: &rusqlite::Row<'_>) -> rusqlite::Result<Option<Listing>> {
     let Some(category) = r.get::<_, Option<i64>>(1)? else {
         return Ok(None);
     };
     let clamp = |v: i64| v.clamp(0, i64::from(u32::MAX)) as u32;
-    Ok(Some(Reported {
-        category: category_from_code(category),
-        reports: clamp(r.get(2)?),
-        last_reported: r.get(3)?,
-        label: r.get(4)?,
-        reporters: r.get::<_, Option<i64>>(6)?.map(clamp),
-        source: None,
+    Ok(Some(Listing {
+        reported: Reported {
+            category: category_from_code(category),
+            reports: clamp(r.get(2)?),
+            last_reported: r.get(3)?,
+            label: r.get(4)?,
+            reporters: r.get::<_, Option<i64>>(6)?.map(clamp),
+            source: None,
+        },
+        prefix: r.get(5)?,
+        list: ListId(r.get(8)?),
+        feed_name: None,
+        may_verify: false,
+        official_id: r.get(7)?,
     }))
 }

@@ -9,14 +9,15 @@
 //! screening still reads everything in one statement) and moves a damaged
 //! file of ours aside; each concern has its own file: `schema` (tables and
 //! upgrades), `lookup` (screening reads), `lists` (allow/block), `history`
-//! (calls and the report outbox), `writer` (reported entries), `config`
-//! (settings and feed state).
+//! (calls and the report outbox), `writer` (reported entries), `feeds`
+//! (the feeds followed), `config` (settings and each feed's state).
 //!
 //! Two connections in WAL mode: a writer (imports, lists, history, sync) and
 //! a reader for screening, so that a call is never kept waiting by a write.
 
 mod backup;
 mod config;
+mod feeds;
 mod history;
 mod lists;
 mod lookup;
@@ -26,12 +27,12 @@ mod writer;
 pub use backup::{CallRow, ListRow, UserData};
 pub use config::{FeedState, setting};
 pub(crate) use config::{read_feed_state, save_feed_state};
+pub use feeds::{DEFAULT_FEED, FeedRow, MAX_FEEDS, check_name as check_feed_name};
 pub use history::{DEFAULT_HISTORY_LIMIT, HistoryEntry, OutboxEntry};
 pub use lists::{ListEntry, UserList};
-pub use lookup::{Lookups, Stats};
-pub(crate) use writer::{
-    Source, Writer, clear_feed_entries, count_feed_entries, drop_unused_labels,
-};
+pub use lookup::{Listing, Lookups, Stats};
+pub use writer::ListId;
+pub(crate) use writer::{Writer, clear_entries, count_entries, drop_unused_labels};
 
 use crate::dates;
 use crate::error::{Error, Result};

@@ -14,10 +14,13 @@ use std::path::Path;
 use std::time::Duration;
 
 /// The user's file. Versions 1 to 4 were one file holding the list too;
-/// version 5 moved the list into a file of its own (`upgrade_from(4)`).
-pub const VERSION: u32 = 5;
-/// The list file, numbered on its own from 1.
-pub const LIST_VERSION: u32 = 2;
+/// version 5 moved the list into a file of its own (`upgrade_from(4)`);
+/// version 6 follows several feeds (`feed`).
+pub const VERSION: u32 = 6;
+/// The list file, numbered on its own from 1. Version 3 keys each entry by
+/// number and list (`feed`), so that several feeds and the user's imports
+/// may list the same number side by side.
+pub const LIST_VERSION: u32 = 3;
 
 /// `PRAGMA application_id` of the user's file ("CGG1") and of the list
 /// file ("CGL1"), so that a damaged file can be told apart from somebody
@@ -65,6 +68,20 @@ CREATE TABLE config (
     key   TEXT PRIMARY KEY,
     value TEXT NOT NULL
 ) WITHOUT ROWID;
+-- The feeds the user follows. `id` names the feed's entries in the list
+-- file (`reported.feed`; 0 is the user's own imports) and is never reused,
+-- so that entries of a removed feed can never pass for another's. `keys`:
+-- pinned public keys, hex, comma-separated. `verify_orgs`: the user
+-- allowed this feed to mark numbers as an organisation's own (asked once,
+-- explicitly; never restored from a backup).
+CREATE TABLE feed (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    name        TEXT NOT NULL UNIQUE,
+    url         TEXT NOT NULL,
+    keys        TEXT NOT NULL,
+    verify_orgs INTEGER NOT NULL DEFAULT 0,
+    added_at    INTEGER NOT NULL
+);
 -- The user's own imported entries, as the CSV said them: `target` is the
 -- E.164 digits, or the digits and `*` for a prefix rule. The list file
 -- holds a copy that screening reads; this one survives the list's loss.
@@ -80,22 +97,25 @@ CREATE TABLE imported (
 /// The list file, whole: what a sync rebuilds, and what may be thrown away
 /// when damaged (the user's imports are copied back from the user's file).
 const CREATE_LIST_SCHEMA: &str = "
--- Reported numbers, keyed by the E.164 digits as an integer (84912345678),
--- so that a row costs about 20 bytes on disk. category: 1 scam, 2 nuisance.
--- last_reported: days since 1970-01-01. source: 0 feed, 1 imported CSV.
+-- Reported numbers, keyed by the E.164 digits as an integer (84912345678)
+-- and the list that says so (`feed`: 0 the user's imports, else the id of
+-- a feed in the user's file), so that one seek finds every list's entry
+-- for a number and a row costs about 20 bytes on disk. category: 1 scam,
+-- 2 nuisance, 3 verified. last_reported: days since 1970-01-01.
 -- reporters: distinct people who reported it, where the feed counts them
 -- (format 2). official_id: the authority whose notice listed it, else
 -- community reports.
 CREATE TABLE reported (
-    number        INTEGER PRIMARY KEY,
+    number        INTEGER NOT NULL,
+    feed          INTEGER NOT NULL,
     category      INTEGER NOT NULL,
     reports       INTEGER NOT NULL,
     last_reported INTEGER,
     label_id      INTEGER REFERENCES label(id),
-    source        INTEGER NOT NULL,
     reporters     INTEGER,
-    official_id   INTEGER REFERENCES official(id)
-);
+    official_id   INTEGER REFERENCES official(id),
+    PRIMARY KEY (number, feed)
+) WITHOUT ROWID;
 -- Labels repeat across thousands of numbers: stored once.
 CREATE TABLE label (
     id   INTEGER PRIMARY KEY,
@@ -108,25 +128,27 @@ CREATE TABLE official (
     url  TEXT NOT NULL,
     UNIQUE (name, url)
 );
--- Prefix rules: every number whose E.164 digits start with `prefix`.
+-- Prefix rules: every number whose E.164 digits start with `prefix`, per
+-- list like `reported`.
 CREATE TABLE reported_prefix (
-    prefix        TEXT PRIMARY KEY,
+    prefix        TEXT NOT NULL,
+    feed          INTEGER NOT NULL,
     category      INTEGER NOT NULL,
     reports       INTEGER NOT NULL,
     last_reported INTEGER,
     label_id      INTEGER REFERENCES label(id),
-    source        INTEGER NOT NULL,
     reporters     INTEGER,
-    official_id   INTEGER REFERENCES official(id)
+    official_id   INTEGER REFERENCES official(id),
+    PRIMARY KEY (prefix, feed)
 ) WITHOUT ROWID;
--- The signed feed this list came from (one row): the version held; the
--- signing keys it belongs to (scope), so that versions never go back for
--- the same publisher whatever address serves it, while other keys start
--- afresh; the address the ETag came from (etag_url); when the publisher
--- signed it, and when it expires, so that a frozen mirror shows its age
--- and is refused once expired.
+-- Each feed's state (one row per feed id): the version held; the signing
+-- keys it belongs to (scope), so that versions never go back for the same
+-- publisher whatever address serves it, while other keys start afresh;
+-- the address the ETag came from (etag_url); when the publisher signed
+-- it, and when it expires, so that a frozen mirror shows its age and is
+-- refused once expired.
 CREATE TABLE feed_state (
-    id           INTEGER PRIMARY KEY CHECK (id = 1),
+    feed         INTEGER PRIMARY KEY,
     version      INTEGER NOT NULL,
     key_id       TEXT,
     etag         TEXT,
@@ -143,7 +165,8 @@ CREATE TABLE feed_state (
 /// never edited in what it does to the user's file: it is what phones
 /// holding that version will run. Step 4 copies into the list file of
 /// today's schema, so it names the columns it fills (the list file has
-/// grown columns since; they stay empty until the next sync).
+/// grown columns since; they stay empty until the next sync), and files
+/// the single feed's entries under feed 1, which step 5 names `default`.
 fn upgrade_from(conn: &Connection, version: u32) -> Result<()> {
     match version {
         // v2: reports built for 156 are kept; feed state and settings move
@@ -215,18 +238,45 @@ INSERT INTO imported
            (SELECT text FROM main.label WHERE id = label_id)
     FROM main.reported_prefix WHERE source = 1;
 INSERT OR REPLACE INTO list.label (id, text) SELECT id, text FROM main.label;
-INSERT OR REPLACE INTO list.reported (number, category, reports, last_reported, label_id, source)
-    SELECT number, category, reports, last_reported, label_id, source FROM main.reported;
-INSERT OR REPLACE INTO list.reported_prefix (prefix, category, reports, last_reported, label_id, source)
-    SELECT prefix, category, reports, last_reported, label_id, source FROM main.reported_prefix;
+INSERT OR REPLACE INTO list.reported (number, feed, category, reports, last_reported, label_id)
+    SELECT number, CASE source WHEN 1 THEN 0 ELSE 1 END, category, reports, last_reported, label_id
+    FROM main.reported;
+INSERT OR REPLACE INTO list.reported_prefix (prefix, feed, category, reports, last_reported, label_id)
+    SELECT prefix, CASE source WHEN 1 THEN 0 ELSE 1 END, category, reports, last_reported, label_id
+    FROM main.reported_prefix;
 INSERT OR REPLACE INTO list.feed_state
-    (id, version, key_id, etag, synced_at, scope, published_at, etag_url, expires_at)
-    SELECT id, version, key_id, etag, synced_at, scope, published_at, etag_url, expires_at
+    (feed, version, key_id, etag, synced_at, scope, published_at, etag_url, expires_at)
+    SELECT 1, version, key_id, etag, synced_at, scope, published_at, etag_url, expires_at
     FROM main.feed_state;
 DROP TABLE main.reported;
 DROP TABLE main.reported_prefix;
 DROP TABLE main.label;
 DROP TABLE main.feed_state;
+",
+        )?,
+        // v6: several feeds. The one feed's settings move from `config` into
+        // the feed named `default`, id 1 (the id the list file files its
+        // entries under). A list whose feed was forgotten (no address) is
+        // nobody's any more: its entries and state go.
+        5 => conn.execute_batch(
+            "
+CREATE TABLE feed (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    name        TEXT NOT NULL UNIQUE,
+    url         TEXT NOT NULL,
+    keys        TEXT NOT NULL,
+    verify_orgs INTEGER NOT NULL DEFAULT 0,
+    added_at    INTEGER NOT NULL
+);
+INSERT INTO feed (id, name, url, keys, verify_orgs, added_at)
+    SELECT 1, 'default', url.value, coalesce(keys.value, ''),
+           EXISTS (SELECT 1 FROM config WHERE key = 'feed.verify_orgs'), unixepoch()
+    FROM config AS url LEFT JOIN config AS keys ON keys.key = 'feed.keys'
+    WHERE url.key = 'feed.url';
+DELETE FROM config WHERE key IN ('feed.url', 'feed.keys', 'feed.verify_orgs');
+DELETE FROM list.reported WHERE feed <> 0 AND feed NOT IN (SELECT id FROM main.feed);
+DELETE FROM list.reported_prefix WHERE feed <> 0 AND feed NOT IN (SELECT id FROM main.feed);
+DELETE FROM list.feed_state WHERE feed NOT IN (SELECT id FROM main.feed);
 ",
         )?,
         v => return Err(Error::invalid(format!("no upgrade step from schema {v}"))),
@@ -388,14 +438,93 @@ fn check_legacy_is_ours(conn: &Connection) -> Result<()> {
     Ok(())
 }
 
-/// Creates the list file's schema, or checks it. A list file is never
-/// upgraded in place: one of another version is replaced by a sync.
+/// Moves a list file at `version` to `version + 1`, in place: a phone keeps
+/// its list (and the rollback state of its feed) instead of downloading it
+/// again. Like `upgrade_from`, a step that shipped is never edited.
+fn upgrade_list_from(conn: &Connection, version: u32) -> Result<()> {
+    match version {
+        // v3: entries keyed by number and list, for several feeds; the one
+        // feed of version 2 (source 0) becomes feed 1, the user's imports
+        // (source 1) list 0. Rows are copied in key order, so pages stay full.
+        2 => conn.execute_batch(
+            "
+CREATE TABLE reported_v3 (
+    number        INTEGER NOT NULL,
+    feed          INTEGER NOT NULL,
+    category      INTEGER NOT NULL,
+    reports       INTEGER NOT NULL,
+    last_reported INTEGER,
+    label_id      INTEGER REFERENCES label(id),
+    reporters     INTEGER,
+    official_id   INTEGER REFERENCES official(id),
+    PRIMARY KEY (number, feed)
+) WITHOUT ROWID;
+INSERT INTO reported_v3
+    SELECT number, CASE source WHEN 1 THEN 0 ELSE 1 END, category, reports, last_reported,
+           label_id, reporters, official_id
+    FROM reported ORDER BY number;
+DROP TABLE reported;
+ALTER TABLE reported_v3 RENAME TO reported;
+CREATE TABLE reported_prefix_v3 (
+    prefix        TEXT NOT NULL,
+    feed          INTEGER NOT NULL,
+    category      INTEGER NOT NULL,
+    reports       INTEGER NOT NULL,
+    last_reported INTEGER,
+    label_id      INTEGER REFERENCES label(id),
+    reporters     INTEGER,
+    official_id   INTEGER REFERENCES official(id),
+    PRIMARY KEY (prefix, feed)
+) WITHOUT ROWID;
+INSERT INTO reported_prefix_v3
+    SELECT prefix, CASE source WHEN 1 THEN 0 ELSE 1 END, category, reports, last_reported,
+           label_id, reporters, official_id
+    FROM reported_prefix ORDER BY prefix;
+DROP TABLE reported_prefix;
+ALTER TABLE reported_prefix_v3 RENAME TO reported_prefix;
+CREATE TABLE feed_state_v3 (
+    feed         INTEGER PRIMARY KEY,
+    version      INTEGER NOT NULL,
+    key_id       TEXT,
+    etag         TEXT,
+    synced_at    INTEGER,
+    scope        TEXT,
+    published_at INTEGER,
+    etag_url     TEXT,
+    expires_at   INTEGER
+);
+INSERT INTO feed_state_v3
+    SELECT 1, version, key_id, etag, synced_at, scope, published_at, etag_url, expires_at
+    FROM feed_state;
+DROP TABLE feed_state;
+ALTER TABLE feed_state_v3 RENAME TO feed_state;
+",
+        )?,
+        v => return Err(Error::invalid(format!("no list upgrade step from {v}"))),
+    }
+    Ok(())
+}
+
+/// The list versions `upgrade_list_from` can move forward; a list file of
+/// any other version is replaced (moved aside, rebuilt by a sync).
+const LIST_UPGRADABLE_FROM: u32 = 2;
+
+/// Creates the list file's schema, checks it, or upgrades it in place.
 pub fn init_list(conn: &mut Connection) -> Result<()> {
     let (app_id, found) = ids(conn)?;
     if found == LIST_VERSION && app_id == LIST_APPLICATION_ID {
         return Ok(());
     }
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    if app_id == LIST_APPLICATION_ID && (LIST_UPGRADABLE_FROM..LIST_VERSION).contains(&found) {
+        for v in found..LIST_VERSION {
+            tracing::info!(from = v, to = v + 1, "upgrading the list file");
+            upgrade_list_from(&tx, v)?;
+        }
+        tx.pragma_update(None, "user_version", LIST_VERSION)?;
+        tx.commit()?;
+        return Ok(());
+    }
     let tables: u32 = tx.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))?;
     if tables > 0 {
         return Err(Error::Open(format!(

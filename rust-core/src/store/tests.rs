@@ -24,23 +24,35 @@ fn imported_numbers_and_prefixes_are_found() {
                     rep(Category::Nuisance, 1, None),
                 ),
             ],
-            Source::Import,
+            ListId::IMPORTS,
         )
         .unwrap();
     assert_eq!(n, 4);
     let l = store.lookup(&normalize("0912345678").unwrap()).unwrap();
     assert_eq!(
-        l.reported,
+        l.reported().cloned(),
         Some(rep(Category::Scam, 37, Some("mạo danh công an")))
     );
     assert_eq!(l.user_list, None);
 
     // Longest prefix wins.
     let l = store.lookup(&normalize("024 3999 1234").unwrap()).unwrap();
-    assert_eq!(l.reported, None);
-    assert_eq!(l.reported_prefix.unwrap().0, "8424399");
+    assert_eq!(l.reported().cloned(), None);
+    assert_eq!(
+        l.reported_prefix()
+            .map(|(p, r)| (p.to_string(), r.clone()))
+            .unwrap()
+            .0,
+        "8424399"
+    );
     let l = store.lookup(&normalize("024 3111 1234").unwrap()).unwrap();
-    assert_eq!(l.reported_prefix.unwrap().0, "84243");
+    assert_eq!(
+        l.reported_prefix()
+            .map(|(p, r)| (p.to_string(), r.clone()))
+            .unwrap()
+            .0,
+        "84243"
+    );
     let l = store.lookup(&normalize("028 3111 1234").unwrap()).unwrap();
     assert_eq!(l, Lookups::default());
 
@@ -299,7 +311,7 @@ fn readers_do_not_wait_for_a_writer() {
     store
         .import(
             vec![(Target::Number(84_912_345_678), rep(Category::Scam, 1, None))],
-            Source::Import,
+            ListId::IMPORTS,
         )
         .unwrap();
     // Hold a write transaction open while reading from the other connection.
@@ -310,7 +322,7 @@ fn readers_do_not_wait_for_a_writer() {
     let started = std::time::Instant::now();
     let l = store.lookup(&n).unwrap();
     assert!(
-        l.reported.is_some(),
+        l.reported().cloned().is_some(),
         "the reader sees the last committed state"
     );
     // Generous: a blocked reader would wait for busy_timeout (1 s).
@@ -324,7 +336,7 @@ fn failed_import_changes_nothing() {
     store
         .import(
             vec![(Target::Number(84_912_345_678), rep(Category::Scam, 1, None))],
-            Source::Import,
+            ListId::IMPORTS,
         )
         .unwrap();
     // A label that is not text violates NOT NULL nowhere, so force a failure
@@ -342,7 +354,7 @@ fn failed_import_changes_nothing() {
         (Target::Number(84_900_000_001), rep(Category::Scam, 1, None)),
         (Target::Number(84_900_000_002), rep(Category::Scam, 1, None)),
     ];
-    assert!(store.import(rows, Source::Import).is_err());
+    assert!(store.import(rows, ListId::IMPORTS).is_err());
     assert_eq!(store.stats().unwrap().reported_numbers, 1);
 }
 
@@ -358,7 +370,7 @@ fn bytes_per_reported_number_on_disk() {
             )
         })
         .collect();
-    store.import(rows, Source::Import).unwrap();
+    store.import(rows, ListId::IMPORTS).unwrap();
     drop(store); // closing the last connection checkpoints the WAL
     // The list file holds the reported numbers (the user's file a copy of
     // the imports, which a real list does not have).
@@ -398,7 +410,7 @@ fn longest_prefix_matches_a_brute_force_search() {
             )
         })
         .collect();
-    store.import(rows, Source::Import).unwrap();
+    store.import(rows, ListId::IMPORTS).unwrap();
     for _ in 0..2000 {
         let tail: String = (0..9)
             .map(|_| char::from(b'0' + (next() % 3) as u8))
@@ -412,7 +424,12 @@ fn longest_prefix_matches_a_brute_force_search() {
             e164: Some(format!("+{digits}")),
             ..normalize("0912345678").unwrap()
         };
-        let got = store.lookup(&n).unwrap().reported_prefix.map(|(p, _)| p);
+        let got = store
+            .lookup(&n)
+            .unwrap()
+            .reported_prefix()
+            .map(|(p, r)| (p.to_string(), r.clone()))
+            .map(|(p, _)| p);
         assert_eq!(got.as_ref(), want, "{digits}");
     }
 }
@@ -461,7 +478,7 @@ fn the_list_lives_in_its_own_file_and_the_users_imports_survive_its_loss() {
                 Target::Number(mine.key().unwrap()),
                 rep(Category::Nuisance, 2, Some("của tôi")),
             )],
-            Source::Import,
+            ListId::IMPORTS,
         )
         .unwrap();
     store
@@ -475,7 +492,7 @@ fn the_list_lives_in_its_own_file_and_the_users_imports_survive_its_loss() {
     let _ = std::fs::remove_file(d.path().join("cg.list.db-wal"));
     let _ = std::fs::remove_file(d.path().join("cg.list.db-shm"));
     let store = Store::open(&d.path().join("cg.db")).unwrap().store;
-    let l = store.lookup(&mine).unwrap().reported.unwrap();
+    let l = store.lookup(&mine).unwrap().reported().cloned().unwrap();
     assert_eq!(
         (l.category, l.reports, l.label.as_deref()),
         (Category::Nuisance, 2, Some("của tôi"))
@@ -492,7 +509,7 @@ fn a_damaged_list_file_is_moved_aside_and_the_users_file_is_untouched() {
     store
         .import(
             vec![(Target::Number(84_900_000_001), rep(Category::Scam, 1, None))],
-            Source::Import,
+            ListId::IMPORTS,
         )
         .unwrap();
     drop(store);

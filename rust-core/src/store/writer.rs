@@ -6,40 +6,54 @@ use crate::model::{Reported, Target};
 use rusqlite::{Connection, Transaction, params};
 use std::collections::HashMap;
 
-/// Where a reported entry came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Source {
-    Feed = 0,
-    Import = 1,
+/// Whose entries these are: the user's own imports, or one feed's (its id
+/// in the user's `feed` table). Stored as the `feed` column of the list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ListId(pub i64);
+
+impl ListId {
+    /// The user's own CSV imports.
+    pub const IMPORTS: ListId = ListId(0);
 }
 
-/// Entries (numbers and prefixes) that came from the feed.
-pub(crate) const FEED_ENTRY_COUNT: &str = "SELECT (SELECT count(*) FROM reported WHERE source = 0)
-                                                + (SELECT count(*) FROM reported_prefix WHERE source = 0)";
+/// Entries (numbers and prefixes) that came from any feed.
+pub(crate) const FEED_ENTRY_COUNT: &str = "SELECT (SELECT count(*) FROM reported WHERE feed <> 0)
+                                                + (SELECT count(*) FROM reported_prefix WHERE feed <> 0)";
 
-/// Feed entries in the list, as `conn` sees it (inside a sync's transaction).
-pub(crate) fn count_feed_entries(conn: &Connection) -> Result<u64> {
-    Ok(conn.query_row(FEED_ENTRY_COUNT, [], |r| r.get::<_, i64>(0))? as u64)
+/// One list's entries, as `conn` sees it (inside a sync's transaction).
+pub(crate) fn count_entries(conn: &Connection, list: ListId) -> Result<u64> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT (SELECT count(*) FROM reported WHERE feed = ?1)
+                  + (SELECT count(*) FROM reported_prefix WHERE feed = ?1)",
+        )?
+        .query_row([list.0], |r| r.get::<_, i64>(0))? as u64)
 }
 
-/// Verified-organisation entries that came from the feed.
 impl Store {
-    pub fn count_verified_feed_entries(&self) -> Result<u64> {
+    /// One list's entries (numbers and prefixes).
+    pub fn count_entries(&self, list: ListId) -> Result<u64> {
+        self.read(|c| count_entries(c, list))
+    }
+
+    /// One feed's verified-organisation entries.
+    pub fn count_verified_entries(&self, list: ListId) -> Result<u64> {
         self.read(|c| {
             Ok(c.query_row(
-                "SELECT (SELECT count(*) FROM reported WHERE source = 0 AND category = 3)
-                      + (SELECT count(*) FROM reported_prefix WHERE source = 0 AND category = 3)",
-                [],
+                "SELECT (SELECT count(*) FROM reported WHERE feed = ?1 AND category = 3)
+                      + (SELECT count(*) FROM reported_prefix WHERE feed = ?1 AND category = 3)",
+                [list.0],
                 |r| r.get::<_, i64>(0),
             )? as u64)
         })
     }
 }
 
-/// Removes every feed entry (a snapshot replaces them all); imports stay.
-pub(crate) fn clear_feed_entries(tx: &Transaction) -> Result<()> {
-    tx.execute("DELETE FROM reported WHERE source = 0", [])?;
-    tx.execute("DELETE FROM reported_prefix WHERE source = 0", [])?;
+/// Removes every entry of one list (a snapshot replaces them all; a feed
+/// that is removed takes its entries along); the other lists stay.
+pub(crate) fn clear_entries(tx: &Connection, list: ListId) -> Result<()> {
+    tx.execute("DELETE FROM reported WHERE feed = ?1", [list.0])?;
+    tx.execute("DELETE FROM reported_prefix WHERE feed = ?1", [list.0])?;
     Ok(())
 }
 
@@ -64,7 +78,7 @@ pub(crate) fn drop_unused_labels(tx: &Transaction) -> Result<()> {
 impl Store {
     /// Inserts or replaces reported entries in one transaction. Numbers are
     /// inserted in key order, which keeps the table's pages full.
-    pub fn import(&self, mut rows: Vec<(Target, Reported)>, source: Source) -> Result<usize> {
+    pub fn import(&self, mut rows: Vec<(Target, Reported)>, list: ListId) -> Result<usize> {
         rows.sort_by(|a, b| match (&a.0, &b.0) {
             (Target::Number(x), Target::Number(y)) => x.cmp(y),
             (Target::Prefix(x), Target::Prefix(y)) => x.cmp(y),
@@ -72,7 +86,7 @@ impl Store {
             (Target::Prefix(_), Target::Number(_)) => std::cmp::Ordering::Greater,
         });
         self.write(|tx| {
-            let mut w = Writer::new(tx, source)?;
+            let mut w = Writer::new(tx, list)?;
             for (target, rep) in &rows {
                 w.put(target, rep)?;
             }
@@ -125,24 +139,19 @@ impl Store {
             entries = rows.len(),
             "copying the user's imports into the new list"
         );
-        self.import(rows, Source::Import)
+        self.import(rows, ListId::IMPORTS)
     }
 }
 
-/// An upsert into `table`. The user's own imports win over the feed: a
-/// feed entry never overwrites an imported one (which a later feed removal
-/// would then delete); an import overwrites anything.
-fn upsert_sql(table: &str, key: &str, source: Source) -> String {
-    let guard = match source {
-        Source::Feed => format!(" WHERE {table}.source = {}", Source::Feed as i64),
-        Source::Import => String::new(),
-    };
+/// An upsert into `table`, within one list: each list (a feed, the user's
+/// imports) has its own row for a number, so none overwrites another's.
+fn upsert_sql(table: &str, key: &str) -> String {
     format!(
-        "INSERT INTO {table} ({key}, category, reports, last_reported, label_id, source, reporters, official_id)
+        "INSERT INTO {table} ({key}, feed, category, reports, last_reported, label_id, reporters, official_id)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
-         ON CONFLICT ({key}) DO UPDATE SET category = excluded.category, reports = excluded.reports,
-         last_reported = excluded.last_reported, label_id = excluded.label_id, source = excluded.source,
-         reporters = excluded.reporters, official_id = excluded.official_id{guard}"
+         ON CONFLICT ({key}, feed) DO UPDATE SET category = excluded.category, reports = excluded.reports,
+         last_reported = excluded.last_reported, label_id = excluded.label_id,
+         reporters = excluded.reporters, official_id = excluded.official_id"
     )
 }
 
@@ -150,7 +159,7 @@ fn upsert_sql(table: &str, key: &str, source: Source) -> String {
 /// decoder hands them over as it reads them).
 pub(crate) struct Writer<'t> {
     tx: &'t Transaction<'t>,
-    source: Source,
+    list: ListId,
     labels: HashMap<String, i64>,
     officials: HashMap<crate::model::Source, i64>,
     /// The user's own copy of an import, in the user's file.
@@ -162,29 +171,29 @@ pub(crate) struct Writer<'t> {
 }
 
 impl<'t> Writer<'t> {
-    pub(crate) fn new(tx: &'t Transaction<'t>, source: Source) -> Result<Self> {
+    pub(crate) fn new(tx: &'t Transaction<'t>, list: ListId) -> Result<Self> {
         Ok(Writer {
             tx,
-            source,
+            list,
             labels: HashMap::new(),
             officials: HashMap::new(),
-            keep_import: match source {
-                Source::Import => Some(tx.prepare_cached(
+            keep_import: match list {
+                ListId::IMPORTS => Some(tx.prepare_cached(
                     "INSERT INTO imported (target, category, reports, last_reported, label)
                      VALUES (?1, ?2, ?3, ?4, ?5)
                      ON CONFLICT (target) DO UPDATE SET category = excluded.category,
                      reports = excluded.reports, last_reported = excluded.last_reported,
                      label = excluded.label",
                 )?),
-                Source::Feed => None,
+                _ => None,
             },
-            add_number: tx.prepare_cached(&upsert_sql("reported", "number", source))?,
-            add_prefix: tx.prepare_cached(&upsert_sql("reported_prefix", "prefix", source))?,
-            // A feed removes only what a feed added: the user's imports stay.
+            add_number: tx.prepare_cached(&upsert_sql("reported", "number"))?,
+            add_prefix: tx.prepare_cached(&upsert_sql("reported_prefix", "prefix"))?,
+            // A feed removes only its own entries: other lists stay.
             del_number: tx
-                .prepare_cached("DELETE FROM reported WHERE number = ?1 AND source = ?2")?,
+                .prepare_cached("DELETE FROM reported WHERE number = ?1 AND feed = ?2")?,
             del_prefix: tx
-                .prepare_cached("DELETE FROM reported_prefix WHERE prefix = ?1 AND source = ?2")?,
+                .prepare_cached("DELETE FROM reported_prefix WHERE prefix = ?1 AND feed = ?2")?,
         })
     }
 
@@ -228,11 +237,11 @@ impl<'t> Writer<'t> {
         };
         stmt.execute(params![
             key,
+            self.list.0,
             category_code(rep.category),
             rep.reports,
             rep.last_reported,
             label_id,
-            self.source as i64,
             rep.reporters,
             official_id
         ])?;
@@ -250,8 +259,8 @@ impl<'t> Writer<'t> {
 
     pub(crate) fn delete(&mut self, target: &Target) -> Result<()> {
         match target {
-            Target::Number(k) => self.del_number.execute(params![k, self.source as i64])?,
-            Target::Prefix(p) => self.del_prefix.execute(params![p, self.source as i64])?,
+            Target::Number(k) => self.del_number.execute(params![k, self.list.0])?,
+            Target::Prefix(p) => self.del_prefix.execute(params![p, self.list.0])?,
         };
         Ok(())
     }

@@ -3,11 +3,11 @@
 //! promised, decompression stays within a budget; and all of it in one
 //! transaction, so that a refused sync changes nothing.
 
-use super::{Downloaded, Fetched, SyncOutcome, SyncPath, SyncProgress, SyncStage, report};
+use super::{Downloaded, Fetched, Progress, SyncOutcome, SyncPath, SyncStage, report};
 use crate::error::{Error, Result};
 use crate::feed::codec::{Limits, MAX_EXPANDED_BYTES, Sink, decompress, read_delta, read_snapshot};
 use crate::model::{Reported, Target};
-use crate::store::{self, FeedState, Source, Store, Writer};
+use crate::store::{self, FeedState, ListId, Store, Writer};
 
 /// Compressed feed files to apply, as downloaded and checked.
 pub enum FeedData<'a> {
@@ -36,19 +36,21 @@ pub(crate) fn must_go_forward(held: Option<u64>, offered: u64) -> Result<()> {
 /// the async threads). Files are decompressed here, one at a time.
 pub fn apply(
     store: &Store,
+    feed: ListId,
     f: Fetched,
-    progress: Option<&dyn SyncProgress>,
+    progress: Progress<'_>,
 ) -> Result<SyncOutcome> {
     report(progress, SyncStage::Apply, 0, 1);
     let (path, entries) = match &f.data {
         None => {
-            store.feed_checked(&f.state)?;
-            (SyncPath::UpToDate, store.stats()?.feed_entries)
+            store.feed_checked(feed, &f.state)?;
+            (SyncPath::UpToDate, store.count_entries(feed)?)
         }
         Some(Downloaded::Snapshot(file, entries)) => (
             SyncPath::Snapshot,
             apply_feed(
                 store,
+                feed,
                 f.from,
                 FeedData::Snapshot(file, *entries),
                 &f.state,
@@ -57,7 +59,14 @@ pub fn apply(
         ),
         Some(Downloaded::Deltas(files)) => (
             SyncPath::Delta,
-            apply_feed(store, f.from, FeedData::Deltas(files), &f.state, &f.limits)?,
+            apply_feed(
+                store,
+                feed,
+                f.from,
+                FeedData::Deltas(files),
+                &f.state,
+                &f.limits,
+            )?,
         ),
     };
     // From here on the list is committed: nothing may turn this into an error.
@@ -72,14 +81,16 @@ pub fn apply(
     })
 }
 
-/// Applies feed files in one transaction: a snapshot replaces every feed
-/// entry; deltas are applied in order. Each file is decompressed only when
+/// Applies one feed's files in one transaction: a snapshot replaces every
+/// entry of that feed (the other feeds and the user's imports stay);
+/// deltas are applied in order. Each file is decompressed only when
 /// its turn comes, within `MAX_EXPANDED_BYTES` for the whole sync, so
 /// memory holds one decompressed file at a time. Each file is decoded
 /// within `limits`; a snapshot must hold exactly the entries the manifest
 /// promised, and the list afterwards at most `limits.max_entries`.
 ///
-/// The stored version must still be `from` (no concurrent sync slipped in).
+/// The feed's stored version must still be `from` (no concurrent sync
+/// slipped in).
 /// Within one feed (same scope) versions only go forward; a new scope
 /// (another address or key) must start from a snapshot. The files must
 /// carry the versions the manifest promised. Anything wrong rolls the whole
@@ -87,13 +98,14 @@ pub fn apply(
 /// entries afterwards.
 pub(crate) fn apply_feed(
     store: &Store,
+    feed: ListId,
     from: Option<u64>,
     data: FeedData<'_>,
     new: &FeedState,
     limits: &Limits,
 ) -> Result<u64> {
     store.write(|tx| {
-        let stored = store::read_feed_state(tx)?;
+        let stored = store::read_feed_state(tx, feed)?;
         if stored.as_ref().map(|s| s.version) != from {
             return Err(Error::Feed(
                 "the list changed during the sync; try again".into(),
@@ -109,11 +121,11 @@ pub(crate) fn apply_feed(
             budget -= raw.len() as u64;
             Ok(raw)
         };
-        let mut w = Writer::new(tx, Source::Feed)?;
+        let mut w = Writer::new(tx, feed)?;
         match data {
             FeedData::Snapshot(file, promised) => {
                 let raw = expand(file)?;
-                store::clear_feed_entries(tx)?;
+                store::clear_entries(tx, feed)?;
                 let info = read_snapshot(&raw, &mut w, limits)?;
                 if info.version != new.version {
                     return Err(Error::Feed(
@@ -150,14 +162,14 @@ pub(crate) fn apply_feed(
             }
         }
         drop(w);
-        let entries = store::count_feed_entries(tx)?;
+        let entries = store::count_entries(tx, feed)?;
         if entries > limits.max_entries {
             return Err(Error::Feed(format!(
                 "the list would hold {entries} entries, more than the limit of {}; refusing it",
                 limits.max_entries
             )));
         }
-        store::save_feed_state(tx, new)?;
+        store::save_feed_state(tx, feed, new)?;
         Ok(entries)
     })
 }

@@ -17,7 +17,7 @@ use crate::dates;
 use crate::error::{Error, Result};
 use crate::feed::codec::Limits;
 use crate::feed::{self, FileRef, MANIFEST_FILE, Plan};
-use crate::store::{FeedState, Store};
+use crate::store::{FeedState, ListId, Store};
 use ed25519_dalek::VerifyingKey;
 use futures_util::StreamExt;
 use serde::Serialize;
@@ -41,8 +41,26 @@ pub enum SyncStage {
 /// Progress, implemented by the app (a progress bar, a notification).
 #[uniffi::export(foreign)]
 pub trait SyncProgress: Send + Sync {
-    /// `done` and `total` are bytes while downloading, 0/1 otherwise.
-    fn on_progress(&self, stage: SyncStage, done: u64, total: u64);
+    /// `feed`: the name of the feed being synced. `done` and `total` are
+    /// bytes while downloading, 0/1 otherwise.
+    fn on_progress(&self, feed: String, stage: SyncStage, done: u64, total: u64);
+}
+
+/// Where one feed's sync reports its progress: the app's callback, if any,
+/// told the feed's name.
+#[derive(Clone, Copy)]
+pub struct Progress<'a> {
+    pub feed: &'a str,
+    pub sink: Option<&'a dyn SyncProgress>,
+}
+
+#[cfg(test)]
+impl Progress<'_> {
+    /// No callback (tests, benchmarks).
+    pub const NONE: Progress<'static> = Progress {
+        feed: "",
+        sink: None,
+    };
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, uniffi::Enum)]
@@ -61,7 +79,7 @@ pub struct SyncOutcome {
     pub path: SyncPath,
     /// Bytes downloaded, manifest included.
     pub bytes_fetched: u64,
-    /// Feed entries in the list afterwards.
+    /// This feed's entries in the list afterwards.
     pub entries: u64,
 }
 
@@ -176,7 +194,7 @@ async fn download(
     http: &reqwest::Client,
     base: &reqwest::Url,
     f: &FileRef,
-    progress: Option<&dyn SyncProgress>,
+    progress: Progress<'_>,
     done: &mut u64,
     total: u64,
 ) -> Result<Vec<u8>> {
@@ -267,8 +285,9 @@ async fn manifest_body(resp: reqwest::Response) -> Result<Vec<u8>> {
 /// Fetches and verifies everything needed; changes nothing.
 pub async fn fetch(
     store: &Store,
+    feed: ListId,
     cfg: &SyncConfig,
-    progress: Option<&dyn SyncProgress>,
+    progress: Progress<'_>,
 ) -> Result<Fetched> {
     if cfg.keys.is_empty() {
         return Err(Error::invalid("no public key is pinned for the feed"));
@@ -280,7 +299,7 @@ pub async fn fetch(
         ..Limits::now()
     };
     let scope = scope_of(&cfg.keys);
-    let stored = store.feed_state()?;
+    let stored = store.feed_state(feed)?;
     let from = stored.as_ref().map(|s| s.version);
     // What we hold counts only if the same keys signed it: after a switch
     // of keys, the new feed starts from its snapshot; a new address of the
@@ -393,10 +412,10 @@ pub async fn fetch(
 
 /// Calls the app's progress callback; a callback that throws (a panic on
 /// this side) is logged and ignored: progress is never worth a failed sync.
-pub(crate) fn report(progress: Option<&dyn SyncProgress>, stage: SyncStage, done: u64, total: u64) {
-    if let Some(p) = progress
+pub(crate) fn report(progress: Progress<'_>, stage: SyncStage, done: u64, total: u64) {
+    if let Some(p) = progress.sink
         && std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            p.on_progress(stage, done, total)
+            p.on_progress(progress.feed.to_string(), stage, done, total)
         }))
         .is_err()
     {

@@ -69,7 +69,7 @@ fn fetch_error(url: String) -> String {
         .enable_all()
         .build()
         .unwrap();
-    match rt.block_on(fetch(&store, &cfg, None)) {
+    match rt.block_on(fetch(&store, ListId(1), &cfg, Progress::NONE)) {
         Ok(_) => panic!("the fetch should fail"),
         Err(e) => e.to_string(),
     }

@@ -4,6 +4,7 @@
 pub mod backup;
 pub mod check;
 pub mod feed;
+pub mod feeds;
 pub mod inbox;
 pub mod lists;
 pub mod normalize;

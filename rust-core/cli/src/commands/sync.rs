@@ -1,53 +1,77 @@
-//! `sync`: fetch the signed feed and apply it, with a progress bar.
+//! `sync`: fetch the followed feeds and apply each, with a progress bar.
 
 use super::{Db, key_text};
 use crate::args::SyncArgs;
 use crate::output::bytes_bar;
 use anyhow::{Context, Result};
-use canhgiac_core::{NewFeed, SyncLimits, SyncPath, SyncProgress, SyncStage, format_time};
+use canhgiac_core::{
+    CallGuard, NewFeed, SyncLimits, SyncOutcome, SyncPath, SyncProgress, SyncStage, format_time,
+};
+use std::process::ExitCode;
 
 /// Draws sync progress on stderr (hidden when stderr is not a terminal).
 struct Bar(indicatif::ProgressBar);
 
 impl SyncProgress for Bar {
-    fn on_progress(&self, stage: SyncStage, done: u64, total: u64) {
+    fn on_progress(&self, feed: String, stage: SyncStage, done: u64, total: u64) {
         match stage {
-            SyncStage::Manifest => self.0.set_message("checking the feed"),
+            SyncStage::Manifest => self.0.set_message(format!("{feed}: checking the feed")),
             SyncStage::Download => {
                 self.0.set_length(total);
                 self.0.set_position(done);
-                self.0.set_message("downloading");
+                self.0.set_message(format!("{feed}: downloading"));
             }
-            SyncStage::Apply => self.0.set_message("applying"),
+            SyncStage::Apply => self.0.set_message(format!("{feed}: applying")),
         }
     }
 }
 
-pub fn run(db: &Db, args: SyncArgs) -> Result<()> {
-    let guard = db.open()?;
-    let feed = if args.url.is_some() || !args.keys.is_empty() || args.verify_orgs {
-        let status = guard.feed_status()?;
-        let url = args
-            .url
-            .or(status.url)
-            .context("give the feed address the first time")?;
-        let keys = if args.keys.is_empty() {
-            status.public_keys
-        } else {
-            args.keys
-                .iter()
-                .map(|k| key_text(k))
-                .collect::<Result<_>>()?
-        };
-        Some(NewFeed {
-            url,
-            keys,
-            allow_http: args.allow_http,
-            verify_orgs: args.verify_orgs,
-        })
+/// What `sync` was asked to do.
+enum What {
+    /// The feed named `default`, perhaps from a new address or keys.
+    Default(Option<NewFeed>),
+    /// One followed feed, by name.
+    Named(String),
+    /// Every followed feed.
+    All,
+}
+
+fn what(guard: &CallGuard, args: &SyncArgs) -> Result<What> {
+    let url = args.target.as_deref().filter(|t| t.contains("://"));
+    if url.is_none() && args.keys.is_empty() && !args.verify_orgs {
+        return Ok(match &args.target {
+            Some(name) => What::Named(name.clone()),
+            None => What::All,
+        });
+    }
+    if let (None, Some(name)) = (url, &args.target) {
+        anyhow::bail!(
+            "{name} is not an address: to change a named feed, use `canhgiac feeds add {name} URL --key KEY`"
+        );
+    }
+    let status = guard.feed_status()?;
+    let url = url
+        .map(str::to_string)
+        .or(status.url)
+        .context("give the feed address the first time")?;
+    let keys = if args.keys.is_empty() {
+        status.public_keys
     } else {
-        None
+        args.keys
+            .iter()
+            .map(|k| key_text(k))
+            .collect::<Result<_>>()?
     };
+    Ok(What::Default(Some(NewFeed {
+        url,
+        keys,
+        allow_http: args.allow_http,
+        verify_orgs: args.verify_orgs,
+    })))
+}
+
+pub fn run(db: &Db, args: SyncArgs) -> Result<ExitCode> {
+    let guard = db.open()?;
     let limits = SyncLimits {
         max_download: args.max_download,
         timeout_secs: args.timeout,
@@ -56,33 +80,92 @@ pub fn run(db: &Db, args: SyncArgs) -> Result<()> {
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
-    let outcome = rt.block_on(guard.sync_with(feed, limits, Some(&bar)));
-    bar.0.finish_and_clear();
-    let outcome = outcome.map_err(canhgiac_core::CanhGiacError::from)?;
-    if args.json {
-        println!("{}", serde_json::to_string(&outcome)?);
-        return Ok(());
+    let one = |name: &str, outcome| -> Result<()> {
+        if args.json {
+            println!("{}", serde_json::to_string(&outcome)?);
+        } else {
+            print_outcome(&guard, name, &outcome, false)?;
+        }
+        Ok(())
+    };
+    match what(&guard, &args)? {
+        What::Default(feed) => {
+            let outcome = rt.block_on(guard.sync_with(feed, limits, Some(&bar)));
+            bar.0.finish_and_clear();
+            one(
+                canhgiac_core::DEFAULT_FEED,
+                outcome.map_err(canhgiac_core::CanhGiacError::from)?,
+            )?;
+        }
+        What::Named(name) => {
+            let outcome = rt.block_on(guard.sync_feed(&name, limits, Some(&bar)));
+            bar.0.finish_and_clear();
+            one(&name, outcome.map_err(canhgiac_core::CanhGiacError::from)?)?;
+        }
+        What::All => {
+            let all = rt.block_on(guard.sync_all(limits, Some(&bar)));
+            bar.0.finish_and_clear();
+            let all = all.map_err(canhgiac_core::CanhGiacError::from)?;
+            if all.is_empty() {
+                anyhow::bail!(
+                    "no feed is followed: canhgiac feeds add NAME URL --key KEY (or sync URL --key KEY)"
+                );
+            }
+            if args.json {
+                println!("{}", serde_json::to_string(&all)?);
+            }
+            let mut failed = 0;
+            for f in &all {
+                match (&f.outcome, &f.error) {
+                    (Some(outcome), _) if !args.json => {
+                        print_outcome(&guard, &f.feed, outcome, all.len() > 1)?
+                    }
+                    (None, Some(e)) => {
+                        failed += 1;
+                        eprintln!("error: {}: {e}; its list is as it was", f.feed);
+                    }
+                    _ => {}
+                }
+            }
+            if failed > 0 {
+                return Ok(ExitCode::FAILURE);
+            }
+        }
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// "downloaded version 3: 1,204 entries, …", named when several feeds synced.
+fn print_outcome(guard: &CallGuard, name: &str, outcome: &SyncOutcome, named: bool) -> Result<()> {
     let how = match outcome.path {
         SyncPath::UpToDate => "already up to date".to_string(),
         SyncPath::Delta => format!("updated by delta to version {}", outcome.to_version),
         SyncPath::Snapshot => format!("downloaded version {}", outcome.to_version),
     };
-    let status = guard.feed_status()?;
+    let status = guard
+        .feeds()?
+        .into_iter()
+        .find(|f| f.name == name)
+        .context("the feed was removed during the sync")?;
     let published = status
         .published_at
         .map(|t| format!(", published {}", format_time(t)))
         .unwrap_or_default();
+    let who = if named {
+        format!("{name}: ")
+    } else {
+        String::new()
+    };
     println!(
-        "{how}: {} entries, {} bytes fetched{published}",
+        "{who}{how}: {} entries, {} bytes fetched{published}",
         outcome.entries, outcome.bytes_fetched
     );
     if let Some(t) = status.expires_at {
-        println!("the list is good until {}", format_time(t));
+        println!("{who}the list is good until {}", format_time(t));
     }
     if status.ignored_verified > 0 {
         println!(
-            "{} verified organisation numbers are ignored: this feed is not allowed to verify (sync it with --verify-orgs to allow)",
+            "{who}{} verified organisation numbers are ignored: this feed is not allowed to verify (add it with --verify-orgs to allow)",
             status.ignored_verified
         );
     }

@@ -160,7 +160,8 @@ fn upgrade_from_v2_adds_the_feed_scope_and_keeps_the_version() {
     let mut old = user_file(&[V1, V2_ADDED]);
     old.execute_batch(
         "PRAGMA user_version = 2;
-         INSERT INTO main.feed_state VALUES (1, 41, 'k', 'https://x/ abc\n\"etag\"', 5);",
+         INSERT INTO main.feed_state VALUES (1, 41, 'k', 'https://x/ abc\n\"etag\"', 5);
+         INSERT INTO config VALUES ('feed.url', 'https://x/'), ('feed.keys', 'abc');",
     )
     .unwrap();
     init_or_upgrade(&mut old).unwrap();
@@ -180,7 +181,8 @@ fn upgrade_from_v3_scopes_the_version_to_the_keys_and_keeps_the_etag_address() {
     let mut old = user_file(&[V1, V2_ADDED, V3_ADDED]);
     old.execute_batch(
         "PRAGMA user_version = 3;
-         INSERT INTO main.feed_state VALUES (1, 41, 'k', '\"e\"', 5, 'https://x/feed/ aa,bb', 7);",
+         INSERT INTO main.feed_state VALUES (1, 41, 'k', '\"e\"', 5, 'https://x/feed/ aa,bb', 7);
+         INSERT INTO config VALUES ('feed.url', 'https://x/feed/'), ('feed.keys', 'aa,bb');",
     )
     .unwrap();
     init_or_upgrade(&mut old).unwrap();
@@ -218,6 +220,7 @@ fn upgrade_from_v4_moves_the_list_out_and_keeps_the_users_imports() {
          INSERT INTO main.reported VALUES (84900000005, 2, 1, NULL, 2, 1);
          INSERT INTO main.reported_prefix VALUES ('8424399', 1, 5, NULL, NULL, 1);
          INSERT INTO main.feed_state VALUES (1, 41, 'k', 'e', 5, 'aa', 7, 'https://x/', 9);
+         INSERT INTO config VALUES ('feed.url', 'https://x/'), ('feed.keys', 'aa');
          INSERT INTO user_list VALUES ('+84987654321', 2, '0987654321', 0);",
     )
     .unwrap();
@@ -245,6 +248,187 @@ fn upgrade_from_v4_moves_the_list_out_and_keeps_the_users_imports() {
             ("84900000005".into(), Some("của tôi".into()))
         ]
     );
+}
+
+/// Schema 5 as it shipped: the user's file (what v6 changes is in
+/// `config`; the tables are those of v4 and the step to v5).
+fn v5_user_file() -> Connection {
+    let mut conn = user_file(&[V1, V2_ADDED, V3_ADDED, V4_ADDED]);
+    conn.execute_batch("PRAGMA user_version = 4;").unwrap();
+    init_or_upgrade_to(&mut conn, 5);
+    conn
+}
+
+/// Runs the upgrade steps up to `version` only.
+fn init_or_upgrade_to(conn: &mut Connection, version: u32) {
+    let tx = conn.transaction().unwrap();
+    let found: u32 = tx
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    for v in found..version {
+        upgrade_from(&tx, v).unwrap();
+    }
+    tx.pragma_update(None, "user_version", version).unwrap();
+    tx.commit().unwrap();
+}
+
+#[test]
+fn upgrade_from_v5_moves_the_one_feed_into_the_feed_named_default() {
+    let mut old = v5_user_file();
+    old.execute_batch(
+        "INSERT INTO config VALUES ('feed.url', 'https://lists.example.org/'),
+                                   ('feed.keys', 'aa,bb'), ('feed.verify_orgs', '1'),
+                                   ('feed.timeout_secs', '30');
+         INSERT INTO list.reported (number, feed, category, reports) VALUES (84912345678, 1, 1, 3);
+         INSERT INTO list.reported (number, feed, category, reports) VALUES (84912345678, 0, 2, 1);
+         INSERT INTO list.feed_state (feed, version) VALUES (1, 41);",
+    )
+    .unwrap();
+    init_or_upgrade(&mut old).unwrap();
+    let mut fresh = user_file(&[]);
+    init_or_upgrade(&mut fresh).unwrap();
+    assert_eq!(shape(&old), shape(&fresh));
+    let feed: (i64, String, String, String, bool) = old
+        .query_row(
+            "SELECT id, name, url, keys, verify_orgs FROM feed",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+        )
+        .unwrap();
+    assert_eq!(
+        feed,
+        (
+            1,
+            "default".into(),
+            "https://lists.example.org/".into(),
+            "aa,bb".into(),
+            true
+        )
+    );
+    let q = |sql: &str| -> i64 { old.query_row(sql, [], |r| r.get(0)).unwrap() };
+    // The feed's settings left `config`; the sync limits stayed.
+    assert_eq!(
+        q("SELECT count(*) FROM config WHERE key LIKE 'feed.%'"),
+        1,
+        "only feed.timeout_secs"
+    );
+    // Its entries, the user's import and its state are where they were.
+    assert_eq!(q("SELECT count(*) FROM list.reported"), 2);
+    assert_eq!(q("SELECT version FROM list.feed_state WHERE feed = 1"), 41);
+
+    // A list whose feed had been forgotten (no address) is nobody's: its
+    // entries and state go; the user's imports stay.
+    let mut forgotten = v5_user_file();
+    forgotten
+        .execute_batch(
+            "INSERT INTO list.reported (number, feed, category, reports) VALUES (84912345678, 1, 1, 3);
+             INSERT INTO list.reported (number, feed, category, reports) VALUES (84900000005, 0, 2, 1);
+             INSERT INTO list.feed_state (feed, version) VALUES (1, 41);",
+        )
+        .unwrap();
+    init_or_upgrade(&mut forgotten).unwrap();
+    let q = |sql: &str| -> i64 { forgotten.query_row(sql, [], |r| r.get(0)).unwrap() };
+    assert_eq!(q("SELECT count(*) FROM feed"), 0);
+    assert_eq!(q("SELECT count(*) FROM list.reported WHERE feed = 0"), 1);
+    assert_eq!(q("SELECT count(*) FROM list.reported WHERE feed <> 0"), 0);
+    assert_eq!(q("SELECT count(*) FROM list.feed_state"), 0);
+}
+
+/// The list file of version 2 as it shipped. Never edit.
+const LIST_V2: &str = "
+    CREATE TABLE reported (
+        number        INTEGER PRIMARY KEY,
+        category      INTEGER NOT NULL,
+        reports       INTEGER NOT NULL,
+        last_reported INTEGER,
+        label_id      INTEGER REFERENCES label(id),
+        source        INTEGER NOT NULL,
+        reporters     INTEGER,
+        official_id   INTEGER REFERENCES official(id)
+    );
+    CREATE TABLE label (id INTEGER PRIMARY KEY, text TEXT NOT NULL UNIQUE);
+    CREATE TABLE official (
+        id INTEGER PRIMARY KEY, name TEXT NOT NULL, url TEXT NOT NULL, UNIQUE (name, url)
+    );
+    CREATE TABLE reported_prefix (
+        prefix        TEXT PRIMARY KEY,
+        category      INTEGER NOT NULL,
+        reports       INTEGER NOT NULL,
+        last_reported INTEGER,
+        label_id      INTEGER REFERENCES label(id),
+        source        INTEGER NOT NULL,
+        reporters     INTEGER,
+        official_id   INTEGER REFERENCES official(id)
+    ) WITHOUT ROWID;
+    CREATE TABLE feed_state (
+        id           INTEGER PRIMARY KEY CHECK (id = 1),
+        version      INTEGER NOT NULL,
+        key_id       TEXT,
+        etag         TEXT,
+        synced_at    INTEGER,
+        scope        TEXT,
+        published_at INTEGER,
+        etag_url     TEXT,
+        expires_at   INTEGER
+    );
+    PRAGMA user_version = 2;
+";
+
+#[test]
+fn a_list_file_of_version_2_is_upgraded_in_place_keeping_entries_and_state() {
+    let mut old = Connection::open_in_memory().unwrap();
+    old.execute_batch(LIST_V2).unwrap();
+    old.pragma_update(None, "application_id", LIST_APPLICATION_ID)
+        .unwrap();
+    old.execute_batch(
+        "INSERT INTO label VALUES (1, 'mạo danh công an');
+         INSERT INTO official VALUES (1, 'Công an tỉnh X', '');
+         INSERT INTO reported VALUES (84912345678, 1, 37, 19782, 1, 0, 12, 1);
+         INSERT INTO reported VALUES (84900000005, 2, 1, NULL, NULL, 1, NULL, NULL);
+         INSERT INTO reported_prefix VALUES ('8424399', 1, 5, NULL, NULL, 0, NULL, NULL);
+         INSERT INTO feed_state VALUES (1, 41, 'k', 'e', 5, 'aa', 7, 'https://x/', 9);",
+    )
+    .unwrap();
+    init_list(&mut old).unwrap();
+    let mut fresh = Connection::open_in_memory().unwrap();
+    init_list(&mut fresh).unwrap();
+    let columns = |c: &Connection| -> Vec<String> {
+        c.prepare(
+            "SELECT m.name || '.' || p.name || ' ' || p.type || ' ' || p.pk
+             FROM sqlite_master m, pragma_table_info(m.name) p WHERE m.type = 'table'
+             ORDER BY m.name, p.cid",
+        )
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap()
+    };
+    assert_eq!(columns(&old), columns(&fresh));
+    type Row = (i64, i64, i64, Option<i64>, Option<i64>);
+    let rows: Vec<Row> = old
+        .prepare(
+            "SELECT number, feed, reports, reporters, official_id FROM reported ORDER BY number",
+        )
+        .unwrap()
+        .query_map([], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+        })
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    // The feed's entry is feed 1's now, the user's import list 0's.
+    assert_eq!(
+        rows,
+        vec![
+            (84900000005, 0, 1, None, None),
+            (84912345678, 1, 37, Some(12), Some(1))
+        ]
+    );
+    let q = |sql: &str| -> i64 { old.query_row(sql, [], |r| r.get(0)).unwrap() };
+    assert_eq!(q("SELECT feed FROM reported_prefix"), 1);
+    assert_eq!(q("SELECT version FROM feed_state WHERE feed = 1"), 41);
+    assert_eq!(q("PRAGMA user_version"), i64::from(LIST_VERSION));
 }
 
 #[test]

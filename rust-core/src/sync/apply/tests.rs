@@ -50,14 +50,30 @@ fn screening_never_waits_or_fails_while_a_feed_applies() {
     let old_only = normalize("0987000001").unwrap();
     let new_only = normalize("0987000002").unwrap();
     let v1 = feed_file(1, 1_000, 10, old_only.key());
-    apply_feed(&store, None, snap(&v1), &state(1), &Limits::now()).unwrap();
+    apply_feed(
+        &store,
+        ListId(1),
+        None,
+        snap(&v1),
+        &state(1),
+        &Limits::now(),
+    )
+    .unwrap();
     let v2 = feed_file(2, 200_000, 3, new_only.key());
 
     let store = std::sync::Arc::new(store);
     let writer = {
         let store = store.clone();
         std::thread::spawn(move || {
-            apply_feed(&store, Some(1), snap(&v2), &state(2), &Limits::now()).unwrap()
+            apply_feed(
+                &store,
+                ListId(1),
+                Some(1),
+                snap(&v2),
+                &state(2),
+                &Limits::now(),
+            )
+            .unwrap()
         })
     };
     let (mut screens, mut worst, mut saw_old) = (0u32, std::time::Duration::ZERO, 0u32);
@@ -68,12 +84,26 @@ fn screening_never_waits_or_fails_while_a_feed_applies() {
             .expect("screening must not fail during a sync");
         worst = worst.max(t.elapsed());
         screens += 1;
-        saw_old += u32::from(l.reported.is_some());
+        saw_old += u32::from(l.reported().cloned().is_some());
     }
     writer.join().unwrap();
     // After the commit the new list, and only it, is seen.
-    assert!(store.lookup(&old_only).unwrap().reported.is_none());
-    assert!(store.lookup(&new_only).unwrap().reported.is_some());
+    assert!(
+        store
+            .lookup(&old_only)
+            .unwrap()
+            .reported()
+            .cloned()
+            .is_none()
+    );
+    assert!(
+        store
+            .lookup(&new_only)
+            .unwrap()
+            .reported()
+            .cloned()
+            .is_some()
+    );
     assert!(
         screens > 0 && saw_old > 0,
         "screened {screens} times during the apply"
@@ -85,17 +115,49 @@ fn screening_never_waits_or_fails_while_a_feed_applies() {
 fn feed_versions_never_go_back_and_chains_must_connect() {
     let (_d, store) = fresh();
     let v2 = feed_file(2, 10, 1, None);
-    apply_feed(&store, None, snap(&v2), &state(2), &Limits::now()).unwrap();
+    apply_feed(
+        &store,
+        ListId(1),
+        None,
+        snap(&v2),
+        &state(2),
+        &Limits::now(),
+    )
+    .unwrap();
     let v1 = feed_file(1, 10, 1, None);
-    let err = apply_feed(&store, Some(2), snap(&v1), &state(1), &Limits::now()).unwrap_err();
+    let err = apply_feed(
+        &store,
+        ListId(1),
+        Some(2),
+        snap(&v1),
+        &state(1),
+        &Limits::now(),
+    )
+    .unwrap_err();
     assert!(err.to_string().contains("never goes back"), "{err}");
     // A snapshot whose inner version differs from the manifest's.
-    let err = apply_feed(&store, Some(2), snap(&v2), &state(3), &Limits::now()).unwrap_err();
+    let err = apply_feed(
+        &store,
+        ListId(1),
+        Some(2),
+        snap(&v2),
+        &state(3),
+        &Limits::now(),
+    )
+    .unwrap_err();
     assert!(err.to_string().contains("not the version"), "{err}");
     // Someone else synced in between.
-    let err = apply_feed(&store, Some(1), snap(&v2), &state(3), &Limits::now()).unwrap_err();
+    let err = apply_feed(
+        &store,
+        ListId(1),
+        Some(1),
+        snap(&v2),
+        &state(3),
+        &Limits::now(),
+    )
+    .unwrap_err();
     assert!(err.to_string().contains("changed during the sync"), "{err}");
-    assert_eq!(store.feed_state().unwrap().unwrap().version, 2);
+    assert_eq!(store.feed_state(ListId(1)).unwrap().unwrap().version, 2);
     assert_eq!(store.stats().unwrap().feed_entries, 10);
 }
 
@@ -109,7 +171,7 @@ fn the_users_imports_win_over_the_feed_and_outlive_it() {
                 Target::Number(mine.key().unwrap()),
                 rep(Category::Nuisance, 1, Some("của tôi")),
             )],
-            Source::Import,
+            ListId::IMPORTS,
         )
         .unwrap();
     // The feed lists the same number, and a labelled one.
@@ -128,16 +190,32 @@ fn the_users_imports_win_over_the_feed_and_outlive_it() {
         );
         codec::encode_snapshot(1, &set)
     };
-    apply_feed(&store, None, snap(&v1), &state(1), &Limits::now()).unwrap();
-    let l = store.lookup(&mine).unwrap().reported.unwrap();
+    apply_feed(
+        &store,
+        ListId(1),
+        None,
+        snap(&v1),
+        &state(1),
+        &Limits::now(),
+    )
+    .unwrap();
+    let l = store.lookup(&mine).unwrap().reported().cloned().unwrap();
     assert_eq!(
         (l.category, l.label.as_deref()),
         (Category::Nuisance, Some("của tôi"))
     );
     // A version without it removes nothing of the user's.
     let v2 = feed_file(2, 3, 1, None);
-    apply_feed(&store, Some(1), snap(&v2), &state(2), &Limits::now()).unwrap();
-    assert!(store.lookup(&mine).unwrap().reported.is_some());
+    apply_feed(
+        &store,
+        ListId(1),
+        Some(1),
+        snap(&v2),
+        &state(2),
+        &Limits::now(),
+    )
+    .unwrap();
+    assert!(store.lookup(&mine).unwrap().reported().cloned().is_some());
     assert_eq!(store.stats().unwrap().feed_entries, 3);
     // Labels nobody uses are cleaned up with a snapshot; the user's stays.
     let labels: Vec<String> = store
@@ -163,6 +241,7 @@ fn switching_feeds_starts_afresh_from_a_snapshot() {
     };
     apply_feed(
         &store,
+        ListId(1),
         None,
         FeedData::Snapshot(&feed_file(40, 5, 1, None), 5),
         &a(40),
@@ -172,13 +251,14 @@ fn switching_feeds_starts_afresh_from_a_snapshot() {
     // Feed B is at version 12: lower, but another feed, so it is taken.
     apply_feed(
         &store,
+        ListId(1),
         Some(40),
         FeedData::Snapshot(&feed_file(12, 3, 1, None), 3),
         &b(12),
         &Limits::now(),
     )
     .unwrap();
-    let s = store.feed_state().unwrap().unwrap();
+    let s = store.feed_state(ListId(1)).unwrap().unwrap();
     assert_eq!((s.version, s.scope.as_deref()), (12, Some("feed B")));
     assert_eq!(store.stats().unwrap().feed_entries, 3);
     // Deltas never bridge two feeds.
@@ -189,6 +269,7 @@ fn switching_feeds_starts_afresh_from_a_snapshot() {
     });
     let err = apply_feed(
         &store,
+        ListId(1),
         Some(12),
         FeedData::Deltas(&[delta]),
         &a(13),
@@ -204,6 +285,7 @@ fn a_snapshot_must_hold_the_entries_the_manifest_promised() {
     let v1 = feed_file(1, 10, 1, None);
     let err = apply_feed(
         &store,
+        ListId(1),
         None,
         FeedData::Snapshot(&v1, 9),
         &state(1),
@@ -211,7 +293,7 @@ fn a_snapshot_must_hold_the_entries_the_manifest_promised() {
     )
     .unwrap_err();
     assert!(err.to_string().contains("promised 9"), "{err}");
-    assert_eq!(store.feed_state().unwrap(), None);
+    assert_eq!(store.feed_state(ListId(1)).unwrap(), None);
     assert_eq!(store.stats().unwrap().feed_entries, 0);
 }
 
@@ -224,6 +306,7 @@ fn a_list_over_the_ceiling_is_refused_whole_and_changes_nothing() {
     };
     apply_feed(
         &store,
+        ListId(1),
         None,
         snap(&feed_file(1, 10, 1, None)),
         &state(1),
@@ -233,6 +316,7 @@ fn a_list_over_the_ceiling_is_refused_whole_and_changes_nothing() {
     // A snapshot over the ceiling.
     let err = apply_feed(
         &store,
+        ListId(1),
         Some(1),
         snap(&feed_file(2, 11, 1, None)),
         &state(2),
@@ -253,6 +337,7 @@ fn a_list_over_the_ceiling_is_refused_whole_and_changes_nothing() {
     });
     let err = apply_feed(
         &store,
+        ListId(1),
         Some(1),
         FeedData::Deltas(&[delta]),
         &state(2),
@@ -263,7 +348,7 @@ fn a_list_over_the_ceiling_is_refused_whole_and_changes_nothing() {
         err.to_string().contains("more than the limit of 10"),
         "{err}"
     );
-    assert_eq!(store.feed_state().unwrap().unwrap().version, 1);
+    assert_eq!(store.feed_state(ListId(1)).unwrap().unwrap().version, 1);
     assert_eq!(store.stats().unwrap().feed_entries, 10);
 }
 
@@ -271,6 +356,7 @@ fn a_list_over_the_ceiling_is_refused_whole_and_changes_nothing() {
 fn a_format_2_list_brings_its_evidence_to_screening_and_format_1_still_applies() {
     use crate::feed::codec::{self, Delta, EntrySet};
     use crate::model::Source;
+    use crate::store::ListId;
     let (_d, store) = fresh();
     let police = Source {
         name: "Công an TP Hà Nội".into(),
@@ -286,13 +372,31 @@ fn a_format_2_list_brings_its_evidence_to_screening_and_format_1_still_applies()
     r.source = Some(police.clone());
     v1.insert(Target::Number(official.key().unwrap()), r);
     let file = codec::encode_snapshot(1, &v1);
-    apply_feed(&store, None, snap(&file), &state(1), &Limits::now()).unwrap();
-    let got = store.lookup(&community).unwrap().reported.unwrap();
+    apply_feed(
+        &store,
+        ListId(1),
+        None,
+        snap(&file),
+        &state(1),
+        &Limits::now(),
+    )
+    .unwrap();
+    let got = store
+        .lookup(&community)
+        .unwrap()
+        .reported()
+        .cloned()
+        .unwrap();
     assert_eq!(
         (got.reports, got.reporters, got.source),
         (37, Some(12), None)
     );
-    let got = store.lookup(&official).unwrap().reported.unwrap();
+    let got = store
+        .lookup(&official)
+        .unwrap()
+        .reported()
+        .cloned()
+        .unwrap();
     assert_eq!((got.reporters, got.source), (None, Some(police.clone())));
 
     // A delta moves the evidence on: the source goes, reporters come.
@@ -303,20 +407,39 @@ fn a_format_2_list_brings_its_evidence_to_screening_and_format_1_still_applies()
     let delta = codec::encode_delta(&Delta::between(1, &v1, 2, &v2));
     apply_feed(
         &store,
+        ListId(1),
         Some(1),
         FeedData::Deltas(&[delta]),
         &state(2),
         &Limits::now(),
     )
     .unwrap();
-    let got = store.lookup(&official).unwrap().reported.unwrap();
+    let got = store
+        .lookup(&official)
+        .unwrap()
+        .reported()
+        .cloned()
+        .unwrap();
     assert_eq!((got.reporters, got.source), (Some(1), None));
 
     // A publisher still on format 1: the same list without the evidence,
     // and the source table is cleaned up with the snapshot.
     let file = codec::encode_snapshot_as(1, 3, &v2);
-    apply_feed(&store, Some(2), snap(&file), &state(3), &Limits::now()).unwrap();
-    let got = store.lookup(&community).unwrap().reported.unwrap();
+    apply_feed(
+        &store,
+        ListId(1),
+        Some(2),
+        snap(&file),
+        &state(3),
+        &Limits::now(),
+    )
+    .unwrap();
+    let got = store
+        .lookup(&community)
+        .unwrap()
+        .reported()
+        .cloned()
+        .unwrap();
     assert_eq!((got.reports, got.reporters), (37, None));
     let sources: i64 = store
         .read(|c| Ok(c.query_row("SELECT count(*) FROM official", [], |r| r.get(0))?))

@@ -1,0 +1,96 @@
+//! `feeds add|list|remove`: the feeds this phone follows.
+
+use super::{Db, key_text};
+use crate::args::FeedsCommand;
+use anyhow::Result;
+use canhgiac_core::{FeedStatus, format_time};
+
+pub fn run(db: &Db, cmd: FeedsCommand) -> Result<()> {
+    match cmd {
+        FeedsCommand::Add {
+            name,
+            url,
+            keys,
+            verify_orgs,
+            allow_http,
+        } => {
+            let keys = keys.iter().map(|k| key_text(k)).collect::<Result<_>>()?;
+            let guard = db.open()?;
+            let f = guard.add_feed(name, url, keys, allow_http, verify_orgs)?;
+            println!(
+                "following {} at {}{}; `canhgiac sync {}` fetches it",
+                f.name,
+                f.url.as_deref().unwrap_or(""),
+                if f.verify_orgs {
+                    ", allowed to verify organisation numbers"
+                } else {
+                    ""
+                },
+                f.name
+            );
+        }
+        FeedsCommand::List { json } => {
+            let feeds = db.open_read_only()?.feeds()?;
+            if json {
+                let rows: Vec<_> = feeds.iter().map(status_json).collect();
+                println!("{}", serde_json::to_string(&rows)?);
+            } else if feeds.is_empty() {
+                println!("no feed is followed: canhgiac feeds add NAME URL --key KEY");
+            }
+            for f in feeds.iter().filter(|_| !json) {
+                println!("{}", status_line(f));
+            }
+        }
+        FeedsCommand::Remove { name } => {
+            if db.open()?.remove_feed(name.clone())? {
+                println!("{name} is no longer followed; its entries left the list");
+            } else {
+                anyhow::bail!("no feed is named {name}");
+            }
+        }
+    }
+    Ok(())
+}
+
+/// "Cộng đồng  https://…  version 12 (published 2026-11-27 08:00), 37,412 entries".
+pub fn status_line(f: &FeedStatus) -> String {
+    let held = match (f.version, f.published_at) {
+        (Some(v), Some(t)) => format!("version {v}, published {}", format_time(t)),
+        (Some(v), None) => format!("version {v}"),
+        (None, _) => "not synced yet".into(),
+    };
+    let mut line = format!(
+        "{}  {}  {held}, {} entries",
+        f.name,
+        f.url.as_deref().unwrap_or("-"),
+        f.entries
+    );
+    if f.expired {
+        line.push_str(", EXPIRED: the publisher has not renewed it");
+    }
+    if f.verify_orgs {
+        line.push_str(", verifies organisations");
+    } else if f.ignored_verified > 0 {
+        line.push_str(&format!(
+            ", {} verified numbers ignored (not allowed to verify)",
+            f.ignored_verified
+        ));
+    }
+    line
+}
+
+fn status_json(f: &FeedStatus) -> serde_json::Value {
+    serde_json::json!({
+        "name": f.name,
+        "url": f.url,
+        "public_keys": f.public_keys,
+        "version": f.version,
+        "synced_at": f.synced_at,
+        "published_at": f.published_at,
+        "expires_at": f.expires_at,
+        "expired": f.expired,
+        "verify_orgs": f.verify_orgs,
+        "ignored_verified": f.ignored_verified,
+        "entries": f.entries,
+    })
+}
