@@ -41,11 +41,12 @@ class SyncTest {
         guard.setFeed(url, listOf(key), allowHttp = true)
         val stages = mutableListOf<SyncStage>()
         val progress = object : SyncProgress {
-            override fun onProgress(stage: SyncStage, done: ULong, total: ULong) {
+            override fun onProgress(feed: String, stage: SyncStage, done: ULong, total: ULong) {
+                assertEquals("default", feed)
                 synchronized(stages) { stages.add(stage) }
             }
         }
-        val first = guard.sync(progress)
+        val first = guard.sync(progress).single().outcome!!
         assertEquals(SyncPath.SNAPSHOT, first.path)
         assertEquals(1uL, first.toVersion)
         assertEquals(7uL, first.entries)
@@ -54,7 +55,7 @@ class SyncTest {
         val v = guard.screen("+84 91 234 5678", CallFacts(verification = Verification.NOT_VERIFIED))
         assertEquals(Level.SCAM, v.level)
 
-        val again = guard.sync(null)
+        val again = guard.syncFeedNamed("default", null)
         assertEquals(SyncPath.UP_TO_DATE, again.path)
         assertEquals(0uL, again.bytesFetched)
         val status = guard.feedStatus()
@@ -84,11 +85,11 @@ class SyncTest {
         publish("kotlin-delta", header + base)
         val feedUrl = url.replace("/feed/", "/kotlin-delta/")
         guard.setFeed(feedUrl, listOf(key), allowHttp = true)
-        assertEquals(SyncPath.SNAPSHOT, guard.sync(null).path)
+        assertEquals(SyncPath.SNAPSHOT, guard.syncFeedNamed("default", null).path)
         assertEquals(Level.UNKNOWN, guard.screen("0987000999", CallFacts(verification = Verification.NOT_VERIFIED)).level)
 
         publish("kotlin-delta", header + base + "0987000999,scam,12,,mạo danh công an\n")
-        val second = guard.sync(null)
+        val second = guard.syncFeedNamed("default", null)
         assertEquals(SyncPath.DELTA, second.path)
         assertEquals(2uL, second.toVersion)
         // Exactly the manifest and the delta crossed the wire, not the snapshot.
@@ -103,7 +104,7 @@ class SyncTest {
         // A fresh phone gets the same list from the snapshot.
         CallGuard(File(dir, "fresh.db").path, defaultConfig()).use { fresh ->
             fresh.setFeed(feedUrl, listOf(key), allowHttp = true)
-            val out = fresh.sync(null)
+            val out = fresh.syncFeedNamed("default", null)
             assertEquals(SyncPath.SNAPSHOT, out.path)
             assertEquals(second.entries, out.entries)
             assertEquals(guard.stats().reportedNumbers, fresh.stats().reportedNumbers)
@@ -115,8 +116,13 @@ class SyncTest {
     fun aFeedSignedByAnotherKeyIsRefusedAndChangesNothing() {
         // The ed25519 base point: a valid key, but not the feed's.
         guard.setFeed(url, listOf("58" + "66".repeat(31)), allowHttp = true)
-        val e = assertThrows(CanhGiacException.Feed::class.java) { runBlocking { guard.sync(null) } }
+        val e = assertThrows(CanhGiacException.Feed::class.java) { runBlocking { guard.syncFeedNamed("default", null) } }
         assertTrue(e.message!!.contains("not pinned"))
+        // In a sync of every feed the failure is that feed's result, not an exception.
+        val all = runBlocking { guard.sync(null) }.single()
+        assertEquals("default", all.feed)
+        assertEquals(null, all.outcome)
+        assertTrue(all.error!!, all.error!!.contains("not pinned"))
         assertEquals(0uL, guard.stats().reportedNumbers)
         assertEquals(null, guard.feedStatus().version)
     }
@@ -150,7 +156,7 @@ class SyncTest {
         val facts = CallFacts(verification = Verification.NOT_VERIFIED)
 
         guard.setFeed(feedUrl, listOf(key), allowHttp = true)
-        guard.sync(null)
+        assertEquals(null, guard.sync(null).single().error)
         val scam = guard.screen("0912000001", facts)
         assertEquals(Level.SCAM, scam.level)
         assertEquals(3u, scam.report!!.reporters)
@@ -179,9 +185,11 @@ class SyncTest {
         val http = assertThrows(CanhGiacException.InvalidInput::class.java) { guard.setFeed(url, listOf(key)) }
         assertTrue(http.message!!.contains("https://"))
         assertEquals(null, guard.feedStatus().url)
-        assertThrows(CanhGiacException.InvalidInput::class.java) { runBlocking { guard.sync(null) } }
+        // No feed: nothing to sync, and the default one by name is a clear error.
+        assertEquals(emptyList<Any>(), runBlocking { guard.sync(null) })
+        assertThrows(CanhGiacException.InvalidInput::class.java) { runBlocking { guard.syncFeedNamed("default", null) } }
         // Port 9 (discard) on loopback: nothing listens there.
         guard.setFeed("http://127.0.0.1:9/feed/", listOf(key), allowHttp = true)
-        assertThrows(CanhGiacException.Network::class.java) { runBlocking { guard.sync(null) } }
+        assertThrows(CanhGiacException.Network::class.java) { runBlocking { guard.syncFeedNamed("default", null) } }
     }
 }

@@ -7,19 +7,22 @@ import org.junit.Assert.assertNull
 import org.junit.Assert.assertTrue
 import org.junit.Assert.fail
 import org.junit.Test
-import vn.canhgiac.app.logic.FeedChange
 import vn.canhgiac.app.logic.FeedConfig
 import vn.canhgiac.app.logic.UiLang
 import vn.canhgiac.app.logic.coreMessage
 import vn.canhgiac.app.logic.feedKeys
-import vn.canhgiac.app.logic.feedReady
-import vn.canhgiac.app.logic.feedFields
+import vn.canhgiac.app.logic.addFeed
+import vn.canhgiac.app.logic.anyFeedReady
+import vn.canhgiac.app.logic.syncSummary
 import vn.canhgiac.app.logic.formatSyncedAt
 import vn.canhgiac.app.logic.progressPercent
 import vn.canhgiac.app.logic.progressText
-import vn.canhgiac.app.logic.saveFeed
 import vn.canhgiac.app.logic.seedShippedFeed
 import vn.canhgiac.core.CanhGiacException
+import vn.canhgiac.core.FeedStatus
+import vn.canhgiac.core.FeedSync
+import vn.canhgiac.core.SyncOutcome
+import vn.canhgiac.core.SyncPath
 import vn.canhgiac.core.SyncStage
 import java.time.ZoneOffset
 
@@ -33,71 +36,74 @@ class FeedTest {
     fun noListAndNoPublisherShipWithTheApp() {
         assertEquals("", FeedConfig.DEFAULT_URL)
         seedShippedFeed(f.guard)
-        assertNull(f.guard.feedStatus().url)
-        assertFalse(feedReady(f.guard.feedStatus()))
-        assertEquals("" to "", feedFields(f.guard.feedStatus()))
+        assertEquals(emptyList<FeedStatus>(), f.guard.feeds())
+        assertFalse(anyFeedReady(f.guard.feeds()))
     }
 
-    /** The core keeps a feed only with an https address and a key; the app syncs only a feed the core keeps. */
+    /** The core keeps a feed only with a name, an https address and a key; the app syncs only feeds the core keeps. */
     @Test
-    fun aUserFeedNeedsHttpsAndAKey() {
-        refusal("http://feed.example", RFC8032_KEY)
-        assertFalse(feedReady(f.guard.feedStatus()))
-        refusal("https://feed.example", "")
-        assertFalse(feedReady(f.guard.feedStatus()))
-        assertEquals(FeedChange.SAVED, saveFeed(f.guard, " https://feed.example ", RFC8032_KEY))
-        assertTrue(feedReady(f.guard.feedStatus()))
+    fun aUserFeedNeedsANameHttpsAndAKey() {
+        refusal("Cộng đồng", "http://feed.example", RFC8032_KEY)
+        refusal("Cộng đồng", "https://feed.example", "")
+        refusal("  ", "https://feed.example", RFC8032_KEY)
+        assertFalse(anyFeedReady(f.guard.feeds()))
+        val added = addFeed(f.guard, " Cộng đồng ", " https://feed.example ", RFC8032_KEY, verifyOrgs = false)
+        assertEquals("Cộng đồng", added.name)
+        assertEquals("https://feed.example", added.url)
+        assertFalse(added.verifyOrgs)
+        assertTrue(anyFeedReady(f.guard.feeds()))
         assertEquals(listOf("k1", "k2"), feedKeys(" k1, k2 k1 ") - FeedConfig.PINNED_PUBLIC_KEYS.toSet())
     }
 
     /** What SettingsActivity does: the core checks the feed, and keeps nothing it refuses. */
     @Test
     fun theCoreRefusesABadFeedBeforeAnythingIsSaved() {
-        val badKey = refusal("https://feed.example", "not-a-key")
+        val badKey = refusal("A", "https://feed.example", "not-a-key")
         assertTrue(badKey, badKey.contains("64 hexadecimal"))
         assertFalse(badKey, badKey.startsWith("reason="))
-        val badUrl = refusal("feed.example", RFC8032_KEY)
+        val badUrl = refusal("A", "feed.example", RFC8032_KEY)
         assertTrue(badUrl, badUrl.contains("https://"))
         // The app has no https check of its own: this is the core's refusal, through the bindings.
-        val plainHttp = refusal("http://feed.example/", RFC8032_KEY)
+        val plainHttp = refusal("A", "http://feed.example/", RFC8032_KEY)
         assertTrue(plainHttp, plainHttp.contains("https://"))
-        assertNull(f.guard.feedStatus().url)
-
-        assertEquals(FeedChange.SAVED, saveFeed(f.guard, " https://feed.example ", RFC8032_KEY))
-        assertEquals("https://feed.example", f.guard.feedStatus().url)
+        assertEquals(emptyList<FeedStatus>(), f.guard.feeds())
     }
 
-    /** The settings screen's emptied address, saved: the core forgets the feed (clearFeed), also in the next process. */
+    /** The consent dialog's answer is what the core keeps; the feeds stay in the next process, in the order added. */
     @Test
-    fun anEmptiedAddressForgetsTheFeed() {
-        saveFeed(f.guard, "https://feed.example/vn", RFC8032_KEY)
-        assertTrue(feedReady(f.guard.feedStatus()))
-        assertEquals(FeedChange.CLEARED, saveFeed(f.guard, "  ", RFC8032_KEY))
-        assertNull(f.guard.feedStatus().url)
-        assertEquals(emptyList<String>(), f.guard.feedStatus().publicKeys)
-        assertFalse(feedReady(f.guard.feedStatus())) // the daily job is cancelled
+    fun theFeedsShownAreTheOnesTheCoreKeeps() {
+        addFeed(f.guard, "Cộng đồng", "https://feed.example/vn", " $RFC8032_KEY ", verifyOrgs = false)
+        addFeed(f.guard, "Bộ", "https://gov.example/vn", RFC8032_KEY, verifyOrgs = true)
         f.reopen()
-        assertEquals("" to "", feedFields(f.guard.feedStatus()))
-        // Clearing what is already clear is no error.
-        assertEquals(FeedChange.CLEARED, saveFeed(f.guard, "", ""))
+        val feeds = f.guard.feeds()
+        assertEquals(listOf("Cộng đồng", "Bộ"), feeds.map { it.name })
+        assertEquals(listOf(false, true), feeds.map { it.verifyOrgs })
+        assertEquals(listOf(RFC8032_KEY), feeds[0].publicKeys)
+        // Nothing downloaded yet: no entries, no age.
+        assertEquals(listOf(0uL, 0uL), feeds.map { it.entries })
+        assertTrue(f.guard.removeFeed("Cộng đồng"))
+        assertEquals(listOf("Bộ"), f.guard.feeds().map { it.name })
+        assertFalse(f.guard.removeFeed("Cộng đồng"))
     }
 
-    /** The settings screen shows the feed the core keeps, also in the next process, as it can be saved again. */
+    /** The main screen's line after a sync of every feed: the ones that failed are named. */
     @Test
-    fun theFeedShownIsTheOneTheCoreKeeps() {
-        saveFeed(f.guard, "https://feed.example/vn", " $RFC8032_KEY ")
-        f.reopen()
-        val (url, keys) = feedFields(f.guard.feedStatus())
-        assertEquals("https://feed.example/vn", url)
-        assertEquals(RFC8032_KEY, keys)
-        assertEquals(FeedChange.SAVED, saveFeed(f.guard, url, keys))
-        assertEquals(listOf(RFC8032_KEY), f.guard.feedStatus().publicKeys)
+    fun aSyncOfEveryFeedNamesTheOnesThatFailed() {
+        val ok = SyncOutcome(fromVersion = null, toVersion = 2uL, path = SyncPath.SNAPSHOT, bytesFetched = 10uL, entries = 7uL)
+        val sum = syncSummary(
+            listOf(FeedSync("A", ok, null), FeedSync("B", null, "network"), FeedSync("C", ok.copy(entries = 3uL), null)),
+        )
+        assertEquals(listOf("A", "C"), sum.updated)
+        assertEquals(listOf("B"), sum.failed)
+        assertEquals(10uL, sum.entries)
+        assertFalse(sum.allUpdated)
+        assertTrue(syncSummary(emptyList()).allUpdated)
     }
 
-    /** The core's reason for refusing [url] and [keys], as the settings screen shows it. */
-    private fun refusal(url: String, keys: String): String = try {
-        saveFeed(f.guard, url, keys)
-        fail("accepted $url / $keys")
+    /** The core's reason for refusing the feed, as the settings screen shows it. */
+    private fun refusal(name: String, url: String, keys: String): String = try {
+        addFeed(f.guard, name, url, keys, verifyOrgs = false)
+        fail("accepted $name / $url / $keys")
         ""
     } catch (e: CanhGiacException) {
         coreMessage(e)
@@ -108,8 +114,8 @@ class FeedTest {
         assertNull(progressPercent(5u, 0u))
         assertEquals(50, progressPercent(5u, 10u))
         assertEquals(100, progressPercent(12u, 10u))
-        assertEquals("Đang tải danh sách 50%", progressText(SyncStage.DOWNLOAD, 5u, 10u, UiLang.VI))
-        assertEquals("Checking the version", progressText(SyncStage.MANIFEST, 0u, 0u, UiLang.EN))
+        assertEquals("Cộng đồng: Đang tải danh sách 50%", progressText("Cộng đồng", SyncStage.DOWNLOAD, 5u, 10u, UiLang.VI))
+        assertEquals("Bộ: Checking the version", progressText("Bộ", SyncStage.MANIFEST, 0u, 0u, UiLang.EN))
     }
 
     @Test

@@ -9,6 +9,9 @@ import vn.canhgiac.app.logic.AppSettings
 import vn.canhgiac.app.logic.LangChoice
 import vn.canhgiac.app.logic.LegacySettings
 import vn.canhgiac.app.logic.SETTABLE_LEVELS
+import vn.canhgiac.app.logic.Threshold
+import vn.canhgiac.app.logic.nextThreshold
+import vn.canhgiac.app.logic.valueOf
 import vn.canhgiac.app.logic.UiLang
 import vn.canhgiac.app.logic.actionFor
 import vn.canhgiac.app.logic.next
@@ -53,6 +56,27 @@ class SettingsTest {
         f.reopen()
         assertEquals(p, f.guard.policy())
         assertEquals(Action.BLOCK, f.guard.screen("0912345678", ringing).action)
+    }
+
+    /** The evidence thresholds: the core's defaults are among the choices, a tap moves to the next, the core keeps it. */
+    @Test
+    fun evidenceThresholdsCycleAndTheCoreActsOnThem() {
+        val base = f.guard.policy()
+        for (t in Threshold.entries) assertTrue(t.name, base.valueOf(t) in t.choices)
+        assertEquals(listOf(3u, 90u, 365u), Threshold.entries.map { base.valueOf(it) })
+        assertEquals(5u, base.nextThreshold(Threshold.MIN_REPORTERS).minReporters)
+        assertEquals(180u, base.nextThreshold(Threshold.FRESH_DAYS).freshDays)
+        assertEquals(730u, base.nextThreshold(Threshold.EXPIRE_DAYS).expireDays)
+        // After the last choice, the first; a value no choice names moves to the next one above it.
+        assertEquals(1u, base.copy(minReporters = 10u).nextThreshold(Threshold.MIN_REPORTERS).minReporters)
+        assertEquals(10u, base.copy(minReporters = 7u).nextThreshold(Threshold.MIN_REPORTERS).minReporters)
+        // Four people reported the nuisance number this week: enough by default, not once five are needed.
+        assertEquals(Level.NUISANCE, f.guard.screen("0900000001", ringing).level)
+        f.guard.setPolicy(base.nextThreshold(Threshold.MIN_REPORTERS))
+        f.reopen()
+        assertEquals(5u, f.guard.policy().minReporters)
+        assertEquals(Level.SUSPICIOUS, f.guard.screen("0900000001", ringing).level)
+        assertEquals(base.wangiriCountryCodes, f.guard.policy().wangiriCountryCodes)
     }
 
     @Test

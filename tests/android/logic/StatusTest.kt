@@ -13,6 +13,7 @@ import vn.canhgiac.app.logic.ListState
 import vn.canhgiac.app.logic.Recovery
 import vn.canhgiac.app.logic.dailyRunAgainSoon
 import vn.canhgiac.app.logic.healthFindings
+import vn.canhgiac.app.logic.lastSynced
 import vn.canhgiac.app.logic.listAge
 import vn.canhgiac.app.logic.listState
 import vn.canhgiac.app.logic.recoveryNotes
@@ -64,6 +65,15 @@ class StatusTest {
         )
         assertEquals(ListState(ListAge(AgeUnit.DAYS, 8), true), listState(stuck, now))
         assertEquals(ListState(ListAge(AgeUnit.DAYS, 8), false), listState(stuck.copy(expired = false), now))
+
+        // Several lists on the main screen: the oldest one's age, out of date when any is.
+        val fresh = stuck.copy(name = "fresh", publishedAt = now - 3_600, syncedAt = now - 30, expired = false)
+        val never = stuck.copy(name = "new", publishedAt = null, syncedAt = null, version = null, expired = false)
+        assertEquals(ListState(ListAge(AgeUnit.DAYS, 8), true), listState(listOf(fresh, stuck, never), now))
+        assertEquals(ListState(ListAge(AgeUnit.HOURS, 1), false), listState(listOf(fresh, never), now))
+        assertEquals(ListState(null, false), listState(emptyList(), now))
+        assertEquals(now - 60, lastSynced(listOf(fresh, stuck, never)))
+        assertNull(lastSynced(listOf(never)))
     }
 
     @Test

@@ -12,6 +12,7 @@ fun main(args: Array<String>) {
         NotificationTest::class.java,
         ReportTest::class.java,
         ScreensTest::class.java,
+        FeedSettingsTest::class.java,
         Screenshots::class.java,
     )
     val classes = when (args.firstOrNull()) {

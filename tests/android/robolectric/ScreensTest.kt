@@ -86,7 +86,7 @@ class ScreensTest {
         roles(held = true)
         val url = System.getenv("CANHGIAC_TEST_FEED_URL") ?: error("CANHGIAC_TEST_FEED_URL is not set: run through ./build.sh test")
         app().guard.setFeed(url, listOf(System.getenv("CANHGIAC_TEST_FEED_KEY")!!.trim()), allowHttp = true)
-        val outcome = kotlinx.coroutines.runBlocking { app().guard.sync(null) }
+        val outcome = kotlinx.coroutines.runBlocking { app().guard.sync(null) }.single().outcome!!
         val main = open(MainActivity::class.java, ::listSizeShown)
         val total = app().guard.stats().let { it.reportedNumbers + it.reportedPrefixes }
         assertEquals(outcome.entries, total)
@@ -100,17 +100,18 @@ class ScreensTest {
     @Test
     @Config(qualifiers = "en")
     fun settingsRefuseAPlainHttpAddressAndKeepWhatWasTyped() {
-        val settings = open(SettingsActivity::class.java) { a -> Harness.buttons(a).any { it.text == "Save the source" } }
+        val settings = open(SettingsActivity::class.java) { a -> Harness.buttons(a).any { it.text == "Add the list" } }
         val fields = Harness.views(settings.window.decorView).filterIsInstance<EditText>()
-        fields[0].setText("http://lists.example.org/feed/")
-        fields[1].setText("58" + "66".repeat(31))
-        button(settings, "Save the source").performClick()
+        fields[0].setText("Community")
+        fields[1].setText("http://lists.example.org/feed/")
+        fields[2].setText("58" + "66".repeat(31))
+        button(settings, "Add the list").performClick()
         waitUntil(what = "the refusal") { ShadowToast.getTextOfLatestToast() != null }
         val toast = ShadowToast.getTextOfLatestToast()
         assertTrue(toast, toast.startsWith("The source was not saved: "))
         assertTrue(toast, toast.contains("https"))
-        assertEquals(null, app().guard.feedStatus().url)
-        assertEquals("http://lists.example.org/feed/", fields[0].text.toString())
+        assertEquals(emptyList<Any>(), app().guard.feeds())
+        assertEquals("http://lists.example.org/feed/", fields[1].text.toString())
     }
 
     @Test

@@ -151,6 +151,47 @@ class Screenshots {
 
     @Test fun settingsVi() { phone("vi"); screen(SettingsActivity::class.java, "settings_vi", { a -> Harness.buttons(a).size > 5 }) }
     @Test fun settingsEn() { phone("en"); screen(SettingsActivity::class.java, "settings_en", { a -> Harness.buttons(a).size > 5 }) }
+    /**
+     * The lists followed (issue 10): one synced from the run's feed (its age and size), one not
+     * yet downloaded that may verify organisations; the screen scrolled to them.
+     */
+    private fun feeds(name: String) {
+        val key = System.getenv("CANHGIAC_TEST_FEED_KEY")?.trim() ?: ("58" + "66".repeat(31))
+        System.getenv("CANHGIAC_TEST_FEED_URL")?.let { url ->
+            app().guard.addFeed("Cộng đồng", url, listOf(key), allowHttp = true)
+            kotlinx.coroutines.runBlocking { app().guard.sync(null) }
+        }
+        app().guard.addFeed("Bộ Công an", "https://lists.example.org/bca/", listOf(key), verifyOrgs = true)
+        val heading = { a: Activity -> a.getString(vn.canhgiac.app.R.string.feed_heading) }
+        screen(SettingsActivity::class.java, name, { a -> texts(a).contains(heading(a)) }) { a ->
+            val root = a.window.decorView
+            root.measure(View.MeasureSpec.makeMeasureSpec(W, View.MeasureSpec.EXACTLY), View.MeasureSpec.makeMeasureSpec(H, View.MeasureSpec.EXACTLY))
+            root.layout(0, 0, W, H)
+            val top = Harness.textView(a, heading(a))!!.top
+            Harness.views(root).filterIsInstance<android.widget.ScrollView>().single().scrollTo(0, top)
+        }
+    }
+
+    @Test fun settingsFeedsVi() { phone("vi"); feeds("settings_feeds_vi") }
+    @Test fun settingsFeedsEn() { phone("en"); feeds("settings_feeds_en") }
+
+    /** The one question before a list may verify organisation numbers. */
+    private fun verifyDialog(name: String) {
+        val a = Robolectric.buildActivity(SettingsActivity::class.java).setup().get()
+        val add = a.getString(vn.canhgiac.app.R.string.feed_add)
+        waitUntil(what = name) { Harness.buttons(a).any { it.text == add } }
+        val fields = Harness.views(a.window.decorView).filterIsInstance<EditText>()
+        fields[0].setText("Bộ Công an")
+        fields[1].setText("https://lists.example.org/bca/")
+        fields[2].setText("58" + "66".repeat(31))
+        Harness.button(a, a.getString(vn.canhgiac.app.R.string.feed_verify_off)).performClick()
+        Harness.buttons(a).last { it.text == add }.performClick()
+        drawOver((ShadowDialog.getLatestDialog() as AlertDialog).window!!.decorView, name)
+    }
+
+    @Test fun verifyDialogVi() { phone("vi"); verifyDialog("verify_dialog_vi") }
+    @Test fun verifyDialogEn() { phone("en"); verifyDialog("verify_dialog_en") }
+
     @Test fun aboutVi() { phone("vi"); screen(AboutActivity::class.java, "about_vi") }
     @Test fun aboutEn() { phone("en"); screen(AboutActivity::class.java, "about_en") }
 
@@ -215,7 +256,7 @@ class Screenshots {
         const val MARGIN = 48
 
         /** What ShotCheck expects. */
-        val NAMES = listOf("main", "main_list", "history", "lists", "settings", "about", "report_error", "warning")
+        val NAMES = listOf("main", "main_list", "history", "lists", "settings", "settings_feeds", "verify_dialog", "about", "report_error", "warning")
             .flatMap { listOf("${it}_vi", "${it}_en") } + listOf("main_list_vi_night", "main_list_vi_font130", "card_vi", "card_en", "card_vi_font130", "card_en_font130")
     }
 }

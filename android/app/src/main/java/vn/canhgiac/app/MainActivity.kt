@@ -13,7 +13,8 @@ import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.launch
 import kotlinx.coroutines.withContext
 import vn.canhgiac.app.logic.defaultReportContent
-import vn.canhgiac.app.logic.feedReady
+import vn.canhgiac.app.logic.anyFeedReady
+import vn.canhgiac.app.logic.lastSynced
 import vn.canhgiac.app.logic.Recovery
 import vn.canhgiac.app.logic.formatSyncedAt
 import vn.canhgiac.app.logic.listState
@@ -21,6 +22,7 @@ import vn.canhgiac.app.logic.pick
 import vn.canhgiac.app.logic.progressText
 import vn.canhgiac.app.logic.recoveryNotes
 import vn.canhgiac.app.logic.reportKindFor
+import vn.canhgiac.app.logic.syncSummary
 import vn.canhgiac.core.*
 
 /**
@@ -29,7 +31,7 @@ import vn.canhgiac.core.*
  */
 class MainActivity : CoreActivity() {
     /** What the core said about the list and its files. */
-    private class Loaded(val stats: Stats, val feed: FeedStatus, val notes: List<Recovery>)
+    private class Loaded(val stats: Stats, val feeds: List<FeedStatus>, val notes: List<Recovery>)
 
     private var checked: String = ""
     /** The core's last answer; null until it has answered. */
@@ -54,7 +56,7 @@ class MainActivity : CoreActivity() {
     /** Shows the screen at once, then again once the core has said how the list is. */
     override fun refresh() {
         render()
-        io({ Loaded(app.guard.stats(), app.guard.feedStatus(), recoveryNotes(app.guard)) }) { r ->
+        io({ Loaded(app.guard.stats(), app.guard.feeds(), recoveryNotes(app.guard)) }) { r ->
             loaded = r.getOrNull()
             render()
         }
@@ -100,16 +102,18 @@ class MainActivity : CoreActivity() {
         heading(getString(R.string.list_heading))
         loaded?.let { shown ->
             val stats = shown.stats
-            val feed = shown.feed
+            val feeds = shown.feeds
             for (note in shown.notes) {
                 if (note == Recovery.USER_DATA_LOST) warning(label(note)) else text(label(note))
             }
             text(getString(R.string.list_size, (stats.reportedNumbers + stats.reportedPrefixes).toString()))
-            val state = listState(feed, System.currentTimeMillis() / 1000)
+            // Several lists: the oldest one's age, and a warning if any is out of date (each
+            // list's own state is in Settings).
+            val state = listState(feeds, System.currentTimeMillis() / 1000)
             state.age?.let { text(label(it)) }
             if (state.expired) warning(getString(R.string.list_expired))
-            text(getString(R.string.last_sync, formatSyncedAt(feed.syncedAt) ?: getString(R.string.never)))
-            if (!feedReady(feed)) {
+            text(getString(R.string.last_sync, formatSyncedAt(lastSynced(feeds)) ?: getString(R.string.never)))
+            if (!anyFeedReady(feeds)) {
                 text(getString(R.string.no_publisher))
             } else {
                 val progress = text(syncMessage)
@@ -129,14 +133,20 @@ class MainActivity : CoreActivity() {
     private fun syncNow(progress: TextView) {
         val lang = app.lang()
         val listener = object : SyncProgress {
-            override fun onProgress(stage: SyncStage, done: ULong, total: ULong) {
-                runOnUiThread { say(progress, progressText(stage, done, total, lang)) }
+            override fun onProgress(feed: String, stage: SyncStage, done: ULong, total: ULong) {
+                runOnUiThread { say(progress, progressText(feed, stage, done, total, lang)) }
             }
         }
         scope.launch {
             val outcome = withContext(Dispatchers.IO) { runCatching { app.guard.sync(listener) } }
-            outcome.onSuccess { o ->
-                say(progress, getString(R.string.sync_done, o.toVersion.toString(), o.entries.toString()))
+            outcome.onSuccess { results ->
+                // Each list syncs on its own: those that failed are named, their lists unchanged.
+                val sum = syncSummary(results)
+                val lines = listOfNotNull(
+                    sum.updated.takeIf { it.isNotEmpty() }?.let { getString(R.string.sync_done, it.joinToString(", "), sum.entries.toString()) },
+                    sum.failed.takeIf { it.isNotEmpty() }?.let { getString(R.string.sync_partly, it.joinToString(", ")) },
+                )
+                say(progress, lines.joinToString("\n"))
                 refresh()
             }.onFailure {
                 logFailure("sync", it)

@@ -1,31 +1,35 @@
 package vn.canhgiac.app
 
+import android.app.AlertDialog
 import android.content.Intent
 import vn.canhgiac.app.logic.AppSettings
-import vn.canhgiac.app.logic.FeedChange
 import vn.canhgiac.app.logic.SETTABLE_LEVELS
+import vn.canhgiac.app.logic.Threshold
 import vn.canhgiac.app.logic.actionFor
+import vn.canhgiac.app.logic.addFeed
 import vn.canhgiac.app.logic.coreMessage
-import vn.canhgiac.app.logic.feedFields
+import vn.canhgiac.app.logic.listState
 import vn.canhgiac.app.logic.next
-import vn.canhgiac.app.logic.saveFeed
+import vn.canhgiac.app.logic.nextThreshold
 import vn.canhgiac.app.logic.shortNumber
+import vn.canhgiac.app.logic.valueOf
 import vn.canhgiac.app.logic.withAction
 import vn.canhgiac.core.FeedStatus
 import vn.canhgiac.core.Level
 import vn.canhgiac.core.Policy
 
 /**
- * What happens at each level, where reports go, the feed, the language, and the way to the
- * backup screen. Each tap saves: the actions and the feed to the core, which keeps them; the
- * app's own choices to its settings file.
+ * What happens at each level, how much evidence a reported number needs, where reports go, the
+ * lists followed, the language, and the way to the backup screen. Each tap saves: the actions,
+ * the thresholds and the feeds to the core, which keeps them; the app's own choices to its
+ * settings file.
  */
 class SettingsActivity : CoreActivity() {
-    private class Shown(val settings: AppSettings, val policy: Policy, val feed: FeedStatus?)
+    private class Shown(val settings: AppSettings, val policy: Policy, val feeds: List<FeedStatus>)
 
     /** Reads the settings file and the core off the main thread, then shows them. */
     override fun refresh() {
-        io({ Shown(app.settings(), app.guard.policy(), runCatching { app.guard.feedStatus() }.getOrNull()) }) { r ->
+        io({ Shown(app.settings(), app.guard.policy(), runCatching { app.guard.feeds() }.getOrDefault(emptyList())) }) { r ->
             r.onSuccess { render(it) }.onFailure { toast(getString(R.string.settings_failed)) }
         }
     }
@@ -44,15 +48,99 @@ class SettingsActivity : CoreActivity() {
             save(s.copy(syncUnmeteredOnly = !s.syncUnmeteredOnly))
         }
 
-        heading(getString(R.string.feed_heading))
-        text(getString(R.string.no_publisher))
-        val (shownUrl, shownKeys) = shown.feed?.let { feedFields(it) } ?: ("" to "")
-        val url = input(getString(R.string.feed_url_hint), shownUrl)
-        val key = input(getString(R.string.feed_key_hint), shownKeys)
-        primary(getString(R.string.feed_save)) { submitFeed(url.getText().toString(), key.getText().toString()) }
+        heading(getString(R.string.evidence_heading))
+        text(getString(R.string.evidence_why))
+        for (t in Threshold.entries) {
+            button(getString(thresholdLabel(t), shown.policy.valueOf(t).toString())) { setThreshold(t) }
+        }
+
+        feeds(this, shown.feeds)
 
         heading(getString(R.string.backup_title))
         button(getString(R.string.open_backup)) { startActivity(Intent(this@SettingsActivity, BackupActivity::class.java)) }
+    }
+
+    /** Each list followed (name, address, age, size, out of date), a way to stop following it, and a way to add one. */
+    private fun feeds(ui: Column, feeds: List<FeedStatus>) = with(ui) {
+        heading(getString(R.string.feed_heading))
+        if (feeds.isEmpty()) {
+            text(getString(R.string.feeds_none))
+            text(getString(R.string.no_publisher))
+        }
+        val now = System.currentTimeMillis() / 1000
+        for (feed in feeds) {
+            text("${feed.name}\n${feed.url.orEmpty()}").setTypeface(android.graphics.Typeface.DEFAULT_BOLD)
+            val state = listState(feed, now)
+            text(state.age?.let { label(it) } ?: getString(R.string.feed_never_synced))
+            text(getString(R.string.feed_entries, feed.entries.toString()))
+            if (state.expired) warning(getString(R.string.list_expired))
+            if (feed.verifyOrgs) text(getString(R.string.feed_verifies))
+            if (feed.ignoredVerified > 0uL) text(getString(R.string.feed_ignored_verified, feed.ignoredVerified.toString()))
+            button(getString(R.string.feed_remove)) { confirmRemove(feed.name) }
+                .setContentDescription(getString(R.string.feed_remove_named, feed.name))
+        }
+
+        heading(getString(R.string.feed_add_heading))
+        val name = input(getString(R.string.feed_name_hint))
+        val url = input(getString(R.string.feed_url_hint))
+        val key = input(getString(R.string.feed_key_hint))
+        // Off unless the user turns it on; turned on, adding asks once what it means.
+        var verify = false
+        val toggle = button(getString(R.string.feed_verify_off)) {}
+        toggle.setOnClickListener {
+            verify = !verify
+            toggle.setText(getString(if (verify) R.string.feed_verify_on else R.string.feed_verify_off))
+        }
+        primary(getString(R.string.feed_add)) {
+            val typed = Typed(name.getText().toString(), url.getText().toString(), key.getText().toString())
+            if (verify) askToVerify(typed) else add(typed, verifyOrgs = false)
+        }
+    }
+
+    private class Typed(val name: String, val url: String, val keys: String)
+
+    /**
+     * The one question before a list may verify organisation numbers, saying what it means; its
+     * answer is what the core is told. Closing the dialog adds nothing.
+     */
+    private fun askToVerify(typed: Typed) {
+        AlertDialog.Builder(this)
+            .setTitle(R.string.verify_title)
+            .setMessage(getString(R.string.verify_body, typed.name.trim()))
+            .setPositiveButton(R.string.verify_yes) { _, _ -> add(typed, verifyOrgs = true) }
+            .setNegativeButton(R.string.verify_no) { _, _ -> add(typed, verifyOrgs = false) }
+            .show()
+    }
+
+    /**
+     * The core checks the name, the address (https only) and the keys, and keeps the feed only
+     * when it accepts them. Otherwise its reason is shown and what was typed stays on screen to
+     * be corrected. The daily job follows.
+     */
+    private fun add(typed: Typed, verifyOrgs: Boolean) {
+        io({ addFeed(app.guard, typed.name, typed.url, typed.keys, verifyOrgs) }) { r ->
+            r.onSuccess { feed ->
+                toast(getString(R.string.feed_added, feed.name))
+                change({ SyncJob.configure(this) }) { getString(R.string.settings_failed) }
+            }.onFailure { e -> toast(getString(R.string.feed_refused, coreMessage(e))) }
+        }
+    }
+
+    /** Stopping a feed deletes its numbers from the phone: asked first. */
+    private fun confirmRemove(name: String) {
+        AlertDialog.Builder(this)
+            .setMessage(getString(R.string.feed_remove_confirm, name))
+            .setPositiveButton(R.string.feed_remove) { _, _ ->
+                io({
+                    app.guard.removeFeed(name)
+                    SyncJob.configure(this)
+                }) { r ->
+                    toast(if (r.isSuccess) getString(R.string.feed_removed, name) else getString(R.string.settings_failed))
+                    refresh()
+                }
+            }
+            .setNegativeButton(R.string.cancel, null)
+            .show()
     }
 
     /** The next action at [level], in the core's policy as it is now. */
@@ -61,24 +149,20 @@ class SettingsActivity : CoreActivity() {
         app.guard.setPolicy(policy.withAction(level, policy.actionFor(level).next()))
     }) { getString(R.string.settings_failed) }
 
+    /** The next value of an evidence threshold, in the core's policy as it is now. */
+    private fun setThreshold(t: Threshold) = change({
+        app.guard.setPolicy(app.guard.policy().nextThreshold(t))
+    }) { getString(R.string.settings_failed) }
+
+    private fun thresholdLabel(t: Threshold): Int = when (t) {
+        Threshold.MIN_REPORTERS -> R.string.min_reporters
+        Threshold.FRESH_DAYS -> R.string.fresh_days
+        Threshold.EXPIRE_DAYS -> R.string.expire_days
+    }
+
     /** The app's own choices, to its settings file; the sync job follows the network choice. */
     private fun save(s: AppSettings) = change({
         app.saveSettings(s)
         SyncJob.configure(this)
     }) { getString(R.string.settings_failed) }
-
-    /**
-     * The core checks the feed's address (https only) and keys, and keeps them only when it
-     * accepts them. Otherwise its reason is shown and what was typed stays on screen to be
-     * corrected. An emptied address forgets the feed (the core's clearFeed); the daily job
-     * follows either way.
-     */
-    private fun submitFeed(url: String, keys: String) {
-        io({ saveFeed(app.guard, url, keys) }) { r ->
-            r.onSuccess { saved ->
-                if (saved == FeedChange.CLEARED) toast(getString(R.string.feed_cleared))
-                change({ SyncJob.configure(this) }) { getString(R.string.settings_failed) }
-            }.onFailure { e -> toast(getString(R.string.feed_refused, coreMessage(e))) }
-        }
-    }
 }

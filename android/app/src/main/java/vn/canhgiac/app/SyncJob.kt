@@ -16,7 +16,7 @@ import kotlinx.coroutines.ensureActive
 import kotlinx.coroutines.launch
 import vn.canhgiac.app.logic.FeedConfig
 import vn.canhgiac.app.logic.dailyRunAgainSoon
-import vn.canhgiac.app.logic.feedReady
+import vn.canhgiac.app.logic.anyFeedReady
 import vn.canhgiac.app.logic.healthFindings
 import vn.canhgiac.core.*
 
@@ -31,9 +31,11 @@ class SyncJob : JobService() {
     override fun onStartJob(params: JobParameters): Boolean {
         val app = CanhGiacApp.of(this)
         running = scope.launch {
+            // Every feed, each on its own; one that failed keeps its list and asks for a retry.
             val synced = try {
-                app.guard.sync(null)
-                true
+                val results = app.guard.sync(null)
+                results.filter { it.error != null }.forEach { logFinding("the daily sync: a feed failed, its list is unchanged") }
+                results.all { it.error == null }
             } catch (e: CancellationException) {
                 // onStopJob: the system already counts this run as stopped (and reschedules it).
                 throw e
@@ -77,13 +79,13 @@ class SyncJob : JobService() {
         private const val JOB_ID = 156
 
         /**
-         * (Re)schedules the job for the feed the core keeps, on the network the user chose;
-         * cancels it while the core has no feed. Reads the core: call it off the main thread.
+         * (Re)schedules the job for the feeds the core keeps, on the network the user chose;
+         * cancels it while the core follows no feed. Reads the core: call it off the main thread.
          */
         fun configure(context: Context) {
             val app = CanhGiacApp.of(context)
             val scheduler = context.getSystemService(JobScheduler::class.java) ?: return
-            if (!feedReady(app.guard.feedStatus())) {
+            if (!anyFeedReady(app.guard.feeds())) {
                 scheduler.cancel(JOB_ID)
                 return
             }

@@ -2,6 +2,7 @@ package vn.canhgiac.app.logic
 
 import vn.canhgiac.core.CallGuard
 import vn.canhgiac.core.FeedStatus
+import vn.canhgiac.core.FeedSync
 import vn.canhgiac.core.SyncStage
 import java.time.Instant
 import java.time.ZoneId
@@ -27,42 +28,43 @@ fun feedKeys(typed: String): List<String> =
         .filter { it.isNotEmpty() }
         .distinct()
 
-/** The feed the core keeps, as the settings screen shows it: the address, and the user's keys as typed. */
-fun feedFields(status: FeedStatus): Pair<String, String> =
-    status.url.orEmpty() to (status.publicKeys - FeedConfig.PINNED_PUBLIC_KEYS.toSet()).joinToString(", ")
-
 /** The core syncs a feed it accepted and keeps: an address and at least one key. */
 fun feedReady(status: FeedStatus): Boolean = status.url != null && status.publicKeys.isNotEmpty()
 
-/** What saving the feed fields did. */
-enum class FeedChange { SAVED, CLEARED }
+/** The daily job runs while at least one feed is followed. */
+fun anyFeedReady(feeds: List<FeedStatus>): Boolean = feeds.any(::feedReady)
 
 /**
- * Hands the feed the user typed to the core, which checks the address (https only) and the keys
- * and keeps them; throws the core's [vn.canhgiac.core.CanhGiacException] when it refuses them.
- * An emptied address stops following the feed: the core forgets its address and keys
- * (clearFeed) and the daily job is cancelled; the list held stays in use, and the main screen
- * says so once it is past its expiry.
+ * Follows the feed the user typed on the settings screen: the core checks the name, the
+ * address (https only: the app never allows plain http) and the keys, and keeps the feed only
+ * when it accepts them; otherwise it throws its [vn.canhgiac.core.CanhGiacException], whose
+ * reason the screen shows. [verifyOrgs] is true only once the user said yes to the question
+ * that explains it.
  */
-fun saveFeed(guard: CallGuard, typedUrl: String, typedKeys: String): FeedChange {
-    val url = typedUrl.trim()
-    if (url.isEmpty()) {
-        guard.clearFeed()
-        return FeedChange.CLEARED
-    }
-    guard.setFeed(url, feedKeys(typedKeys))
-    return FeedChange.SAVED
-}
+fun addFeed(guard: CallGuard, name: String, url: String, typedKeys: String, verifyOrgs: Boolean): FeedStatus =
+    guard.addFeed(name.trim(), url.trim(), feedKeys(typedKeys), allowHttp = false, verifyOrgs = verifyOrgs)
 
 /**
  * A core that has no feed yet gets the shipped one, when one ships. None ships today; once one
- * does, a feed the user cleared comes back at the next start unless that choice is remembered.
+ * does, a feed the user removed comes back at the next start unless that choice is remembered.
  */
 fun seedShippedFeed(guard: CallGuard) {
-    if (FeedConfig.DEFAULT_URL.isNotEmpty() && guard.feedStatus().url == null) {
+    if (FeedConfig.DEFAULT_URL.isNotEmpty() && guard.feeds().isEmpty()) {
         guard.setFeed(FeedConfig.DEFAULT_URL, FeedConfig.PINNED_PUBLIC_KEYS)
     }
 }
+
+/** How a sync of every feed went, for one line on the main screen. */
+data class SyncSummary(val updated: List<String>, val failed: List<String>, val entries: ULong) {
+    val allUpdated: Boolean get() = failed.isEmpty()
+}
+
+/** Each feed syncs on its own: the ones that failed are named, their lists unchanged. */
+fun syncSummary(results: List<FeedSync>): SyncSummary = SyncSummary(
+    updated = results.filter { it.error == null }.map { it.feed },
+    failed = results.filter { it.error != null }.map { it.feed },
+    entries = results.sumOf { it.outcome?.entries ?: 0uL },
+)
 
 /** Percent done, or null while the total is unknown. */
 fun progressPercent(done: ULong, total: ULong): Int? =
@@ -74,9 +76,11 @@ fun stageText(stage: SyncStage, lang: UiLang): String = when (stage) {
     SyncStage.APPLY -> if (lang == UiLang.VI) "Đang cập nhật" else "Updating"
 }
 
-fun progressText(stage: SyncStage, done: ULong, total: ULong, lang: UiLang): String {
+/** "Cộng đồng: Đang tải danh sách 40%": each feed syncs in turn, so the line names it. */
+fun progressText(feed: String, stage: SyncStage, done: ULong, total: ULong, lang: UiLang): String {
     val pct = progressPercent(done, total)
-    return if (pct == null) stageText(stage, lang) else "${stageText(stage, lang)} $pct%"
+    val what = if (pct == null) stageText(stage, lang) else "${stageText(stage, lang)} $pct%"
+    return "$feed: $what"
 }
 
 /** "27/11/2026 08:30", in the phone's zone; null when never synced. */

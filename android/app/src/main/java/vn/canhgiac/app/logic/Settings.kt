@@ -33,6 +33,41 @@ fun Policy.withAction(level: Level, action: Action): Policy = when (level) {
 }
 
 /**
+ * The evidence thresholds of the core's policy that the settings screen offers, each with the
+ * values a tap cycles through (the core's defaults among them: 3 people, 90 days, 365 days).
+ * The core keeps the value (setPolicy); the app only offers choices.
+ */
+enum class Threshold(val choices: List<UInt>) {
+    /** People (or reports) needed before a listed number is more than "suspicious". */
+    MIN_REPORTERS(listOf(1u, 2u, 3u, 5u, 10u)),
+
+    /** Days a report stays fresh enough to raise the level. */
+    FRESH_DAYS(listOf(30u, 60u, 90u, 180u, 365u)),
+
+    /** Days after which a report is only shown: numbers are given up and reassigned. */
+    EXPIRE_DAYS(listOf(180u, 365u, 730u, 1095u)),
+}
+
+fun Policy.valueOf(t: Threshold): UInt = when (t) {
+    Threshold.MIN_REPORTERS -> minReporters
+    Threshold.FRESH_DAYS -> freshDays
+    Threshold.EXPIRE_DAYS -> expireDays
+}
+
+fun Policy.withThreshold(t: Threshold, value: UInt): Policy = when (t) {
+    Threshold.MIN_REPORTERS -> copy(minReporters = value)
+    Threshold.FRESH_DAYS -> copy(freshDays = value)
+    Threshold.EXPIRE_DAYS -> copy(expireDays = value)
+}
+
+/**
+ * The policy with [t] at its next choice: the first one above the value held (which may be one
+ * no choice names, e.g. from a restored backup), after the last the first again.
+ */
+fun Policy.nextThreshold(t: Threshold): Policy =
+    withThreshold(t, t.choices.firstOrNull { it > valueOf(t) } ?: t.choices.first())
+
+/**
  * The app's own choices, stored as plain strings in its settings file. Everything the core
  * acts on (the action at each level, the feed's address and keys) is the core's: read with
  * policy() and feedStatus(), saved with setPolicy() and setFeed().

@@ -36,6 +36,19 @@ data class ListState(val age: ListAge?, val expired: Boolean)
 fun listState(status: FeedStatus, nowSeconds: Long): ListState =
     ListState(listAge(status.publishedAt, nowSeconds), status.expired)
 
+/**
+ * The same for several feeds, on the main screen's one line: the age of the oldest list held
+ * (the one most likely to name a number's previous owner), and a warning when any list is
+ * out of date. The settings screen shows each feed's own [listState].
+ */
+fun listState(feeds: List<FeedStatus>, nowSeconds: Long): ListState = ListState(
+    listAge(feeds.mapNotNull { it.publishedAt }.minOrNull(), nowSeconds),
+    feeds.any { it.expired },
+)
+
+/** The least recent successful check among the feeds ever synced; null when none was. */
+fun lastSynced(feeds: List<FeedStatus>): Long? = feeds.mapNotNull { it.syncedAt }.minOrNull()
+
 /** What the core repaired when it opened the files, for a note on the main screen. */
 enum class Recovery {
     /** The user's file was damaged; its lists and settings came back from the backup kept beside it. */
