@@ -170,6 +170,26 @@ class FeedSettingsTest {
         assertEquals("Community was removed.", ShadowToast.getTextOfLatestToast())
     }
 
+    /** "Update the list now" syncs every feed: the progress names each, the result names the one that failed. */
+    @Test
+    @Config(qualifiers = "en")
+    fun theMainScreensUpdateNamesTheFeedThatFailed() {
+        val url = System.getenv("CANHGIAC_TEST_FEED_URL") ?: error("CANHGIAC_TEST_FEED_URL is not set: run through ./build.sh test")
+        val rm = shadowOf(app().getSystemService(android.app.role.RoleManager::class.java))
+        rm.addAvailableRole(android.app.role.RoleManager.ROLE_CALL_SCREENING)
+        rm.addHeldRole(android.app.role.RoleManager.ROLE_CALL_SCREENING)
+        app().guard.addFeed("Community", url, listOf(key), allowHttp = true)
+        // Port 9 on loopback: nothing listens there.
+        app().guard.addFeed("Dead", "http://127.0.0.1:9/feed/", listOf(key), allowHttp = true)
+        val main = Robolectric.buildActivity(vn.canhgiac.app.MainActivity::class.java).setup().get()
+        waitUntil(what = "the main screen") { Harness.buttons(main).any { it.text == "Update the list now" } }
+        button(main, "Update the list now").performClick()
+        val done = "Updated: Community (7 numbers).\nNot updated: Dead. Its list is unchanged."
+        waitUntil(what = "the sync's outcome") { texts(main).contains(done) }
+        assertEquals(listOf(7uL, 0uL), app().guard.feeds().map { it.entries })
+        waitUntil(what = "the list's size") { texts(main).contains("Reported numbers in the list: 7") }
+    }
+
     @Test
     @Config(qualifiers = "en")
     fun theEvidenceThresholdsAreTheCoresPolicy() {
