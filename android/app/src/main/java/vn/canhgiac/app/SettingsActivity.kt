@@ -2,6 +2,7 @@ package vn.canhgiac.app
 
 import android.app.AlertDialog
 import android.content.Intent
+import android.graphics.Typeface
 import vn.canhgiac.app.logic.AppSettings
 import vn.canhgiac.app.logic.SETTABLE_LEVELS
 import vn.canhgiac.app.logic.Threshold
@@ -69,7 +70,7 @@ class SettingsActivity : CoreActivity() {
         }
         val now = System.currentTimeMillis() / 1000
         for (feed in feeds) {
-            text("${feed.name}\n${feed.url.orEmpty()}").setTypeface(android.graphics.Typeface.DEFAULT_BOLD)
+            text("${feed.name}\n${feed.url.orEmpty()}").setTypeface(Typeface.DEFAULT_BOLD)
             val state = listState(feed, now)
             text(state.age?.let { label(it) } ?: getString(R.string.feed_never_synced))
             text(getString(R.string.feed_entries, feed.entries.toString()))
