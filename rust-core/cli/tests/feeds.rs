@@ -193,6 +193,14 @@ fn two_feeds_signed_by_different_keys_sync_apart_and_speak_together() {
     std::fs::create_dir_all(t.p("www/police")).unwrap();
     std::fs::copy(&forged, t.p("police/feed.key")).unwrap();
     t.publish("police", &[row("0912345678", "nuisance", 1, 1, "nhầm")]);
+    // nginx's ETag is the file's time and size: a manifest rewritten in the
+    // same second at the same size would look unchanged to the phone.
+    std::fs::File::options()
+        .write(true)
+        .open(t.p("www/police/manifest.json"))
+        .unwrap()
+        .set_modified(std::time::SystemTime::now() + std::time::Duration::from_secs(5))
+        .unwrap();
     t.publish(
         "community",
         &[

@@ -316,8 +316,5 @@ fn feeds_are_named_bounded_and_removed_with_their_entries_only() {
     let again = g
         .add_feed_inner("Công an", "https://police.example/", &[key()], false, false)
         .unwrap();
-    assert_eq!(
-        again.entries, 0,
-        "a new id: the old entries never come back"
-    );
+    assert_eq!(again.entries, 0, "the old entries never come back");
 }

@@ -103,8 +103,8 @@ macro_rules! nearest_prefix {
 }
 
 /// Everything screening needs, in one statement: the user's list (tag 0),
-/// every list's entry for the exact number (tag 1, one seek: the key is
-/// number then list), and the nearest prefix rule (tag 2). Scalar
+/// every list's entry for the exact number (tag 1, one seek: the rowid is
+/// number × 16 + list), and the nearest prefix rule (tag 2). Scalar
 /// subqueries and UNION ALL rather than joins: with joins SQLite re-plans
 /// the cached statement on every call (about 5 µs here). An official
 /// source comes as its id, looked up only for the rare entry that has one
@@ -113,8 +113,8 @@ const LOOKUP: &str = concat!(
     "SELECT 0, list, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM user_list WHERE key = :key
      UNION ALL
      SELECT 1, category, reports, last_reported, (SELECT text FROM label WHERE id = label_id), NULL,
-            reporters, official_id, feed
-     FROM reported WHERE number = :number
+            reporters, official_id, entry & 15
+     FROM reported WHERE entry BETWEEN :first AND :last
      UNION ALL ",
     nearest_prefix!()
 );
@@ -155,7 +155,8 @@ impl Store {
             let mut stmt = c.prepare_cached(LOOKUP)?;
             let mut rows = stmt.query(named_params! {
                 ":key": super::lists::list_key(n),
-                ":number": key,
+                ":first": key.map(|k| ListId::IMPORTS.entry(k)),
+                ":last": key.map(|k| ListId(ListId::SLOTS - 1).entry(k)),
                 ":digits": digits,
             })?;
             while let Some(r) = rows.next()? {
