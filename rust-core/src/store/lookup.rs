@@ -94,7 +94,7 @@ pub struct Stats {
 /// reads them).
 macro_rules! nearest_prefix {
     () => {
-        "SELECT 2, category, reports, last_reported, (SELECT text FROM label WHERE id = label_id), prefix,
+        "SELECT 2, category, reports, last_reported, CASE WHEN label_id IS NOT NULL THEN (SELECT text FROM label WHERE id = label_id) END, prefix,
                 reporters, official_id, feed
          FROM reported_prefix
          WHERE prefix = (SELECT prefix FROM reported_prefix WHERE prefix <= :digits
@@ -110,7 +110,7 @@ macro_rules! nearest_prefix {
 /// source comes as its id, looked up only for the rare entry that has one
 /// (`fill_source`): a subquery per row cost every screen about 1 µs.
 const LOOKUP: &str = concat!(
-    "SELECT 1, category, reports, last_reported, (SELECT text FROM label WHERE id = label_id), NULL,
+    "SELECT 1, category, reports, last_reported, CASE WHEN label_id IS NOT NULL THEN (SELECT text FROM label WHERE id = label_id) END, NULL,
             reporters, official_id, entry & 15
      FROM reported WHERE entry BETWEEN :first AND :last
      UNION ALL ",
