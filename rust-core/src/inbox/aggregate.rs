@@ -1316,20 +1316,27 @@ impl<'p> Run<'p> {
             .take(TOP_LABELS)
             .map(|(label, numbers)| LabelCount { label, numbers })
             .collect();
-        tx.execute("DELETE FROM listed", [])?;
+        // The list kept for the next aggregation: only what changed is
+        // written (most of the list stays as it was from one day to the next).
         {
+            let mut forget = tx.prepare("DELETE FROM listed WHERE number = ?1")?;
+            for (n, _) in &self.removed {
+                forget.execute([n])?;
+            }
             let mut put = tx.prepare(
-                "INSERT INTO listed (number, category, label, since) VALUES (?1, ?2, ?3, ?4)",
+                "INSERT OR REPLACE INTO listed (number, category, label, since) VALUES (?1, ?2, ?3, ?4)",
             )?;
             for e in &self.listed {
                 if let Target::Number(n) = e.target {
-                    let since = self.previous.get(&n).map_or(self.id, |p| p.since);
-                    put.execute(params![
-                        n,
-                        e.reported.category.as_str(),
-                        e.reported.label,
-                        since
-                    ])?;
+                    let category = e.reported.category.as_str();
+                    let since = match self.previous.get(&n) {
+                        Some(p) if p.category == category && p.label == e.reported.label => {
+                            continue;
+                        }
+                        Some(p) => p.since,
+                        None => self.id,
+                    };
+                    put.execute(params![n, category, e.reported.label, since])?;
                 }
             }
         }
