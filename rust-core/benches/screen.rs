@@ -130,16 +130,7 @@ fn main() {
             }
         })
         .collect();
-    let mut slow_times: Vec<Duration> = slow
-        .iter()
-        .map(|q| {
-            let q = Some(q.clone());
-            let t = Instant::now();
-            std::hint::black_box(guard.screen(q, facts.clone()).unwrap());
-            t.elapsed()
-        })
-        .collect();
-    slow_times.sort();
+    let slow_times = timed_screens(&guard, &slow);
     drop(guard);
 
     // Baseline: the same file, the same keys, one bare point lookup.
@@ -354,25 +345,30 @@ fn three_lists(db: &Path, keys: &[i64], queries: &[String], rng: &mut Rng) -> Th
     let size = std::fs::metadata(&list).unwrap().len();
 
     let guard = CallGuard::open(db, GuardConfig::default()).unwrap();
-    let facts = CallFacts::default();
     for q in queries.iter().take(10_000) {
-        guard.screen(Some(q.clone()), facts.clone()).unwrap();
+        guard.screen(Some(q.clone()), CallFacts::default()).unwrap();
     }
-    let mut times: Vec<Duration> = queries
-        .iter()
-        .map(|q| {
-            let q = Some(q.clone());
-            let t = Instant::now();
-            std::hint::black_box(guard.screen(q, facts.clone()).unwrap());
-            t.elapsed()
-        })
-        .collect();
-    times.sort();
+    let times = timed_screens(&guard, queries);
     ThreeLists {
         times,
         entries: entries as u64,
         size,
     }
+}
+
+/// Each query screened once, timed alone; sorted.
+fn timed_screens(guard: &CallGuard, queries: &[String]) -> Vec<Duration> {
+    let mut times: Vec<Duration> = queries
+        .iter()
+        .map(|q| {
+            let q = Some(q.clone());
+            let t = Instant::now();
+            std::hint::black_box(guard.screen(q, CallFacts::default()).unwrap());
+            t.elapsed()
+        })
+        .collect();
+    times.sort();
+    times
 }
 
 /// The cold child: open the database and screen one call, print µs.
