@@ -70,6 +70,8 @@ generate_bindings() {
     mkdir -p "$out"
     "$TARGET/debug/uniffi-bindgen" generate "$LIB" --language kotlin --no-format \
         --out-dir "$out" >/dev/null
+    # The bindings' hand-written half (the ringing path's packing), beside the generated file.
+    cp -r "$ROOT/rust-core/kotlin/." "$out/"
     say "Kotlin bindings in ${out#"$ROOT"/}"
 }
 
