@@ -70,6 +70,8 @@ generate_bindings() {
     mkdir -p "$out"
     "$TARGET/debug/uniffi-bindgen" generate "$LIB" --language kotlin --no-format \
         --out-dir "$out" >/dev/null
+    # The bindings' hand-written half (the ringing path's packing), beside the generated file.
+    cp -r "$ROOT/rust-core/kotlin/." "$out/"
     say "Kotlin bindings in ${out#"$ROOT"/}"
 }
 
@@ -259,11 +261,32 @@ cmd_demo() {
     "$cg" --db "$phone" sync "$SERVED_URL/feed/" --key "$DEMO_DIR/keys/feed.pub" --allow-http
     "$cg" --db "$phone" allow "0987 654 321" >/dev/null
     echo
+    echo "# 3b. A second list, from another publisher with its own key: a province's"
+    echo "#     police notices. The phone follows both; one sync updates each on its own."
+    "$cg" feed keygen --out "$DEMO_DIR/police" >/dev/null
+    {
+        echo "number,category,reports,last_reported,label"
+        echo "0912345678,scam,1,$(day 1),mạo danh công an"
+        echo "0977000111,scam,1,$(day 2),giả danh cán bộ thuế"
+    } >"$DEMO_DIR/police.csv"
+    "$cg" feed build --input "$DEMO_DIR/police.csv" --key "$DEMO_DIR/police/feed.key" \
+        --out "$DEMO_DIR/www/police" >/dev/null
+    show "feeds add 'Công an tỉnh X' $SERVED_URL/police/ --key police.pub"
+    "$cg" --db "$phone" feeds add "Công an tỉnh X" "$SERVED_URL/police/" \
+        --key "$DEMO_DIR/police/feed.pub" --allow-http
+    show "sync"
+    "$cg" --db "$phone" sync
+    show "feeds list"
+    "$cg" --db "$phone" feeds list
+    echo
     screen() { show "check $*"; "$cg" --db "$phone" check "$@"; echo; }
-    echo "# 4. The next call from the reported number, written three ways:"
+    echo "# 4. The next call from the reported number, written three ways (both lists speak):"
     screen "0912 345 678"
     screen "+84912345678"
     screen "0084.912.345.678"
+    echo "# On the second list only, reported once (a CSV list counts reports, it names no"
+    echo "# authority): thin evidence, so 'suspicious', saying why."
+    screen "0977 000 111"
     echo "# Three people reported calls selling land (V): a nuisance, it rings."
     screen "0900 000 001"
     echo "# Reported by one person only (twice): not on the list."

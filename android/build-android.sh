@@ -2,7 +2,8 @@
 # Builds android/app/build/outputs/apk/debug/app-debug.apk:
 #   1. the core for arm64-v8a and x86_64 with cargo-ndk, into app/src/main/jniLibs, as
 #      `./build.sh phone-lib` builds it for the host: profile phone, without the publisher feature;
-#   2. the Kotlin bindings (uniffi, android = true) into app/build/generated/uniffi;
+#   2. the Kotlin bindings (uniffi, android = true) into app/build/generated/uniffi, with
+#      their hand-written half from rust-core/kotlin;
 #   3. the APK with Gradle (./gradlew when present, else gradle on PATH).
 # Needs ANDROID_HOME (SDK with platform 36), ANDROID_NDK_HOME (NDK r27+), cargo-ndk 3+ and JDK 17.
 set -euo pipefail
@@ -85,6 +86,8 @@ grep -q 'android.system.SystemCleaner' "$GEN/vn/canhgiac/core/canhgiac_core.kt" 
     echo "the bindings were generated without android = true (check android/uniffi-android.toml)" >&2
     exit 1
 }
+# The bindings' hand-written half (the ringing path's packing), beside the generated file.
+cp -r "$ROOT/rust-core/kotlin/." "$GEN/"
 
 say "assembling the APK with ${GRADLE[*]}"
 (cd "$HERE" && "${GRADLE[@]}" --no-daemon assembleDebug)

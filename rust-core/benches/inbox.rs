@@ -532,6 +532,18 @@ fn load_average() -> String {
         .unwrap_or_else(|| "?".into())
 }
 
+/// The audit log's lines and bytes of one publish run (read from the
+/// database: the publish report of an older CLI does not say).
+fn audit_of_run(db: &str, run: u64) -> (u64, u64) {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    conn.query_row(
+        "SELECT count(*), coalesce(sum(length(CAST(line AS BLOB))), 0) FROM audit WHERE run_id = ?1",
+        [run as i64],
+        |r| Ok((r.get::<_, i64>(0)? as u64, r.get::<_, i64>(1)? as u64)),
+    )
+    .unwrap()
+}
+
 fn field(json: &str, key: &str) -> u64 {
     let v: serde_json::Value = serde_json::from_str(json).unwrap_or_else(|e| panic!("{e}: {json}"));
     v[key].as_u64().unwrap_or_else(|| panic!("{key} in {json}"))
@@ -617,6 +629,8 @@ fn main() {
     );
     let second = publish(today);
     let daily_added = field(&second.stdout, "added");
+    let first_audit = audit_of_run(&db, field(&first.stdout, "run"));
+    let daily_audit = audit_of_run(&db, field(&second.stdout, "run"));
 
     let verdict = |ok: bool| if ok { "PASS" } else { "MISS" };
     let secs = |d: Duration| d.as_secs_f64();
@@ -674,5 +688,12 @@ fn main() {
         mb(daily.peak_kib),
         mb(second.peak_kib),
         verdict(secs(day) <= 5.0)
+    );
+    println!(
+        "| audit log written by (b), by (c)'s publish: lines, MB | {}, {:.1} MB; {}, {:.1} MB | | |",
+        first_audit.0,
+        first_audit.1 as f64 / 1e6,
+        daily_audit.0,
+        daily_audit.1 as f64 / 1e6,
     );
 }

@@ -333,7 +333,15 @@ fn decide<'a>(
         .map(|l| Weighed::new(l, policy, today, several))
         .collect();
     // The strongest evidence first: it decides the level, and is named first.
-    weighed.sort_by_key(|w| std::cmp::Reverse((w.level, w.weight.rank())));
+    // Ties go to an authority's notice, then to more people.
+    weighed.sort_by_key(|w| {
+        std::cmp::Reverse((
+            w.level,
+            w.weight.rank(),
+            w.info.source.is_some(),
+            w.info.reporters.unwrap_or(w.info.reports),
+        ))
+    });
 
     if let Some(org) = verified.first() {
         let org = org.reported.label.as_deref().unwrap_or("?");

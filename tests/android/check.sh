@@ -102,7 +102,7 @@ if [ -x "$BINDGEN" ]; then
         echo "check.sh: android/uniffi-android.toml did not turn on android = true" >&2
         exit 1
     }
-    kc -d "$OUT/android-bindings.jar" -classpath "$FRAMEWORK_CP" "$ANDROID_KT"
+    kc -d "$OUT/android-bindings.jar" -classpath "$FRAMEWORK_CP" "$ANDROID_KT" $(find "$ROOT/rust-core/kotlin" -name '*.kt')
 else
     echo "check.sh: $BINDGEN not built; the Android flavour of the bindings was not compiled" >&2
 fi

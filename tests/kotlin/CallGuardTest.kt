@@ -23,6 +23,7 @@ import vn.canhgiac.core.UserList
 import vn.canhgiac.core.Verification
 import vn.canhgiac.core.defaultConfig
 import vn.canhgiac.core.normalizeNumber
+import vn.canhgiac.core.ring
 import java.io.File
 import java.nio.file.Files
 import java.time.LocalDate
@@ -67,6 +68,33 @@ class CallGuardTest {
         assertEquals(37u, v.report?.reports)
         assertTrue(v.advice!!.vi.startsWith("Công an"))
         assertEquals("0912345678", v.number?.national)
+    }
+
+    @Test
+    fun theRingingPathGivesScreensDecision() {
+        importList()
+        guard.block("0900000099")
+        val numbers = listOf(
+            "0912345678", "+84912345678", "0084912345678", "+84 91 234 5678", "0900000001", "0900000099",
+            "0911111111", "113", "156", "+224621234567", "+15551234567", "1900123456", "0912-345-678", null,
+        )
+        for (verification in Verification.entries) {
+            for (facts in listOf(CallFacts(verification = verification), CallFacts(inContacts = true, verification = verification), CallFacts(verification = verification, hidden = true))) {
+                for (n in numbers) {
+                    val v = guard.screen(n, facts)
+                    val r = guard.ring(n, facts)
+                    assertEquals("$n $facts", listOf(v.level, v.action, v.report != null, v.reasons.map { it.code }), listOf(r.level, r.action, r.listed, r.reasons))
+                }
+            }
+        }
+        // The core's errors come back as screen's: "12" packs (the ringing path's own call),
+        // the other does not (uniffi's generated call).
+        for (bad in listOf("12", "not a number ☎")) {
+            val want = assertThrows(CanhGiacException::class.java) { guard.screen(bad, ringing) }
+            val got = assertThrows(CanhGiacException::class.java) { guard.ring(bad, ringing) }
+            assertEquals(want.javaClass, got.javaClass)
+            assertEquals(want.message, got.message)
+        }
     }
 
     @Test

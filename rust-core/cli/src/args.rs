@@ -172,10 +172,14 @@ pub enum ReportsCommand {
         #[arg(long)]
         json: bool,
     },
-    /// The audit log of listing decisions (JSON lines), of one publish run or all
+    /// The audit log (JSON lines): each publish's decisions that changed, then
+    /// its summary line; of one publish run, of one number, or all
     Audit {
-        #[arg(long)]
+        #[arg(long, conflicts_with = "number")]
         run: Option<i64>,
+        /// Every decision about this number, oldest first: the last is in force
+        #[arg(long)]
+        number: Option<String>,
     },
 }
 

@@ -334,6 +334,18 @@ fn the_inbox_becomes_the_list_a_phone_warns_with() {
     let report = json(&l.publish_as(&["--as-of", &tomorrow, "--json"]));
     assert_eq!(report["added"], 1, "{report}");
     assert_eq!(l.level("0912000004"), "nuisance");
+    // The audit log logged that number's change, and its history ends with
+    // the decision in force.
+    assert!(report["audit"]["changed"].as_u64() >= Some(1), "{report}");
+    let history = l.publisher(&["reports", "audit", "--number", "0912 000 004"]);
+    let last = json(history.lines().last().unwrap());
+    assert_eq!(last["run"], report["run"], "{history}");
+    assert_eq!(last["decision"], "listed", "{history}");
+    assert_eq!(last["change"], "decision", "{history}");
+    // Publishing again with nothing new logs the summary line only.
+    let again = json(&l.publish_as(&["--as-of", &tomorrow, "--json"]));
+    assert_eq!(again["audit"]["changed"], 0, "{again}");
+    assert_eq!(again["audit"]["lines"], 1, "{again}");
 
     // An official notice lists a number on its own, named on the phone.
     std::fs::write(

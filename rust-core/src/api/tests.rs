@@ -218,3 +218,103 @@ fn the_health_check_finds_a_damaged_list_and_moves_it_aside() {
         "imports copied back"
     );
 }
+
+#[test]
+fn feeds_are_named_bounded_and_removed_with_their_entries_only() {
+    use crate::model::{Category, Reported, Target};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("cg.db");
+    let g = CallGuard::open(&path, GuardConfig::default()).unwrap();
+    let key = || hex::encode(crate::feed::generate_key().verifying_key().as_bytes());
+    let add =
+        |name: &str| g.add_feed_inner(name, "https://example.org/feed/", &[key()], false, false);
+    // Names are shown in every reason: bounded, and nothing invisible.
+    for bad in ["", "   ", &"x".repeat(41), "công\u{200B}an"] {
+        assert!(add(bad).is_err(), "{bad:?}");
+    }
+    assert!(
+        g.add_feed_inner("x", "http://example.org/", &[key()], false, false)
+            .is_err()
+    );
+    assert!(
+        g.add_feed_inner("x", "https://example.org/", &[], false, false)
+            .is_err()
+    );
+    let community = add(" Cộng đồng ").unwrap();
+    assert_eq!(
+        (community.name.as_str(), community.entries),
+        ("Cộng đồng", 0)
+    );
+    let police = g
+        .add_feed_inner("Công an", "https://police.example/", &[key()], false, true)
+        .unwrap();
+    assert!(police.verify_orgs);
+    for i in 2..crate::store::MAX_FEEDS {
+        add(&format!("feed {i}")).unwrap();
+    }
+    let err = add("one too many").unwrap_err();
+    assert!(err.to_string().contains("at most 8"), "{err}");
+    // Changing a feed keeps its place (and its id).
+    add("Cộng đồng").unwrap();
+    let names: Vec<String> = g
+        .feeds_inner()
+        .unwrap()
+        .into_iter()
+        .map(|f| f.name)
+        .collect();
+    assert_eq!(names[..2], ["Cộng đồng".to_string(), "Công an".to_string()]);
+
+    // The same number in both feeds and the user's imports.
+    let rows = g.store.feeds().unwrap();
+    let id = |name: &str| rows.iter().find(|r| r.name == name).unwrap().id;
+    let rep = |reports| Reported {
+        category: Category::Scam,
+        reports,
+        last_reported: Some(crate::dates::today()),
+        label: None,
+        reporters: None,
+        source: None,
+    };
+    let n = 84_912_345_678;
+    g.store
+        .import(vec![(Target::Number(n), rep(5))], id("Cộng đồng"))
+        .unwrap();
+    g.store
+        .import(vec![(Target::Number(n), rep(7))], id("Công an"))
+        .unwrap();
+    g.store
+        .import(vec![(Target::Number(n), rep(1))], ListId::IMPORTS)
+        .unwrap();
+    let v = g
+        .screen_inner(Some("0912345678"), &CallFacts::default())
+        .unwrap();
+    let texts: Vec<&str> = v.reasons.iter().map(|r| r.text.vi.as_str()).collect();
+    assert_eq!(texts.len(), 3, "{texts:?}");
+    assert!(
+        texts.iter().any(|t| t.starts_with("Công an: ")),
+        "{texts:?}"
+    );
+    assert!(
+        texts.iter().any(|t| t.starts_with("Danh sách của bạn: ")),
+        "{texts:?}"
+    );
+    assert_eq!(g.feeds_inner().unwrap()[1].entries, 1);
+
+    // Removing one feed leaves the other and the import; it survives a
+    // reopen, and a removed name can be followed afresh.
+    assert!(g.remove_feed_inner("Công an").unwrap());
+    assert!(!g.remove_feed_inner("Công an").unwrap());
+    drop(g);
+    let g = CallGuard::open(&path, GuardConfig::default()).unwrap();
+    let v = g
+        .screen_inner(Some("0912345678"), &CallFacts::default())
+        .unwrap();
+    let texts: Vec<&str> = v.reasons.iter().map(|r| r.text.vi.as_str()).collect();
+    assert_eq!(texts.len(), 2, "{texts:?}");
+    assert!(!texts.iter().any(|t| t.contains("Công an")), "{texts:?}");
+    assert_eq!(g.feeds_inner().unwrap().len(), crate::store::MAX_FEEDS - 1);
+    let again = g
+        .add_feed_inner("Công an", "https://police.example/", &[key()], false, false)
+        .unwrap();
+    assert_eq!(again.entries, 0, "the old entries never come back");
+}

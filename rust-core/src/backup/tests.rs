@@ -157,3 +157,56 @@ fn a_damaged_users_file_is_recovered_from_the_backup_beside_it() {
     assert_eq!(g.list(UserList::Block).unwrap().len(), 1);
     assert_eq!(g.policy().unknown, Action::Silence);
 }
+
+#[test]
+fn every_feed_followed_is_carried_but_never_the_consent_to_verify() {
+    let dir = tempfile::tempdir().unwrap();
+    let old = guard(&dir, "old.db");
+    let (k1, k2) = (key(), key());
+    old.set_feed(
+        "https://lists.example.org/feed/".into(),
+        vec![k1.clone()],
+        false,
+        true,
+    )
+    .unwrap();
+    old.add_feed(
+        "Công an tỉnh X".into(),
+        "https://police.example.org/feed/".into(),
+        vec![k2.clone()],
+        false,
+        true,
+    )
+    .unwrap();
+    let bytes = old.export_backup(false).unwrap();
+    let new = guard(&dir, "new.db");
+    let summary = new.restore_backup(bytes).unwrap();
+    assert!(summary.skipped.is_empty(), "{:?}", summary.skipped);
+    let feeds: Vec<(String, Option<String>, Vec<String>, bool)> = new
+        .feeds()
+        .unwrap()
+        .into_iter()
+        .map(|f| (f.name, f.url, f.public_keys, f.verify_orgs))
+        .collect();
+    assert_eq!(
+        feeds,
+        vec![
+            (
+                "default".into(),
+                Some("https://lists.example.org/feed/".into()),
+                vec![k1],
+                false
+            ),
+            (
+                "Công an tỉnh X".into(),
+                Some("https://police.example.org/feed/".into()),
+                vec![k2],
+                false
+            ),
+        ]
+    );
+    // Restoring onto the old phone keeps its consent: same address, same keys.
+    old.restore_backup(old.export_backup(false).unwrap())
+        .unwrap();
+    assert!(old.feeds().unwrap().iter().all(|f| f.verify_orgs));
+}

@@ -629,3 +629,136 @@ fn a_carrier_or_the_ministry_calling_from_an_ordinary_number_is_called_fake() {
         "Nhà mạng chỉ chuẩn hóa thông tin qua kênh chính thức."
     );
 }
+
+/// A feed's entry, named as the phone names its feeds.
+fn of(feed: i64, name: &str, rep: Reported) -> Listing {
+    Listing {
+        feed_name: Some(name.into()),
+        ..Listing::new(rep, ListId(feed))
+    }
+}
+
+/// Several lists about one number: the strongest evidence decides, every
+/// list speaks by name, and a vouched-for number that another list
+/// strongly reports is neither safe nor a scam.
+#[test]
+fn several_lists_the_strongest_decides_and_each_is_named() {
+    let police = crate::model::Source {
+        name: "Công an tỉnh X".into(),
+        url: None,
+    };
+    let people = |reporters: u32, days: i32| Reported {
+        reporters: Some(reporters),
+        ..scam(reporters, days, None)
+    };
+    let notice = Reported {
+        source: Some(police.clone()),
+        ..scam(1, 3, None)
+    };
+    let bank = Reported {
+        category: Category::Verified,
+        label: Some("Ngân hàng X".into()),
+        ..scam(1, 0, None)
+    };
+    let vouched = Listing {
+        may_verify: true,
+        ..of(3, "Ngân hàng", bank.clone())
+    };
+    type Case = (Vec<Listing>, Level, &'static [&'static str], &'static str);
+    let cases: Vec<Case> = vec![
+        // One person in the community list, the police's notice: scam, and
+        // the notice is named first.
+        (
+            vec![
+                of(1, "Cộng đồng", people(1, 2)),
+                of(2, "Công an", notice.clone()),
+            ],
+            Level::Scam,
+            &["reported", "reported"],
+            "Công an: Công an tỉnh X cảnh báo",
+        ),
+        // Two lists, both thin: suspicious, saying why.
+        (
+            vec![
+                of(1, "Cộng đồng", people(1, 2)),
+                of(2, "Khác", people(2, 5)),
+            ],
+            Level::Suspicious,
+            &["reported", "reported", "few_reports"],
+            "Khác: 2 người đã phản ánh",
+        ),
+        // An expired report and a fresh thin one: the fresh one decides.
+        (
+            vec![of(1, "Cũ", people(40, 500)), of(2, "Mới", people(1, 1))],
+            Level::Suspicious,
+            &["reported", "reported", "few_reports"],
+            "Mới: 1 người",
+        ),
+        // The user's own import and a feed: both named, the import is the
+        // user's word.
+        (
+            vec![
+                Listing::new(scam(1, 300, None), ListId::IMPORTS),
+                of(1, "Cộng đồng", people(1, 2)),
+            ],
+            Level::Scam,
+            &["reported", "reported"],
+            "Danh sách của bạn: ",
+        ),
+        // A bank's number, vouched for by a feed allowed to, and a thin
+        // community report: safe, named.
+        (
+            vec![vouched.clone(), of(1, "Cộng đồng", people(1, 2))],
+            Level::Safe,
+            &["verified_org"],
+            "Số đã xác minh: Ngân hàng X",
+        ),
+        // ...but strong reports against it: the lists disagree, and the
+        // person sees both.
+        (
+            vec![vouched.clone(), of(1, "Cộng đồng", people(40, 2))],
+            Level::Suspicious,
+            &["lists_disagree", "verified_org", "reported"],
+            "Các danh sách không thống nhất",
+        ),
+        // A feed not allowed to verify: its entry counts for nothing, the
+        // other list speaks alone (unnamed).
+        (
+            vec![
+                of(3, "Ngân hàng", bank.clone()),
+                of(1, "Cộng đồng", people(40, 2)),
+            ],
+            Level::Scam,
+            &["reported"],
+            "40 người đã phản ánh",
+        ),
+    ];
+    for (listings, level, want, first) in cases {
+        let v = check(
+            "0912345678",
+            CallFacts::default(),
+            Lookups {
+                exact: listings.clone(),
+                ..Default::default()
+            },
+        );
+        assert_eq!(v.level, level, "{listings:?}: {:?}", v.reasons);
+        assert_eq!(codes(&v), want, "{listings:?}");
+        assert!(
+            v.reasons[0].text.vi.starts_with(first),
+            "{first:?} in {:?}",
+            v.reasons[0].text.vi
+        );
+    }
+    // The user's block list and the emergency rules still come first.
+    let both = Lookups {
+        user_list: Some(UserList::Block),
+        exact: vec![vouched, of(1, "Cộng đồng", people(40, 2))],
+        ..Default::default()
+    };
+    assert_eq!(
+        check("0912345678", CallFacts::default(), both.clone()).level,
+        Level::Blocked
+    );
+    assert_eq!(check("113", CallFacts::default(), both).level, Level::Safe);
+}

@@ -1,5 +1,7 @@
-//! Reports and sources → the list, one decision per number, each appended
-//! to the audit log with its evidence counts (never a reporter).
+//! Reports and sources → the list, one decision per number; each decision
+//! that changed since the previous aggregation is appended to the audit log
+//! with its evidence counts (never a reporter), the others counted in the
+//! run's summary line (see [`AuditWriter`]).
 //!
 //! The evidence of a number is what was reported about it in the last
 //! `expire_days` before `as_of` (older reports are of a number that may
@@ -29,6 +31,7 @@ use crate::model::{Category, Reported, Source, Target};
 use crate::number::{EMERGENCY, HOTLINES};
 use rusqlite::{OptionalExtension, Transaction, params};
 use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::PathBuf;
 
@@ -185,6 +188,28 @@ pub struct PublishCounts {
     /// Lines rejected by the ingests since the previous aggregation, by
     /// reason code.
     pub rejected_input: BTreeMap<String, u64>,
+    /// What this aggregation wrote into the audit log.
+    pub audit: AuditCounts,
+}
+
+/// One aggregation's part of the audit log: a line per decision that
+/// changed since the previous aggregation, and a summary line.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct AuditCounts {
+    /// Decisions logged: about a number not decided by the previous
+    /// aggregation, or with another outcome or other evidence.
+    pub changed: u64,
+    /// Decisions as the previous aggregation made them, by kind (`listed`
+    /// or the reason not to list): counted in the summary line only.
+    pub unchanged: BTreeMap<&'static str, u64>,
+    /// Numbers the previous aggregation decided and this one had nothing to
+    /// decide about (every report older than `expire_days`, not listed):
+    /// their last line stays their last word.
+    pub no_longer_decided: u64,
+    /// Lines written (the changed decisions and the summary), and their
+    /// bytes.
+    pub lines: u64,
+    pub bytes: u64,
 }
 
 /// One aggregation.
@@ -215,7 +240,7 @@ impl Aggregate {
 
 /// Decides the list as of the Vietnamese calendar day `as_of` (days since
 /// 1970-01-01; reports and disputes after it are not seen), and appends
-/// every decision to the audit log, in one transaction.
+/// every decision that changed to the audit log, in one transaction.
 pub fn aggregate(
     db: &mut PublisherDb,
     policy: &ListingPolicy,
@@ -244,7 +269,7 @@ pub(crate) fn aggregate_at(
     let mut audit = AuditWriter::new(&tx, run.id)?;
     run.numbers(&tx, &window.numbers, &mut audit)?;
     run.short_numbers(window.short, window.brands, &mut audit)?;
-    audit.flush()?;
+    run.summary(&mut audit)?;
     drop(audit);
     let aggregate = run.finish(&tx)?;
     tx.commit()?;
@@ -258,6 +283,24 @@ pub fn audit_log(db: &PublisherDb, run: Option<i64>) -> Result<Vec<String>> {
         .prepare("SELECT line FROM audit WHERE ?1 IS NULL OR run_id = ?1 ORDER BY id")?;
     let lines = stmt
         .query_map([run], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(lines)
+}
+
+/// The lines about one number (any written form), oldest first: the last
+/// is the decision in force, unchanged by every aggregation since (their
+/// summary lines count it).
+pub fn audit_of(db: &PublisherDb, number: &str) -> Result<Vec<String>> {
+    let n = crate::number::normalize(number)?;
+    let key = n.e164.unwrap_or(n.national);
+    let mut needle = String::from("\"number\":");
+    json_str(&mut needle, &key);
+    // A scan of the log: an auditor's question, not a publish's.
+    let mut stmt = db
+        .conn
+        .prepare("SELECT line FROM audit WHERE instr(line, ?1) > 0 ORDER BY id")?;
+    let lines = stmt
+        .query_map([needle], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
     Ok(lines)
 }
@@ -337,6 +380,11 @@ struct Decision {
 struct AuditLine {
     run: i64,
     as_of: String,
+    /// What changed since the number's previous line: `new` (no previous
+    /// decision), `decision` (the outcome: listed or why not, category,
+    /// label, provenance) or `evidence` (the counts or days only).
+    #[serde(skip_serializing_if = "str::is_empty")]
+    change: &'static str,
     number: String,
     decision: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -367,13 +415,31 @@ struct AuditLine {
 impl AuditLine {
     /// The line as JSON, exactly as `serde_json` writes it (a test holds
     /// them equal), without escaping the keys and the values that need
-    /// none: a publish writes one line per number decided.
+    /// none: a publish formats one line per number decided.
+    #[cfg(test)]
     fn write_json(&self, out: &mut String) {
+        self.write_head(out);
+        self.write_body(out);
+    }
+
+    /// What is the run's, not the number's: `{"run":…,"as_of":…,"change":…,`.
+    fn write_head(&self, out: &mut String) {
         use std::fmt::Write;
         // Writing to a String cannot fail.
         let _ = write!(out, "{{\"run\":{},\"as_of\":", self.run);
         json_str(out, &self.as_of);
-        out.push_str(",\"number\":");
+        if !self.change.is_empty() {
+            out.push_str(",\"change\":");
+            json_str(out, self.change);
+        }
+        out.push(',');
+    }
+
+    /// The rest, from `"number"` to the closing brace: the decision, then
+    /// its evidence, which starts at the returned offset into `out`.
+    fn write_body(&self, out: &mut String) -> usize {
+        use std::fmt::Write;
+        out.push_str("\"number\":");
         json_str(out, &self.number);
         out.push_str(",\"decision\":");
         json_str(out, self.decision);
@@ -393,6 +459,7 @@ impl AuditLine {
             out.push_str(",\"label\":");
             json_str(out, l);
         }
+        let evidence = out.len();
         let _ = write!(
             out,
             ",\"reporters\":{},\"sources\":{},\"peak_reporters\":{},\"reports\":{},\
@@ -420,6 +487,72 @@ impl AuditLine {
             let _ = write!(out, ",\"new_reporters\":{n}");
         }
         out.push('}');
+        evidence
+    }
+}
+
+/// A number's last decision, as two digests of its audit line's body: the
+/// outcome (up to the evidence) and the evidence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Digests {
+    outcome: i64,
+    evidence: i64,
+}
+
+impl Digests {
+    /// Of a body as [`AuditLine::write_body`] writes it. The first 8 bytes
+    /// of SHA-256: stable across builds and platforms (a digest that ever
+    /// differed would only cost a line).
+    fn of(body: &str, evidence: usize) -> Digests {
+        let d = |part: &str| {
+            let h = Sha256::digest(part.as_bytes());
+            i64::from_le_bytes([h[0], h[1], h[2], h[3], h[4], h[5], h[6], h[7]])
+        };
+        Digests {
+            outcome: d(&body[..evidence]),
+            evidence: d(&body[evidence..]),
+        }
+    }
+}
+
+/// A number's key in `decided`: its E.164 digits, or a short number.
+enum Key {
+    Number(i64),
+    Short(String),
+}
+
+/// The previous aggregation's decisions, taken out as this one decides
+/// each number again: what is left was not decided again.
+#[derive(Default)]
+struct Decided {
+    numbers: HashMap<i64, Digests>,
+    short: HashMap<String, Digests>,
+}
+
+impl Decided {
+    fn read(tx: &Transaction) -> Result<Decided> {
+        let mut decided = Decided::default();
+        let mut stmt = tx.prepare("SELECT number, outcome, evidence FROM decided")?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let d = Digests {
+                outcome: r.get(1)?,
+                evidence: r.get(2)?,
+            };
+            if let rusqlite::types::ValueRef::Integer(n) = r.get_ref(0)? {
+                decided.numbers.insert(n, d);
+            } else {
+                decided.short.insert(r.get(0)?, d);
+            }
+        }
+        Ok(decided)
+    }
+
+    fn take(&mut self, key: &Key) -> Option<Digests> {
+        match key {
+            Key::Number(n) => self.numbers.remove(n),
+            Key::Short(s) => self.short.remove(s),
+        }
     }
 }
 
@@ -441,15 +574,28 @@ fn json_str(out: &mut String, s: &str) {
 const AUDIT_BATCH: usize = 64;
 
 /// Appends one aggregation's audit lines, in order, [`AUDIT_BATCH`] to a
-/// statement: a publish writes one line per number decided, and running a
-/// statement per line costs as much again as inserting the line.
+/// statement (the first aggregation writes one line per number decided,
+/// and running a statement per line costs as much again as inserting the
+/// line), and keeps `decided` in step with them.
+///
+/// What is logged: a line for each decision that changed since the
+/// previous aggregation (about a number it did not decide, or with another
+/// outcome, or other evidence counts or days), so that the last line about
+/// a number is always its decision in force with its evidence; and one
+/// summary line per aggregation, last, with the unchanged decisions counted
+/// by kind. The first aggregation logs every decision.
 struct AuditWriter<'t> {
     run: i64,
     one: rusqlite::Statement<'t>,
     batch: rusqlite::Statement<'t>,
+    put: rusqlite::Statement<'t>,
+    forget: rusqlite::Statement<'t>,
     /// The pending lines, one after another, and where each ends.
     json: String,
     ends: Vec<usize>,
+    /// A body being digested.
+    body: String,
+    counts: AuditCounts,
 }
 
 impl<'t> AuditWriter<'t> {
@@ -465,13 +611,90 @@ impl<'t> AuditWriter<'t> {
                 "INSERT INTO audit (run_id, line) VALUES {}",
                 values.join(", ")
             ))?,
+            put: tx.prepare(
+                "INSERT OR REPLACE INTO decided (number, outcome, evidence) VALUES (?1, ?2, ?3)",
+            )?,
+            forget: tx.prepare("DELETE FROM decided WHERE number = ?1")?,
             json: String::new(),
             ends: Vec::with_capacity(AUDIT_BATCH),
+            body: String::new(),
+            counts: AuditCounts::default(),
         })
     }
 
-    fn push(&mut self, line: &AuditLine) -> Result<()> {
-        line.write_json(&mut self.json);
+    /// Logs `line` if it differs from the number's previous line in more
+    /// than the run; `kind` names the decision in the summary.
+    fn decision(
+        &mut self,
+        key: Key,
+        line: &mut AuditLine,
+        kind: &'static str,
+        previous: &mut Decided,
+    ) -> Result<()> {
+        self.body.clear();
+        let evidence = line.write_body(&mut self.body);
+        let now = Digests::of(&self.body, evidence);
+        line.change = match previous.take(&key) {
+            None => "new",
+            Some(was) if was.outcome != now.outcome => "decision",
+            Some(was) if was.evidence != now.evidence => "evidence",
+            Some(_) => {
+                *self.counts.unchanged.entry(kind).or_default() += 1;
+                return Ok(());
+            }
+        };
+        match &key {
+            Key::Number(n) => self.put.execute(params![n, now.outcome, now.evidence])?,
+            Key::Short(s) => self.put.execute(params![s, now.outcome, now.evidence])?,
+        };
+        self.counts.changed += 1;
+        line.write_head(&mut self.json);
+        self.json.push_str(&self.body);
+        self.end_line()
+    }
+
+    /// The numbers decided before and not now leave `decided`; then the
+    /// summary line, and the pending lines are written.
+    fn finish(&mut self, as_of: &str, previous: Decided) -> Result<AuditCounts> {
+        for n in previous.numbers.keys() {
+            self.forget.execute([n])?;
+        }
+        for s in previous.short.keys() {
+            self.forget.execute([s])?;
+        }
+        self.counts.no_longer_decided = (previous.numbers.len() + previous.short.len()) as u64;
+        #[derive(Serialize)]
+        struct Summary<'c> {
+            changed: u64,
+            unchanged: &'c BTreeMap<&'static str, u64>,
+            no_longer_decided: u64,
+        }
+        #[derive(Serialize)]
+        struct SummaryLine<'c> {
+            run: i64,
+            as_of: &'c str,
+            summary: Summary<'c>,
+        }
+        let line = SummaryLine {
+            run: self.run,
+            as_of,
+            summary: Summary {
+                changed: self.counts.changed,
+                unchanged: &self.counts.unchanged,
+                no_longer_decided: self.counts.no_longer_decided,
+            },
+        };
+        let line = serde_json::to_string(&line).expect("a summary serialises");
+        self.json.push_str(&line);
+        self.end_line()?;
+        self.flush()?;
+        Ok(std::mem::take(&mut self.counts))
+    }
+
+    fn end_line(&mut self) -> Result<()> {
+        let start = self.ends.last().copied().unwrap_or(0);
+        self.counts.lines += 1;
+        self.counts.bytes += (self.json.len() - start) as u64;
         self.ends.push(self.json.len());
         if self.ends.len() == AUDIT_BATCH {
             self.flush()?;
@@ -524,6 +747,8 @@ struct Run<'p> {
     disputes: HashMap<i64, i64>,
     /// The list of the previous aggregation.
     previous: BTreeMap<i64, Previous>,
+    /// Every decision of the previous aggregation, as digests.
+    decided: Decided,
     listed: Vec<ListedEntry>,
     added: Vec<i64>,
     removed: Vec<(i64, NotListed)>,
@@ -635,6 +860,7 @@ impl<'p> Run<'p> {
             sources,
             disputes,
             previous,
+            decided: Decided::read(tx)?,
             listed: Vec::new(),
             added: Vec::new(),
             removed: Vec::new(),
@@ -799,17 +1025,17 @@ impl<'p> Run<'p> {
             }
             (Err(_), None) => {}
         }
-        self.record(decision, audit)
+        self.record(Key::Number(number), decision, audit)
     }
 
-    fn record(&mut self, decision: Decision, audit: &mut AuditWriter) -> Result<()> {
+    fn record(&mut self, key: Key, decision: Decision, audit: &mut AuditWriter) -> Result<()> {
         let mut line = decision.line;
         line.run = self.id;
         line.as_of = self.day_text(self.as_of);
         self.counts.numbers += 1;
         self.counts.call_reports += u64::from(line.reports - line.sources);
         self.counts.sms_reports += u64::from(line.sms_reports);
-        match decision.listed {
+        let kind = match decision.listed {
             Ok(entry) => {
                 line.decision = "listed";
                 line.provenance = Some(entry.evidence.provenance.clone());
@@ -826,6 +1052,7 @@ impl<'p> Run<'p> {
                     *self.labels.entry(l.clone()).or_default() += 1;
                 }
                 self.listed.push(entry);
+                "listed"
             }
             Err(reason) => {
                 line.decision = "not_listed";
@@ -836,9 +1063,18 @@ impl<'p> Run<'p> {
                     self.counts.protected_reports +=
                         u64::from(line.reports - line.sources + line.sms_reports);
                 }
+                reason.as_str()
             }
-        }
-        audit.push(&line)
+        };
+        audit.decision(key, &mut line, kind, &mut self.decided)
+    }
+
+    /// The audit log's summary line, and `decided` left as this
+    /// aggregation decided.
+    fn summary(&mut self, audit: &mut AuditWriter) -> Result<()> {
+        let as_of = self.day_text(self.as_of);
+        self.counts.audit = audit.finish(&as_of, std::mem::take(&mut self.decided))?;
+        Ok(())
     }
 
     /// The decision about one number, from its reports (all of them up to
@@ -1042,7 +1278,7 @@ impl<'p> Run<'p> {
             let protected =
                 EMERGENCY.contains(&short.as_str()) || HOTLINES.contains(&short.as_str());
             let line = AuditLine {
-                number: short,
+                number: short.clone(),
                 reports: t.ld + t.v,
                 scam_reports: t.ld,
                 nuisance_reports: t.v,
@@ -1057,6 +1293,7 @@ impl<'p> Run<'p> {
                 NotListed::ShortNumber
             };
             self.record(
+                Key::Short(short),
                 Decision {
                     listed: Err(reason),
                     line,
@@ -1079,20 +1316,27 @@ impl<'p> Run<'p> {
             .take(TOP_LABELS)
             .map(|(label, numbers)| LabelCount { label, numbers })
             .collect();
-        tx.execute("DELETE FROM listed", [])?;
+        // The list kept for the next aggregation: only what changed is
+        // written (most of the list stays as it was from one day to the next).
         {
+            let mut forget = tx.prepare("DELETE FROM listed WHERE number = ?1")?;
+            for (n, _) in &self.removed {
+                forget.execute([n])?;
+            }
             let mut put = tx.prepare(
-                "INSERT INTO listed (number, category, label, since) VALUES (?1, ?2, ?3, ?4)",
+                "INSERT OR REPLACE INTO listed (number, category, label, since) VALUES (?1, ?2, ?3, ?4)",
             )?;
             for e in &self.listed {
                 if let Target::Number(n) = e.target {
-                    let since = self.previous.get(&n).map_or(self.id, |p| p.since);
-                    put.execute(params![
-                        n,
-                        e.reported.category.as_str(),
-                        e.reported.label,
-                        since
-                    ])?;
+                    let category = e.reported.category.as_str();
+                    let since = match self.previous.get(&n) {
+                        Some(p) if p.category == category && p.label == e.reported.label => {
+                            continue;
+                        }
+                        Some(p) => p.since,
+                        None => self.id,
+                    };
+                    put.execute(params![n, category, e.reported.label, since])?;
                 }
             }
         }
@@ -1157,6 +1401,7 @@ mod tests {
         let full = AuditLine {
             run: 7,
             as_of: "2026-11-27".into(),
+            change: "evidence",
             number: "+84912345678".into(),
             decision: "listed",
             reason: None,

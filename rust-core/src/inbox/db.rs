@@ -18,8 +18,10 @@ use sha2::Sha256;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-/// The publisher database's schema version (`PRAGMA user_version`).
-pub const VERSION: u32 = 1;
+/// The publisher database's schema version (`PRAGMA user_version`):
+/// version 2 keeps the last decision about each number (`decided`), so that
+/// a publish logs only the decisions that changed (`upgrade_from(1)`).
+pub const VERSION: u32 = 2;
 /// `PRAGMA application_id` of a publisher database ("CGP1"), so that it is
 /// told apart from the phone's files and from other programs' databases.
 pub const APPLICATION_ID: i32 = 0x4347_5031;
@@ -124,14 +126,48 @@ CREATE TABLE listed (
     label    TEXT,
     since    INTEGER NOT NULL
 );
--- The audit log: one JSON line per decision, with its evidence counts and
--- never a reporter's identity.
+-- The audit log: one JSON line per decision that changed since the
+-- previous aggregation, with its evidence counts and never a reporter's
+-- identity, and one summary line per aggregation.
 CREATE TABLE audit (
     id     INTEGER PRIMARY KEY,
     run_id INTEGER NOT NULL REFERENCES publish_run(id),
     line   TEXT NOT NULL
 );
+-- The last decision about each number, as digests of its audit line:
+-- `outcome` of the decision (listed or why not, category, label,
+-- provenance), `evidence` of its counts and days. number: the E.164 digits
+-- as an integer, or a short number as text (as in `report`).
+CREATE TABLE decided (
+    number   PRIMARY KEY,
+    outcome  INTEGER NOT NULL,
+    evidence INTEGER NOT NULL
+) WITHOUT ROWID;
 ";
+
+/// Moves a publisher database at `version` to `version + 1`. A step that
+/// shipped is never edited: it is what publishers holding that version run.
+fn upgrade_from(tx: &Transaction, version: u32) -> Result<()> {
+    match version {
+        // v2: the last decision about each number. Empty after the step:
+        // the next publish logs every decision once, as the first did.
+        1 => tx.execute_batch(
+            "
+CREATE TABLE decided (
+    number   PRIMARY KEY,
+    outcome  INTEGER NOT NULL,
+    evidence INTEGER NOT NULL
+) WITHOUT ROWID;
+",
+        )?,
+        v => {
+            return Err(Error::invalid(format!(
+                "no upgrade step from publisher schema {v}"
+            )));
+        }
+    }
+    Ok(())
+}
 
 /// An open publisher database.
 pub struct PublisherDb {
@@ -254,8 +290,8 @@ impl Hasher {
     }
 }
 
-/// Creates the schema and the secret in a new file, or checks an existing
-/// one.
+/// Creates the schema and the secret in a new file, upgrades one of an
+/// older version, or checks an existing one.
 fn init(conn: &mut Connection) -> Result<()> {
     let (app_id, found): (i32, u32) = conn.query_row(
         "SELECT (SELECT application_id FROM pragma_application_id), (SELECT user_version FROM pragma_user_version)",
@@ -266,6 +302,15 @@ fn init(conn: &mut Connection) -> Result<()> {
         return Ok(());
     }
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    if app_id == APPLICATION_ID && (1..VERSION).contains(&found) {
+        for v in found..VERSION {
+            tracing::info!(from = v, to = v + 1, "upgrading the publisher database");
+            upgrade_from(&tx, v)?;
+        }
+        tx.pragma_update(None, "user_version", VERSION)?;
+        tx.commit()?;
+        return Ok(());
+    }
     let tables: u32 = tx.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))?;
     if tables > 0 {
         return Err(Error::Open(
@@ -375,5 +420,150 @@ mod tests {
         assert_ne!(a.message(1, &r, "LD 0912"), a.message(1, &r, "LD 0913"));
         assert_ne!(a.message(1, &r, "x"), a.message(2, &r, "x"));
         assert_eq!(a.message(1, &r, "x"), a.message(1, &r, "x"));
+    }
+
+    /// Version 1's schema, frozen: only its upgrade test uses it.
+    const V1_SCHEMA: &str = "
+-- The key of every keyed hash in this file: 32 random bytes, made once.
+CREATE TABLE secret (
+    id         INTEGER PRIMARY KEY CHECK (id = 1),
+    key        BLOB NOT NULL CHECK (length(key) = 32),
+    created_at INTEGER NOT NULL
+);
+-- People who reported, as HMAC-SHA-256(secret, their E.164 number) only.
+CREATE TABLE reporter (
+    id   INTEGER PRIMARY KEY,
+    hash BLOB NOT NULL UNIQUE CHECK (length(hash) = 32)
+);
+-- One SMS sent to 156 or 5656. `uniq` is a keyed hash of (received_at,
+-- reporter, body): the same message ingested twice is stored once.
+-- received_at: Unix seconds; day: its Vietnamese calendar day (days since
+-- 1970-01-01). The reported party is exactly one of: `number`, the E.164
+-- digits as an integer (84912345678); `short_number`, a number without an
+-- international form (113, 156, a short code) in its national form; or
+-- `sender_id`, the brand name of an `S` report (VIETTEL). content: NFC, at
+-- most 1000 characters.
+CREATE TABLE report (
+    id           INTEGER PRIMARY KEY,
+    uniq         BLOB NOT NULL UNIQUE,
+    received_at  INTEGER NOT NULL,
+    day          INTEGER NOT NULL,
+    reporter_id  INTEGER NOT NULL REFERENCES reporter(id),
+    hotline      INTEGER NOT NULL CHECK (hotline IN (156, 5656)),
+    keyword      TEXT NOT NULL CHECK (keyword IN ('LD', 'V', 'S')),
+    number       INTEGER,
+    short_number TEXT,
+    sender_id    TEXT,
+    content      TEXT NOT NULL,
+    category     TEXT NOT NULL CHECK (category IN ('scam', 'nuisance', 'sms_spam')),
+    CHECK ((number IS NOT NULL) + (short_number IS NOT NULL) + (sender_id IS NOT NULL) = 1)
+);
+CREATE INDEX report_by_number ON report (number, day) WHERE number IS NOT NULL;
+CREATE INDEX report_by_day ON report (day);
+-- Each ingested file: its counts, and the rejected lines counted by reason
+-- code (JSON object), for the publish report. No line's content.
+CREATE TABLE ingest_run (
+    id         INTEGER PRIMARY KEY,
+    at         INTEGER NOT NULL,
+    rows       INTEGER NOT NULL,
+    ingested   INTEGER NOT NULL,
+    duplicates INTEGER NOT NULL,
+    rejected   TEXT NOT NULL
+);
+-- Curated sources: a police notice, a ministry bulletin. official: an
+-- authority's list, listed without the reporter threshold. url: the
+-- address all of its entries share, when they share one.
+CREATE TABLE source (
+    id       INTEGER PRIMARY KEY,
+    name     TEXT NOT NULL UNIQUE,
+    official INTEGER NOT NULL CHECK (official IN (0, 1)),
+    url      TEXT,
+    added_at INTEGER NOT NULL
+);
+-- A source's numbers with their provenance. category: scam, nuisance, or
+-- verified (a legitimate number; official sources only). day: the
+-- notice's date (days since 1970-01-01), when it gave one.
+CREATE TABLE source_entry (
+    source_id  INTEGER NOT NULL REFERENCES source(id),
+    number     INTEGER NOT NULL,
+    category   TEXT NOT NULL CHECK (category IN ('scam', 'nuisance', 'verified')),
+    day        INTEGER,
+    label      TEXT,
+    source_url TEXT,
+    PRIMARY KEY (source_id, number)
+) WITHOUT ROWID;
+CREATE INDEX source_entry_by_number ON source_entry (number);
+-- Disputes: the number leaves the list until enough new people report it.
+CREATE TABLE dispute (
+    id          INTEGER PRIMARY KEY,
+    number      INTEGER NOT NULL,
+    reason      TEXT NOT NULL,
+    disputed_at INTEGER NOT NULL
+);
+CREATE INDEX dispute_by_number ON dispute (number, disputed_at);
+-- Each aggregation: when, for which day, under which policy (JSON), the
+-- counts of its publish report (JSON), and the last ingest it saw.
+CREATE TABLE publish_run (
+    id          INTEGER PRIMARY KEY,
+    at          INTEGER NOT NULL,
+    as_of       INTEGER NOT NULL,
+    policy      TEXT NOT NULL,
+    counts      TEXT NOT NULL,
+    last_ingest INTEGER NOT NULL
+);
+-- The list as the last aggregation decided it, to tell what was added and
+-- what was removed, and why.
+CREATE TABLE listed (
+    number   INTEGER PRIMARY KEY,
+    category TEXT NOT NULL,
+    label    TEXT,
+    since    INTEGER NOT NULL
+);
+-- The audit log: one JSON line per decision, with its evidence counts and
+-- never a reporter's identity.
+CREATE TABLE audit (
+    id     INTEGER PRIMARY KEY,
+    run_id INTEGER NOT NULL REFERENCES publish_run(id),
+    line   TEXT NOT NULL
+);
+";
+
+    /// Tables and their columns, to compare two files' schemas.
+    fn shape(conn: &Connection) -> Vec<String> {
+        conn.prepare(
+            "SELECT m.name || '.' || p.name || ' ' || p.type || ' nn=' || p.\"notnull\" || ' pk=' || p.pk
+               FROM sqlite_master m JOIN pragma_table_info(m.name) p
+              WHERE m.type = 'table' ORDER BY m.name, p.cid",
+        )
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap()
+    }
+
+    #[test]
+    fn upgrade_from_v1_adds_the_last_decisions_and_keeps_everything() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("v1.db");
+        {
+            let conn = Connection::open(&path).unwrap();
+            conn.execute_batch(V1_SCHEMA).unwrap();
+            conn.execute_batch(&format!(
+                "INSERT INTO secret VALUES (1, zeroblob(32), 0);
+                 INSERT INTO publish_run VALUES (1, 0, 20000, '{{}}', '{{}}', 0);
+                 INSERT INTO audit (run_id, line) VALUES (1, '{{\"run\":1}}');
+                 PRAGMA user_version = 1; PRAGMA application_id = {APPLICATION_ID};"
+            ))
+            .unwrap();
+        }
+        let old = PublisherDb::open(&path).unwrap();
+        let fresh = PublisherDb::open(&dir.path().join("fresh.db")).unwrap();
+        assert_eq!(shape(&old.conn), shape(&fresh.conn));
+        let q = |sql: &str| -> i64 { old.conn.query_row(sql, [], |r| r.get(0)).unwrap() };
+        assert_eq!(q("PRAGMA user_version"), i64::from(VERSION));
+        assert_eq!(q("SELECT count(*) FROM audit"), 1);
+        assert_eq!(q("SELECT count(*) FROM decided"), 0);
+        assert_eq!(old.secret, [0u8; 32]);
     }
 }

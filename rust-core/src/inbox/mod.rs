@@ -3,8 +3,8 @@
 //! reported number, the category and the content (`parse`); kept in the
 //! publisher's own database with the reporter as a keyed hash only (`db`,
 //! `ingest`), with curated sources, disputes and protected numbers
-//! (`sources`); and turned into the list, one audited decision per number
-//! (`aggregate`, with the scam patterns of `labels`).
+//! (`sources`); and turned into the list, one decision per number, each
+//! change of one audited (`aggregate`, with the scam patterns of `labels`).
 
 mod aggregate;
 mod db;
@@ -14,8 +14,8 @@ mod parse;
 mod sources;
 
 pub use aggregate::{
-    Aggregate, Evidence, LabelCount, ListedEntry, ListingPolicy, NotListed, Provenance,
-    PublishCounts, aggregate, audit_log,
+    Aggregate, AuditCounts, Evidence, LabelCount, ListedEntry, ListingPolicy, NotListed,
+    Provenance, PublishCounts, aggregate, audit_log, audit_of,
 };
 pub use db::PublisherDb;
 pub use ingest::{INBOX_HEADER, IngestSummary, ingest};

@@ -172,11 +172,13 @@ fn three_distinct_reporters_list_a_number() {
     assert_eq!(set.numbers.len(), 2);
     assert_eq!(set.numbers[&SCAM], scam.reported);
 
-    // Every decision is in the audit log, with its counts.
+    // The first publish logs every decision, with its counts, then its
+    // summary.
     let log = audit_log(&f.db, Some(a.run)).unwrap();
-    assert_eq!(log.len(), 3);
+    assert_eq!(log.len(), 4);
     let line: serde_json::Value = serde_json::from_str(&log[1]).unwrap();
     assert_eq!(line["number"], "+84912345678");
+    assert_eq!(line["change"], "new");
     assert_eq!(line["decision"], "listed");
     assert_eq!(line["reporters"], 3);
     assert_eq!(line["provenance"]["kind"], "community");
@@ -184,11 +186,135 @@ fn three_distinct_reporters_list_a_number() {
     assert_eq!(line["number"], "+84987654321");
     assert_eq!(line["reason"], "below_threshold");
     assert_eq!(line["reporters"], 2);
+    let summary: serde_json::Value = serde_json::from_str(&log[3]).unwrap();
+    assert_eq!(summary["summary"]["changed"], 3, "{summary}");
+    assert_eq!(a.counts.audit.changed, 3);
+    assert_eq!(a.counts.audit.lines, 4);
 
     // The next day nothing changes: nothing added, nothing removed.
     let again = f.aggregate(&Protected::default(), today());
     assert_eq!(numbers(&again), numbers(&a));
     assert_eq!((again.counts.added, again.counts.removed), (0, 0));
+}
+
+fn summary_of(f: &Fixture, run: i64) -> serde_json::Value {
+    let log = audit_log(&f.db, Some(run)).unwrap();
+    let last: serde_json::Value = serde_json::from_str(log.last().unwrap()).unwrap();
+    last["summary"].clone()
+}
+
+fn lines_of(f: &Fixture, run: i64) -> Vec<serde_json::Value> {
+    audit_log(&f.db, Some(run))
+        .unwrap()
+        .iter()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+#[test]
+fn a_publish_logs_only_the_decisions_that_changed_and_a_summary() {
+    let mut f = fixture();
+    let r: Vec<String> = (1..=9).map(reporter).collect();
+    f.ingest(&[
+        // Listed: three people.
+        (at(10, 0), &r[0], "156", "LD 0912345678 mao danh cong an"),
+        (at(9, 0), &r[1], "156", "LD 0912345678"),
+        (at(8, 0), &r[2], "156", "LD 0912345678"),
+        // One person: below the threshold.
+        (at(7, 0), &r[0], "156", "LD 0987654321"),
+        // Two people: below the threshold.
+        (at(7, 0), &r[0], "156", "LD 0977000111"),
+        (at(6, 0), &r[1], "156", "LD 0977000111"),
+        (at(6, 0), &r[1], "156", "LD 113"),
+    ]);
+    let first = f.aggregate(&Protected::default(), today() - 1);
+    let log = lines_of(&f, first.run);
+    assert_eq!(log.len(), 5);
+    assert!(log[..4].iter().all(|l| l["change"] == "new"), "{log:?}");
+
+    // No new report, a day later: only the summary line, every decision
+    // counted as unchanged by kind.
+    let second = f.aggregate(&Protected::default(), today());
+    let log = audit_log(&f.db, Some(second.run)).unwrap();
+    assert_eq!(log.len(), 1, "{log:?}");
+    let summary: serde_json::Value = serde_json::from_str(&log[0]).unwrap();
+    assert_eq!(summary["run"], second.run);
+    assert_eq!(
+        summary["summary"],
+        serde_json::json!({
+            "changed": 0,
+            "unchanged": {"listed": 1, "below_threshold": 2, "protected": 1},
+            "no_longer_decided": 0,
+        })
+    );
+    assert_eq!(second.counts.audit.lines, 1);
+    assert_eq!(second.counts.audit.bytes, log[0].len() as u64);
+
+    // A new reporter of the one-person number: exactly that number's
+    // change, with its evidence counts.
+    f.ingest(&[(at(0, 0), &r[5], "156", "LD 0987654321")]);
+    let third = f.aggregate(&Protected::default(), today());
+    let log = lines_of(&f, third.run);
+    assert_eq!(log.len(), 2, "{log:?}");
+    assert_eq!(log[0]["number"], "+84987654321");
+    assert_eq!(log[0]["change"], "evidence");
+    assert_eq!(log[0]["decision"], "not_listed");
+    assert_eq!(
+        (log[0]["reporters"].as_u64(), log[0]["reports"].as_u64()),
+        (Some(2), Some(2))
+    );
+    assert_eq!(log[1]["summary"]["changed"], 1);
+    assert_eq!(
+        log[1]["summary"]["unchanged"],
+        serde_json::json!({"listed": 1, "below_threshold": 1, "protected": 1})
+    );
+
+    // A third person lists the two-person number: its decision changed.
+    f.ingest(&[(at(0, 1), &r[6], "156", "LD 0977000111")]);
+    let fourth = f.aggregate(&Protected::default(), today());
+    let log = lines_of(&f, fourth.run);
+    assert_eq!(log.len(), 2, "{log:?}");
+    assert_eq!(log[0]["number"], "+84977000111");
+    assert_eq!(log[0]["change"], "decision");
+    assert_eq!(log[0]["decision"], "listed");
+    assert_eq!(log[0]["reporters"], 3);
+    assert_eq!(fourth.added, vec![84_977_000_111]);
+
+    // The last line about a number is the decision in force.
+    let history = audit_of(&f.db, "0977 000 111").unwrap();
+    assert_eq!(history.len(), 2);
+    let last: serde_json::Value = serde_json::from_str(history.last().unwrap()).unwrap();
+    assert_eq!(
+        (last["run"].as_i64(), last["decision"].as_str()),
+        (Some(fourth.run), Some("listed"))
+    );
+    assert_eq!(audit_of(&f.db, "113").unwrap().len(), 1);
+    assert_eq!(audit_of(&f.db, "+84 912 345 678").unwrap().len(), 1);
+    for line in audit_log(&f.db, None).unwrap() {
+        for who in &r {
+            assert!(!line.contains(&who[1..]), "a reporter in {line}");
+        }
+    }
+}
+
+#[test]
+fn numbers_left_with_nothing_to_decide_are_counted_in_the_summary() {
+    let mut f = fixture();
+    // One report 185 days ago: decided as of 10 days ago, not today.
+    f.ingest(&[(at(185, 0), &reporter(1), "156", "LD 0987654321")]);
+    let then = f.aggregate(&Protected::default(), today() - 10);
+    assert_eq!(then.counts.audit.changed, 1);
+    let now = f.aggregate(&Protected::default(), today());
+    assert_eq!(now.counts.numbers, 0);
+    let summary = summary_of(&f, now.run);
+    assert_eq!(summary["no_longer_decided"], 1, "{summary}");
+    assert_eq!(summary["changed"], 0);
+    // Reported again: a new decision.
+    f.ingest(&[(at(0, 0), &reporter(2), "156", "LD 0987654321")]);
+    let again = f.aggregate(&Protected::default(), today());
+    let log = lines_of(&f, again.run);
+    assert_eq!(log[0]["change"], "new");
+    assert_eq!(log[0]["reports"], 1);
 }
 
 #[test]

@@ -170,6 +170,7 @@ impl Store {
                 [i64::from(history_limit.max(1))],
             )?;
             Ok(())
-        })
+        })?;
+        self.load_user_lists()
     }
 }

@@ -102,12 +102,28 @@ impl Store {
                     "at most {max} feeds can be followed; remove one first"
                 )));
             }
-            tx.execute(
-                "INSERT INTO feed (name, url, keys, verify_orgs, added_at) VALUES (?1, ?2, ?3, ?4, ?5)
-                 ON CONFLICT (name) DO UPDATE SET url = excluded.url, keys = excluded.keys,
-                 verify_orgs = excluded.verify_orgs",
-                params![name, url, keys.join(","), verify_orgs, dates::now_unix()],
-            )?;
+            if exists {
+                tx.execute(
+                    "UPDATE feed SET url = ?2, keys = ?3, verify_orgs = ?4 WHERE name = ?1",
+                    params![name, url, keys.join(","), verify_orgs],
+                )?;
+            } else {
+                // The smallest id free (a list key has room for 15); whatever
+                // an interrupted removal left under it goes first.
+                let id: i64 = tx.query_row(
+                    "WITH RECURSIVE ids(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM ids WHERE i < 15)
+                     SELECT min(i) FROM ids WHERE i NOT IN (SELECT id FROM feed)",
+                    [],
+                    |r| r.get(0),
+                )?;
+                writer::clear_entries(tx, ListId(id))?;
+                tx.execute("DELETE FROM feed_state WHERE feed = ?1", [id])?;
+                tx.execute(
+                    "INSERT INTO feed (id, name, url, keys, verify_orgs, added_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                    params![id, name, url, keys.join(","), verify_orgs, dates::now_unix()],
+                )?;
+            }
             Ok(tx.query_row(
                 &format!("SELECT {COLUMNS} FROM feed WHERE name = ?1"),
                 [name],
@@ -120,7 +136,7 @@ impl Store {
     /// other feeds and the user's imports stay. Returns whether it existed.
     /// The list file's rows go first: should the second file's write fail,
     /// what is left is a feed with an empty list, never entries without a
-    /// feed (and ids are never reused).
+    /// feed (and a new feed clears its id's rows before taking it).
     pub fn remove_feed(&self, name: &str) -> Result<bool> {
         let Some(feed) = self.feed(name)? else {
             return Ok(false);

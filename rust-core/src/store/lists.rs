@@ -6,6 +6,7 @@ use crate::error::Result;
 use crate::number::PhoneNumber;
 use rusqlite::params;
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 
 /// The user's own lists.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, uniffi::Enum)]
@@ -48,6 +49,41 @@ pub(super) fn list_key(n: &PhoneNumber) -> &str {
 }
 
 impl Store {
+    /// Reads the user's lists into the copy screening uses.
+    pub(super) fn load_user_lists(&self) -> Result<()> {
+        let lists = self.read(|c| {
+            let mut stmt = c.prepare("SELECT key, list FROM user_list")?;
+            let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
+            let mut lists = HashMap::new();
+            for row in rows {
+                let (key, code) = row?;
+                if let Some(list) = UserList::from_code(code) {
+                    lists.insert(key, list);
+                }
+            }
+            Ok(lists)
+        })?;
+        *self.user_lists.write().unwrap_or_else(|p| p.into_inner()) = lists;
+        Ok(())
+    }
+
+    /// The list `n` is on, from the copy kept in memory.
+    pub(super) fn user_list_of(&self, n: &PhoneNumber) -> Option<UserList> {
+        self.user_lists
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(list_key(n))
+            .copied()
+    }
+
+    fn remember(&self, key: &str, list: Option<UserList>) {
+        let mut lists = self.user_lists.write().unwrap_or_else(|p| p.into_inner());
+        match list {
+            Some(l) => lists.insert(key.to_string(), l),
+            None => lists.remove(key),
+        };
+    }
+
     /// Puts `n` on a user list (or takes it off with `None`). Returns whether
     /// anything changed. A number is on at most one list.
     pub fn set_user_list(&self, n: &PhoneNumber, list: Option<UserList>) -> Result<bool> {
@@ -64,17 +100,22 @@ impl Store {
             };
             Ok(changed > 0)
         })
+        .inspect(|_| self.remember(key, list))
     }
 
     /// Removes `n` from `list` only if it is on that list.
     pub fn remove_from_list(&self, n: &PhoneNumber, list: UserList) -> Result<bool> {
         let key = list_key(n);
-        self.write(|tx| {
+        let removed = self.write(|tx| {
             Ok(tx.execute(
                 "DELETE FROM user_list WHERE key = ?1 AND list = ?2",
                 params![key, list.code()],
             )? > 0)
-        })
+        })?;
+        if removed {
+            self.remember(key, None);
+        }
+        Ok(removed)
     }
 
     pub fn list_entries(&self, list: UserList) -> Result<Vec<ListEntry>> {

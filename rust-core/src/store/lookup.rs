@@ -94,7 +94,7 @@ pub struct Stats {
 /// reads them).
 macro_rules! nearest_prefix {
     () => {
-        "SELECT 2, category, reports, last_reported, (SELECT text FROM label WHERE id = label_id), prefix,
+        "SELECT 2, category, reports, last_reported, CASE WHEN label_id IS NOT NULL THEN (SELECT text FROM label WHERE id = label_id) END, prefix,
                 reporters, official_id, feed
          FROM reported_prefix
          WHERE prefix = (SELECT prefix FROM reported_prefix WHERE prefix <= :digits
@@ -102,19 +102,17 @@ macro_rules! nearest_prefix {
     };
 }
 
-/// Everything screening needs, in one statement: the user's list (tag 0),
-/// every list's entry for the exact number (tag 1, one seek: the key is
-/// number then list), and the nearest prefix rule (tag 2). Scalar
+/// Everything screening needs from the list file, in one statement (the
+/// user's own lists are in memory, `Store::user_list_of`): every list's entry for the exact number (tag 1, one seek: the rowid is
+/// number × 16 + list), and the nearest prefix rule (tag 2). Scalar
 /// subqueries and UNION ALL rather than joins: with joins SQLite re-plans
 /// the cached statement on every call (about 5 µs here). An official
 /// source comes as its id, looked up only for the rare entry that has one
 /// (`fill_source`): a subquery per row cost every screen about 1 µs.
 const LOOKUP: &str = concat!(
-    "SELECT 0, list, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM user_list WHERE key = :key
-     UNION ALL
-     SELECT 1, category, reports, last_reported, (SELECT text FROM label WHERE id = label_id), NULL,
-            reporters, official_id, feed
-     FROM reported WHERE number = :number
+    "SELECT 1, category, reports, last_reported, CASE WHEN label_id IS NOT NULL THEN (SELECT text FROM label WHERE id = label_id) END, NULL,
+            reporters, official_id, entry & 15
+     FROM reported WHERE entry BETWEEN :first AND :last
      UNION ALL ",
     nearest_prefix!()
 );
@@ -129,15 +127,8 @@ impl Store {
             Err(e) if super::is_corruption(&e) => {
                 tracing::error!("the list file is damaged; screening on the user's lists only");
                 self.mark_list_damaged();
-                let user_list = self.read(|c| {
-                    Ok(
-                        c.prepare_cached("SELECT list FROM user_list WHERE key = ?1")?
-                            .query_row([super::lists::list_key(n)], |r| r.get::<_, i64>(0))
-                            .optional()?,
-                    )
-                })?;
                 Ok(Lookups {
-                    user_list: user_list.and_then(UserList::from_code),
+                    user_list: self.user_list_of(n),
                     list_unavailable: true,
                     ..Default::default()
                 })
@@ -150,17 +141,19 @@ impl Store {
         let key = n.key();
         let digits = key.map(|k| k.to_string());
         self.read(|c| {
-            let mut out = Lookups::default();
+            let mut out = Lookups {
+                user_list: self.user_list_of(n),
+                ..Default::default()
+            };
             let mut nearest = Vec::new();
             let mut stmt = c.prepare_cached(LOOKUP)?;
             let mut rows = stmt.query(named_params! {
-                ":key": super::lists::list_key(n),
-                ":number": key,
+                ":first": key.map(|k| ListId::IMPORTS.entry(k)),
+                ":last": key.map(|k| ListId(ListId::SLOTS - 1).entry(k)),
                 ":digits": digits,
             })?;
             while let Some(r) = rows.next()? {
                 match r.get::<_, i64>(0)? {
-                    0 => out.user_list = UserList::from_code(r.get(1)?),
                     1 => out.exact.extend(listing_at(r)?),
                     _ => nearest.extend(listing_at(r)?),
                 }

@@ -52,6 +52,12 @@ pub struct Store {
     list: PathBuf,
     /// A statement met a damaged list file: repair before the next write.
     list_damaged: AtomicBool,
+    /// The user's allow and block lists, by key: read at open and kept in
+    /// step by every write through this store, so that screening reads
+    /// only the list file (one read transaction per call, not one per
+    /// file: beginning and ending them was half of a lookup's time). One
+    /// store per database per process, as `CallGuard` is.
+    user_lists: std::sync::RwLock<std::collections::HashMap<String, UserList>>,
 }
 
 /// An opened store, and where a damaged file was moved, if one was.
@@ -224,7 +230,9 @@ impl Store {
             writer: Some(Mutex::new(writer)),
             list,
             list_damaged: AtomicBool::new(false),
+            user_lists: Default::default(),
         };
+        store.load_user_lists()?;
         if list_is_new {
             store.reinstate_imports()?;
         }
@@ -271,12 +279,15 @@ impl Store {
                 path.display()
             )));
         }
-        Ok(Store {
+        let store = Store {
             reader: Mutex::new(reader),
             writer: None,
             list,
             list_damaged: AtomicBool::new(false),
-        })
+            user_lists: Default::default(),
+        };
+        store.load_user_lists()?;
+        Ok(store)
     }
 
     /// Runs `f` on the reader connection.

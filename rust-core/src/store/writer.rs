@@ -7,13 +7,21 @@ use rusqlite::{Connection, Transaction, params};
 use std::collections::HashMap;
 
 /// Whose entries these are: the user's own imports, or one feed's (its id
-/// in the user's `feed` table). Stored as the `feed` column of the list.
+/// in the user's `feed` table, 1 to 15). Stored in the low 4 bits of the
+/// list's `entry` key (`reported.feed`, computed).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ListId(pub i64);
 
 impl ListId {
     /// The user's own CSV imports.
     pub const IMPORTS: ListId = ListId(0);
+    /// Lists a key has room for: the imports and feeds 1 to 15.
+    pub const SLOTS: i64 = 16;
+
+    /// The `entry` key of `number` in this list.
+    pub(crate) fn entry(self, number: i64) -> i64 {
+        number * Self::SLOTS + self.0
+    }
 }
 
 /// Entries (numbers and prefixes) that came from any feed.
@@ -145,11 +153,18 @@ impl Store {
 
 /// An upsert into `table`, within one list: each list (a feed, the user's
 /// imports) has its own row for a number, so none overwrites another's.
+/// Numbers are keyed by `entry` (number and list in one integer; `?2` is
+/// unused), prefix rules by (prefix, feed).
 fn upsert_sql(table: &str, key: &str) -> String {
+    let (columns, values) = if key == "entry" {
+        ("entry", "?1")
+    } else {
+        ("prefix, feed", "?1, ?2")
+    };
     format!(
-        "INSERT INTO {table} ({key}, feed, category, reports, last_reported, label_id, reporters, official_id)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
-         ON CONFLICT ({key}, feed) DO UPDATE SET category = excluded.category, reports = excluded.reports,
+        "INSERT INTO {table} ({columns}, category, reports, last_reported, label_id, reporters, official_id)
+         VALUES ({values}, ?3, ?4, ?5, ?6, ?7, ?8)
+         ON CONFLICT ({columns}) DO UPDATE SET category = excluded.category, reports = excluded.reports,
          last_reported = excluded.last_reported, label_id = excluded.label_id,
          reporters = excluded.reporters, official_id = excluded.official_id"
     )
@@ -187,11 +202,10 @@ impl<'t> Writer<'t> {
                 )?),
                 _ => None,
             },
-            add_number: tx.prepare_cached(&upsert_sql("reported", "number"))?,
+            add_number: tx.prepare_cached(&upsert_sql("reported", "entry"))?,
             add_prefix: tx.prepare_cached(&upsert_sql("reported_prefix", "prefix"))?,
             // A feed removes only its own entries: other lists stay.
-            del_number: tx
-                .prepare_cached("DELETE FROM reported WHERE number = ?1 AND feed = ?2")?,
+            del_number: tx.prepare_cached("DELETE FROM reported WHERE entry = ?1")?,
             del_prefix: tx
                 .prepare_cached("DELETE FROM reported_prefix WHERE prefix = ?1 AND feed = ?2")?,
         })
@@ -231,9 +245,9 @@ impl<'t> Writer<'t> {
             .as_ref()
             .map(|s| self.official_id(s))
             .transpose()?;
-        let (key, stmt): (&dyn rusqlite::ToSql, _) = match target {
-            Target::Number(k) => (k, &mut self.add_number),
-            Target::Prefix(p) => (p, &mut self.add_prefix),
+        let (key, stmt): (rusqlite::types::Value, _) = match target {
+            Target::Number(k) => (self.list.entry(*k).into(), &mut self.add_number),
+            Target::Prefix(p) => (p.clone().into(), &mut self.add_prefix),
         };
         stmt.execute(params![
             key,
@@ -259,7 +273,7 @@ impl<'t> Writer<'t> {
 
     pub(crate) fn delete(&mut self, target: &Target) -> Result<()> {
         match target {
-            Target::Number(k) => self.del_number.execute(params![k, self.list.0])?,
+            Target::Number(k) => self.del_number.execute([self.list.entry(*k)])?,
             Target::Prefix(p) => self.del_prefix.execute(params![p, self.list.0])?,
         };
         Ok(())

@@ -6,11 +6,12 @@ import vn.canhgiac.core.NumberKind
 import vn.canhgiac.core.Verification
 import vn.canhgiac.core.defaultConfig
 import vn.canhgiac.core.normalizeNumber
+import vn.canhgiac.core.ring
 import java.io.File
 import kotlin.system.exitProcess
 
 /**
- * The path the app really takes, on a desktop JVM: CallGuard.screen called from Kotlin through
+ * The path the app really takes, on a desktop JVM: CallGuard.ring and CallGuard.screen called from Kotlin through
  * the generated bindings and JNA into the release-built core, on a store of 1,000,000 synthetic
  * reported numbers (the same draw as rust-core/benches/screen.rs: splitmix64, seed 2024, the
  * mobile prefixes in use), and the cold path of a ringing phone whose app process was dead.
@@ -87,16 +88,24 @@ private fun gc(): Pair<Long, Long> = java.lang.management.ManagementFactory.getG
 /** What the last [time] saw: collections, their ms, and calls over 1 ms. */
 private var lastGc = Triple(0L, 0L, 0)
 
+/** Java heap the last [time] allocated per call (this thread's allocation counter). */
+private var lastBytes = 0.0
+
+private fun allocated(): Long = (java.lang.management.ManagementFactory.getThreadMXBean() as com.sun.management.ThreadMXBean)
+    .getThreadAllocatedBytes(Thread.currentThread().id)
+
 /** Times [f] on every query, after 50,000 warm-up calls (so the JIT has compiled the path); returns the sorted nanoseconds. */
 private fun time(queries: List<String>, f: (String) -> Unit): LongArray {
     repeat(5) { for (q in queries.take(10_000)) f(q) }
     val (n0, ms0) = gc()
     val t = LongArray(queries.size)
+    val bytes0 = allocated()
     for ((i, q) in queries.withIndex()) {
         val start = System.nanoTime()
         f(q)
         t[i] = System.nanoTime() - start
     }
+    lastBytes = (allocated() - bytes0).toDouble() / queries.size
     val (n1, ms1) = gc()
     lastGc = Triple(n1 - n0, ms1 - ms0, t.count { it > 1_000_000 })
     t.sort()
@@ -131,9 +140,15 @@ private fun warm(dir: File, rustP50: String?, rustP99: String?) {
         val rows = ArrayList<String>()
         fun row(what: String, t: LongArray) {
             val (n, ms, slow) = lastGc
-            rows += "| $what | ${"%.1f".format(us(pct(t, 0.5)))} µs | ${"%.1f".format(us(pct(t, 0.99)))} µs | ${"%.1f".format(us(pct(t, 0.999)))} µs | $slow | $n / $ms ms |"
+            rows += "| $what | ${"%.1f".format(us(pct(t, 0.5)))} µs | ${"%.1f".format(us(pct(t, 0.99)))} µs | ${"%.1f".format(us(pct(t, 0.999)))} µs | ${"%,.0f".format(lastBytes)} B | $slow | $n / $ms ms |"
         }
+        // The app's ringing path (ScreeningService): the number, the facts and the verdict cross
+        // as integers (rust-core/kotlin/.../Ringing.kt); then screen's full verdict, with its
+        // sentences, which the app reads after answering.
+        var rung = 0
+        row("CallGuard.ring (the answer's path)", time(queries) { q -> if (guard.ring(q, ringing).listed) rung++ })
         row("CallGuard.screen", time(queries) { q -> if (guard.screen(q, ringing).report != null) listed++ })
+        check(rung == listed) { "ring and screen found $rung and $listed listed" }
         // Where the time goes: the same verdict record back without the number lookup (a hidden
         // caller), and the crossing alone with a small record each way (no database).
         val hidden = CallFacts(verification = Verification.NOT_VERIFIED, hidden = true)
@@ -147,10 +162,10 @@ private fun warm(dir: File, rustP50: String?, rustP99: String?) {
         println()
         println("store: ${guard.stats().reportedNumbers} reported numbers, imported through JNA in ${"%.1f".format(importS)} s; $SAMPLES calls each, $listed listed")
         println()
-        println("| measure (Kotlin on the JVM, JNA) | p50 | p99 | p99.9 | calls over 1 ms | GCs in the loop / their time |")
-        println("|---|---|---|---|---|---|")
+        println("| measure (Kotlin on the JVM, JNA ${com.sun.jna.Native.VERSION}) | p50 | p99 | p99.9 | heap per call | calls over 1 ms | GCs in the loop / their time |")
+        println("|---|---|---|---|---|---|---|")
         rows.forEach(::println)
-        if (rustP50 != null) println("| CallGuard::screen, Rust only, same run (cargo bench) | $rustP50 µs | $rustP99 µs | | | |")
+        if (rustP50 != null) println("| CallGuard::screen, Rust only, same run (cargo bench) | $rustP50 µs | $rustP99 µs | | | | |")
     }
     // Cold: new JVMs, each timing its own load + open + first screen; and the whole process.
     val java = File(System.getProperty("java.home"), "bin/java").path
@@ -169,17 +184,18 @@ private fun warm(dir: File, rustP50: String?, rustP99: String?) {
     }
     inside.sort()
     whole.sort()
-    println("| cold, in the new JVM: load the library through JNA, open CallGuard, first screen; median / worst of $COLD_RUNS | ${"%.1f".format(us(pct(inside, 0.5)) / 1000)} ms | ${"%.1f".format(us(inside.last()) / 1000)} ms (worst) | | | |")
-    println("| cold, the whole new JVM process (start to exit); median / worst of $COLD_RUNS | ${"%.0f".format(us(pct(whole, 0.5)) / 1000)} ms | ${"%.0f".format(us(whole.last()) / 1000)} ms (worst) | | | |")
+    println("| cold, in the new JVM: load the library through JNA, open CallGuard, first verdict (ring); median / worst of $COLD_RUNS | ${"%.1f".format(us(pct(inside, 0.5)) / 1000)} ms | ${"%.1f".format(us(inside.last()) / 1000)} ms (worst) | | | | |")
+    println("| cold, the whole new JVM process (start to exit); median / worst of $COLD_RUNS | ${"%.0f".format(us(pct(whole, 0.5)) / 1000)} ms | ${"%.0f".format(us(whole.last()) / 1000)} ms (worst) | | | | |")
 }
 
 private fun cold(db: String) {
     val t = System.nanoTime()
-    // The first touch of the bindings loads libcanhgiac_core.so through JNA.
+    // The first touch of the bindings loads libcanhgiac_core.so through JNA; the first verdict
+    // is the ringing path's, as in the app's ScreeningService.
     CallGuard(db, defaultConfig()).use { guard ->
-        val v = guard.screen("0912 345 678", ringing)
+        val v = guard.ring("0912345678", ringing)
         val elapsed = System.nanoTime() - t
-        check(v.number != null)
+        check(v.level != vn.canhgiac.core.Level.SAFE)
         println(elapsed / 1000)
     }
 }

@@ -31,8 +31,13 @@ pub fn run(db: &Db, cmd: ReportsCommand) -> Result<ExitCode> {
             );
         }
         ReportsCommand::Disputes { json } => disputes(db, json)?,
-        ReportsCommand::Audit { run } => {
-            for line in publisher::audit_log(&db.publisher()?, run)? {
+        ReportsCommand::Audit { run, number } => {
+            let pdb = db.publisher()?;
+            let lines = match &number {
+                Some(n) => publisher::audit_of(&pdb, n)?,
+                None => publisher::audit_log(&pdb, run)?,
+            };
+            for line in lines {
                 println!("{line}");
             }
         }
@@ -269,6 +274,7 @@ fn publish_report(agg: &Aggregate, built: &Built, policy: &ListingPolicy, bad: u
         "reports_against_protected": c.protected_reports,
         "top_labels": c.top_labels,
         "rejected_input_by_reason": c.rejected_input,
+        "audit": c.audit,
         "added_numbers": agg.added.iter().take(20).map(|k| format!("+{k}")).collect::<Vec<_>>(),
         "removed_numbers": agg.removed.iter().take(20).map(|(k, why)| json!({"number": format!("+{k}"), "reason": why.as_str()})).collect::<Vec<_>>(),
     })
@@ -326,6 +332,16 @@ fn print_report(r: &Value) {
             );
         }
     }
+    let audit = &r["audit"];
+    println!(
+        "  audit log: {} decisions changed since the last publish ({} lines, {} bytes), {} unchanged",
+        audit["changed"],
+        audit["lines"],
+        audit["bytes"],
+        audit["unchanged"]
+            .as_object()
+            .map_or(0, |u| u.values().filter_map(Value::as_u64).sum::<u64>())
+    );
     if let Some(by) = r["rejected_input_by_reason"]
         .as_object()
         .filter(|b| !b.is_empty())

@@ -279,8 +279,8 @@ fn upgrade_from_v5_moves_the_one_feed_into_the_feed_named_default() {
         "INSERT INTO config VALUES ('feed.url', 'https://lists.example.org/'),
                                    ('feed.keys', 'aa,bb'), ('feed.verify_orgs', '1'),
                                    ('feed.timeout_secs', '30');
-         INSERT INTO list.reported (number, feed, category, reports) VALUES (84912345678, 1, 1, 3);
-         INSERT INTO list.reported (number, feed, category, reports) VALUES (84912345678, 0, 2, 1);
+         INSERT INTO list.reported (entry, category, reports) VALUES (1358597530849, 1, 3);
+         INSERT INTO list.reported (entry, category, reports) VALUES (1358597530848, 2, 1);
          INSERT INTO list.feed_state (feed, version) VALUES (1, 41);",
     )
     .unwrap();
@@ -321,8 +321,8 @@ fn upgrade_from_v5_moves_the_one_feed_into_the_feed_named_default() {
     let mut forgotten = v5_user_file();
     forgotten
         .execute_batch(
-            "INSERT INTO list.reported (number, feed, category, reports) VALUES (84912345678, 1, 1, 3);
-             INSERT INTO list.reported (number, feed, category, reports) VALUES (84900000005, 0, 2, 1);
+            "INSERT INTO list.reported (entry, category, reports) VALUES (1358597530849, 1, 3);
+             INSERT INTO list.reported (entry, category, reports) VALUES (1358400000080, 2, 1);
              INSERT INTO list.feed_state (feed, version) VALUES (1, 41);",
         )
         .unwrap();

@@ -446,3 +446,62 @@ fn a_format_2_list_brings_its_evidence_to_screening_and_format_1_still_applies()
         .unwrap();
     assert_eq!(sources, 0);
 }
+
+#[test]
+fn one_feeds_snapshot_replaces_its_own_entries_only_and_each_feed_has_its_own_version() {
+    let (_d, store) = fresh();
+    let both = normalize("0900000000").unwrap();
+    let count = |feed| store.count_entries(ListId(feed)).unwrap();
+    // Feed 1 at version 5, feed 2 at version 1: their versions are apart.
+    let f1 = feed_file(5, 100, 10, None);
+    apply_feed(
+        &store,
+        ListId(1),
+        None,
+        snap(&f1),
+        &state(5),
+        &Limits::now(),
+    )
+    .unwrap();
+    let f2 = feed_file(1, 30, 7, None);
+    apply_feed(
+        &store,
+        ListId(2),
+        None,
+        snap(&f2),
+        &state(1),
+        &Limits::now(),
+    )
+    .unwrap();
+    assert_eq!((count(1), count(2)), (100, 30));
+    let l = store.lookup(&both).unwrap();
+    let lists: Vec<i64> = l.exact.iter().map(|e| e.list.0).collect();
+    assert_eq!(lists, vec![1, 2], "one seek finds both lists' entries");
+    // A smaller snapshot of feed 1 replaces feed 1's entries only.
+    let f1 = feed_file(6, 10, 10, None);
+    apply_feed(
+        &store,
+        ListId(1),
+        Some(5),
+        snap(&f1),
+        &state(6),
+        &Limits::now(),
+    )
+    .unwrap();
+    assert_eq!((count(1), count(2)), (10, 30));
+    assert_eq!(store.feed_state(ListId(1)).unwrap().unwrap().version, 6);
+    assert_eq!(store.feed_state(ListId(2)).unwrap().unwrap().version, 1);
+    // Feed 2 going back is refused by its own version, not feed 1's.
+    let back = feed_file(1, 3, 7, None);
+    let err = apply_feed(
+        &store,
+        ListId(2),
+        Some(1),
+        snap(&back),
+        &state(1),
+        &Limits::now(),
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("never goes back"), "{err}");
+    assert_eq!(count(2), 30);
+}

@@ -9,6 +9,7 @@ import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.SupervisorJob
 import kotlinx.coroutines.cancel
 import kotlinx.coroutines.launch
+import kotlinx.coroutines.withContext
 import vn.canhgiac.app.logic.ALLOW_FLAGS
 import vn.canhgiac.app.logic.AnswerOnce
 import vn.canhgiac.app.logic.BudgetResult
@@ -24,6 +25,7 @@ import vn.canhgiac.app.logic.UiLang
 import vn.canhgiac.app.logic.cardFor
 import vn.canhgiac.app.logic.uiLang
 import java.util.Locale
+import vn.canhgiac.core.ring
 
 /**
  * Android calls this for each call from a number that is not in the contacts.
@@ -51,24 +53,31 @@ class ScreeningService : CallScreeningService() {
                 // Everything that can touch the disk (the settings file, the first open of
                 // the database) runs off the main thread and inside the budget.
                 val decision = runCatching {
-                    val result = withinBudget(RESPONSE_BUDGET_MS) { app.settings() to app.guard.screen(input.number, input.facts) }
+                    // The ringing path: the answer needs only the action, which crosses the FFI
+                    // as an integer (CallGuard.ring); the sentences are read after answering.
+                    val result = withinBudget(RESPONSE_BUDGET_MS) { app.settings() to app.guard.ring(input.number, input.facts) }
                     if (result is BudgetResult.Failed) logFailure("screening", result.error)
                     if (result == BudgetResult.Late) Log.w(TAG, "screening took over $RESPONSE_BUDGET_MS ms; the call rang")
                     val settings = (result as? BudgetResult.Done)?.value?.first
-                    settings to decide(result.map { it.second }, settings?.protectionOn == true)
+                    settings to decide(result.map { it.second }, settings?.protectionOn == true) { it.action }
                 }.onFailure { logFailure("screening", it) }.getOrNull()
                 // Also reached when the service is torn down mid-screening (cancellation): the call rings.
                 answer(callDetails, once, decision?.second?.flags ?: ALLOW_FLAGS)
                 // No verdict when protection is off, or the core failed or was late: nothing to record or show.
-                val verdict = decision?.second?.verdict ?: return@launch
-                // The card over the incoming-call screen, after the answer (which never waits for
-                // it), on the main thread where windows are added. Without the permission, or when
-                // it cannot be added, the notification below is the warning.
+                decision?.second?.verdict ?: return@launch
                 val lang = decision.first?.uiLang(Locale.getDefault().getLanguage()) ?: UiLang.VI
-                runCatching { cardFor(verdict, lang)?.let { CallCard.show(app, it) } }.onFailure { logFailure("the call card", it) }
                 // After answering, and in the process-wide scope: Telecom unbinds (and may
                 // destroy) this service as soon as it has the answer, which cancels `scope`.
                 app.background.launch {
+                    // The verdict with its sentences, read now that the call has its answer.
+                    val verdict = runCatching { app.guard.screen(input.number, input.facts) }
+                        .onFailure { logFailure("screening", it) }.getOrNull() ?: return@launch
+                    // The card over the incoming-call screen, on the main thread where windows are
+                    // added. Without the permission, or when it cannot be added, the notification
+                    // below is the warning.
+                    withContext(Dispatchers.Main) {
+                        runCatching { cardFor(verdict, lang)?.let { CallCard.show(app, it) } }.onFailure { logFailure("the call card", it) }
+                    }
                     runCatching { app.guard.record(verdict) }.onFailure { logFailure("recording the call", it) }
                     runCatching { noticeFor(verdict, app.lang())?.let { Notices.show(app, it) } }
                         .onFailure { logFailure("the notice", it) }

@@ -41,23 +41,29 @@ suspend fun <T> withinBudget(
     return outcome.fold({ BudgetResult.Done(it) }, { BudgetResult.Failed(it) })
 }
 
-/** What the service does with a call: the flags, and the verdict to record and show (if any). */
-data class Decision(val action: Action, val flags: ResponseFlags, val verdict: Verdict?)
+/**
+ * What the service does with a call: the flags, and the verdict to record and show (if any):
+ * a [Verdict], or the ringing path's `Ring` (`CallGuard.ring`), whose action [decide] is told.
+ */
+data class Decision<out V>(val action: Action, val flags: ResponseFlags, val verdict: V?)
 
 /**
  * Protection off, failure or lateness all mean: let it ring, as if the app were not there.
  * With protection off the app does nothing at all for the call: no verdict, so nothing goes
  * into history and no notification is shown.
  */
-fun decide(result: BudgetResult<Verdict>, protectionOn: Boolean = true): Decision = when (result) {
+fun <V : Any> decide(result: BudgetResult<V>, protectionOn: Boolean = true, actionOf: (V) -> Action): Decision<V> = when (result) {
     is BudgetResult.Done ->
         if (protectionOn) {
-            Decision(result.value.action, responseFor(result.value.action), result.value)
+            val action = actionOf(result.value)
+            Decision(action, responseFor(action), result.value)
         } else {
             Decision(Action.ALLOW, ALLOW_FLAGS, null)
         }
     is BudgetResult.Failed, BudgetResult.Late -> Decision(Action.ALLOW, ALLOW_FLAGS, null)
 }
+
+fun decide(result: BudgetResult<Verdict>, protectionOn: Boolean = true): Decision<Verdict> = decide(result, protectionOn) { it.action }
 
 /** respondToCall must be called exactly once per call; whoever claims this first answers. */
 class AnswerOnce {
