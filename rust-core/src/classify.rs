@@ -388,7 +388,7 @@ fn decide<'a>(
             policy.action_for(Level::Suspicious),
             reasons,
         );
-        v.report = Some(strong[0].info.clone());
+        v.report = Some(strong[0].shown());
         return v;
     }
 
@@ -419,7 +419,7 @@ fn decide<'a>(
             .filter_map(|w| w.listing.reported.label.as_deref())
             .find_map(|l| advice_for_call(l, n.kind))
             .or(heuristics.advice);
-        v.report = Some(decisive.info.clone());
+        v.report = Some(decisive.shown());
         return v;
     }
     // 6–7. Heuristics, else unknown.
@@ -441,6 +441,18 @@ struct Weighed<'a> {
 }
 
 impl<'a> Weighed<'a> {
+    /// What the verdict shows of this entry, its date written out.
+    fn shown(&self) -> ReportInfo {
+        ReportInfo {
+            last_reported: self
+                .listing
+                .reported
+                .last_reported
+                .map(crate::dates::format_day),
+            ..self.info.clone()
+        }
+    }
+
     fn new(listing: &'a Listing, policy: &Policy, today: i32, name_list: bool) -> Self {
         let info = report_info(listing, today);
         let weight = if listing.imported() {
@@ -462,14 +474,15 @@ impl<'a> Weighed<'a> {
         };
         let mut reason = reported_reason(&info);
         if name_list {
+            // In place: a number several lists name is worded once per list.
             let (vi, en) = match &listing.feed_name {
-                Some(name) => (name.clone(), name.clone()),
-                None => ("Danh sách của bạn".into(), "Your list".into()),
+                Some(name) => (name.as_str(), name.as_str()),
+                None => ("Danh sách của bạn", "Your list"),
             };
-            reason.text = Text::new(
-                format!("{vi}: {}", reason.text.vi),
-                format!("{en}: {}", reason.text.en),
-            );
+            for (text, name) in [(&mut reason.text.vi, vi), (&mut reason.text.en, en)] {
+                text.insert_str(0, ": ");
+                text.insert_str(0, name);
+            }
         }
         Weighed {
             listing,
@@ -660,7 +673,8 @@ fn report_info(listing: &Listing, today: i32) -> ReportInfo {
     ReportInfo {
         category: rep.category,
         reports: rep.reports,
-        last_reported: rep.last_reported.map(crate::dates::format_day),
+        // Written out only for the entry the verdict shows (`shown`).
+        last_reported: None,
         days_ago: rep.last_reported.map(|d| {
             u32::try_from(i64::from(today) - i64::from(d)).unwrap_or(if d > today {
                 0
