@@ -24,17 +24,9 @@ JNA_JAR=/usr/share/java/jna.jar          # Debian libjna-java (5.13)
 JUNIT_JAR=/usr/share/java/junit4.jar     # Debian junit4 (4.13)
 HAMCREST_JAR=/usr/share/java/hamcrest-core.jar
 
-say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
-die() { printf 'error: %s\n' "$*" >&2; exit 1; }
-
-apt_install() {
-    command -v apt-get >/dev/null || die "need Debian packages: $* (no apt-get here; install them by hand)"
-    local sudo=""
-    [ "$(id -u)" = 0 ] || sudo="sudo"
-    say "installing Debian packages: $*"
-    $sudo apt-get update -qq >/dev/null
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$@" >/dev/null
-}
+# say, die, apt_install
+# shellcheck source=tests/shell.sh
+. "$ROOT/tests/shell.sh"
 
 ensure_jvm_tools() {
     command -v java >/dev/null || apt_install openjdk-17-jre-headless

