@@ -354,6 +354,14 @@ impl CallGuard {
         Ok(removed)
     }
 
+    /// One followed feed's status, by name (its list counted alone).
+    pub fn feed_status_named(&self, name: &str) -> Result<Option<FeedStatus>> {
+        self.store
+            .feed(name)?
+            .map(|row| self.status_of(&row))
+            .transpose()
+    }
+
     pub fn feeds_inner(&self) -> Result<Vec<FeedStatus>> {
         self.store
             .feeds()?
@@ -406,8 +414,8 @@ impl CallGuard {
     /// The `default` feed's status; an empty one (no address) when it is
     /// not followed.
     pub(super) fn feed_status_inner(&self) -> Result<FeedStatus> {
-        match self.store.feed(DEFAULT_FEED)? {
-            Some(row) => self.status_of(&row),
+        match self.feed_status_named(DEFAULT_FEED)? {
+            Some(status) => Ok(status),
             None => Ok(FeedStatus {
                 name: DEFAULT_FEED.into(),
                 url: None,

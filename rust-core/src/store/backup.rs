@@ -57,17 +57,10 @@ impl Store {
             data.config = stmt
                 .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
                 .collect::<rusqlite::Result<_>>()?;
-            let mut stmt = c.prepare("SELECT name, url, keys FROM feed ORDER BY id")?;
-            data.feeds = stmt
-                .query_map([], |r| {
-                    let keys: String = r.get(2)?;
-                    Ok((
-                        r.get(0)?,
-                        r.get(1)?,
-                        keys.split(',').filter(|k| !k.is_empty()).map(str::to_string).collect(),
-                    ))
-                })?
-                .collect::<rusqlite::Result<_>>()?;
+            data.feeds = super::feeds::read_feeds(c)?
+                .into_iter()
+                .map(|f| (f.name, f.url, f.keys))
+                .collect();
             let mut stmt = c.prepare(
                 "SELECT target, category, reports, last_reported, label FROM imported ORDER BY target",
             )?;

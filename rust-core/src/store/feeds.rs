@@ -59,14 +59,18 @@ fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<FeedRow> {
     })
 }
 
+/// Every followed feed, in the order they were added (also for a backup,
+/// inside its own read).
+pub(super) fn read_feeds(c: &rusqlite::Connection) -> Result<Vec<FeedRow>> {
+    let mut stmt = c.prepare_cached(&format!("SELECT {COLUMNS} FROM feed ORDER BY id"))?;
+    let rows = stmt.query_map([], row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
 impl Store {
     /// Every followed feed, in the order they were added.
     pub fn feeds(&self) -> Result<Vec<FeedRow>> {
-        self.read(|c| {
-            let mut stmt = c.prepare_cached(&format!("SELECT {COLUMNS} FROM feed ORDER BY id"))?;
-            let rows = stmt.query_map([], row)?;
-            Ok(rows.collect::<rusqlite::Result<_>>()?)
-        })
+        self.read(read_feeds)
     }
 
     pub fn feed(&self, name: &str) -> Result<Option<FeedRow>> {

@@ -143,9 +143,7 @@ fn print_outcome(guard: &CallGuard, name: &str, outcome: &SyncOutcome, named: bo
         SyncPath::Snapshot => format!("downloaded version {}", outcome.to_version),
     };
     let status = guard
-        .feeds()?
-        .into_iter()
-        .find(|f| f.name == name)
+        .feed_status_named(name)?
         .context("the feed was removed during the sync")?;
     let published = status
         .published_at
