@@ -41,18 +41,7 @@ class FeedsTest {
         dir.deleteRecursively()
     }
 
-    /** Publishes `csv` as the next version of the feed folder `name`, with the CLI; its address. */
-    private fun publish(name: String, csv: String): String {
-        val input = File(dir, "$name.csv").apply { writeText(csv) }
-        val out = File(System.getenv("CANHGIAC_TEST_FEED_ROOT")!!, name)
-        val p = ProcessBuilder(
-            System.getenv("CANHGIAC_CLI")!!, "feed", "build", "--input", input.path,
-            "--key", System.getenv("CANHGIAC_TEST_FEED_SECRET")!!, "--out", out.path,
-        ).redirectErrorStream(true).start()
-        val log = p.inputStream.bufferedReader().readText()
-        assertEquals(log, 0, p.waitFor())
-        return url.replace("/feed/", "/$name/")
-    }
+    private fun publish(name: String, csv: String): String = publishFeed(dir, name, csv)
 
     /**
      * A second list, its own numbers (synthetic), reported this week by enough people to count;

@@ -66,17 +66,7 @@ class SyncTest {
         assertTrue(published <= status.syncedAt!! && status.syncedAt!! - published < 3600)
     }
 
-    /** Publishes `csv` as the next version of the feed folder `name`, with the CLI. */
-    private fun publish(name: String, csv: String) {
-        val input = File(dir, "$name.csv").apply { writeText(csv) }
-        val out = File(System.getenv("CANHGIAC_TEST_FEED_ROOT")!!, name)
-        val p = ProcessBuilder(
-            System.getenv("CANHGIAC_CLI")!!, "feed", "build", "--input", input.path,
-            "--key", System.getenv("CANHGIAC_TEST_FEED_SECRET")!!, "--out", out.path,
-        ).redirectErrorStream(true).start()
-        val log = p.inputStream.bufferedReader().readText()
-        assertEquals(log, 0, p.waitFor())
-    }
+    private fun publish(name: String, csv: String) = publishFeed(dir, name, csv)
 
     @Test
     fun aNewVersionArrivesAsADeltaAndEqualsAFreshSnapshotSync() = runBlocking {
