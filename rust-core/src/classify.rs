@@ -475,8 +475,11 @@ impl<'a> Weighed<'a> {
         let mut reason = reported_reason(&info);
         if name_list {
             // In place: a number several lists name is worded once per list.
-            let (vi, en) = match &listing.feed_name {
-                Some(name) => (name.as_str(), name.as_str()),
+            // The single-feed settings' feed is named `default` inside; a
+            // person reads what it is.
+            let (vi, en) = match listing.feed_name.as_deref() {
+                Some(crate::store::DEFAULT_FEED) => ("Danh sách đang theo dõi", "Followed list"),
+                Some(name) => (name, name),
                 None => ("Danh sách của bạn", "Your list"),
             };
             for (text, name) in [(&mut reason.text.vi, vi), (&mut reason.text.en, en)] {

@@ -750,6 +750,27 @@ fn several_lists_the_strongest_decides_and_each_is_named() {
             v.reasons[0].text.vi
         );
     }
+    // The feed the single-feed settings follow is named in words, not `default`.
+    let v = check(
+        "0912345678",
+        CallFacts::default(),
+        Lookups {
+            exact: vec![
+                of(1, crate::store::DEFAULT_FEED, people(40, 2)),
+                of(2, "Công an", notice.clone()),
+            ],
+            ..Default::default()
+        },
+    );
+    assert!(
+        v.reasons[1]
+            .text
+            .vi
+            .starts_with("Danh sách đang theo dõi: "),
+        "{:?}",
+        v.reasons[1].text.vi
+    );
+    assert!(v.reasons[1].text.en.starts_with("Followed list: "));
     // The user's block list and the emergency rules still come first.
     let both = Lookups {
         user_list: Some(UserList::Block),
