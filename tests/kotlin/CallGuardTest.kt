@@ -98,6 +98,22 @@ class CallGuardTest {
     }
 
     @Test
+    fun eachGuardRingsWithItsOwnListAndNotOnceClosed() {
+        importList()
+        val other = CallGuard(File(dir, "other.db").path, defaultConfig())
+        assertTrue(guard.ring("0912345678", ringing).listed)
+        assertFalse(other.ring("0912345678", ringing).listed)
+        other.block("0912345678")
+        assertEquals(Action.BLOCK, other.ring("0912345678", ringing).action)
+        assertEquals(Action.ALLOW, guard.ring("0900000099", ringing).action)
+        other.close()
+        // As any generated method answers on a closed object; the open guard rings on.
+        assertThrows(IllegalStateException::class.java) { other.ring("0912345678", ringing) }
+        assertThrows(IllegalStateException::class.java) { other.screen("0912345678", ringing) }
+        assertTrue(guard.ring("0912345678", ringing).listed)
+    }
+
+    @Test
     fun allowedNumberIsSafeEvenWhenReported() {
         importList()
         assertTrue(guard.allow("0912 345 678"))
