@@ -144,6 +144,14 @@ kotlin_tests() {
     java -Djna.library.path="$TARGET/debug" \
         -cp "$jars/tests.jar:$test_cp:$KLIB/kotlin-stdlib.jar" \
         vn.canhgiac.tests.RunAllKt
+    say "building the phone's library (profile phone, SQLite's phone options), and checking it"
+    local phone
+    phone=$(build_phone_lib)
+    check_phone_lib "$phone"
+    say "the Kotlin tests again, against the phone's library"
+    java -Djna.library.path="$(dirname "$phone")" \
+        -cp "$jars/tests.jar:$test_cp:$KLIB/kotlin-stdlib.jar" \
+        vn.canhgiac.tests.RunAllKt
     android_check
 }
 
@@ -182,13 +190,12 @@ android_bench() {
     ensure_jvm_tools
     generate_bindings "$BUILD/kotlin/generated"
     compile_bindings "$BUILD/kotlin/generated" "$BUILD/kotlin/bindings.jar"
-    cargo build -q --release -p canhgiac-core
-    say "benchmark: CallGuard.screen from Kotlin through JNA on 1,000,000 numbers, and the cold path"
+    say "benchmark: CallGuard.screen from Kotlin through JNA into the phone's library on 1,000,000 numbers, and the cold path"
     local p50 p99
     p50=$(sed -n 's/^| screen, warm p50 | \([0-9.]*\) µs.*/\1/p' "$1")
     p99=$(sed -n 's/^| screen, warm p99 | \([0-9.]*\) µs.*/\1/p' "$1")
     KOTLINC="$KOTLINC" KLIB="$KLIB" JNA_JAR="$JNA_JAR" BINDINGS_JAR="$BUILD/kotlin/bindings.jar" \
-        LIB_DIR="$TARGET/release" OUT="$BUILD/jna-bench" bash "$ROOT/tests/android/bench.sh" "$p50" "$p99"
+        LIB_DIR="$(dirname "$(build_phone_lib)")" OUT="$BUILD/jna-bench" bash "$ROOT/tests/android/bench.sh" "$p50" "$p99"
 }
 
 cmd_test() {
@@ -317,21 +324,31 @@ cmd_bench() {
 }
 
 # The phone's library: the core without the `publisher` feature, in the
-# `phone` profile (Cargo.toml), exactly as android/build-android.sh builds
+# `phone` profile (Cargo.toml), with SQLite's options of
+# rust-core/sqlite-phone.flags, exactly as android/build-android.sh builds
 # each ABI's .so. `-p canhgiac-core` alone, so that the CLI's features are
 # not unified in.
-PHONE_BUILD=(-p canhgiac-core --profile phone)
+PHONE_BUILD=(-p canhgiac-core --lib --profile phone)
+# Relative relocations packed (RELR): for minSdk 29 the NDK's clang asks its
+# linker for this by itself (--pack-dyn-relocs=relr, API 28 and later); here
+# it is GNU ld's spelling, so that the host's library measures what a phone
+# gets (0.6 MB of .rela.dyn otherwise).
+PHONE_LINK=(-C link-arg=-Wl,-z,pack-relative-relocs)
 AARCH64=aarch64-unknown-linux-gnu
+
+phone_sqlite_flags() { grep -v '^#' "$ROOT/rust-core/sqlite-phone.flags" | tr '\n' ' '; }
 
 # Builds the phone library for TARGET (default: this machine) and prints
 # its path.
 build_phone_lib() {
     local target=${1:-} dir=$TARGET/phone
+    local flags
+    flags=$(phone_sqlite_flags)
     if [ -n "$target" ]; then
-        cargo build -q "${PHONE_BUILD[@]}" --target "$target"
+        LIBSQLITE3_FLAGS=$flags cargo rustc -q "${PHONE_BUILD[@]}" --target "$target" -- "${PHONE_LINK[@]}"
         dir=$TARGET/$target/phone
     else
-        cargo build -q "${PHONE_BUILD[@]}"
+        LIBSQLITE3_FLAGS=$flags cargo rustc -q "${PHONE_BUILD[@]}" -- "${PHONE_LINK[@]}"
     fi
     echo "$dir/libcanhgiac_core.so"
 }
@@ -346,6 +363,10 @@ check_phone_lib() {
     tree=$(cargo tree -q -e normal,build,features -p canhgiac-core)
     if grep -q 'canhgiac-core feature "publisher"' <<<"$tree" || grep -Eq '(^|[ ─])(brotli|hmac) v' <<<"$tree"; then
         die "the phone library is built with publisher code (the publisher feature, brotli's encoder or hmac)"
+    fi
+    # SQLite's options leave nothing the library still calls undefined.
+    if nm -D --undefined-only "$lib" | grep -q sqlite3; then
+        die "the phone library calls SQLite functions its options left out: $(nm -D --undefined-only "$lib" | grep sqlite3 | tr '\n' ' ')"
     fi
     # (Its stderr is the panic's message, which is expected.)
     python3 - "$lib" 2>/dev/null <<'PY' || die "a panic in the phone library was not caught at the FFI edge"

@@ -67,8 +67,13 @@ GEN=$HERE/app/build/generated/uniffi
 
 say "building the core for arm64-v8a and x86_64 (cargo-ndk, profile phone)"
 # The same settings as ./build.sh phone-lib: `-p canhgiac-core` alone keeps
-# the CLI's publisher feature out.
-(cd "$ROOT" && cargo ndk -t arm64-v8a -t x86_64 -o "$JNI" build --profile phone -p canhgiac-core)
+# the CLI's publisher feature out; SQLite's options from
+# rust-core/sqlite-phone.flags. The platform is the app's minSdk (29), so the
+# NDK's clang links for it and packs relative relocations (RELR, API 28+);
+# cargo-ndk's default of 21 would not.
+SQLITE_FLAGS=$(grep -v '^#' "$ROOT/rust-core/sqlite-phone.flags" | tr '\n' ' ')
+(cd "$ROOT" && LIBSQLITE3_FLAGS=$SQLITE_FLAGS cargo ndk -t arm64-v8a -t x86_64 --platform 29 -o "$JNI" \
+    build --profile phone -p canhgiac-core --lib)
 
 # The phone libraries are stripped, and uniffi reads the interface from a
 # library's symbol table: the bindings come from the host's debug build of

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The Android app's path through JNA, for ./build.sh bench: CallGuard.screen from Kotlin on the
-# JVM against the release-built core on 1,000,000 numbers, and the cold path in 15 new JVMs.
+# JVM against the phone's library (profile phone) on 1,000,000 numbers, and the cold path in 15 new JVMs.
 # Usage: bench.sh <rust p50 µs> <rust p99 µs>     (the Rust-only figures of the same run)
-# Needs: KOTLINC KLIB JNA_JAR BINDINGS_JAR LIB_DIR (the release build's folder) OUT
+# Needs: KOTLINC KLIB JNA_JAR BINDINGS_JAR LIB_DIR (the phone library's folder) OUT
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 mkdir -p "$OUT"

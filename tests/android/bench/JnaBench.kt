@@ -12,18 +12,20 @@ import kotlin.system.exitProcess
 
 /**
  * The path the app really takes, on a desktop JVM: CallGuard.ring and CallGuard.screen called from Kotlin through
- * the generated bindings and JNA into the release-built core, on a store of 1,000,000 synthetic
+ * the generated bindings and JNA into the phone's library (profile phone), on a store of 1,000,000 synthetic
  * reported numbers (the same draw as rust-core/benches/screen.rs: splitmix64, seed 2024, the
  * mobile prefixes in use), and the cold path of a ringing phone whose app process was dead.
  *   JnaBench warm <dir> <rust p50 µs> <rust p99 µs>
- *   JnaBench cold <db>        (one new JVM: load the library, open, first screen; prints µs)
+ *   JnaBench cold-rows <dir> <db>   (the cold rows alone, on a store already made)
+ *   JnaBench cold <db>        (one new JVM: load the library, open, first ring; prints µs from the JVM's start and from main)
  */
 fun main(args: Array<String>) {
     when (args.firstOrNull()) {
         "cold" -> cold(args[1])
+        "cold-rows" -> coldRows(File(args[1]), File(args[2]))
         "warm" -> warm(File(args[1]), args.getOrNull(2), args.getOrNull(3))
         else -> {
-            System.err.println("usage: JnaBench warm <dir> [rust p50] [rust p99] | cold <db>")
+            System.err.println("usage: JnaBench warm <dir> [rust p50] [rust p99] | cold-rows <dir> <db> | cold <db>")
             exitProcess(2)
         }
     }
@@ -167,35 +169,60 @@ private fun warm(dir: File, rustP50: String?, rustP99: String?) {
         rows.forEach(::println)
         if (rustP50 != null) println("| CallGuard::screen, Rust only, same run (cargo bench) | $rustP50 µs | $rustP99 µs | | | | |")
     }
-    // Cold: new JVMs, each timing its own load + open + first screen; and the whole process.
+    coldRows(dir, db)
+}
+
+/** The cold rows, for the store [db] (`warm` calls it; `JnaBench cold-rows <dir> <db>` alone). */
+private fun coldRows(dir: File, db: File) {
+    // Cold: new JVMs, each timing from its own start (the JVM's recorded start time) and from
+    // main to its first verdict; and the whole process from outside. Twice: a plain JVM, and the
+    // desktop's nearest thing to a phone's app process (which forks from the zygote with the
+    // framework preloaded and the app's code compiled ahead of time): an application class-data
+    // archive (AppCDS: the classes of Kotlin, JNA and the bindings parsed once beforehand), and
+    // JNA told the system's library folders, which on desktop Linux (not Android) it otherwise
+    // asks `/sbin/ldconfig -p` for in a child process before loading any library.
     val java = File(System.getProperty("java.home"), "bin/java").path
     val cp = System.getProperty("java.class.path")
     val lib = System.getProperty("jna.library.path")
-    val inside = LongArray(COLD_RUNS)
-    val whole = LongArray(COLD_RUNS)
-    for (i in 0 until COLD_RUNS) {
+    val archive = File(dir, "cold.jsa")
+    fun coldRun(vararg jvmFlags: String): Triple<Long, Long, Long> {
         val t = System.nanoTime()
-        val p = ProcessBuilder(java, "-Djna.library.path=$lib", "-cp", cp, "vn.canhgiac.tests.bench.JnaBenchKt", "cold", db.path)
+        val p = ProcessBuilder(listOf(java, *jvmFlags, "-Djna.library.path=$lib", "-cp", cp, "vn.canhgiac.tests.bench.JnaBenchKt", "cold", db.path))
             .redirectError(ProcessBuilder.Redirect.INHERIT).start()
-        val out = p.inputStream.bufferedReader().readText().trim()
+        // The line of two numbers: the training run's JVM also prints which classes it could not archive.
+        val out = p.inputStream.bufferedReader().readText().lines().last { it.matches(Regex("\\d+ \\d+")) }.split(' ')
         check(p.waitFor() == 0) { "cold child failed" }
-        whole[i] = System.nanoTime() - t
-        inside[i] = out.toLong() * 1000
+        return Triple(out[0].toLong(), out[1].toLong(), (System.nanoTime() - t) / 1000)
     }
-    inside.sort()
-    whole.sort()
-    println("| cold, in the new JVM: load the library through JNA, open CallGuard, first verdict (ring); median / worst of $COLD_RUNS | ${"%.1f".format(us(pct(inside, 0.5)) / 1000)} ms | ${"%.1f".format(us(inside.last()) / 1000)} ms (worst) | | | | |")
-    println("| cold, the whole new JVM process (start to exit); median / worst of $COLD_RUNS | ${"%.0f".format(us(pct(whole, 0.5)) / 1000)} ms | ${"%.0f".format(us(whole.last()) / 1000)} ms (worst) | | | | |")
+    coldRun("-XX:ArchiveClassesAtExit=${archive.path}") // the archive's one training run
+    val phoneLike = arrayOf("-XX:SharedArchiveFile=${archive.path}", "-Xshare:on", "-Djna.platform.library.path=/usr/lib")
+    val series = listOf("plain JVM" to arrayOf<String>(), "JVM as a phone's process (AppCDS, no ldconfig)" to phoneLike)
+    for ((what, flags) in series.filter { it.second.isEmpty() || archive.isFile }) {
+        val runs = (0 until COLD_RUNS).map { coldRun(*flags) }
+        fun row(label: String, micros: List<Long>) {
+            val sorted = micros.sorted()
+            println("| cold, $what: $label; median / worst of $COLD_RUNS | ${"%.0f".format(sorted[sorted.size / 2] / 1000.0)} ms | ${"%.0f".format(sorted.last() / 1000.0)} ms (worst) | | | | |")
+        }
+        row("**JVM start to first verdict** (`ring`)", runs.map { it.first })
+        row("main to first verdict (load the library through JNA, open CallGuard, `ring`)", runs.map { it.second })
+        row("the whole process, start to exit", runs.map { it.third })
+    }
+    if (!archive.isFile) println("| cold, JVM as a phone's process: this JVM made no archive (-XX:ArchiveClassesAtExit), not measured | | | | | | |")
+    archive.delete()
 }
 
 private fun cold(db: String) {
     val t = System.nanoTime()
-    // The first touch of the bindings loads libcanhgiac_core.so through JNA; the first verdict
-    // is the ringing path's, as in the app's ScreeningService.
+    // The first touch of the bindings loads the library through JNA; the first verdict is the
+    // ringing path's, as in the app's ScreeningService.
     CallGuard(db, defaultConfig()).use { guard ->
         val v = guard.ring("0912345678", ringing)
-        val elapsed = System.nanoTime() - t
+        val fromMain = (System.nanoTime() - t) / 1000
+        val now = System.currentTimeMillis()
+        // The JVM's own start time, in ms since the epoch (taken as the JVM starts, before main),
+        // read after the clock: the management classes it loads are not the app's.
+        val fromStart = (now - java.lang.management.ManagementFactory.getRuntimeMXBean().startTime) * 1000
         check(v.level != vn.canhgiac.core.Level.SAFE)
-        println(elapsed / 1000)
+        println("$fromStart $fromMain")
     }
 }
