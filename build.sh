@@ -329,11 +329,18 @@ cmd_bench() {
 # each ABI's .so. `-p canhgiac-core` alone, so that the CLI's features are
 # not unified in.
 PHONE_BUILD=(-p canhgiac-core --lib --profile phone)
-# Relative relocations packed (RELR): for minSdk 29 the NDK's clang asks its
-# linker for this by itself (--pack-dyn-relocs=relr, API 28 and later); here
-# it is GNU ld's spelling, so that the host's library measures what a phone
-# gets (0.6 MB of .rela.dyn otherwise).
-PHONE_LINK=(-C link-arg=-Wl,-z,pack-relative-relocs)
+# Linked as the NDK links an app's library for minSdk 29: with lld, relative
+# relocations packed (RELR; the NDK's clang asks lld for this by itself from
+# API 28), so that the host's libraries measure what a phone gets (0.5-0.6 MB
+# of .rela.dyn otherwise). lld is rustc's own (rust-lld, through the gcc-ld
+# wrapper rustc links this machine's programs with): Debian's GNU ld 2.40
+# cannot pack aarch64's relocations.
+phone_link() {
+    local host
+    host=$(rustc -vV | sed -n 's/^host: //p')
+    PHONE_LINK=(-C link-arg=-fuse-ld=lld -C "link-arg=-B$(rustc --print sysroot)/lib/rustlib/$host/bin/gcc-ld"
+        -C link-arg=-Wl,-z,pack-relative-relocs)
+}
 AARCH64=aarch64-unknown-linux-gnu
 
 phone_sqlite_flags() { grep -v '^#' "$ROOT/rust-core/sqlite-phone.flags" | tr '\n' ' '; }
@@ -344,6 +351,7 @@ build_phone_lib() {
     local target=${1:-} dir=$TARGET/phone
     local flags
     flags=$(phone_sqlite_flags)
+    phone_link
     if [ -n "$target" ]; then
         LIBSQLITE3_FLAGS=$flags cargo rustc -q "${PHONE_BUILD[@]}" --target "$target" -- "${PHONE_LINK[@]}"
         dir=$TARGET/$target/phone
