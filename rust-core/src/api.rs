@@ -297,6 +297,7 @@ impl CallGuard {
     }
 
     fn set_policy_inner(&self, policy: Policy) -> Result<()> {
+        policy.check().map_err(Error::invalid)?;
         let json = serde_json::to_string(&policy)
             .map_err(|e| Error::invalid(format!("the policy cannot be saved: {e}")))?;
         self.store.config_set(&[(POLICY, Some(&json))])?;

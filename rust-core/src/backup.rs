@@ -242,9 +242,14 @@ pub fn restore(store: &Store, bytes: &[u8], history_limit: u32) -> Result<Restor
     }
     let mut settings = false;
     if let Some(p) = &b.policy {
-        let json = serde_json::to_string(p).map_err(|e| Error::invalid(e.to_string()))?;
-        data.config.push((setting::POLICY.into(), json));
-        settings = true;
+        match p.check() {
+            Ok(()) => {
+                let json = serde_json::to_string(p).map_err(|e| Error::invalid(e.to_string()))?;
+                data.config.push((setting::POLICY.into(), json));
+                settings = true;
+            }
+            Err(why) => skipped.push(format!("policy: {why}")),
+        }
     }
     if let Some(f) = &b.feed {
         match feed_settings(f) {

@@ -92,6 +92,53 @@ mod defaults {
     }
 }
 
+/// Bounds of a policy's numbers: a policy comes from the app's settings
+/// and from backup files, which a person may have edited.
+const MAX_MIN_REPORTERS: u32 = 1_000;
+const MAX_EXPIRE_DAYS: u32 = 3_650;
+const MAX_WANGIRI_CODES: usize = 64;
+
+impl Policy {
+    /// Why this policy cannot be kept, if it cannot: at least one person,
+    /// fresh within `1..=expire_days` days, expiring within ten years,
+    /// and wangiri codes that are foreign calling codes.
+    pub(crate) fn check(&self) -> Result<(), String> {
+        if !(1..=MAX_MIN_REPORTERS).contains(&self.min_reporters) {
+            return Err(format!(
+                "min_reporters must be 1 to {MAX_MIN_REPORTERS} (is {})",
+                self.min_reporters
+            ));
+        }
+        if !(1..=MAX_EXPIRE_DAYS).contains(&self.expire_days) {
+            return Err(format!(
+                "expire_days must be 1 to {MAX_EXPIRE_DAYS} (is {})",
+                self.expire_days
+            ));
+        }
+        if !(1..=self.expire_days).contains(&self.fresh_days) {
+            return Err(format!(
+                "fresh_days must be 1 to expire_days, {} (is {})",
+                self.expire_days, self.fresh_days
+            ));
+        }
+        if self.wangiri_country_codes.len() > MAX_WANGIRI_CODES {
+            return Err(format!(
+                "at most {MAX_WANGIRI_CODES} wangiri calling codes (has {})",
+                self.wangiri_country_codes.len()
+            ));
+        }
+        for code in &self.wangiri_country_codes {
+            let digits = (1..=3).contains(&code.len()) && code.bytes().all(|b| b.is_ascii_digit());
+            if !digits || code.starts_with('0') || code == "84" {
+                return Err(format!(
+                    "wangiri calling code {code:?} is not a foreign calling code (1 to 3 digits, not 84)"
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
 impl Default for Policy {
     fn default() -> Self {
         Policy {

@@ -18,6 +18,13 @@ pub struct RejectedRow {
     pub reason: String,
 }
 
+/// `line 7: <reason>`, as every command that reads a CSV prints it.
+impl std::fmt::Display for RejectedRow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "line {}: {}", self.line, self.reason)
+    }
+}
+
 /// One data line.
 pub(crate) enum Line {
     Fields(Record),

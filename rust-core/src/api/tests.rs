@@ -1,4 +1,5 @@
 use super::*;
+use crate::classify::Policy;
 use crate::store::setting::{FEED_MAX_DOWNLOAD, FEED_TIMEOUT_SECS};
 
 #[test]
@@ -21,6 +22,37 @@ fn the_policy_is_kept_by_the_core_across_reopening() {
     g.set_policy_inner(p.clone()).unwrap();
     drop(g);
     let g = CallGuard::open(&path, GuardConfig::default()).unwrap();
+    assert_eq!(g.policy_inner(), p);
+}
+
+#[test]
+fn a_policy_out_of_bounds_is_refused_and_the_one_in_force_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let g = CallGuard::open(&dir.path().join("cg.db"), GuardConfig::default()).unwrap();
+    let kept = g.policy_inner();
+    type Spoil = fn(&mut Policy);
+    let bad: [(&str, Spoil); 7] = [
+        ("min_reporters", |p| p.min_reporters = 0),
+        ("min_reporters", |p| p.min_reporters = 1_001),
+        ("fresh_days", |p| p.fresh_days = 0),
+        ("fresh_days", |p| (p.fresh_days, p.expire_days) = (365, 180)),
+        ("expire_days", |p| p.expire_days = 3_651),
+        ("wangiri", |p| p.wangiri_country_codes.push("84".into())),
+        ("wangiri", |p| {
+            p.wangiri_country_codes = vec!["1".into(); 65]
+        }),
+    ];
+    for (what, spoil) in bad {
+        let mut p = kept.clone();
+        spoil(&mut p);
+        let err = g.set_policy_inner(p).unwrap_err().to_string();
+        assert!(err.contains(what), "{what}: {err}");
+        assert_eq!(g.policy_inner(), kept);
+    }
+    // The edges are kept.
+    let mut p = kept.clone();
+    (p.min_reporters, p.fresh_days, p.expire_days) = (1, 3_650, 3_650);
+    g.set_policy_inner(p.clone()).unwrap();
     assert_eq!(g.policy_inner(), p);
 }
 

@@ -118,7 +118,8 @@ fn entries_that_break_the_rules_are_skipped_and_named() {
             "lists":[{{"number":"113","list":"block","added_at":0}},
                      {{"number":"hello","list":"allow","added_at":0}},
                      {{"number":"0912345678","list":"allow","added_at":0}}],
-            "policy":null,
+            "policy":{{"unknown":"silence","suspicious":"warn","nuisance":"warn","scam":"warn","blocked":"block",
+                       "wangiri_country_codes":["84"],"min_reporters":3,"fresh_days":90,"expire_days":365}},
             "feed":{{"url":"http://plain.example.org/feed/","public_keys":["{}"],"max_download":null,"timeout_secs":null,"max_entries":null}},
             "imported":[{{"target":"+84900000005","category":"scam","reports":2,"last_reported":"5000-01-01","label":null}},
                         {{"target":"+84900000006","category":"scam","reports":2,"last_reported":null,"label":"\u202eevil"}},
@@ -127,9 +128,11 @@ fn entries_that_break_the_rules_are_skipped_and_named() {
     );
     let s = g.restore_backup(backup.into_bytes()).unwrap();
     assert_eq!((s.lists, s.imported), (1, 1), "{:?}", s.skipped);
-    assert_eq!(s.skipped.len(), 5, "{:?}", s.skipped);
+    assert_eq!(s.skipped.len(), 6, "{:?}", s.skipped);
     assert!(s.skipped.iter().any(|r| r.contains("emergency")));
     assert!(s.skipped.iter().any(|r| r.contains("not https")));
+    assert!(s.skipped.iter().any(|r| r.starts_with("policy: wangiri")));
+    assert_eq!(g.policy(), crate::classify::Policy::default());
     assert_eq!(g.feed_status().unwrap().url, None);
 }
 

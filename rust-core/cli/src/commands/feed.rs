@@ -88,7 +88,7 @@ fn build(input: &Path, key: &Path, out: &Path, keep: usize, json: bool) -> Resul
     let built = publisher::build(out, &set, &key, keep, now_unix())?;
     bar.finish_and_clear();
     for r in &parsed.rejected {
-        eprintln!("line {}: {} (skipped)", r.line, r.reason);
+        eprintln!("{r} (skipped)");
     }
     if json {
         println!(

@@ -118,7 +118,7 @@ fn ingest(db: &Db, path: &Path, json: bool) -> Result<()> {
             summary.rejected.len()
         );
         for r in &summary.rejected {
-            println!("  line {}: {}", r.line, r.reason);
+            println!("  {r}");
         }
     }
     Ok(())
@@ -142,7 +142,7 @@ fn add_source(db: &Db, path: &Path, name: &str, official: bool, json: bool) -> R
             s.rejected.len()
         );
         for r in &s.rejected {
-            println!("  line {}: {}", r.line, r.reason);
+            println!("  {r}");
         }
     }
     Ok(())
@@ -181,7 +181,7 @@ fn policy(path: Option<&Path>) -> Result<(ListingPolicy, Protected, usize)> {
     let (file, _) = open_read(&list)?;
     let (protected, rejected) = Protected::from_csv(std::io::BufReader::new(file))?;
     for r in &rejected {
-        eprintln!("{} line {}: {} (skipped)", list.display(), r.line, r.reason);
+        eprintln!("{} {r} (skipped)", list.display());
     }
     policy.protected = Some(list);
     Ok((policy, protected, rejected.len()))

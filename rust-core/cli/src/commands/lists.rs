@@ -55,7 +55,7 @@ pub fn import(db: &Db, file: &Path, json: bool) -> Result<()> {
         if !summary.rejected.is_empty() {
             println!("rejected {} lines:", summary.rejected.len());
             for r in &summary.rejected {
-                println!("  line {}: {}", r.line, r.reason);
+                println!("  {r}");
             }
         }
     }
