@@ -72,22 +72,23 @@ class SyncTest {
     fun aNewVersionArrivesAsADeltaAndEqualsAFreshSnapshotSync() = runBlocking {
         val header = "number,category,reports,last_reported,label\n"
         val base = (1..200).joinToString("") { "09000%05d,scam,1,2026-11-01,\n".format(it) }
-        publish("kotlin-delta", header + base)
-        val feedUrl = url.replace("/feed/", "/kotlin-delta/")
+        // A folder of this test's own, so that it starts at version 1 whatever ran before.
+        val folder = "kotlin-delta-${dir.name}"
+        val feedUrl = publish(folder, header + base)
         guard.setFeed(feedUrl, listOf(key), allowHttp = true)
         assertEquals(SyncPath.SNAPSHOT, guard.syncFeedNamed("default", null).path)
         assertEquals(Level.UNKNOWN, guard.screen("0987000999", CallFacts(verification = Verification.NOT_VERIFIED)).level)
 
-        publish("kotlin-delta", header + base + "0987000999,scam,12,,mạo danh công an\n")
+        publish(folder, header + base + "0987000999,scam,12,,mạo danh công an\n")
         val second = guard.syncFeedNamed("default", null)
         assertEquals(SyncPath.DELTA, second.path)
         assertEquals(2uL, second.toVersion)
         // Exactly the manifest and the delta crossed the wire, not the snapshot.
-        val folder = File(System.getenv("CANHGIAC_TEST_FEED_ROOT")!!, "kotlin-delta")
-        val manifest = File(folder, "manifest.json").length()
-        val delta = File(folder, "delta-1-2.bin").length()
+        val served = File(System.getenv("CANHGIAC_TEST_FEED_ROOT")!!, folder)
+        val manifest = File(served, "manifest.json").length()
+        val delta = File(served, "delta-1-2.bin").length()
         assertEquals((manifest + delta).toULong(), second.bytesFetched)
-        assertTrue(delta < File(folder, "snapshot-2.bin").length())
+        assertTrue(delta < File(served, "snapshot-2.bin").length())
         val v = guard.screen("0987000999", CallFacts(verification = Verification.NOT_VERIFIED))
         assertEquals(Level.SCAM, v.level)
 
@@ -140,9 +141,10 @@ class SyncTest {
         }
         publisher("reports", "ingest", inbox.path)
         publisher("reports", "add-source", verified.path, "--name", "Bộ (synthetic)", "--official")
-        val out = File(System.getenv("CANHGIAC_TEST_FEED_ROOT")!!, "kotlin-evidence")
+        val folder = "kotlin-evidence-${dir.name}"
+        val out = File(System.getenv("CANHGIAC_TEST_FEED_ROOT")!!, folder)
         publisher("publish", "--key", System.getenv("CANHGIAC_TEST_FEED_SECRET")!!, "--out", out.path)
-        val feedUrl = url.replace("/feed/", "/kotlin-evidence/")
+        val feedUrl = url.replace("/feed/", "/$folder/")
         val facts = CallFacts(verification = Verification.NOT_VERIFIED)
 
         guard.setFeed(feedUrl, listOf(key), allowHttp = true)
