@@ -1,5 +1,6 @@
-# Sourced by check.sh and bench.sh: the tools the Android layer's checks run on, installed on
-# first use and kept under .tools/ (git-ignored), so a second run downloads nothing.
+# Sourced by check.sh (the app's logic, Robolectric and screenshot runs): the tools the Android
+# layer's checks run on, installed on first use and kept under .tools/ (git-ignored), so a second
+# run downloads nothing.
 #   - aapt2 and the framework resources of Android 10 (API 29, the app's minSdk): Debian's
 #     aapt and android-framework-res;
 #   - Robolectric 4.17, the Android 16 framework built for the JVM (android-all-instrumented,

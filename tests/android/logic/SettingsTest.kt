@@ -3,6 +3,7 @@ package vn.canhgiac.tests.android
 import org.junit.After
 import org.junit.Assert.assertEquals
 import org.junit.Assert.assertNull
+import org.junit.Assert.assertThrows
 import org.junit.Assert.assertTrue
 import org.junit.Test
 import vn.canhgiac.app.logic.AppSettings
@@ -19,6 +20,7 @@ import vn.canhgiac.app.logic.uiLang
 import vn.canhgiac.app.logic.withAction
 import vn.canhgiac.core.Action
 import vn.canhgiac.core.CallFacts
+import vn.canhgiac.core.CanhGiacException
 import vn.canhgiac.core.Level
 import vn.canhgiac.core.ReportTarget
 import vn.canhgiac.core.Verification
@@ -79,6 +81,23 @@ class SettingsTest {
         assertEquals(p, f.guard.policy())
         assertEquals(listOf(5u, 90u, 730u), Threshold.entries.map { f.guard.policy().valueOf(it) })
         assertEquals(base.wangiriCountryCodes, f.guard.policy().wangiriCountryCodes)
+    }
+
+    /** Reports never stay fresh longer than they count: a tap passes over such a choice, and the core refuses one. */
+    @Test
+    fun freshDaysNeverPassExpireDays() {
+        val short = f.guard.policy().copy(freshDays = 90u, expireDays = 180u)
+        // 90 -> 180 (= expire) -> 30: 365 is passed over.
+        val fresh = generateSequence(short) { it.nextThreshold(Threshold.FRESH_DAYS) }.take(4).map { it.freshDays }.toList()
+        assertEquals(listOf(90u, 180u, 30u, 60u), fresh)
+        // Expire cycles from 1095 to the first choice not below freshDays (365, not 180).
+        assertEquals(365u, short.copy(freshDays = 365u, expireDays = 1095u).nextThreshold(Threshold.EXPIRE_DAYS).expireDays)
+        for (p in generateSequence(short) { it.nextThreshold(Threshold.FRESH_DAYS).nextThreshold(Threshold.EXPIRE_DAYS) }.take(12)) {
+            assertTrue("$p", p.freshDays <= p.expireDays)
+            f.guard.setPolicy(p)
+        }
+        val e = assertThrows(CanhGiacException.InvalidInput::class.java) { f.guard.setPolicy(short.copy(freshDays = 365u)) }
+        assertTrue(e.message, e.message!!.contains("fresh_days"))
     }
 
     @Test

@@ -94,6 +94,44 @@ class FeedSettingsTest {
         assertTrue(ShadowDialog.getShownDialogs().isEmpty())
     }
 
+    private fun fields(a: SettingsActivity) = Harness.views(a.window.decorView).filterIsInstance<EditText>()
+
+    /**
+     * What was typed outlives the screen drawn again (another setting changed) and the activity
+     * made again (the phone turned), the verify switch with it; once the list is added the form
+     * is empty again.
+     */
+    @Test
+    @Config(qualifiers = "en")
+    fun whatIsTypedSurvivesARedrawAndTheActivityMadeAgain() {
+        val controller = Robolectric.buildActivity(SettingsActivity::class.java).setup()
+        var a = controller.get()
+        val ready = { b: SettingsActivity -> Harness.buttons(b).any { it.text == "Add the list" } }
+        waitUntil(what = "the settings") { ready(a) }
+        val typed = listOf("Community", "https://lists.example.org/feed/", key)
+        type(a, typed[0], typed[1], typed[2])
+        button(a, "Verifies organisation numbers: no").performClick()
+        val before = fields(a).first()
+        button(a, "Reports without diacritics: off").performClick()
+        waitUntil(what = "the screen drawn again") { ready(a) && fields(a).first() !== before }
+        button(a, "Reports without diacritics: on")
+        assertEquals(typed, fields(a).map { it.text.toString() })
+        button(a, "Verifies organisation numbers: yes (you will be asked)")
+
+        controller.recreate()
+        a = controller.get()
+        waitUntil(what = "the settings made again") { ready(a) }
+        assertEquals(typed, fields(a).map { it.text.toString() })
+        button(a, "Verifies organisation numbers: yes (you will be asked)")
+
+        button(a, "Add the list").performClick()
+        latestAlert()!!.getButton(DialogInterface.BUTTON_NEGATIVE).performClick()
+        waitUntil(what = "the feed") { app().guard.feeds().isNotEmpty() }
+        waitUntil(what = "the form emptied") { ready(a) && fields(a).all { it.text.isEmpty() } }
+        button(a, "Verifies organisation numbers: no")
+        assertEquals("Community" to false, app().guard.feeds().single().let { it.name to it.verifyOrgs })
+    }
+
     @Test
     @Config(qualifiers = "en")
     fun aFeedAddedWithoutVerifyingAsksNothing() {

@@ -3,6 +3,10 @@ package vn.canhgiac.app
 import android.app.AlertDialog
 import android.content.Intent
 import android.graphics.Typeface
+import android.os.Bundle
+import android.text.Editable
+import android.text.TextWatcher
+import android.widget.EditText
 import vn.canhgiac.app.logic.AppSettings
 import vn.canhgiac.app.logic.SETTABLE_LEVELS
 import vn.canhgiac.app.logic.Threshold
@@ -27,6 +31,30 @@ import vn.canhgiac.core.Policy
  */
 class SettingsActivity : CoreActivity() {
     private class Shown(val settings: AppSettings, val policy: Policy, val feeds: List<FeedStatus>)
+
+    /**
+     * What is typed into the add form, and its verify switch: the screen is drawn again after
+     * every change (and the activity made again when the phone turns), and none of that may
+     * lose it. Emptied once the list is added.
+     */
+    private data class Draft(val name: String = "", val url: String = "", val keys: String = "", val verify: Boolean = false)
+
+    private var draft = Draft()
+
+    override fun onCreate(savedInstanceState: Bundle?) {
+        super.onCreate(savedInstanceState)
+        savedInstanceState?.let {
+            draft = Draft(it.getString(DRAFT_NAME, ""), it.getString(DRAFT_URL, ""), it.getString(DRAFT_KEYS, ""), it.getBoolean(DRAFT_VERIFY))
+        }
+    }
+
+    override fun onSaveInstanceState(outState: Bundle) {
+        super.onSaveInstanceState(outState)
+        outState.putString(DRAFT_NAME, draft.name)
+        outState.putString(DRAFT_URL, draft.url)
+        outState.putString(DRAFT_KEYS, draft.keys)
+        outState.putBoolean(DRAFT_VERIFY, draft.verify)
+    }
 
     /** Reads the settings file and the core off the main thread, then shows them. */
     override fun refresh() {
@@ -82,29 +110,34 @@ class SettingsActivity : CoreActivity() {
         }
 
         heading(getString(R.string.feed_add_heading))
-        val name = input(getString(R.string.feed_name_hint))
-        val url = input(getString(R.string.feed_url_hint))
-        val key = input(getString(R.string.feed_key_hint))
+        input(getString(R.string.feed_name_hint), draft.name).onEdit { draft = draft.copy(name = it) }
+        input(getString(R.string.feed_url_hint), draft.url).onEdit { draft = draft.copy(url = it) }
+        input(getString(R.string.feed_key_hint), draft.keys).onEdit { draft = draft.copy(keys = it) }
         // Off unless the user turns it on; turned on, adding asks once what it means.
-        var verify = false
-        val toggle = button(getString(R.string.feed_verify_off)) {}
+        fun verifyLabel() = getString(if (draft.verify) R.string.feed_verify_on else R.string.feed_verify_off)
+        val toggle = button(verifyLabel()) {}
         toggle.setOnClickListener {
-            verify = !verify
-            toggle.setText(getString(if (verify) R.string.feed_verify_on else R.string.feed_verify_off))
+            draft = draft.copy(verify = !draft.verify)
+            toggle.setText(verifyLabel())
         }
         primary(getString(R.string.feed_add)) {
-            val typed = Typed(name.getText().toString(), url.getText().toString(), key.getText().toString())
-            if (verify) askToVerify(typed) else add(typed, verifyOrgs = false)
+            val typed = draft
+            if (typed.verify) askToVerify(typed) else add(typed, verifyOrgs = false)
         }
     }
 
-    private class Typed(val name: String, val url: String, val keys: String)
+    /** Keeps [draft] up to date as the person types. */
+    private fun EditText.onEdit(keep: (String) -> Unit) = addTextChangedListener(object : TextWatcher {
+        override fun beforeTextChanged(s: CharSequence, start: Int, count: Int, after: Int) {}
+        override fun onTextChanged(s: CharSequence, start: Int, before: Int, count: Int) {}
+        override fun afterTextChanged(s: Editable) = keep(s.toString())
+    })
 
     /**
      * The one question before a list may verify organisation numbers, saying what it means; its
      * answer is what the core is told. Closing the dialog adds nothing.
      */
-    private fun askToVerify(typed: Typed) {
+    private fun askToVerify(typed: Draft) {
         AlertDialog.Builder(this)
             .setTitle(R.string.verify_title)
             .setMessage(getString(R.string.verify_body, typed.name.trim()))
@@ -118,9 +151,10 @@ class SettingsActivity : CoreActivity() {
      * when it accepts them. Otherwise its reason is shown and what was typed stays on screen to
      * be corrected. The daily job follows.
      */
-    private fun add(typed: Typed, verifyOrgs: Boolean) {
+    private fun add(typed: Draft, verifyOrgs: Boolean) {
         io({ addFeed(app.guard, typed.name, typed.url, typed.keys, verifyOrgs) }) { r ->
             r.onSuccess { feed ->
+                draft = Draft()
                 toast(getString(R.string.feed_added, feed.name))
                 change({ SyncJob.configure(this) }) { getString(R.string.settings_failed) }
             }.onFailure { e -> toast(getString(R.string.feed_refused, coreMessage(e))) }
@@ -167,3 +201,8 @@ class SettingsActivity : CoreActivity() {
         SyncJob.configure(this)
     }) { getString(R.string.settings_failed) }
 }
+
+private const val DRAFT_NAME = "feed_draft_name"
+private const val DRAFT_URL = "feed_draft_url"
+private const val DRAFT_KEYS = "feed_draft_keys"
+private const val DRAFT_VERIFY = "feed_draft_verify"

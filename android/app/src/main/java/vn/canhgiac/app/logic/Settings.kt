@@ -62,10 +62,15 @@ fun Policy.withThreshold(t: Threshold, value: UInt): Policy = when (t) {
 
 /**
  * The policy with [t] at its next choice: the first one above the value held (which may be one
- * no choice names, e.g. from a restored backup), after the last the first again.
+ * no choice names, e.g. from a restored backup), after the last the first again. Choices that
+ * would make reports fresh for longer than they count at all (freshDays > expireDays, which the
+ * core refuses) are passed over; with none left the policy stays as it is.
  */
-fun Policy.nextThreshold(t: Threshold): Policy =
-    withThreshold(t, t.choices.firstOrNull { it > valueOf(t) } ?: t.choices.first())
+fun Policy.nextThreshold(t: Threshold): Policy {
+    val allowed = t.choices.filter { withThreshold(t, it).let { p -> p.freshDays <= p.expireDays } }
+    val next = allowed.firstOrNull { it > valueOf(t) } ?: allowed.firstOrNull() ?: return this
+    return withThreshold(t, next)
+}
 
 /**
  * The app's own choices, stored as plain strings in its settings file. Everything the core
