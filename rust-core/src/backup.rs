@@ -385,10 +385,9 @@ fn feed_settings(
         (setting::FEED_TIMEOUT_SECS, f.timeout_secs),
         (setting::FEED_MAX_ENTRIES, f.max_entries),
     ] {
-        match value {
-            Some(0) => return Err(format!("{key} of 0")),
-            Some(v) => rows.push((key.into(), v.to_string())),
-            None => {}
+        if let Some(v) = value {
+            crate::sync::check_limit(key, v)?;
+            rows.push((key.into(), v.to_string()));
         }
     }
     Ok((feed, rows))

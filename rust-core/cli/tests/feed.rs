@@ -435,11 +435,19 @@ fn a_manifest_promising_100_gib_is_a_clear_error_and_no_limit_is_kept() {
     let mut m = publisher::verify(&std::fs::read(&path).unwrap(), &[key.verifying_key()]).unwrap();
     m.snapshot.file.size = 100 << 30;
     std::fs::write(&path, publisher::sign(&m, &key)).unwrap();
+    // That limit is now refused before anything is fetched (its ceiling is
+    // 1 GiB); at the ceiling the 100 GiB promise is refused by the limit.
     t.refused_at(
         "phone.db",
         &t.nginx.url("liar"),
         &["--max-download", "9223372036854775807"],
-        "cut short",
+        "feed.max_download must be 1 to 1073741824",
+    );
+    t.refused_at(
+        "phone.db",
+        &t.nginx.url("liar"),
+        &["--max-download", "1073741824"],
+        "more than the limit of 1073741824 bytes",
     );
     // The limit was not kept: the honest feed syncs within the default.
     t.sync_ok("phone.db", "feed");

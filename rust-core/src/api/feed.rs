@@ -43,11 +43,15 @@ pub struct SyncLimits {
 }
 
 impl SyncLimits {
+    /// Each limit given within 1 and its ceiling (`sync::check_limit`).
     pub(super) fn check(&self) -> Result<()> {
-        if self.max_download == Some(0) || self.timeout_secs == Some(0) {
-            return Err(Error::invalid(
-                "a download limit or timeout of 0 would make every sync fail",
-            ));
+        for (setting, value) in [
+            (FEED_MAX_DOWNLOAD, self.max_download),
+            (FEED_TIMEOUT_SECS, self.timeout_secs),
+        ] {
+            if let Some(v) = value {
+                sync::check_limit(setting, v).map_err(Error::invalid)?;
+            }
         }
         Ok(())
     }
@@ -123,16 +127,22 @@ fn pinned_keys(keys: &[String]) -> Result<Vec<String>> {
 impl CallGuard {
     /// A stored number setting, or `default` when none is set.
     pub(super) fn config_number(&self, key: &str, default: u64) -> Result<u64> {
-        match self.store.config_get(key)? {
+        let value: u64 = match self.store.config_get(key)? {
             Some(v) => v
                 .parse()
-                .map_err(|_| Error::invalid(format!("{key} is not a number"))),
-            None => Ok(default),
-        }
+                .map_err(|_| Error::invalid(format!("{key} is not a number")))?,
+            None => default,
+        };
+        // A limit stored before there were ceilings is held to its ceiling.
+        Ok(match sync::LIMIT_CEILINGS.iter().find(|(s, _)| *s == key) {
+            Some((_, ceiling)) => value.min(*ceiling),
+            None => value,
+        })
     }
 
     /// Sets the sync limits (`None` leaves a limit as it is); 0 is refused,
-    /// since it would make every sync fail.
+    /// since it would make every sync fail, and so is a limit above its
+    /// ceiling (`sync::LIMIT_CEILINGS`).
     pub fn set_sync_limits(
         &self,
         max_download: Option<u64>,

@@ -94,6 +94,23 @@ fn zero_sync_limits_are_refused_and_change_nothing() {
     assert_eq!(g.config_number(FEED_TIMEOUT_SECS, 9).unwrap(), 9);
 }
 
+#[test]
+fn sync_limits_above_their_ceilings_are_refused_and_old_ones_held_to_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let g = CallGuard::open(&dir.path().join("cg.db"), GuardConfig::default()).unwrap();
+    let err = g.set_sync_limits(Some((1 << 30) + 1), None).unwrap_err();
+    assert!(err.to_string().contains(FEED_MAX_DOWNLOAD), "{err}");
+    assert!(g.set_sync_limits(None, Some(3_601)).is_err());
+    assert_eq!(g.config_number(FEED_MAX_DOWNLOAD, 7).unwrap(), 7);
+    g.set_sync_limits(Some(1 << 30), Some(3_600)).unwrap();
+    assert_eq!(g.config_number(FEED_MAX_DOWNLOAD, 7).unwrap(), 1 << 30);
+    // A value written before the ceilings existed counts as its ceiling.
+    g.store
+        .config_set(&[(FEED_TIMEOUT_SECS, Some("18446744073709551615"))])
+        .unwrap();
+    assert_eq!(g.config_number(FEED_TIMEOUT_SECS, 9).unwrap(), 3_600);
+}
+
 /// A server that answers with a promise of 100 kB and then one byte every
 /// 100 ms: each read is quick, the whole never ends.
 fn trickling_server() -> String {

@@ -137,6 +137,28 @@ fn entries_that_break_the_rules_are_skipped_and_named() {
 }
 
 #[test]
+fn sync_limits_beyond_their_ceilings_are_not_restored() {
+    let dir = tempfile::tempdir().unwrap();
+    let g = guard(&dir, "cg.db");
+    let backup = format!(
+        r#"{{"format":"canhgiac-backup","version":1,"exported_at":0,"lists":[],"policy":null,
+            "feed":{{"url":"https://lists.example.org/feed/","public_keys":["{}"],
+                     "max_download":null,"timeout_secs":60,"max_entries":1000000000000}},
+            "imported":[]}}"#,
+        key()
+    );
+    let s = g.restore_backup(backup.into_bytes()).unwrap();
+    assert_eq!(s.skipped.len(), 1, "{:?}", s.skipped);
+    assert!(
+        s.skipped[0].starts_with("feed settings: feed.max_entries must be 1 to"),
+        "{:?}",
+        s.skipped
+    );
+    // Nothing of the refused settings is kept: neither the address nor the timeout.
+    assert_eq!(g.feed_status().unwrap().url, None);
+}
+
+#[test]
 fn a_damaged_users_file_is_recovered_from_the_backup_beside_it() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("cg.db");

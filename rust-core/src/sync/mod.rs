@@ -17,7 +17,7 @@ use crate::dates;
 use crate::error::{Error, Result};
 use crate::feed::codec::Limits;
 use crate::feed::{self, FileRef, MANIFEST_FILE, Plan};
-use crate::store::{FeedState, ListId, Store};
+use crate::store::{FeedState, ListId, Store, setting};
 use ed25519_dalek::VerifyingKey;
 use futures_util::StreamExt;
 use serde::Serialize;
@@ -29,6 +29,30 @@ use std::time::Duration;
 const MANIFEST_LIMIT: u64 = 1 << 20;
 /// Default cap on the bytes one sync may download.
 pub const DEFAULT_MAX_DOWNLOAD: u64 = 64 << 20;
+
+/// The most a phone's sync limits may be set to, whoever sets them (the
+/// app, or a backup file someone edited): the limits are what stands
+/// between a publisher's stolen key and the phone's storage, data plan and
+/// battery. 16 times the defaults.
+pub const LIMIT_CEILINGS: [(&str, u64); 3] = [
+    (setting::FEED_MAX_DOWNLOAD, 1 << 30),
+    (setting::FEED_TIMEOUT_SECS, 3_600),
+    (setting::FEED_MAX_ENTRIES, 80_000_000),
+];
+
+/// Why `value` cannot be the sync limit `setting` (one of `LIMIT_CEILINGS`'),
+/// if it cannot: 0 would make every sync fail, and above its ceiling it
+/// would no longer protect the phone.
+pub fn check_limit(setting: &str, value: u64) -> std::result::Result<(), String> {
+    let ceiling = LIMIT_CEILINGS
+        .iter()
+        .find(|(s, _)| *s == setting)
+        .map_or(0, |(_, c)| *c);
+    if !(1..=ceiling).contains(&value) {
+        return Err(format!("{setting} must be 1 to {ceiling} (is {value})"));
+    }
+    Ok(())
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, uniffi::Enum)]
 #[serde(rename_all = "snake_case")]
