@@ -106,6 +106,7 @@ pub struct CallGuard {
 impl CallGuard {
     /// Opens the guard from Rust (the CLI and benchmarks use this).
     pub fn open(db_path: &Path, config: GuardConfig) -> Result<Self> {
+        config.policy.check().map_err(Error::invalid)?;
         let opened = Store::open(db_path)?;
         let damaged = opened.moved_aside.is_some();
         let fallback = config.policy.clone();
@@ -133,6 +134,7 @@ impl CallGuard {
     /// `stats`, `history`): nothing is written, created or moved, and no
     /// lock is waited for, whatever a sync is doing.
     pub fn open_read_only(db_path: &Path, config: GuardConfig) -> Result<Self> {
+        config.policy.check().map_err(Error::invalid)?;
         Self::with_store(Store::open_read_only(db_path)?, None, config)
     }
 

@@ -49,6 +49,16 @@ fn a_policy_out_of_bounds_is_refused_and_the_one_in_force_kept() {
         assert!(err.contains(what), "{what}: {err}");
         assert_eq!(g.policy_inner(), kept);
     }
+    // Nor can a guard be opened with one (nothing is created).
+    let mut bad = kept.clone();
+    bad.min_reporters = 0;
+    let config = GuardConfig {
+        policy: bad,
+        ..GuardConfig::default()
+    };
+    let other = dir.path().join("other.db");
+    assert!(CallGuard::open(&other, config).is_err());
+    assert!(!other.exists());
     // The edges are kept.
     let mut p = kept.clone();
     (p.min_reporters, p.fresh_days, p.expire_days) = (1, 3_650, 3_650);
