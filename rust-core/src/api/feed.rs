@@ -134,15 +134,12 @@ impl CallGuard {
             None => default,
         };
         // A limit stored before there were ceilings is held to its ceiling.
-        Ok(match sync::LIMIT_CEILINGS.iter().find(|(s, _)| *s == key) {
-            Some((_, ceiling)) => value.min(*ceiling),
-            None => value,
-        })
+        Ok(sync::limit_ceiling(key).map_or(value, |ceiling| value.min(ceiling)))
     }
 
     /// Sets the sync limits (`None` leaves a limit as it is); 0 is refused,
     /// since it would make every sync fail, and so is a limit above its
-    /// ceiling (`sync::LIMIT_CEILINGS`).
+    /// ceiling (`sync::limit_ceiling`).
     pub fn set_sync_limits(
         &self,
         max_download: Option<u64>,

@@ -33,21 +33,27 @@ pub const DEFAULT_MAX_DOWNLOAD: u64 = 64 << 20;
 /// The most a phone's sync limits may be set to, whoever sets them (the
 /// app, or a backup file someone edited): the limits are what stands
 /// between a publisher's stolen key and the phone's storage, data plan and
-/// battery. 16 times the defaults.
-pub const LIMIT_CEILINGS: [(&str, u64); 3] = [
+/// battery. 16 times the default download and entries, 30 times the
+/// default timeout.
+const LIMIT_CEILINGS: [(&str, u64); 3] = [
     (setting::FEED_MAX_DOWNLOAD, 1 << 30),
     (setting::FEED_TIMEOUT_SECS, 3_600),
     (setting::FEED_MAX_ENTRIES, 80_000_000),
 ];
 
+/// The ceiling of the sync limit `setting`, if it is one.
+pub fn limit_ceiling(setting: &str) -> Option<u64> {
+    LIMIT_CEILINGS
+        .iter()
+        .find(|(s, _)| *s == setting)
+        .map(|(_, c)| *c)
+}
+
 /// Why `value` cannot be the sync limit `setting` (one of `LIMIT_CEILINGS`'),
 /// if it cannot: 0 would make every sync fail, and above its ceiling it
 /// would no longer protect the phone.
 pub fn check_limit(setting: &str, value: u64) -> std::result::Result<(), String> {
-    let ceiling = LIMIT_CEILINGS
-        .iter()
-        .find(|(s, _)| *s == setting)
-        .map_or(0, |(_, c)| *c);
+    let ceiling = limit_ceiling(setting).unwrap_or(0);
     if !(1..=ceiling).contains(&value) {
         return Err(format!("{setting} must be 1 to {ceiling} (is {value})"));
     }
