@@ -141,17 +141,14 @@ kotlin_tests() {
     "$KOTLINC" -nowarn -d "$jars/tests.jar" "$ROOT"/tests/kotlin/*.kt -classpath "$test_cp"
     start_feed_server
     say "running the Kotlin tests on $(java -version 2>&1 | head -1)"
-    java -Djna.library.path="$TARGET/debug" \
-        -cp "$jars/tests.jar:$test_cp:$KLIB/kotlin-stdlib.jar" \
-        vn.canhgiac.tests.RunAllKt
+    run_kotlin() { java -Djna.library.path="$1" -cp "$jars/tests.jar:$test_cp:$KLIB/kotlin-stdlib.jar" vn.canhgiac.tests.RunAllKt; }
+    run_kotlin "$TARGET/debug"
     say "building the phone's library (profile phone, SQLite's phone options), and checking it"
     local phone
     phone=$(build_phone_lib)
     check_phone_lib "$phone"
     say "the Kotlin tests again, against the phone's library"
-    java -Djna.library.path="$(dirname "$phone")" \
-        -cp "$jars/tests.jar:$test_cp:$KLIB/kotlin-stdlib.jar" \
-        vn.canhgiac.tests.RunAllKt
+    run_kotlin "$(dirname "$phone")"
     android_check
 }
 
@@ -348,16 +345,13 @@ phone_sqlite_flags() { grep -v '^#' "$ROOT/rust-core/sqlite-phone.flags" | tr '\
 # Builds the phone library for TARGET (default: this machine) and prints
 # its path.
 build_phone_lib() {
-    local target=${1:-} dir=$TARGET/phone
-    local flags
-    flags=$(phone_sqlite_flags)
-    phone_link
+    local target=${1:-} dir=$TARGET/phone args=("${PHONE_BUILD[@]}")
     if [ -n "$target" ]; then
-        LIBSQLITE3_FLAGS=$flags cargo rustc -q "${PHONE_BUILD[@]}" --target "$target" -- "${PHONE_LINK[@]}"
+        args+=(--target "$target")
         dir=$TARGET/$target/phone
-    else
-        LIBSQLITE3_FLAGS=$flags cargo rustc -q "${PHONE_BUILD[@]}" -- "${PHONE_LINK[@]}"
     fi
+    phone_link
+    LIBSQLITE3_FLAGS=$(phone_sqlite_flags) cargo rustc -q "${args[@]}" -- "${PHONE_LINK[@]}"
     echo "$dir/libcanhgiac_core.so"
 }
 
@@ -373,9 +367,9 @@ check_phone_lib() {
         die "the phone library is built with publisher code (the publisher feature, brotli's encoder or hmac)"
     fi
     # SQLite's options leave nothing the library still calls undefined.
-    if nm -D --undefined-only "$lib" | grep -q sqlite3; then
-        die "the phone library calls SQLite functions its options left out: $(nm -D --undefined-only "$lib" | grep sqlite3 | tr '\n' ' ')"
-    fi
+    local left_out
+    left_out=$(nm -D --undefined-only "$lib" | grep sqlite3 | tr '\n' ' ' || true)
+    [ -z "$left_out" ] || die "the phone library calls SQLite functions its options left out: $left_out"
     # (Its stderr is the panic's message, which is expected.)
     python3 - "$lib" 2>/dev/null <<'PY' || die "a panic in the phone library was not caught at the FFI edge"
 import ctypes, sys

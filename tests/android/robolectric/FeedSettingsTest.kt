@@ -30,15 +30,20 @@ class FeedSettingsTest {
 
     private val key = System.getenv("CANHGIAC_TEST_FEED_KEY")?.trim() ?: ("58" + "66".repeat(31))
 
-    private fun open(ready: (SettingsActivity) -> Boolean = { a -> Harness.buttons(a).any { it.text == a.getString(vn.canhgiac.app.R.string.feed_add) } }): SettingsActivity {
+    /** The settings are on screen, down to the add form's button. */
+    private fun formShown(a: SettingsActivity) = Harness.buttons(a).any { it.text == a.getString(vn.canhgiac.app.R.string.feed_add) }
+
+    private fun open(ready: (SettingsActivity) -> Boolean = ::formShown): SettingsActivity {
         val a = Robolectric.buildActivity(SettingsActivity::class.java).setup().get()
         waitUntil(what = "the settings") { ready(a) }
         return a
     }
 
     /** The add form's fields: name, address, key. */
+    private fun fields(a: SettingsActivity) = Harness.views(a.window.decorView).filterIsInstance<EditText>()
+
     private fun type(a: SettingsActivity, name: String, url: String, key: String) {
-        val fields = Harness.views(a.window.decorView).filterIsInstance<EditText>()
+        val fields = fields(a)
         assertEquals(3, fields.size)
         fields[0].setText(name)
         fields[1].setText(url)
@@ -90,11 +95,9 @@ class FeedSettingsTest {
         val toast = ShadowToast.getTextOfLatestToast()
         assertTrue(toast, toast.startsWith("The source was not saved: ") && toast.contains("https"))
         assertEquals(emptyList<Any>(), app().guard.feeds())
-        assertEquals("http://lists.example.org/feed/", Harness.views(a.window.decorView).filterIsInstance<EditText>()[1].text.toString())
+        assertEquals("http://lists.example.org/feed/", fields(a)[1].text.toString())
         assertTrue(ShadowDialog.getShownDialogs().isEmpty())
     }
-
-    private fun fields(a: SettingsActivity) = Harness.views(a.window.decorView).filterIsInstance<EditText>()
 
     /**
      * What was typed outlives the screen drawn again (another setting changed) and the activity
@@ -106,28 +109,27 @@ class FeedSettingsTest {
     fun whatIsTypedSurvivesARedrawAndTheActivityMadeAgain() {
         val controller = Robolectric.buildActivity(SettingsActivity::class.java).setup()
         var a = controller.get()
-        val ready = { b: SettingsActivity -> Harness.buttons(b).any { it.text == "Add the list" } }
-        waitUntil(what = "the settings") { ready(a) }
+        waitUntil(what = "the settings") { formShown(a) }
         val typed = listOf("Community", "https://lists.example.org/feed/", key)
         type(a, typed[0], typed[1], typed[2])
         button(a, "Verifies organisation numbers: no").performClick()
         val before = fields(a).first()
         button(a, "Reports without diacritics: off").performClick()
-        waitUntil(what = "the screen drawn again") { ready(a) && fields(a).first() !== before }
+        waitUntil(what = "the screen drawn again") { formShown(a) && fields(a).first() !== before }
         button(a, "Reports without diacritics: on")
         assertEquals(typed, fields(a).map { it.text.toString() })
         button(a, "Verifies organisation numbers: yes (you will be asked)")
 
         controller.recreate()
         a = controller.get()
-        waitUntil(what = "the settings made again") { ready(a) }
+        waitUntil(what = "the settings made again") { formShown(a) }
         assertEquals(typed, fields(a).map { it.text.toString() })
         button(a, "Verifies organisation numbers: yes (you will be asked)")
 
         button(a, "Add the list").performClick()
         latestAlert()!!.getButton(DialogInterface.BUTTON_NEGATIVE).performClick()
         waitUntil(what = "the feed") { app().guard.feeds().isNotEmpty() }
-        waitUntil(what = "the form emptied") { ready(a) && fields(a).all { it.text.isEmpty() } }
+        waitUntil(what = "the form emptied") { formShown(a) && fields(a).all { it.text.isEmpty() } }
         button(a, "Verifies organisation numbers: no")
         assertEquals("Community" to false, app().guard.feeds().single().let { it.name to it.verifyOrgs })
     }
