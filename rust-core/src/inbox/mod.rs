@@ -3,23 +3,33 @@
 //! reported number, the category and the content (`parse`); kept in the
 //! publisher's own database with the reporter as a keyed hash only (`db`,
 //! `ingest`), with curated sources, disputes and protected numbers
-//! (`sources`); and turned into the list, one decision per number, each
-//! change of one audited (`aggregate`, with the scam patterns of `labels`).
+//! (`sources`); and turned into the list, one decision per number
+//! (`aggregate`), each rule where its name says: the policy's values
+//! (`policy`), reading the window's evidence (`evidence`), weighing people
+//! (`people`), the scam patterns (`labels`), what a publish reports
+//! (`report`) and the audit log of every change (`audit`).
 
 mod aggregate;
+mod audit;
 mod db;
+mod evidence;
 mod ingest;
 mod labels;
 mod parse;
+mod people;
+mod policy;
+mod report;
 mod sources;
 
-pub use aggregate::{
-    Aggregate, AuditCounts, Evidence, LabelCount, ListedEntry, ListingPolicy, NotListed,
-    Provenance, PublishCounts, aggregate, audit_log, audit_of,
-};
+pub use aggregate::aggregate;
+pub use audit::{AuditCounts, audit_log, audit_of};
 pub use db::PublisherDb;
 pub use ingest::{INBOX_HEADER, IngestSummary, ingest};
 pub use parse::{Keyword, ParsedSms, RefusedSms, Sender, SmsCategory, parse_body};
+pub use policy::ListingPolicy;
+pub use report::{
+    Aggregate, Evidence, LabelCount, ListedEntry, NotListed, Provenance, PublishCounts,
+};
 pub use sources::{
     Dispute, Protected, SOURCE_HEADER, SourceCategory, SourceSummary, add_source, dispute, disputes,
 };

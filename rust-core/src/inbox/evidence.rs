@@ -1,0 +1,171 @@
+//! Reading the evidence: the reports of the window, in one pass, and the
+//! curated sources' entries, as the decision rules take them.
+
+use super::labels::pattern_of;
+use crate::dates;
+use crate::error::Result;
+use rusqlite::{Transaction, params};
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Kind {
+    Ld,
+    V,
+    S,
+}
+
+/// One report about a number (or a non-official source's entry).
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Rep {
+    pub(super) day: i32,
+    pub(super) at: i64,
+    /// A reporter's id; a non-official source's id, negated.
+    pub(super) reporter: i64,
+    pub(super) kind: Kind,
+    pub(super) pattern: Option<u8>,
+}
+
+pub(super) struct SourceRow {
+    pub(super) source_id: i64,
+    pub(super) name: String,
+    pub(super) official: bool,
+    pub(super) url: Option<String>,
+    pub(super) category: &'static str,
+    /// The notice's date, else the day the source was added.
+    pub(super) day: i32,
+    pub(super) label: Option<String>,
+}
+
+/// The reports of the window (see `Run::window`).
+#[derive(Default)]
+pub(super) struct Window {
+    /// About numbers, sorted by number, day and time.
+    pub(super) numbers: Vec<(i64, Rep)>,
+    /// About numbers without an international form (113, 156, short
+    /// codes), by number.
+    pub(super) short: BTreeMap<String, ShortTally>,
+    /// S reports about brand names.
+    pub(super) brands: u64,
+}
+
+/// A short number's reports: LD, V and S, and the first and last day.
+#[derive(Default)]
+pub(super) struct ShortTally {
+    pub(super) ld: u32,
+    pub(super) v: u32,
+    pub(super) s: u32,
+    pub(super) first: i32,
+    pub(super) last: i32,
+}
+
+pub(super) fn kind_of(keyword: rusqlite::types::ValueRef) -> Kind {
+    match keyword.as_bytes().unwrap_or_default() {
+        b"LD" => Kind::Ld,
+        b"V" => Kind::V,
+        _ => Kind::S,
+    }
+}
+
+/// Unix time of the start of a Vietnamese day.
+pub(super) fn start_of(day: i32) -> i64 {
+    i64::from(day) * 86_400 - 7 * 3600
+}
+
+/// The reports from `horizon` to `as_of`, in one pass: those about
+/// numbers each with the pattern its content names, sorted by number,
+/// day and time; those about short numbers and brand names counted.
+pub(super) fn read_window(tx: &Transaction, horizon: i32, as_of: i32) -> Result<Window> {
+    // By day, the rows of the window only, in about the order they were
+    // ingested; but when no report is older than the window, the whole
+    // table in rowid order: the same rows, without a table lookup per
+    // entry of the index.
+    let oldest: Option<i32> = tx.query_row("SELECT min(day) FROM report", [], |r| r.get(0))?;
+    let access = if oldest.is_none_or(|d| d >= horizon) {
+        "NOT INDEXED"
+    } else {
+        "INDEXED BY report_by_day"
+    };
+    let mut stmt = tx.prepare(&format!(
+        "SELECT number, short_number, day, received_at, reporter_id, keyword, content
+           FROM report {access}
+          WHERE day BETWEEN ?1 AND ?2"
+    ))?;
+    let mut rows = stmt.query(params![horizon, as_of])?;
+    let mut window = Window::default();
+    while let Some(r) = rows.next()? {
+        let day: i32 = r.get(2)?;
+        let kind = kind_of(r.get_ref(5)?);
+        if let Some(number) = r.get(0)? {
+            window.numbers.push((
+                number,
+                Rep {
+                    day,
+                    at: r.get(3)?,
+                    reporter: r.get(4)?,
+                    kind,
+                    pattern: r.get_ref(6)?.as_str().ok().and_then(pattern_of),
+                },
+            ));
+        } else if let Ok(short) = r.get_ref(1)?.as_str() {
+            let tally = match window.short.get_mut(short) {
+                Some(t) => t,
+                None => window.short.entry(short.to_string()).or_insert(ShortTally {
+                    first: day,
+                    last: day,
+                    ..ShortTally::default()
+                }),
+            };
+            match kind {
+                Kind::Ld => tally.ld += 1,
+                Kind::V => tally.v += 1,
+                Kind::S => tally.s += 1,
+            }
+            tally.first = tally.first.min(day);
+            tally.last = tally.last.max(day);
+        } else {
+            // The third kind of report (the table's CHECK): an S
+            // report about a brand name.
+            window.brands += 1;
+        }
+    }
+    window
+        .numbers
+        .sort_unstable_by_key(|&(n, r)| (n, r.day, r.at));
+    Ok(window)
+}
+
+/// The entries of every source dated up to `as_of` (an entry without a
+/// date counts from the day its source was added), by number.
+pub(super) fn read_sources(tx: &Transaction, as_of: i32) -> Result<BTreeMap<i64, Vec<SourceRow>>> {
+    let mut sources: BTreeMap<i64, Vec<SourceRow>> = BTreeMap::new();
+    let mut stmt = tx.prepare(
+        "SELECT e.number, s.id, s.name, s.official, coalesce(e.source_url, s.url), e.category,
+                e.day, s.added_at, e.label
+           FROM source_entry e JOIN source s ON s.id = e.source_id",
+    )?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let day = match r.get::<_, Option<i32>>(6)? {
+            Some(day) => day,
+            None => dates::day_of(r.get(7)?),
+        };
+        if day > as_of {
+            continue;
+        }
+        let category = match r.get::<_, String>(5)?.as_str() {
+            "scam" => "scam",
+            "nuisance" => "nuisance",
+            _ => "verified",
+        };
+        sources.entry(r.get(0)?).or_default().push(SourceRow {
+            source_id: r.get(1)?,
+            name: r.get(2)?,
+            official: r.get(3)?,
+            url: r.get(4)?,
+            category,
+            day,
+            label: r.get(8)?,
+        });
+    }
+    Ok(sources)
+}

@@ -1,0 +1,139 @@
+//! What a publish decided, as the operator reads it: the list's entries
+//! with their evidence, why the others are not listed, and the counts of
+//! the publish report.
+
+use super::audit::AuditCounts;
+use crate::feed::codec::EntrySet;
+use crate::model::{Reported, Target};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// Labels named in the publish report.
+pub const TOP_LABELS: usize = 10;
+
+/// Where a listed number's warning comes from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Provenance {
+    /// Reports to the hotline (and sources that are not official).
+    Community,
+    /// An official source's notice.
+    Source { name: String, url: Option<String> },
+}
+
+/// What a person needs to trust a warning.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Evidence {
+    /// Distinct people who reported the number within `expire_days`.
+    pub reporters: u32,
+    /// The last report's (or notice's) day, days since 1970-01-01.
+    pub last_day: i32,
+    pub provenance: Provenance,
+}
+
+/// One number on the list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListedEntry {
+    pub target: Target,
+    pub reported: Reported,
+    pub evidence: Evidence,
+}
+
+/// Why a number is not on the list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NotListed {
+    /// An emergency number, a hotline, a protected or verified number.
+    Protected,
+    /// A number without an international form (a short code).
+    ShortNumber,
+    /// Reported by `S` (spam SMS) only.
+    SmsOnly,
+    /// No report within `expire_days`.
+    Expired,
+    /// Fewer than `min_reporters` distinct reporters within `window_days`.
+    BelowThreshold,
+    /// Disputed, and fewer than `min_reporters` new reporters since.
+    Disputed,
+}
+
+impl NotListed {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NotListed::Protected => "protected",
+            NotListed::ShortNumber => "short_number",
+            NotListed::SmsOnly => "sms_only",
+            NotListed::Expired => "expired",
+            NotListed::BelowThreshold => "below_threshold",
+            NotListed::Disputed => "disputed",
+        }
+    }
+}
+
+/// A label and how many listed numbers carry it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LabelCount {
+    pub label: String,
+    pub numbers: u64,
+}
+
+/// The counts of a publish report.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct PublishCounts {
+    /// Numbers decided: reported within `expire_days`, named by a source,
+    /// or listed by the previous aggregation.
+    pub numbers: u64,
+    pub listed: u64,
+    /// Of `listed`, those an official source listed.
+    pub listed_by_source: u64,
+    /// Of `listed`, organisation numbers an official source verified.
+    pub verified: u64,
+    /// Listed now and not by the previous aggregation.
+    pub added: u64,
+    /// Listed by the previous aggregation and not now.
+    pub removed: u64,
+    /// Listed by both, with another category or label.
+    pub changed: u64,
+    pub not_listed: BTreeMap<NotListed, u64>,
+    /// Emergency numbers, hotlines and protected numbers reported within
+    /// `expire_days`, and their reports.
+    pub protected_numbers: u64,
+    pub protected_reports: u64,
+    /// LD and V reports within `expire_days`.
+    pub call_reports: u64,
+    /// S reports within `expire_days` (numbers and brand names).
+    pub sms_reports: u64,
+    /// The labels most listed numbers carry, most first.
+    pub top_labels: Vec<LabelCount>,
+    /// Lines rejected by the ingests since the previous aggregation, by
+    /// reason code.
+    pub rejected_input: BTreeMap<String, u64>,
+    /// What this aggregation wrote into the audit log.
+    pub audit: AuditCounts,
+}
+
+/// One aggregation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Aggregate {
+    /// Its number in the audit log.
+    pub run: i64,
+    pub as_of: i32,
+    /// The list, by number.
+    pub listed: Vec<ListedEntry>,
+    /// Numbers listed now and not by the previous aggregation.
+    pub added: Vec<i64>,
+    /// Numbers listed by the previous aggregation and not now, and why.
+    pub removed: Vec<(i64, NotListed)>,
+    pub counts: PublishCounts,
+}
+
+impl Aggregate {
+    /// The list as the feed publisher takes it.
+    pub fn entry_set(&self) -> EntrySet {
+        let mut set = EntrySet::default();
+        for e in &self.listed {
+            set.insert(e.target.clone(), e.reported.clone());
+        }
+        set
+    }
+}
