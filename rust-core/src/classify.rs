@@ -199,6 +199,9 @@ string_enum! {
         /// One list vouches for an organisation's number, another has
         /// strong reports against it.
         ListsDisagree = "lists_disagree",
+        /// Listed as `suspicious`: many people reported it within minutes
+        /// and nobody before, which the list does not yet call a scam.
+        ReportedBurst = "reported_burst",
     }
 }
 
@@ -511,6 +514,8 @@ impl<'a> Weighed<'a> {
         let full = match listing.reported.category {
             Category::Scam => Level::Scam,
             Category::Nuisance => Level::Nuisance,
+            // A burst not yet confirmed: a warning, never "scam".
+            Category::Suspicious => Level::Suspicious,
             // Verified entries are taken apart before weighing.
             Category::Verified => Level::Unknown,
         };
@@ -763,6 +768,7 @@ fn reported_reason(info: &ReportInfo) -> Reason {
         Category::Scam => ("lừa đảo", "a scam"),
         Category::Nuisance => ("làm phiền", "a nuisance"),
         Category::Verified => ("đã xác minh", "verified"),
+        Category::Suspicious => ("đáng ngờ", "suspicious"),
     };
     let times_en = if info.reports == 1 {
         "once".to_string()
@@ -777,6 +783,20 @@ fn reported_reason(info: &ReportInfo) -> Reason {
             format!("{source} warns this number is {what_en}"),
             ReasonCode::Reported,
         ),
+        // A burst the publisher has not confirmed: what happened, and that
+        // it is not a conclusion (the list's own words for its tier).
+        (None, None, people) if info.category == Category::Suspicious => {
+            let people = people.unwrap_or(info.reports);
+            (
+                format!(
+                    "Vừa bị nhiều người phản ánh trong ít phút ({people} người), chưa đủ để kết luận"
+                ),
+                format!(
+                    "Just reported by several people within minutes ({people}): not enough to conclude"
+                ),
+                ReasonCode::ReportedBurst,
+            )
+        }
         (None, None, Some(people)) => {
             let who_en = if people == 1 {
                 "1 person".to_string()

@@ -75,7 +75,7 @@ fn parse_row(rec: &Record) -> std::result::Result<(Target, Reported), String> {
     // verify: a CSV cannot make a number look like a bank's.
     let category = Category::parse(&rec[1].to_ascii_lowercase())
         .filter(|c| *c != Category::Verified)
-        .ok_or_else(|| "category must be `scam` or `nuisance`".to_string())?;
+        .ok_or_else(|| "category must be `scam`, `nuisance` or `suspicious`".to_string())?;
     let reports = match &rec[2] {
         "" => 1,
         s => s

@@ -34,8 +34,12 @@ pub(crate) use string_enum;
 string_enum! {
     /// What a list says a number is: reported for scams or nuisance, or
     /// (from a feed the user allowed to verify, format 2 only) an
-    /// organisation's own verified number, the label naming it.
-    Category { Scam = "scam", Nuisance = "nuisance", Verified = "verified" }
+    /// organisation's own verified number, the label naming it; or
+    /// (format 2 only) `suspicious`: many people reported it within
+    /// minutes and nobody before, which is how a real campaign starts and
+    /// also how a few SIM cards would brand a number, so a phone warns at
+    /// once but never says "scam" on that evidence alone.
+    Category { Scam = "scam", Nuisance = "nuisance", Verified = "verified", Suspicious = "suspicious" }
 }
 
 string_enum! {

@@ -280,6 +280,41 @@ fn user_imports_survive_feed_updates() {
     assert_eq!(v["level"], "scam");
 }
 
+/// A burst the publisher has not confirmed travels as `suspicious` and is
+/// warned of as such on the phone, never as a scam; confirmed by the next
+/// version, the same number becomes a scam by a delta.
+#[test]
+fn a_suspicious_entry_warns_and_its_confirmation_arrives_by_delta() {
+    let t = Setup::new();
+    let write = |name: &str, category: &str| {
+        std::fs::write(
+            t.p(name),
+            format!(
+                "number,category,reports,last_reported,label\n0912345678,{category},6,,mạo danh công an\n0987000001,scam,4,,\n"
+            ),
+        )
+        .unwrap();
+    };
+    let check = |raw: &str| -> serde_json::Value {
+        serde_json::from_str(&ok(&["--db", &t.s("phone.db"), "check", raw, "--json"])).unwrap()
+    };
+    write("v1.csv", "suspicious");
+    t.publish("feed", "v1.csv", "keys/feed.key");
+    t.sync_ok("phone.db", "feed");
+    let v = check("0912 345 678");
+    assert_eq!(v["level"], "suspicious", "{v}");
+    assert_eq!(v["reasons"][0]["code"], "reported_burst", "{v}");
+    assert_eq!(v["report"]["category"], "suspicious", "{v}");
+    assert_eq!(check("0987000001")["level"], "scam");
+
+    write("v2.csv", "scam");
+    t.publish("feed", "v2.csv", "keys/feed.key");
+    assert_eq!(t.sync_ok("phone.db", "feed")["path"], "delta");
+    let v = check("+84912345678");
+    assert_eq!(v["level"], "scam", "{v}");
+    assert_eq!(v["reasons"][0]["code"], "reported", "{v}");
+}
+
 #[test]
 fn forged_tampered_truncated_and_missing_files_change_nothing() {
     let t = Setup::new();

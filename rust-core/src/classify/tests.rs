@@ -783,3 +783,58 @@ fn several_lists_the_strongest_decides_and_each_is_named() {
     );
     assert_eq!(check("113", CallFacts::default(), both).level, Level::Safe);
 }
+
+#[test]
+fn a_burst_the_list_has_not_confirmed_warns_but_never_says_scam() {
+    let burst = Reported {
+        category: Category::Suspicious,
+        reporters: Some(12),
+        ..scam(12, 0, Some("mạo danh công an"))
+    };
+    let v = check(
+        "0912345678",
+        CallFacts::default(),
+        Lookups {
+            exact: vec![listed(burst.clone())],
+            ..Default::default()
+        },
+    );
+    // Twelve people are enough for the phone's own threshold: the level is
+    // the list's word, `suspicious`, not `scam`.
+    assert_eq!(v.level, Level::Suspicious, "{:?}", v.reasons);
+    assert_eq!(codes(&v), ["reported_burst"]);
+    let text = &v.reasons[0].text;
+    assert!(
+        text.vi.starts_with(
+            "Vừa bị nhiều người phản ánh trong ít phút (12 người), chưa đủ để kết luận"
+        ),
+        "{}",
+        text.vi
+    );
+    assert!(text.vi.ends_with(": mạo danh công an"), "{}", text.vi);
+    assert!(text.en.contains("not enough to conclude"), "{}", text.en);
+    // The label's advice still applies: the pattern is what a person needs.
+    assert!(v.advice.is_some());
+
+    // Another list's confirmed scam entry outranks the burst.
+    let v = check(
+        "0912345678",
+        CallFacts::default(),
+        Lookups {
+            exact: vec![
+                of(1, "A", burst),
+                of(
+                    2,
+                    "B",
+                    Reported {
+                        reporters: Some(5),
+                        ..scam(5, 1, None)
+                    },
+                ),
+            ],
+            ..Default::default()
+        },
+    );
+    assert_eq!(v.level, Level::Scam);
+    assert_eq!(codes(&v), ["reported", "reported_burst"]);
+}

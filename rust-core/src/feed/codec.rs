@@ -94,7 +94,8 @@ impl From<CodecError> for crate::error::Error {
 /// two bits for the category (verified) and one each for reporters and
 /// source, so fewer report counts fit in the byte itself.
 struct Bits {
-    /// Mask of the category code: 0 scam, 1 nuisance, 2 verified.
+    /// Mask of the category code: 0 scam, 1 nuisance, 2 verified, 3
+    /// suspicious.
     category: u8,
     date: u8,
     label: u8,
@@ -358,6 +359,7 @@ impl<'a> Dec<'a> {
             0 => Category::Scam,
             1 => Category::Nuisance,
             2 => Category::Verified,
+            3 => Category::Suspicious,
             _ => return Err(CodecError::Malformed("an unknown category")),
         };
         let mut reports = u64::from(flags >> b.shift);

@@ -389,12 +389,13 @@ impl Store {
     }
 }
 
-/// How a category is stored: 1 scam, 2 nuisance.
+/// How a category is stored: 1 scam, 2 nuisance, 3 verified, 4 suspicious.
 fn category_code(c: Category) -> i64 {
     match c {
         Category::Scam => 1,
         Category::Nuisance => 2,
         Category::Verified => 3,
+        Category::Suspicious => 4,
     }
 }
 
@@ -402,6 +403,7 @@ fn category_from_code(code: i64) -> Category {
     match code {
         2 => Category::Nuisance,
         3 => Category::Verified,
+        4 => Category::Suspicious,
         _ => Category::Scam,
     }
 }

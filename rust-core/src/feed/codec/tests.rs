@@ -72,42 +72,45 @@ fn with_evidence() -> EntrySet {
 }
 
 #[test]
-fn verified_entries_travel_in_format_2_and_are_left_out_of_format_1() {
-    let mut s = sample();
-    s.insert(
-        Target::Number(842_439_361_111),
-        Reported {
-            category: Category::Verified,
-            reports: 1,
-            last_reported: None,
-            label: Some("Ngân hàng X — tổng đài".into()),
-            reporters: None,
-            source: Some(Source {
-                name: "Bộ Công an".into(),
-                url: None,
-            }),
-        },
-    );
-    let mut back = EntrySet::default();
-    let raw = decompress(&encode_snapshot(1, &s), 1 << 20).unwrap();
-    read_snapshot(&raw, &mut back, &Limits::now()).unwrap();
-    assert_eq!(back, s);
-    let mut old = EntrySet::default();
-    let raw = decompress(&encode_snapshot_as(1, 1, &s), 1 << 20).unwrap();
-    let info = read_snapshot(&raw, &mut old, &Limits::now()).unwrap();
-    assert_eq!(
-        old,
-        sample(),
-        "no verified entry, and none turned into a scam"
-    );
-    assert_eq!(info.entries, sample().len() as u64);
-    // A listed number that becomes verified leaves a format-1 list.
-    let mut next = sample();
-    next.numbers.get_mut(&84_912_345_678).unwrap().category = Category::Verified;
-    let delta = encode_delta_as(1, &Delta::between(1, &sample(), 2, &next));
-    let raw = decompress(&delta, 1 << 20).unwrap();
-    read_delta(&raw, &mut old, &Limits::now()).unwrap();
-    assert!(!old.numbers.contains_key(&84_912_345_678));
+fn verified_and_suspicious_entries_travel_in_format_2_and_are_left_out_of_format_1() {
+    for category in [Category::Verified, Category::Suspicious] {
+        let mut s = sample();
+        s.insert(
+            Target::Number(842_439_361_111),
+            Reported {
+                category,
+                reports: 1,
+                last_reported: None,
+                label: Some("Ngân hàng X — tổng đài".into()),
+                reporters: None,
+                source: Some(Source {
+                    name: "Bộ Công an".into(),
+                    url: None,
+                }),
+            },
+        );
+        let mut back = EntrySet::default();
+        let raw = decompress(&encode_snapshot(1, &s), 1 << 20).unwrap();
+        read_snapshot(&raw, &mut back, &Limits::now()).unwrap();
+        assert_eq!(back, s, "{category}");
+        let mut old = EntrySet::default();
+        let raw = decompress(&encode_snapshot_as(1, 1, &s), 1 << 20).unwrap();
+        let info = read_snapshot(&raw, &mut old, &Limits::now()).unwrap();
+        assert_eq!(
+            old,
+            sample(),
+            "no {category} entry, and none turned into a scam"
+        );
+        assert_eq!(info.entries, sample().len() as u64);
+        // A listed number that becomes verified or suspicious leaves a
+        // format-1 list.
+        let mut next = sample();
+        next.numbers.get_mut(&84_912_345_678).unwrap().category = category;
+        let delta = encode_delta_as(1, &Delta::between(1, &sample(), 2, &next));
+        let raw = decompress(&delta, 1 << 20).unwrap();
+        read_delta(&raw, &mut old, &Limits::now()).unwrap();
+        assert!(!old.numbers.contains_key(&84_912_345_678), "{category}");
+    }
 }
 
 #[test]
@@ -200,7 +203,10 @@ fn format_2_evidence_a_stolen_key_could_forge_is_refused() {
         raw_snapshot_2(&ok, REPORTERS, &[], &[]),
         "a reporters flag without a value",
     );
-    refused(raw_snapshot_2(&ok, 3, &[], &[]), "category 3");
+    // Kind 3, once refused, is a suspicious entry (a burst not confirmed).
+    let mut set = EntrySet::default();
+    read_snapshot(&raw_snapshot_2(&ok, 3, &[], &[]), &mut set, &Limits::now()).unwrap();
+    assert_eq!(set.numbers[&84_912_345_678].category, Category::Suspicious);
     refused(
         raw_snapshot_2(&ok, 0, &varints([1]), &[]),
         "a reporters value left over",
@@ -444,6 +450,7 @@ mod properties {
                 8 => Just(Category::Scam),
                 3 => Just(Category::Nuisance),
                 1 => Just(Category::Verified),
+                1 => Just(Category::Suspicious),
             ],
             1u32..5_000,
             proptest::option::of(MIN_DAY..=today),
@@ -479,14 +486,14 @@ mod properties {
     }
 
     /// What format 1 keeps of a list: no reporters, no sources, no
-    /// verified entries.
+    /// verified or suspicious entries.
     fn as_format_1(set: &EntrySet) -> EntrySet {
         let strip = |r: &Reported| Reported {
             reporters: None,
             source: None,
             ..r.clone()
         };
-        let kept = |r: &Reported| r.category != Category::Verified;
+        let kept = |r: &Reported| matches!(r.category, Category::Scam | Category::Nuisance);
         EntrySet {
             numbers: set
                 .numbers

@@ -140,7 +140,15 @@ fn category_code(c: Category) -> u8 {
         Category::Scam => 0,
         Category::Nuisance => 1,
         Category::Verified => 2,
+        Category::Suspicious => 3,
     }
+}
+
+/// Format 1 has one category bit: it says scam or nuisance, never
+/// "verified" or "suspicious" (and a suspicious entry written as a scam
+/// would say more than its evidence does).
+fn format1_says(c: Category) -> bool {
+    matches!(c, Category::Scam | Category::Nuisance)
 }
 
 /// Column-wise sections: numbers, flags, dates and labels each in a run of
@@ -307,9 +315,10 @@ impl Enc {
         }
     }
 
-    /// Format 1 cannot say "verified": such entries are left out of it.
+    /// Format 1 cannot say "verified" or "suspicious": such entries are
+    /// left out of it.
     fn writable(&self, r: &Reported) -> bool {
-        self.format >= 2 || r.category != Category::Verified
+        self.format >= 2 || format1_says(r.category)
     }
 
     fn numbers<'a>(&mut self, rows: impl Iterator<Item = (&'a i64, &'a Reported)>) {
@@ -379,9 +388,10 @@ pub fn encode_delta_as(format: u32, d: &Delta) -> Vec<u8> {
     e.header();
     e.numbers(d.upserts.numbers.iter());
     e.prefixes(d.upserts.prefixes.iter());
-    // Format 1 cannot say "verified": an entry that became verified is
-    // removed from a format-1 phone's list instead of staying a scam there.
-    let verified = |r: &Reported| format < 2 && r.category == Category::Verified;
+    // Format 1 cannot say "verified" or "suspicious": an entry that became
+    // one is removed from a format-1 phone's list instead of staying a scam
+    // there.
+    let verified = |r: &Reported| format < 2 && !format1_says(r.category);
     let mut removed_numbers = d.removed_numbers.clone();
     removed_numbers.extend(
         d.upserts
