@@ -161,16 +161,65 @@ pub enum ReportsCommand {
         #[arg(long)]
         json: bool,
     },
-    /// Take a number off the list until enough new people report it
+    /// Dispute a number: off the list until enough new people report it, or, reported by
+    /// dispute_override_reporters people or more, listed while the dispute waits for an operator
     Dispute {
         number: String,
         #[arg(long)]
         reason: String,
+        #[command(flatten)]
+        operator: Operator,
     },
-    /// The disputes, oldest first
+    /// The disputes, oldest first, each with its state (open, waiting, upheld, rejected, withdrawn)
     Disputes {
         #[arg(long)]
         json: bool,
+    },
+    /// Withdraw dispute ID (as `reports disputes` numbers it)
+    WithdrawDispute {
+        id: i64,
+        #[arg(long, default_value = "withdrawn by whoever filed it")]
+        reason: String,
+        #[command(flatten)]
+        operator: Operator,
+    },
+    /// Uphold dispute ID: the number leaves the list until enough new people report it
+    UpholdDispute {
+        id: i64,
+        #[arg(long)]
+        reason: String,
+        #[command(flatten)]
+        operator: Operator,
+    },
+    /// Reject dispute ID: the number is decided as if it had not been disputed
+    RejectDispute {
+        id: i64,
+        #[arg(long)]
+        reason: String,
+        #[command(flatten)]
+        operator: Operator,
+    },
+    /// The review queue: numbers the last publish held (fixed lines, 1800/1900, protected or
+    /// verified numbers with enough reports), with why, their age in days and their evidence
+    Held {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Approve a number: listed on its evidence as scam or nuisance (even reported in a burst)
+    Approve {
+        number: String,
+        #[arg(long)]
+        reason: String,
+        #[command(flatten)]
+        operator: Operator,
+    },
+    /// Reject a number: off the list until enough new people report it
+    Reject {
+        number: String,
+        #[arg(long)]
+        reason: String,
+        #[command(flatten)]
+        operator: Operator,
     },
     /// The audit log (JSON lines): each publish's decisions that changed, then
     /// its summary line; of one publish run, of one number, or all
@@ -181,6 +230,14 @@ pub enum ReportsCommand {
         #[arg(long)]
         number: Option<String>,
     },
+}
+
+/// Who decides: recorded with the decision and in the audit log.
+#[derive(clap::Args)]
+pub struct Operator {
+    /// The operator's name
+    #[arg(long = "operator", env = "CANHGIAC_OPERATOR", value_name = "NAME")]
+    pub name: String,
 }
 
 #[derive(clap::Args)]

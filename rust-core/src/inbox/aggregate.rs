@@ -21,24 +21,27 @@
 //! Its category is the majority of its reports (LD scam, V nuisance; a tie
 //! is scam), its label the scam pattern most of its contents name.
 
+use super::abuse::{Caps, cap_senders};
 use super::audit::{AuditLine, AuditWriter, Decided, Key};
 use super::db::PublisherDb;
+use super::disputes::{InForce, read_in_force, set_waiting};
 use super::evidence::{
     Kind, Rep, ShortTally, SourceRow, kind_of, read_sources, read_window, start_of,
 };
-use super::labels::{PATTERNS, majority_label, pattern_of};
-use super::people::peak;
+use super::labels::pattern_of;
+use super::people::{People, new_people, peak};
 use super::policy::ListingPolicy;
 use super::report::{
     Aggregate, Evidence, LabelCount, ListedEntry, NotListed, Provenance, PublishCounts, TOP_LABELS,
 };
+use super::review::{Hold, Verdict, forget_old_decisions, read_reviews, reopen, write_held};
 use super::sources::Protected;
 use crate::dates;
 use crate::error::{Error, Result};
 use crate::model::{Category, Reported, Source, Target};
 use crate::number::{EMERGENCY, HOTLINES};
 use rusqlite::{OptionalExtension, Transaction, params};
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// Decides the list as of the Vietnamese calendar day `as_of` (days since
 /// 1970-01-01; reports and disputes after it are not seen), and appends
@@ -67,7 +70,8 @@ pub(crate) fn aggregate_at(
     }
     let tx = db.transaction()?;
     let mut run = Run::start(&tx, policy, protected, as_of, now)?;
-    let window = read_window(&tx, run.horizon, as_of)?;
+    let mut window = read_window(&tx, run.horizon, as_of)?;
+    run.cap_senders(&mut window.numbers);
     let mut audit = AuditWriter::new(&tx, run.id)?;
     run.numbers(&tx, &window.numbers, &mut audit)?;
     run.short_numbers(window.short, window.brands, &mut audit)?;
@@ -99,8 +103,19 @@ struct Run<'p> {
     /// The first day of evidence.
     horizon: i32,
     sources: BTreeMap<i64, Vec<SourceRow>>,
-    /// The latest dispute of each number, up to the end of `as_of`.
-    disputes: HashMap<i64, i64>,
+    /// The dispute in force of each number, up to the end of `as_of`.
+    disputes: HashMap<i64, InForce>,
+    /// Disputes that wait for an operator (id, number, people), and those
+    /// in force.
+    disputes_waiting: Vec<(i64, i64, u32)>,
+    disputes_open: Vec<i64>,
+    /// The review queue and operators' decisions.
+    reviews: HashMap<i64, Verdict>,
+    /// Numbers held by this aggregation: why, reporters, reports, last day.
+    held: Vec<(i64, Hold, u32, u32, i32)>,
+    /// Rejected numbers decided anew (enough new people since).
+    reopened: Vec<i64>,
+    now: i64,
     /// The list of the previous aggregation.
     previous: BTreeMap<i64, Previous>,
     /// Every decision of the previous aggregation, as digests.
@@ -155,14 +170,7 @@ impl<'p> Run<'p> {
         }
 
         let sources = read_sources(tx, as_of)?;
-        let disputes = tx
-            .prepare(
-                "SELECT number, max(disputed_at) FROM dispute WHERE disputed_at < ?1 GROUP BY number",
-            )?
-            .query_map([start_of(as_of.saturating_add(1))], |r| {
-                Ok((r.get(0)?, r.get(1)?))
-            })?
-            .collect::<rusqlite::Result<_>>()?;
+        let disputes = read_in_force(tx, start_of(as_of.saturating_add(1)))?;
         let previous = tx
             .prepare("SELECT number, category, label, since FROM listed")?
             .query_map([], |r| {
@@ -185,6 +193,12 @@ impl<'p> Run<'p> {
             horizon,
             sources,
             disputes,
+            disputes_waiting: Vec::new(),
+            disputes_open: Vec::new(),
+            reviews: read_reviews(tx)?,
+            held: Vec::new(),
+            reopened: Vec::new(),
+            now,
             previous,
             decided: Decided::read(tx)?,
             listed: Vec::new(),
@@ -194,6 +208,18 @@ impl<'p> Run<'p> {
             labels: HashMap::new(),
             day_texts: (horizon..=as_of).map(dates::format_day).collect(),
         })
+    }
+
+    /// The caps on senders, over the window's reports.
+    fn cap_senders(&mut self, numbers: &mut [(i64, Rep)]) {
+        self.counts.capped_senders = cap_senders(
+            numbers,
+            Caps {
+                per_day: self.policy.max_numbers_per_sender_day,
+                per_window: self.policy.max_numbers_per_sender_window,
+                window_days: self.policy.window_days as i32,
+            },
+        );
     }
 
     /// `YYYY-MM-DD` of a day.
@@ -240,7 +266,8 @@ impl<'p> Run<'p> {
             reps.clear();
             reps.extend(group.iter().map(|&(_, r)| r));
             let calls = reps.iter().any(|r| r.kind != Kind::S);
-            if !calls || self.disputes.contains_key(&n) {
+            let rejected = matches!(self.reviews.get(&n), Some(Verdict::Rejected { .. }));
+            if !calls || rejected || self.disputes.contains_key(&n) {
                 let mut rows = older.query(params![n, self.horizon])?;
                 while let Some(r) = rows.next()? {
                     reps.push(Rep {
@@ -249,6 +276,7 @@ impl<'p> Run<'p> {
                         reporter: r.get(2)?,
                         kind: kind_of(r.get_ref(3)?),
                         pattern: None,
+                        capped: false,
                     });
                 }
             }
@@ -342,9 +370,9 @@ impl<'p> Run<'p> {
 
     /// The decision about one number, from its reports (all of them up to
     /// `as_of`, in any order); `None` when there is nothing to decide.
-    fn decide(&self, number: i64, reps: &mut Vec<Rep>) -> Option<Decision> {
-        let no_sources = Vec::new();
-        let sources = self.sources.get(&number).unwrap_or(&no_sources);
+    fn decide(&mut self, number: i64, reps: &mut Vec<Rep>) -> Option<Decision> {
+        // Each number is decided once: its sources are taken out.
+        let sources = self.sources.remove(&number).unwrap_or_default();
         // Entries of sources that are not official: one reporter each.
         for s in sources.iter().filter(|s| !s.official) {
             let kind = if s.category == "nuisance" {
@@ -358,6 +386,7 @@ impl<'p> Run<'p> {
                 reporter: -s.source_id,
                 kind,
                 pattern: s.label.as_deref().and_then(pattern_of),
+                capped: false,
             });
         }
         reps.sort_unstable_by_key(|r| (r.day, r.at));
@@ -378,13 +407,15 @@ impl<'p> Run<'p> {
             return None;
         }
 
+        // What counts: the reports of senders within their caps.
+        let counted: Vec<Rep> = evidence.iter().filter(|r| !r.capped).copied().collect();
+        let people = People::weigh(&counted);
         let mut line = AuditLine {
             number: format!("+{number}"),
             ..AuditLine::default()
         };
-        let people: HashSet<i64> = evidence.iter().map(|r| r.reporter).collect();
-        line.reporters = people.iter().filter(|&&r| r > 0).count() as u32;
-        line.sources = (people.len() as u32).saturating_sub(line.reporters);
+        line.reporters = people.reporters();
+        line.sources = people.sources();
         line.reports = evidence.len() as u32;
         line.scam_reports = evidence.iter().filter(|r| r.kind == Kind::Ld).count() as u32;
         line.nuisance_reports = line.reports - line.scam_reports;
@@ -394,27 +425,36 @@ impl<'p> Run<'p> {
         line.last_report = last_day.map(|d| self.day_text(d));
 
         let min = self.policy.min_reporters as usize;
+        let window = self.policy.window_days as i32;
         line.peak_reporters = if people.len() >= min {
-            peak(&evidence, self.policy.window_days as i32) as u32
+            peak(&counted, window) as u32
         } else {
             people.len() as u32
         };
+        let capped_out = People::weigh(&evidence).len() - people.len();
+        if capped_out > 0 {
+            line.capped_reporters = Some(capped_out as u32);
+            self.counts.numbers_capped_reporters += 1;
+        }
         let dispute = self.disputes.get(&number).copied();
-        let new_reporters = dispute.map(|at| {
-            let before: HashSet<i64> = reps
-                .iter()
-                .filter(|r| r.kind != Kind::S && r.at <= at)
-                .map(|r| r.reporter)
-                .collect();
-            let new: HashSet<i64> = evidence
-                .iter()
-                .filter(|r| r.at > at && !before.contains(&r.reporter))
-                .map(|r| r.reporter)
-                .collect();
-            new.len() as u32
+        // A dispute waits for an operator, the number staying listed, when
+        // too many people reported it for one dispute to erase them.
+        let overridden = dispute.is_some_and(|d| {
+            !d.upheld && line.peak_reporters >= self.policy.dispute_override_reporters
         });
-        line.disputed_at = dispute;
+        if let Some(d) = dispute.filter(|d| !d.upheld) {
+            if overridden {
+                self.disputes_waiting
+                    .push((d.id, number, line.peak_reporters));
+            } else {
+                self.disputes_open.push(d.id);
+            }
+        }
+        let dispute_at = dispute.filter(|_| !overridden).map(|d| d.at);
+        let new_reporters = dispute_at.map(|at| new_people(reps, &counted, at));
+        line.disputed_at = dispute.map(|d| d.at);
         line.new_reporters = new_reporters;
+        let verdict = self.reviews.get(&number).copied();
 
         // The latest official word that the number is an organisation's own.
         let verified = sources
@@ -424,23 +464,15 @@ impl<'p> Run<'p> {
         let official = sources
             .iter()
             .filter(|s| s.official && s.category != "verified" && s.day >= self.horizon)
-            .filter(|s| dispute.is_none_or(|at| s.day > dates::day_of(at)))
+            .filter(|s| dispute_at.is_none_or(|at| s.day > dates::day_of(at)))
             .max_by(|a, b| a.day.cmp(&b.day).then_with(|| b.name.cmp(&a.name)));
-
-        let mut patterns = [0u32; PATTERNS.len()];
-        for r in &evidence {
-            if let Some(p) = r.pattern {
-                patterns[usize::from(p)] += 1;
-            }
-        }
-        let community_label = majority_label(&patterns).map(str::to_string);
-        let majority = if line.scam_reports >= line.nuisance_reports {
-            Category::Scam
-        } else {
-            Category::Nuisance
-        };
+        // Community evidence that would list the number on its own.
+        let enough = !counted.is_empty() && line.peak_reporters as usize >= min;
 
         let listed = if let Some(v) = verified {
+            if enough {
+                self.hold(number, Hold::Verified, &line, last_day);
+            }
             // Listed as what it is: phones that allow this feed to verify
             // say "a verified number" with the organisation's name.
             Ok(ListedEntry {
@@ -466,6 +498,9 @@ impl<'p> Run<'p> {
                 },
             })
         } else if self.protected.contains(number) {
+            if enough {
+                self.hold(number, Hold::Protected, &line, last_day);
+            }
             Err(NotListed::Protected)
         } else if let Some(s) = official {
             Ok(ListedEntry {
@@ -476,11 +511,13 @@ impl<'p> Run<'p> {
                     } else {
                         Category::Scam
                     },
-                    reports: line.reports.max(1),
+                    reports: (people.len() as u32).max(1),
                     last_reported: Some(last_day.map_or(s.day, |d| d.max(s.day))),
-                    label: s.label.clone().or(community_label),
-                    reporters: (line.reporters > 0)
-                        .then_some(line.reporters.min(line.reports.max(1))),
+                    label: s
+                        .label
+                        .clone()
+                        .or_else(|| people.label().map(str::to_string)),
+                    reporters: (line.reporters > 0).then_some(line.reporters),
                     source: Some(Source {
                         name: s.name.clone(),
                         url: s.url.clone(),
@@ -502,31 +539,72 @@ impl<'p> Run<'p> {
             } else {
                 Err(NotListed::Expired)
             }
-        } else if (line.peak_reporters as usize) < min {
+        } else if !enough {
+            if capped_out > 0 && peak(&evidence, window) >= min {
+                self.counts.numbers_kept_off_by_caps += 1;
+            }
             Err(NotListed::BelowThreshold)
         } else if new_reporters.is_some_and(|n| (n as usize) < min) {
             Err(NotListed::Disputed)
+        } else if let Some(Verdict::Rejected { at }) = verdict
+            && (new_people(reps, &counted, at) as usize) < min
+        {
+            Err(NotListed::Rejected)
         } else {
-            let last = last_day.expect("evidence is not empty");
-            Ok(ListedEntry {
-                target: Target::Number(number),
-                reported: Reported {
-                    category: majority,
-                    reports: line.reports,
-                    last_reported: Some(last),
-                    label: community_label,
-                    // Never more than the reports they made (the feed's rule).
-                    reporters: Some(line.reporters.clamp(1, line.reports.max(1))),
-                    source: None,
-                },
-                evidence: Evidence {
-                    reporters: line.reporters,
-                    last_day: last,
-                    provenance: Provenance::Community,
-                },
-            })
+            if matches!(verdict, Some(Verdict::Rejected { .. })) {
+                // Enough new people since the rejection: decided anew.
+                self.reopened.push(number);
+            }
+            let approved = matches!(verdict, Some(Verdict::Approved { .. }));
+            match Hold::of_number(number).filter(|_| !approved) {
+                Some(why) => {
+                    self.hold(number, why, &line, last_day);
+                    Err(NotListed::Held)
+                }
+                None => {
+                    let last = last_day.expect("evidence is not empty");
+                    let confirm = i64::from(self.policy.confirm_hours) * 3600;
+                    let category = if approved || people.span() >= confirm {
+                        people.category()
+                    } else {
+                        self.counts.lowered_burst += 1;
+                        Category::Suspicious
+                    };
+                    let reports = people.len() as u32;
+                    Ok(ListedEntry {
+                        target: Target::Number(number),
+                        reported: Reported {
+                            category,
+                            // People, not rows: one SIM's fifty reports are
+                            // one person's word.
+                            reports,
+                            last_reported: Some(last),
+                            label: people.label().map(str::to_string),
+                            reporters: Some(line.reporters.clamp(1, reports.max(1))),
+                            source: None,
+                        },
+                        evidence: Evidence {
+                            reporters: line.reporters,
+                            last_day: last,
+                            provenance: Provenance::Community,
+                        },
+                    })
+                }
+            }
         };
         Some(Decision { listed, line })
+    }
+
+    /// Holds a number for review, with its evidence.
+    fn hold(&mut self, number: i64, why: Hold, line: &AuditLine, last_day: Option<i32>) {
+        *self.counts.held_by_reason.entry(why).or_default() += 1;
+        self.held.push((
+            number,
+            why,
+            line.reporters,
+            line.reports,
+            last_day.unwrap_or(self.as_of),
+        ));
     }
 
     /// Numbers without an international form (113, 156, short codes):
@@ -603,6 +681,15 @@ impl<'p> Run<'p> {
                 }
             }
         }
+        // The review queue and the disputes, as this aggregation leaves them.
+        reopen(tx, &self.reopened)?;
+        let held = write_held(tx, &self.held, self.now)?;
+        forget_old_decisions(tx, start_of(self.horizon))?;
+        self.counts.held_for_review = held.len() as u64;
+        let open = std::mem::take(&mut self.disputes_open);
+        let waiting: Vec<i64> = self.disputes_waiting.iter().map(|w| w.0).collect();
+        set_waiting(tx, &waiting, &open)?;
+        self.counts.disputes_waiting = waiting.len() as u64;
         tx.execute(
             "UPDATE publish_run SET counts = ?1 WHERE id = ?2",
             params![
@@ -616,6 +703,8 @@ impl<'p> Run<'p> {
             listed: self.listed,
             added: self.added,
             removed: self.removed,
+            held,
+            disputes_waiting: self.disputes_waiting,
             counts: self.counts,
         })
     }

@@ -59,6 +59,51 @@ pub fn audit_of(db: &PublisherDb, number: &str) -> Result<Vec<String>> {
     Ok(lines)
 }
 
+/// An operator's decision about a number (`approved`, `rejected`) or a
+/// dispute (`dispute_upheld`, …), as a line of the audit log under the
+/// last publish: the decision is about what it showed. Before the first
+/// publish there is no log; the decision is kept in its own table.
+pub(super) fn operator_line(
+    tx: &Transaction,
+    decision: &str,
+    number: i64,
+    dispute: Option<i64>,
+    operator: &str,
+    reason: &str,
+    at: i64,
+) -> Result<()> {
+    let run: Option<i64> = tx.query_row("SELECT max(id) FROM publish_run", [], |r| r.get(0))?;
+    let Some(run) = run else {
+        return Ok(());
+    };
+    #[derive(Serialize)]
+    struct OperatorLine<'a> {
+        run: i64,
+        operator_decision: &'a str,
+        number: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        dispute: Option<i64>,
+        operator: &'a str,
+        reason: &'a str,
+        at: i64,
+    }
+    let line = serde_json::to_string(&OperatorLine {
+        run,
+        operator_decision: decision,
+        number: format!("+{number}"),
+        dispute,
+        operator,
+        reason,
+        at,
+    })
+    .expect("a decision serialises");
+    tx.execute(
+        "INSERT INTO audit (run_id, line) VALUES (?1, ?2)",
+        params![run, line],
+    )?;
+    Ok(())
+}
+
 /// One line of the audit log: counts, days and the reported number; never
 /// a reporter.
 #[derive(Debug, Default, Serialize)]
@@ -95,6 +140,9 @@ pub(super) struct AuditLine {
     pub(super) disputed_at: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(super) new_reporters: Option<u32>,
+    /// People who reported it and count for nothing: over a cap.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(super) capped_reporters: Option<u32>,
 }
 
 impl AuditLine {
@@ -170,6 +218,9 @@ impl AuditLine {
         }
         if let Some(n) = self.new_reporters {
             let _ = write!(out, ",\"new_reporters\":{n}");
+        }
+        if let Some(n) = self.capped_reporters {
+            let _ = write!(out, ",\"capped_reporters\":{n}");
         }
         out.push('}');
         evidence
@@ -442,6 +493,7 @@ mod tests {
             last_report: Some("2026-11-27".into()),
             disputed_at: Some(-1_784_000_000),
             new_reporters: Some(0),
+            capped_reporters: Some(2),
         };
         let mut lines = vec![AuditLine::default(), full];
         for reason in [
@@ -451,6 +503,8 @@ mod tests {
             NotListed::Expired,
             NotListed::BelowThreshold,
             NotListed::Disputed,
+            NotListed::Held,
+            NotListed::Rejected,
         ] {
             lines.push(AuditLine {
                 number: "113".into(),

@@ -20,8 +20,10 @@ use std::time::Duration;
 
 /// The publisher database's schema version (`PRAGMA user_version`):
 /// version 2 keeps the last decision about each number (`decided`), so that
-/// a publish logs only the decisions that changed (`upgrade_from(1)`).
-pub const VERSION: u32 = 2;
+/// a publish logs only the decisions that changed (`upgrade_from(1)`);
+/// version 3 keeps the review queue and the state of disputes
+/// (`upgrade_from(2)`).
+pub const VERSION: u32 = 3;
 /// `PRAGMA application_id` of a publisher database ("CGP1"), so that it is
 /// told apart from the phone's files and from other programs' databases.
 pub const APPLICATION_ID: i32 = 0x4347_5031;
@@ -100,14 +102,42 @@ CREATE TABLE source_entry (
     PRIMARY KEY (source_id, number)
 ) WITHOUT ROWID;
 CREATE INDEX source_entry_by_number ON source_entry (number);
--- Disputes: the number leaves the list until enough new people report it.
+-- Disputes: the number leaves the list until enough new people report it,
+-- unless so many people reported it that the dispute waits for an
+-- operator. state: open (in force), waiting (in force once an operator
+-- upholds it), upheld, rejected (by an operator), withdrawn. operator: who
+-- filed it; decided_by, decided_at, decision: who decided it, when, why.
 CREATE TABLE dispute (
     id          INTEGER PRIMARY KEY,
     number      INTEGER NOT NULL,
     reason      TEXT NOT NULL,
-    disputed_at INTEGER NOT NULL
+    disputed_at INTEGER NOT NULL,
+    state       TEXT NOT NULL DEFAULT 'open'
+                CHECK (state IN ('open', 'waiting', 'upheld', 'rejected', 'withdrawn')),
+    operator    TEXT,
+    decided_by  TEXT,
+    decided_at  INTEGER,
+    decision    TEXT
 );
 CREATE INDEX dispute_by_number ON dispute (number, disputed_at);
+-- The review queue: numbers whose false listing harms most (fixed lines,
+-- 1800/1900, protected or verified numbers), held off the list while they
+-- wait; and operators' decisions about a number (approved: listed on its
+-- evidence as scam or nuisance; rejected: off until new people report
+-- it). why: what held it; held_since: Unix seconds of the publish that
+-- first held it; reporters, reports, last_day: its evidence then.
+CREATE TABLE review (
+    number     INTEGER PRIMARY KEY,
+    state      TEXT NOT NULL CHECK (state IN ('held', 'approved', 'rejected')),
+    why        TEXT,
+    held_since INTEGER,
+    reporters  INTEGER NOT NULL DEFAULT 0,
+    reports    INTEGER NOT NULL DEFAULT 0,
+    last_day   INTEGER,
+    operator   TEXT,
+    reason     TEXT,
+    decided_at INTEGER
+) WITHOUT ROWID;
 -- Each aggregation: when, for which day, under which policy (JSON), the
 -- counts of its publish report (JSON), and the last ingest it saw.
 CREATE TABLE publish_run (
@@ -157,6 +187,30 @@ CREATE TABLE decided (
     number   PRIMARY KEY,
     outcome  INTEGER NOT NULL,
     evidence INTEGER NOT NULL
+) WITHOUT ROWID;
+",
+        )?,
+        // v3: the review queue, and disputes with a state and who decided.
+        // Every dispute stored before is `open`: in force, as it was.
+        2 => tx.execute_batch(
+            "
+ALTER TABLE dispute ADD COLUMN state TEXT NOT NULL DEFAULT 'open'
+    CHECK (state IN ('open', 'waiting', 'upheld', 'rejected', 'withdrawn'));
+ALTER TABLE dispute ADD COLUMN operator TEXT;
+ALTER TABLE dispute ADD COLUMN decided_by TEXT;
+ALTER TABLE dispute ADD COLUMN decided_at INTEGER;
+ALTER TABLE dispute ADD COLUMN decision TEXT;
+CREATE TABLE review (
+    number     INTEGER PRIMARY KEY,
+    state      TEXT NOT NULL CHECK (state IN ('held', 'approved', 'rejected')),
+    why        TEXT,
+    held_since INTEGER,
+    reporters  INTEGER NOT NULL DEFAULT 0,
+    reports    INTEGER NOT NULL DEFAULT 0,
+    last_day   INTEGER,
+    operator   TEXT,
+    reason     TEXT,
+    decided_at INTEGER
 ) WITHOUT ROWID;
 ",
         )?,
@@ -528,6 +582,18 @@ CREATE TABLE audit (
 );
 ";
 
+    /// Version 2's schema, frozen: version 1's and the last decisions.
+    fn v2_schema() -> String {
+        format!(
+            "{V1_SCHEMA}
+CREATE TABLE decided (
+    number   PRIMARY KEY,
+    outcome  INTEGER NOT NULL,
+    evidence INTEGER NOT NULL
+) WITHOUT ROWID;"
+        )
+    }
+
     /// Tables and their columns, to compare two files' schemas.
     fn shape(conn: &Connection) -> Vec<String> {
         conn.prepare(
@@ -565,5 +631,41 @@ CREATE TABLE audit (
         assert_eq!(q("SELECT count(*) FROM audit"), 1);
         assert_eq!(q("SELECT count(*) FROM decided"), 0);
         assert_eq!(old.secret, [0u8; 32]);
+    }
+
+    #[test]
+    fn upgrade_from_v2_adds_the_review_queue_and_keeps_disputes_in_force() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("v2.db");
+        {
+            let conn = Connection::open(&path).unwrap();
+            conn.execute_batch(&v2_schema()).unwrap();
+            conn.execute_batch(&format!(
+                "INSERT INTO secret VALUES (1, zeroblob(32), 0);
+                 INSERT INTO dispute (number, reason, disputed_at) VALUES (84912345678, 'a shop', 5);
+                 PRAGMA user_version = 2; PRAGMA application_id = {APPLICATION_ID};"
+            ))
+            .unwrap();
+        }
+        let old = PublisherDb::open(&path).unwrap();
+        let fresh = PublisherDb::open(&dir.path().join("fresh.db")).unwrap();
+        assert_eq!(shape(&old.conn), shape(&fresh.conn));
+        let q = |sql: &str| -> String { old.conn.query_row(sql, [], |r| r.get(0)).unwrap() };
+        assert_eq!(
+            q("SELECT state || ' ' || reason FROM dispute"),
+            "open a shop"
+        );
+        assert_eq!(q("SELECT CAST(count(*) AS TEXT) FROM review"), "0");
+        // The CHECKs hold after the step as in a new file.
+        assert!(
+            old.conn
+                .execute("UPDATE dispute SET state = 'lost'", [])
+                .is_err()
+        );
+        assert!(
+            old.conn
+                .execute("INSERT INTO review (number, state) VALUES (1, 'maybe')", [])
+                .is_err()
+        );
     }
 }

@@ -23,6 +23,9 @@ pub(super) struct Rep {
     pub(super) reporter: i64,
     pub(super) kind: Kind,
     pub(super) pattern: Option<u8>,
+    /// Its sender reported more numbers than a person does (`abuse`): it
+    /// counts for nothing.
+    pub(super) capped: bool,
 }
 
 pub(super) struct SourceRow {
@@ -104,6 +107,7 @@ pub(super) fn read_window(tx: &Transaction, horizon: i32, as_of: i32) -> Result<
                     reporter: r.get(4)?,
                     kind,
                     pattern: r.get_ref(6)?.as_str().ok().and_then(pattern_of),
+                    capped: false,
                 },
             ));
         } else if let Ok(short) = r.get_ref(1)?.as_str() {

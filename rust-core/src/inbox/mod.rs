@@ -2,16 +2,19 @@
 //! (`LD <number> <content>`, `V …`, `S <sender> …`), read back into the
 //! reported number, the category and the content (`parse`); kept in the
 //! publisher's own database with the reporter as a keyed hash only (`db`,
-//! `ingest`), with curated sources, disputes and protected numbers
-//! (`sources`); and turned into the list, one decision per number
+//! `ingest`), with curated sources and protected numbers (`sources`) and
+//! disputes (`disputes`); and turned into the list, one decision per number
 //! (`aggregate`), each rule where its name says: the policy's values
 //! (`policy`), reading the window's evidence (`evidence`), weighing people
-//! (`people`), the scam patterns (`labels`), what a publish reports
+//! (`people`), the caps on senders (`abuse`), the review queue
+//! (`review`), the scam patterns (`labels`), what a publish reports
 //! (`report`) and the audit log of every change (`audit`).
 
+mod abuse;
 mod aggregate;
 mod audit;
 mod db;
+mod disputes;
 mod evidence;
 mod ingest;
 mod labels;
@@ -19,20 +22,21 @@ mod parse;
 mod people;
 mod policy;
 mod report;
+mod review;
 mod sources;
 
 pub use aggregate::aggregate;
 pub use audit::{AuditCounts, audit_log, audit_of};
 pub use db::PublisherDb;
+pub use disputes::{Dispute, DisputeDecision, decide_dispute, dispute, disputes};
 pub use ingest::{INBOX_HEADER, IngestSummary, ingest};
 pub use parse::{Keyword, ParsedSms, RefusedSms, Sender, SmsCategory, parse_body};
 pub use policy::ListingPolicy;
 pub use report::{
     Aggregate, Evidence, LabelCount, ListedEntry, NotListed, Provenance, PublishCounts,
 };
-pub use sources::{
-    Dispute, Protected, SOURCE_HEADER, SourceCategory, SourceSummary, add_source, dispute, disputes,
-};
+pub use review::{Decision, HeldNumber, Hold, approve, held, reject};
+pub use sources::{Protected, SOURCE_HEADER, SourceCategory, SourceSummary, add_source};
 
 #[cfg(test)]
 mod tests;

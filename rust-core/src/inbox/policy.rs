@@ -8,6 +8,21 @@ use std::path::PathBuf;
 pub const DEFAULT_MIN_REPORTERS: u32 = 3;
 pub const DEFAULT_WINDOW_DAYS: u32 = 90;
 pub const DEFAULT_EXPIRE_DAYS: u32 = 180;
+/// A victim reports the one or two numbers that called them; five a day
+/// leaves room for a bad day, and is far below what it takes to poison a
+/// list by hand.
+pub const DEFAULT_MAX_NUMBERS_PER_SENDER_DAY: u32 = 5;
+/// Twenty within `window_days`: a person called by a new scam every few
+/// days for three months, not a SIM listing numbers.
+pub const DEFAULT_MAX_NUMBERS_PER_SENDER_WINDOW: u32 = 20;
+/// Evidence is confirmed (scam or nuisance, not only suspicious) when two
+/// different people reported at least this far apart: a day is one more
+/// day for an attacker with a few SIMs, and no later for a campaign whose
+/// victims keep reporting.
+pub const DEFAULT_CONFIRM_HOURS: u32 = 24;
+/// A dispute does not take off, on its own, a number this many people
+/// reported within `window_days`: it waits for an operator.
+pub const DEFAULT_DISPUTE_OVERRIDE_REPORTERS: u32 = 50;
 
 /// The publisher's listing policy (`policy.toml`); every value may be left
 /// out for its default.
@@ -19,6 +34,20 @@ pub struct ListingPolicy {
     pub window_days: u32,
     /// A number leaves the list when its last report is older than this.
     pub expire_days: u32,
+    /// A sender who reports more distinct numbers than this in a calendar
+    /// day counts for none of that day's numbers.
+    pub max_numbers_per_sender_day: u32,
+    /// … or more than this within `window_days`: for none of that
+    /// period's numbers.
+    pub max_numbers_per_sender_window: u32,
+    /// Community evidence is published as `suspicious` until two
+    /// different people reported at least this many hours apart (or an
+    /// operator approves it); 0 publishes every listing at once as scam
+    /// or nuisance.
+    pub confirm_hours: u32,
+    /// People within `window_days` above which a dispute waits for an
+    /// operator's decision instead of taking the number off the list.
+    pub dispute_override_reporters: u32,
     /// A CSV of numbers never listed (header `number`, see
     /// [`Protected::from_csv`]): read by the caller, which passes the set
     /// to [`aggregate`].
@@ -31,6 +60,10 @@ impl Default for ListingPolicy {
             min_reporters: DEFAULT_MIN_REPORTERS,
             window_days: DEFAULT_WINDOW_DAYS,
             expire_days: DEFAULT_EXPIRE_DAYS,
+            max_numbers_per_sender_day: DEFAULT_MAX_NUMBERS_PER_SENDER_DAY,
+            max_numbers_per_sender_window: DEFAULT_MAX_NUMBERS_PER_SENDER_WINDOW,
+            confirm_hours: DEFAULT_CONFIRM_HOURS,
+            dispute_override_reporters: DEFAULT_DISPUTE_OVERRIDE_REPORTERS,
             protected: None,
         }
     }
@@ -38,8 +71,37 @@ impl Default for ListingPolicy {
 
 impl ListingPolicy {
     /// Values that make sense: at least one reporter, periods of one day
-    /// to ten years.
+    /// to ten years, caps of one number to 10,000, confirmation within 30
+    /// days.
     pub fn check(&self) -> Result<()> {
+        for (name, value, max) in [
+            (
+                "max_numbers_per_sender_day",
+                self.max_numbers_per_sender_day,
+                10_000,
+            ),
+            (
+                "max_numbers_per_sender_window",
+                self.max_numbers_per_sender_window,
+                10_000,
+            ),
+            (
+                "dispute_override_reporters",
+                self.dispute_override_reporters,
+                10_000_000,
+            ),
+        ] {
+            if !(1..=max).contains(&value) {
+                return Err(Error::invalid(format!(
+                    "{name} must be a whole number from 1 to {max}"
+                )));
+            }
+        }
+        if self.confirm_hours > 720 {
+            return Err(Error::invalid(
+                "confirm_hours must be a whole number of hours from 0 to 720",
+            ));
+        }
         if !(1..=100_000).contains(&self.min_reporters) {
             return Err(Error::invalid(
                 "min_reporters must be a whole number from 1 to 100000",
@@ -71,6 +133,15 @@ mod tests {
             (p.min_reporters, p.window_days, p.expire_days),
             (3, 90, 180)
         );
+        assert_eq!(
+            (
+                p.max_numbers_per_sender_day,
+                p.max_numbers_per_sender_window,
+                p.confirm_hours,
+                p.dispute_override_reporters
+            ),
+            (5, 20, 24, 50)
+        );
         let p: ListingPolicy =
             serde_json::from_str(r#"{"min_reporters": 5, "protected": "protected.csv"}"#).unwrap();
         assert_eq!(p.min_reporters, 5);
@@ -92,6 +163,22 @@ mod tests {
             },
             ListingPolicy {
                 expire_days: 100_000,
+                ..ListingPolicy::default()
+            },
+            ListingPolicy {
+                max_numbers_per_sender_day: 0,
+                ..ListingPolicy::default()
+            },
+            ListingPolicy {
+                max_numbers_per_sender_window: 10_001,
+                ..ListingPolicy::default()
+            },
+            ListingPolicy {
+                confirm_hours: 721,
+                ..ListingPolicy::default()
+            },
+            ListingPolicy {
+                dispute_override_reporters: 0,
                 ..ListingPolicy::default()
             },
         ] {

@@ -3,6 +3,7 @@
 //! the publish report.
 
 use super::audit::AuditCounts;
+use super::review::{HeldNumber, Hold};
 use crate::feed::codec::EntrySet;
 use crate::model::{Reported, Target};
 use serde::Serialize;
@@ -55,6 +56,12 @@ pub enum NotListed {
     BelowThreshold,
     /// Disputed, and fewer than `min_reporters` new reporters since.
     Disputed,
+    /// Held for review: a fixed line or an 1800/1900 number, not listed on
+    /// community reports alone until an operator approves it.
+    Held,
+    /// Rejected by an operator, and fewer than `min_reporters` new
+    /// reporters since.
+    Rejected,
 }
 
 impl NotListed {
@@ -66,6 +73,8 @@ impl NotListed {
             NotListed::Expired => "expired",
             NotListed::BelowThreshold => "below_threshold",
             NotListed::Disputed => "disputed",
+            NotListed::Held => "held",
+            NotListed::Rejected => "rejected",
         }
     }
 }
@@ -103,6 +112,24 @@ pub struct PublishCounts {
     pub call_reports: u64,
     /// S reports within `expire_days` (numbers and brand names).
     pub sms_reports: u64,
+    /// Senders over a cap (`max_numbers_per_sender_day`, `…_window`):
+    /// they count for none of the numbers they reported there. Never who.
+    pub capped_senders: u64,
+    /// Numbers that lost a reporter to the caps, and numbers the caps
+    /// kept off the list (listed had the capped senders counted).
+    pub numbers_capped_reporters: u64,
+    pub numbers_kept_off_by_caps: u64,
+    /// Of `listed`, community listings published as `suspicious`: their
+    /// evidence spans less than `confirm_hours`.
+    pub lowered_burst: u64,
+    /// Numbers with enough evidence to be listed that are held for review,
+    /// by why (protected and verified numbers are counted, never listed
+    /// from reports).
+    pub held_by_reason: BTreeMap<Hold, u64>,
+    /// Numbers in the review queue after this publish.
+    pub held_for_review: u64,
+    /// Disputes waiting for an operator, their numbers still listed.
+    pub disputes_waiting: u64,
     /// The labels most listed numbers carry, most first.
     pub top_labels: Vec<LabelCount>,
     /// Lines rejected by the ingests since the previous aggregation, by
@@ -124,6 +151,11 @@ pub struct Aggregate {
     pub added: Vec<i64>,
     /// Numbers listed by the previous aggregation and not now, and why.
     pub removed: Vec<(i64, NotListed)>,
+    /// The review queue after this publish, oldest first.
+    pub held: Vec<HeldNumber>,
+    /// Disputes waiting for an operator: id, number, people within
+    /// `window_days`.
+    pub disputes_waiting: Vec<(i64, i64, u32)>,
     pub counts: PublishCounts,
 }
 

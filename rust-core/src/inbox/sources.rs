@@ -1,6 +1,6 @@
 //! What the publisher adds by hand: curated sources (numbers an authority
-//! warned about, each with its provenance), disputes, and the protected
-//! numbers that are never listed.
+//! warned about, each with its provenance) and the protected numbers that
+//! are never listed.
 
 use super::db::PublisherDb;
 use crate::csv_lines::{Line, Lines, Record, check_fields, coded};
@@ -21,8 +21,6 @@ pub const SOURCE_HEADER: [&str; 5] = ["number", "category", "date", "label", "so
 pub const MAX_SOURCE_NAME_CHARS: usize = 100;
 /// Longest address of a notice, in characters.
 pub const MAX_URL_CHARS: usize = 500;
-/// Longest reason for a dispute, in characters.
-pub const MAX_REASON_CHARS: usize = 500;
 
 /// What a source says about a number.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -297,83 +295,6 @@ fn check_url(s: &str) -> std::result::Result<&str, &'static str> {
         return Err("source_url contains blanks, control or invisible characters");
     }
     Ok(s)
-}
-
-/// A dispute: the number stays off the list until enough new people
-/// report it after `disputed_at`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Dispute {
-    /// `+84912345678`.
-    pub number: String,
-    /// `0912345678`.
-    pub display: String,
-    pub reason: String,
-    /// Unix seconds.
-    pub disputed_at: i64,
-}
-
-/// Records a dispute against `number` (any written form).
-pub fn dispute(db: &mut PublisherDb, number: &str, reason: &str) -> Result<Dispute> {
-    dispute_at(db, number, reason, dates::now_unix())
-}
-
-pub(crate) fn dispute_at(
-    db: &mut PublisherDb,
-    number: &str,
-    reason: &str,
-    now: i64,
-) -> Result<Dispute> {
-    let key = match parse_target(number).map_err(Error::UnusableNumber)? {
-        Target::Number(n) => n,
-        Target::Prefix(_) => {
-            return Err(Error::invalid(
-                "a dispute is about one number, not a prefix rule",
-            ));
-        }
-    };
-    let reason = reason.trim();
-    if reason.is_empty() {
-        return Err(Error::invalid("a dispute needs a reason"));
-    }
-    if reason.chars().count() > MAX_REASON_CHARS {
-        return Err(Error::invalid(format!(
-            "the reason is longer than {MAX_REASON_CHARS} characters"
-        )));
-    }
-    if reason.chars().any(|c| c.is_control() || is_invisible(c)) {
-        return Err(Error::invalid(
-            "the reason contains control or invisible characters",
-        ));
-    }
-    let tx = db.transaction()?;
-    tx.execute(
-        "INSERT INTO dispute (number, reason, disputed_at) VALUES (?1, ?2, ?3)",
-        params![key, reason, now],
-    )?;
-    tx.commit()?;
-    Ok(to_dispute(key, reason.to_string(), now))
-}
-
-/// Every dispute, oldest first.
-pub fn disputes(db: &PublisherDb) -> Result<Vec<Dispute>> {
-    let mut stmt = db
-        .conn
-        .prepare("SELECT number, reason, disputed_at FROM dispute ORDER BY disputed_at, id")?;
-    let rows = stmt
-        .query_map([], |r| Ok(to_dispute(r.get(0)?, r.get(1)?, r.get(2)?)))?
-        .collect::<rusqlite::Result<_>>()?;
-    Ok(rows)
-}
-
-fn to_dispute(key: i64, reason: String, disputed_at: i64) -> Dispute {
-    let number = format!("+{key}");
-    let display = normalize(&number).map_or_else(|_| number.clone(), |n| n.display);
-    Dispute {
-        number,
-        display,
-        reason,
-        disputed_at,
-    }
 }
 
 /// Numbers that are never listed, whatever is reported about them: the

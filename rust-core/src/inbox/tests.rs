@@ -2,8 +2,9 @@
 //! ingest → sources and disputes → aggregate. Every number is synthetic.
 
 use super::aggregate::aggregate_at;
+use super::disputes::dispute_at;
 use super::ingest::ingest_at;
-use super::sources::{add_source_at, dispute_at};
+use super::sources::add_source_at;
 use super::*;
 use crate::csv_lines::MAX_LINE_BYTES;
 use crate::dates;
@@ -125,7 +126,8 @@ fn three_distinct_reporters_list_a_number() {
         (at(3, 0), &r1, "5656", "V 0901234567 quảng cáo bất động sản"),
         (at(3, 0), &r2, "5656", "V 0901234567"),
         (at(3, 0), &r3, "5656", "LD 0901234567"),
-        (at(3, 1), &reporter(4), "5656", "V [0901234567][bán đất]"),
+        // A day later (evidence within a few minutes only is suspicious).
+        (at(2, 0), &reporter(4), "5656", "V [0901234567][bán đất]"),
     ]);
     assert_eq!(
         (s.rows, s.ingested, s.duplicates, s.rejected.len()),
@@ -462,12 +464,17 @@ fn a_disputed_number_is_listed_again_only_when_new_reporters_come() {
         &mut f.db,
         "+84 912 345 678",
         "số của một cửa hàng, đã xác minh",
+        "Lan",
         unix(15, 0),
     )
     .unwrap();
     assert_eq!(d.number, "+84912345678");
     assert_eq!(d.display, "0912345678");
-    assert_eq!(disputes(&f.db).unwrap(), vec![d]);
+    assert_eq!(disputes(&f.db).unwrap(), vec![d.clone()]);
+    assert_eq!(
+        (d.state.as_str(), d.operator.as_deref()),
+        ("open", Some("Lan"))
+    );
     let a = f.aggregate(&Protected::default(), today());
     assert!(a.listed.is_empty());
     assert_eq!(a.removed, vec![(SCAM, NotListed::Disputed)]);
@@ -495,9 +502,9 @@ fn a_disputed_number_is_listed_again_only_when_new_reporters_come() {
     assert_eq!(line["new_reporters"], 3);
     assert_eq!(line["reporters"], 6);
 
-    assert!(dispute_at(&mut f.db, "0912345678", "  ", now()).is_err());
-    assert!(dispute_at(&mut f.db, "113", "x", now()).is_err());
-    assert!(dispute_at(&mut f.db, "hello", "x", now()).is_err());
+    assert!(dispute_at(&mut f.db, "0912345678", "  ", "Lan", now()).is_err());
+    assert!(dispute_at(&mut f.db, "113", "x", "Lan", now()).is_err());
+    assert!(dispute_at(&mut f.db, "hello", "x", "Lan", now()).is_err());
 }
 
 #[test]
@@ -765,7 +772,7 @@ fn the_reporters_number_is_never_written_anywhere() {
         (at(1, 0), "0981234567", "156", "LD 113"),
         (at(1, 0), "0981234567", "156", "hello?"),
     ]);
-    dispute_at(&mut f.db, "0987654321", "test", now()).unwrap();
+    dispute_at(&mut f.db, "0987654321", "test", "Lan", now()).unwrap();
     let a = f.aggregate(&Protected::default(), today());
     assert_eq!(numbers(&a), vec![SCAM]);
     assert_eq!(f.count("SELECT count(*) FROM reporter"), 3);
@@ -826,7 +833,7 @@ fn an_official_warning_after_a_dispute_lists_the_number_again() {
     let csv = "number,category,date,label,source_url\n0912345678,scam,2026-01-05,,\n";
     add_source_at(&mut f.db, csv.as_bytes(), "Sở Example", true, now()).unwrap();
     assert_eq!(f.listed(), vec![SCAM]);
-    dispute_at(&mut f.db, "0912345678", "đã xác minh", unix(8, 0)).unwrap();
+    dispute_at(&mut f.db, "0912345678", "đã xác minh", "Lan", unix(8, 0)).unwrap();
     assert!(f.listed().is_empty());
     let csv = "number,category,date,label,source_url\n0912345678,scam,2026-01-12,,\n";
     let s = add_source_at(&mut f.db, csv.as_bytes(), "Sở Example", true, now()).unwrap();
@@ -844,7 +851,7 @@ fn reports_older_than_the_window_still_count_for_disputes_and_sms_only() {
     // days ago; within the window, that same person and two new people.
     let r: Vec<String> = (1..=3).map(reporter).collect();
     f.ingest(&[(at(300, 0), &r[0], "156", "LD 0912345678")]);
-    dispute_at(&mut f.db, "0912345678", "đã xác minh", unix(200, 0)).unwrap();
+    dispute_at(&mut f.db, "0912345678", "đã xác minh", "Lan", unix(200, 0)).unwrap();
     f.ingest(&[
         (at(5, 0), &r[0], "156", "LD 0912345678"),
         (at(4, 0), &r[1], "156", "LD 0912345678"),

@@ -3,11 +3,13 @@
 //! Reporters' numbers go in and never come out: every output here is
 //! counts, reported numbers and reasons.
 
-use super::Db;
+use super::{Db, review};
 use crate::args::{PublishArgs, ReportsCommand};
 use crate::output::{bytes_bar, number_json};
 use anyhow::{Context, Result};
-use canhgiac_core::publisher::{self, Aggregate, Built, ListingPolicy, Protected, parse_body};
+use canhgiac_core::publisher::{
+    self, Aggregate, Built, DisputeDecision, ListingPolicy, Protected, parse_body,
+};
 use canhgiac_core::{format_day, now_unix};
 use serde_json::{Value, json};
 use std::path::Path;
@@ -23,14 +25,38 @@ pub fn run(db: &Db, cmd: ReportsCommand) -> Result<ExitCode> {
             official,
             json,
         } => add_source(db, &file, &name, official, json)?,
-        ReportsCommand::Dispute { number, reason } => {
-            let d = publisher::dispute(&mut db.publisher()?, &number, &reason)?;
-            println!(
-                "{} is off the list until enough new people report it ({})",
-                d.display, d.reason
-            );
-        }
-        ReportsCommand::Disputes { json } => disputes(db, json)?,
+        ReportsCommand::Dispute {
+            number,
+            reason,
+            operator,
+        } => review::dispute(db, &number, &reason, &operator.name)?,
+        ReportsCommand::Disputes { json } => review::disputes(db, json)?,
+        ReportsCommand::WithdrawDispute {
+            id,
+            reason,
+            operator,
+        } => review::decide_dispute(db, id, DisputeDecision::Withdraw, &reason, &operator.name)?,
+        ReportsCommand::UpholdDispute {
+            id,
+            reason,
+            operator,
+        } => review::decide_dispute(db, id, DisputeDecision::Uphold, &reason, &operator.name)?,
+        ReportsCommand::RejectDispute {
+            id,
+            reason,
+            operator,
+        } => review::decide_dispute(db, id, DisputeDecision::Reject, &reason, &operator.name)?,
+        ReportsCommand::Held { json } => review::held(db, json)?,
+        ReportsCommand::Approve {
+            number,
+            reason,
+            operator,
+        } => review::decide(db, &number, true, &reason, &operator.name)?,
+        ReportsCommand::Reject {
+            number,
+            reason,
+            operator,
+        } => review::decide(db, &number, false, &reason, &operator.name)?,
         ReportsCommand::Audit { run, number } => {
             let pdb = db.publisher()?;
             let lines = match &number {
@@ -148,22 +174,6 @@ fn add_source(db: &Db, path: &Path, name: &str, official: bool, json: bool) -> R
     Ok(())
 }
 
-fn disputes(db: &Db, json: bool) -> Result<()> {
-    for d in publisher::disputes(&db.publisher()?)? {
-        if json {
-            println!("{}", serde_json::to_string(&d)?);
-        } else {
-            println!(
-                "{}  {}  {}",
-                canhgiac_core::format_time(d.disputed_at),
-                d.display,
-                d.reason
-            );
-        }
-    }
-    Ok(())
-}
-
 /// The policy file, its protected list read relative to it.
 fn policy(path: Option<&Path>) -> Result<(ListingPolicy, Protected, usize)> {
     let Some(path) = path else {
@@ -233,6 +243,8 @@ fn removed_why(code: &str) -> &str {
         "expired" => "no report within expire_days (numbers are reassigned)",
         "below_threshold" => "fewer than min_reporters people within window_days",
         "disputed" => "disputed, not enough new reporters since",
+        "held" => "held for review (a fixed line or an 1800/1900 number)",
+        "rejected" => "rejected by an operator, not enough new reporters since",
         other => other,
     }
 }
@@ -251,6 +263,10 @@ fn publish_report(agg: &Aggregate, built: &Built, policy: &ListingPolicy, bad: u
             "min_reporters": policy.min_reporters,
             "window_days": policy.window_days,
             "expire_days": policy.expire_days,
+            "max_numbers_per_sender_day": policy.max_numbers_per_sender_day,
+            "max_numbers_per_sender_window": policy.max_numbers_per_sender_window,
+            "confirm_hours": policy.confirm_hours,
+            "dispute_override_reporters": policy.dispute_override_reporters,
             "protected_numbers_skipped_lines": bad,
         },
         "feed": {
@@ -268,6 +284,18 @@ fn publish_report(agg: &Aggregate, built: &Built, policy: &ListingPolicy, bad: u
         "removed_by_reason": removed_by,
         "changed": c.changed,
         "not_listed_by_reason": c.not_listed.iter().map(|(k, v)| (k.as_str(), v)).collect::<std::collections::BTreeMap<_, _>>(),
+        "rules": {
+            "lowered_burst": c.lowered_burst,
+            "held_for_review": c.held_by_reason.iter().map(|(k, v)| (k.as_str(), v)).collect::<std::collections::BTreeMap<_, _>>(),
+            "capped_senders": c.capped_senders,
+            "numbers_capped_reporters": c.numbers_capped_reporters,
+            "numbers_kept_off_by_caps": c.numbers_kept_off_by_caps,
+            "rejected_by_operator": c.not_listed.get(&publisher::NotListed::Rejected).copied().unwrap_or(0),
+            "disputes_waiting": c.disputes_waiting,
+        },
+        "review_queue": c.held_for_review,
+        "held_numbers": agg.held.iter().take(20).map(|h| json!({"number": h.number, "why": h.why.as_str(), "age_days": h.age_days, "reporters": h.reporters, "reports": h.reports})).collect::<Vec<_>>(),
+        "disputes_waiting": agg.disputes_waiting.iter().take(20).map(|(id, n, people)| json!({"dispute": id, "number": format!("+{n}"), "reporters": people})).collect::<Vec<_>>(),
         "call_reports": c.call_reports,
         "sms_reports": c.sms_reports,
         "protected_numbers_reported": c.protected_numbers,
@@ -305,6 +333,40 @@ fn print_report(r: &Value) {
         for (why, count) in by {
             println!("    removed: {count} × {}", removed_why(why));
         }
+    }
+    let rules = &r["rules"];
+    let rule = |k: &str| rules[k].as_u64().unwrap_or(0);
+    println!(
+        "  listed as suspicious (evidence within less than confirm_hours): {}",
+        rule("lowered_burst")
+    );
+    println!(
+        "  senders over a cap (count for nothing): {}; numbers that lost a reporter to them {}, kept off the list {}",
+        rule("capped_senders"),
+        rule("numbers_capped_reporters"),
+        rule("numbers_kept_off_by_caps")
+    );
+    println!(
+        "  review queue: {} numbers (reports held), rejected by an operator {}",
+        n("review_queue"),
+        rule("rejected_by_operator")
+    );
+    for h in r["held_numbers"].as_array().into_iter().flatten() {
+        println!(
+            "    held {} days: {} ({}), {} people",
+            h["age_days"],
+            h["number"].as_str().unwrap_or(""),
+            h["why"].as_str().unwrap_or(""),
+            h["reporters"]
+        );
+    }
+    for d in r["disputes_waiting"].as_array().into_iter().flatten() {
+        println!(
+            "    dispute {} waits for an operator: {} stays listed, {} people reported it",
+            d["dispute"],
+            d["number"].as_str().unwrap_or(""),
+            d["reporters"]
+        );
     }
     println!(
         "  reports in the period: {} about calls, {} about SMS",

@@ -9,6 +9,7 @@ pub mod inbox;
 pub mod lists;
 pub mod normalize;
 pub mod report;
+pub mod review;
 pub mod sync;
 
 use anyhow::{Context, Result};
