@@ -911,3 +911,5 @@ fn check_constraints_hold_again_after_an_ingest() {
     let on: i64 = f.count("PRAGMA ignore_check_constraints");
     assert_eq!(on, 0);
 }
+
+mod attacks;

@@ -1,0 +1,361 @@
+//! The attack suite of issue 19, on the publisher's side: each test first
+//! reproduces the attack (the comment says what it did before), then
+//! shows the rule that refuses, holds or lowers it. The phone's side of
+//! the same attacks is in `cli/tests/publisher.rs`.
+
+use super::*;
+use crate::inbox::disputes::decide_dispute_at;
+use crate::inbox::review::decide_at;
+
+/// Rows of (time, sender, body) to 156, senders owned.
+fn rows(list: &[(i64, String, String)]) -> Vec<(String, &str, &str, &str)> {
+    list.iter()
+        .map(|(t, who, body)| (dates::format_time(*t), who.as_str(), "156", body.as_str()))
+        .collect()
+}
+
+/// Sender `i` of a family of synthetic SIMs: 0982 000 000 + i.
+fn sim(i: u32) -> String {
+    format!("0982{i:06}")
+}
+
+/// Sender `i` of the synthetic people: 0983 000 000 + i.
+fn person(i: u32) -> String {
+    format!("0983{i:06}")
+}
+
+fn entry(a: &Aggregate, number: i64) -> Option<&ListedEntry> {
+    a.listed.iter().find(|e| e.target == Target::Number(number))
+}
+
+fn line_of(f: &Fixture, run: i64, number: &str) -> serde_json::Value {
+    lines_of(f, run)
+        .into_iter()
+        .find(|l| l["number"] == number)
+        .unwrap_or_else(|| panic!("no line about {number}"))
+}
+
+/// Before: category and label were majorities of *reports*: one SIM's 51
+/// `V` reports outvoted 50 people, and phones showed "CUỘC GỌI LÀM PHIỀN"
+/// with the SIM's label, and 101 reports.
+#[test]
+fn one_sim_cannot_forge_the_category_or_the_label() {
+    let mut f = fixture();
+    let mut list = Vec::new();
+    for i in 0..50 {
+        let t = unix(5 - i32::try_from(i % 3).unwrap(), i64::from(i));
+        list.push((t, person(i), "LD 0912345678 mạo danh công an".to_string()));
+    }
+    for k in 0..51 {
+        list.push((
+            unix(1, k),
+            sim(1),
+            "V 0912345678 quảng cáo bất động sản".to_string(),
+        ));
+    }
+    assert_eq!(f.ingest(&rows(&list)).ingested, 101);
+    let a = f.aggregate(&Protected::default(), today());
+    // The attack as the old rule saw it: more V rows than LD rows.
+    let line = line_of(&f, a.run, "+84912345678");
+    assert_eq!(
+        (
+            line["scam_reports"].as_u64(),
+            line["nuisance_reports"].as_u64()
+        ),
+        (Some(50), Some(51))
+    );
+    // People decide: 50 to 1.
+    let e = entry(&a, SCAM).unwrap();
+    assert_eq!(e.reported.category, Category::Scam);
+    assert_eq!(
+        e.reported.label.as_deref(),
+        Some("mạo danh công an, tòa án")
+    );
+    assert_eq!((e.reported.reports, e.reported.reporters), (51, Some(51)));
+}
+
+/// Before: three prepaid SIMs, nine seconds apart, listed any number as
+/// "CẢNH BÁO LỪA ĐẢO" for 180 days, weighed like three strangers over
+/// three months.
+#[test]
+fn three_sims_in_nine_seconds_list_a_number_as_suspicious_only() {
+    let mut f = fixture();
+    let t0 = unix(1, 0);
+    let list: Vec<_> = (0..3)
+        .map(|i| {
+            (
+                t0 + 9 * i64::from(i),
+                sim(i),
+                "LD 0912345678 mạo danh công an".to_string(),
+            )
+        })
+        .collect();
+    f.ingest(&rows(&list));
+    let a = f.aggregate(&Protected::default(), today());
+    // Listed at once (phones are warned), but not as a scam.
+    let e = entry(&a, SCAM).unwrap();
+    assert_eq!(e.reported.category, Category::Suspicious);
+    assert_eq!(
+        e.reported.label.as_deref(),
+        Some("mạo danh công an, tòa án")
+    );
+    assert_eq!(a.counts.lowered_burst, 1);
+    // A fourth person a day later: evidence that spans confirm_hours.
+    f.ingest(&rows(&[(
+        t0 + 86_400,
+        person(1),
+        "LD 0912345678".to_string(),
+    )]));
+    let a = f.aggregate(&Protected::default(), today());
+    assert_eq!(entry(&a, SCAM).unwrap().reported.category, Category::Scam);
+    assert_eq!(a.counts.lowered_burst, 0);
+}
+
+/// Before: 10,000 brand-new senders in one minute raised no flag: scam at
+/// once.
+#[test]
+fn ten_thousand_new_senders_in_a_minute_list_a_number_as_suspicious_only() {
+    let mut f = fixture();
+    let t0 = unix(0, 0);
+    let list: Vec<_> = (0..10_000)
+        .map(|i| {
+            (
+                t0 + i64::from(i % 60),
+                person(i),
+                "LD 0912345678 khoa sim".to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(f.ingest(&rows(&list)).ingested, 10_000);
+    let a = f.aggregate(&Protected::default(), today());
+    let e = entry(&a, SCAM).unwrap();
+    assert_eq!(e.reported.category, Category::Suspicious);
+    assert_eq!(e.reported.reporters, Some(10_000));
+}
+
+/// Before: three SIMs listed 5,000 numbers in an hour, each as a scam.
+#[test]
+fn three_sims_reporting_five_thousand_numbers_list_none() {
+    let mut f = fixture();
+    let t0 = unix(1, 0);
+    let mut list = Vec::new();
+    for n in 0..5_000u32 {
+        for s in 0..3 {
+            let body = format!("LD 0915{n:06} mao danh cong an");
+            list.push((t0 + i64::from(n % 3600), sim(s), body));
+        }
+    }
+    // Three people who each report one number that called them, in the
+    // same hour: listed.
+    for p in 0..3 {
+        list.push((
+            t0 + 60 * i64::from(p),
+            person(p),
+            "LD 0912345678".to_string(),
+        ));
+    }
+    assert_eq!(f.ingest(&rows(&list)).ingested, 15_003);
+    let a = f.aggregate(&Protected::default(), today());
+    assert_eq!(numbers(&a), vec![SCAM]);
+    assert_eq!(a.counts.capped_senders, 3);
+    assert_eq!(a.counts.numbers_capped_reporters, 5_000);
+    assert_eq!(a.counts.numbers_kept_off_by_caps, 5_000);
+    assert_eq!(a.counts.not_listed[&NotListed::BelowThreshold], 5_000);
+    let line = line_of(&f, a.run, "+84915000042");
+    assert_eq!(
+        (
+            line["reporters"].as_u64(),
+            line["capped_reporters"].as_u64()
+        ),
+        (Some(0), Some(3))
+    );
+}
+
+/// Before: three SIMs listed a bank's 1900 hotline and a shop's fixed line
+/// as "CẢNH BÁO LỪA ĐẢO" for 180 days.
+#[test]
+fn three_sims_cannot_list_a_1900_line_or_a_shops_fixed_line_they_are_held() {
+    const HOTLINE: i64 = 8_419_001_234;
+    const SHOP: i64 = 842_439_361_234;
+    let mut f = fixture();
+    let mut list = Vec::new();
+    for s in 0..3 {
+        let t = unix(2, i64::from(s));
+        list.push((t, sim(s), "LD 1900 1234 gia ngan hang".to_string()));
+        list.push((t, sim(s), "LD 024 3936 1234 lua dao".to_string()));
+    }
+    f.ingest(&rows(&list));
+    let a = f.aggregate(&Protected::default(), today());
+    assert!(a.listed.is_empty(), "{:?}", a.listed);
+    assert_eq!(a.counts.not_listed[&NotListed::Held], 2);
+    assert_eq!(a.counts.held_by_reason[&Hold::PremiumRate], 1);
+    assert_eq!(a.counts.held_by_reason[&Hold::FixedLine], 1);
+    assert_eq!(a.counts.held_for_review, 2);
+    let queue = held(&f.db).unwrap();
+    assert_eq!(queue.len(), 2);
+    assert_eq!((queue[0].reporters, queue[0].reports), (3, 3));
+    // Two days later, still held: its age counts from the first hold.
+    let later = aggregate_at(
+        &mut f.db,
+        &ListingPolicy::default(),
+        &Protected::default(),
+        today(),
+        now() + 2 * 86_400,
+    )
+    .unwrap();
+    assert!(
+        later.held.iter().all(|h| h.age_days == 2),
+        "{:?}",
+        later.held
+    );
+
+    // Approved: listed on its evidence, as a scam though a burst.
+    let d = decide_at(
+        &mut f.db,
+        "19001234",
+        "approved",
+        "số giả mạo, đã gọi kiểm tra",
+        "Lan",
+        now(),
+    )
+    .unwrap();
+    assert_eq!((d.state, d.operator.as_str()), ("approved", "Lan"));
+    // Rejected: off the list, out of the queue.
+    decide_at(
+        &mut f.db,
+        "02439361234",
+        "rejected",
+        "số của cửa hàng",
+        "Lan",
+        now(),
+    )
+    .unwrap();
+    let a = f.aggregate(&Protected::default(), today());
+    assert_eq!(numbers(&a), vec![HOTLINE]);
+    assert_eq!(a.listed[0].reported.category, Category::Scam);
+    assert_eq!(a.counts.not_listed[&NotListed::Rejected], 1);
+    assert!(held(&f.db).unwrap().is_empty());
+    // The decisions and who took them are in the audit log.
+    let history = audit_of(&f.db, "02439361234").unwrap();
+    assert!(
+        history
+            .iter()
+            .any(|l| l.contains("\"operator_decision\":\"rejected\"")
+                && l.contains("\"operator\":\"Lan\"")),
+        "{history:?}"
+    );
+
+    // New people after the rejection, enough again: held again.
+    let t = now() + 60;
+    let list: Vec<_> = (0..3)
+        .map(|p| (t + i64::from(p), person(p), "LD 02439361234".to_string()))
+        .collect();
+    f.ingest(&rows(&list));
+    let a = aggregate_at(
+        &mut f.db,
+        &ListingPolicy::default(),
+        &Protected::default(),
+        today() + 1,
+        now() + 86_400,
+    )
+    .unwrap();
+    assert_eq!(
+        a.held.iter().map(|h| h.number.as_str()).collect::<Vec<_>>(),
+        vec!["+842439361234"]
+    );
+    assert!(entry(&a, SHOP).is_none());
+
+    // A held number's evidence ages out as any other: out of the queue.
+    let a = aggregate_at(
+        &mut f.db,
+        &ListingPolicy::default(),
+        &Protected::default(),
+        today() + 200,
+        now() + 200 * 86_400,
+    )
+    .unwrap();
+    assert!(a.held.is_empty(), "{:?}", a.held);
+    assert!(a.listed.is_empty());
+}
+
+/// Before: one dispute removed a number 10,000 people reported, with no
+/// undo.
+#[test]
+fn one_dispute_against_ten_thousand_people_waits_for_an_operator() {
+    let mut f = fixture();
+    let list: Vec<_> = (0..10_000)
+        .map(|i| {
+            (
+                unix(1 + i32::try_from(i % 5).unwrap(), 0) + i64::from(i),
+                person(i),
+                "LD 0912345678 mao danh cong an".to_string(),
+            )
+        })
+        .collect();
+    f.ingest(&rows(&list));
+    assert_eq!(f.listed(), vec![SCAM]);
+    let d = dispute_at(&mut f.db, "0912345678", "tôi là chủ số", "Minh", now()).unwrap();
+    let a = f.aggregate(&Protected::default(), today());
+    // Stays listed; the dispute waits, and the publish report says so.
+    assert_eq!(entry(&a, SCAM).unwrap().reported.category, Category::Scam);
+    assert_eq!(a.disputes_waiting, vec![(d.id, SCAM, 10_000)]);
+    assert_eq!(a.counts.disputes_waiting, 1);
+    assert_eq!(disputes(&f.db).unwrap()[0].state, "waiting");
+    // Rejected by an operator: stays listed, the dispute closed.
+    let r = decide_dispute_at(
+        &mut f.db,
+        d.id,
+        DisputeDecision::Reject,
+        "10.000 người phản ánh",
+        "Lan",
+        now(),
+    )
+    .unwrap();
+    assert_eq!(
+        (r.state.as_str(), r.decided_by.as_deref()),
+        ("rejected", Some("Lan"))
+    );
+    let a = f.aggregate(&Protected::default(), today());
+    assert!(entry(&a, SCAM).is_some() && a.disputes_waiting.is_empty());
+    assert!(
+        decide_dispute_at(&mut f.db, d.id, DisputeDecision::Uphold, "x", "Lan", now()).is_err()
+    );
+    // Another dispute, upheld: off the list, as any dispute.
+    let d2 = dispute_at(
+        &mut f.db,
+        "0912345678",
+        "đã xác minh giấy tờ",
+        "Minh",
+        now() + 1,
+    )
+    .unwrap();
+    f.aggregate(&Protected::default(), today());
+    decide_dispute_at(
+        &mut f.db,
+        d2.id,
+        DisputeDecision::Uphold,
+        "đúng là số của họ",
+        "Lan",
+        now() + 2,
+    )
+    .unwrap();
+    let a = f.aggregate(&Protected::default(), today());
+    assert_eq!(a.removed, vec![(SCAM, NotListed::Disputed)]);
+    // A withdrawn dispute is no longer in force.
+    let d3 = dispute_at(&mut f.db, "0912345678", "nhầm", "Minh", now() + 3).unwrap();
+    decide_dispute_at(
+        &mut f.db,
+        d3.id,
+        DisputeDecision::Withdraw,
+        "nhầm số",
+        "Minh",
+        now() + 4,
+    )
+    .unwrap();
+    let states: Vec<String> = disputes(&f.db)
+        .unwrap()
+        .into_iter()
+        .map(|d| d.state)
+        .collect();
+    assert_eq!(states, ["rejected", "upheld", "withdrawn"]);
+}
