@@ -2,7 +2,8 @@
 //! (`LD <number> <content>`, `V …`, `S <sender> …`), read back into the
 //! reported number, the category and the content (`parse`); kept in the
 //! publisher's own database with the reporter as a keyed hash only (`db`,
-//! `ingest`), with curated sources and protected numbers (`sources`) and
+//! `ingest`), with curated sources (`sources`, their text bounded by
+//! `curated`) and protected numbers and
 //! disputes (`disputes`); and turned into the list, one decision per number
 //! (`aggregate`), each rule where its name says: the policy's values
 //! (`policy`), reading the window's evidence (`evidence`), weighing people
@@ -13,6 +14,7 @@
 mod abuse;
 mod aggregate;
 mod audit;
+mod curated;
 mod db;
 mod disputes;
 mod evidence;

@@ -2,6 +2,7 @@
 //! warned about, each with its provenance) and the protected numbers that
 //! are never listed.
 
+use super::curated::check_curated;
 use super::db::PublisherDb;
 use crate::csv_lines::{Line, Lines, Record, check_fields, coded};
 use crate::dates;
@@ -238,6 +239,8 @@ fn read_entry(rec: &Record, official: bool, today: i32) -> std::result::Result<E
         "" => None,
         s => {
             check_label(s).map_err(|e| coded("bad_label", e))?;
+            check_curated(s, Some(number))
+                .map_err(|e| coded("bad_label", format!("the label {e}")))?;
             Some(s.to_string())
         }
     };
@@ -277,6 +280,7 @@ fn check_name(name: &str) -> Result<&str> {
             "the source's name contains control or invisible characters",
         ));
     }
+    check_curated(name, None).map_err(|e| Error::invalid(format!("the source's name {e}")))?;
     Ok(name)
 }
 

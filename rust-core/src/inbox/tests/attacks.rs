@@ -359,3 +359,58 @@ fn one_dispute_against_ten_thousand_people_waits_for_an_operator() {
         .collect();
     assert_eq!(states, ["rejected", "upheld", "withdrawn"]);
 }
+
+/// Before: operator-curated text reached phones verbatim: a phone number,
+/// a short link and "gọi … để hủy" in a source's labels reached the phone.
+#[test]
+fn curated_text_with_a_number_a_link_or_an_instruction_is_refused_by_line() {
+    let mut f = fixture();
+    let csv = "number,category,date,label,source_url
+0912345678,scam,,mạo danh công an,https://congan.example.vn/1
+0912345679,scam,,khóa SIM 0987 654 321,
+0912345680,scam,,xác minh tại bit.ly/cg-xm,
+0912345681,scam,,gọi 9029 để hủy dịch vụ,
+0912345682,scam,,goi 9029 de huy,
+";
+    let s = add_source_at(
+        &mut f.db,
+        csv.as_bytes(),
+        "Công an (synthetic)",
+        true,
+        now(),
+    )
+    .unwrap();
+    assert_eq!(s.added, 1);
+    let refused: Vec<(u64, &str)> = s
+        .rejected
+        .iter()
+        .map(|r| (r.line, r.reason.as_str()))
+        .collect();
+    assert_eq!(refused.len(), 4, "{refused:?}");
+    assert_eq!(
+        refused.iter().map(|r| r.0).collect::<Vec<_>>(),
+        [3, 4, 5, 6]
+    );
+    assert!(
+        refused[0].1.contains("phone number (0987654321)"),
+        "{refused:?}"
+    );
+    assert!(
+        refused[1].1.contains("address (bit.ly/cg-xm)"),
+        "{refused:?}"
+    );
+    assert!(refused[2].1.contains("reach a number"), "{refused:?}");
+    assert!(refused[3].1.contains("reach a number"), "{refused:?}");
+    assert_eq!(f.listed(), vec![SCAM]);
+    // A source's name is curated text too.
+    let err = add_source_at(
+        &mut f.db,
+        csv.as_bytes(),
+        "Hỗ trợ: gọi 0912 000 111",
+        true,
+        now(),
+    )
+    .err()
+    .unwrap();
+    assert!(err.to_string().contains("source's name"), "{err}");
+}
