@@ -505,3 +505,146 @@ fn publisher_commands_need_a_named_database_and_refuse_a_phones() {
         assert!(!dir.path().join("feed").exists(), "nothing published");
     }
 }
+
+/// Issue 19's attacks, through to the phone's `check` (each reproduced
+/// first: the comment says what it did before).
+#[test]
+fn attacks_on_the_list_are_lowered_held_or_refused_on_the_phone() {
+    let l = Loop::new();
+    let mut inbox = Inbox::new();
+    // Before: three SIMs within minutes listed a number as scam for 180
+    // days. Now: suspicious, at once.
+    for sim in 100..103 {
+        inbox.sms(1, sim, "LD 0913 000 001 mạo danh công an");
+    }
+    // Before: one SIM's six V reports outvoted five people: nuisance. Now:
+    // people decide.
+    for who in 110..115 {
+        inbox.sms(i64::from(who) - 108, who, "LD 0913000002 mao danh cong an");
+    }
+    for _ in 0..6 {
+        inbox.sms(1, 120, "V 0913000002 quang cao");
+    }
+    // Before: three SIMs listed a bank's 1900 line. Now: held for review.
+    for sim in 130..133 {
+        inbox.sms(i64::from(sim) - 128, sim, "LD 1900 1234 gia ngan hang");
+    }
+    // Before: three SIMs listed every number they named. Now: over the
+    // daily cap, they count for none of them.
+    for sim in 140..143 {
+        for n in 0..30 {
+            inbox.sms(
+                i64::from(sim) - 138,
+                sim,
+                &format!("LD 09130010{n:02} lua dao"),
+            );
+        }
+    }
+    // Before: one dispute erased a number 50 people reported. Now: it
+    // waits for an operator, the number listed.
+    for who in 200..250 {
+        inbox.sms(i64::from(who % 5) + 1, who, "LD 0913000003 khoa sim");
+    }
+    l.ingest(&inbox, "attacks.csv");
+    l.publisher(&[
+        "reports",
+        "dispute",
+        "0913000003",
+        "--reason",
+        "chủ số khiếu nại",
+        "--operator",
+        "Minh",
+    ]);
+    let report = l.publish();
+    let rules = &report["rules"];
+    assert_eq!(rules["lowered_burst"], 1, "{report}");
+    assert_eq!(rules["held_for_review"]["premium_rate"], 1, "{report}");
+    assert_eq!(rules["capped_senders"], 3, "{report}");
+    assert_eq!(rules["numbers_kept_off_by_caps"], 30, "{report}");
+    assert_eq!(rules["disputes_waiting"], 1, "{report}");
+    assert_eq!(
+        report["held_numbers"][0]["number"], "+8419001234",
+        "{report}"
+    );
+    assert_eq!(report["held_numbers"][0]["age_days"], 0, "{report}");
+
+    let v = l.phone_check("0913000001");
+    assert_eq!(v["level"], "suspicious", "{v}");
+    assert!(v.to_string().contains("reported_burst"), "{v}");
+    let v = l.phone_check("0913000002");
+    assert_eq!(v["level"], "scam", "{v}");
+    assert_eq!(v["report"]["reporters"], 6, "{v}");
+    let v = l.phone_check("19001234");
+    assert!(v["report"].is_null() && v["level"] != "scam", "not listed: {v}");
+    assert_eq!(l.level("0913001007"), "unknown");
+    assert_eq!(l.level("0913000003"), "scam");
+    let disputes = l.publisher(&["reports", "disputes", "--json"]);
+    let d = json(disputes.lines().next().unwrap());
+    assert_eq!(
+        (d["state"].as_str(), d["operator"].as_str()),
+        (Some("waiting"), Some("Minh"))
+    );
+
+    // The review queue, and an operator's decisions.
+    let held = l.publisher(&["reports", "held", "--json"]);
+    let h = json(held.lines().next().unwrap());
+    assert_eq!(
+        (h["why"].as_str(), h["reporters"].as_u64()),
+        (Some("premium_rate"), Some(3))
+    );
+    // No name, no decision (exit 1, in words).
+    let out = cli(&[
+        "--db",
+        &s(&l.p("publisher.db")),
+        "reports",
+        "approve",
+        "19001234",
+        "--reason",
+        "x",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "clap refuses a missing --operator"
+    );
+    l.publisher(&[
+        "reports",
+        "approve",
+        "19001234",
+        "--reason",
+        "đã gọi kiểm tra: giả mạo",
+        "--operator",
+        "Lan",
+    ]);
+    l.publisher(&[
+        "reports",
+        "approve",
+        "0913000001",
+        "--reason",
+        "chiến dịch thật",
+        "--operator",
+        "Lan",
+    ]);
+    let id = d["id"].to_string();
+    l.publisher(&[
+        "reports",
+        "reject-dispute",
+        &id,
+        "--reason",
+        "50 người phản ánh",
+        "--operator",
+        "Lan",
+    ]);
+    let report = l.publish();
+    assert_eq!(report["rules"]["disputes_waiting"], 0, "{report}");
+    assert_eq!(l.level("19001234"), "scam");
+    assert_eq!(l.level("0913000001"), "scam");
+    assert_eq!(l.level("0913000003"), "scam");
+    let history = l.publisher(&["reports", "audit", "--number", "19001234"]);
+    assert!(history.contains("\"operator\":\"Lan\""), "{history}");
+    assert_no_reporter(
+        "the audit log",
+        l.publisher(&["reports", "audit"]).as_bytes(),
+        300,
+    );
+}
