@@ -549,6 +549,26 @@ fn field(json: &str, key: &str) -> u64 {
     v[key].as_u64().unwrap_or_else(|| panic!("{key} in {json}"))
 }
 
+/// Issue 19's rules on the bench inbox, from one publish report: what is
+/// listed, how much of it as suspicious, and what the rules kept off that
+/// the threshold alone would list (held fixed lines and 1800/1900 numbers,
+/// numbers only capped senders reported). Kept share = listed / (listed +
+/// kept off): the bench has no dispute nor operator decision, so that sum
+/// is what the threshold alone lists. `None` for a CLI without the rules.
+fn rules_of(json: &str) -> Option<(u64, u64, u64, u64, f64)> {
+    let v: serde_json::Value = serde_json::from_str(json).ok()?;
+    let rules = v.get("rules")?;
+    let listed = v["listed"].as_u64()?;
+    let suspicious = rules["lowered_burst"].as_u64()?;
+    let held: u64 = ["fixed_line", "toll_free", "premium_rate"]
+        .iter()
+        .filter_map(|k| rules["held_for_review"][k].as_u64())
+        .sum();
+    let capped = rules["numbers_kept_off_by_caps"].as_u64()?;
+    let kept = listed as f64 / (listed + held + capped).max(1) as f64;
+    Some((listed, suspicious, held, capped, kept))
+}
+
 fn main() {
     if let Ok(cli) = std::env::var(RSS_ENV) {
         return rss_child(&cli);
@@ -689,6 +709,13 @@ fn main() {
         mb(second.peak_kib),
         verdict(secs(day) <= 5.0)
     );
+    if let Some((listed, suspicious, held, capped, kept)) = rules_of(&first.stdout) {
+        println!(
+            "| (b) issue 19's rules: listed (as suspicious), held, kept off by the caps; kept of the threshold-only list | {listed} ({suspicious}), {held}, {capped}; {:.2}% | ≥ 99% | {} |",
+            kept * 100.0,
+            verdict(kept >= 0.99)
+        );
+    }
     println!(
         "| audit log written by (b), by (c)'s publish: lines, MB | {}, {:.1} MB; {}, {:.1} MB | | |",
         first_audit.0,

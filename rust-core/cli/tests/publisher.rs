@@ -575,7 +575,10 @@ fn attacks_on_the_list_are_lowered_held_or_refused_on_the_phone() {
     assert_eq!(v["level"], "scam", "{v}");
     assert_eq!(v["report"]["reporters"], 6, "{v}");
     let v = l.phone_check("19001234");
-    assert!(v["report"].is_null() && v["level"] != "scam", "not listed: {v}");
+    assert!(
+        v["report"].is_null() && v["level"] != "scam",
+        "not listed: {v}"
+    );
     assert_eq!(l.level("0913001007"), "unknown");
     assert_eq!(l.level("0913000003"), "scam");
     let disputes = l.publisher(&["reports", "disputes", "--json"]);

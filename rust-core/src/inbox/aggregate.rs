@@ -431,7 +431,11 @@ impl<'p> Run<'p> {
         } else {
             people.len() as u32
         };
-        let capped_out = People::weigh(&evidence).len() - people.len();
+        let capped_out = if evidence.iter().any(|r| r.capped) {
+            People::weigh(&evidence).len() - people.len()
+        } else {
+            0
+        };
         if capped_out > 0 {
             line.capped_reporters = Some(capped_out as u32);
             self.counts.numbers_capped_reporters += 1;

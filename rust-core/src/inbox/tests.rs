@@ -913,3 +913,4 @@ fn check_constraints_hold_again_after_an_ingest() {
 }
 
 mod attacks;
+mod campaigns;
