@@ -248,7 +248,9 @@ pub struct PublishArgs {
     /// The feed folder
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
-    /// The listing policy (TOML: min_reporters, window_days, expire_days, protected)
+    /// The listing policy (TOML: min_reporters, window_days, expire_days,
+    /// max_numbers_per_sender_day, max_numbers_per_sender_window, confirm_hours,
+    /// dispute_override_reporters, protected)
     #[arg(long, value_name = "FILE.toml")]
     pub policy: Option<PathBuf>,
     /// Decide the list as of this day [default: today, Vietnam time]

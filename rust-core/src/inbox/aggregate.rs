@@ -6,20 +6,27 @@
 //! The evidence of a number is what was reported about it in the last
 //! `expire_days` before `as_of` (older reports are of a number that may
 //! have been reassigned since): its LD and V reports, and the entries of
-//! sources that are not official (each counted as one reporter). `S`
-//! reports are counted, never listed. A number is listed when:
+//! sources that are not official (each counted as one person), less the
+//! reports of senders over a cap (`abuse`). `S` reports are counted, never
+//! listed. Evidence is weighed by people, each once with their latest word
+//! (`people`). A number is listed when:
 //! - it is not an emergency number, a hotline, a number of the protected
 //!   set, or a number an official source marked `verified`; and
 //! - an official source warned about it within `expire_days` (after its
-//!   latest dispute, if any): listed without the threshold; or
-//! - at least `min_reporters` distinct reporters reported it within some
+//!   latest dispute in force, if any): listed without the threshold; or
+//! - at least `min_reporters` distinct people reported it within some
 //!   `window_days`-long period of its evidence (so it leaves the list
-//!   `expire_days` after its last report), and, if it was disputed, at
-//!   least `min_reporters` of them are new: they reported it after the
-//!   dispute and never before it.
+//!   `expire_days` after its last report); if a dispute is in force (not
+//!   waiting for an operator because `dispute_override_reporters` people
+//!   reported it) or an operator rejected it, at least `min_reporters` of
+//!   them are new: they reported it after and never before; and it is not
+//!   a fixed line or an 1800/1900 number, which are held for review
+//!   (`review`) unless an operator approved them.
 //!
-//! Its category is the majority of its reports (LD scam, V nuisance; a tie
-//! is scam), its label the scam pattern most of its contents name.
+//! Its category is the majority of its people (LD scam, V nuisance; a tie
+//! is scam), lowered to `suspicious` until two different people reported
+//! it `confirm_hours` apart or an operator approved it; its label is the
+//! scam pattern most of its people name.
 
 use super::abuse::{Caps, cap_senders};
 use super::audit::{AuditLine, AuditWriter, Decided, Key};
