@@ -645,6 +645,38 @@ fn attacks_on_the_list_are_lowered_held_or_refused_on_the_phone() {
     assert_eq!(l.level("0913000003"), "scam");
     let history = l.publisher(&["reports", "audit", "--number", "19001234"]);
     assert!(history.contains("\"operator\":\"Lan\""), "{history}");
+
+    // Before: a source's label reached the phone verbatim, with a phone
+    // number, a short link or "gọi … để hủy". Now: the row is refused by
+    // line, the rest added.
+    std::fs::write(
+        l.p("curated.csv"),
+        "number,category,date,label,source_url\n\
+         0913000010,scam,,mạo danh công an,\n\
+         0913000011,scam,,khóa SIM 0987 654 321,\n\
+         0913000012,scam,,xem bit.ly/cg-xm,\n\
+         0913000013,scam,,gọi 9029 để hủy,\n",
+    )
+    .unwrap();
+    let out = l.publisher(&[
+        "reports",
+        "add-source",
+        &s(&l.p("curated.csv")),
+        "--name",
+        "Công an (synthetic)",
+        "--official",
+    ]);
+    for line in ["line 3: ", "line 4: ", "line 5: "] {
+        assert!(out.contains(line), "{out}");
+    }
+    l.publish();
+    let v = l.phone_check("0913000010");
+    assert_eq!(v["level"], "scam", "{v}");
+    for refused in ["0913000011", "0913000012", "0913000013"] {
+        let v = l.phone_check(refused);
+        assert!(v["report"].is_null(), "{refused}: {v}");
+        assert!(!v.to_string().contains("9029"), "{v}");
+    }
     assert_no_reporter(
         "the audit log",
         l.publisher(&["reports", "audit"]).as_bytes(),

@@ -414,3 +414,34 @@ fn curated_text_with_a_number_a_link_or_an_instruction_is_refused_by_line() {
     .unwrap();
     assert!(err.to_string().contains("source's name"), "{err}");
 }
+
+/// Hostile input to the operators' commands: refused in words, nothing
+/// written.
+#[test]
+fn operator_decisions_refuse_bad_input_and_write_nothing() {
+    let mut f = fixture();
+    let long = "x".repeat(501);
+    let long_name = "n".repeat(101);
+    for (number, reason, operator, says) in [
+        ("0912345678", "  ", "Lan", "reason is missing"),
+        ("0912345678", long.as_str(), "Lan", "longer than 500"),
+        ("0912345678", "ok", "", "operator's name is missing"),
+        ("0912345678", "ok", long_name.as_str(), "longer than 100"),
+        ("0912345678", "ok", "Lan\u{202e}", "invisible"),
+        ("0912345678", "a\nb", "Lan", "control"),
+        ("0912*", "ok", "Lan", "prefix"),
+        ("hello", "ok", "Lan", ""),
+    ] {
+        let err = decide_at(&mut f.db, number, "approved", reason, operator, now())
+            .err()
+            .unwrap_or_else(|| panic!("{number} {reason} {operator}"));
+        assert!(err.to_string().contains(says), "{err}");
+        assert!(dispute_at(&mut f.db, number, reason, operator, now()).is_err());
+    }
+    let err = decide_dispute_at(&mut f.db, 7, DisputeDecision::Uphold, "ok", "Lan", now())
+        .err()
+        .unwrap();
+    assert!(err.to_string().contains("no dispute 7"), "{err}");
+    assert_eq!(f.count("SELECT count(*) FROM review"), 0);
+    assert_eq!(f.count("SELECT count(*) FROM dispute"), 0);
+}
