@@ -414,9 +414,17 @@ impl<'p> Run<'p> {
             return None;
         }
 
-        // What counts: the reports of senders within their caps.
-        let counted: Vec<Rep> = evidence.iter().filter(|r| !r.capped).copied().collect();
-        let people = People::weigh(&counted);
+        // What counts: the reports of senders within their caps (a copy
+        // only for the few numbers a capped sender reported).
+        let any_capped = evidence.iter().any(|r| r.capped);
+        let uncapped: Vec<Rep>;
+        let counted: &[Rep] = if any_capped {
+            uncapped = evidence.iter().filter(|r| !r.capped).copied().collect();
+            &uncapped
+        } else {
+            &evidence
+        };
+        let people = People::weigh(counted);
         let mut line = AuditLine {
             number: format!("+{number}"),
             ..AuditLine::default()
@@ -434,11 +442,11 @@ impl<'p> Run<'p> {
         let min = self.policy.min_reporters as usize;
         let window = self.policy.window_days as i32;
         line.peak_reporters = if people.len() >= min {
-            peak(&counted, window) as u32
+            peak(counted, window) as u32
         } else {
             people.len() as u32
         };
-        let capped_out = if evidence.iter().any(|r| r.capped) {
+        let capped_out = if any_capped {
             People::weigh(&evidence).len() - people.len()
         } else {
             0
@@ -462,7 +470,7 @@ impl<'p> Run<'p> {
             }
         }
         let dispute_at = dispute.filter(|_| !overridden).map(|d| d.at);
-        let new_reporters = dispute_at.map(|at| new_people(reps, &counted, at));
+        let new_reporters = dispute_at.map(|at| new_people(reps, counted, at));
         line.disputed_at = dispute.map(|d| d.at);
         line.new_reporters = new_reporters;
         let verdict = self.reviews.get(&number).copied();
@@ -558,7 +566,7 @@ impl<'p> Run<'p> {
         } else if new_reporters.is_some_and(|n| (n as usize) < min) {
             Err(NotListed::Disputed)
         } else if let Some(Verdict::Rejected { at }) = verdict
-            && (new_people(reps, &counted, at) as usize) < min
+            && (new_people(reps, counted, at) as usize) < min
         {
             Err(NotListed::Rejected)
         } else {
