@@ -574,7 +574,7 @@ impl<'p> Run<'p> {
                 // Enough new people since the rejection: decided anew.
                 self.reopened.push(number);
             }
-            let approved = matches!(verdict, Some(Verdict::Approved { .. }));
+            let approved = matches!(verdict, Some(Verdict::Approved));
             match Hold::of_number(number).filter(|_| !approved) {
                 Some(why) => {
                     self.hold(number, why, &line, last_day);

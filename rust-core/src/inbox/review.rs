@@ -71,28 +71,25 @@ impl Hold {
 /// An operator's word about a number, as the publish reads it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Verdict {
-    Held { since: i64 },
-    Approved { at: i64 },
-    Rejected { at: i64 },
+    Held,
+    Approved,
+    /// When: who reported after it, and never before, is new evidence.
+    Rejected {
+        at: i64,
+    },
 }
 
 /// Every number's row in the queue.
 pub(super) fn read_reviews(tx: &Transaction) -> Result<HashMap<i64, Verdict>> {
-    let mut stmt = tx.prepare("SELECT number, state, held_since, decided_at FROM review")?;
+    let mut stmt = tx.prepare("SELECT number, state, decided_at FROM review")?;
     let rows = stmt.query_map([], |r| {
         let state: String = r.get(1)?;
-        let held: Option<i64> = r.get(2)?;
-        let at: Option<i64> = r.get(3)?;
         let verdict = match state.as_str() {
-            "approved" => Verdict::Approved {
-                at: at.unwrap_or(0),
-            },
+            "approved" => Verdict::Approved,
             "rejected" => Verdict::Rejected {
-                at: at.unwrap_or(0),
+                at: r.get::<_, Option<i64>>(2)?.unwrap_or(0),
             },
-            _ => Verdict::Held {
-                since: held.unwrap_or(0),
-            },
+            _ => Verdict::Held,
         };
         Ok((r.get(0)?, verdict))
     })?;
