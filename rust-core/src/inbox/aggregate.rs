@@ -436,8 +436,9 @@ impl<'p> Run<'p> {
         line.nuisance_reports = line.reports - line.scam_reports;
         line.sms_reports = sms as u32;
         line.first_report = evidence.first().map(|r| self.day_text(r.day));
-        let last_day = evidence.last().map(|r| r.day);
-        line.last_report = last_day.map(|d| self.day_text(d));
+        line.last_report = evidence.last().map(|r| self.day_text(r.day));
+        // A listing's last report is the last that counts.
+        let last_day = counted.last().map(|r| r.day);
 
         let min = self.policy.min_reporters as usize;
         let window = self.policy.window_days as i32;
@@ -581,7 +582,8 @@ impl<'p> Run<'p> {
                     Err(NotListed::Held)
                 }
                 None => {
-                    let last = last_day.expect("evidence is not empty");
+                    // `enough` means some report counts.
+                    let last = last_day.unwrap_or(self.as_of);
                     let confirm = i64::from(self.policy.confirm_hours) * 3600;
                     let category = if approved || people.span() >= confirm {
                         people.category()
