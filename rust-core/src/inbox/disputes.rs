@@ -63,6 +63,7 @@ pub(crate) fn dispute_at(
         params![key, reason, now, operator],
     )?;
     let id = tx.last_insert_rowid();
+    operator_line(&tx, "dispute_filed", key, Some(id), operator, reason, now)?;
     let d = one(&tx, id)?;
     tx.commit()?;
     Ok(d)

@@ -358,6 +358,30 @@ fn one_dispute_against_ten_thousand_people_waits_for_an_operator() {
         .map(|d| d.state)
         .collect();
     assert_eq!(states, ["rejected", "upheld", "withdrawn"]);
+    // Each dispute and each decision about it, with who, in the audit log.
+    let history = audit_of(&f.db, "0912345678").unwrap();
+    let decisions: Vec<String> = history
+        .iter()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter_map(|l| {
+            Some(format!(
+                "{} {}",
+                l["operator_decision"].as_str()?,
+                l["operator"].as_str()?
+            ))
+        })
+        .collect();
+    assert_eq!(
+        decisions,
+        [
+            "dispute_filed Minh",
+            "dispute_rejected Lan",
+            "dispute_filed Minh",
+            "dispute_upheld Lan",
+            "dispute_filed Minh",
+            "dispute_withdrawn Minh"
+        ]
+    );
 }
 
 /// Before: operator-curated text reached phones verbatim: a phone number,
