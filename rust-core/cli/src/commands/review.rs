@@ -19,7 +19,11 @@ pub fn dispute(db: &Db, number: &str, reason: &str, operator: &str) -> Result<()
 }
 
 pub fn disputes(db: &Db, json: bool) -> Result<()> {
-    for d in publisher::disputes(&db.publisher()?)? {
+    let all = publisher::disputes(&db.publisher()?)?;
+    if all.is_empty() && !json {
+        println!("no disputes");
+    }
+    for d in all {
         if json {
             println!("{}", serde_json::to_string(&d)?);
         } else {
@@ -42,7 +46,11 @@ pub fn decide_dispute(
 }
 
 pub fn held(db: &Db, json: bool) -> Result<()> {
-    for h in publisher::held(&db.publisher()?)? {
+    let queue = publisher::held(&db.publisher()?)?;
+    if queue.is_empty() && !json {
+        println!("the review queue is empty (as the last publish left it)");
+    }
+    for h in queue {
         if json {
             println!("{}", serde_json::to_string(&h)?);
         } else {
