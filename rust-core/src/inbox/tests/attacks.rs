@@ -469,3 +469,47 @@ fn operator_decisions_refuse_bad_input_and_write_nothing() {
     assert_eq!(f.count("SELECT count(*) FROM review"), 0);
     assert_eq!(f.count("SELECT count(*) FROM dispute"), 0);
 }
+
+/// Before: reports against a protected number (a bank's line) were only
+/// counted; an operator never saw that three SIMs tried to list it, nor a
+/// verified number. Now both are counted as held, stay as they were
+/// (never listed; listed as verified), and cannot be approved.
+#[test]
+fn protected_and_verified_numbers_with_enough_reports_are_held_never_approved() {
+    let mut f = fixture();
+    let verified =
+        "number,category,date,label,source_url\n0912345679,verified,,Ngân hàng Y (synthetic),\n";
+    add_source_at(
+        &mut f.db,
+        verified.as_bytes(),
+        "Bộ (synthetic)",
+        true,
+        now(),
+    )
+    .unwrap();
+    let mut list = Vec::new();
+    for s in 0..3 {
+        let t = unix(3 - s, 0);
+        list.push((t, sim(s as u32), "LD 0912345678 gia ngan hang".to_string()));
+        list.push((t, sim(s as u32), "LD 0912345679 gia ngan hang".to_string()));
+    }
+    f.ingest(&rows(&list));
+    let protected: Protected = ["0912345678"].into_iter().collect();
+    let a = f.aggregate(&protected, today());
+    assert_eq!(a.counts.not_listed[&NotListed::Protected], 1);
+    assert_eq!(
+        entry(&a, SCAM + 1).unwrap().reported.category,
+        Category::Verified
+    );
+    assert_eq!(a.counts.held_by_reason[&Hold::Protected], 1);
+    assert_eq!(a.counts.held_by_reason[&Hold::Verified], 1);
+    for n in ["0912345678", "0912345679"] {
+        let err = decide_at(&mut f.db, n, "approved", "x", "Lan", now())
+            .err()
+            .unwrap();
+        assert!(
+            err.to_string().contains("protected list or the source"),
+            "{err}"
+        );
+    }
+}
