@@ -9,7 +9,7 @@
 use super::read::Rejection;
 use crate::csv_lines::{Line, Lines, coded};
 use crate::error::{Error, Result};
-use crate::number::{NumberKind, PhoneNumber, normalize};
+use crate::number::{NumberKind, PhoneNumber, normalize, written_foreign};
 use std::collections::HashSet;
 use std::io::Read;
 
@@ -25,8 +25,10 @@ pub struct AllowedSenders(HashSet<String>);
 impl AllowedSenders {
     /// Reads a CSV whose first column is `number` (others, such as a name,
     /// are the operator's notes). The operator writes this file: a line
-    /// that is not a number with an international form refuses it whole,
-    /// named, rather than allowing less than the operator meant.
+    /// that is not a Vietnamese number with an international form (not a
+    /// short number, not a foreign one: anyone can send from those)
+    /// refuses it whole, named, rather than allowing less than the
+    /// operator meant.
     pub fn from_csv(input: impl Read) -> Result<AllowedSenders> {
         let mut lines = Lines::open_with(
             input,
@@ -41,9 +43,9 @@ impl AllowedSenders {
                 Line::Bad(_, reason) => return Err(bad(&reason)),
                 Line::Fields(rec) => normalize(&rec[0])
                     .ok()
-                    .filter(|n| n.valid)
+                    .filter(|n| n.valid && n.is_vietnamese())
                     .and_then(|n| n.e164)
-                    .ok_or_else(|| bad("not a phone number with an international form"))?,
+                    .ok_or_else(|| bad("not a Vietnamese number with an international form"))?,
             };
             set.insert(number);
             if set.len() > MAX_ALLOWED_SENDERS {
@@ -70,6 +72,11 @@ pub(super) fn reporter(
     raw: &str,
     allowed: &AllowedSenders,
 ) -> std::result::Result<String, Rejection> {
+    // Before normalising: a flood of foreign senders costs the crate's
+    // slow path once each otherwise.
+    if written_foreign(raw) {
+        return Err(not_mobile("a foreign number"));
+    }
     let Some(n) = normalize(raw).ok().filter(|n| n.valid) else {
         return Err((
             "bad_sender",
@@ -83,16 +90,17 @@ pub(super) fn reporter(
         }
         _ => {}
     }
-    Err((
+    Err(not_mobile(what(&n)))
+}
+
+fn not_mobile(what: &str) -> Rejection {
+    (
         "sender_not_mobile",
         coded(
             "sender_not_mobile",
-            format!(
-                "only a Vietnamese mobile number counts as a reporter; the sender is {}",
-                what(&n)
-            ),
+            format!("only a Vietnamese mobile number counts as a reporter; the sender is {what}"),
         ),
-    ))
+    )
 }
 
 /// What kind of number a sender is, in words.
@@ -174,6 +182,7 @@ mod tests {
             &b"phone\n0901000001\n"[..],
             b"number\n0901000001\nnot a number\n",
             b"number\n113\n",
+            b"number\n+1 202 555 0143\n",
         ] {
             assert!(AllowedSenders::from_csv(bad).is_err());
         }
