@@ -208,6 +208,7 @@ fn vietnamese_nsn(intl: &str) -> Option<&str> {
 /// digits alone, without classifying the number, which for a foreign one
 /// takes the `phonenumber` crate (tens of microseconds): what reads a
 /// flood of senders refuses foreign ones before that.
+#[cfg(any(feature = "publisher", test))]
 pub(crate) fn written_foreign(raw: &str) -> bool {
     clean(raw).is_ok_and(|c| {
         international(c.plus, &c.digits).is_some_and(|intl| vietnamese_nsn(intl).is_none())
