@@ -116,10 +116,11 @@ fn read_csv(
         [a, b, c, d] if [a, b, c, d] == INBOX_HEADER => 4,
         [a, b, c, d, MESSAGE_ID] if [a, b, c, d] == INBOX_HEADER => 5,
         _ => {
+            // What was found is not repeated: without a header, the first
+            // line is a message, its sender's number in it.
             return Err(Error::Csv(format!(
-                "the first line must be the header `{}` (or with `,{MESSAGE_ID}` after it); found `{}`",
+                "the first line must be the header `{}` (or with `,{MESSAGE_ID}` after it); nothing was ingested",
                 INBOX_HEADER.join(","),
-                found.join(",")
             )));
         }
     };
@@ -165,7 +166,11 @@ fn next_record<R: Read>(reader: &mut csv::Reader<R>, record: &mut csv::ByteRecor
     reader
         .read_byte_record(record)
         .map_err(|e| match e.into_kind() {
-            csv::ErrorKind::Io(io) => Error::Csv(io.to_string()),
+            // What `Strict` found; any other I/O error is the file's.
+            csv::ErrorKind::Io(io) if io.kind() == std::io::ErrorKind::InvalidData => {
+                Error::Csv(io.to_string())
+            }
+            csv::ErrorKind::Io(io) => Error::Io(io),
             other => Error::Csv(format!("{other:?}")),
         })
 }
@@ -339,6 +344,11 @@ fn read_jsonl(
             continue;
         }
         let text = buf.strip_suffix(b"\r").unwrap_or(&buf);
+        let text = if line == 1 {
+            text.strip_prefix(BOM).unwrap_or(text)
+        } else {
+            text
+        };
         if text.iter().all(u8::is_ascii_whitespace) {
             continue;
         }
@@ -484,9 +494,15 @@ mod tests {
                 "3: t|0901000001|156|LD 0912345678|-"
             ]
         );
-        for bad in ["", "time,from,body\n", "received_at,sender,to,body,id\n"] {
+        for bad in [
+            "",
+            "time,from,body\n",
+            "received_at,sender,to,body,id\n",
+            "2026-01-01T09:00:00,0901000001,156,LD 0912345678\n",
+        ] {
             let err = all(bad, InboxFormat::Csv).unwrap_err();
             assert!(err.contains("header"), "{bad:?}: {err}");
+            assert!(!err.contains("0901000001"), "{err}");
         }
     }
 
@@ -509,7 +525,7 @@ mod tests {
             "x".repeat(MAX_MESSAGE_BYTES)
         );
         let jsonl = format!(
-            "{{\"received_at\":\"t\",\"sender\":\"0901000001\",\"to\":\"156\",\"body\":\"LD 0912345678\\nt,0901000002,156,LD 0912345678\",\"message_id\":\"gw-1\",\"extra\":1}}\r\n\
+            "\u{FEFF}{{\"received_at\":\"t\",\"sender\":\"0901000001\",\"to\":\"156\",\"body\":\"LD 0912345678\\nt,0901000002,156,LD 0912345678\",\"message_id\":\"gw-1\",\"extra\":1}}\r\n\
              \n\
              {{\"received_at\":\"t\",\"sender\":901000003,\"to\":\"156\",\"body\":\"LD 0912345678\"}}\n\
              not json\n\
