@@ -85,6 +85,22 @@ impl Publisher {
         json(&ok(&args.iter().map(String::as_str).collect::<Vec<_>>()))
     }
 
+    /// A phone syncs the published feed (nginx on loopback) and screens
+    /// `number`: its verdict's level.
+    fn phone_level(&self, number: &str) -> String {
+        let work = self.p("nginx");
+        std::fs::create_dir_all(&work).unwrap();
+        let nginx = Nginx::start(&self.p("www"), &work);
+        let (phone, key, url) = (
+            s(&self.p("phone.db")),
+            s(&self.p("keys/feed.pub")),
+            nginx.url("feed"),
+        );
+        ok(&["--db", &phone, "sync", &url, "--key", &key, "--allow-http"]);
+        let verdict = json(&ok(&["--db", &phone, "check", number, "--json"]));
+        verdict["level"].as_str().unwrap().to_string()
+    }
+
     /// Rows of the publisher database (a test's look inside, read only).
     fn count(&self, sql: &str) -> i64 {
         let conn = rusqlite::Connection::open_with_flags(
@@ -121,12 +137,12 @@ const HEADER: &str = "received_at,sender,to,body\n";
 /// body whole (RFC 4180); the inbox reader split the file into lines
 /// first, so the body became five rows and five "reporters", and the
 /// number was listed as a scam (min_reporters 3) with the label the
-/// author chose. Read as CSV, it is one message with one reporter: with
-/// one other real reporter, two people, the number is not listed, and a
-/// phone that syncs the feed does not warn about it.
+/// author chose. Reproduced first: those lines, as the old reader saw
+/// them, list the number and a phone warns. Read as CSV, the SMS is one
+/// message with one reporter: with one other real reporter, two people,
+/// the number is not listed and the phone does not warn.
 #[test]
 fn one_sms_with_line_breaks_does_not_forge_reporters() {
-    let p = Publisher::new();
     let mut body = format!(
         "LD {TARGET} CANH BAO LUA DAO mao danh cong an chuyen tien gap 20 trieu dong ngay!"
     );
@@ -138,37 +154,36 @@ fn one_sms_with_line_breaks_does_not_forge_reporters() {
         ));
     }
     assert_eq!(body.chars().count(), 371, "{body}");
-    let inbox = format!(
-        "{HEADER}{}{}",
-        row(1, 0, &reporter(1), &body),
-        row(1, 10, &reporter(2), &format!("LD {TARGET} goi lua dao"))
+    let other = row(1, 10, &reporter(2), &format!("LD {TARGET} goi lua dao"));
+
+    // The attack as the line reader read it: the body's lines as rows.
+    let attacked = Publisher::new();
+    let (first, forged) = body.split_once('\n').unwrap();
+    let as_rows = format!(
+        "{HEADER}{}{forged}\n{other}",
+        row(1, 0, &reporter(1), first)
     );
+    let s = attacked.ingest("inbox.csv", &as_rows, &[]);
+    assert_eq!(s["ingested"], 6, "{s}");
+    assert_eq!(attacked.publish()["listed"], 1);
+    // Warned (as a scam today; the burst rules may make it `suspicious`).
+    assert_ne!(attacked.phone_level(TARGET), "unknown");
+
+    // The file the gateway writes: the body quoted whole.
+    let p = Publisher::new();
+    let inbox = format!("{HEADER}{}{other}", row(1, 0, &reporter(1), &body));
     assert_eq!(inbox.lines().count(), 7, "the file holds the forged lines");
     let summary = p.ingest("inbox.csv", &inbox, &[]);
     assert_eq!(summary["rows"], 2, "{summary}");
     assert_eq!(summary["ingested"], 2, "{summary}");
     assert_eq!(p.count("SELECT count(*) FROM reporter"), 2);
-
     let report = p.publish();
     assert_eq!(report["listed"], 0, "{report}");
     assert_eq!(
         report["not_listed_by_reason"]["below_threshold"], 1,
         "{report}"
     );
-
-    // A phone syncs the feed and checks the number: no warning.
-    let www = p.p("www");
-    let nginx = Nginx::start(&www, &{
-        let w = p.p("nginx");
-        std::fs::create_dir_all(&w).unwrap();
-        w
-    });
-    let phone = s(&p.p("phone.db"));
-    let key = s(&p.p("keys/feed.pub"));
-    let url = nginx.url("feed");
-    ok(&["--db", &phone, "sync", &url, "--key", &key, "--allow-http"]);
-    let verdict = json(&ok(&["--db", &phone, "check", TARGET, "--json"]));
-    assert_eq!(verdict["level"], "unknown", "{verdict}");
+    assert_eq!(p.phone_level(TARGET), "unknown");
 }
 
 /// The attack: a quote left open, or stray, makes where each message
@@ -333,15 +348,19 @@ fn only_a_persons_mobile_counts_as_a_reporter() {
     let rejected = &report["rejected_input_by_reason"];
     assert_eq!(rejected["sender_not_mobile"], 4, "{report}");
     assert_eq!(rejected["sender_is_reported_number"], 1, "{report}");
+    assert_eq!(p.phone_level(TARGET), "unknown");
 
-    // The partner's gateway line, allowed: it counts.
+    // Numbers the operator allows count: the partner's gateway line and,
+    // here to show that counting them is what would list the number, the
+    // 1900 line. Three reporters: listed.
     let allowed = p.write(
         "senders.csv",
-        "number,name\n024 3936 1111,partner gateway\n",
+        "number,name\n024 3936 1111,partner gateway\n1900 1234,test only\n",
     );
     let s = p.ingest("inbox.csv", &inbox, &["--senders-allowed", &allowed]);
-    assert_eq!(s["ingested"], 1, "{s}");
+    assert_eq!(s["ingested"], 2, "{s}");
     assert_eq!(s["duplicates"], 1, "{s}");
+    assert_eq!(p.publish()["listed"], 1);
     // An allowed list that is not one refuses the ingest, nothing added.
     let bad = p.write("bad.csv", "number\n024 3936 1111\n+1 202 555 0143\n");
     let out = p.run(&[
@@ -353,7 +372,7 @@ fn only_a_persons_mobile_counts_as_a_reporter() {
     ]);
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("line 3"));
-    assert_eq!(p.count("SELECT count(*) FROM report"), 2);
+    assert_eq!(p.count("SELECT count(*) FROM report"), 3);
 }
 
 /// The attack: 100,000 junk lines made `--json` a 100,000-element array
