@@ -556,4 +556,49 @@ mod tests {
             assert_eq!(InboxFormat::from_path(Path::new(name)), want, "{name}");
         }
     }
+
+    /// What a CSV writer makes of four fields: the record as its text.
+    fn written(fields: &[String]) -> String {
+        let mut w = csv::Writer::from_writer(Vec::new());
+        w.write_record(fields).unwrap();
+        String::from_utf8(w.into_inner().unwrap()).unwrap()
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(500))]
+
+        /// Whatever the messages hold (commas, quotes, line breaks), what
+        /// the `csv` crate's writer writes is read back as the same
+        /// messages, each at the line where it starts.
+        #[test]
+        fn what_a_csv_writer_writes_is_read_back_whole(
+            rows in proptest::collection::vec(
+                proptest::collection::vec("[ a-z0-9,\"\r\nđ;]{0,12}", 4), 0..12)
+        ) {
+            let mut csv = INBOX_HEADER.join(",") + "\n";
+            let mut want = Vec::new();
+            let mut line = 2;
+            for r in &rows {
+                let text = written(r);
+                let t: Vec<&str> = r.iter().map(|f| f.trim()).collect();
+                want.push(format!("{line}: {}|{}|{}|{}|-", t[0], t[1], t[2], t[3]));
+                line += text.matches('\n').count() as u64;
+                csv.push_str(&text);
+            }
+            proptest::prop_assert_eq!(all(&csv, InboxFormat::Csv).unwrap(), want);
+        }
+
+        /// Any bytes: read or refused, never a panic.
+        #[test]
+        fn any_bytes_are_read_or_refused(
+            head in proptest::sample::select(vec!["received_at,sender,to,body\n", "received_at,sender,to,body,message_id\n", ""]),
+            bytes in proptest::collection::vec(proptest::sample::select(b"ab,\"\r\n \xEF\xBB\xBF{}:".to_vec()), 0..200)
+        ) {
+            let mut input = head.as_bytes().to_vec();
+            input.extend(bytes);
+            for format in [InboxFormat::Csv, InboxFormat::Jsonl] {
+                let _ = read_inbox(&input[..], format, |_, _| Ok(()));
+            }
+        }
+    }
 }
