@@ -8,20 +8,20 @@ use std::io::Write;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-/// `outln!`, except that a closed stdout does not panic. `outln!`
+/// `println!`, except that a closed stdout does not panic. `println!`
 /// panics when the reader of a pipe has gone (`canhgiac publish | head -1`
 /// exited 101 after writing the feed), and a panic can come in the middle
 /// of a command's work. Here a stream that cannot be written is noted and
 /// written no more, and the command goes on to its end: nothing it writes
 /// (a database, a feed) is left half done, and the process exits as the
-/// command says (see [`output_error`]). Clippy refuses `outln!` and
-/// `eoutln!` in this crate (clippy.toml).
+/// command says (see [`output_error`]). Clippy refuses `println!` and
+/// `eprintln!` in this crate (clippy.toml).
 macro_rules! outln {
     () => { $crate::output::write_line($crate::output::Stream::Out, format_args!("")) };
     ($($arg:tt)*) => { $crate::output::write_line($crate::output::Stream::Out, format_args!($($arg)*)) };
 }
 
-/// `eoutln!` as [`outln!`] is `outln!`.
+/// `eprintln!` as [`outln!`] is `println!`.
 macro_rules! errln {
     ($($arg:tt)*) => { $crate::output::write_line($crate::output::Stream::Err, format_args!($($arg)*)) };
 }
