@@ -557,9 +557,17 @@ mod tests {
         }
     }
 
-    /// What a CSV writer makes of four fields: the record as its text.
-    fn written(fields: &[String]) -> String {
-        let mut w = csv::Writer::from_writer(Vec::new());
+    /// What a CSV writer makes of four fields: the record as its text,
+    /// ended by `\n` or `\r\n`.
+    fn written(fields: &[String], crlf: bool) -> String {
+        let terminator = if crlf {
+            csv::Terminator::CRLF
+        } else {
+            csv::Terminator::Any(b'\n')
+        };
+        let mut w = csv::WriterBuilder::new()
+            .terminator(terminator)
+            .from_writer(Vec::new());
         w.write_record(fields).unwrap();
         String::from_utf8(w.into_inner().unwrap()).unwrap()
     }
@@ -573,13 +581,14 @@ mod tests {
         #[test]
         fn what_a_csv_writer_writes_is_read_back_whole(
             rows in proptest::collection::vec(
-                proptest::collection::vec("[ a-z0-9,\"\r\nđ;]{0,12}", 4), 0..12)
+                proptest::collection::vec("[ a-z0-9,\"\r\nđ;]{0,12}", 4), 0..12),
+            crlf in proptest::bool::ANY,
         ) {
             let mut csv = INBOX_HEADER.join(",") + "\n";
             let mut want = Vec::new();
             let mut line = 2;
             for r in &rows {
-                let text = written(r);
+                let text = written(r, crlf);
                 let t: Vec<&str> = r.iter().map(|f| f.trim()).collect();
                 want.push(format!("{line}: {}|{}|{}|{}|-", t[0], t[1], t[2], t[3]));
                 line += text.matches('\n').count() as u64;
