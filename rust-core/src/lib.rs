@@ -62,11 +62,11 @@ pub mod publisher {
     // The hotline inbox → the list: what people text to 156 read back,
     // the publisher database, ingest, sources, disputes, aggregation.
     pub use crate::inbox::{
-        Aggregate, AuditCounts, Dispute, Evidence, INBOX_HEADER, IngestSummary, Keyword,
-        LabelCount, ListedEntry, ListingPolicy, NotListed, ParsedSms, Protected, Provenance,
-        PublishCounts, PublisherDb, RefusedSms, SOURCE_HEADER, Sender, SmsCategory, SourceCategory,
-        SourceSummary, add_source, aggregate, audit_log, audit_of, dispute, disputes, ingest,
-        parse_body,
+        Aggregate, AllowedSenders, AuditCounts, Dispute, Evidence, INBOX_HEADER, InboxFormat,
+        IngestOptions, IngestSummary, Keyword, LabelCount, ListedEntry, ListingPolicy, NotListed,
+        ParsedSms, Protected, Provenance, PublishCounts, PublisherDb, RefusedSms, SOURCE_HEADER,
+        Sender, SmsCategory, SourceCategory, SourceSummary, add_source, aggregate, audit_log,
+        audit_of, dispute, disputes, ingest, parse_body,
     };
     // Days as the publisher names them (`--as-of`), in Vietnam's time.
     pub use crate::dates::{parse_day, today};
