@@ -62,11 +62,12 @@ pub mod publisher {
     // The hotline inbox → the list: what people text to 156 read back,
     // the publisher database, ingest, sources, disputes, aggregation.
     pub use crate::inbox::{
-        Aggregate, AuditCounts, Decision, Dispute, DisputeDecision, Evidence, HeldNumber, Hold,
-        INBOX_HEADER, IngestSummary, Keyword, LabelCount, ListedEntry, ListingPolicy, NotListed,
-        ParsedSms, Protected, Provenance, PublishCounts, PublisherDb, RefusedSms, SOURCE_HEADER,
-        Sender, SmsCategory, SourceCategory, SourceSummary, add_source, aggregate, approve,
-        audit_log, audit_of, decide_dispute, dispute, disputes, held, ingest, parse_body, reject,
+        Aggregate, AllowedSenders, AuditCounts, Decision, Dispute, DisputeDecision, Evidence,
+        HeldNumber, Hold, INBOX_HEADER, InboxFormat, IngestOptions, IngestSummary, Keyword,
+        LabelCount, ListedEntry, ListingPolicy, NotListed, ParsedSms, Protected, Provenance,
+        PublishCounts, PublisherDb, RefusedSms, SOURCE_HEADER, Sender, SmsCategory, SourceCategory,
+        SourceSummary, add_source, aggregate, approve, audit_log, audit_of, decide_dispute,
+        dispute, disputes, held, ingest, parse_body, reject,
     };
     // Days as the publisher names them (`--as-of`), in Vietnam's time.
     pub use crate::dates::{parse_day, today};

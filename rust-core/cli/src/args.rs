@@ -1,6 +1,7 @@
 //! The command line, as clap reads it: one struct of global options and
 //! one variant per command. The core's own enums are the value types.
 
+use canhgiac_core::publisher::InboxFormat;
 use canhgiac_core::{Lang, ReportKind, ReportTarget, UserList, Verification};
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -143,9 +144,18 @@ pub enum ReportsCommand {
         #[arg(long)]
         json: bool,
     },
-    /// Add an inbox export (CSV: received_at,sender,to,body) to the publisher database
+    /// Add an inbox export to the publisher database: RFC 4180 CSV
+    /// (received_at,sender,to,body[,message_id]) or JSON Lines
     Ingest {
         file: PathBuf,
+        /// How the export is written; by default what its name says
+        /// (.jsonl or .ndjson: jsonl), else csv
+        #[arg(long, value_enum)]
+        format: Option<InboxFormat>,
+        /// A CSV (header `number`) of numbers that count as reporters though
+        /// they are not Vietnamese mobile numbers (a partner's gateway line)
+        #[arg(long, value_name = "FILE")]
+        senders_allowed: Option<PathBuf>,
         #[arg(long)]
         json: bool,
     },

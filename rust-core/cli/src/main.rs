@@ -4,9 +4,11 @@
 //! command line, `commands/` one file per command, `output.rs` the shared
 //! printing.
 
+// First: its `outln!` and `errln!` are used by the modules after it.
+#[macro_use]
+mod output;
 mod args;
 mod commands;
-mod output;
 
 use args::{Cli, Command};
 use clap::Parser;
@@ -20,12 +22,21 @@ fn main() -> ExitCode {
         )
         .with_writer(std::io::stderr)
         .init();
-    match run(Cli::parse()) {
+    let code = match run(Cli::parse()) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            errln!("error: {e:#}");
             ExitCode::FAILURE
         }
+    };
+    // The work is done either way; a reader that went away early is not a
+    // failure, output lost otherwise is.
+    match output::output_error() {
+        Some(e) => {
+            errln!("error: the output could not be written: {e}");
+            ExitCode::FAILURE
+        }
+        None => code,
     }
 }
 

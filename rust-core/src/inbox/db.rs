@@ -21,9 +21,10 @@ use std::time::Duration;
 /// The publisher database's schema version (`PRAGMA user_version`):
 /// version 2 keeps the last decision about each number (`decided`), so that
 /// a publish logs only the decisions that changed (`upgrade_from(1)`);
-/// version 3 keeps the review queue and the state of disputes
-/// (`upgrade_from(2)`).
-pub const VERSION: u32 = 3;
+/// version 3 keeps the gateway's own message id, keyed (`upgrade_from(2)`);
+/// version 4 keeps the review queue and the state of disputes
+/// (`upgrade_from(3)`).
+pub const VERSION: u32 = 4;
 /// `PRAGMA application_id` of a publisher database ("CGP1"), so that it is
 /// told apart from the phone's files and from other programs' databases.
 pub const APPLICATION_ID: i32 = 0x4347_5031;
@@ -51,7 +52,8 @@ CREATE TABLE reporter (
 -- digits as an integer (84912345678); `short_number`, a number without an
 -- international form (113, 156, a short code) in its national form; or
 -- `sender_id`, the brand name of an `S` report (VIETTEL). content: NFC, at
--- most 1000 characters.
+-- most 1000 characters. message_id: a keyed hash of the gateway's own id
+-- of the message, when the export gives one: the same id is stored once.
 CREATE TABLE report (
     id           INTEGER PRIMARY KEY,
     uniq         BLOB NOT NULL UNIQUE,
@@ -65,10 +67,12 @@ CREATE TABLE report (
     sender_id    TEXT,
     content      TEXT NOT NULL,
     category     TEXT NOT NULL CHECK (category IN ('scam', 'nuisance', 'sms_spam')),
+    message_id   BLOB,
     CHECK ((number IS NOT NULL) + (short_number IS NOT NULL) + (sender_id IS NOT NULL) = 1)
 );
 CREATE INDEX report_by_number ON report (number, day) WHERE number IS NOT NULL;
 CREATE INDEX report_by_day ON report (day);
+CREATE UNIQUE INDEX report_by_message_id ON report (message_id) WHERE message_id IS NOT NULL;
 -- Each ingested file: its counts, and the rejected lines counted by reason
 -- code (JSON object), for the publish report. No line's content.
 CREATE TABLE ingest_run (
@@ -190,9 +194,17 @@ CREATE TABLE decided (
 ) WITHOUT ROWID;
 ",
         )?,
-        // v3: the review queue, and disputes with a state and who decided.
-        // Every dispute stored before is `open`: in force, as it was.
+        // v3: the gateway's message id, keyed. Messages already stored have
+        // none; they stay unique by their time, sender and body.
         2 => tx.execute_batch(
+            "
+ALTER TABLE report ADD COLUMN message_id BLOB;
+CREATE UNIQUE INDEX report_by_message_id ON report (message_id) WHERE message_id IS NOT NULL;
+",
+        )?,
+        // v4: the review queue, and disputes with a state and who decided.
+        // Every dispute stored before is `open`: in force, as it was.
+        3 => tx.execute_batch(
             "
 ALTER TABLE dispute ADD COLUMN state TEXT NOT NULL DEFAULT 'open'
     CHECK (state IN ('open', 'waiting', 'upheld', 'rejected', 'withdrawn'));
@@ -341,6 +353,12 @@ impl Hasher {
             b"canhgiac message\0",
             &[&received_at.to_be_bytes(), reporter, body.as_bytes()],
         )
+    }
+
+    /// The gateway's own id of a message. Keyed, though it is not a
+    /// person's data: a gateway may build it from the sender's number.
+    pub(super) fn message_id(&self, id: &str) -> Hash {
+        self.mac(b"canhgiac message id\0", &[id.as_bytes()])
     }
 }
 
@@ -582,17 +600,121 @@ CREATE TABLE audit (
 );
 ";
 
-    /// Version 2's schema, frozen: version 1's and the last decisions.
-    fn v2_schema() -> String {
-        format!(
-            "{V1_SCHEMA}
+    /// Version 2's schema, frozen: only its upgrade test uses it.
+    const V2_SCHEMA: &str = "
+-- The key of every keyed hash in this file: 32 random bytes, made once.
+CREATE TABLE secret (
+    id         INTEGER PRIMARY KEY CHECK (id = 1),
+    key        BLOB NOT NULL CHECK (length(key) = 32),
+    created_at INTEGER NOT NULL
+);
+-- People who reported, as HMAC-SHA-256(secret, their E.164 number) only.
+CREATE TABLE reporter (
+    id   INTEGER PRIMARY KEY,
+    hash BLOB NOT NULL UNIQUE CHECK (length(hash) = 32)
+);
+-- One SMS sent to 156 or 5656. `uniq` is a keyed hash of (received_at,
+-- reporter, body): the same message ingested twice is stored once.
+-- received_at: Unix seconds; day: its Vietnamese calendar day (days since
+-- 1970-01-01). The reported party is exactly one of: `number`, the E.164
+-- digits as an integer (84912345678); `short_number`, a number without an
+-- international form (113, 156, a short code) in its national form; or
+-- `sender_id`, the brand name of an `S` report (VIETTEL). content: NFC, at
+-- most 1000 characters.
+CREATE TABLE report (
+    id           INTEGER PRIMARY KEY,
+    uniq         BLOB NOT NULL UNIQUE,
+    received_at  INTEGER NOT NULL,
+    day          INTEGER NOT NULL,
+    reporter_id  INTEGER NOT NULL REFERENCES reporter(id),
+    hotline      INTEGER NOT NULL CHECK (hotline IN (156, 5656)),
+    keyword      TEXT NOT NULL CHECK (keyword IN ('LD', 'V', 'S')),
+    number       INTEGER,
+    short_number TEXT,
+    sender_id    TEXT,
+    content      TEXT NOT NULL,
+    category     TEXT NOT NULL CHECK (category IN ('scam', 'nuisance', 'sms_spam')),
+    CHECK ((number IS NOT NULL) + (short_number IS NOT NULL) + (sender_id IS NOT NULL) = 1)
+);
+CREATE INDEX report_by_number ON report (number, day) WHERE number IS NOT NULL;
+CREATE INDEX report_by_day ON report (day);
+-- Each ingested file: its counts, and the rejected lines counted by reason
+-- code (JSON object), for the publish report. No line's content.
+CREATE TABLE ingest_run (
+    id         INTEGER PRIMARY KEY,
+    at         INTEGER NOT NULL,
+    rows       INTEGER NOT NULL,
+    ingested   INTEGER NOT NULL,
+    duplicates INTEGER NOT NULL,
+    rejected   TEXT NOT NULL
+);
+-- Curated sources: a police notice, a ministry bulletin. official: an
+-- authority's list, listed without the reporter threshold. url: the
+-- address all of its entries share, when they share one.
+CREATE TABLE source (
+    id       INTEGER PRIMARY KEY,
+    name     TEXT NOT NULL UNIQUE,
+    official INTEGER NOT NULL CHECK (official IN (0, 1)),
+    url      TEXT,
+    added_at INTEGER NOT NULL
+);
+-- A source's numbers with their provenance. category: scam, nuisance, or
+-- verified (a legitimate number; official sources only). day: the
+-- notice's date (days since 1970-01-01), when it gave one.
+CREATE TABLE source_entry (
+    source_id  INTEGER NOT NULL REFERENCES source(id),
+    number     INTEGER NOT NULL,
+    category   TEXT NOT NULL CHECK (category IN ('scam', 'nuisance', 'verified')),
+    day        INTEGER,
+    label      TEXT,
+    source_url TEXT,
+    PRIMARY KEY (source_id, number)
+) WITHOUT ROWID;
+CREATE INDEX source_entry_by_number ON source_entry (number);
+-- Disputes: the number leaves the list until enough new people report it.
+CREATE TABLE dispute (
+    id          INTEGER PRIMARY KEY,
+    number      INTEGER NOT NULL,
+    reason      TEXT NOT NULL,
+    disputed_at INTEGER NOT NULL
+);
+CREATE INDEX dispute_by_number ON dispute (number, disputed_at);
+-- Each aggregation: when, for which day, under which policy (JSON), the
+-- counts of its publish report (JSON), and the last ingest it saw.
+CREATE TABLE publish_run (
+    id          INTEGER PRIMARY KEY,
+    at          INTEGER NOT NULL,
+    as_of       INTEGER NOT NULL,
+    policy      TEXT NOT NULL,
+    counts      TEXT NOT NULL,
+    last_ingest INTEGER NOT NULL
+);
+-- The list as the last aggregation decided it, to tell what was added and
+-- what was removed, and why.
+CREATE TABLE listed (
+    number   INTEGER PRIMARY KEY,
+    category TEXT NOT NULL,
+    label    TEXT,
+    since    INTEGER NOT NULL
+);
+-- The audit log: one JSON line per decision that changed since the
+-- previous aggregation, with its evidence counts and never a reporter's
+-- identity, and one summary line per aggregation.
+CREATE TABLE audit (
+    id     INTEGER PRIMARY KEY,
+    run_id INTEGER NOT NULL REFERENCES publish_run(id),
+    line   TEXT NOT NULL
+);
+-- The last decision about each number, as digests of its audit line:
+-- `outcome` of the decision (listed or why not, category, label,
+-- provenance), `evidence` of its counts and days. number: the E.164 digits
+-- as an integer, or a short number as text (as in `report`).
 CREATE TABLE decided (
     number   PRIMARY KEY,
     outcome  INTEGER NOT NULL,
     evidence INTEGER NOT NULL
-) WITHOUT ROWID;"
-        )
-    }
+) WITHOUT ROWID;
+";
 
     /// Tables and their columns, to compare two files' schemas.
     fn shape(conn: &Connection) -> Vec<String> {
@@ -634,16 +756,57 @@ CREATE TABLE decided (
     }
 
     #[test]
-    fn upgrade_from_v2_adds_the_review_queue_and_keeps_disputes_in_force() {
+    fn upgrade_from_v2_adds_the_message_id_and_keeps_every_report() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("v2.db");
         {
             let conn = Connection::open(&path).unwrap();
-            conn.execute_batch(&v2_schema()).unwrap();
+            conn.execute_batch(V2_SCHEMA).unwrap();
+            conn.execute_batch(&format!(
+                "INSERT INTO secret VALUES (1, zeroblob(32), 0);
+                 INSERT INTO reporter VALUES (1, zeroblob(32));
+                 INSERT INTO report (uniq, received_at, day, reporter_id, hotline, keyword, number, content, category)
+                 VALUES (x'01', 0, 0, 1, 156, 'LD', 84912345678, '', 'scam'),
+                        (x'02', 0, 0, 1, 156, 'LD', 84912345679, '', 'scam');
+                 PRAGMA user_version = 2; PRAGMA application_id = {APPLICATION_ID};"
+            ))
+            .unwrap();
+        }
+        let old = PublisherDb::open(&path).unwrap();
+        let fresh = PublisherDb::open(&dir.path().join("fresh.db")).unwrap();
+        assert_eq!(shape(&old.conn), shape(&fresh.conn));
+        let q = |sql: &str| -> i64 { old.conn.query_row(sql, [], |r| r.get(0)).unwrap() };
+        assert_eq!(q("PRAGMA user_version"), i64::from(VERSION));
+        assert_eq!(q("SELECT count(*) FROM report WHERE message_id IS NULL"), 2);
+        // The id is unique once given; messages without one are not held to it.
+        let set = |id: i64, mid: &[u8]| {
+            old.conn.execute(
+                "UPDATE report SET message_id = ?2 WHERE id = ?1",
+                rusqlite::params![id, mid],
+            )
+        };
+        set(1, b"a").unwrap();
+        assert!(set(2, b"a").is_err());
+        set(2, b"b").unwrap();
+    }
+
+    #[test]
+    fn upgrade_from_v3_adds_the_review_queue_and_keeps_disputes_in_force() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("v3.db");
+        {
+            // Version 3: version 2's schema and its shipped step.
+            let conn = Connection::open(&path).unwrap();
+            conn.execute_batch(V2_SCHEMA).unwrap();
+            conn.execute_batch(
+                "ALTER TABLE report ADD COLUMN message_id BLOB;
+                 CREATE UNIQUE INDEX report_by_message_id ON report (message_id) WHERE message_id IS NOT NULL;",
+            )
+            .unwrap();
             conn.execute_batch(&format!(
                 "INSERT INTO secret VALUES (1, zeroblob(32), 0);
                  INSERT INTO dispute (number, reason, disputed_at) VALUES (84912345678, 'a shop', 5);
-                 PRAGMA user_version = 2; PRAGMA application_id = {APPLICATION_ID};"
+                 PRAGMA user_version = 3; PRAGMA application_id = {APPLICATION_ID};"
             ))
             .unwrap();
         }

@@ -1,23 +1,32 @@
 //! The hotline inbox export → the publisher database.
 //!
-//! Header: `received_at,sender,to,body`: an ISO 8601 time, the reporter's
-//! number, `156` or `5656`, and the raw SMS. Every line is ingested, found
-//! to be a duplicate of a message already there, or rejected by its line
-//! number with a reason that starts with a stable code (`bad_time`,
-//! `bad_sender`, `bad_to`, `bad_csv`, `too_long`, or one of
-//! [`RefusedSms::CODES`]). The whole file goes in one transaction.
+//! The export (RFC 4180 CSV or JSON Lines, `read`) gives each message's
+//! time, sender, hotline (`156` or `5656`), body and, optionally, the
+//! gateway's own id. Every message is ingested, found to be a duplicate of
+//! a message already there (the same time, sender and body, or the same
+//! gateway id), or rejected by its line number with a reason that starts
+//! with a stable code (`bad_time`, `bad_sender`, `sender_not_mobile`,
+//! `sender_is_reported_number`, `bad_to`, `bad_message_id`, `bad_csv`,
+//! `bad_json`, `too_long`, or one of [`RefusedSms::CODES`]). The whole
+//! file goes in one transaction: a file that cannot be read whole adds
+//! nothing.
 //!
 //! A report against an emergency number or a hotline (`LD 113 …`) is
 //! kept, though `parse_body` refuses it: it is never listed, and the
 //! publish report counts it.
+//!
+//! What an ingest says is bounded whatever the file: counts by reason,
+//! and only the first [`SHOWN_PER_REASON`] rejected lines of each reason.
 
 use super::db::{Hash, Hasher, PublisherDb};
+use super::read::{InboxFormat, Message, Rejection, read_inbox};
+use super::reporter::{AllowedSenders, reporter, reports_itself};
 use super::{RefusedSms, Sender, parse_body};
-use crate::csv_lines::{Line, Lines, Record, check_fields, coded};
+use crate::csv_lines::coded;
 use crate::dates;
 use crate::error::{Error, Result};
 use crate::import::RejectedRow;
-use crate::number::{NumberKind, PhoneNumber, normalize};
+use crate::number::PhoneNumber;
 use rusqlite::params;
 use serde::Serialize;
 use std::borrow::Cow;
@@ -26,38 +35,74 @@ use std::io::Read;
 use time::format_description::well_known::{Iso8601, Rfc3339};
 use time::{OffsetDateTime, PrimitiveDateTime, UtcOffset};
 
-pub const INBOX_HEADER: [&str; 4] = ["received_at", "sender", "to", "body"];
-
 /// Longest `received_at` looked at.
 const MAX_TIME_CHARS: usize = 40;
+/// Longest gateway message id kept (as its keyed hash).
+pub const MAX_MESSAGE_ID_CHARS: usize = 200;
+/// Rejected lines kept of each reason: enough to find what went wrong in
+/// an export, never a million-line list.
+pub const SHOWN_PER_REASON: u64 = 20;
+
+/// How to read an export.
+#[derive(Debug, Clone, Default)]
+pub struct IngestOptions {
+    pub format: InboxFormat,
+    /// Numbers that count as reporters though they are not Vietnamese
+    /// mobile numbers.
+    pub allowed_senders: AllowedSenders,
+}
 
 /// What one ingested file did.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct IngestSummary {
-    /// Data lines read (blank lines are not counted).
+    /// Messages read (blank lines are not counted).
     pub rows: u64,
     /// Messages added.
     pub ingested: u64,
     /// Messages already in the database (or earlier in the same file).
     pub duplicates: u64,
-    /// `rows = ingested + duplicates + rejected.len()`.
-    pub rejected: Vec<RejectedRow>,
+    /// Messages rejected: `rows = ingested + duplicates + rejected`.
+    pub rejected: u64,
+    /// The rejected messages counted by reason code.
+    pub rejected_by_reason: BTreeMap<&'static str, u64>,
+    /// The first [`SHOWN_PER_REASON`] rejected messages of each reason, in
+    /// the file's order.
+    pub rejected_rows: Vec<RejectedRow>,
 }
 
-/// Ingests an inbox export. A wrong header is an error and adds nothing;
-/// so does a read error. Ingesting the same file again adds nothing.
-pub fn ingest(db: &mut PublisherDb, input: impl Read) -> Result<IngestSummary> {
-    ingest_at(db, input, dates::now_unix())
+impl IngestSummary {
+    fn reject(&mut self, line: u64, (code, reason): Rejection) {
+        self.rejected += 1;
+        let seen = self.rejected_by_reason.entry(code).or_default();
+        *seen += 1;
+        if *seen <= SHOWN_PER_REASON {
+            self.rejected_rows.push(RejectedRow { line, reason });
+        }
+    }
+}
+
+/// Ingests an inbox export. A wrong header, broken CSV quoting or a read
+/// error is an error and adds nothing. Ingesting the same file again adds
+/// nothing.
+pub fn ingest(
+    db: &mut PublisherDb,
+    input: impl Read,
+    options: &IngestOptions,
+) -> Result<IngestSummary> {
+    ingest_at(db, input, options, dates::now_unix())
 }
 
 /// [`ingest`] with the present time given (times after `now` plus one day
 /// are refused).
-pub(crate) fn ingest_at(db: &mut PublisherDb, input: impl Read, now: i64) -> Result<IngestSummary> {
-    let mut lines = Lines::open(input, &INBOX_HEADER)?;
+pub(crate) fn ingest_at(
+    db: &mut PublisherDb,
+    input: impl Read,
+    options: &IngestOptions,
+    now: i64,
+) -> Result<IngestSummary> {
     let hasher = db.hasher();
     let tx = db.transaction()?;
     let mut summary = IngestSummary::default();
-    let mut by_code: BTreeMap<&'static str, u64> = BTreeMap::new();
     {
         // `report`'s CHECKs test `keyword` and `category` against lists of
         // text, which SQLite does by building a temporary index for every
@@ -71,25 +116,20 @@ pub(crate) fn ingest_at(db: &mut PublisherDb, input: impl Read, now: i64) -> Res
         // most reporters are new, and one lookup less each.
         let mut add_reporter =
             tx.prepare("INSERT INTO reporter (hash) VALUES (?1) ON CONFLICT (hash) DO NOTHING")?;
+        // Without a target, DO NOTHING covers both `uniq` and `message_id`.
         let mut add_report = tx.prepare(
             "INSERT INTO report (uniq, received_at, day, reporter_id, hotline, keyword,
-                                 number, short_number, sender_id, content, category)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
-             ON CONFLICT (uniq) DO NOTHING",
+                                 number, short_number, sender_id, content, category, message_id)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
+             ON CONFLICT DO NOTHING",
         )?;
-        while let Some(line) = lines.next_line()? {
-            let row = match line {
-                Line::Blank => continue,
-                Line::Bad(code, reason) => Err((code, coded(code, reason))),
-                Line::Fields(rec) => read_row(&rec, now, &hasher),
-            };
+        read_inbox(input, options.format, |line, msg| {
             summary.rows += 1;
-            let row = match row {
+            let row = match msg.and_then(|m| read_row(&m, now, &hasher, &options.allowed_senders)) {
                 Ok(row) => row,
-                Err((code, reason)) => {
-                    *by_code.entry(code).or_default() += 1;
-                    summary.rejected.push(lines.reject(reason));
-                    continue;
+                Err(rejection) => {
+                    summary.reject(line, rejection);
+                    return Ok(());
                 }
             };
             row.check()?;
@@ -118,13 +158,15 @@ pub(crate) fn ingest_at(db: &mut PublisherDb, input: impl Read, now: i64) -> Res
                 row.sender_id,
                 row.content,
                 row.category,
+                row.message_id.as_ref().map(|h| &h[..]),
             ])?;
             if added == 1 {
                 summary.ingested += 1;
             } else {
                 summary.duplicates += 1;
             }
-        }
+            Ok(())
+        })?;
     }
     tx.execute(
         "INSERT INTO ingest_run (at, rows, ingested, duplicates, rejected) VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -133,7 +175,7 @@ pub(crate) fn ingest_at(db: &mut PublisherDb, input: impl Read, now: i64) -> Res
             summary.rows as i64,
             summary.ingested as i64,
             summary.duplicates as i64,
-            serde_json::to_string(&by_code).expect("counts serialise"),
+            serde_json::to_string(&summary.rejected_by_reason).expect("counts serialise"),
         ],
     )?;
     tx.commit()?;
@@ -153,6 +195,8 @@ struct Row {
     sender_id: Option<String>,
     content: String,
     category: &'static str,
+    /// The gateway's id of the message, keyed.
+    message_id: Option<Hash>,
 }
 
 impl Row {
@@ -198,14 +242,17 @@ impl Drop for ChecksOff<'_> {
     }
 }
 
-type Rejection = (&'static str, String);
-
-fn read_row(rec: &Record, now: i64, hasher: &Hasher) -> std::result::Result<Row, Rejection> {
-    check_fields(rec, INBOX_HEADER.len()).map_err(|r| ("bad_csv", r))?;
-    let received_at = parse_time(&rec[0], now)?;
-    let reporter = hasher.reporter(&parse_reporter(&rec[1])?);
-    let hotline = parse_hotline(&rec[2])?;
-    let body = &rec[3];
+fn read_row(
+    msg: &Message,
+    now: i64,
+    hasher: &Hasher,
+    allowed: &AllowedSenders,
+) -> std::result::Result<Row, Rejection> {
+    let received_at = parse_time(msg.received_at, now)?;
+    let sender = reporter(msg.sender, allowed)?;
+    let hotline = parse_hotline(msg.to)?;
+    let message_id = msg.message_id.map(parse_message_id).transpose()?;
+    let body = msg.body;
     let (keyword, target, content, category) = match parse_body(body) {
         Ok(p) => {
             let target = match &p.sender {
@@ -228,6 +275,10 @@ fn read_row(rec: &Record, now: i64, hasher: &Hasher) -> std::result::Result<Row,
         Target::Short(s) => (None, Some(s), None),
         Target::SenderId(s) => (None, None, Some(s)),
     };
+    if let Some(rejection) = reports_itself(&sender, number) {
+        return Err(rejection);
+    }
+    let reporter = hasher.reporter(&sender);
     Ok(Row {
         received_at,
         reporter,
@@ -239,7 +290,21 @@ fn read_row(rec: &Record, now: i64, hasher: &Hasher) -> std::result::Result<Row,
         sender_id,
         content,
         category: category.as_str(),
+        message_id: message_id.map(|id| hasher.message_id(id)),
     })
+}
+
+fn parse_message_id(raw: &str) -> std::result::Result<&str, Rejection> {
+    if raw.chars().count() > MAX_MESSAGE_ID_CHARS {
+        return Err((
+            "bad_message_id",
+            coded(
+                "bad_message_id",
+                format!("message_id is longer than {MAX_MESSAGE_ID_CHARS} characters"),
+            ),
+        ));
+    }
+    Ok(raw)
 }
 
 enum Target {
@@ -299,23 +364,6 @@ fn parse_time(raw: &str, now: i64) -> std::result::Result<i64, Rejection> {
     Ok(t)
 }
 
-/// The reporter: a subscriber number, as its E.164 form. The reason never
-/// repeats what was written.
-fn parse_reporter(raw: &str) -> std::result::Result<String, Rejection> {
-    let n = normalize(raw)
-        .ok()
-        .filter(|n| n.valid && !matches!(n.kind, NumberKind::Emergency | NumberKind::ShortCode));
-    n.and_then(|n| n.e164).ok_or_else(|| {
-        (
-            "bad_sender",
-            coded(
-                "bad_sender",
-                "the sender is not a phone number that can send a report",
-            ),
-        )
-    })
-}
-
 fn parse_hotline(raw: &str) -> std::result::Result<u16, Rejection> {
     match raw {
         "156" => Ok(156),
@@ -357,20 +405,7 @@ mod tests {
     }
 
     #[test]
-    fn reporters_are_subscriber_numbers_in_e164() {
-        for raw in [
-            "0987654321",
-            "+84 98 765 4321",
-            "84987654321",
-            "0084987654321",
-        ] {
-            assert_eq!(parse_reporter(raw).unwrap(), "+84987654321", "{raw}");
-        }
-        for raw in ["", "VIETTEL", "113", "156", "0999999", "098765432a"] {
-            let (code, reason) = parse_reporter(raw).unwrap_err();
-            assert_eq!(code, "bad_sender");
-            assert!(raw.is_empty() || !reason.contains(raw), "{reason}");
-        }
+    fn hotlines_are_156_and_5656() {
         assert_eq!(parse_hotline("156"), Ok(156));
         assert_eq!(parse_hotline("5656"), Ok(5656));
         assert!(parse_hotline("113").is_err());

@@ -1,9 +1,10 @@
 //! The publisher's side of the hotline: what people send to 156 or 5656
 //! (`LD <number> <content>`, `V …`, `S <sender> …`), read back into the
-//! reported number, the category and the content (`parse`); kept in the
-//! publisher's own database with the reporter as a keyed hash only (`db`,
-//! `ingest`), with curated sources (`sources`, their text bounded by
-//! `curated`) and protected numbers and
+//! reported number, the category and the content (`parse`); read from the
+//! gateway's export (`read`), weighed only when a person sent them
+//! (`reporter`), and kept in the publisher's own database with the
+//! reporter as a keyed hash only (`db`, `ingest`), with curated sources
+//! (`sources`, their text bounded by `curated`), protected numbers and
 //! disputes (`disputes`); and turned into the list, one decision per number
 //! (`aggregate`), each rule where its name says: the policy's values
 //! (`policy`), reading the window's evidence (`evidence`), weighing people
@@ -23,7 +24,9 @@ mod labels;
 mod parse;
 mod people;
 mod policy;
+mod read;
 mod report;
+mod reporter;
 mod review;
 mod sources;
 
@@ -31,12 +34,14 @@ pub use aggregate::aggregate;
 pub use audit::{AuditCounts, audit_log, audit_of};
 pub use db::PublisherDb;
 pub use disputes::{Dispute, DisputeDecision, decide_dispute, dispute, disputes};
-pub use ingest::{INBOX_HEADER, IngestSummary, ingest};
+pub use ingest::{IngestOptions, IngestSummary, ingest};
 pub use parse::{Keyword, ParsedSms, RefusedSms, Sender, SmsCategory, parse_body};
 pub use policy::ListingPolicy;
+pub use read::{INBOX_HEADER, InboxFormat};
 pub use report::{
     Aggregate, Evidence, LabelCount, ListedEntry, NotListed, Provenance, PublishCounts,
 };
+pub use reporter::AllowedSenders;
 pub use review::{Decision, HeldNumber, Hold, approve, held, reject};
 pub use sources::{Protected, SOURCE_HEADER, SourceCategory, SourceSummary, add_source};
 

@@ -3,10 +3,9 @@
 
 use super::aggregate::aggregate_at;
 use super::disputes::dispute_at;
-use super::ingest::ingest_at;
+use super::ingest::{SHOWN_PER_REASON, ingest_at};
 use super::sources::add_source_at;
 use super::*;
-use crate::csv_lines::MAX_LINE_BYTES;
 use crate::dates;
 use crate::model::{Category, Target};
 use std::io::Read;
@@ -62,7 +61,13 @@ fn inbox(rows: &[(String, &str, &str, &str)]) -> String {
 
 impl Fixture {
     fn ingest(&mut self, rows: &[(String, &str, &str, &str)]) -> IngestSummary {
-        ingest_at(&mut self.db, inbox(rows).as_bytes(), now()).unwrap()
+        ingest_at(
+            &mut self.db,
+            inbox(rows).as_bytes(),
+            &IngestOptions::default(),
+            now(),
+        )
+        .unwrap()
     }
 
     fn aggregate(&mut self, protected: &Protected, as_of: i32) -> Aggregate {
@@ -130,7 +135,7 @@ fn three_distinct_reporters_list_a_number() {
         (at(2, 0), &reporter(4), "5656", "V [0901234567][bán đất]"),
     ]);
     assert_eq!(
-        (s.rows, s.ingested, s.duplicates, s.rejected.len()),
+        (s.rows, s.ingested, s.duplicates, s.rejected),
         (9, 9, 0, 0),
         "{s:?}"
     );
@@ -543,7 +548,7 @@ fn the_same_file_twice_adds_nothing() {
 fn malformed_lines_are_rejected_by_number_and_the_rest_ingested() {
     let mut f = fixture();
     let r = reporter(1);
-    let long_body = format!("LD 0912345678 {}", "x".repeat(MAX_LINE_BYTES));
+    let long_body = format!("LD 0912345678 {}", "x".repeat(16 * 1024));
     let csv = format!(
         "Received_At,Sender,To,Body\r\n\
          {t},{r},156,LD 0912345678 ok\r\n\
@@ -552,9 +557,8 @@ fn malformed_lines_are_rejected_by_number_and_the_rest_ingested() {
          {t},VIETTEL,156,LD 0912345678\n\
          {t},{r},156,0912345678 khong co tu khoa\n\
          {t},{r},156,cam on\n\
-         {t},{r},156,\"LD 0912345678 never closed\n\
-         {t},{r},156\n\
          \n\
+         {t},+1 202 555 0143,156,LD 0912345678\n\
          {t},{r},156,{long_body}\n\
          {t},{r},156,LD 09123\n\
          {t},{r},156,XYZ 0912345678\n\
@@ -563,9 +567,9 @@ fn malformed_lines_are_rejected_by_number_and_the_rest_ingested() {
         t = at(1, 0),
         future = at(-2, 0),
     );
-    let s = ingest_at(&mut f.db, csv.as_bytes(), now()).unwrap();
+    let s = ingest_at(&mut f.db, csv.as_bytes(), &IngestOptions::default(), now()).unwrap();
     let got: Vec<(u64, &str)> = s
-        .rejected
+        .rejected_rows
         .iter()
         .map(|r| (r.line, r.reason.split(':').next().unwrap()))
         .collect();
@@ -577,19 +581,21 @@ fn malformed_lines_are_rejected_by_number_and_the_rest_ingested() {
             (5, "bad_sender"),
             (6, "no_keyword"),
             (7, "chatter"),
-            (8, "bad_csv"),
-            (9, "bad_csv"),
-            (11, "too_long"),
-            (12, "invalid_number"),
-            (13, "unknown_keyword"),
-            (14, "bad_time"),
+            (9, "sender_not_mobile"),
+            (11, "invalid_number"),
+            (12, "unknown_keyword"),
+            (13, "bad_time"),
         ],
         "{:?}",
-        s.rejected
+        s.rejected_rows
     );
-    assert_eq!((s.rows, s.ingested, s.duplicates), (13, 2, 0));
+    // The long body is an SMS of many segments: read whole, its content
+    // cut as parse_body cuts it.
+    assert_eq!((s.rows, s.ingested, s.duplicates), (12, 3, 0));
+    assert_eq!(s.rejected, 9);
+    assert_eq!(s.rejected_by_reason.get("bad_time"), Some(&2));
     // No reason repeats the reporter's number.
-    for rej in &s.rejected {
+    for rej in &s.rejected_rows {
         assert!(!rej.reason.contains("981000001"), "{rej:?}");
     }
     let content: String =
@@ -602,7 +608,8 @@ fn malformed_lines_are_rejected_by_number_and_the_rest_ingested() {
     // The rejected lines are counted by reason for the publish report.
     let a = f.aggregate(&Protected::default(), today());
     assert_eq!(a.counts.rejected_input.get("bad_time"), Some(&2));
-    assert_eq!(a.counts.rejected_input.values().sum::<u64>(), 11);
+    assert_eq!(a.counts.rejected_input.get("sender_not_mobile"), Some(&1));
+    assert_eq!(a.counts.rejected_input.values().sum::<u64>(), 9);
     // Counted once: the next aggregation has seen no new ingest.
     let b = f.aggregate(&Protected::default(), today());
     assert!(b.counts.rejected_input.is_empty());
@@ -611,11 +618,12 @@ fn malformed_lines_are_rejected_by_number_and_the_rest_ingested() {
     let err = ingest_at(
         &mut f.db,
         "time,from,body\n2026-01-01,0981000001,LD 0912345678\n".as_bytes(),
+        &IngestOptions::default(),
         now(),
     )
     .unwrap_err();
     assert!(err.to_string().contains("header"), "{err}");
-    assert_eq!(f.count("SELECT count(*) FROM report"), 2);
+    assert_eq!(f.count("SELECT count(*) FROM report"), 3);
 }
 
 #[test]
@@ -899,7 +907,7 @@ fn check_constraints_hold_again_after_an_ingest() {
     // A read error half-way through a file.
     let csv = inbox(&[(at(1, 0), &reporter(2), "156", "LD 0912345679")]);
     let broken = csv.as_bytes().chain(BrokenRead);
-    assert!(ingest_at(&mut f.db, broken, now()).is_err());
+    assert!(ingest_at(&mut f.db, broken, &IngestOptions::default(), now()).is_err());
     assert_eq!(f.count("SELECT count(*) FROM report"), 1);
     let bad = f.db.conn.execute(
         "INSERT INTO report (uniq, received_at, day, reporter_id, hotline, keyword, number,
@@ -910,6 +918,194 @@ fn check_constraints_hold_again_after_an_ingest() {
     assert!(bad.is_err(), "{bad:?}");
     let on: i64 = f.count("PRAGMA ignore_check_constraints");
     assert_eq!(on, 0);
+}
+
+/// Ingests `text` as it is, in `format`.
+fn ingest_text(f: &mut Fixture, text: &str, format: InboxFormat) -> Result<IngestSummary, String> {
+    let options = IngestOptions {
+        format,
+        ..IngestOptions::default()
+    };
+    ingest_at(&mut f.db, text.as_bytes(), &options, now()).map_err(|e| e.to_string())
+}
+
+/// The attack: one SMS whose body holds line breaks, and lines that look
+/// like inbox rows from other senders. A CSV writer quotes it whole; read
+/// a line at a time it became five "reporters" of 0912345678, enough to
+/// list it. Read as CSV, it is one message from one reporter.
+#[test]
+fn one_sms_with_line_breaks_is_one_message_from_one_reporter() {
+    let mut f = fixture();
+    let mut body = String::from("LD 0912345678 goi lua dao");
+    for i in 2..=5 {
+        body.push_str(&format!(
+            "\n{},098100{i:04},156,LD 0912345678 mao danh cong an",
+            at(1, i)
+        ));
+    }
+    let csv = inbox(&[(at(1, 0), &reporter(1), "156", &body)]);
+    assert_eq!(csv.lines().count(), 6, "the file has the forged lines");
+    let s = ingest_text(&mut f, &csv, InboxFormat::Csv).unwrap();
+    assert_eq!((s.rows, s.ingested, s.rejected), (1, 1, 0), "{s:?}");
+    assert_eq!(f.count("SELECT count(*) FROM reporter"), 1);
+    assert!(f.listed().is_empty());
+}
+
+/// The attack: a quote left open (or a stray one) makes every line after
+/// it ambiguous. The file is refused whole, its line named.
+#[test]
+fn a_file_whose_quoting_breaks_ingests_nothing() {
+    let mut f = fixture();
+    let good = inbox(&[
+        (at(1, 0), &reporter(1), "156", "LD 0912345678"),
+        (at(1, 1), &reporter(2), "156", "LD 0912345678"),
+    ]);
+    for (broken, line) in [
+        (
+            format!(
+                "{good}{},{},156,\"LD 0912345678 open\n",
+                at(1, 2),
+                reporter(3)
+            ),
+            4,
+        ),
+        (
+            format!("{good}{},{},156,LD \"0912345678\"\n", at(1, 2), reporter(3)),
+            4,
+        ),
+        (
+            format!("{good}{},{},156,LD 0912345678,x\n", at(1, 2), reporter(3)),
+            4,
+        ),
+    ] {
+        let err = ingest_text(&mut f, &broken, InboxFormat::Csv).unwrap_err();
+        assert!(err.contains(&format!("line {line}: ")), "{err}");
+        assert!(err.contains("nothing of it was ingested"), "{err}");
+    }
+    assert_eq!(f.count("SELECT count(*) FROM report"), 0);
+    assert_eq!(f.count("SELECT count(*) FROM reporter"), 0);
+    assert_eq!(f.count("SELECT count(*) FROM ingest_run"), 0);
+}
+
+#[test]
+fn json_lines_are_ingested_like_csv() {
+    let mut f = fixture();
+    let line = |t: &str, r: &str, body: &str| {
+        serde_json::json!({"received_at": t, "sender": r, "to": "156", "body": body}).to_string()
+    };
+    let jsonl = [
+        line(&at(3, 0), &reporter(1), "LD 0912345678 mạo danh công an"),
+        line(&at(2, 0), &reporter(2), "LD 0912345678\ndòng thứ hai"),
+        "{\"received_at\": 1}".to_string(),
+        line(&at(1, 0), &reporter(3), "LD 0912345678"),
+        line(&at(1, 0), "19001234", "LD 0912345678"),
+    ]
+    .join("\n");
+    let s = ingest_text(&mut f, &jsonl, InboxFormat::Jsonl).unwrap();
+    assert_eq!((s.rows, s.ingested, s.rejected), (5, 3, 2), "{s:?}");
+    let lines: Vec<u64> = s.rejected_rows.iter().map(|r| r.line).collect();
+    assert_eq!(lines, vec![3, 5]);
+    assert_eq!(s.rejected_by_reason.get("bad_json"), Some(&1));
+    assert_eq!(f.listed(), vec![SCAM]);
+}
+
+/// The operator's own id makes an ingest idempotent even when the export
+/// writes the same message differently the next time (another time format,
+/// a body re-encoded).
+#[test]
+fn a_message_id_is_ingested_once() {
+    let mut f = fixture();
+    let (r1, r2) = (reporter(1), reporter(2));
+    let csv = format!(
+        "received_at,sender,to,body,message_id\n\
+         {t},{r1},156,LD 0912345678,gw-1\n\
+         {t2},{r1},156,LD 0912345678 (gui lai),gw-1\n\
+         {t},{r2},156,LD 0912345678,\n\
+         {t},{r2},156,LD 0912345679,{long}\n",
+        t = at(1, 0),
+        t2 = at(1, 5),
+        long = "x".repeat(201),
+    );
+    let s = ingest_text(&mut f, &csv, InboxFormat::Csv).unwrap();
+    assert_eq!(
+        (s.rows, s.ingested, s.duplicates, s.rejected),
+        (4, 2, 1, 1),
+        "{s:?}"
+    );
+    assert_eq!(s.rejected_by_reason.get("bad_message_id"), Some(&1));
+    let jsonl = serde_json::json!({"received_at": at(0, 0), "sender": r2, "to": "5656",
+        "body": "V 0987654321", "message_id": "gw-1"})
+    .to_string();
+    let again = ingest_text(&mut f, &jsonl, InboxFormat::Jsonl).unwrap();
+    assert_eq!((again.ingested, again.duplicates), (0, 1), "{again:?}");
+    // The id is kept keyed: the text is nowhere in the file.
+    assert_eq!(
+        f.count("SELECT count(*) FROM report WHERE message_id IS NOT NULL"),
+        1
+    );
+    let bytes = std::fs::read(&f.path).unwrap();
+    let wal = std::fs::read(f.path.with_extension("db-wal")).unwrap_or_default();
+    for file in [&bytes, &wal] {
+        assert!(!file.windows(4).any(|w| w == b"gw-1"));
+    }
+}
+
+/// The attack: a US number, a 1900 line, 113, or the reported number
+/// itself counted as reporters. Each is rejected by its own reason, and
+/// three of them with one real person do not list the number.
+#[test]
+fn only_a_persons_mobile_counts_as_a_reporter() {
+    let mut f = fixture();
+    let s = f.ingest(&[
+        (at(1, 0), "+1 202 555 0143", "156", "LD 0912345678"),
+        (at(1, 1), "19001234", "156", "LD 0912345678"),
+        (at(1, 2), "113", "156", "LD 0912345678"),
+        (at(1, 3), "0912345678", "156", "LD 0912 345 678 so cua toi"),
+        (at(1, 4), "02439361111", "156", "LD 0912345678"),
+        (at(1, 5), &reporter(1), "156", "LD 0912345678"),
+    ]);
+    assert_eq!((s.ingested, s.rejected), (1, 5), "{s:?}");
+    assert_eq!(s.rejected_by_reason.get("sender_not_mobile"), Some(&4));
+    assert_eq!(
+        s.rejected_by_reason.get("sender_is_reported_number"),
+        Some(&1)
+    );
+    // Counted in the publish report's rejected input.
+    let a = f.aggregate(&Protected::default(), today());
+    assert!(a.listed.is_empty());
+    assert_eq!(a.counts.rejected_input.get("sender_not_mobile"), Some(&4));
+    assert_eq!(
+        a.counts.rejected_input.get("sender_is_reported_number"),
+        Some(&1)
+    );
+    // A number the operator allows counts.
+    let options = IngestOptions {
+        allowed_senders: AllowedSenders::from_csv(&b"number\n02439361111\n"[..]).unwrap(),
+        ..IngestOptions::default()
+    };
+    let csv = inbox(&[(at(1, 4), "02439361111", "156", "LD 0912345678")]);
+    let s = ingest_at(&mut f.db, csv.as_bytes(), &options, now()).unwrap();
+    assert_eq!(s.ingested, 1, "{s:?}");
+}
+
+/// The attack: a flood of junk makes the summary (and the CLI's `--json`)
+/// a list as long as the file. It keeps counts, and a few lines a reason.
+#[test]
+fn a_flood_of_junk_is_counted_and_a_few_lines_kept() {
+    let mut f = fixture();
+    let mut csv = INBOX_HEADER.join(",") + "\n";
+    for i in 0..100_000 {
+        match i % 2 {
+            0 => csv.push_str(&format!("junk{i},0901000001,156,LD 0912345678\n")),
+            _ => csv.push_str(&format!("{},0901000001,156,xin chao {i}\n", at(1, 0))),
+        }
+    }
+    let s = ingest_text(&mut f, &csv, InboxFormat::Csv).unwrap();
+    assert_eq!((s.rows, s.rejected), (100_000, 100_000));
+    assert_eq!(s.rejected_by_reason.get("bad_time"), Some(&50_000));
+    assert_eq!(s.rejected_by_reason.values().sum::<u64>(), 100_000);
+    assert_eq!(s.rejected_rows.len() as u64, 2 * SHOWN_PER_REASON);
+    assert_eq!(s.rejected_rows[0].line, 2);
 }
 
 mod attacks;

@@ -258,3 +258,36 @@ fn invisible_characters_are_named_not_echoed() {
     let err = normalize("091234567#").unwrap_err().to_string();
     assert!(err.contains("'#'"), "{err}");
 }
+
+/// `written_foreign` knows from the digits alone what `normalize` finds
+/// after classifying: they agree on every form.
+#[test]
+fn written_foreign_agrees_with_the_classification() {
+    for raw in [
+        "+1 202 555 0143",
+        "001 202 555 0143",
+        "+44 20 7946 0958",
+        "+224 621 23 45 67",
+        "+84 912 345 678",
+        "0084912345678",
+        "84912345678",
+        "0912345678",
+        "+84 0162 123 4567",
+        "113",
+        "+84 113",
+        "19001234",
+        "024 3936 1111",
+        "+999 123 4567",
+    ] {
+        let n = normalize(raw).unwrap();
+        assert_eq!(
+            written_foreign(raw),
+            n.country.as_deref() != Some("VN"),
+            "{raw}: {n:?}"
+        );
+    }
+    assert!(!written_foreign("VIETTEL"));
+    // Written as Vietnam's, though no number: not foreign.
+    assert!(!written_foreign("+84"));
+    assert!(!written_foreign("+840"));
+}

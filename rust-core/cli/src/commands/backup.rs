@@ -8,7 +8,7 @@ pub fn export(db: &Db, file: &std::path::Path, history: bool) -> Result<()> {
     let guard = db.open_read_only()?;
     let bytes = guard.export_backup(history)?;
     std::fs::write(file, &bytes).with_context(|| format!("writing {}", file.display()))?;
-    println!(
+    outln!(
         "your lists, policy, feed settings and imports{} were written to {}",
         if history { " and history" } else { "" },
         file.display()
@@ -21,10 +21,10 @@ pub fn restore(db: &Db, file: &std::path::Path, json: bool) -> Result<()> {
     let guard = db.open()?;
     let s = guard.restore_backup(bytes)?;
     if json {
-        println!("{}", serde_json::to_string(&s)?);
+        outln!("{}", serde_json::to_string(&s)?);
         return Ok(());
     }
-    println!(
+    outln!(
         "restored {} list entries, {} imported entries, {} calls{}",
         s.lists,
         s.imported,
@@ -36,7 +36,7 @@ pub fn restore(db: &Db, file: &std::path::Path, json: bool) -> Result<()> {
         }
     );
     for why in &s.skipped {
-        println!("  skipped {why}");
+        outln!("  skipped {why}");
     }
     Ok(())
 }
@@ -45,17 +45,17 @@ pub fn health(db: &Db, json: bool) -> Result<()> {
     let guard = db.open()?;
     let h = guard.check_health()?;
     if json {
-        println!("{}", serde_json::to_string(&h)?);
+        outln!("{}", serde_json::to_string(&h)?);
         return Ok(());
     }
     let word = |ok: bool| if ok { "sound" } else { "DAMAGED" };
-    println!("your data: {}", word(h.user_file_sound));
-    println!("the list: {}", word(h.list_sound));
+    outln!("your data: {}", word(h.user_file_sound));
+    outln!("the list: {}", word(h.list_sound));
     if let Some(aside) = &h.list_moved_to {
-        println!("the damaged list was moved to {aside}; the next sync rebuilds it");
+        outln!("the damaged list was moved to {aside}; the next sync rebuilds it");
     }
     if !h.user_file_sound {
-        println!(
+        outln!(
             "your data file is damaged: it is recovered from its backup the next time it is opened"
         );
     }

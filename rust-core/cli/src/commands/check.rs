@@ -27,7 +27,7 @@ pub fn run(
     let verdict = guard.screen(raw.clone(), facts)?;
     // The verdict first, as the phone answers the call before it writes.
     if json {
-        println!(
+        outln!(
             "{}",
             verdict_json(raw.as_deref().unwrap_or(""), &verdict, lang)
         );
@@ -42,9 +42,9 @@ pub fn history(db: &Db, limit: u32, json: bool, lang: Lang) -> Result<()> {
     let guard = db.open_read_only()?;
     for h in guard.history(limit)? {
         if json {
-            println!("{}", serde_json::to_string(&h)?);
+            outln!("{}", serde_json::to_string(&h)?);
         } else {
-            println!(
+            outln!(
                 "{}\t{}\t{}\t{}\t{}",
                 format_time(h.at),
                 h.number.as_deref().unwrap_or(hidden(lang, false)),

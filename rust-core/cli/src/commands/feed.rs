@@ -28,7 +28,7 @@ fn verify(dir: &Path, keys: &[String]) -> Result<()> {
         .map(|k| Ok(publisher::parse_public_key(&key_text(k)?)?))
         .collect::<Result<Vec<_>>>()?;
     let m = publisher::check(dir, &keys)?;
-    println!(
+    outln!(
         "ok: version {}, {} entries, snapshot {} bytes, {} deltas, signed by {}",
         m.version,
         m.snapshot.entries,
@@ -60,8 +60,8 @@ fn keygen(out: &Path) -> Result<()> {
         .write_all(publisher::secret_key_text(&key).as_bytes())?;
     let public = hex::encode(key.verifying_key().as_bytes());
     std::fs::write(out.join("feed.pub"), format!("{public}\n"))?;
-    println!("secret key: {} (keep it private)", secret.display());
-    println!(
+    outln!("secret key: {} (keep it private)", secret.display());
+    outln!(
         "public key: {} ({public}, id {})",
         out.join("feed.pub").display(),
         publisher::key_id(&key.verifying_key())
@@ -88,10 +88,10 @@ fn build(input: &Path, key: &Path, out: &Path, keep: usize, json: bool) -> Resul
     let built = publisher::build(out, &set, &key, keep, now_unix())?;
     bar.finish_and_clear();
     for r in &parsed.rejected {
-        eprintln!("{r} (skipped)");
+        errln!("{r} (skipped)");
     }
     if json {
-        println!(
+        outln!(
             "{}",
             serde_json::json!({
                 "version": built.version,
@@ -103,7 +103,7 @@ fn build(input: &Path, key: &Path, out: &Path, keep: usize, json: bool) -> Resul
             })
         );
     } else {
-        println!(
+        outln!(
             "version {}: {} entries, snapshot {} bytes ({:.2} bytes/entry){}",
             built.version,
             built.entries,

@@ -17,7 +17,7 @@ pub fn run(db: &Db, cmd: FeedsCommand) -> Result<()> {
             let keys = keys.iter().map(|k| key_text(k)).collect::<Result<_>>()?;
             let guard = db.open()?;
             let f = guard.add_feed(name, url, keys, allow_http, verify_orgs)?;
-            println!(
+            outln!(
                 "following {} at {}{}; `canhgiac sync {}` fetches it",
                 f.name,
                 f.url.as_deref().unwrap_or(""),
@@ -33,17 +33,17 @@ pub fn run(db: &Db, cmd: FeedsCommand) -> Result<()> {
             let feeds = db.open_read_only()?.feeds()?;
             if json {
                 let rows: Vec<_> = feeds.iter().map(status_json).collect();
-                println!("{}", serde_json::to_string(&rows)?);
+                outln!("{}", serde_json::to_string(&rows)?);
             } else if feeds.is_empty() {
-                println!("no feed is followed: canhgiac feeds add NAME URL --key KEY");
+                outln!("no feed is followed: canhgiac feeds add NAME URL --key KEY");
             }
             for f in feeds.iter().filter(|_| !json) {
-                println!("{}", status_line(f));
+                outln!("{}", status_line(f));
             }
         }
         FeedsCommand::Remove { name } => {
             if db.open()?.remove_feed(name.clone())? {
-                println!("{name} is no longer followed; its entries left the list");
+                outln!("{name} is no longer followed; its entries left the list");
             } else {
                 anyhow::bail!("no feed is named {name}");
             }

@@ -8,7 +8,8 @@ use crate::args::{PublishArgs, ReportsCommand};
 use crate::output::{bytes_bar, number_json};
 use anyhow::{Context, Result};
 use canhgiac_core::publisher::{
-    self, Aggregate, Built, DisputeDecision, ListingPolicy, Protected, parse_body,
+    self, Aggregate, AllowedSenders, Built, DisputeDecision, InboxFormat, IngestOptions,
+    ListingPolicy, Protected, parse_body,
 };
 use canhgiac_core::{format_day, now_unix};
 use serde_json::{Value, json};
@@ -18,7 +19,12 @@ use std::process::ExitCode;
 pub fn run(db: &Db, cmd: ReportsCommand) -> Result<ExitCode> {
     match cmd {
         ReportsCommand::Parse { bodies, json } => return Ok(parse(&bodies, json)),
-        ReportsCommand::Ingest { file, json } => ingest(db, &file, json)?,
+        ReportsCommand::Ingest {
+            file,
+            format,
+            senders_allowed,
+            json,
+        } => ingest(db, &file, format, senders_allowed.as_deref(), json)?,
         ReportsCommand::AddSource {
             file,
             name,
@@ -64,7 +70,7 @@ pub fn run(db: &Db, cmd: ReportsCommand) -> Result<ExitCode> {
                 None => publisher::audit_log(&pdb, run)?,
             };
             for line in lines {
-                println!("{line}");
+                outln!("{line}");
             }
         }
     }
@@ -78,7 +84,7 @@ fn parse(bodies: &[String], json: bool) -> ExitCode {
         match parse_body(body) {
             Ok(sms) => {
                 if json {
-                    println!(
+                    outln!(
                         "{}",
                         json!({
                             "input": body,
@@ -93,21 +99,24 @@ fn parse(bodies: &[String], json: bool) -> ExitCode {
                     let who = sms
                         .number()
                         .map_or_else(|| sms.written.clone(), |n| n.display.clone());
-                    println!(
+                    outln!(
                         "{}: {} {who} [{}] {}",
-                        body, sms.keyword, sms.category, sms.content
+                        body,
+                        sms.keyword,
+                        sms.category,
+                        sms.content
                     );
                 }
             }
             Err(e) => {
                 failed = true;
                 if json {
-                    println!(
+                    outln!(
                         "{}",
                         json!({"input": body, "error": e.to_string(), "code": e.code()})
                     );
                 } else {
-                    println!("{body}: not a report: {e}");
+                    outln!("{body}: not a report: {e}");
                 }
             }
         }
@@ -126,25 +135,60 @@ fn open_read(path: &Path) -> Result<(std::fs::File, u64)> {
     Ok((file, size))
 }
 
-fn ingest(db: &Db, path: &Path, json: bool) -> Result<()> {
+fn ingest(
+    db: &Db,
+    path: &Path,
+    format: Option<InboxFormat>,
+    senders_allowed: Option<&Path>,
+    json: bool,
+) -> Result<()> {
+    let allowed_senders = match senders_allowed {
+        None => AllowedSenders::default(),
+        Some(list) => {
+            let (file, _) = open_read(list)?;
+            AllowedSenders::from_csv(std::io::BufReader::new(file))
+                .with_context(|| format!("--senders-allowed {}", list.display()))?
+        }
+    };
+    let options = IngestOptions {
+        format: format
+            .or_else(|| InboxFormat::from_path(path))
+            .unwrap_or_default(),
+        allowed_senders,
+    };
     let mut pdb = db.publisher()?;
     let (file, size) = open_read(path)?;
     let bar = bytes_bar(size);
     bar.set_message("ingesting");
-    let summary = publisher::ingest(&mut pdb, std::io::BufReader::new(bar.wrap_read(file)))?;
+    let summary = publisher::ingest(&mut pdb, bar.wrap_read(file), &options)
+        .with_context(|| format!("{}", path.display()))?;
     bar.finish_and_clear();
     if json {
-        println!("{}", serde_json::to_string(&summary)?);
-    } else {
-        println!(
-            "{} rows: {} ingested, {} already there, {} rejected",
-            summary.rows,
-            summary.ingested,
-            summary.duplicates,
-            summary.rejected.len()
-        );
-        for r in &summary.rejected {
-            println!("  {r}");
+        outln!("{}", serde_json::to_string(&summary)?);
+        return Ok(());
+    }
+    outln!(
+        "{} rows: {} ingested, {} already there, {} rejected",
+        summary.rows,
+        summary.ingested,
+        summary.duplicates,
+        summary.rejected
+    );
+    // The summary keeps the first lines of each reason: shown by reason,
+    // each followed by how many more there were.
+    for (code, count) in &summary.rejected_by_reason {
+        let prefix = format!("{code}:");
+        let shown = summary
+            .rejected_rows
+            .iter()
+            .filter(|r| r.reason.starts_with(&prefix));
+        let mut n = 0;
+        for r in shown {
+            outln!("  {r}");
+            n += 1;
+        }
+        if *count > n {
+            outln!("  … and {} more ({code})", count - n);
         }
     }
     Ok(())
@@ -155,9 +199,9 @@ fn add_source(db: &Db, path: &Path, name: &str, official: bool, json: bool) -> R
     let (file, _) = open_read(path)?;
     let s = publisher::add_source(&mut pdb, std::io::BufReader::new(file), name, official)?;
     if json {
-        println!("{}", serde_json::to_string(&s)?);
+        outln!("{}", serde_json::to_string(&s)?);
     } else {
-        println!(
+        outln!(
             "{}{}: {} rows, {} added, {} updated, {} unchanged, {} rejected",
             s.source,
             if s.official { " (official)" } else { "" },
@@ -168,7 +212,7 @@ fn add_source(db: &Db, path: &Path, name: &str, official: bool, json: bool) -> R
             s.rejected.len()
         );
         for r in &s.rejected {
-            println!("  {r}");
+            outln!("  {r}");
         }
     }
     Ok(())
@@ -191,7 +235,7 @@ fn policy(path: Option<&Path>) -> Result<(ListingPolicy, Protected, usize)> {
     let (file, _) = open_read(&list)?;
     let (protected, rejected) = Protected::from_csv(std::io::BufReader::new(file))?;
     for r in &rejected {
-        eprintln!("{} {r} (skipped)", list.display());
+        errln!("{} {r} (skipped)", list.display());
     }
     policy.protected = Some(list);
     Ok((policy, protected, rejected.len()))
@@ -224,12 +268,12 @@ pub fn publish(db: &Db, args: PublishArgs) -> Result<()> {
     bar.finish_and_clear();
     let report = publish_report(&agg, &built, &policy, bad_protected);
     if args.json {
-        println!("{report}");
+        outln!("{report}");
     } else {
         print_report(&report);
     }
     if built.entries == 0 {
-        eprintln!("warning: the published list is empty (no number met the policy)");
+        errln!("warning: the published list is empty (no number met the policy)");
     }
     Ok(())
 }
@@ -311,7 +355,7 @@ fn publish_report(agg: &Aggregate, built: &Built, policy: &ListingPolicy, bad: u
 fn print_report(r: &Value) {
     let n = |k: &str| r[k].as_u64().unwrap_or(0);
     let f = &r["feed"];
-    println!(
+    outln!(
         "published version {} as of {}: {} numbers listed ({} by an official source), snapshot {} bytes{}",
         f["version"],
         r["as_of"].as_str().unwrap_or(""),
@@ -323,7 +367,7 @@ fn print_report(r: &Value) {
             .map(|b| format!(", delta {b} bytes"))
             .unwrap_or_default()
     );
-    println!(
+    outln!(
         "  added {}  removed {}  changed (category or label) {}",
         n("added"),
         n("removed"),
@@ -331,28 +375,28 @@ fn print_report(r: &Value) {
     );
     if let Some(by) = r["removed_by_reason"].as_object() {
         for (why, count) in by {
-            println!("    removed: {count} × {}", removed_why(why));
+            outln!("    removed: {count} × {}", removed_why(why));
         }
     }
     let rules = &r["rules"];
     let rule = |k: &str| rules[k].as_u64().unwrap_or(0);
-    println!(
+    outln!(
         "  listed as suspicious (evidence within less than confirm_hours): {}",
         rule("lowered_burst")
     );
-    println!(
+    outln!(
         "  senders over a cap (count for nothing): {}; numbers that lost a reporter to them {}, kept off the list {}",
         rule("capped_senders"),
         rule("numbers_capped_reporters"),
         rule("numbers_kept_off_by_caps")
     );
-    println!(
+    outln!(
         "  review queue: {} numbers (reports held), rejected by an operator {}",
         n("review_queue"),
         rule("rejected_by_operator")
     );
     for h in r["held_numbers"].as_array().into_iter().flatten() {
-        println!(
+        outln!(
             "    held {} days: {} ({}), {} people",
             h["age_days"],
             h["number"].as_str().unwrap_or(""),
@@ -361,14 +405,14 @@ fn print_report(r: &Value) {
         );
     }
     for d in r["disputes_waiting"].as_array().into_iter().flatten() {
-        println!(
+        outln!(
             "    dispute {} waits for an operator: {} stays listed, {} people reported it",
             d["dispute"],
             d["number"].as_str().unwrap_or(""),
             d["reporters"]
         );
     }
-    println!(
+    outln!(
         "  reports in the period: {} about calls, {} about SMS",
         n("call_reports"),
         n("sms_reports")
@@ -376,18 +420,18 @@ fn print_report(r: &Value) {
     if let Some(by) = r["not_listed_by_reason"].as_object() {
         let parts: Vec<String> = by.iter().map(|(k, v)| format!("{k} {v}")).collect();
         if !parts.is_empty() {
-            println!("  not listed: {}", parts.join(", "));
+            outln!("  not listed: {}", parts.join(", "));
         }
     }
-    println!(
+    outln!(
         "  protected numbers reported (never listed): {} numbers, {} reports",
         n("protected_numbers_reported"),
         n("reports_against_protected")
     );
     if let Some(labels) = r["top_labels"].as_array().filter(|l| !l.is_empty()) {
-        println!("  top labels:");
+        outln!("  top labels:");
         for l in labels {
-            println!(
+            outln!(
                 "    {:>6}  {}",
                 l["numbers"],
                 l["label"].as_str().unwrap_or("")
@@ -395,7 +439,7 @@ fn print_report(r: &Value) {
         }
     }
     let audit = &r["audit"];
-    println!(
+    outln!(
         "  audit log: {} decisions changed since the last publish ({} lines, {} bytes), {} unchanged",
         audit["changed"],
         audit["lines"],
@@ -409,7 +453,7 @@ fn print_report(r: &Value) {
         .filter(|b| !b.is_empty())
     {
         let parts: Vec<String> = by.iter().map(|(k, v)| format!("{k} {v}")).collect();
-        println!(
+        outln!(
             "  rejected input since the last publish: {}",
             parts.join(", ")
         );

@@ -24,7 +24,7 @@ pub fn change(db: &Db, raw: &str, what: Change) -> Result<()> {
         Change::Unblock => (guard.unblock(raw_owned)?, "no longer blocked"),
     };
     let n = normalize(raw)?;
-    println!("{} {}", n.display, if changed { done } else { "unchanged" });
+    outln!("{} {}", n.display, if changed { done } else { "unchanged" });
     Ok(())
 }
 
@@ -32,9 +32,9 @@ pub fn show(db: &Db, list: UserList, json: bool) -> Result<()> {
     let guard = db.open_read_only()?;
     for e in guard.list(list)? {
         if json {
-            println!("{}", serde_json::to_string(&e)?);
+            outln!("{}", serde_json::to_string(&e)?);
         } else {
-            println!("{}\t{}", e.number, format_time(e.added_at));
+            outln!("{}\t{}", e.number, format_time(e.added_at));
         }
     }
     Ok(())
@@ -49,13 +49,13 @@ pub fn import(db: &Db, file: &Path, json: bool) -> Result<()> {
     let summary = guard.import_from(std::io::BufReader::new(bar.wrap_read(f)))?;
     bar.finish_and_clear();
     if json {
-        println!("{}", serde_json::to_string(&summary)?);
+        outln!("{}", serde_json::to_string(&summary)?);
     } else {
-        println!("imported {} rows", summary.imported);
+        outln!("imported {} rows", summary.imported);
         if !summary.rejected.is_empty() {
-            println!("rejected {} lines:", summary.rejected.len());
+            outln!("rejected {} lines:", summary.rejected.len());
             for r in &summary.rejected {
-                println!("  {r}");
+                outln!("  {r}");
             }
         }
     }
@@ -70,11 +70,15 @@ pub fn stats(db: &Db, json: bool) -> Result<()> {
         Err(_) => db.open()?.stats()?,
     };
     if json {
-        println!("{}", serde_json::to_string(&s)?);
+        outln!("{}", serde_json::to_string(&s)?);
     } else {
-        println!(
+        outln!(
             "reported numbers: {}\nreported prefixes: {}\nallowed: {}\nblocked: {}\nhistory: {}",
-            s.reported_numbers, s.reported_prefixes, s.allowed, s.blocked, s.history
+            s.reported_numbers,
+            s.reported_prefixes,
+            s.allowed,
+            s.blocked,
+            s.history
         );
     }
     Ok(())

@@ -46,15 +46,15 @@ impl Db {
     pub fn open(&self) -> Result<CallGuard> {
         let guard = CallGuard::open(&self.path()?, GuardConfig::default())?;
         if let Some(aside) = guard.recovered_from() {
-            eprintln!(
+            errln!(
                 "warning: the database was damaged; it was moved to {aside} and a new one was started"
             );
         }
         if let Some(backup) = guard.restored_from_backup() {
-            eprintln!("warning: your lists and settings were recovered from {backup}");
+            errln!("warning: your lists and settings were recovered from {backup}");
         }
         if let Some(aside) = guard.list_recovered_from() {
-            eprintln!(
+            errln!(
                 "warning: the list file was damaged; it was moved to {aside} and is rebuilt at the next sync"
             );
         }

@@ -10,8 +10,8 @@ pub fn run(raw: &[String], json: bool) -> ExitCode {
     let mut failed = false;
     for input in raw {
         match normalize(input) {
-            Ok(n) if json => println!("{}", number_json(input, &n)),
-            Ok(n) => println!(
+            Ok(n) if json => outln!("{}", number_json(input, &n)),
+            Ok(n) => outln!(
                 "{input}\t{}\t{}\t{}\t{}{}",
                 n.e164.as_deref().unwrap_or("-"),
                 n.national,
@@ -24,9 +24,9 @@ pub fn run(raw: &[String], json: bool) -> ExitCode {
             Err(e) => {
                 failed = true;
                 if json {
-                    println!("{}", json!({"input": input, "error": e.to_string()}));
+                    outln!("{}", json!({"input": input, "error": e.to_string()}));
                 } else {
-                    eprintln!("{input}\terror: {e}");
+                    errln!("{input}\terror: {e}");
                 }
             }
         }

@@ -25,10 +25,10 @@ pub fn run(
         template,
     })?;
     if json {
-        println!("{}", serde_json::to_string(&report)?);
+        outln!("{}", serde_json::to_string(&report)?);
         return Ok(());
     }
-    println!("To: {}\n{}", report.to, report.body);
+    outln!("To: {}\n{}", report.to, report.body);
     let enc = match report.encoding {
         SmsEncoding::Gsm7 => "GSM-7",
         SmsEncoding::Ucs2 => "UCS-2 (Unicode)",
@@ -43,6 +43,6 @@ pub fn run(
     } else {
         ""
     };
-    println!("({parts}, {enc}{cut})");
+    outln!("({parts}, {enc}{cut})");
     Ok(())
 }

@@ -11,9 +11,10 @@ use canhgiac_core::publisher::{self, Decision, Dispute, DisputeDecision};
 
 pub fn dispute(db: &Db, number: &str, reason: &str, operator: &str) -> Result<()> {
     let d = publisher::dispute(&mut db.publisher()?, number, reason, operator)?;
-    println!(
+    outln!(
         "dispute {} against {}: off the list at the next publish until enough new people report it, unless it waits for an operator (see `reports disputes`)",
-        d.id, d.display
+        d.id,
+        d.display
     );
     Ok(())
 }
@@ -21,11 +22,11 @@ pub fn dispute(db: &Db, number: &str, reason: &str, operator: &str) -> Result<()
 pub fn disputes(db: &Db, json: bool) -> Result<()> {
     let all = publisher::disputes(&db.publisher()?)?;
     if all.is_empty() && !json {
-        println!("no disputes");
+        outln!("no disputes");
     }
     for d in all {
         if json {
-            println!("{}", serde_json::to_string(&d)?);
+            outln!("{}", serde_json::to_string(&d)?);
         } else {
             print_dispute(&d);
         }
@@ -48,13 +49,13 @@ pub fn decide_dispute(
 pub fn held(db: &Db, json: bool) -> Result<()> {
     let queue = publisher::held(&db.publisher()?)?;
     if queue.is_empty() && !json {
-        println!("the review queue is empty (as the last publish left it)");
+        outln!("the review queue is empty (as the last publish left it)");
     }
     for h in queue {
         if json {
-            println!("{}", serde_json::to_string(&h)?);
+            outln!("{}", serde_json::to_string(&h)?);
         } else {
-            println!(
+            outln!(
                 "{}  held {} days  {}  {} people, {} reports, last {}",
                 h.display,
                 h.age_days,
@@ -85,7 +86,7 @@ fn print_dispute(d: &Dispute) {
         (Some(by), Some(at), Some(why)) => format!(" — by {by}, {}: {why}", format_time(at)),
         _ => String::new(),
     };
-    println!(
+    outln!(
         "{}  {}  {}  {}  filed by {}: {}{decided}",
         d.id,
         format_time(d.disputed_at),
@@ -102,8 +103,11 @@ fn print_decision(d: &Decision) {
     } else {
         "off the list until enough new people report it"
     };
-    println!(
+    outln!(
         "{} {} by {} ({}): {effect}",
-        d.display, d.state, d.operator, d.reason
+        d.display,
+        d.state,
+        d.operator,
+        d.reason
     );
 }

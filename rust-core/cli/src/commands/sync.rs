@@ -82,7 +82,7 @@ pub fn run(db: &Db, args: SyncArgs) -> Result<ExitCode> {
         .build()?;
     let one = |name: &str, outcome| -> Result<()> {
         if args.json {
-            println!("{}", serde_json::to_string(&outcome)?);
+            outln!("{}", serde_json::to_string(&outcome)?);
         } else {
             print_outcome(&guard, name, &outcome, false)?;
         }
@@ -112,7 +112,7 @@ pub fn run(db: &Db, args: SyncArgs) -> Result<ExitCode> {
                 );
             }
             if args.json {
-                println!("{}", serde_json::to_string(&all)?);
+                outln!("{}", serde_json::to_string(&all)?);
             }
             let mut failed = 0;
             for f in &all {
@@ -122,7 +122,7 @@ pub fn run(db: &Db, args: SyncArgs) -> Result<ExitCode> {
                     }
                     (None, Some(e)) => {
                         failed += 1;
-                        eprintln!("error: {}: {e}; its list is as it was", f.feed);
+                        errln!("error: {}: {e}; its list is as it was", f.feed);
                     }
                     _ => {}
                 }
@@ -154,15 +154,16 @@ fn print_outcome(guard: &CallGuard, name: &str, outcome: &SyncOutcome, named: bo
     } else {
         String::new()
     };
-    println!(
+    outln!(
         "{who}{how}: {} entries, {} bytes fetched{published}",
-        outcome.entries, outcome.bytes_fetched
+        outcome.entries,
+        outcome.bytes_fetched
     );
     if let Some(t) = status.expires_at {
-        println!("{who}the list is good until {}", format_time(t));
+        outln!("{who}the list is good until {}", format_time(t));
     }
     if status.ignored_verified > 0 {
-        println!(
+        outln!(
             "{who}{} verified organisation numbers are ignored: this feed is not allowed to verify (add it with --verify-orgs to allow)",
             status.ignored_verified
         );
