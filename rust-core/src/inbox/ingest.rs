@@ -54,7 +54,7 @@ pub fn ingest(db: &mut PublisherDb, input: impl Read) -> Result<IngestSummary> {
 /// are refused).
 pub(crate) fn ingest_at(db: &mut PublisherDb, input: impl Read, now: i64) -> Result<IngestSummary> {
     let mut lines = Lines::open(input, &INBOX_HEADER)?;
-    let hasher = db.hasher();
+    let hasher = db.hasher()?;
     let tx = db.transaction()?;
     let mut summary = IngestSummary::default();
     let mut by_code: BTreeMap<&'static str, u64> = BTreeMap::new();

@@ -7,7 +7,9 @@ use super::Db;
 use crate::args::{PublishArgs, ReportsCommand};
 use crate::output::{bytes_bar, number_json};
 use anyhow::{Context, Result};
-use canhgiac_core::publisher::{self, Aggregate, Built, ListingPolicy, Protected, parse_body};
+use canhgiac_core::publisher::{
+    self, Built, ListingPolicy, Protected, PublishRequest, Published, parse_body,
+};
 use canhgiac_core::{format_day, now_unix};
 use serde_json::{Value, json};
 use std::path::Path;
@@ -16,6 +18,7 @@ use std::process::ExitCode;
 pub fn run(db: &Db, cmd: ReportsCommand) -> Result<ExitCode> {
     match cmd {
         ReportsCommand::Parse { bodies, json } => return Ok(parse(&bodies, json)),
+        ReportsCommand::Init { move_key_out } => init(db, move_key_out)?,
         ReportsCommand::Ingest { file, json } => ingest(db, &file, json)?,
         ReportsCommand::AddSource {
             file,
@@ -43,6 +46,31 @@ pub fn run(db: &Db, cmd: ReportsCommand) -> Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Makes the publisher database and its reporter key, or moves the key of
+/// an older database out.
+fn init(db: &Db, move_key_out: bool) -> Result<()> {
+    let path = db.publisher_path()?;
+    let key = db.reporter_key.as_deref().context(
+        "name the reporter key file with --reporter-key FILE (or CANHGIAC_REPORTER_KEY_FILE): keep it apart from the database and its backups",
+    )?;
+    if move_key_out {
+        publisher::PublisherDb::move_key_out(path, key)?;
+        println!(
+            "the reporter key of {} is now in {} (and no longer in the database): back it up apart from the database",
+            path.display(),
+            key.display()
+        );
+    } else {
+        publisher::PublisherDb::create(path, key)?;
+        println!(
+            "made {} and its reporter key {}: back the key up apart from the database (lost, every reporter counts as new)",
+            path.display(),
+            key.display()
+        );
+    }
+    Ok(())
 }
 
 /// One JSON object (or line) per body; exit 1 if any body is not a report.
@@ -164,10 +192,12 @@ fn disputes(db: &Db, json: bool) -> Result<()> {
     Ok(())
 }
 
-/// The policy file, its protected list read relative to it.
-fn policy(path: Option<&Path>) -> Result<(ListingPolicy, Protected, usize)> {
+/// The policy file, its protected list read relative to it. Any line of
+/// the protected list that is not a number refuses the publish: a list
+/// read in part protects in part.
+fn policy(path: Option<&Path>) -> Result<(ListingPolicy, Protected)> {
     let Some(path) = path else {
-        return Ok((ListingPolicy::default(), Protected::default(), 0));
+        return Ok((ListingPolicy::default(), Protected::default()));
     };
     let text =
         std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
@@ -175,16 +205,25 @@ fn policy(path: Option<&Path>) -> Result<(ListingPolicy, Protected, usize)> {
         .with_context(|| format!("{} is not a valid policy", path.display()))?;
     policy.check()?;
     let Some(list) = policy.protected.take() else {
-        return Ok((policy, Protected::default(), 0));
+        return Ok((policy, Protected::default()));
     };
     let list = path.parent().unwrap_or(Path::new(".")).join(list);
     let (file, _) = open_read(&list)?;
     let (protected, rejected) = Protected::from_csv(std::io::BufReader::new(file))?;
-    for r in &rejected {
-        eprintln!("{} {r} (skipped)", list.display());
+    if let Some(first) = rejected.first() {
+        let why = format!(
+            "{}: {first}{}; fix the protected list (nothing was published)",
+            list.display(),
+            match rejected.len() {
+                1 => String::new(),
+                n => format!(" (and {} more bad lines)", n - 1),
+            }
+        );
+        tracing::error!(reason = %why, "publish refused; the last feed stays in place");
+        anyhow::bail!("publish refused: {why}");
     }
     policy.protected = Some(list);
-    Ok((policy, protected, rejected.len()))
+    Ok((policy, protected))
 }
 
 pub fn publish(db: &Db, args: PublishArgs) -> Result<()> {
@@ -192,7 +231,7 @@ pub fn publish(db: &Db, args: PublishArgs) -> Result<()> {
         &std::fs::read_to_string(&args.key)
             .with_context(|| format!("reading {}", args.key.display()))?,
     )?;
-    let (policy, protected, bad_protected) = policy(args.policy.as_deref())?;
+    let (policy, protected) = policy(args.policy.as_deref())?;
     let as_of = match &args.as_of {
         None => publisher::today(),
         Some(d) => publisher::parse_day(d)
@@ -202,17 +241,31 @@ pub fn publish(db: &Db, args: PublishArgs) -> Result<()> {
     let bar = indicatif::ProgressBar::new_spinner();
     bar.set_message("deciding the list");
     bar.enable_steady_tick(std::time::Duration::from_millis(200));
-    let agg = publisher::aggregate(&mut pdb, &policy, &protected, as_of)?;
+    let pending = publisher::prepare_publish(
+        &mut pdb,
+        &PublishRequest {
+            policy: &policy,
+            protected: &protected,
+            with_policy: args.policy.is_some(),
+            as_of,
+            feed_key: publisher::key_id(&key.verifying_key()),
+            new_key: args.new_key,
+            accept_change: args.accept_change,
+        },
+    )?;
     bar.set_message("compressing and signing");
-    let built = publisher::build(
+    // The feed first, the database's commit last: see `prepare_publish`.
+    let built = publisher::build_after(
         &args.out,
-        &agg.entry_set(),
+        &pending.aggregate.entry_set(),
         &key,
         args.keep_deltas,
         now_unix(),
+        pending.last_version,
     )?;
+    let published = pending.commit(built.version)?;
     bar.finish_and_clear();
-    let report = publish_report(&agg, &built, &policy, bad_protected);
+    let report = publish_report(&published, &built, &policy);
     if args.json {
         println!("{report}");
     } else {
@@ -238,7 +291,8 @@ fn removed_why(code: &str) -> &str {
 }
 
 /// What a person reads before uploading (and `--json` gives as data).
-fn publish_report(agg: &Aggregate, built: &Built, policy: &ListingPolicy, bad: usize) -> Value {
+fn publish_report(published: &Published, built: &Built, policy: &ListingPolicy) -> Value {
+    let agg = &published.aggregate;
     let c = &agg.counts;
     let mut removed_by: std::collections::BTreeMap<&str, u64> = Default::default();
     for (_, why) in &agg.removed {
@@ -251,8 +305,12 @@ fn publish_report(agg: &Aggregate, built: &Built, policy: &ListingPolicy, bad: u
             "min_reporters": policy.min_reporters,
             "window_days": policy.window_days,
             "expire_days": policy.expire_days,
-            "protected_numbers_skipped_lines": bad,
+            "max_drop_percent": policy.max_drop_percent,
+            "max_gain_percent": policy.max_gain_percent,
+            "guard_min_entries": policy.guard_min_entries,
         },
+        "guard": published.changes,
+        "reports_reduced": published.reports_reduced,
         "feed": {
             "version": built.version,
             "entries": built.entries,
@@ -301,6 +359,21 @@ fn print_report(r: &Value) {
         n("removed"),
         n("changed")
     );
+    for c in r["guard"].as_array().into_iter().flatten() {
+        println!(
+            "  guard: against {}: {} left, {} joined, of {}",
+            c["against"].as_str().unwrap_or(""),
+            c["left"],
+            c["joined"],
+            c["before"]
+        );
+    }
+    if n("reports_reduced") > 0 {
+        println!(
+            "  {} reports past expire_days reduced to number, day, reporter and keyword",
+            n("reports_reduced")
+        );
+    }
     if let Some(by) = r["removed_by_reason"].as_object() {
         for (why, count) in by {
             println!("    removed: {count} × {}", removed_why(why));

@@ -1,0 +1,258 @@
+//! A publish as one all-or-nothing step: decide the list, judge it
+//! (`guard`), reduce old reports (`retention`), then, only once the caller
+//! has written the feed, commit the decisions, the audit log and what the
+//! next publish continues from (the feed's version and key, whether a
+//! policy file was used, the guard's baseline).
+//!
+//! Nothing is committed before the feed is written, so a refused or failed
+//! publish leaves the database as it was. A crash after the feed is
+//! written and before the commit leaves a feed one version ahead of the
+//! database: the next publish decides again from the same data and
+//! continues after the higher of the two versions, so phones that took the
+//! lost version move on from it.
+
+use super::aggregate::{Aggregate, ListingPolicy, aggregate_in};
+use super::db::PublisherDb;
+use super::guard::{self, AGAINST_DAY, AGAINST_LAST, Change, refused};
+use super::retention;
+use super::sources::Protected;
+use crate::dates;
+use crate::error::Result;
+use crate::model::Target;
+use rusqlite::{OptionalExtension, Transaction, params};
+use std::collections::HashSet;
+
+/// The guard's baseline is renewed once it is this old: the list is
+/// measured against itself as it was at most about a day before.
+const BASELINE_SECS: i64 = 86_400;
+
+/// What the operator asked of a publish.
+pub struct PublishRequest<'a> {
+    pub policy: &'a ListingPolicy,
+    pub protected: &'a Protected,
+    /// A policy file was named (`--policy`).
+    pub with_policy: bool,
+    pub as_of: i32,
+    /// The id of the feed key that signs this publish (`key_id`).
+    pub feed_key: String,
+    /// A feed key other than the last publish's is meant (`--new-key`).
+    pub new_key: bool,
+    /// The change the operator expects and approves (`--accept-change N`).
+    pub accept_change: Option<u64>,
+}
+
+/// What the last publish left (`publish_state`).
+struct State {
+    feed_version: u64,
+    feed_key: String,
+    with_policy: bool,
+    baseline_at: i64,
+}
+
+/// A publish decided and judged, not committed: dropped, it writes nothing.
+pub struct Pending<'db> {
+    tx: Transaction<'db>,
+    pub aggregate: Aggregate,
+    /// The feed version the last publish wrote: the next is after it even
+    /// when the feed folder was lost.
+    pub last_version: Option<u64>,
+    /// The list measured against the last publish and the day's baseline.
+    pub changes: Vec<Change>,
+    /// Reports older than `expire_days` reduced by this publish.
+    pub reports_reduced: u64,
+    renew_baseline: bool,
+    feed_key: String,
+    with_policy: bool,
+    baseline_at: i64,
+}
+
+/// What a committed publish reports.
+pub struct Published {
+    pub aggregate: Aggregate,
+    pub changes: Vec<Change>,
+    pub reports_reduced: u64,
+}
+
+/// Decides and judges a publish as of `as_of`; see [`Pending::commit`].
+pub fn prepare_publish<'db>(
+    db: &'db mut PublisherDb,
+    req: &PublishRequest,
+) -> Result<Pending<'db>> {
+    prepare_at(db, req, dates::now_unix())
+}
+
+pub(crate) fn prepare_at<'db>(
+    db: &'db mut PublisherDb,
+    req: &PublishRequest,
+    now: i64,
+) -> Result<Pending<'db>> {
+    req.policy.check()?;
+    let tx = db.transaction()?;
+    let state = read_state(&tx)?;
+    if let Some(s) = &state {
+        if s.with_policy && !req.with_policy {
+            return Err(refused(
+                "the last publish used a policy file and this one names none: its protected numbers and values would silently fall back to none and the defaults; name the policy file with --policy".into(),
+            ));
+        }
+        if s.feed_key != req.feed_key && !req.new_key {
+            return Err(refused(format!(
+                "the feed key (id {}) is not the last publish's (id {}): phones pin the key and would refuse every update; sign with the same key, or pass --new-key when the phones are being moved to this one",
+                req.feed_key, s.feed_key
+            )));
+        }
+    }
+    check_as_of(&tx, req.as_of, now)?;
+    let aggregate = aggregate_in(&tx, req.policy, req.protected, req.as_of, now)?;
+
+    let mut changes = Vec::new();
+    let published_before: bool = tx.query_row(
+        "SELECT EXISTS (SELECT 1 FROM publish_run WHERE id < ?1)",
+        [aggregate.run],
+        |r| r.get(0),
+    )?;
+    if published_before {
+        let (listed, added, removed) = (
+            aggregate.listed.len() as u64,
+            aggregate.added.len() as u64,
+            aggregate.removed.len() as u64,
+        );
+        changes.push(Change {
+            against: AGAINST_LAST,
+            before: listed - added + removed,
+            left: removed,
+            joined: added,
+        });
+    }
+    if state.is_some() {
+        changes.push(against_baseline(&tx, &aggregate)?);
+    }
+    guard::judge(req.policy, &changes, req.accept_change)?;
+
+    let horizon = req.as_of.saturating_sub(req.policy.expire_days as i32);
+    let reports_reduced = retention::reduce_older_than(&tx, horizon)?;
+    let renew_baseline = match &state {
+        None => true,
+        Some(s) => req.accept_change.is_some() || now - s.baseline_at >= BASELINE_SECS,
+    };
+    Ok(Pending {
+        last_version: state.as_ref().map(|s| s.feed_version),
+        baseline_at: if renew_baseline {
+            now
+        } else {
+            state.as_ref().map_or(now, |s| s.baseline_at)
+        },
+        tx,
+        aggregate,
+        changes,
+        reports_reduced,
+        renew_baseline,
+        feed_key: req.feed_key.clone(),
+        with_policy: req.with_policy,
+    })
+}
+
+impl Pending<'_> {
+    /// Commits the publish once the feed folder holds `feed_version`.
+    pub fn commit(self, feed_version: u64) -> Result<Published> {
+        let tx = self.tx;
+        if self.renew_baseline {
+            tx.execute("DELETE FROM guard_baseline", [])?;
+            let mut put = tx.prepare("INSERT INTO guard_baseline (number) VALUES (?1)")?;
+            for n in listed_numbers(&self.aggregate) {
+                put.execute([n])?;
+            }
+        }
+        tx.execute(
+            "INSERT OR REPLACE INTO publish_state (id, feed_version, feed_key, with_policy, baseline_at)
+             VALUES (1, ?1, ?2, ?3, ?4)",
+            params![
+                i64::try_from(feed_version).unwrap_or(i64::MAX),
+                self.feed_key,
+                self.with_policy,
+                self.baseline_at
+            ],
+        )?;
+        tx.commit()?;
+        Ok(Published {
+            aggregate: self.aggregate,
+            changes: self.changes,
+            reports_reduced: self.reports_reduced,
+        })
+    }
+}
+
+fn read_state(tx: &Transaction) -> Result<Option<State>> {
+    Ok(tx
+        .query_row(
+            "SELECT feed_version, feed_key, with_policy, baseline_at FROM publish_state WHERE id = 1",
+            [],
+            |r| {
+                Ok(State {
+                    feed_version: u64::try_from(r.get::<_, i64>(0)?).unwrap_or(0),
+                    feed_key: r.get(1)?,
+                    with_policy: r.get(2)?,
+                    baseline_at: r.get(3)?,
+                })
+            },
+        )
+        .optional()?)
+}
+
+/// A list decided as of a day without data is empty, not true: the day
+/// must lie between the first report or source and today.
+fn check_as_of(tx: &Transaction, as_of: i32, now: i64) -> Result<()> {
+    let today = dates::day_of(now);
+    // Tomorrow is allowed: the hotline's clock and this one may disagree
+    // about midnight by a little (as aggregation allows).
+    if as_of > today.saturating_add(1) {
+        return Err(refused(format!(
+            "--as-of {} is after today ({})",
+            dates::format_day(as_of),
+            dates::format_day(today)
+        )));
+    }
+    let (report_day, entry_day, added_at): (Option<i32>, Option<i32>, Option<i64>) = tx.query_row(
+        "SELECT (SELECT min(day) FROM report), (SELECT min(day) FROM source_entry),
+                    (SELECT min(added_at) FROM source)",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    )?;
+    let first = [report_day, entry_day, added_at.map(dates::day_of)]
+        .into_iter()
+        .flatten()
+        .min();
+    match first {
+        None => Err(refused(
+            "the database holds no report and no source yet: ingest the inbox (reports ingest) before publishing".into(),
+        )),
+        Some(first) if as_of < first => Err(refused(format!(
+            "--as-of {} is before the first report or source ({}): the list would be empty",
+            dates::format_day(as_of),
+            dates::format_day(first)
+        ))),
+        Some(_) => Ok(()),
+    }
+}
+
+fn listed_numbers(a: &Aggregate) -> impl Iterator<Item = i64> + '_ {
+    a.listed.iter().filter_map(|e| match e.target {
+        Target::Number(n) => Some(n),
+        _ => None,
+    })
+}
+
+/// The new list against the guard's baseline.
+fn against_baseline(tx: &Transaction, a: &Aggregate) -> Result<Change> {
+    let baseline: HashSet<i64> = tx
+        .prepare("SELECT number FROM guard_baseline")?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let now: HashSet<i64> = listed_numbers(a).collect();
+    Ok(Change {
+        against: AGAINST_DAY,
+        before: baseline.len() as u64,
+        left: baseline.difference(&now).count() as u64,
+        joined: now.difference(&baseline).count() as u64,
+    })
+}

@@ -1,0 +1,30 @@
+//! Retention: what people sent is kept only as long as a decision needs it.
+//!
+//! A report's content and exact time are evidence for `expire_days`; after
+//! that a decision still reads the report, but only its number, day,
+//! reporter and keyword: whether it was ever a call report (an SMS-only
+//! number) and who reported before a dispute (see `aggregate.rs`). So at
+//! each publish the older reports are reduced to those: content cleared,
+//! the time cut to the start of its day. A leaked database then holds the
+//! words and minutes of the last `expire_days` only.
+//!
+//! A time cut to its day's start can only move a report earlier, so a
+//! reporter seen before a dispute stays "before it": a dispute is never
+//! eased by the cut.
+
+use crate::error::Result;
+use rusqlite::Transaction;
+
+/// Reduces the reports older than `horizon` (days since 1970-01-01);
+/// returns how many were reduced now (those reduced before are not
+/// touched again).
+pub(super) fn reduce_older_than(tx: &Transaction, horizon: i32) -> Result<u64> {
+    // The day's start in Vietnam (UTC+7), as `aggregate.rs` counts days.
+    let reduced = tx.execute(
+        "UPDATE report INDEXED BY report_by_day
+            SET content = '', received_at = day * 86400 - 25200
+          WHERE day < ?1 AND (content <> '' OR received_at <> day * 86400 - 25200)",
+        [horizon],
+    )?;
+    Ok(reduced as u64)
+}
