@@ -7,39 +7,11 @@
 //! writes or prints.
 
 mod common;
-use common::{Nginx, cli, ok};
+use common::{Nginx, civil, cli, day, ok};
 use serde_json::Value;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
-
-/// The civil date `days` after 1970-01-01 (Howard Hinnant's algorithm).
-fn civil(days: i64) -> (i64, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    (yoe + era * 400 + i64::from(m <= 2), m, d)
-}
-
-/// Today in Vietnam (UTC+7), as days since 1970-01-01.
-fn today() -> i64 {
-    let now = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .as_secs() as i64;
-    (now + 7 * 3600).div_euclid(86_400)
-}
-
-/// `YYYY-MM-DD` of `days_ago` days before today.
-fn day(days_ago: i64) -> String {
-    let (y, m, d) = civil(today() - days_ago);
-    format!("{y:04}-{m:02}-{d:02}")
-}
 
 /// Synthetic reporters: 0901 000 000 + i. None of these may ever come out.
 fn reporter(i: u32) -> String {

@@ -151,10 +151,9 @@ fn describe(changes: &[Change]) -> String {
         .join("; ")
 }
 
-/// A refused publish: said in words, logged as an error (the operator's
-/// monitoring reads the log), nothing written.
+/// A refused publish, said in words (the caller logs it); nothing is
+/// written.
 pub(super) fn refused(why: String) -> Error {
-    tracing::error!(reason = %why, "publish refused; the last feed stays in place");
     Error::InvalidInput(format!(
         "publish refused, nothing written (the last feed stays in place): {why}"
     ))

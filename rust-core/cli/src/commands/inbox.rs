@@ -219,14 +219,22 @@ fn policy(path: Option<&Path>) -> Result<(ListingPolicy, Protected)> {
                 n => format!(" (and {} more bad lines)", n - 1),
             }
         );
-        tracing::error!(reason = %why, "publish refused; the last feed stays in place");
         anyhow::bail!("publish refused: {why}");
     }
     policy.protected = Some(list);
     Ok((policy, protected))
 }
 
+/// A publish, or its refusal logged as an error as well as said: whatever
+/// stopped it, the last feed stays in place and the operator's monitoring
+/// must see it (the exit status stops the upload step).
 pub fn publish(db: &Db, args: PublishArgs) -> Result<()> {
+    publish_or_refuse(db, args).inspect_err(|e| {
+        tracing::error!(reason = %format!("{e:#}"), "publish refused; the last feed stays in place");
+    })
+}
+
+fn publish_or_refuse(db: &Db, args: PublishArgs) -> Result<()> {
     let key = publisher::parse_secret_key(
         &std::fs::read_to_string(&args.key)
             .with_context(|| format!("reading {}", args.key.display()))?,
