@@ -256,3 +256,181 @@ fn against_baseline(tx: &Transaction, a: &Aggregate) -> Result<Change> {
         joined: now.difference(&baseline).count() as u64,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::inbox::ingest::ingest_at;
+
+    /// 2026-01-15 12:00 in Hà Nội.
+    fn now() -> i64 {
+        time::macros::datetime!(2026-01-15 12:00 +7).unix_timestamp()
+    }
+
+    /// `who` reports `number`, `days_ago` days before `now()`, at 09:07.
+    fn row(days_ago: i32, who: u32, number: &str) -> String {
+        let at = i64::from(dates::day_of(now()) - days_ago) * 86_400 - 7 * 3600 + 9 * 3600 + 420;
+        format!(
+            "{},0901{who:06},156,LD {number} goi mao danh cong an\n",
+            dates::format_time(at)
+        )
+    }
+
+    fn db_with(rows: &[String]) -> (tempfile::TempDir, PublisherDb) {
+        let dir = tempfile::tempdir().unwrap();
+        let mut db =
+            PublisherDb::create(&dir.path().join("p.db"), &dir.path().join("r.key")).unwrap();
+        let csv = "received_at,sender,to,body\n".to_string() + &rows.concat();
+        ingest_at(&mut db, csv.as_bytes(), now()).unwrap();
+        (dir, db)
+    }
+
+    fn request<'a>(policy: &'a ListingPolicy, protected: &'a Protected) -> PublishRequest<'a> {
+        PublishRequest {
+            policy,
+            protected,
+            with_policy: false,
+            as_of: dates::day_of(now()),
+            feed_key: "k".into(),
+            new_key: false,
+            accept_change: None,
+        }
+    }
+
+    fn count(db: &PublisherDb, sql: &str) -> i64 {
+        db.conn.query_row(sql, [], |r| r.get(0)).unwrap()
+    }
+
+    #[test]
+    fn a_crash_before_the_commit_leaves_the_database_as_it_was() {
+        let rows: Vec<String> = (0..3).map(|w| row(1, w, "0912000001")).collect();
+        let (dir, mut db) = db_with(&rows);
+        let (policy, protected) = (ListingPolicy::default(), Protected::default());
+        let key = crate::feed::generate_key();
+        let feed = dir.path().join("feed");
+        let build = |p: &Pending, dir: &std::path::Path| {
+            crate::feed::publish::build_after(
+                dir,
+                &p.aggregate.entry_set(),
+                &key,
+                3,
+                now(),
+                p.last_version,
+            )
+            .unwrap()
+        };
+        // The feed is written, then the process dies before the commit.
+        let pending = prepare_at(&mut db, &request(&policy, &protected), now()).unwrap();
+        assert_eq!(build(&pending, &feed).version, 1);
+        drop(pending);
+        for table in ["publish_run", "audit", "listed", "publish_state"] {
+            assert_eq!(
+                count(&db, &format!("SELECT count(*) FROM {table}")),
+                0,
+                "{table}"
+            );
+        }
+        // The next publish decides again and continues after the feed.
+        let pending = prepare_at(&mut db, &request(&policy, &protected), now()).unwrap();
+        let built = build(&pending, &feed);
+        assert_eq!((built.version, built.delta.is_some()), (2, true));
+        let published = pending.commit(built.version).unwrap();
+        assert_eq!(published.aggregate.listed.len(), 1);
+        assert_eq!(count(&db, "SELECT feed_version FROM publish_state"), 2);
+        // A folder lost after that continues at 3, from the database.
+        let pending = prepare_at(&mut db, &request(&policy, &protected), now()).unwrap();
+        assert_eq!(build(&pending, &dir.path().join("new")).version, 3);
+    }
+
+    #[test]
+    fn reports_past_expire_days_keep_only_what_a_decision_needs() {
+        let mut rows: Vec<String> = (0..3).map(|w| row(200, w, "0912000001")).collect();
+        rows.extend((3..6).map(|w| row(2, w, "0912000002")));
+        let (_dir, mut db) = db_with(&rows);
+        let (policy, protected) = (ListingPolicy::default(), Protected::default());
+        let old = "SELECT count(*) FROM report WHERE number = 84912000001";
+        // Before: the words and minutes of 200 days ago are kept.
+        assert_eq!(count(&db, &format!("{old} AND content <> ''")), 3);
+        let pending = prepare_at(&mut db, &request(&policy, &protected), now()).unwrap();
+        assert_eq!(pending.reports_reduced, 3);
+        pending.commit(1).unwrap();
+        assert_eq!(count(&db, &format!("{old} AND content = ''")), 3);
+        assert_eq!(
+            count(&db, &format!("{old} AND received_at = day * 86400 - 25200")),
+            3
+        );
+        // Their number, day, reporter and keyword stay; recent ones whole.
+        assert_eq!(
+            count(
+                &db,
+                &format!("{old} AND reporter_id > 0 AND keyword = 'LD'")
+            ),
+            3
+        );
+        assert_eq!(
+            count(
+                &db,
+                "SELECT count(*) FROM report WHERE content <> '' AND received_at % 86400 <> 61200"
+            ),
+            3
+        );
+        // Reduced once: the next publish has nothing more to cut.
+        let again = prepare_at(&mut db, &request(&policy, &protected), now()).unwrap();
+        assert_eq!(again.reports_reduced, 0);
+    }
+
+    #[test]
+    fn the_audit_log_never_links_a_reporter_to_a_number() {
+        let rows: Vec<String> = (0..3).map(|w| row(1, w, "0912000001")).collect();
+        let (_dir, mut db) = db_with(&rows);
+        let (policy, protected) = (ListingPolicy::default(), Protected::default());
+        prepare_at(&mut db, &request(&policy, &protected), now())
+            .unwrap()
+            .commit(1)
+            .unwrap();
+        let ids: Vec<i64> = db
+            .conn
+            .prepare("SELECT id FROM reporter")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert_eq!(ids.len(), 3);
+        let allowed = [
+            "run",
+            "as_of",
+            "change",
+            "number",
+            "decision",
+            "reason",
+            "provenance",
+            "category",
+            "label",
+            "reporters",
+            "sources",
+            "peak_reporters",
+            "reports",
+            "scam_reports",
+            "nuisance_reports",
+            "sms_reports",
+            "first_report",
+            "last_report",
+            "disputed_at",
+            "new_reporters",
+            "summary",
+            "counts",
+        ];
+        for line in crate::inbox::audit_log(&db, None).unwrap() {
+            let v: serde_json::Value = serde_json::from_str(&line).unwrap();
+            if v.get("number").is_none() {
+                continue; // the run's summary line: counts only
+            }
+            for key in v.as_object().unwrap().keys() {
+                assert!(allowed.contains(&key.as_str()), "{key} in {line}");
+            }
+            // Counts, never an identity: no reporter's id nor hash.
+            assert_eq!(v["reporters"], 3, "{line}");
+        }
+    }
+}
