@@ -651,6 +651,32 @@ mod tests {
         assert_eq!(a.message(1, &r, "x"), a.message(1, &r, "x"));
     }
 
+    /// The brute-force cost that keeps the reporter key out of the
+    /// database: reporter hashes one core makes per second with this
+    /// Hasher, and the time to try Vietnam's whole mobile space (about
+    /// 3.8×10^8 numbers) against a stolen database that held its key. A
+    /// figure for the README, not a check: run it in release mode,
+    /// `cargo test --release -p canhgiac-core --features publisher --lib
+    /// reporter_hash_rate -- --ignored --nocapture`.
+    #[test]
+    #[ignore]
+    fn reporter_hash_rate() {
+        let hasher = Hasher::new(&[9; 32]);
+        let n: u32 = 5_000_000;
+        let started = std::time::Instant::now();
+        let mut sink = 0u8;
+        for i in 0..n {
+            let e164 = format!("+849{:08}", i);
+            sink ^= hasher.reporter(&e164)[0];
+        }
+        let secs = started.elapsed().as_secs_f64();
+        let rate = f64::from(n) / secs;
+        println!(
+            "{rate:.0} reporter hashes/s on one core ({sink}); Vietnam's mobile space (3.8e8) in {:.0} s",
+            3.8e8 / rate
+        );
+    }
+
     /// Version 1's schema, frozen: only its upgrade test uses it.
     const V1_SCHEMA: &str = "
 -- The key of every keyed hash in this file: 32 random bytes, made once.
