@@ -23,8 +23,10 @@ use rusqlite::{OptionalExtension, Transaction, params};
 use std::collections::HashSet;
 
 /// The guard's baseline is renewed once it is this old: the list is
-/// measured against itself as it was at most about a day before.
-const BASELINE_SECS: i64 = 86_400;
+/// measured against itself as it was about a day before. Less than 24
+/// hours, so that a daily timer (which fires a few seconds early or late)
+/// renews it every day rather than every other day.
+const BASELINE_SECS: i64 = 20 * 3600;
 
 /// What the operator asked of a publish.
 pub struct PublishRequest<'a> {
@@ -340,6 +342,47 @@ mod tests {
         // A folder lost after that continues at 3, from the database.
         let pending = prepare_at(&mut db, &request(&policy, &protected), now()).unwrap();
         assert_eq!(build(&pending, &dir.path().join("new")).version, 3);
+    }
+
+    #[test]
+    fn the_day_baseline_holds_small_cuts_and_is_renewed_after_20_hours() {
+        let number = |i: u32| format!("0912{:06}", 100_000 + i);
+        let rows: Vec<String> = (0..200)
+            .flat_map(|i| (0..3).map(move |k| row(1 + k as i32, i * 3 + k, &number(i))))
+            .collect();
+        let (_dir, mut db) = db_with(&rows);
+        let policy = ListingPolicy::default();
+        let mut protected = Protected::default();
+        let hour = 3600;
+        let mut publish = |protected: &Protected, at: i64| {
+            prepare_at(&mut db, &request(&policy, protected), now() + at)
+                .and_then(|p| p.commit(1))
+                .map(|p| p.aggregate.listed.len())
+        };
+        assert_eq!(publish(&protected, 0).unwrap(), 200);
+        // Two cuts of 10 (5%): the second is 10% of the baseline, allowed.
+        for (cut, at) in [(0, hour), (1, 2 * hour)] {
+            for i in cut * 10..cut * 10 + 10 {
+                protected.insert(&number(i)).unwrap();
+            }
+            publish(&protected, at).unwrap();
+        }
+        // A third within the day: 15% of the baseline, refused.
+        let mut third = Protected::default();
+        for i in 0..30 {
+            third.insert(&number(i)).unwrap();
+        }
+        let err = publish(&third, 3 * hour).unwrap_err();
+        assert!(err.to_string().contains("the list a day before"), "{err}");
+        // 20 hours on, a publish renews the baseline (180 entries): the
+        // same cut is now 10 of 180, allowed; one more is not.
+        assert_eq!(publish(&protected, 20 * hour).unwrap(), 180);
+        assert_eq!(publish(&third, 21 * hour).unwrap(), 170);
+        let mut fourth = Protected::default();
+        for i in 0..40 {
+            fourth.insert(&number(i)).unwrap();
+        }
+        assert!(publish(&fourth, 22 * hour).is_err());
     }
 
     #[test]
