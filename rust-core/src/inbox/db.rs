@@ -157,14 +157,16 @@ CREATE TABLE decided (
 -- row, made by the first publish): the feed's version and its key's id
 -- (a lost feed folder continues at the next version; another key is
 -- refused unless meant), whether a policy file was used (a publish
--- without one would empty the protected list), and when the guard's
--- baseline list (guard_baseline) was taken.
+-- without one would empty the protected list), when the guard's
+-- baseline list (guard_baseline) was taken, and the day before which every
+-- report has been reduced to what a decision needs (retention.rs).
 CREATE TABLE publish_state (
     id           INTEGER PRIMARY KEY CHECK (id = 1),
     feed_version INTEGER NOT NULL,
     feed_key     TEXT NOT NULL,
     with_policy  INTEGER NOT NULL CHECK (with_policy IN (0, 1)),
-    baseline_at  INTEGER NOT NULL
+    baseline_at  INTEGER NOT NULL,
+    reduced_to   INTEGER NOT NULL
 );
 -- The list as it was at the start of the guard's current day: a publish
 -- may not move further than its policy shares from it either.
@@ -203,7 +205,8 @@ CREATE TABLE publish_state (
     feed_version INTEGER NOT NULL,
     feed_key     TEXT NOT NULL,
     with_policy  INTEGER NOT NULL CHECK (with_policy IN (0, 1)),
-    baseline_at  INTEGER NOT NULL
+    baseline_at  INTEGER NOT NULL,
+    reduced_to   INTEGER NOT NULL
 );
 CREATE TABLE guard_baseline (
     number INTEGER PRIMARY KEY

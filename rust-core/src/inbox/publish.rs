@@ -49,6 +49,7 @@ struct State {
     feed_key: String,
     with_policy: bool,
     baseline_at: i64,
+    reduced_to: i32,
 }
 
 /// A publish decided and judged, not committed: dropped, it writes nothing.
@@ -66,6 +67,7 @@ pub struct Pending<'db> {
     feed_key: String,
     with_policy: bool,
     baseline_at: i64,
+    reduced_to: i32,
 }
 
 /// What a committed publish reports.
@@ -132,7 +134,12 @@ pub(crate) fn prepare_at<'db>(
     guard::judge(req.policy, &changes, req.accept_change)?;
 
     let horizon = req.as_of.saturating_sub(req.policy.expire_days as i32);
-    let reports_reduced = retention::reduce_older_than(&tx, horizon)?;
+    let reduced_to = state.as_ref().map_or(0, |s| s.reduced_to);
+    let reports_reduced = if horizon > reduced_to {
+        retention::reduce(&tx, reduced_to, horizon)?
+    } else {
+        0
+    };
     let renew_baseline = match &state {
         None => true,
         Some(s) => req.accept_change.is_some() || now - s.baseline_at >= BASELINE_SECS,
@@ -151,6 +158,7 @@ pub(crate) fn prepare_at<'db>(
         renew_baseline,
         feed_key: req.feed_key.clone(),
         with_policy: req.with_policy,
+        reduced_to: reduced_to.max(horizon),
     })
 }
 
@@ -166,13 +174,15 @@ impl Pending<'_> {
             }
         }
         tx.execute(
-            "INSERT OR REPLACE INTO publish_state (id, feed_version, feed_key, with_policy, baseline_at)
-             VALUES (1, ?1, ?2, ?3, ?4)",
+            "INSERT OR REPLACE INTO publish_state
+                    (id, feed_version, feed_key, with_policy, baseline_at, reduced_to)
+             VALUES (1, ?1, ?2, ?3, ?4, ?5)",
             params![
                 i64::try_from(feed_version).unwrap_or(i64::MAX),
                 self.feed_key,
                 self.with_policy,
-                self.baseline_at
+                self.baseline_at,
+                self.reduced_to
             ],
         )?;
         tx.commit()?;
@@ -187,7 +197,8 @@ impl Pending<'_> {
 fn read_state(tx: &Transaction) -> Result<Option<State>> {
     Ok(tx
         .query_row(
-            "SELECT feed_version, feed_key, with_policy, baseline_at FROM publish_state WHERE id = 1",
+            "SELECT feed_version, feed_key, with_policy, baseline_at, reduced_to
+               FROM publish_state WHERE id = 1",
             [],
             |r| {
                 Ok(State {
@@ -195,6 +206,7 @@ fn read_state(tx: &Transaction) -> Result<Option<State>> {
                     feed_key: r.get(1)?,
                     with_policy: r.get(2)?,
                     baseline_at: r.get(3)?,
+                    reduced_to: r.get(4)?,
                 })
             },
         )

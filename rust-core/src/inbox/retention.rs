@@ -15,16 +15,18 @@
 use crate::error::Result;
 use rusqlite::Transaction;
 
-/// Reduces the reports older than `horizon` (days since 1970-01-01);
-/// returns how many were reduced now (those reduced before are not
-/// touched again).
-pub(super) fn reduce_older_than(tx: &Transaction, horizon: i32) -> Result<u64> {
+/// Reduces the reports of the days from `from` up to `horizon` (days since
+/// 1970-01-01; those before `from` were reduced by an earlier publish), and
+/// returns how many it reduced: a publish reads the days it has not
+/// reduced yet, not every old report again.
+pub(super) fn reduce(tx: &Transaction, from: i32, horizon: i32) -> Result<u64> {
     // The day's start in Vietnam (UTC+7), as `aggregate.rs` counts days.
     let reduced = tx.execute(
         "UPDATE report INDEXED BY report_by_day
             SET content = '', received_at = day * 86400 - 25200
-          WHERE day < ?1 AND (content <> '' OR received_at <> day * 86400 - 25200)",
-        [horizon],
+          WHERE day >= ?1 AND day < ?2
+            AND (content <> '' OR received_at <> day * 86400 - 25200)",
+        [from, horizon],
     )?;
     Ok(reduced as u64)
 }

@@ -230,7 +230,7 @@ fn policy(path: Option<&Path>) -> Result<(ListingPolicy, Protected)> {
 /// must see it (the exit status stops the upload step).
 pub fn publish(db: &Db, args: PublishArgs) -> Result<()> {
     publish_or_refuse(db, args).inspect_err(|e| {
-        tracing::error!(reason = %format!("{e:#}"), "publish refused; the last feed stays in place");
+        tracing::error!(reason = %format!("{e:#}"), "no feed published");
     })
 }
 
