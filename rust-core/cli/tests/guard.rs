@@ -369,8 +369,27 @@ fn another_feed_key_is_refused_unless_meant() {
         "{}",
         stderr(&out)
     );
-    assert_eq!((p.feed_bytes(), p.db_state()), (feed, db));
+    let before = (feed, db);
+    assert_eq!((p.feed_bytes(), p.db_state()), before);
     assert!(!p.p("feed2/manifest.json").exists());
+    // Meant, but over the old key's feed, which phones still read: refused.
+    let out = p.run(&[
+        "publish",
+        "--key",
+        &other,
+        "--out",
+        &s(&p.p("feed")),
+        "--policy",
+        &s(&p.p("policy.toml")),
+        "--new-key",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("new, empty folder"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!((p.feed_bytes(), p.db_state()), before);
     // Meant: a new folder, the version continuing.
     let out = p.run(&[
         "publish",

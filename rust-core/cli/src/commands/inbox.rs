@@ -245,6 +245,18 @@ fn publish_or_refuse(db: &Db, args: PublishArgs) -> Result<()> {
         Some(d) => publisher::parse_day(d)
             .with_context(|| format!("--as-of {d}: not a day (YYYY-MM-DD)"))?,
     };
+    if args.new_key {
+        // The old feed stays where phones that pin the old key read it.
+        let manifest = args.out.join(publisher::MANIFEST_FILE);
+        if let Ok(bytes) = std::fs::read(&manifest)
+            && publisher::verify(&bytes, &[key.verifying_key()]).is_err()
+        {
+            anyhow::bail!(
+                "{} holds the feed signed by another key, which phones still pin: publish the new key's feed into a new, empty folder",
+                args.out.display()
+            );
+        }
+    }
     let mut pdb = db.publisher()?;
     let bar = indicatif::ProgressBar::new_spinner();
     bar.set_message("deciding the list");
