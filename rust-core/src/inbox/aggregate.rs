@@ -251,7 +251,9 @@ impl Aggregate {
 
 /// Decides the list as of the Vietnamese calendar day `as_of` (days since
 /// 1970-01-01; reports and disputes after it are not seen), and appends
-/// every decision that changed to the audit log, in one transaction.
+/// every decision that changed to the audit log, in one transaction. A
+/// publish goes through `publish::prepare_publish` instead, which guards
+/// the list and commits only once the feed is written.
 pub fn aggregate(
     db: &mut PublisherDb,
     policy: &ListingPolicy,

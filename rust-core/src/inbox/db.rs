@@ -402,8 +402,16 @@ impl PublisherDb {
         // Rewrite the file without the freed pages, then empty the journal,
         // which held the pages as they were.
         db.conn.execute_batch("VACUUM")?;
-        db.conn
-            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        let busy: i64 = db
+            .conn
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get(0))?;
+        if busy != 0 {
+            // Another process has the file open: the journal is emptied
+            // when the last connection closes, not now.
+            tracing::warn!(
+                "another process has the publisher database open: the key's old bytes leave its -wal file when that process closes it"
+            );
+        }
         tracing::info!("the reporter key was moved out of the publisher database");
         db.key = Some(key);
         Ok(db)

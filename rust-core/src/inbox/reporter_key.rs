@@ -62,6 +62,18 @@ impl ReporterKey {
             return Err(not_a_key());
         }
         let bytes = hex::decode(text.trim()).map_err(|_| not_a_key())?;
+        #[cfg(unix)]
+        if let Ok(meta) = std::fs::metadata(path) {
+            use std::os::unix::fs::PermissionsExt;
+            if meta.permissions().mode() & 0o077 != 0 {
+                // Readable by others: whoever can read it and the database
+                // can recover every reporter.
+                tracing::warn!(
+                    file = %path.display(),
+                    "the reporter key is readable by other users: chmod 600 it"
+                );
+            }
+        }
         Ok(ReporterKey(bytes.try_into().map_err(|_| not_a_key())?))
     }
 
