@@ -350,9 +350,6 @@ impl PublisherDb {
         // from reading the same pages again and again (an upper bound, not
         // memory taken up front).
         conn.pragma_update(None, "cache_size", -CACHE_KIB)?;
-        // What is deleted or overwritten (a key moved out, the content of
-        // reports past retention) is zeroed, not left in free space.
-        conn.pragma_update(None, "secure_delete", true)?;
         Ok(conn)
     }
 

@@ -283,11 +283,13 @@ mod tests {
 
     /// `who` reports `number`, `days_ago` days before `now()`, at 09:07.
     fn row(days_ago: i32, who: u32, number: &str) -> String {
+        said(days_ago, who, &format!("LD {number} goi mao danh cong an"))
+    }
+
+    /// `who` texts `body`, `days_ago` days before `now()`, at 09:07.
+    fn said(days_ago: i32, who: u32, body: &str) -> String {
         let at = i64::from(dates::day_of(now()) - days_ago) * 86_400 - 7 * 3600 + 9 * 3600 + 420;
-        format!(
-            "{},0901{who:06},156,LD {number} goi mao danh cong an\n",
-            dates::format_time(at)
-        )
+        format!("{},0901{who:06},156,{body}\n", dates::format_time(at))
     }
 
     fn db_with(rows: &[String]) -> (tempfile::TempDir, PublisherDb) {
@@ -399,17 +401,30 @@ mod tests {
 
     #[test]
     fn reports_past_expire_days_keep_only_what_a_decision_needs() {
-        let mut rows: Vec<String> = (0..3).map(|w| row(200, w, "0912000001")).collect();
+        let mut rows: Vec<String> = (0..3)
+            .map(|w| said(200, w, "LD 0912000001 noi dung cu bi mat"))
+            .collect();
         rows.extend((3..6).map(|w| row(2, w, "0912000002")));
-        let (_dir, mut db) = db_with(&rows);
+        let (dir, mut db) = db_with(&rows);
+        let file_has = |db: &PublisherDb, text: &str| {
+            db.conn
+                .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+                .unwrap();
+            let bytes = std::fs::read(dir.path().join("p.db")).unwrap();
+            bytes.windows(text.len()).any(|w| w == text.as_bytes())
+        };
         let (policy, protected) = (ListingPolicy::default(), Protected::default());
         let old = "SELECT count(*) FROM report WHERE number = 84912000001";
         // Before: the words and minutes of 200 days ago are kept.
         assert_eq!(count(&db, &format!("{old} AND content <> ''")), 3);
+        assert!(file_has(&db, "noi dung cu bi mat"));
         let pending = prepare_at(&mut db, &request(&policy, &protected), now()).unwrap();
         assert_eq!(pending.reports_reduced, 3);
         pending.commit(1).unwrap();
         assert_eq!(count(&db, &format!("{old} AND content = ''")), 3);
+        // Gone from the file too, not only from the rows.
+        assert!(!file_has(&db, "noi dung cu bi mat"));
+        assert!(file_has(&db, "goi mao danh cong an"));
         assert_eq!(
             count(&db, &format!("{old} AND received_at = day * 86400 - 25200")),
             3
