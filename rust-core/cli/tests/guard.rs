@@ -173,18 +173,66 @@ impl Publisher {
     }
 }
 
+/// A phone following the publisher's feed through nginx on loopback.
+struct Phone {
+    nginx: Nginx,
+    db: String,
+    key: String,
+}
+
+impl Phone {
+    fn follow(p: &Publisher) -> Phone {
+        let www = p.p("www");
+        std::fs::create_dir_all(&www).unwrap();
+        std::fs::create_dir_all(p.p("nginx")).unwrap();
+        std::os::unix::fs::symlink(p.p("feed"), www.join("feed")).unwrap();
+        Phone {
+            nginx: Nginx::start(&www, &p.p("nginx")),
+            db: s(&p.p("phone.db")),
+            key: s(&p.p("keys/feed.pub")),
+        }
+    }
+
+    fn sync(&self) -> Output {
+        cli(&[
+            "--db",
+            &self.db,
+            "sync",
+            &self.nginx.url("feed"),
+            "--key",
+            &self.key,
+            "--allow-http",
+            "--json",
+        ])
+    }
+
+    /// Syncs, then screens `number`: its level.
+    fn level(&self, number: &str) -> String {
+        let out = self.sync();
+        assert!(out.status.success(), "{}", stderr(&out));
+        let v = json(&ok(&["--db", &self.db, "check", number, "--json"]));
+        v["level"].as_str().unwrap().to_string()
+    }
+}
+
 #[test]
 fn a_policy_that_empties_the_list_is_refused_until_accepted_knowingly() {
     let p = Publisher::new();
+    let phone = Phone::follow(&p);
+    assert_eq!(phone.level(&number(7)), "scam");
     p.set_policy("min_reporters = 100000\nprotected = \"protected.csv\"\n");
     let err = p.refused(&[], "lose 200 of the 200 entries of the last publish");
     assert!(err.contains("--accept-change 200"), "{err}");
     // Another number than the change is refused too.
     p.refused(&["--accept-change", "20"], "does not match");
-    // The attack was real: the change named, it empties the list.
+    // The phone keeps its protection.
+    assert_eq!(phone.level(&number(7)), "scam");
+    // The attack was real: the change named, it empties the list, and the
+    // phone drops the warning at its next sync.
     let emptied = p.publish_ok(&["--accept-change", "200"]);
     assert_eq!(emptied["listed"], 0, "{emptied}");
     assert_eq!(emptied["feed"]["version"], 2);
+    assert_eq!(phone.level(&number(7)), "unknown");
 }
 
 #[test]
@@ -294,27 +342,10 @@ fn a_protected_list_or_policy_missing_or_malformed_refuses() {
 #[test]
 fn a_lost_feed_folder_continues_at_the_next_version_and_phones_take_it() {
     let p = Publisher::new();
-    std::fs::create_dir_all(p.p("nginx")).unwrap();
-    let www = p.p("www");
-    std::fs::create_dir_all(&www).unwrap();
-    std::os::unix::fs::symlink(p.p("feed"), www.join("feed")).unwrap();
-    let nginx = Nginx::start(&www, &p.p("nginx"));
-    let phone = s(&p.p("phone.db"));
-    let sync = || {
-        cli(&[
-            "--db",
-            &phone,
-            "sync",
-            &nginx.url("feed"),
-            "--key",
-            &s(&p.p("keys/feed.pub")),
-            "--allow-http",
-            "--json",
-        ])
-    };
-    assert!(sync().status.success());
+    let phone = Phone::follow(&p);
+    assert_eq!(phone.level(&number(7)), "scam");
     assert_eq!(p.publish_ok(&[])["feed"]["version"], 2);
-    assert!(sync().status.success());
+    assert!(phone.sync().status.success());
 
     // The attack: the folder lost, a feed built from nothing starts at 1,
     // which the phone refuses as a rollback.
@@ -334,18 +365,14 @@ fn a_lost_feed_folder_continues_at_the_next_version_and_phones_take_it() {
         "--out",
         &s(&p.p("feed")),
     ]);
-    let refused = sync();
-    assert!(!refused.status.success(), "the phone took version 1");
+    assert!(!phone.sync().status.success(), "the phone took version 1");
     std::fs::remove_dir_all(p.p("feed")).unwrap();
 
     // The publisher continues after what it recorded: version 3, taken.
     let r = p.publish_ok(&[]);
     assert_eq!(r["feed"]["version"], 3, "{r}");
     assert_eq!(r["feed"]["delta_bytes"], Value::Null);
-    let out = sync();
-    assert!(out.status.success(), "{}", stderr(&out));
-    let v = json(&ok(&["--db", &phone, "check", &number(7), "--json"]));
-    assert_ne!(v["level"], "unknown", "{v}");
+    assert_eq!(phone.level(&number(7)), "scam");
 }
 
 #[test]
