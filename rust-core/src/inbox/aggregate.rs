@@ -55,6 +55,14 @@ pub struct ListingPolicy {
     /// [`Protected::from_csv`]): read by the caller, which passes the set
     /// to [`aggregate`].
     pub protected: Option<PathBuf>,
+    /// The guard (see `guard.rs`): a publish is refused when its list
+    /// loses more than this percentage of the entries of the last publish,
+    /// or of the list a day before,
+    pub max_drop_percent: u32,
+    /// or gains more than this percentage of them,
+    pub max_gain_percent: u32,
+    /// unless both lists are smaller than this.
+    pub guard_min_entries: u32,
 }
 
 impl Default for ListingPolicy {
@@ -64,6 +72,9 @@ impl Default for ListingPolicy {
             window_days: DEFAULT_WINDOW_DAYS,
             expire_days: DEFAULT_EXPIRE_DAYS,
             protected: None,
+            max_drop_percent: super::guard::DEFAULT_MAX_DROP_PERCENT,
+            max_gain_percent: super::guard::DEFAULT_MAX_GAIN_PERCENT,
+            guard_min_entries: super::guard::DEFAULT_GUARD_MIN_ENTRIES,
         }
     }
 }
@@ -87,7 +98,7 @@ impl ListingPolicy {
                 )));
             }
         }
-        Ok(())
+        super::guard::check_policy(self)
     }
 }
 
@@ -240,7 +251,9 @@ impl Aggregate {
 
 /// Decides the list as of the Vietnamese calendar day `as_of` (days since
 /// 1970-01-01; reports and disputes after it are not seen), and appends
-/// every decision that changed to the audit log, in one transaction.
+/// every decision that changed to the audit log, in one transaction. A
+/// publish goes through `publish::prepare_publish` instead, which guards
+/// the list and commits only once the feed is written.
 pub fn aggregate(
     db: &mut PublisherDb,
     policy: &ListingPolicy,
@@ -257,23 +270,35 @@ pub(crate) fn aggregate_at(
     as_of: i32,
     now: i64,
 ) -> Result<Aggregate> {
+    let tx = db.transaction()?;
+    let aggregate = aggregate_in(&tx, policy, protected, as_of, now)?;
+    tx.commit()?;
+    Ok(aggregate)
+}
+
+/// [`aggregate_at`] inside a transaction the caller commits: a publish
+/// commits only once its guard passed and its feed is written.
+pub(super) fn aggregate_in(
+    tx: &Transaction,
+    policy: &ListingPolicy,
+    protected: &Protected,
+    as_of: i32,
+    now: i64,
+) -> Result<Aggregate> {
     policy.check()?;
     if !(dates::MIN_DAY..=dates::day_of(now).saturating_add(1)).contains(&as_of) {
         return Err(Error::invalid(
             "the day to aggregate as of must be between 2000-01-01 and today",
         ));
     }
-    let tx = db.transaction()?;
-    let mut run = Run::start(&tx, policy, protected, as_of, now)?;
-    let window = run.window(&tx)?;
-    let mut audit = AuditWriter::new(&tx, run.id)?;
-    run.numbers(&tx, &window.numbers, &mut audit)?;
+    let mut run = Run::start(tx, policy, protected, as_of, now)?;
+    let window = run.window(tx)?;
+    let mut audit = AuditWriter::new(tx, run.id)?;
+    run.numbers(tx, &window.numbers, &mut audit)?;
     run.short_numbers(window.short, window.brands, &mut audit)?;
     run.summary(&mut audit)?;
     drop(audit);
-    let aggregate = run.finish(&tx)?;
-    tx.commit()?;
-    Ok(aggregate)
+    run.finish(tx)
 }
 
 /// The lines of the audit log, of one aggregation or of all, in order.
