@@ -246,6 +246,11 @@ cmd_demo() {
     echo "# 2. The publisher ingests it (reporters kept as keyed hashes only) and publishes"
     echo "#    what at least 3 different people reported within 90 days, signed."
     "$cg" feed keygen --out "$DEMO_DIR/keys" >/dev/null
+    # The reporter key lives apart from the database (a copy of the
+    # database alone gives no reporter away).
+    export CANHGIAC_REPORTER_KEY_FILE=$DEMO_DIR/keys/reporter.key
+    show "--db publisher.db reports init --reporter-key reporter.key"
+    "$cg" --db "$pub" reports init
     show "--db publisher.db reports ingest inbox.csv"
     "$cg" --db "$pub" reports ingest "$DEMO_DIR/inbox.csv"
     show "--db publisher.db publish --key feed.key --out www/feed"

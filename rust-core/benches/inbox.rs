@@ -607,6 +607,18 @@ fn main() {
 
     run(&cli, &["feed", "keygen", "--out", &s("keys")]);
     let db = s("publisher.db");
+    let reporter_key = s("keys/reporter.key");
+    run(
+        &cli,
+        &[
+            "--db",
+            &db,
+            "--reporter-key",
+            &reporter_key,
+            "reports",
+            "init",
+        ],
+    );
     let publish = |as_of: i32| {
         measure(
             &cli,
@@ -627,7 +639,16 @@ fn main() {
     let ingest = |file: &str| {
         measure(
             &cli,
-            &["--db", &db, "reports", "ingest", &s(file), "--json"],
+            &[
+                "--db",
+                &db,
+                "--reporter-key",
+                &reporter_key,
+                "reports",
+                "ingest",
+                &s(file),
+                "--json",
+            ],
         )
     };
 

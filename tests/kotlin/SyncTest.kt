@@ -120,7 +120,10 @@ class SyncTest {
 
     /** The CLI as a publisher runs it, on a publisher database in [dir]. */
     private fun publisher(vararg args: String) {
-        val p = ProcessBuilder(System.getenv("CANHGIAC_CLI")!!, "--db", File(dir, "publisher.db").path, *args)
+        val p = ProcessBuilder(
+            System.getenv("CANHGIAC_CLI")!!, "--db", File(dir, "publisher.db").path,
+            "--reporter-key", File(dir, "reporter.key").path, *args,
+        )
             .redirectErrorStream(true).start()
         val log = p.inputStream.bufferedReader().readText()
         assertEquals(log, 0, p.waitFor())
@@ -139,6 +142,7 @@ class SyncTest {
         val verified = File(dir, "verified.csv").apply {
             writeText("number,category,date,label,source_url\n02439362222,verified,$day,Ngân hàng Y (synthetic),\n")
         }
+        publisher("reports", "init")
         publisher("reports", "ingest", inbox.path)
         publisher("reports", "add-source", verified.path, "--name", "Bộ (synthetic)", "--official")
         val folder = "kotlin-evidence-${dir.name}"

@@ -17,6 +17,15 @@ pub struct Cli {
     /// data folder], or the publisher's for `reports` and `publish` (no default)
     #[arg(long, global = true, value_name = "PATH", env = "CANHGIAC_DB")]
     pub db: Option<PathBuf>,
+    /// The publisher's reporter key file (made by `reports init`; keep it
+    /// apart from the database and its backups). Needed by `reports ingest`
+    #[arg(
+        long,
+        global = true,
+        value_name = "FILE",
+        env = "CANHGIAC_REPORTER_KEY_FILE"
+    )]
+    pub reporter_key: Option<PathBuf>,
     /// Language of the texts shown
     #[arg(long, global = true, value_enum, default_value = "vi")]
     pub lang: Lang,
@@ -137,6 +146,13 @@ pub enum Command {
 
 #[derive(Subcommand)]
 pub enum ReportsCommand {
+    /// Make the publisher database (--db) and its reporter key (--reporter-key), once
+    Init {
+        /// Instead: move the reporter key out of a database made before
+        /// schema 4 into the new file --reporter-key, once
+        #[arg(long)]
+        move_key_out: bool,
+    },
     /// Read SMS bodies as the hotline receives them (LD/V/S …); exit 1 if any is not a report
     Parse {
         #[arg(required = true, value_name = "BODY")]
@@ -269,6 +285,12 @@ pub struct PublishArgs {
     /// Deltas kept for phones that are behind
     #[arg(long, default_value_t = canhgiac_core::publisher::DEFAULT_KEEP_DELTAS)]
     pub keep_deltas: usize,
+    /// Approve a change the guard refuses: N entries expected to leave or join
+    #[arg(long, value_name = "N")]
+    pub accept_change: Option<u64>,
+    /// Sign with a feed key other than the last publish's (phones pin the key)
+    #[arg(long)]
+    pub new_key: bool,
     #[arg(long)]
     pub json: bool,
 }

@@ -41,7 +41,10 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
-    let db = Db(cli.db);
+    let db = Db {
+        path: cli.db,
+        reporter_key: cli.reporter_key,
+    };
     let lang = cli.lang;
     match cli.command {
         Command::Normalize { raw, json } => return Ok(normalize::run(&raw, json)),

@@ -33,7 +33,9 @@ impl Publisher {
             "min_reporters = 3\nwindow_days = 90\nexpire_days = 180\n",
         )
         .unwrap();
-        Publisher { dir }
+        let p = Publisher { dir };
+        p.ok(&["reports", "init"]);
+        p
     }
 
     fn p(&self, rel: &str) -> PathBuf {
@@ -46,8 +48,8 @@ impl Publisher {
     }
 
     fn db_args(&self, args: &[&str]) -> Vec<String> {
-        let db = s(&self.p("publisher.db"));
-        ["--db", db.as_str()]
+        let (db, key) = (s(&self.p("publisher.db")), s(&self.p("keys/reporter.key")));
+        ["--db", db.as_str(), "--reporter-key", key.as_str()]
             .iter()
             .chain(args)
             .map(|a| a.to_string())

@@ -90,7 +90,9 @@ impl Loop {
         )
         .unwrap();
         let nginx = Nginx::start(&dir.path().join("www"), &dir.path().join("nginx"));
-        Loop { dir, nginx }
+        let l = Loop { dir, nginx };
+        l.publisher(&["reports", "init"]);
+        l
     }
 
     fn p(&self, rel: &str) -> PathBuf {
@@ -98,8 +100,8 @@ impl Loop {
     }
 
     fn publisher(&self, args: &[&str]) -> String {
-        let db = s(&self.p("publisher.db"));
-        ok(&[&["--db", db.as_str()], args].concat())
+        let (db, key) = (s(&self.p("publisher.db")), s(&self.p("keys/reporter.key")));
+        ok(&[&["--db", db.as_str(), "--reporter-key", key.as_str()], args].concat())
     }
 
     fn ingest(&self, inbox: &Inbox, name: &str) -> Value {

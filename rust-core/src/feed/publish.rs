@@ -80,14 +80,28 @@ pub fn build(
     keep_deltas: usize,
     now: i64,
 ) -> Result<Built> {
+    build_after(dir, set, key, keep_deltas, now, None)
+}
+
+/// [`build`], after version `last` at least: the version a publisher
+/// recorded elsewhere (its database), so that a lost folder continues where
+/// phones are instead of at 1, which they refuse as a rollback.
+pub fn build_after(
+    dir: &Path,
+    set: &EntrySet,
+    key: &SigningKey,
+    keep_deltas: usize,
+    now: i64,
+    last: Option<u64>,
+) -> Result<Built> {
     std::fs::create_dir_all(dir)?;
     let previous = current(dir, key)?;
-    let version = match &previous {
+    let in_folder = previous.as_ref().map(|(m, _)| m.version);
+    let version = match in_folder.max(last) {
         None => 1,
-        Some((m, _)) => m.version.checked_add(1).ok_or_else(|| {
+        Some(v) => v.checked_add(1).ok_or_else(|| {
             Error::Feed(format!(
-                "version {} is the last one this feed can publish; start a new feed with a new key",
-                m.version
+                "version {v} is the last one this feed can publish; start a new feed with a new key"
             ))
         })?,
     };

@@ -52,7 +52,9 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// Decides the list as of the Vietnamese calendar day `as_of` (days since
 /// 1970-01-01; reports and disputes after it are not seen), and appends
-/// every decision that changed to the audit log, in one transaction.
+/// every decision that changed to the audit log, in one transaction. A
+/// publish goes through `publish::prepare_publish` instead, which guards
+/// the list and commits only once the feed is written.
 pub fn aggregate(
     db: &mut PublisherDb,
     policy: &ListingPolicy,
@@ -69,24 +71,36 @@ pub(crate) fn aggregate_at(
     as_of: i32,
     now: i64,
 ) -> Result<Aggregate> {
+    let tx = db.transaction()?;
+    let aggregate = aggregate_in(&tx, policy, protected, as_of, now)?;
+    tx.commit()?;
+    Ok(aggregate)
+}
+
+/// [`aggregate_at`] inside a transaction the caller commits: a publish
+/// commits only once its guard passed and its feed is written.
+pub(super) fn aggregate_in(
+    tx: &Transaction,
+    policy: &ListingPolicy,
+    protected: &Protected,
+    as_of: i32,
+    now: i64,
+) -> Result<Aggregate> {
     policy.check()?;
     if !(dates::MIN_DAY..=dates::day_of(now).saturating_add(1)).contains(&as_of) {
         return Err(Error::invalid(
             "the day to aggregate as of must be between 2000-01-01 and today",
         ));
     }
-    let tx = db.transaction()?;
-    let mut run = Run::start(&tx, policy, protected, as_of, now)?;
-    let mut window = read_window(&tx, run.horizon, as_of)?;
+    let mut run = Run::start(tx, policy, protected, as_of, now)?;
+    let mut window = read_window(tx, run.horizon, as_of)?;
     run.cap_senders(&mut window.numbers);
-    let mut audit = AuditWriter::new(&tx, run.id)?;
-    run.numbers(&tx, &window.numbers, &mut audit)?;
+    let mut audit = AuditWriter::new(tx, run.id)?;
+    run.numbers(tx, &window.numbers, &mut audit)?;
     run.short_numbers(window.short, window.brands, &mut audit)?;
     run.summary(&mut audit)?;
     drop(audit);
-    let aggregate = run.finish(&tx)?;
-    tx.commit()?;
-    Ok(aggregate)
+    run.finish(tx)
 }
 
 struct Decision {

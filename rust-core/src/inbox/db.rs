@@ -3,16 +3,21 @@
 //! disputes and the audit log of every listing decision.
 //!
 //! A reporter's number is never stored: only its keyed hash
-//! (HMAC-SHA-256 with a secret of 32 random bytes generated into this file
-//! when it is created), enough to count distinct reporters and nothing
-//! more. Whoever holds the file without the secret cannot test a guessed
-//! number against it; whoever holds both can only test guesses, never list
-//! the numbers.
+//! (HMAC-SHA-256 under the reporter key, 32 random bytes kept in a file
+//! outside this database, see `reporter_key`), enough to count distinct
+//! reporters and nothing more. Whoever holds the file without the key
+//! cannot test a guessed number against it; whoever holds both can only
+//! test guesses, never list the numbers.
+//!
+//! It is made once, by `reports init` ([`PublisherDb::create`]); every
+//! other command opens an existing one ([`PublisherDb::open`]), so that a
+//! mistyped path is an error and never a new, empty database whose empty
+//! list would be published.
 
+use super::reporter_key::ReporterKey;
 use crate::error::{Error, Result};
 use crate::store::schema::{Recognised, recognise, set_writer_pragmas};
 use hmac::{Hmac, Mac};
-use rand_core::RngCore;
 use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 use sha2::Sha256;
 use std::path::{Path, PathBuf};
@@ -22,9 +27,11 @@ use std::time::Duration;
 /// version 2 keeps the last decision about each number (`decided`), so that
 /// a publish logs only the decisions that changed (`upgrade_from(1)`);
 /// version 3 keeps the gateway's own message id, keyed (`upgrade_from(2)`);
-/// version 4 keeps the review queue and the state of disputes
-/// (`upgrade_from(3)`).
-pub const VERSION: u32 = 4;
+/// version 4 keeps the reporter key's fingerprint instead of the key, and
+/// what the guard and the feed's continuity need of the last publish
+/// (`upgrade_from(3)`); version 5 keeps the review queue and the state of
+/// disputes (`upgrade_from(4)`).
+pub const VERSION: u32 = 5;
 /// `PRAGMA application_id` of a publisher database ("CGP1"), so that it is
 /// told apart from the phone's files and from other programs' databases.
 pub const APPLICATION_ID: i32 = 0x4347_5031;
@@ -34,13 +41,15 @@ const CACHE_KIB: i64 = 128 * 1024;
 
 /// The whole schema of a new publisher database.
 const CREATE_SCHEMA: &str = "
--- The key of every keyed hash in this file: 32 random bytes, made once.
-CREATE TABLE secret (
-    id         INTEGER PRIMARY KEY CHECK (id = 1),
-    key        BLOB NOT NULL CHECK (length(key) = 32),
-    created_at INTEGER NOT NULL
+-- Which key the keyed hashes in this file were made with: a keyed hash of
+-- a fixed text (see reporter_key.rs), never the key, which lives in a file
+-- of its own.
+CREATE TABLE reporter_key (
+    id          INTEGER PRIMARY KEY CHECK (id = 1),
+    fingerprint BLOB NOT NULL CHECK (length(fingerprint) = 32),
+    created_at  INTEGER NOT NULL
 );
--- People who reported, as HMAC-SHA-256(secret, their E.164 number) only.
+-- People who reported, as HMAC-SHA-256(reporter key, their E.164 number) only.
 CREATE TABLE reporter (
     id   INTEGER PRIMARY KEY,
     hash BLOB NOT NULL UNIQUE CHECK (length(hash) = 32)
@@ -177,6 +186,26 @@ CREATE TABLE decided (
     outcome  INTEGER NOT NULL,
     evidence INTEGER NOT NULL
 ) WITHOUT ROWID;
+-- What the last publish left that the next one must continue from (one
+-- row, made by the first publish): the feed's version and its key's id
+-- (a lost feed folder continues at the next version; another key is
+-- refused unless meant), whether a policy file was used (a publish
+-- without one would empty the protected list), when the guard's
+-- baseline list (guard_baseline) was taken, and the day before which every
+-- report has been reduced to what a decision needs (retention.rs).
+CREATE TABLE publish_state (
+    id           INTEGER PRIMARY KEY CHECK (id = 1),
+    feed_version INTEGER NOT NULL,
+    feed_key     TEXT NOT NULL,
+    with_policy  INTEGER NOT NULL CHECK (with_policy IN (0, 1)),
+    baseline_at  INTEGER NOT NULL,
+    reduced_to   INTEGER NOT NULL
+);
+-- The list as it was at the start of the guard's current day: a publish
+-- may not move further than its policy shares from it either.
+CREATE TABLE guard_baseline (
+    number INTEGER PRIMARY KEY
+) WITHOUT ROWID;
 ";
 
 /// Moves a publisher database at `version` to `version + 1`. A step that
@@ -202,9 +231,32 @@ ALTER TABLE report ADD COLUMN message_id BLOB;
 CREATE UNIQUE INDEX report_by_message_id ON report (message_id) WHERE message_id IS NOT NULL;
 ",
         )?,
-        // v4: the review queue, and disputes with a state and who decided.
-        // Every dispute stored before is `open`: in force, as it was.
+        // v4: the reporter key's fingerprint, and the publish state. The
+        // key itself stays in `secret` until `reports init --move-key-out`
+        // takes it out (the database is refused until then).
         3 => tx.execute_batch(
+            "
+CREATE TABLE reporter_key (
+    id          INTEGER PRIMARY KEY CHECK (id = 1),
+    fingerprint BLOB NOT NULL CHECK (length(fingerprint) = 32),
+    created_at  INTEGER NOT NULL
+);
+CREATE TABLE publish_state (
+    id           INTEGER PRIMARY KEY CHECK (id = 1),
+    feed_version INTEGER NOT NULL,
+    feed_key     TEXT NOT NULL,
+    with_policy  INTEGER NOT NULL CHECK (with_policy IN (0, 1)),
+    baseline_at  INTEGER NOT NULL,
+    reduced_to   INTEGER NOT NULL
+);
+CREATE TABLE guard_baseline (
+    number INTEGER PRIMARY KEY
+) WITHOUT ROWID;
+",
+        )?,
+        // v5: the review queue, and disputes with a state and who decided.
+        // Every dispute stored before is `open`: in force, as it was.
+        4 => tx.execute_batch(
             "
 ALTER TABLE dispute ADD COLUMN state TEXT NOT NULL DEFAULT 'open'
     CHECK (state IN ('open', 'waiting', 'upheld', 'rejected', 'withdrawn'));
@@ -238,35 +290,115 @@ CREATE TABLE review (
 /// An open publisher database.
 pub struct PublisherDb {
     pub(super) conn: Connection,
-    secret: [u8; 32],
+    /// The reporter key, once given and checked ([`PublisherDb::use_reporter_key`]):
+    /// only the commands that hash reporters need it.
+    key: Option<ReporterKey>,
     path: PathBuf,
 }
 
 /// A keyed hash (32 bytes).
 pub(super) type Hash = [u8; 32];
 
+/// Says how to name the reporter key, for the commands that need it.
+const NAME_THE_KEY: &str =
+    "pass the reporter key file with --reporter-key FILE (or CANHGIAC_REPORTER_KEY_FILE)";
+
 impl PublisherDb {
-    /// Opens the publisher database at `path`, creating it (with a fresh
-    /// secret) when there is none. Refuses, untouched, a file that is not a
-    /// publisher database (a phone's file, a CSV, another program's) and
-    /// one written by a newer version.
-    pub fn open(path: &Path) -> Result<PublisherDb> {
+    /// Makes a new publisher database at `path` and its reporter key at
+    /// `key_file`, once: refuses when either exists (an existing key may
+    /// be the only copy of another database's key).
+    pub fn create(path: &Path, key_file: &Path) -> Result<PublisherDb> {
         crate::store::require_folder(path)?;
-        let recognised = recognise(path, APPLICATION_ID)
-            .map_err(|e| Error::Open(format!("{}: {e}", path.display())))?;
-        if let Recognised::NotOurs(what) = recognised {
+        if path.exists() {
             return Err(Error::Open(format!(
-                "{} is not a Cảnh Giác publisher database ({what}); it was left untouched: choose another path",
+                "{} already exists; it was left untouched (`reports init` makes a database once)",
                 path.display()
             )));
         }
-        let mut conn = Connection::open_with_flags(
-            path,
-            OpenFlags::SQLITE_OPEN_READ_WRITE
-                | OpenFlags::SQLITE_OPEN_CREATE
-                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )
-        .map_err(|e| Error::Open(format!("{}: {e} (is the folder writable?)", path.display())))?;
+        let key = ReporterKey::generate();
+        key.write_new(key_file)?;
+        let made = Self::connect(path, true).and_then(|mut conn| {
+            create_schema(&mut conn, &key)?;
+            Ok(conn)
+        });
+        match made {
+            Ok(conn) => Ok(PublisherDb {
+                conn,
+                key: Some(key),
+                path: path.to_path_buf(),
+            }),
+            Err(e) => {
+                // Nothing half-made: neither a key without its database
+                // nor a database without its key.
+                let _ = std::fs::remove_file(key_file);
+                for suffix in ["", "-wal", "-shm"] {
+                    let mut p = path.as_os_str().to_owned();
+                    p.push(suffix);
+                    let _ = std::fs::remove_file(PathBuf::from(p));
+                }
+                Err(e)
+            }
+        }
+    }
+
+    /// Opens the publisher database at `path`, which must exist (made by
+    /// [`PublisherDb::create`]). Refuses, untouched, a file that is not a
+    /// publisher database (a phone's file, a CSV, another program's), one
+    /// written by a newer version, and one that still holds its reporter
+    /// key (see [`PublisherDb::move_key_out`]).
+    pub fn open(path: &Path) -> Result<PublisherDb> {
+        let db = Self::open_any(path)?;
+        if db.key_inside()? {
+            return Err(Error::Open(format!(
+                "{} still holds its reporter key, so a copy of it gives the reporters away: move the key out once with `canhgiac --db {} reports init --move-key-out --reporter-key FILE`, then back FILE up apart from the database",
+                path.display(),
+                path.display()
+            )));
+        }
+        Ok(db)
+    }
+
+    /// Opens an existing database, upgraded, whether or not its key is
+    /// still inside.
+    fn open_any(path: &Path) -> Result<PublisherDb> {
+        crate::store::require_folder(path)?;
+        let recognised = recognise(path, APPLICATION_ID)
+            .map_err(|e| Error::Open(format!("{}: {e}", path.display())))?;
+        match recognised {
+            Recognised::NotOurs(what) => {
+                return Err(Error::Open(format!(
+                    "{} is not a Cảnh Giác publisher database ({what}); it was left untouched: choose another path",
+                    path.display()
+                )));
+            }
+            Recognised::New => {
+                return Err(Error::Open(format!(
+                    "there is no publisher database at {}: make one, once, with `canhgiac --db {} reports init --reporter-key FILE` (a mistyped --db is refused rather than published as an empty list)",
+                    path.display(),
+                    path.display()
+                )));
+            }
+            Recognised::Ours => {}
+        }
+        let mut conn = Self::connect(path, false)?;
+        upgrade(&mut conn)?;
+        Ok(PublisherDb {
+            conn,
+            key: None,
+            path: path.to_path_buf(),
+        })
+    }
+
+    /// A connection with the publisher's settings; `create`: the file may
+    /// be made.
+    fn connect(path: &Path, create: bool) -> Result<Connection> {
+        let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        if create {
+            flags |= OpenFlags::SQLITE_OPEN_CREATE;
+        }
+        let conn = Connection::open_with_flags(path, flags).map_err(|e| {
+            Error::Open(format!("{}: {e} (is the folder writable?)", path.display()))
+        })?;
         conn.busy_timeout(Duration::from_secs(5))?;
         // A newer schema is refused before anything, even the journal mode,
         // is written.
@@ -283,17 +415,88 @@ impl PublisherDb {
         // from reading the same pages again and again (an upper bound, not
         // memory taken up front).
         conn.pragma_update(None, "cache_size", -CACHE_KIB)?;
-        init(&mut conn)?;
-        let key: Vec<u8> =
-            conn.query_row("SELECT key FROM secret WHERE id = 1", [], |r| r.get(0))?;
-        let secret: [u8; 32] = key
-            .try_into()
-            .map_err(|_| Error::Open(format!("{}: the secret is damaged", path.display())))?;
-        Ok(PublisherDb {
-            conn,
-            secret,
-            path: path.to_path_buf(),
-        })
+        Ok(conn)
+    }
+
+    /// Whether the key is still in the file (a database made before
+    /// schema 4, not moved out yet).
+    fn key_inside(&self) -> Result<bool> {
+        Ok(self.conn.query_row(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'secret'",
+            [],
+            |r| r.get::<_, i64>(0),
+        )? > 0)
+    }
+
+    /// Takes the reporter key of a database made before schema 4 out of
+    /// it, once: writes it to `key_file` (a new file), keeps its
+    /// fingerprint, and removes it from the database so that its bytes are
+    /// in neither the file nor its journal. Every stored hash stays valid:
+    /// the key is the same.
+    pub fn move_key_out(path: &Path, key_file: &Path) -> Result<PublisherDb> {
+        let mut db = Self::open_any(path)?;
+        if !db.key_inside()? {
+            return Err(Error::Open(format!(
+                "{}'s reporter key is already outside it; nothing was changed",
+                path.display()
+            )));
+        }
+        let stored: Vec<u8> =
+            db.conn
+                .query_row("SELECT key FROM secret WHERE id = 1", [], |r| r.get(0))?;
+        let key = ReporterKey::from_bytes(
+            stored
+                .try_into()
+                .map_err(|_| Error::Open(format!("{}: the key is damaged", path.display())))?,
+        );
+        // The file first: if anything below fails, the key is still inside
+        // and the move can be run again (with another file name).
+        key.write_new(key_file)?;
+        // Freed pages are overwritten with zeros, not left with the key.
+        db.conn.pragma_update(None, "secure_delete", true)?;
+        let tx = db.transaction()?;
+        tx.execute(
+            "INSERT INTO reporter_key (id, fingerprint, created_at) VALUES (1, ?1, ?2)",
+            rusqlite::params![&key.fingerprint()[..], crate::dates::now_unix()],
+        )?;
+        tx.execute_batch("DROP TABLE secret")?;
+        tx.commit()?;
+        // Rewrite the file without the freed pages, then empty the journal,
+        // which held the pages as they were.
+        db.conn.execute_batch("VACUUM")?;
+        let busy: i64 = db
+            .conn
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get(0))?;
+        if busy != 0 {
+            // Another process has the file open: the journal is emptied
+            // when the last connection closes, not now.
+            tracing::warn!(
+                "another process has the publisher database open: the key's old bytes leave its -wal file when that process closes it"
+            );
+        }
+        tracing::info!("the reporter key was moved out of the publisher database");
+        db.key = Some(key);
+        Ok(db)
+    }
+
+    /// Reads the reporter key from `key_file` and checks it is this
+    /// database's: a wrong key would count every reporter as new.
+    pub fn use_reporter_key(&mut self, key_file: &Path) -> Result<()> {
+        let key = ReporterKey::read(key_file)?;
+        let stored: Vec<u8> = self.conn.query_row(
+            "SELECT fingerprint FROM reporter_key WHERE id = 1",
+            [],
+            |r| r.get(0),
+        )?;
+        if stored[..] != key.fingerprint()[..] {
+            return Err(Error::Open(format!(
+                "{} is not the reporter key of {} (its fingerprint differs): with another key every reporter would count as new; pass the key `reports init` wrote for this database",
+                key_file.display(),
+                self.path.display()
+            )));
+        }
+        self.key = Some(key);
+        Ok(())
     }
 
     pub fn path(&self) -> &Path {
@@ -307,13 +510,18 @@ impl PublisherDb {
             .transaction_with_behavior(TransactionBehavior::Immediate)?)
     }
 
-    /// The keyed hashes of this database.
-    pub(super) fn hasher(&self) -> Hasher {
-        Hasher::new(&self.secret)
+    /// The keyed hashes of this database: only with its reporter key.
+    pub(super) fn hasher(&self) -> Result<Hasher> {
+        match &self.key {
+            Some(key) => Ok(Hasher::new(key.bytes())),
+            None => Err(Error::invalid(format!(
+                "this command counts reporters: {NAME_THE_KEY}"
+            ))),
+        }
     }
 }
 
-/// Keyed hashes with the database's secret.
+/// Keyed hashes with the reporter key.
 #[derive(Clone)]
 pub(super) struct Hasher {
     /// HMAC's state after the key: an ingest hashes two things per line,
@@ -322,7 +530,7 @@ pub(super) struct Hasher {
 }
 
 impl Hasher {
-    fn new(secret: &[u8; 32]) -> Hasher {
+    pub(super) fn new(secret: &[u8; 32]) -> Hasher {
         Hasher {
             keyed: Hmac::<Sha256>::new_from_slice(secret).expect("HMAC takes a key of any length"),
         }
@@ -362,9 +570,8 @@ impl Hasher {
     }
 }
 
-/// Creates the schema and the secret in a new file, upgrades one of an
-/// older version, or checks an existing one.
-fn init(conn: &mut Connection) -> Result<()> {
+/// Upgrades a database of an older version, or checks an existing one.
+fn upgrade(conn: &mut Connection) -> Result<()> {
     let (app_id, found): (i32, u32) = conn.query_row(
         "SELECT (SELECT application_id FROM pragma_application_id), (SELECT user_version FROM pragma_user_version)",
         [],
@@ -373,28 +580,28 @@ fn init(conn: &mut Connection) -> Result<()> {
     if found == VERSION && app_id == APPLICATION_ID {
         return Ok(());
     }
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    if app_id == APPLICATION_ID && (1..VERSION).contains(&found) {
-        for v in found..VERSION {
-            tracing::info!(from = v, to = v + 1, "upgrading the publisher database");
-            upgrade_from(&tx, v)?;
-        }
-        tx.pragma_update(None, "user_version", VERSION)?;
-        tx.commit()?;
-        return Ok(());
-    }
-    let tables: u32 = tx.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))?;
-    if tables > 0 {
+    if app_id != APPLICATION_ID || !(1..VERSION).contains(&found) {
         return Err(Error::Open(
             "the file is a SQLite database of another program or version; it was left untouched: choose another path".into(),
         ));
     }
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    for v in found..VERSION {
+        tracing::info!(from = v, to = v + 1, "upgrading the publisher database");
+        upgrade_from(&tx, v)?;
+    }
+    tx.pragma_update(None, "user_version", VERSION)?;
+    tx.commit()?;
+    Ok(())
+}
+
+/// The schema and the key's fingerprint, in a new, empty file.
+fn create_schema(conn: &mut Connection, key: &ReporterKey) -> Result<()> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     tx.execute_batch(CREATE_SCHEMA)?;
-    let mut key = [0u8; 32];
-    rand_core::OsRng.fill_bytes(&mut key);
     tx.execute(
-        "INSERT INTO secret (id, key, created_at) VALUES (1, ?1, ?2)",
-        rusqlite::params![&key[..], crate::dates::now_unix()],
+        "INSERT INTO reporter_key (id, fingerprint, created_at) VALUES (1, ?1, ?2)",
+        rusqlite::params![&key.fingerprint()[..], crate::dates::now_unix()],
     )?;
     tx.pragma_update(None, "user_version", VERSION)?;
     tx.pragma_update(None, "application_id", APPLICATION_ID)?;
@@ -406,11 +613,17 @@ fn init(conn: &mut Connection) -> Result<()> {
 mod tests {
     use super::*;
 
+    /// A new database and its key in `dir`.
+    pub(crate) fn create_in(dir: &Path, name: &str) -> PublisherDb {
+        PublisherDb::create(&dir.join(name), &dir.join(format!("{name}.key"))).unwrap()
+    }
+
     #[test]
-    fn a_new_file_has_the_schema_the_id_wal_and_a_secret() {
+    fn a_new_file_has_the_schema_the_id_wal_and_a_key_outside() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("pub.db");
-        let db = PublisherDb::open(&path).unwrap();
+        let key_file = dir.path().join("reporter.key");
+        let db = PublisherDb::create(&path, &key_file).unwrap();
         let q = |sql: &str| -> i64 { db.conn.query_row(sql, [], |r| r.get(0)).unwrap() };
         assert_eq!(q("PRAGMA user_version"), i64::from(VERSION));
         assert_eq!(q("PRAGMA application_id"), i64::from(APPLICATION_ID));
@@ -419,22 +632,45 @@ mod tests {
             .query_row("PRAGMA journal_mode", [], |r| r.get(0))
             .unwrap();
         assert_eq!(mode, "wal");
-        let secret = db.secret;
-        assert_ne!(secret, [0u8; 32]);
+        let hash = db.hasher().unwrap().reporter("+84912345678");
         drop(db);
-        // Reopened: the same secret, so the same reporter hashes.
-        let again = PublisherDb::open(&path).unwrap();
-        assert_eq!(again.secret, secret);
-        assert_eq!(
-            again.hasher().reporter("+84912345678"),
-            PublisherDb::open(&path)
-                .unwrap()
-                .hasher()
-                .reporter("+84912345678")
-        );
-        // Another database: another secret.
-        let other = PublisherDb::open(&dir.path().join("other.db")).unwrap();
-        assert_ne!(other.secret, secret);
+        // The key is in its file and nowhere in the database.
+        let key = ReporterKey::read(&key_file).unwrap();
+        let file = std::fs::read(&path).unwrap();
+        assert!(!file.windows(32).any(|w| w == key.bytes()));
+        // Reopened with the key: the same reporter hashes.
+        let mut again = PublisherDb::open(&path).unwrap();
+        assert!(again.hasher().is_err(), "no key given, no hashes");
+        again.use_reporter_key(&key_file).unwrap();
+        assert_eq!(again.hasher().unwrap().reporter("+84912345678"), hash);
+        // Another database: another key, refused by the first.
+        let other = create_in(dir.path(), "other.db");
+        assert_ne!(other.hasher().unwrap().reporter("+84912345678"), hash);
+        let err = again
+            .use_reporter_key(&dir.path().join("other.db.key"))
+            .unwrap_err();
+        assert!(err.to_string().contains("not the reporter key"), "{err}");
+    }
+
+    #[test]
+    fn init_makes_a_database_once_and_open_never_makes_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("pub.db");
+        let err = PublisherDb::open(&path).err().unwrap();
+        assert!(err.to_string().contains("reports init"), "{err}");
+        assert!(!path.exists(), "a mistyped path makes nothing");
+        create_in(dir.path(), "pub.db");
+        // Neither the database nor a key file is made twice.
+        let err = PublisherDb::create(&path, &dir.path().join("new.key"))
+            .err()
+            .unwrap();
+        assert!(err.to_string().contains("already exists"), "{err}");
+        assert!(!dir.path().join("new.key").exists());
+        let err = PublisherDb::create(&dir.path().join("b.db"), &dir.path().join("pub.db.key"))
+            .err()
+            .unwrap();
+        assert!(err.to_string().contains("already exists"), "{err}");
+        assert!(!dir.path().join("b.db").exists());
     }
 
     #[test]
@@ -457,7 +693,7 @@ mod tests {
         assert!(PublisherDb::open(&phone).is_err());
         // And the phone does not take a publisher database.
         let publisher = dir.path().join("pub.db");
-        PublisherDb::open(&publisher).unwrap();
+        create_in(dir.path(), "pub.db");
         assert!(crate::store::Store::open(&publisher).is_err());
 
         // A publisher database of a newer version is refused untouched.
@@ -492,6 +728,32 @@ mod tests {
         assert_ne!(a.message(1, &r, "LD 0912"), a.message(1, &r, "LD 0913"));
         assert_ne!(a.message(1, &r, "x"), a.message(2, &r, "x"));
         assert_eq!(a.message(1, &r, "x"), a.message(1, &r, "x"));
+    }
+
+    /// The brute-force cost that keeps the reporter key out of the
+    /// database: reporter hashes one core makes per second with this
+    /// Hasher, and the time to try Vietnam's whole mobile space (about
+    /// 3.8×10^8 numbers) against a stolen database that held its key. A
+    /// figure for the README, not a check: run it in release mode,
+    /// `cargo test --release -p canhgiac-core --features publisher --lib
+    /// reporter_hash_rate -- --ignored --nocapture`.
+    #[test]
+    #[ignore]
+    fn reporter_hash_rate() {
+        let hasher = Hasher::new(&[9; 32]);
+        let n: u32 = 5_000_000;
+        let started = std::time::Instant::now();
+        let mut sink = 0u8;
+        for i in 0..n {
+            let e164 = format!("+849{:08}", i);
+            sink ^= hasher.reporter(&e164)[0];
+        }
+        let secs = started.elapsed().as_secs_f64();
+        let rate = f64::from(n) / secs;
+        println!(
+            "{rate:.0} reporter hashes/s on one core ({sink}); Vietnam's mobile space (3.8e8) in {:.0} s",
+            3.8e8 / rate
+        );
     }
 
     /// Version 1's schema, frozen: only its upgrade test uses it.
@@ -600,122 +862,6 @@ CREATE TABLE audit (
 );
 ";
 
-    /// Version 2's schema, frozen: only its upgrade test uses it.
-    const V2_SCHEMA: &str = "
--- The key of every keyed hash in this file: 32 random bytes, made once.
-CREATE TABLE secret (
-    id         INTEGER PRIMARY KEY CHECK (id = 1),
-    key        BLOB NOT NULL CHECK (length(key) = 32),
-    created_at INTEGER NOT NULL
-);
--- People who reported, as HMAC-SHA-256(secret, their E.164 number) only.
-CREATE TABLE reporter (
-    id   INTEGER PRIMARY KEY,
-    hash BLOB NOT NULL UNIQUE CHECK (length(hash) = 32)
-);
--- One SMS sent to 156 or 5656. `uniq` is a keyed hash of (received_at,
--- reporter, body): the same message ingested twice is stored once.
--- received_at: Unix seconds; day: its Vietnamese calendar day (days since
--- 1970-01-01). The reported party is exactly one of: `number`, the E.164
--- digits as an integer (84912345678); `short_number`, a number without an
--- international form (113, 156, a short code) in its national form; or
--- `sender_id`, the brand name of an `S` report (VIETTEL). content: NFC, at
--- most 1000 characters.
-CREATE TABLE report (
-    id           INTEGER PRIMARY KEY,
-    uniq         BLOB NOT NULL UNIQUE,
-    received_at  INTEGER NOT NULL,
-    day          INTEGER NOT NULL,
-    reporter_id  INTEGER NOT NULL REFERENCES reporter(id),
-    hotline      INTEGER NOT NULL CHECK (hotline IN (156, 5656)),
-    keyword      TEXT NOT NULL CHECK (keyword IN ('LD', 'V', 'S')),
-    number       INTEGER,
-    short_number TEXT,
-    sender_id    TEXT,
-    content      TEXT NOT NULL,
-    category     TEXT NOT NULL CHECK (category IN ('scam', 'nuisance', 'sms_spam')),
-    CHECK ((number IS NOT NULL) + (short_number IS NOT NULL) + (sender_id IS NOT NULL) = 1)
-);
-CREATE INDEX report_by_number ON report (number, day) WHERE number IS NOT NULL;
-CREATE INDEX report_by_day ON report (day);
--- Each ingested file: its counts, and the rejected lines counted by reason
--- code (JSON object), for the publish report. No line's content.
-CREATE TABLE ingest_run (
-    id         INTEGER PRIMARY KEY,
-    at         INTEGER NOT NULL,
-    rows       INTEGER NOT NULL,
-    ingested   INTEGER NOT NULL,
-    duplicates INTEGER NOT NULL,
-    rejected   TEXT NOT NULL
-);
--- Curated sources: a police notice, a ministry bulletin. official: an
--- authority's list, listed without the reporter threshold. url: the
--- address all of its entries share, when they share one.
-CREATE TABLE source (
-    id       INTEGER PRIMARY KEY,
-    name     TEXT NOT NULL UNIQUE,
-    official INTEGER NOT NULL CHECK (official IN (0, 1)),
-    url      TEXT,
-    added_at INTEGER NOT NULL
-);
--- A source's numbers with their provenance. category: scam, nuisance, or
--- verified (a legitimate number; official sources only). day: the
--- notice's date (days since 1970-01-01), when it gave one.
-CREATE TABLE source_entry (
-    source_id  INTEGER NOT NULL REFERENCES source(id),
-    number     INTEGER NOT NULL,
-    category   TEXT NOT NULL CHECK (category IN ('scam', 'nuisance', 'verified')),
-    day        INTEGER,
-    label      TEXT,
-    source_url TEXT,
-    PRIMARY KEY (source_id, number)
-) WITHOUT ROWID;
-CREATE INDEX source_entry_by_number ON source_entry (number);
--- Disputes: the number leaves the list until enough new people report it.
-CREATE TABLE dispute (
-    id          INTEGER PRIMARY KEY,
-    number      INTEGER NOT NULL,
-    reason      TEXT NOT NULL,
-    disputed_at INTEGER NOT NULL
-);
-CREATE INDEX dispute_by_number ON dispute (number, disputed_at);
--- Each aggregation: when, for which day, under which policy (JSON), the
--- counts of its publish report (JSON), and the last ingest it saw.
-CREATE TABLE publish_run (
-    id          INTEGER PRIMARY KEY,
-    at          INTEGER NOT NULL,
-    as_of       INTEGER NOT NULL,
-    policy      TEXT NOT NULL,
-    counts      TEXT NOT NULL,
-    last_ingest INTEGER NOT NULL
-);
--- The list as the last aggregation decided it, to tell what was added and
--- what was removed, and why.
-CREATE TABLE listed (
-    number   INTEGER PRIMARY KEY,
-    category TEXT NOT NULL,
-    label    TEXT,
-    since    INTEGER NOT NULL
-);
--- The audit log: one JSON line per decision that changed since the
--- previous aggregation, with its evidence counts and never a reporter's
--- identity, and one summary line per aggregation.
-CREATE TABLE audit (
-    id     INTEGER PRIMARY KEY,
-    run_id INTEGER NOT NULL REFERENCES publish_run(id),
-    line   TEXT NOT NULL
-);
--- The last decision about each number, as digests of its audit line:
--- `outcome` of the decision (listed or why not, category, label,
--- provenance), `evidence` of its counts and days. number: the E.164 digits
--- as an integer, or a short number as text (as in `report`).
-CREATE TABLE decided (
-    number   PRIMARY KEY,
-    outcome  INTEGER NOT NULL,
-    evidence INTEGER NOT NULL
-) WITHOUT ROWID;
-";
-
     /// Tables and their columns, to compare two files' schemas.
     fn shape(conn: &Connection) -> Vec<String> {
         conn.prepare(
@@ -730,50 +876,90 @@ CREATE TABLE decided (
         .unwrap()
     }
 
-    #[test]
-    fn upgrade_from_v1_adds_the_last_decisions_and_keeps_everything() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("v1.db");
-        {
-            let conn = Connection::open(&path).unwrap();
-            conn.execute_batch(V1_SCHEMA).unwrap();
-            conn.execute_batch(&format!(
-                "INSERT INTO secret VALUES (1, zeroblob(32), 0);
-                 INSERT INTO publish_run VALUES (1, 0, 20000, '{{}}', '{{}}', 0);
-                 INSERT INTO audit (run_id, line) VALUES (1, '{{\"run\":1}}');
-                 PRAGMA user_version = 1; PRAGMA application_id = {APPLICATION_ID};"
-            ))
+    /// Version 2's schema, frozen: version 1's and the last decisions.
+    fn v2_schema() -> String {
+        V1_SCHEMA.to_string()
+            + "CREATE TABLE decided (
+    number   PRIMARY KEY,
+    outcome  INTEGER NOT NULL,
+    evidence INTEGER NOT NULL
+) WITHOUT ROWID;"
+    }
+
+    /// A database of `version` (1 or 2) holding `key` inside, with one
+    /// publish run and its audit line.
+    fn old_db(path: &Path, version: u32, key: &[u8; 32]) {
+        let conn = Connection::open(path).unwrap();
+        conn.execute_batch(&if version == 1 {
+            V1_SCHEMA.to_string()
+        } else {
+            v2_schema()
+        })
+        .unwrap();
+        conn.execute("INSERT INTO secret VALUES (1, ?1, 0)", [&key[..]])
             .unwrap();
+        conn.execute_batch(&format!(
+            "INSERT INTO publish_run VALUES (1, 0, 20000, '{{}}', '{{}}', 0);
+             INSERT INTO audit (run_id, line) VALUES (1, '{{\"run\":1}}');
+             PRAGMA user_version = {version}; PRAGMA application_id = {APPLICATION_ID};"
+        ))
+        .unwrap();
+    }
+
+    #[test]
+    fn upgrade_from_v1_and_v2_keeps_everything_and_the_key_moves_out_once() {
+        for version in [1, 2] {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("old.db");
+            let key: [u8; 32] = std::array::from_fn(|i| (i as u8).wrapping_mul(37) ^ 0xA5);
+            old_db(&path, version, &key);
+            // The leak: the key is in the file.
+            assert!(std::fs::read(&path).unwrap().windows(32).any(|w| w == key));
+            // Refused until the key is out, saying how.
+            let err = PublisherDb::open(&path).err().unwrap();
+            assert!(err.to_string().contains("--move-key-out"), "{err}");
+            let key_file = dir.path().join("reporter.key");
+            let old = PublisherDb::move_key_out(&path, &key_file).unwrap();
+            // The same key: every stored hash stays valid.
+            assert_eq!(ReporterKey::read(&key_file).unwrap().bytes(), &key);
+            let fresh = create_in(dir.path(), "fresh.db");
+            assert_eq!(shape(&old.conn), shape(&fresh.conn));
+            let q = |sql: &str| -> i64 { old.conn.query_row(sql, [], |r| r.get(0)).unwrap() };
+            assert_eq!(q("PRAGMA user_version"), i64::from(VERSION));
+            assert_eq!(q("SELECT count(*) FROM audit"), 1);
+            assert_eq!(q("SELECT count(*) FROM decided"), 0);
+            drop(old);
+            // Its bytes are gone from the file and its journal.
+            for suffix in ["", "-wal"] {
+                let file = std::fs::read(format!("{}{suffix}", path.display())).unwrap_or_default();
+                assert!(!file.windows(32).any(|w| w == key), "{suffix}");
+            }
+            let mut again = PublisherDb::open(&path).unwrap();
+            again.use_reporter_key(&key_file).unwrap();
+            // Once only.
+            let err = PublisherDb::move_key_out(&path, &dir.path().join("k2"))
+                .err()
+                .unwrap();
+            assert!(err.to_string().contains("already outside"), "{err}");
         }
-        let old = PublisherDb::open(&path).unwrap();
-        let fresh = PublisherDb::open(&dir.path().join("fresh.db")).unwrap();
-        assert_eq!(shape(&old.conn), shape(&fresh.conn));
-        let q = |sql: &str| -> i64 { old.conn.query_row(sql, [], |r| r.get(0)).unwrap() };
-        assert_eq!(q("PRAGMA user_version"), i64::from(VERSION));
-        assert_eq!(q("SELECT count(*) FROM audit"), 1);
-        assert_eq!(q("SELECT count(*) FROM decided"), 0);
-        assert_eq!(old.secret, [0u8; 32]);
     }
 
     #[test]
     fn upgrade_from_v2_adds_the_message_id_and_keeps_every_report() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("v2.db");
-        {
-            let conn = Connection::open(&path).unwrap();
-            conn.execute_batch(V2_SCHEMA).unwrap();
-            conn.execute_batch(&format!(
-                "INSERT INTO secret VALUES (1, zeroblob(32), 0);
-                 INSERT INTO reporter VALUES (1, zeroblob(32));
+        old_db(&path, 2, &[7; 32]);
+        Connection::open(&path)
+            .unwrap()
+            .execute_batch(
+                "INSERT INTO reporter VALUES (1, zeroblob(32));
                  INSERT INTO report (uniq, received_at, day, reporter_id, hotline, keyword, number, content, category)
                  VALUES (x'01', 0, 0, 1, 156, 'LD', 84912345678, '', 'scam'),
-                        (x'02', 0, 0, 1, 156, 'LD', 84912345679, '', 'scam');
-                 PRAGMA user_version = 2; PRAGMA application_id = {APPLICATION_ID};"
-            ))
+                        (x'02', 0, 0, 1, 156, 'LD', 84912345679, '', 'scam');",
+            )
             .unwrap();
-        }
-        let old = PublisherDb::open(&path).unwrap();
-        let fresh = PublisherDb::open(&dir.path().join("fresh.db")).unwrap();
+        let old = PublisherDb::move_key_out(&path, &dir.path().join("reporter.key")).unwrap();
+        let fresh = create_in(dir.path(), "fresh.db");
         assert_eq!(shape(&old.conn), shape(&fresh.conn));
         let q = |sql: &str| -> i64 { old.conn.query_row(sql, [], |r| r.get(0)).unwrap() };
         assert_eq!(q("PRAGMA user_version"), i64::from(VERSION));
@@ -791,27 +977,19 @@ CREATE TABLE decided (
     }
 
     #[test]
-    fn upgrade_from_v3_adds_the_review_queue_and_keeps_disputes_in_force() {
+    fn upgrade_to_v5_adds_the_review_queue_and_keeps_disputes_in_force() {
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("v3.db");
-        {
-            // Version 3: version 2's schema and its shipped step.
-            let conn = Connection::open(&path).unwrap();
-            conn.execute_batch(V2_SCHEMA).unwrap();
-            conn.execute_batch(
-                "ALTER TABLE report ADD COLUMN message_id BLOB;
-                 CREATE UNIQUE INDEX report_by_message_id ON report (message_id) WHERE message_id IS NOT NULL;",
+        let path = dir.path().join("v2.db");
+        old_db(&path, 2, &[7; 32]);
+        Connection::open(&path)
+            .unwrap()
+            .execute(
+                "INSERT INTO dispute (number, reason, disputed_at) VALUES (84912345678, 'a shop', 5)",
+                [],
             )
             .unwrap();
-            conn.execute_batch(&format!(
-                "INSERT INTO secret VALUES (1, zeroblob(32), 0);
-                 INSERT INTO dispute (number, reason, disputed_at) VALUES (84912345678, 'a shop', 5);
-                 PRAGMA user_version = 3; PRAGMA application_id = {APPLICATION_ID};"
-            ))
-            .unwrap();
-        }
-        let old = PublisherDb::open(&path).unwrap();
-        let fresh = PublisherDb::open(&dir.path().join("fresh.db")).unwrap();
+        let old = PublisherDb::move_key_out(&path, &dir.path().join("reporter.key")).unwrap();
+        let fresh = create_in(dir.path(), "fresh.db");
         assert_eq!(shape(&old.conn), shape(&fresh.conn));
         let q = |sql: &str| -> String { old.conn.query_row(sql, [], |r| r.get(0)).unwrap() };
         assert_eq!(

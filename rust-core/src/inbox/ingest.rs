@@ -100,7 +100,7 @@ pub(crate) fn ingest_at(
     options: &IngestOptions,
     now: i64,
 ) -> Result<IngestSummary> {
-    let hasher = db.hasher();
+    let hasher = db.hasher()?;
     let tx = db.transaction()?;
     let mut summary = IngestSummary::default();
     {

@@ -10,7 +10,10 @@
 //! (`policy`), reading the window's evidence (`evidence`), weighing people
 //! (`people`), the caps on senders (`abuse`), the review queue
 //! (`review`), the scam patterns (`labels`), what a publish reports
-//! (`report`) and the audit log of every change (`audit`).
+//! (`report`) and the audit log of every change (`audit`); published all
+//! or nothing (`publish`), never when the list changed too much at once
+//! (`guard`), old reports reduced to what a decision needs (`retention`).
+//! The reporter key lives outside the database (`reporter_key`).
 
 mod abuse;
 mod aggregate;
@@ -19,14 +22,18 @@ mod curated;
 mod db;
 mod disputes;
 mod evidence;
+mod guard;
 mod ingest;
 mod labels;
 mod parse;
 mod people;
 mod policy;
+mod publish;
 mod read;
 mod report;
 mod reporter;
+mod reporter_key;
+mod retention;
 mod review;
 mod sources;
 
@@ -34,9 +41,14 @@ pub use aggregate::aggregate;
 pub use audit::{AuditCounts, audit_log, audit_of};
 pub use db::PublisherDb;
 pub use disputes::{Dispute, DisputeDecision, decide_dispute, dispute, disputes};
+pub use guard::{
+    Change, DEFAULT_GUARD_MIN_ENTRIES, DEFAULT_MAX_DROP_PERCENT, DEFAULT_MAX_GAIN_PERCENT,
+    tolerance,
+};
 pub use ingest::{IngestOptions, IngestSummary, ingest};
 pub use parse::{Keyword, ParsedSms, RefusedSms, Sender, SmsCategory, parse_body};
 pub use policy::ListingPolicy;
+pub use publish::{Pending, PublishRequest, Published, prepare_publish};
 pub use read::{INBOX_HEADER, InboxFormat};
 pub use report::{
     Aggregate, Evidence, LabelCount, ListedEntry, NotListed, Provenance, PublishCounts,

@@ -52,6 +52,14 @@ pub struct ListingPolicy {
     /// [`Protected::from_csv`]): read by the caller, which passes the set
     /// to [`aggregate`].
     pub protected: Option<PathBuf>,
+    /// The guard (see `guard.rs`): a publish is refused when its list
+    /// loses more than this percentage of the entries of the last publish,
+    /// or of the list a day before,
+    pub max_drop_percent: u32,
+    /// or gains more than this percentage of them,
+    pub max_gain_percent: u32,
+    /// unless both lists are smaller than this.
+    pub guard_min_entries: u32,
 }
 
 impl Default for ListingPolicy {
@@ -65,6 +73,9 @@ impl Default for ListingPolicy {
             confirm_hours: DEFAULT_CONFIRM_HOURS,
             dispute_override_reporters: DEFAULT_DISPUTE_OVERRIDE_REPORTERS,
             protected: None,
+            max_drop_percent: super::guard::DEFAULT_MAX_DROP_PERCENT,
+            max_gain_percent: super::guard::DEFAULT_MAX_GAIN_PERCENT,
+            guard_min_entries: super::guard::DEFAULT_GUARD_MIN_ENTRIES,
         }
     }
 }
@@ -117,7 +128,7 @@ impl ListingPolicy {
                 )));
             }
         }
-        Ok(())
+        super::guard::check_policy(self)
     }
 }
 

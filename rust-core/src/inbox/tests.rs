@@ -39,7 +39,7 @@ struct Fixture {
 fn fixture() -> Fixture {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("publisher.db");
-    let db = PublisherDb::open(&path).unwrap();
+    let db = PublisherDb::create(&path, &dir.path().join("reporter.key")).unwrap();
     Fixture {
         _dir: dir,
         path,

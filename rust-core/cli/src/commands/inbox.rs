@@ -8,8 +8,8 @@ use crate::args::{PublishArgs, ReportsCommand};
 use crate::output::{bytes_bar, number_json};
 use anyhow::{Context, Result};
 use canhgiac_core::publisher::{
-    self, Aggregate, AllowedSenders, Built, DisputeDecision, InboxFormat, IngestOptions,
-    ListingPolicy, Protected, parse_body,
+    self, AllowedSenders, Built, DisputeDecision, InboxFormat, IngestOptions, ListingPolicy,
+    Protected, PublishRequest, Published, parse_body,
 };
 use canhgiac_core::{format_day, now_unix};
 use serde_json::{Value, json};
@@ -19,6 +19,7 @@ use std::process::ExitCode;
 pub fn run(db: &Db, cmd: ReportsCommand) -> Result<ExitCode> {
     match cmd {
         ReportsCommand::Parse { bodies, json } => return Ok(parse(&bodies, json)),
+        ReportsCommand::Init { move_key_out } => init(db, move_key_out)?,
         ReportsCommand::Ingest {
             file,
             format,
@@ -75,6 +76,31 @@ pub fn run(db: &Db, cmd: ReportsCommand) -> Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Makes the publisher database and its reporter key, or moves the key of
+/// an older database out.
+fn init(db: &Db, move_key_out: bool) -> Result<()> {
+    let path = db.publisher_path()?;
+    let key = db.reporter_key.as_deref().context(
+        "name the reporter key file with --reporter-key FILE (or CANHGIAC_REPORTER_KEY_FILE): keep it apart from the database and its backups",
+    )?;
+    if move_key_out {
+        publisher::PublisherDb::move_key_out(path, key)?;
+        outln!(
+            "the reporter key of {} is now in {} (and no longer in the database): back it up apart from the database",
+            path.display(),
+            key.display()
+        );
+    } else {
+        publisher::PublisherDb::create(path, key)?;
+        outln!(
+            "made {} and its reporter key {}: back the key up apart from the database (lost, every reporter counts as new)",
+            path.display(),
+            key.display()
+        );
+    }
+    Ok(())
 }
 
 /// One JSON object (or line) per body; exit 1 if any body is not a report.
@@ -218,10 +244,12 @@ fn add_source(db: &Db, path: &Path, name: &str, official: bool, json: bool) -> R
     Ok(())
 }
 
-/// The policy file, its protected list read relative to it.
-fn policy(path: Option<&Path>) -> Result<(ListingPolicy, Protected, usize)> {
+/// The policy file, its protected list read relative to it. Any line of
+/// the protected list that is not a number refuses the publish: a list
+/// read in part protects in part.
+fn policy(path: Option<&Path>) -> Result<(ListingPolicy, Protected)> {
     let Some(path) = path else {
-        return Ok((ListingPolicy::default(), Protected::default(), 0));
+        return Ok((ListingPolicy::default(), Protected::default()));
     };
     let text =
         std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
@@ -229,44 +257,87 @@ fn policy(path: Option<&Path>) -> Result<(ListingPolicy, Protected, usize)> {
         .with_context(|| format!("{} is not a valid policy", path.display()))?;
     policy.check()?;
     let Some(list) = policy.protected.take() else {
-        return Ok((policy, Protected::default(), 0));
+        return Ok((policy, Protected::default()));
     };
     let list = path.parent().unwrap_or(Path::new(".")).join(list);
     let (file, _) = open_read(&list)?;
     let (protected, rejected) = Protected::from_csv(std::io::BufReader::new(file))?;
-    for r in &rejected {
-        errln!("{} {r} (skipped)", list.display());
+    if let Some(first) = rejected.first() {
+        let why = format!(
+            "{}: {first}{}; fix the protected list (nothing was published)",
+            list.display(),
+            match rejected.len() {
+                1 => String::new(),
+                n => format!(" (and {} more bad lines)", n - 1),
+            }
+        );
+        anyhow::bail!("publish refused: {why}");
     }
     policy.protected = Some(list);
-    Ok((policy, protected, rejected.len()))
+    Ok((policy, protected))
 }
 
+/// A publish, or its refusal logged as an error as well as said: whatever
+/// stopped it, the last feed stays in place and the operator's monitoring
+/// must see it (the exit status stops the upload step).
 pub fn publish(db: &Db, args: PublishArgs) -> Result<()> {
+    publish_or_refuse(db, args).inspect_err(|e| {
+        tracing::error!(reason = %format!("{e:#}"), "no feed published");
+    })
+}
+
+fn publish_or_refuse(db: &Db, args: PublishArgs) -> Result<()> {
     let key = publisher::parse_secret_key(
         &std::fs::read_to_string(&args.key)
             .with_context(|| format!("reading {}", args.key.display()))?,
     )?;
-    let (policy, protected, bad_protected) = policy(args.policy.as_deref())?;
+    let (policy, protected) = policy(args.policy.as_deref())?;
     let as_of = match &args.as_of {
         None => publisher::today(),
         Some(d) => publisher::parse_day(d)
             .with_context(|| format!("--as-of {d}: not a day (YYYY-MM-DD)"))?,
     };
+    if args.new_key {
+        // The old feed stays where phones that pin the old key read it.
+        let manifest = args.out.join(publisher::MANIFEST_FILE);
+        if let Ok(bytes) = std::fs::read(&manifest)
+            && publisher::verify(&bytes, &[key.verifying_key()]).is_err()
+        {
+            anyhow::bail!(
+                "{} holds the feed signed by another key, which phones still pin: publish the new key's feed into a new, empty folder",
+                args.out.display()
+            );
+        }
+    }
     let mut pdb = db.publisher()?;
     let bar = indicatif::ProgressBar::new_spinner();
     bar.set_message("deciding the list");
     bar.enable_steady_tick(std::time::Duration::from_millis(200));
-    let agg = publisher::aggregate(&mut pdb, &policy, &protected, as_of)?;
+    let pending = publisher::prepare_publish(
+        &mut pdb,
+        &PublishRequest {
+            policy: &policy,
+            protected: &protected,
+            with_policy: args.policy.is_some(),
+            as_of,
+            feed_key: publisher::key_id(&key.verifying_key()),
+            new_key: args.new_key,
+            accept_change: args.accept_change,
+        },
+    )?;
     bar.set_message("compressing and signing");
-    let built = publisher::build(
+    // The feed first, the database's commit last: see `prepare_publish`.
+    let built = publisher::build_after(
         &args.out,
-        &agg.entry_set(),
+        &pending.aggregate.entry_set(),
         &key,
         args.keep_deltas,
         now_unix(),
+        pending.last_version,
     )?;
+    let published = pending.commit(built.version)?;
     bar.finish_and_clear();
-    let report = publish_report(&agg, &built, &policy, bad_protected);
+    let report = publish_report(&published, &built, &policy);
     if args.json {
         outln!("{report}");
     } else {
@@ -294,7 +365,8 @@ fn removed_why(code: &str) -> &str {
 }
 
 /// What a person reads before uploading (and `--json` gives as data).
-fn publish_report(agg: &Aggregate, built: &Built, policy: &ListingPolicy, bad: usize) -> Value {
+fn publish_report(published: &Published, built: &Built, policy: &ListingPolicy) -> Value {
+    let agg = &published.aggregate;
     let c = &agg.counts;
     let mut removed_by: std::collections::BTreeMap<&str, u64> = Default::default();
     for (_, why) in &agg.removed {
@@ -311,8 +383,12 @@ fn publish_report(agg: &Aggregate, built: &Built, policy: &ListingPolicy, bad: u
             "max_numbers_per_sender_window": policy.max_numbers_per_sender_window,
             "confirm_hours": policy.confirm_hours,
             "dispute_override_reporters": policy.dispute_override_reporters,
-            "protected_numbers_skipped_lines": bad,
+            "max_drop_percent": policy.max_drop_percent,
+            "max_gain_percent": policy.max_gain_percent,
+            "guard_min_entries": policy.guard_min_entries,
         },
+        "guard": published.changes,
+        "reports_reduced": published.reports_reduced,
         "feed": {
             "version": built.version,
             "entries": built.entries,
@@ -373,6 +449,21 @@ fn print_report(r: &Value) {
         n("removed"),
         n("changed")
     );
+    for c in r["guard"].as_array().into_iter().flatten() {
+        outln!(
+            "  guard: against {}: {} left, {} joined, of {}",
+            c["against"].as_str().unwrap_or(""),
+            c["left"],
+            c["joined"],
+            c["before"]
+        );
+    }
+    if n("reports_reduced") > 0 {
+        outln!(
+            "  {} reports past expire_days reduced to number, day, reporter and keyword",
+            n("reports_reduced")
+        );
+    }
     if let Some(by) = r["removed_by_reason"].as_object() {
         for (why, count) in by {
             outln!("    removed: {count} × {}", removed_why(why));

@@ -16,22 +16,34 @@ use anyhow::{Context, Result};
 use canhgiac_core::{CallGuard, GuardConfig};
 use std::path::PathBuf;
 
-/// The database the user named with `--db`, or the default one.
-pub struct Db(pub Option<PathBuf>);
+/// The database the user named with `--db`, or the default one; and the
+/// publisher's reporter key, when named.
+pub struct Db {
+    pub path: Option<PathBuf>,
+    pub reporter_key: Option<PathBuf>,
+}
 
 impl Db {
     /// The publisher's database: named with `--db`, never a default (a
-    /// publisher's reports must not land in a phone's data folder).
+    /// publisher's reports must not land in a phone's data folder), and
+    /// existing (`reports init` makes it). The reporter key, when named,
+    /// is checked against it whatever the command.
     pub fn publisher(&self) -> Result<canhgiac_core::publisher::PublisherDb> {
-        let path = self
-            .0
-            .as_ref()
-            .context("name the publisher database with --db PUBLISHER.db")?;
-        Ok(canhgiac_core::publisher::PublisherDb::open(path)?)
+        let mut db = canhgiac_core::publisher::PublisherDb::open(self.publisher_path()?)?;
+        if let Some(key) = &self.reporter_key {
+            db.use_reporter_key(key)?;
+        }
+        Ok(db)
+    }
+
+    pub fn publisher_path(&self) -> Result<&std::path::Path> {
+        self.path
+            .as_deref()
+            .context("name the publisher database with --db PUBLISHER.db")
     }
 
     fn path(&self) -> Result<PathBuf> {
-        if let Some(p) = &self.0 {
+        if let Some(p) = &self.path {
             return Ok(p.clone());
         }
         let dir = dirs::data_dir()

@@ -1,0 +1,603 @@
+//! The publisher never publishes a broken list, never makes a database by
+//! accident, and keeps its reporter key outside the database: each attack
+//! of issue 19 reproduced with the real CLI, then shown refused with
+//! nothing written (the feed folder's bytes, the database's runs and audit
+//! log unchanged), through to a phone's `sync` where it matters.
+
+mod common;
+use common::{Nginx, cli, day, ok};
+use rusqlite::Connection;
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+/// Numbers listed by the base inbox: more than `guard_min_entries`.
+const LISTED: u32 = 200;
+
+/// The reported numbers: 0912 100 000 + i.
+fn number(i: u32) -> String {
+    format!("0912{:06}", 100_000 + i)
+}
+
+/// Synthetic reporters, three per number, each reporting once.
+fn reporter(i: u32) -> String {
+    format!("0901{:06}", i)
+}
+
+fn s(p: &Path) -> String {
+    p.to_str().unwrap().to_string()
+}
+
+fn json(text: &str) -> Value {
+    serde_json::from_str(text.trim()).unwrap_or_else(|e| panic!("{e}: {text}"))
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// A publisher's folder: keys, policy, protected list, database, feed.
+struct Publisher {
+    dir: tempfile::TempDir,
+}
+
+impl Publisher {
+    /// A database made by `reports init`, the base inbox ingested and
+    /// published once (version 1, `LISTED` numbers).
+    fn new() -> Publisher {
+        let p = Publisher {
+            dir: tempfile::tempdir().unwrap(),
+        };
+        ok(&["feed", "keygen", "--out", &s(&p.p("keys"))]);
+        p.protect(&[]);
+        p.set_policy("min_reporters = 3\nprotected = \"protected.csv\"\n");
+        p.run_ok(&["reports", "init"]);
+        let mut rows = String::from("received_at,sender,to,body\n");
+        for i in 0..LISTED {
+            for (k, days_ago) in [3, 2, 1].into_iter().enumerate() {
+                rows.push_str(&format!(
+                    "{}T09:{:02}:00+07:00,{},156,LD {} mao danh cong an\n",
+                    day(days_ago),
+                    k * 10 + (i % 10) as usize,
+                    reporter(i * 3 + k as u32),
+                    number(i)
+                ));
+            }
+        }
+        std::fs::write(p.p("inbox.csv"), rows).unwrap();
+        p.run_ok(&["reports", "ingest", &s(&p.p("inbox.csv"))]);
+        let first = p.publish_ok(&[]);
+        assert_eq!(first["listed"], LISTED, "{first}");
+        assert_eq!(first["feed"]["version"], 1);
+        p
+    }
+
+    fn p(&self, rel: &str) -> PathBuf {
+        self.dir.path().join(rel)
+    }
+
+    fn set_policy(&self, text: &str) {
+        std::fs::write(self.p("policy.toml"), text).unwrap();
+    }
+
+    /// The protected list: the base inbox's numbers `indices`.
+    fn protect(&self, indices: &[u32]) {
+        let mut csv = String::from("number,name\n");
+        for &i in indices {
+            csv.push_str(&format!("{},synthetic\n", number(i)));
+        }
+        std::fs::write(self.p("protected.csv"), csv).unwrap();
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        let (db, key) = (s(&self.p("publisher.db")), s(&self.p("keys/reporter.key")));
+        cli(&[&["--db", db.as_str(), "--reporter-key", key.as_str()], args].concat())
+    }
+
+    fn run_ok(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    fn publish(&self, extra: &[&str]) -> Output {
+        let (key, out, policy) = (
+            s(&self.p("keys/feed.key")),
+            s(&self.p("feed")),
+            s(&self.p("policy.toml")),
+        );
+        let args = [
+            "publish", "--key", &key, "--out", &out, "--policy", &policy, "--json",
+        ];
+        self.run(&[&args[..], extra].concat())
+    }
+
+    fn publish_ok(&self, extra: &[&str]) -> Value {
+        let out = self.publish(extra);
+        assert!(out.status.success(), "{}", stderr(&out));
+        json(&String::from_utf8(out.stdout).unwrap())
+    }
+
+    /// Runs a publish that must be refused: exit 1, the reason on stderr
+    /// with an error log line, and nothing written anywhere.
+    fn refused(&self, extra: &[&str], says: &str) -> String {
+        let (feed, db) = (self.feed_bytes(), self.db_state());
+        let out = self.publish(extra);
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(1), "{extra:?}: {err}");
+        assert!(err.contains(says), "{extra:?}: {err}");
+        assert!(err.contains("ERROR"), "an error log line: {err}");
+        assert!(out.stdout.is_empty(), "no publish report");
+        assert_eq!(
+            self.feed_bytes(),
+            feed,
+            "{extra:?}: the feed folder changed"
+        );
+        assert_eq!(self.db_state(), db, "{extra:?}: the database changed");
+        err
+    }
+
+    /// Every file of the feed folder, by name.
+    fn feed_bytes(&self) -> Vec<(String, Vec<u8>)> {
+        let mut files: Vec<_> = std::fs::read_dir(self.p("feed"))
+            .map(|d| {
+                d.flatten()
+                    .map(|e| {
+                        (
+                            e.file_name().to_string_lossy().into_owned(),
+                            std::fs::read(e.path()).unwrap(),
+                        )
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        files.sort();
+        files
+    }
+
+    /// What a publish writes in the database: its runs, audit lines, list,
+    /// state and the content of its reports.
+    fn db_state(&self) -> Vec<i64> {
+        let c = Connection::open(self.p("publisher.db")).unwrap();
+        [
+            "SELECT count(*) FROM publish_run",
+            "SELECT count(*) FROM audit",
+            "SELECT count(*) FROM listed",
+            "SELECT coalesce(sum(feed_version), 0) FROM publish_state",
+            "SELECT count(*) FROM guard_baseline",
+            "SELECT count(*) FROM report WHERE content <> ''",
+        ]
+        .iter()
+        .map(|q| c.query_row(q, [], |r| r.get(0)).unwrap())
+        .collect()
+    }
+}
+
+/// A phone following the publisher's feed through nginx on loopback.
+struct Phone {
+    nginx: Nginx,
+    db: String,
+    key: String,
+}
+
+impl Phone {
+    fn follow(p: &Publisher) -> Phone {
+        let www = p.p("www");
+        std::fs::create_dir_all(&www).unwrap();
+        std::fs::create_dir_all(p.p("nginx")).unwrap();
+        std::os::unix::fs::symlink(p.p("feed"), www.join("feed")).unwrap();
+        Phone {
+            nginx: Nginx::start(&www, &p.p("nginx")),
+            db: s(&p.p("phone.db")),
+            key: s(&p.p("keys/feed.pub")),
+        }
+    }
+
+    fn sync(&self) -> Output {
+        cli(&[
+            "--db",
+            &self.db,
+            "sync",
+            &self.nginx.url("feed"),
+            "--key",
+            &self.key,
+            "--allow-http",
+            "--json",
+        ])
+    }
+
+    /// Syncs, then screens `number`: its level.
+    fn level(&self, number: &str) -> String {
+        let out = self.sync();
+        assert!(out.status.success(), "{}", stderr(&out));
+        let v = json(&ok(&["--db", &self.db, "check", number, "--json"]));
+        v["level"].as_str().unwrap().to_string()
+    }
+}
+
+#[test]
+fn a_policy_that_empties_the_list_is_refused_until_accepted_knowingly() {
+    let p = Publisher::new();
+    let phone = Phone::follow(&p);
+    assert_eq!(phone.level(&number(7)), "scam");
+    p.set_policy("min_reporters = 100000\nprotected = \"protected.csv\"\n");
+    let err = p.refused(&[], "lose 200 of the 200 entries of the last publish");
+    assert!(err.contains("--accept-change 200"), "{err}");
+    // Another number than the change is refused too.
+    p.refused(&["--accept-change", "20"], "does not match");
+    // The phone keeps its protection.
+    assert_eq!(phone.level(&number(7)), "scam");
+    // The attack was real: the change named, it empties the list, and the
+    // phone drops the warning at its next sync.
+    let emptied = p.publish_ok(&["--accept-change", "200"]);
+    assert_eq!(emptied["listed"], 0, "{emptied}");
+    assert_eq!(emptied["feed"]["version"], 2);
+    assert_eq!(phone.level(&number(7)), "unknown");
+}
+
+#[test]
+fn a_day_outside_the_data_is_refused() {
+    let p = Publisher::new();
+    p.refused(
+        &["--as-of", "2000-01-01"],
+        "before the first report or source",
+    );
+    p.refused(&["--as-of", &day(-3)], "after today");
+    // Inside the data: published.
+    assert_eq!(p.publish_ok(&["--as-of", &day(1)])["feed"]["version"], 2);
+}
+
+#[test]
+fn a_mistyped_database_is_refused_and_nothing_is_made() {
+    let p = Publisher::new();
+    let typo = p.p("publisher-typo.db");
+    let file = s(&p.p("inbox.csv"));
+    for args in [
+        &["reports", "ingest", file.as_str()][..],
+        &["reports", "add-source", file.as_str(), "--name", "x"],
+        &[
+            "reports",
+            "dispute",
+            "0912100000",
+            "--reason",
+            "x",
+            "--operator",
+            "Lan",
+        ],
+        &["reports", "disputes"],
+        &["reports", "held"],
+        &[
+            "reports",
+            "approve",
+            "0912100000",
+            "--reason",
+            "x",
+            "--operator",
+            "Lan",
+        ],
+        &["reports", "audit"],
+        &[
+            "publish",
+            "--key",
+            &s(&p.p("keys/feed.key")),
+            "--out",
+            &s(&p.p("feed")),
+        ],
+    ] {
+        let out = cli(&[&["--db", &s(&typo)], args].concat());
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        assert!(stderr(&out).contains("reports init"), "{}", stderr(&out));
+        assert!(!typo.exists(), "{args:?} made a database");
+    }
+    // `reports init` makes one once, and never over a database or a key.
+    let again = p.run(&["reports", "init"]);
+    assert_eq!(again.status.code(), Some(1));
+    assert!(
+        stderr(&again).contains("already exists"),
+        "{}",
+        stderr(&again)
+    );
+}
+
+#[test]
+fn many_small_cuts_are_stopped_by_the_list_a_day_before() {
+    let p = Publisher::new();
+    // Each cut takes 10 of 200 numbers (5%) off through the protected list:
+    // within the share against the last publish every time.
+    let mut protected = Vec::new();
+    for cut in 0..2 {
+        protected.extend(cut * 10..cut * 10 + 10);
+        p.protect(&protected);
+        let r = p.publish_ok(&[]);
+        assert_eq!(r["removed"], 10, "{r}");
+        assert_eq!(r["guard"][1]["left"], protected.len(), "{r}");
+    }
+    // The third: 5% against the last publish, 15% against the list a day
+    // before.
+    protected.extend(20..30);
+    p.protect(&protected);
+    let err = p.refused(&[], "lose 30 of the 200 entries of the list a day before");
+    assert!(!err.contains("of the last publish"), "{err}");
+    // Accepted knowingly, the day's list starts again from it.
+    let r = p.publish_ok(&["--accept-change", "30"]);
+    assert_eq!(r["listed"], 170, "{r}");
+    protected.extend(30..40);
+    p.protect(&protected);
+    p.publish_ok(&[]);
+}
+
+#[test]
+fn a_protected_list_or_policy_missing_or_malformed_refuses() {
+    let p = Publisher::new();
+    // A malformed line used to be skipped with exit 0: now it is named.
+    std::fs::write(
+        p.p("protected.csv"),
+        "number,name\n0912100000,ok\nnot a number,x\n",
+    )
+    .unwrap();
+    let err = p.refused(&[], "line 3");
+    assert!(err.contains("protected.csv"), "{err}");
+    std::fs::remove_file(p.p("protected.csv")).unwrap();
+    p.refused(&[], "protected.csv");
+    p.protect(&[]);
+    std::fs::remove_file(p.p("policy.toml")).unwrap();
+    p.refused(&[], "policy.toml");
+    // A publish without --policy, when the last one had one: its protected
+    // numbers would silently be none.
+    let (feed, db) = (p.feed_bytes(), p.db_state());
+    let out = p.run(&[
+        "publish",
+        "--key",
+        &s(&p.p("keys/feed.key")),
+        "--out",
+        &s(&p.p("feed")),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("names none"), "{}", stderr(&out));
+    assert_eq!((p.feed_bytes(), p.db_state()), (feed, db));
+}
+
+#[test]
+fn a_lost_feed_folder_continues_at_the_next_version_and_phones_take_it() {
+    let p = Publisher::new();
+    let phone = Phone::follow(&p);
+    assert_eq!(phone.level(&number(7)), "scam");
+    assert_eq!(p.publish_ok(&[])["feed"]["version"], 2);
+    assert!(phone.sync().status.success());
+
+    // The attack: the folder lost, a feed built from nothing starts at 1,
+    // which the phone refuses as a rollback.
+    std::fs::remove_dir_all(p.p("feed")).unwrap();
+    std::fs::write(
+        p.p("list.csv"),
+        "number,category,reports,last_reported,label\n0912100000,scam,3,,\n",
+    )
+    .unwrap();
+    ok(&[
+        "feed",
+        "build",
+        "--input",
+        &s(&p.p("list.csv")),
+        "--key",
+        &s(&p.p("keys/feed.key")),
+        "--out",
+        &s(&p.p("feed")),
+    ]);
+    assert!(!phone.sync().status.success(), "the phone took version 1");
+    std::fs::remove_dir_all(p.p("feed")).unwrap();
+
+    // The publisher continues after what it recorded: version 3, taken.
+    let r = p.publish_ok(&[]);
+    assert_eq!(r["feed"]["version"], 3, "{r}");
+    assert_eq!(r["feed"]["delta_bytes"], Value::Null);
+    assert_eq!(phone.level(&number(7)), "scam");
+}
+
+#[test]
+fn another_feed_key_is_refused_unless_meant() {
+    let p = Publisher::new();
+    ok(&["feed", "keygen", "--out", &s(&p.p("other"))]);
+    let other = s(&p.p("other/feed.key"));
+    let (feed, db) = (p.feed_bytes(), p.db_state());
+    let out = p.run(&[
+        "publish",
+        "--key",
+        &other,
+        "--out",
+        &s(&p.p("feed2")),
+        "--policy",
+        &s(&p.p("policy.toml")),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("phones pin the key"),
+        "{}",
+        stderr(&out)
+    );
+    let before = (feed, db);
+    assert_eq!((p.feed_bytes(), p.db_state()), before);
+    assert!(!p.p("feed2/manifest.json").exists());
+    // Meant, but over the old key's feed, which phones still read: refused.
+    let out = p.run(&[
+        "publish",
+        "--key",
+        &other,
+        "--out",
+        &s(&p.p("feed")),
+        "--policy",
+        &s(&p.p("policy.toml")),
+        "--new-key",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("new, empty folder"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!((p.feed_bytes(), p.db_state()), before);
+    // Meant: a new folder, the version continuing.
+    let out = p.run(&[
+        "publish",
+        "--key",
+        &other,
+        "--out",
+        &s(&p.p("feed2")),
+        "--policy",
+        &s(&p.p("policy.toml")),
+        "--new-key",
+        "--json",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        json(&String::from_utf8(out.stdout).unwrap())["feed"]["version"],
+        2
+    );
+}
+
+/// Turns a database made by this version back into what schema 2 was for
+/// it: the key inside (table `secret`), none of schema 3's, 4's and 5's
+/// columns and tables.
+fn as_schema_2(db: &Path, key: &[u8]) {
+    let c = Connection::open(db).unwrap();
+    c.execute_batch(
+        "DROP TABLE review; ALTER TABLE dispute DROP COLUMN state;
+         ALTER TABLE dispute DROP COLUMN operator; ALTER TABLE dispute DROP COLUMN decided_by;
+         ALTER TABLE dispute DROP COLUMN decided_at; ALTER TABLE dispute DROP COLUMN decision;
+         DROP TABLE reporter_key; DROP TABLE publish_state; DROP TABLE guard_baseline;
+         DROP INDEX report_by_message_id; ALTER TABLE report DROP COLUMN message_id;
+         CREATE TABLE secret (
+             id         INTEGER PRIMARY KEY CHECK (id = 1),
+             key        BLOB NOT NULL CHECK (length(key) = 32),
+             created_at INTEGER NOT NULL
+         );
+         PRAGMA user_version = 2;",
+    )
+    .unwrap();
+    c.execute("INSERT INTO secret VALUES (1, ?1, 0)", [key])
+        .unwrap();
+    c.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)").unwrap();
+}
+
+fn contains(hay: &[u8], needle: &[u8]) -> bool {
+    hay.windows(needle.len()).any(|w| w == needle)
+}
+
+fn reporters_in(db: &Path) -> i64 {
+    Connection::open(db)
+        .unwrap()
+        .query_row("SELECT count(*) FROM reporter", [], |r| r.get(0))
+        .unwrap()
+}
+
+#[test]
+fn the_key_moves_out_of_a_v2_database_and_reporters_stay_who_they_were() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, key_file) = (dir.path().join("pub.db"), dir.path().join("old.key"));
+    let with = |key: &Path, args: &[&str]| {
+        cli(&[&["--db", &s(&db), "--reporter-key", &s(key)], args].concat())
+    };
+    assert!(with(&key_file, &["reports", "init"]).status.success());
+    let inbox = |path: &Path, who: u32, n: &str| {
+        std::fs::write(
+            path,
+            format!(
+                "received_at,sender,to,body\n{}T09:00:00+07:00,{},156,LD {n} x\n",
+                day(1),
+                reporter(who)
+            ),
+        )
+        .unwrap();
+    };
+    inbox(&dir.path().join("a.csv"), 1, "0912000001");
+    assert!(
+        with(
+            &key_file,
+            &["reports", "ingest", &s(&dir.path().join("a.csv"))]
+        )
+        .status
+        .success()
+    );
+    let key = hex::decode(std::fs::read_to_string(&key_file).unwrap().trim()).unwrap();
+    as_schema_2(&db, &key);
+    std::fs::remove_file(&key_file).unwrap();
+    // The leak: the key is in the file, beside the hashes it made.
+    assert!(contains(&std::fs::read(&db).unwrap(), &key));
+    // Every command refuses it until the key is moved out, saying how.
+    let out = cli(&["--db", &s(&db), "reports", "disputes"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("--move-key-out"), "{}", stderr(&out));
+
+    let moved = dir.path().join("reporter.key");
+    let out = with(&moved, &["reports", "init", "--move-key-out"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let moved_key = hex::decode(std::fs::read_to_string(&moved).unwrap().trim()).unwrap();
+    assert_eq!(moved_key, key);
+    for suffix in ["", "-wal"] {
+        let bytes = std::fs::read(format!("{}{suffix}", db.display())).unwrap_or_default();
+        assert!(
+            !contains(&bytes, &key),
+            "the key is still in pub.db{suffix}"
+        );
+    }
+    // The reporter of before is the same reporter after.
+    assert_eq!(reporters_in(&db), 1);
+    inbox(&dir.path().join("b.csv"), 1, "0912000002");
+    let out = with(
+        &moved,
+        &["reports", "ingest", &s(&dir.path().join("b.csv"))],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(reporters_in(&db), 1, "the same person, counted once");
+    // Once only.
+    let out = with(
+        &dir.path().join("k3"),
+        &["reports", "init", "--move-key-out"],
+    );
+    assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
+fn a_wrong_or_missing_reporter_key_is_refused() {
+    let p = Publisher::new();
+    let before = reporters_in(&p.p("publisher.db"));
+    // Another database's key: every reporter would count as new.
+    let other = tempfile::tempdir().unwrap();
+    let other_key = other.path().join("r.key");
+    ok(&[
+        "--db",
+        &s(&other.path().join("o.db")),
+        "--reporter-key",
+        &s(&other_key),
+        "reports",
+        "init",
+    ]);
+    let db = s(&p.p("publisher.db"));
+    let file = s(&p.p("inbox.csv"));
+    let out = cli(&[
+        "--db",
+        &db,
+        "--reporter-key",
+        &s(&other_key),
+        "reports",
+        "ingest",
+        &file,
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("not the reporter key"),
+        "{}",
+        stderr(&out)
+    );
+    // No key at all: ingest says how to give it.
+    let out = cli(&["--db", &db, "reports", "ingest", &file]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("--reporter-key"), "{}", stderr(&out));
+    assert_eq!(reporters_in(&p.p("publisher.db")), before);
+    // The key file is the owner's only.
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(p.p("keys/reporter.key"))
+        .unwrap()
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o777, 0o600);
+}

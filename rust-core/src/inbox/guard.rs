@@ -1,0 +1,243 @@
+//! The guard: a list that changed too much at once is not published.
+//!
+//! Every phone applies what the publisher signs at its next sync, so a
+//! list emptied by a mistake (a policy value, a wrong day, a wrong
+//! database) or flooded by an attack reaches all of them at once. A
+//! publish is measured against two lists: the last publish's, and the
+//! list as it stood at the start of the guard's day (`guard_baseline`,
+//! renewed once it is a day old), so that many small cuts cannot drain it
+//! either. Beyond the policy's shares it is refused, unless the operator
+//! names the change they expect (`--accept-change N`).
+//!
+//! Pure functions: `publish.rs` gathers the counts and writes nothing when
+//! this refuses.
+
+use super::policy::ListingPolicy;
+use crate::error::{Error, Result};
+use serde::Serialize;
+
+/// A day of small removals (expiry, disputes) stays well within a tenth;
+/// a tenth gone at once is a mistake or an attack until someone says
+/// otherwise.
+pub const DEFAULT_MAX_DROP_PERCENT: u32 = 10;
+/// A campaign adds numbers fast, a flood of forged reporters faster: half
+/// again in a day is more than campaigns did on the bench inbox, and far
+/// below the thousands three SIMs listed in an hour.
+pub const DEFAULT_MAX_GAIN_PERCENT: u32 = 50;
+/// Below this a share means little (two numbers of ten are 20%): a new
+/// list grows freely until it is worth guarding.
+pub const DEFAULT_GUARD_MIN_ENTRIES: u32 = 100;
+
+/// Values that make sense: a drop share of 1 to 100%, a gain share of 1%
+/// to 100 times the list, a minimum up to the phones' own entry limit.
+pub(super) fn check_policy(p: &ListingPolicy) -> Result<()> {
+    if !(1..=100).contains(&p.max_drop_percent) {
+        return Err(Error::invalid(
+            "max_drop_percent must be a whole number from 1 to 100",
+        ));
+    }
+    if !(1..=10_000).contains(&p.max_gain_percent) {
+        return Err(Error::invalid(
+            "max_gain_percent must be a whole number from 1 to 10000",
+        ));
+    }
+    if p.guard_min_entries > 80_000_000 {
+        return Err(Error::invalid(
+            "guard_min_entries must be a whole number from 0 to 80000000",
+        ));
+    }
+    Ok(())
+}
+
+/// How the new list differs from a list it is measured against.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Change {
+    /// The list measured against, in words.
+    pub against: &'static str,
+    /// Its entries.
+    pub before: u64,
+    /// Its entries the new list no longer has.
+    pub left: u64,
+    /// The new list's entries it did not have.
+    pub joined: u64,
+}
+
+pub const AGAINST_LAST: &str = "the last publish";
+pub const AGAINST_DAY: &str = "the list a day before";
+
+impl Change {
+    pub fn after(&self) -> u64 {
+        self.before - self.left.min(self.before) + self.joined
+    }
+
+    /// The entries that leave or join: what `--accept-change` names.
+    pub fn size(&self) -> u64 {
+        self.left + self.joined
+    }
+
+    /// Why this change is too large, in words; `None` when it is not.
+    fn too_large(&self, p: &ListingPolicy) -> Option<String> {
+        let min = u64::from(p.guard_min_entries);
+        if self.before < min && self.after() < min {
+            return None;
+        }
+        let percent = |n: u64| n.saturating_mul(100) / self.before.max(1);
+        if self.left.saturating_mul(100) > self.before * u64::from(p.max_drop_percent) {
+            return Some(format!(
+                "it would lose {} of the {} entries of {} ({}%, more than max_drop_percent = {}%)",
+                self.left,
+                self.before,
+                self.against,
+                percent(self.left),
+                p.max_drop_percent
+            ));
+        }
+        if self.joined.saturating_mul(100) > self.before * u64::from(p.max_gain_percent) {
+            return Some(format!(
+                "it would gain {} entries on the {} of {} ({}%, more than max_gain_percent = {}%)",
+                self.joined,
+                self.before,
+                self.against,
+                percent(self.joined),
+                p.max_gain_percent
+            ));
+        }
+        None
+    }
+}
+
+/// How far `--accept-change N` may be from the real change: 5% of N, at
+/// least 5 entries. The same data gives the same change, so a rerun right
+/// after a refusal matches exactly; the slack covers a report or two
+/// ingested in between, never a different change.
+pub fn tolerance(n: u64) -> u64 {
+    (n / 20).max(5)
+}
+
+/// Whether a publish with these changes may go out. `first`: nothing was
+/// published from this database before (nothing to measure against).
+pub(super) fn judge(policy: &ListingPolicy, changes: &[Change], accept: Option<u64>) -> Result<()> {
+    let largest = changes.iter().map(Change::size).max().unwrap_or(0);
+    if let Some(n) = accept {
+        if largest.abs_diff(n) > tolerance(n) {
+            return Err(refused(format!(
+                "--accept-change {n} does not match this publish, which would change {largest} entries ({}); check the list before accepting it",
+                describe(changes)
+            )));
+        }
+        return Ok(());
+    }
+    let why: Vec<String> = changes.iter().filter_map(|c| c.too_large(policy)).collect();
+    if why.is_empty() {
+        return Ok(());
+    }
+    Err(refused(format!(
+        "{}. If this change is meant, publish it knowingly with --accept-change {largest}",
+        why.join("; and ")
+    )))
+}
+
+/// The counts of each comparison, in words.
+fn describe(changes: &[Change]) -> String {
+    changes
+        .iter()
+        .map(|c| {
+            format!(
+                "against {}: {} left, {} joined, of {}",
+                c.against, c.left, c.joined, c.before
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// A refused publish, said in words (the caller logs it); nothing is
+/// written.
+pub(super) fn refused(why: String) -> Error {
+    Error::InvalidInput(format!(
+        "publish refused, nothing written (the last feed stays in place): {why}"
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn change(before: u64, left: u64, joined: u64) -> Change {
+        Change {
+            against: AGAINST_LAST,
+            before,
+            left,
+            joined,
+        }
+    }
+
+    #[test]
+    fn the_shares_and_the_minimum_decide() {
+        let p = ListingPolicy::default();
+        let ok = |c: Change| judge(&p, &[c], None).is_ok();
+        // At the limits: allowed; one more: refused.
+        assert!(ok(change(1000, 100, 0)));
+        assert!(!ok(change(1000, 101, 0)));
+        assert!(ok(change(1000, 0, 500)));
+        assert!(!ok(change(1000, 0, 501)));
+        // An emptied list is refused whatever the other comparisons say.
+        let err = judge(&p, &[change(1000, 0, 0), change(1000, 1000, 0)], None).unwrap_err();
+        let text = err.to_string();
+        assert!(text.contains("lose 1000 of the 1000"), "{text}");
+        assert!(text.contains("--accept-change 1000"), "{text}");
+        // Small lists move freely; from small to large does not.
+        assert!(ok(change(99, 99, 0)));
+        assert!(ok(change(10, 0, 89)));
+        assert!(!ok(change(10, 0, 90)));
+        assert!(!ok(change(0, 0, 100)));
+    }
+
+    #[test]
+    fn an_accepted_change_must_be_the_one_named() {
+        let p = ListingPolicy::default();
+        let gone = [change(1000, 600, 0)];
+        assert!(judge(&p, &gone, None).is_err());
+        assert!(judge(&p, &gone, Some(600)).is_ok());
+        // Within 5% of the number named: 630 is 30 (≤ 31) away, 575 25 (≤ 28).
+        assert!(judge(&p, &gone, Some(630)).is_ok());
+        assert!(judge(&p, &gone, Some(575)).is_ok());
+        let err = judge(&p, &gone, Some(100)).unwrap_err();
+        assert!(err.to_string().contains("does not match"), "{err}");
+        assert!(judge(&p, &gone, Some(660)).is_err());
+        assert!(judge(&p, &gone, Some(560)).is_err());
+        assert_eq!(tolerance(0), 5);
+        assert_eq!(tolerance(1000), 50);
+    }
+
+    #[test]
+    fn guard_values_out_of_bounds_are_refused() {
+        for (bad, says) in [
+            (
+                ListingPolicy {
+                    max_drop_percent: 0,
+                    ..ListingPolicy::default()
+                },
+                "max_drop_percent",
+            ),
+            (
+                ListingPolicy {
+                    max_gain_percent: 10_001,
+                    ..ListingPolicy::default()
+                },
+                "max_gain_percent",
+            ),
+            (
+                ListingPolicy {
+                    guard_min_entries: u32::MAX,
+                    ..ListingPolicy::default()
+                },
+                "guard_min_entries",
+            ),
+        ] {
+            let err = bad.check().unwrap_err();
+            assert!(err.to_string().contains(says), "{err}");
+        }
+        ListingPolicy::default().check().unwrap();
+    }
+}

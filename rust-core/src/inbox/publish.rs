@@ -1,0 +1,508 @@
+//! A publish as one all-or-nothing step: decide the list, judge it
+//! (`guard`), reduce old reports (`retention`), then, only once the caller
+//! has written the feed, commit the decisions, the audit log and what the
+//! next publish continues from (the feed's version and key, whether a
+//! policy file was used, the guard's baseline).
+//!
+//! Nothing is committed before the feed is written, so a refused or failed
+//! publish leaves the database as it was. A crash after the feed is
+//! written and before the commit leaves a feed one version ahead of the
+//! database: the next publish decides again from the same data and
+//! continues after the higher of the two versions, so phones that took the
+//! lost version move on from it.
+
+use super::aggregate::aggregate_in;
+use super::db::PublisherDb;
+use super::guard::{self, AGAINST_DAY, AGAINST_LAST, Change, refused};
+use super::policy::ListingPolicy;
+use super::report::Aggregate;
+use super::retention;
+use super::sources::Protected;
+use crate::dates;
+use crate::error::Result;
+use crate::model::Target;
+use rusqlite::{OptionalExtension, Transaction, params};
+use std::collections::HashSet;
+
+/// The guard's baseline is renewed once it is this old: the list is
+/// measured against itself as it was about a day before. Less than 24
+/// hours, so that a daily timer (which fires a few seconds early or late)
+/// renews it every day rather than every other day.
+const BASELINE_SECS: i64 = 20 * 3600;
+
+/// What the operator asked of a publish.
+pub struct PublishRequest<'a> {
+    pub policy: &'a ListingPolicy,
+    pub protected: &'a Protected,
+    /// A policy file was named (`--policy`).
+    pub with_policy: bool,
+    pub as_of: i32,
+    /// The id of the feed key that signs this publish (`key_id`).
+    pub feed_key: String,
+    /// A feed key other than the last publish's is meant (`--new-key`).
+    pub new_key: bool,
+    /// The change the operator expects and approves (`--accept-change N`).
+    pub accept_change: Option<u64>,
+}
+
+/// What the last publish left (`publish_state`).
+struct State {
+    feed_version: u64,
+    feed_key: String,
+    with_policy: bool,
+    baseline_at: i64,
+    reduced_to: i32,
+}
+
+/// A publish decided and judged, not committed: dropped, it writes nothing.
+pub struct Pending<'db> {
+    tx: Transaction<'db>,
+    pub aggregate: Aggregate,
+    /// The feed version the last publish wrote: the next is after it even
+    /// when the feed folder was lost.
+    pub last_version: Option<u64>,
+    /// The list measured against the last publish and the day's baseline.
+    pub changes: Vec<Change>,
+    /// Reports older than `expire_days` reduced by this publish.
+    pub reports_reduced: u64,
+    renew_baseline: bool,
+    feed_key: String,
+    with_policy: bool,
+    baseline_at: i64,
+    reduced_to: i32,
+}
+
+/// What a committed publish reports.
+pub struct Published {
+    pub aggregate: Aggregate,
+    pub changes: Vec<Change>,
+    pub reports_reduced: u64,
+}
+
+/// Decides and judges a publish as of `as_of`; see [`Pending::commit`].
+pub fn prepare_publish<'db>(
+    db: &'db mut PublisherDb,
+    req: &PublishRequest,
+) -> Result<Pending<'db>> {
+    prepare_at(db, req, dates::now_unix())
+}
+
+pub(crate) fn prepare_at<'db>(
+    db: &'db mut PublisherDb,
+    req: &PublishRequest,
+    now: i64,
+) -> Result<Pending<'db>> {
+    req.policy.check()?;
+    let tx = db.transaction()?;
+    let state = read_state(&tx)?;
+    if let Some(s) = &state {
+        if s.with_policy && !req.with_policy {
+            return Err(refused(
+                "the last publish used a policy file and this one names none: its protected numbers and values would silently fall back to none and the defaults; name the policy file with --policy".into(),
+            ));
+        }
+        if s.feed_key != req.feed_key && !req.new_key {
+            return Err(refused(format!(
+                "the feed key (id {}) is not the last publish's (id {}): phones pin the key and would refuse every update; sign with the same key, or pass --new-key when the phones are being moved to this one",
+                req.feed_key, s.feed_key
+            )));
+        }
+    }
+    check_as_of(&tx, req.as_of, now)?;
+    let aggregate = aggregate_in(&tx, req.policy, req.protected, req.as_of, now)?;
+
+    let mut changes = Vec::new();
+    let published_before: bool = tx.query_row(
+        "SELECT EXISTS (SELECT 1 FROM publish_run WHERE id < ?1)",
+        [aggregate.run],
+        |r| r.get(0),
+    )?;
+    if published_before {
+        let (listed, added, removed) = (
+            aggregate.listed.len() as u64,
+            aggregate.added.len() as u64,
+            aggregate.removed.len() as u64,
+        );
+        changes.push(Change {
+            against: AGAINST_LAST,
+            before: listed - added + removed,
+            left: removed,
+            joined: added,
+        });
+    }
+    if state.is_some() {
+        changes.push(against_baseline(&tx, &aggregate)?);
+    }
+    guard::judge(req.policy, &changes, req.accept_change)?;
+
+    let horizon = req.as_of.saturating_sub(req.policy.expire_days as i32);
+    let reduced_to = state.as_ref().map_or(0, |s| s.reduced_to);
+    let reports_reduced = if horizon > reduced_to {
+        retention::reduce(&tx, reduced_to, horizon)?
+    } else {
+        0
+    };
+    let renew_baseline = match &state {
+        None => true,
+        Some(s) => req.accept_change.is_some() || now - s.baseline_at >= BASELINE_SECS,
+    };
+    Ok(Pending {
+        last_version: state.as_ref().map(|s| s.feed_version),
+        baseline_at: if renew_baseline {
+            now
+        } else {
+            state.as_ref().map_or(now, |s| s.baseline_at)
+        },
+        tx,
+        aggregate,
+        changes,
+        reports_reduced,
+        renew_baseline,
+        feed_key: req.feed_key.clone(),
+        with_policy: req.with_policy,
+        reduced_to: reduced_to.max(horizon),
+    })
+}
+
+impl Pending<'_> {
+    /// Commits the publish once the feed folder holds `feed_version`.
+    pub fn commit(self, feed_version: u64) -> Result<Published> {
+        let tx = self.tx;
+        if self.renew_baseline {
+            tx.execute("DELETE FROM guard_baseline", [])?;
+            let mut put = tx.prepare("INSERT INTO guard_baseline (number) VALUES (?1)")?;
+            for n in listed_numbers(&self.aggregate) {
+                put.execute([n])?;
+            }
+        }
+        tx.execute(
+            "INSERT OR REPLACE INTO publish_state
+                    (id, feed_version, feed_key, with_policy, baseline_at, reduced_to)
+             VALUES (1, ?1, ?2, ?3, ?4, ?5)",
+            params![
+                i64::try_from(feed_version).unwrap_or(i64::MAX),
+                self.feed_key,
+                self.with_policy,
+                self.baseline_at,
+                self.reduced_to
+            ],
+        )?;
+        tx.commit()?;
+        Ok(Published {
+            aggregate: self.aggregate,
+            changes: self.changes,
+            reports_reduced: self.reports_reduced,
+        })
+    }
+}
+
+fn read_state(tx: &Transaction) -> Result<Option<State>> {
+    Ok(tx
+        .query_row(
+            "SELECT feed_version, feed_key, with_policy, baseline_at, reduced_to
+               FROM publish_state WHERE id = 1",
+            [],
+            |r| {
+                Ok(State {
+                    feed_version: u64::try_from(r.get::<_, i64>(0)?).unwrap_or(0),
+                    feed_key: r.get(1)?,
+                    with_policy: r.get(2)?,
+                    baseline_at: r.get(3)?,
+                    reduced_to: r.get(4)?,
+                })
+            },
+        )
+        .optional()?)
+}
+
+/// A list decided as of a day without data is empty, not true: the day
+/// must lie between the first report or source and today.
+fn check_as_of(tx: &Transaction, as_of: i32, now: i64) -> Result<()> {
+    let today = dates::day_of(now);
+    // Tomorrow is allowed: the hotline's clock and this one may disagree
+    // about midnight by a little (as aggregation allows).
+    if as_of > today.saturating_add(1) {
+        return Err(refused(format!(
+            "--as-of {} is after today ({})",
+            dates::format_day(as_of),
+            dates::format_day(today)
+        )));
+    }
+    let (report_day, entry_day, added_at): (Option<i32>, Option<i32>, Option<i64>) = tx.query_row(
+        "SELECT (SELECT min(day) FROM report), (SELECT min(day) FROM source_entry),
+                    (SELECT min(added_at) FROM source)",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    )?;
+    let first = [report_day, entry_day, added_at.map(dates::day_of)]
+        .into_iter()
+        .flatten()
+        .min();
+    match first {
+        None => Err(refused(
+            "the database holds no report and no source yet: ingest the inbox (reports ingest) before publishing".into(),
+        )),
+        Some(first) if as_of < first => Err(refused(format!(
+            "--as-of {} is before the first report or source ({}): the list would be empty",
+            dates::format_day(as_of),
+            dates::format_day(first)
+        ))),
+        Some(_) => Ok(()),
+    }
+}
+
+fn listed_numbers(a: &Aggregate) -> impl Iterator<Item = i64> + '_ {
+    a.listed.iter().filter_map(|e| match e.target {
+        Target::Number(n) => Some(n),
+        _ => None,
+    })
+}
+
+/// The new list against the guard's baseline.
+fn against_baseline(tx: &Transaction, a: &Aggregate) -> Result<Change> {
+    let baseline: HashSet<i64> = tx
+        .prepare("SELECT number FROM guard_baseline")?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let now: HashSet<i64> = listed_numbers(a).collect();
+    Ok(Change {
+        against: AGAINST_DAY,
+        before: baseline.len() as u64,
+        left: baseline.difference(&now).count() as u64,
+        joined: now.difference(&baseline).count() as u64,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::inbox::ingest::ingest_at;
+
+    /// 2026-01-15 12:00 in Hà Nội.
+    fn now() -> i64 {
+        time::macros::datetime!(2026-01-15 12:00 +7).unix_timestamp()
+    }
+
+    /// `who` reports `number`, `days_ago` days before `now()`, at 09:07.
+    fn row(days_ago: i32, who: u32, number: &str) -> String {
+        said(days_ago, who, &format!("LD {number} goi mao danh cong an"))
+    }
+
+    /// `who` texts `body`, `days_ago` days before `now()`, at 09:07.
+    fn said(days_ago: i32, who: u32, body: &str) -> String {
+        let at = i64::from(dates::day_of(now()) - days_ago) * 86_400 - 7 * 3600 + 9 * 3600 + 420;
+        format!("{},0901{who:06},156,{body}\n", dates::format_time(at))
+    }
+
+    fn db_with(rows: &[String]) -> (tempfile::TempDir, PublisherDb) {
+        let dir = tempfile::tempdir().unwrap();
+        let mut db =
+            PublisherDb::create(&dir.path().join("p.db"), &dir.path().join("r.key")).unwrap();
+        let csv = "received_at,sender,to,body\n".to_string() + &rows.concat();
+        ingest_at(&mut db, csv.as_bytes(), &Default::default(), now()).unwrap();
+        (dir, db)
+    }
+
+    fn request<'a>(policy: &'a ListingPolicy, protected: &'a Protected) -> PublishRequest<'a> {
+        PublishRequest {
+            policy,
+            protected,
+            with_policy: false,
+            as_of: dates::day_of(now()),
+            feed_key: "k".into(),
+            new_key: false,
+            accept_change: None,
+        }
+    }
+
+    fn count(db: &PublisherDb, sql: &str) -> i64 {
+        db.conn.query_row(sql, [], |r| r.get(0)).unwrap()
+    }
+
+    #[test]
+    fn a_crash_before_the_commit_leaves_the_database_as_it_was() {
+        let rows: Vec<String> = (0..3).map(|w| row(1, w, "0912000001")).collect();
+        let (dir, mut db) = db_with(&rows);
+        let (policy, protected) = (ListingPolicy::default(), Protected::default());
+        let key = crate::feed::generate_key();
+        let feed = dir.path().join("feed");
+        let build = |p: &Pending, dir: &std::path::Path| {
+            crate::feed::publish::build_after(
+                dir,
+                &p.aggregate.entry_set(),
+                &key,
+                3,
+                now(),
+                p.last_version,
+            )
+            .unwrap()
+        };
+        // The feed is written, then the process dies before the commit.
+        let pending = prepare_at(&mut db, &request(&policy, &protected), now()).unwrap();
+        assert_eq!(build(&pending, &feed).version, 1);
+        drop(pending);
+        for table in ["publish_run", "audit", "listed", "publish_state"] {
+            assert_eq!(
+                count(&db, &format!("SELECT count(*) FROM {table}")),
+                0,
+                "{table}"
+            );
+        }
+        // The next publish decides again and continues after the feed.
+        let pending = prepare_at(&mut db, &request(&policy, &protected), now()).unwrap();
+        let built = build(&pending, &feed);
+        assert_eq!((built.version, built.delta.is_some()), (2, true));
+        let published = pending.commit(built.version).unwrap();
+        assert_eq!(published.aggregate.listed.len(), 1);
+        assert_eq!(count(&db, "SELECT feed_version FROM publish_state"), 2);
+        // A folder lost after that continues at 3, from the database.
+        let pending = prepare_at(&mut db, &request(&policy, &protected), now()).unwrap();
+        assert_eq!(build(&pending, &dir.path().join("new")).version, 3);
+    }
+
+    #[test]
+    fn the_day_baseline_holds_small_cuts_and_is_renewed_after_20_hours() {
+        let number = |i: u32| format!("0912{:06}", 100_000 + i);
+        let rows: Vec<String> = (0..200)
+            .flat_map(|i| (0..3).map(move |k| row(1 + k as i32, i * 3 + k, &number(i))))
+            .collect();
+        let (_dir, mut db) = db_with(&rows);
+        let policy = ListingPolicy::default();
+        let mut protected = Protected::default();
+        let hour = 3600;
+        let mut publish = |protected: &Protected, at: i64| {
+            prepare_at(&mut db, &request(&policy, protected), now() + at)
+                .and_then(|p| p.commit(1))
+                .map(|p| p.aggregate.listed.len())
+        };
+        assert_eq!(publish(&protected, 0).unwrap(), 200);
+        // Two cuts of 10 (5%): the second is 10% of the baseline, allowed.
+        for (cut, at) in [(0, hour), (1, 2 * hour)] {
+            for i in cut * 10..cut * 10 + 10 {
+                protected.insert(&number(i)).unwrap();
+            }
+            publish(&protected, at).unwrap();
+        }
+        // A third within the day: 15% of the baseline, refused.
+        let mut third = Protected::default();
+        for i in 0..30 {
+            third.insert(&number(i)).unwrap();
+        }
+        let err = publish(&third, 3 * hour).unwrap_err();
+        assert!(err.to_string().contains("the list a day before"), "{err}");
+        // 20 hours on, a publish renews the baseline (180 entries): the
+        // same cut is now 10 of 180, allowed; one more is not.
+        assert_eq!(publish(&protected, 20 * hour).unwrap(), 180);
+        assert_eq!(publish(&third, 21 * hour).unwrap(), 170);
+        let mut fourth = Protected::default();
+        for i in 0..40 {
+            fourth.insert(&number(i)).unwrap();
+        }
+        assert!(publish(&fourth, 22 * hour).is_err());
+    }
+
+    #[test]
+    fn reports_past_expire_days_keep_only_what_a_decision_needs() {
+        let mut rows: Vec<String> = (0..3)
+            .map(|w| said(200, w, "LD 0912000001 noi dung cu bi mat"))
+            .collect();
+        rows.extend((3..6).map(|w| row(2, w, "0912000002")));
+        let (dir, mut db) = db_with(&rows);
+        let file_has = |db: &PublisherDb, text: &str| {
+            db.conn
+                .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+                .unwrap();
+            let bytes = std::fs::read(dir.path().join("p.db")).unwrap();
+            bytes.windows(text.len()).any(|w| w == text.as_bytes())
+        };
+        let (policy, protected) = (ListingPolicy::default(), Protected::default());
+        let old = "SELECT count(*) FROM report WHERE number = 84912000001";
+        // Before: the words and minutes of 200 days ago are kept.
+        assert_eq!(count(&db, &format!("{old} AND content <> ''")), 3);
+        assert!(file_has(&db, "noi dung cu bi mat"));
+        let pending = prepare_at(&mut db, &request(&policy, &protected), now()).unwrap();
+        assert_eq!(pending.reports_reduced, 3);
+        pending.commit(1).unwrap();
+        assert_eq!(count(&db, &format!("{old} AND content = ''")), 3);
+        // Gone from the file too, not only from the rows.
+        assert!(!file_has(&db, "noi dung cu bi mat"));
+        assert!(file_has(&db, "goi mao danh cong an"));
+        assert_eq!(
+            count(&db, &format!("{old} AND received_at = day * 86400 - 25200")),
+            3
+        );
+        // Their number, day, reporter and keyword stay; recent ones whole.
+        assert_eq!(
+            count(
+                &db,
+                &format!("{old} AND reporter_id > 0 AND keyword = 'LD'")
+            ),
+            3
+        );
+        assert_eq!(
+            count(
+                &db,
+                "SELECT count(*) FROM report WHERE content <> '' AND received_at % 86400 <> 61200"
+            ),
+            3
+        );
+        // Reduced once: the next publish has nothing more to cut.
+        let again = prepare_at(&mut db, &request(&policy, &protected), now()).unwrap();
+        assert_eq!(again.reports_reduced, 0);
+    }
+
+    #[test]
+    fn the_audit_log_never_links_a_reporter_to_a_number() {
+        let rows: Vec<String> = (0..3).map(|w| row(1, w, "0912000001")).collect();
+        let (_dir, mut db) = db_with(&rows);
+        let (policy, protected) = (ListingPolicy::default(), Protected::default());
+        prepare_at(&mut db, &request(&policy, &protected), now())
+            .unwrap()
+            .commit(1)
+            .unwrap();
+        let ids: Vec<i64> = db
+            .conn
+            .prepare("SELECT id FROM reporter")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert_eq!(ids.len(), 3);
+        let allowed = [
+            "run",
+            "as_of",
+            "change",
+            "number",
+            "decision",
+            "reason",
+            "provenance",
+            "category",
+            "label",
+            "reporters",
+            "sources",
+            "peak_reporters",
+            "reports",
+            "scam_reports",
+            "nuisance_reports",
+            "sms_reports",
+            "first_report",
+            "last_report",
+            "disputed_at",
+            "new_reporters",
+            "summary",
+            "counts",
+        ];
+        for line in crate::inbox::audit_log(&db, None).unwrap() {
+            let v: serde_json::Value = serde_json::from_str(&line).unwrap();
+            if v.get("number").is_none() {
+                continue; // the run's summary line: counts only
+            }
+            for key in v.as_object().unwrap().keys() {
+                assert!(allowed.contains(&key.as_str()), "{key} in {line}");
+            }
+            // Counts, never an identity: no reporter's id nor hash.
+            assert_eq!(v["reporters"], 3, "{line}");
+        }
+    }
+}
