@@ -199,8 +199,8 @@ string_enum! {
         /// One list vouches for an organisation's number, another has
         /// strong reports against it.
         ListsDisagree = "lists_disagree",
-        /// Listed as `suspicious`: many people reported it within minutes
-        /// and nobody before, which the list does not yet call a scam.
+        /// Listed as `suspicious`: reported by too few people so far, or
+        /// only within a short time, for the list to call it a scam yet.
         ReportedBurst = "reported_burst",
     }
 }
@@ -783,17 +783,14 @@ fn reported_reason(info: &ReportInfo) -> Reason {
             format!("{source} warns this number is {what_en}"),
             ReasonCode::Reported,
         ),
-        // A burst the publisher has not confirmed: what happened, and that
-        // it is not a conclusion (the list's own words for its tier).
+        // Evidence the publisher has not confirmed (too few people so far,
+        // or a short burst): words true of both, and that it is not a
+        // conclusion (the list's own words for its tier).
         (None, None, people) if info.category == Category::Suspicious => {
             let people = people.unwrap_or(info.reports);
             (
-                format!(
-                    "Vừa bị nhiều người phản ánh trong ít phút ({people} người), chưa đủ để kết luận"
-                ),
-                format!(
-                    "Just reported by several people within minutes ({people}): not enough to conclude"
-                ),
+                format!("Mới có {people} người phản ánh, chưa đủ để kết luận"),
+                format!("Reported by {people} people so far: not enough to conclude"),
                 ReasonCode::ReportedBurst,
             )
         }

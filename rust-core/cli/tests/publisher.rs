@@ -208,7 +208,7 @@ fn assert_no_reporter(what: &str, bytes: &[u8], reporters: u32) {
 fn the_inbox_becomes_the_list_a_phone_warns_with() {
     let l = Loop::new();
     let mut inbox = Inbox::new();
-    // Three people, this week: listed.
+    // Three people, this week: listed, as suspicious (fewer than five).
     inbox
         .sms(3, 1, "LD 0912 000 001 mạo danh công an đòi chuyển tiền")
         .sms(2, 2, "ld:0912000001 cong an goi")
@@ -228,8 +228,7 @@ fn the_inbox_becomes_the_list_a_phone_warns_with() {
             .sms(2, who, "LD 156 gia mao")
             .sms(2, who, "LD 02439361111 ngan hang goi");
     }
-    // A number listed now and disputed below (on three days: evidence
-    // within minutes only is listed as suspicious).
+    // A number listed now (three people: suspicious) and disputed below.
     for who in 13..16 {
         inbox.sms(i64::from(who) - 9, who, "V 0912000004 quang cao");
     }
@@ -270,10 +269,16 @@ fn the_inbox_becomes_the_list_a_phone_warns_with() {
     assert_eq!(report["protected_numbers_reported"], 3);
     assert_eq!(report["reports_against_protected"], 15);
 
+    // Three people are enough to warn, not to conclude: the phone says so.
     let v = l.phone_check("0912000001");
-    assert_eq!(v["level"], "scam", "{v}");
+    assert_eq!(v["level"], "suspicious", "{v}");
     assert_eq!(v["report"]["reporters"], 3, "format 2 carries the people");
-    assert_eq!(l.level("0912000004"), "nuisance");
+    let said = v["reasons"][0]["text"].as_str().unwrap_or_default();
+    assert!(
+        said.starts_with("Mới có 3 người phản ánh, chưa đủ để kết luận"),
+        "{v}"
+    );
+    assert_eq!(l.level("0912000004"), "suspicious");
     for not_listed in ["0912000002", "0912000003", "02439361111"] {
         assert_eq!(l.level(not_listed), "unknown", "{not_listed}");
     }

@@ -805,14 +805,21 @@ fn a_burst_the_list_has_not_confirmed_warns_but_never_says_scam() {
     assert_eq!(codes(&v), ["reported_burst"]);
     let text = &v.reasons[0].text;
     assert!(
-        text.vi.starts_with(
-            "Vừa bị nhiều người phản ánh trong ít phút (12 người), chưa đủ để kết luận"
-        ),
+        text.vi
+            .starts_with("Mới có 12 người phản ánh, chưa đủ để kết luận"),
         "{}",
         text.vi
     );
     assert!(text.vi.ends_with(": mạo danh công an"), "{}", text.vi);
-    assert!(text.en.contains("not enough to conclude"), "{}", text.en);
+    assert!(
+        text.en
+            .starts_with("Reported by 12 people so far: not enough to conclude"),
+        "{}",
+        text.en
+    );
+    // Words true of a few people over days as of a burst: nothing about
+    // minutes.
+    assert!(!text.vi.contains("phút") && !text.en.contains("minute"));
     // The label's advice still applies: the pattern is what a person needs.
     assert!(v.advice.is_some());
 

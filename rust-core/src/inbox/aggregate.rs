@@ -24,9 +24,11 @@
 //!   (`review`) unless an operator approved them.
 //!
 //! Its category is the majority of its people (LD scam, V nuisance; a tie
-//! is scam), lowered to `suspicious` until two different people reported
-//! it `confirm_hours` apart or an operator approved it; its label is the
-//! scam pattern most of its people name.
+//! is scam), lowered to `suspicious` unless an operator approved it or,
+//! within the `window_days` period that lists it (never across a stale
+//! report), at least `confirm_reporters` people reported it and two of
+//! them `confirm_hours` apart; its label is the scam pattern most of its
+//! people name.
 
 use super::abuse::{Caps, cap_senders};
 use super::audit::{AuditLine, AuditWriter, Decided, Key};
@@ -36,7 +38,7 @@ use super::evidence::{
     Kind, Rep, ShortTally, SourceRow, kind_of, read_sources, read_window, start_of,
 };
 use super::labels::pattern_of;
-use super::people::{People, new_people, peak};
+use super::people::{People, new_people, peak, peak_window};
 use super::policy::ListingPolicy;
 use super::report::{
     Aggregate, Evidence, LabelCount, ListedEntry, NotListed, Provenance, PublishCounts, TOP_LABELS,
@@ -456,11 +458,10 @@ impl<'p> Run<'p> {
 
         let min = self.policy.min_reporters as usize;
         let window = self.policy.window_days as i32;
-        line.peak_reporters = if people.len() >= min {
-            peak(counted, window) as u32
-        } else {
-            people.len() as u32
-        };
+        // The period that lists the number, when it may: its people
+        // decide the tier.
+        let peak_people = (people.len() >= min).then(|| peak_window(counted, window));
+        line.peak_reporters = peak_people.as_ref().map_or(people.len(), People::len) as u32;
         let capped_out = if any_capped {
             People::weigh(&evidence).len() - people.len()
         } else {
@@ -598,8 +599,7 @@ impl<'p> Run<'p> {
                 None => {
                     // `enough` means some report counts.
                     let last = last_day.unwrap_or(self.as_of);
-                    let confirm = i64::from(self.policy.confirm_hours) * 3600;
-                    let category = if approved || people.span() >= confirm {
+                    let category = if approved || self.confirmed(peak_people.as_ref()) {
                         people.category()
                     } else {
                         self.counts.lowered_burst += 1;
@@ -628,6 +628,16 @@ impl<'p> Run<'p> {
             }
         };
         Some(Decision { listed, line })
+    }
+
+    /// Whether the period that lists a number confirms it: enough people
+    /// (`confirm_reporters`, at least `min_reporters`), two of them at
+    /// least `confirm_hours` apart. Otherwise it is a burst or a few
+    /// people so far, listed as `suspicious`.
+    fn confirmed(&self, peak: Option<&People>) -> bool {
+        let people = self.policy.confirm_reporters.max(self.policy.min_reporters) as usize;
+        let span = i64::from(self.policy.confirm_hours) * 3600;
+        peak.is_some_and(|p| p.len() >= people && p.span() >= span)
     }
 
     /// Holds a number for review, with its evidence.

@@ -128,9 +128,17 @@ pub(super) fn new_people(all: &[Rep], counted: &[Rep], at: i64) -> u32 {
 /// The most distinct reporters within any `window` consecutive days of
 /// `reps` (sorted by day).
 pub(super) fn peak(reps: &[Rep], window: i32) -> usize {
+    peak_window(reps, window).len()
+}
+
+/// The people of the latest `window` consecutive days of `reps` (sorted by
+/// day) that hold the most distinct reporters: the evidence that lists a
+/// number, whose span decides its tier (a stale report outside it never
+/// confirms a fresh burst).
+pub(super) fn peak_window(reps: &[Rep], window: i32) -> People {
     let mut counts: HashMap<i64, u32> = HashMap::new();
     let mut lo = 0;
-    let mut best = 0;
+    let mut best = (0, 0..0);
     for (hi, r) in reps.iter().enumerate() {
         *counts.entry(r.reporter).or_default() += 1;
         while reps[lo].day <= r.day - window {
@@ -144,9 +152,12 @@ pub(super) fn peak(reps: &[Rep], window: i32) -> usize {
             lo += 1;
         }
         debug_assert!(lo <= hi);
-        best = best.max(counts.len());
+        // `>=`: the latest such period, with every report of its last day.
+        if counts.len() >= best.0 {
+            best = (counts.len(), lo..hi + 1);
+        }
     }
-    best
+    People::weigh(&reps[best.1])
 }
 
 #[cfg(test)]
@@ -239,5 +250,25 @@ mod tests {
         assert_eq!(peak(&reps, 1), 1);
         assert_eq!(peak(&reps, 1000), 4);
         assert_eq!(peak(&[], 90), 0);
+    }
+
+    #[test]
+    fn the_span_that_confirms_is_within_the_peak_window() {
+        // One person 80 days ago, three SIMs today nine seconds apart: over
+        // all the evidence the span is 80 days; within a 30-day window the
+        // three SIMs are the peak, and they span 18 seconds.
+        let old = said(start_of(0), 1, Kind::Ld, None);
+        let mut reps = vec![Rep { day: 0, ..old }];
+        reps.extend((0..3).map(|i| Rep {
+            day: 80,
+            ..said(start_of(80) + i * 9, 10 + i, Kind::Ld, None)
+        }));
+        assert_eq!(People::weigh(&reps).span(), start_of(80) + 18 - start_of(0));
+        let w = peak_window(&reps, 30);
+        assert_eq!((w.len(), w.span()), (3, 18));
+        // Within 90 days the old report is in the period that lists it.
+        let w = peak_window(&reps, 90);
+        assert_eq!(w.len(), 4);
+        assert_eq!(peak_window(&[], 90).len(), 0);
     }
 }

@@ -20,6 +20,11 @@ pub const DEFAULT_MAX_NUMBERS_PER_SENDER_WINDOW: u32 = 20;
 /// day for an attacker with a few SIMs, and no later for a campaign whose
 /// victims keep reporting.
 pub const DEFAULT_CONFIRM_HOURS: u32 = 24;
+/// … and at least this many people reported it within the period that
+/// lists it: three SIMs never brand a number "lừa đảo", however long they
+/// wait, and five must also wait a day, within the caps; a real campaign
+/// has far more victims than five by then.
+pub const DEFAULT_CONFIRM_REPORTERS: u32 = 5;
 /// A dispute does not take off, on its own, a number this many people
 /// reported within `window_days`: it waits for an operator.
 pub const DEFAULT_DISPUTE_OVERRIDE_REPORTERS: u32 = 50;
@@ -45,6 +50,10 @@ pub struct ListingPolicy {
     /// operator approves it); 0 publishes every listing at once as scam
     /// or nuisance.
     pub confirm_hours: u32,
+    /// … and until at least this many people reported it within the
+    /// `window_days` period that lists it (a value below `min_reporters`
+    /// counts as `min_reporters`).
+    pub confirm_reporters: u32,
     /// People within `window_days` above which a dispute waits for an
     /// operator's decision instead of taking the number off the list.
     pub dispute_override_reporters: u32,
@@ -71,6 +80,7 @@ impl Default for ListingPolicy {
             max_numbers_per_sender_day: DEFAULT_MAX_NUMBERS_PER_SENDER_DAY,
             max_numbers_per_sender_window: DEFAULT_MAX_NUMBERS_PER_SENDER_WINDOW,
             confirm_hours: DEFAULT_CONFIRM_HOURS,
+            confirm_reporters: DEFAULT_CONFIRM_REPORTERS,
             dispute_override_reporters: DEFAULT_DISPUTE_OVERRIDE_REPORTERS,
             protected: None,
             max_drop_percent: super::guard::DEFAULT_MAX_DROP_PERCENT,
@@ -96,6 +106,7 @@ impl ListingPolicy {
                 self.max_numbers_per_sender_window,
                 10_000,
             ),
+            ("confirm_reporters", self.confirm_reporters, 1000),
             (
                 "dispute_override_reporters",
                 self.dispute_override_reporters,
@@ -153,6 +164,7 @@ mod tests {
             ),
             (5, 20, 24, 50)
         );
+        assert_eq!(p.confirm_reporters, 5);
         let p: ListingPolicy =
             serde_json::from_str(r#"{"min_reporters": 5, "protected": "protected.csv"}"#).unwrap();
         assert_eq!(p.min_reporters, 5);
@@ -186,6 +198,10 @@ mod tests {
             },
             ListingPolicy {
                 confirm_hours: 721,
+                ..ListingPolicy::default()
+            },
+            ListingPolicy {
+                confirm_reporters: 1001,
                 ..ListingPolicy::default()
             },
             ListingPolicy {

@@ -119,8 +119,8 @@ pub struct PublishCounts {
     /// kept off the list (listed had the capped senders counted).
     pub numbers_capped_reporters: u64,
     pub numbers_kept_off_by_caps: u64,
-    /// Of `listed`, community listings published as `suspicious`: their
-    /// evidence spans less than `confirm_hours`.
+    /// Of `listed`, community listings published as `suspicious`: fewer
+    /// than `confirm_reporters` people, or within less than `confirm_hours`.
     pub lowered_burst: u64,
     /// Numbers with enough evidence to be listed that are held for review,
     /// by why (protected and verified numbers are counted, never listed

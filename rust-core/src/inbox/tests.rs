@@ -71,14 +71,16 @@ impl Fixture {
     }
 
     fn aggregate(&mut self, protected: &Protected, as_of: i32) -> Aggregate {
-        aggregate_at(
-            &mut self.db,
-            &ListingPolicy::default(),
-            protected,
-            as_of,
-            now(),
-        )
-        .unwrap()
+        self.aggregate_with(&ListingPolicy::default(), protected, as_of)
+    }
+
+    fn aggregate_with(
+        &mut self,
+        policy: &ListingPolicy,
+        protected: &Protected,
+        as_of: i32,
+    ) -> Aggregate {
+        aggregate_at(&mut self.db, policy, protected, as_of, now()).unwrap()
     }
 
     fn listed(&mut self) -> Vec<i64> {
@@ -131,7 +133,7 @@ fn three_distinct_reporters_list_a_number() {
         (at(3, 0), &r1, "5656", "V 0901234567 quảng cáo bất động sản"),
         (at(3, 0), &r2, "5656", "V 0901234567"),
         (at(3, 0), &r3, "5656", "LD 0901234567"),
-        // A day later (evidence within a few minutes only is suspicious).
+        // A day later.
         (at(2, 0), &reporter(4), "5656", "V [0901234567][bán đất]"),
     ]);
     assert_eq!(
@@ -139,7 +141,13 @@ fn three_distinct_reporters_list_a_number() {
         (9, 9, 0, 0),
         "{s:?}"
     );
-    let a = f.aggregate(&Protected::default(), today());
+    // Three people confirm a listing here (the tier's own tests are in
+    // `attacks`): the threshold, the majority and the counts.
+    let three = ListingPolicy {
+        confirm_reporters: 3,
+        ..ListingPolicy::default()
+    };
+    let a = f.aggregate_with(&three, &Protected::default(), today());
     assert_eq!(numbers(&a), vec![84_901_234_567, SCAM]);
     let scam = &a.listed[1];
     assert_eq!(scam.reported.category, Category::Scam);
@@ -199,9 +207,23 @@ fn three_distinct_reporters_list_a_number() {
     assert_eq!(a.counts.audit.lines, 4);
 
     // The next day nothing changes: nothing added, nothing removed.
-    let again = f.aggregate(&Protected::default(), today());
+    let again = f.aggregate_with(&three, &Protected::default(), today());
     assert_eq!(numbers(&again), numbers(&a));
     assert_eq!((again.counts.added, again.counts.removed), (0, 0));
+    // By default three and four people are not yet enough to say scam or
+    // nuisance: both listed, as suspicious.
+    let default = f.aggregate(&Protected::default(), today());
+    assert_eq!(numbers(&default), numbers(&a));
+    assert!(
+        default
+            .listed
+            .iter()
+            .all(|e| e.reported.category == Category::Suspicious)
+    );
+    assert_eq!(
+        (default.counts.changed, default.counts.lowered_burst),
+        (2, 2)
+    );
 }
 
 fn summary_of(f: &Fixture, run: i64) -> serde_json::Value {

@@ -472,7 +472,7 @@ fn print_report(r: &Value) {
     let rules = &r["rules"];
     let rule = |k: &str| rules[k].as_u64().unwrap_or(0);
     outln!(
-        "  listed as suspicious (evidence within less than confirm_hours): {}",
+        "  listed as suspicious (fewer than confirm_reporters people, or within less than confirm_hours): {}",
         rule("lowered_burst")
     );
     outln!(

@@ -76,21 +76,17 @@ fn one_sim_cannot_forge_the_category_or_the_label() {
 
 /// Before: three prepaid SIMs, nine seconds apart, listed any number as
 /// "CẢNH BÁO LỪA ĐẢO" for 180 days, weighed like three strangers over
-/// three months.
+/// three months; waiting a day, or one stale report, then made it a scam.
 #[test]
 fn three_sims_in_nine_seconds_list_a_number_as_suspicious_only() {
     let mut f = fixture();
-    let t0 = unix(1, 0);
-    let list: Vec<_> = (0..3)
-        .map(|i| {
-            (
-                t0 + 9 * i64::from(i),
-                sim(i),
-                "LD 0912345678 mạo danh công an".to_string(),
-            )
-        })
-        .collect();
-    f.ingest(&rows(&list));
+    let t0 = unix(3, 0);
+    let burst = |first: u32, n: u32, at: i64, body: &str| -> Vec<(i64, String, String)> {
+        (0..n)
+            .map(|i| (at + 9 * i64::from(i), sim(first + i), body.to_string()))
+            .collect()
+    };
+    f.ingest(&rows(&burst(0, 3, t0, "LD 0912345678 mạo danh công an")));
     let a = f.aggregate(&Protected::default(), today());
     // Listed at once (phones are warned), but not as a scam.
     let e = entry(&a, SCAM).unwrap();
@@ -100,15 +96,53 @@ fn three_sims_in_nine_seconds_list_a_number_as_suspicious_only() {
         Some("mạo danh công an, tòa án")
     );
     assert_eq!(a.counts.lowered_burst, 1);
-    // A fourth person a day later: evidence that spans confirm_hours.
+    // The same three SIMs wait two days: still three people, suspicious.
     f.ingest(&rows(&[(
-        t0 + 86_400,
-        person(1),
+        t0 + 2 * 86_400,
+        sim(0),
         "LD 0912345678".to_string(),
     )]));
     let a = f.aggregate(&Protected::default(), today());
-    assert_eq!(entry(&a, SCAM).unwrap().reported.category, Category::Scam);
-    assert_eq!(a.counts.lowered_burst, 0);
+    assert_eq!(
+        entry(&a, SCAM).unwrap().reported.category,
+        Category::Suspicious
+    );
+
+    // Five SIMs in 36 seconds and one person's report of 100 days ago
+    // (within expire_days, outside window_days): the stale report is not
+    // in the period that lists the number and confirms nothing.
+    let other = 84_912_000_005;
+    f.ingest(&rows(&[(
+        unix(100, 0),
+        person(9),
+        "LD 0912000005".to_string(),
+    )]));
+    f.ingest(&rows(&burst(10, 5, t0, "LD 0912000005 khoa sim")));
+    let a = f.aggregate(&Protected::default(), today());
+    assert_eq!(
+        entry(&a, other).unwrap().reported.category,
+        Category::Suspicious
+    );
+    assert_eq!(a.counts.lowered_burst, 2);
+
+    // Five people over two days: confirmed, scam.
+    let confirmed = 84_912_000_006;
+    let list: Vec<_> = (0..5)
+        .map(|i| {
+            (
+                t0 + i64::from(i) * 12 * 3600,
+                person(i),
+                "LD 0912000006 mạo danh công an".to_string(),
+            )
+        })
+        .collect();
+    f.ingest(&rows(&list));
+    let a = f.aggregate(&Protected::default(), today());
+    assert_eq!(
+        entry(&a, confirmed).unwrap().reported.category,
+        Category::Scam
+    );
+    assert_eq!(a.counts.lowered_burst, 2);
 }
 
 /// Before: 10,000 brand-new senders in one minute raised no flag: scam at
