@@ -503,9 +503,24 @@ impl<'p> Run<'p> {
             .max_by(|a, b| a.day.cmp(&b.day).then_with(|| b.name.cmp(&a.name)));
         // Community evidence that would list the number on its own.
         let enough = !counted.is_empty() && line.peak_reporters as usize >= min;
+        // An operator's rejection stands until `min_reporters` new people
+        // reported the number; then it is decided anew.
+        let rejected = match verdict {
+            Some(Verdict::Rejected { at }) => Some((new_people(reps, counted, at) as usize) < min),
+            _ => None,
+        };
+        // Protected and verified numbers are held only to be seen: one an
+        // operator rejected stays as the operator left it (who, why).
+        let hold_seen = enough && rejected != Some(true);
+        if hold_seen
+            && rejected == Some(false)
+            && (verified.is_some() || self.protected.contains(number))
+        {
+            self.reopened.push(number);
+        }
 
         let listed = if let Some(v) = verified {
-            if enough {
+            if hold_seen {
                 self.hold(number, Hold::Verified, &line, last_day);
             }
             // Listed as what it is: phones that allow this feed to verify
@@ -533,7 +548,7 @@ impl<'p> Run<'p> {
                 },
             })
         } else if self.protected.contains(number) {
-            if enough {
+            if hold_seen {
                 self.hold(number, Hold::Protected, &line, last_day);
             }
             Err(NotListed::Protected)
@@ -581,12 +596,10 @@ impl<'p> Run<'p> {
             Err(NotListed::BelowThreshold)
         } else if new_reporters.is_some_and(|n| (n as usize) < min) {
             Err(NotListed::Disputed)
-        } else if let Some(Verdict::Rejected { at }) = verdict
-            && (new_people(reps, counted, at) as usize) < min
-        {
+        } else if rejected == Some(true) {
             Err(NotListed::Rejected)
         } else {
-            if matches!(verdict, Some(Verdict::Rejected { .. })) {
+            if rejected.is_some() {
                 // Enough new people since the rejection: decided anew.
                 self.reopened.push(number);
             }

@@ -546,4 +546,40 @@ fn protected_and_verified_numbers_with_enough_reports_are_held_never_approved() 
             "{err}"
         );
     }
+    // Rejected by an operator: the next publish keeps the rejection, with
+    // who and why (before, it held them again and erased both).
+    for n in ["0912345678", "0912345679"] {
+        decide_at(&mut f.db, n, "rejected", "SIM giả mạo", "Lan", now() - 3600).unwrap();
+    }
+    let a = f.aggregate(&protected, today());
+    assert!(a.held.is_empty(), "{:?}", a.held);
+    assert!(a.counts.held_by_reason.is_empty());
+    let kept: Vec<(String, Option<String>, Option<String>)> =
+        f.db.conn
+            .prepare("SELECT state, operator, reason FROM review ORDER BY number")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+    let rejected = (
+        "rejected".to_string(),
+        Some("Lan".to_string()),
+        Some("SIM giả mạo".to_string()),
+    );
+    assert_eq!(kept, [rejected.clone(), rejected]);
+    // Three new people after the rejection: held again, to be seen.
+    let list: Vec<_> = (0..3)
+        .map(|i| {
+            (
+                now() - 600 + i64::from(i),
+                person(i),
+                "LD 0912345678 gia ngan hang".to_string(),
+            )
+        })
+        .collect();
+    f.ingest(&rows(&list));
+    let a = f.aggregate(&protected, today());
+    assert_eq!(a.counts.held_by_reason[&Hold::Protected], 1);
+    assert_eq!(a.counts.not_listed[&NotListed::Protected], 1);
 }
