@@ -8,7 +8,7 @@
 
 use super::audit::operator_line;
 use super::db::PublisherDb;
-use super::review::{MAX_OPERATOR_CHARS, MAX_REASON_CHARS, check_words, display, one_number};
+use super::operator::{display, one_number, reason_and_operator};
 use crate::dates;
 use crate::error::{Error, Result};
 use rusqlite::{OptionalExtension, Transaction, params};
@@ -55,8 +55,7 @@ pub(crate) fn dispute_at(
     now: i64,
 ) -> Result<Dispute> {
     let key = one_number(number)?;
-    let reason = check_words(reason, "reason", MAX_REASON_CHARS)?;
-    let operator = check_words(operator, "operator's name", MAX_OPERATOR_CHARS)?;
+    let (reason, operator) = reason_and_operator(reason, operator)?;
     let tx = db.transaction()?;
     tx.execute(
         "INSERT INTO dispute (number, reason, disputed_at, operator) VALUES (?1, ?2, ?3, ?4)",
@@ -110,8 +109,7 @@ pub(crate) fn decide_dispute_at(
     operator: &str,
     now: i64,
 ) -> Result<Dispute> {
-    let reason = check_words(reason, "reason", MAX_REASON_CHARS)?;
-    let operator = check_words(operator, "operator's name", MAX_OPERATOR_CHARS)?;
+    let (reason, operator) = reason_and_operator(reason, operator)?;
     let tx = db.transaction()?;
     let found: Option<(i64, String)> = tx
         .query_row(

@@ -9,7 +9,7 @@
 //! (`aggregate`), each rule where its name says: the policy's values
 //! (`policy`), reading the window's evidence (`evidence`), weighing people
 //! (`people`), the caps on senders (`abuse`), the review queue
-//! (`review`), the scam patterns (`labels`), what a publish reports
+//! (`review`) and what an operator types for it (`operator`), the scam patterns (`labels`), what a publish reports
 //! (`report`) and the audit log of every change (`audit`); published all
 //! or nothing (`publish`), never when the list changed too much at once
 //! (`guard`), old reports reduced to what a decision needs (`retention`).
@@ -25,6 +25,7 @@ mod evidence;
 mod guard;
 mod ingest;
 mod labels;
+mod operator;
 mod parse;
 mod people;
 mod policy;

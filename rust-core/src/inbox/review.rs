@@ -8,20 +8,13 @@
 
 use super::audit::operator_line;
 use super::db::PublisherDb;
+use super::operator::{display, one_number, reason_and_operator};
 use crate::dates;
 use crate::error::{Error, Result};
-use crate::import::parse_target;
-use crate::model::Target;
 use crate::number::{NumberKind, normalize};
-use crate::text::is_invisible;
 use rusqlite::{OptionalExtension, Transaction, params};
 use serde::Serialize;
 use std::collections::HashMap;
-
-/// Longest reason for a dispute or a decision, in characters.
-pub const MAX_REASON_CHARS: usize = 500;
-/// Longest operator name, in characters.
-pub const MAX_OPERATOR_CHARS: usize = 100;
 
 /// Why a number is held for review instead of listed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -254,8 +247,7 @@ pub(crate) fn decide_at(
     now: i64,
 ) -> Result<Decision> {
     let key = one_number(number)?;
-    let reason = check_words(reason, "reason", MAX_REASON_CHARS)?;
-    let operator = check_words(operator, "operator's name", MAX_OPERATOR_CHARS)?;
+    let (reason, operator) = reason_and_operator(reason, operator)?;
     let tx = db.transaction()?;
     let why: Option<String> = tx
         .query_row("SELECT why FROM review WHERE number = ?1", [key], |r| {
@@ -286,40 +278,4 @@ pub(crate) fn decide_at(
         operator: operator.to_string(),
         decided_at: now,
     })
-}
-
-/// One number (any written form), not a prefix rule.
-pub(super) fn one_number(number: &str) -> Result<i64> {
-    match parse_target(number).map_err(Error::UnusableNumber)? {
-        Target::Number(n) => Ok(n),
-        Target::Prefix(_) => Err(Error::invalid(
-            "a decision is about one number, not a prefix rule",
-        )),
-    }
-}
-
-/// `0912345678` for `84912345678`.
-pub(super) fn display(key: i64) -> String {
-    let number = format!("+{key}");
-    normalize(&number).map_or(number, |n| n.display)
-}
-
-/// A reason or a name an operator typed: trimmed, not empty, bounded,
-/// without control or invisible characters.
-pub(super) fn check_words<'a>(text: &'a str, what: &str, max: usize) -> Result<&'a str> {
-    let text = text.trim();
-    if text.is_empty() {
-        return Err(Error::invalid(format!("the {what} is missing")));
-    }
-    if text.chars().count() > max {
-        return Err(Error::invalid(format!(
-            "the {what} is longer than {max} characters"
-        )));
-    }
-    if text.chars().any(|c| c.is_control() || is_invisible(c)) {
-        return Err(Error::invalid(format!(
-            "the {what} contains control or invisible characters"
-        )));
-    }
-    Ok(text)
 }
