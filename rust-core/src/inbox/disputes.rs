@@ -4,7 +4,8 @@
 //! number (`dispute_override_reporters`) that one dispute must not erase
 //! them: then the number stays listed and the dispute waits for an
 //! operator, who upholds it (off the list, as any dispute) or rejects it
-//! (the number stays). A dispute can be withdrawn.
+//! (the number stays). A dispute can be withdrawn; an upheld one can be
+//! undone, rejected or withdrawn, with a reason, like any decision.
 
 use super::audit::operator_line;
 use super::db::PublisherDb;
@@ -89,8 +90,8 @@ impl DisputeDecision {
     }
 }
 
-/// Decides dispute `id` (as `reports disputes` numbers it): only an open
-/// or waiting dispute can be decided.
+/// Decides dispute `id` (as `reports disputes` numbers it): an open or
+/// waiting dispute; an upheld one can still be rejected or withdrawn.
 pub fn decide_dispute(
     db: &mut PublisherDb,
     id: i64,
@@ -123,7 +124,11 @@ pub(crate) fn decide_dispute_at(
             "there is no dispute {id}: `reports disputes` lists them"
         )));
     };
-    if !matches!(state.as_str(), "open" | "waiting") {
+    // An upheld dispute can be undone (rejected or withdrawn: the number
+    // is decided again on its evidence); a closed one is not reopened, a
+    // new dispute is filed instead.
+    let undo = state == "upheld" && decision != DisputeDecision::Uphold;
+    if !matches!(state.as_str(), "open" | "waiting") && !undo {
         return Err(Error::invalid(format!(
             "dispute {id} is already {state}; file a new dispute to dispute the number again"
         )));

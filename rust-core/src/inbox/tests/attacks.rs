@@ -313,7 +313,7 @@ fn three_sims_cannot_list_a_1900_line_or_a_shops_fixed_line_they_are_held() {
 }
 
 /// Before: one dispute removed a number 10,000 people reported, with no
-/// undo.
+/// undo (an upheld dispute could not be decided again).
 #[test]
 fn one_dispute_against_ten_thousand_people_waits_for_an_operator() {
     let mut f = fixture();
@@ -375,6 +375,24 @@ fn one_dispute_against_ten_thousand_people_waits_for_an_operator() {
     .unwrap();
     let a = f.aggregate(&Protected::default(), today());
     assert_eq!(a.removed, vec![(SCAM, NotListed::Disputed)]);
+    // Upheld by mistake: undone, rejected with a reason; listed again.
+    decide_dispute_at(
+        &mut f.db,
+        d2.id,
+        DisputeDecision::Reject,
+        "giấy tờ giả",
+        "Hà",
+        now() + 3,
+    )
+    .unwrap();
+    let a = f.aggregate(&Protected::default(), today());
+    assert_eq!(a.added, vec![SCAM]);
+    assert_eq!(entry(&a, SCAM).unwrap().reported.category, Category::Scam);
+    // A rejected dispute stays closed: a new one is filed instead.
+    let err = decide_dispute_at(&mut f.db, d2.id, DisputeDecision::Uphold, "x", "Lan", now())
+        .err()
+        .unwrap();
+    assert!(err.to_string().contains("file a new dispute"), "{err}");
     // A withdrawn dispute is no longer in force.
     let d3 = dispute_at(&mut f.db, "0912345678", "nhầm", "Minh", now() + 3).unwrap();
     decide_dispute_at(
@@ -391,7 +409,7 @@ fn one_dispute_against_ten_thousand_people_waits_for_an_operator() {
         .into_iter()
         .map(|d| d.state)
         .collect();
-    assert_eq!(states, ["rejected", "upheld", "withdrawn"]);
+    assert_eq!(states, ["rejected", "rejected", "withdrawn"]);
     // Each dispute and each decision about it, with who, in the audit log.
     let history = audit_of(&f.db, "0912345678").unwrap();
     let decisions: Vec<String> = history
@@ -412,6 +430,7 @@ fn one_dispute_against_ten_thousand_people_waits_for_an_operator() {
             "dispute_rejected Lan",
             "dispute_filed Minh",
             "dispute_upheld Lan",
+            "dispute_rejected Hà",
             "dispute_filed Minh",
             "dispute_withdrawn Minh"
         ]
