@@ -62,7 +62,7 @@ pub fn audit_of(db: &PublisherDb, number: &str) -> Result<Vec<String>> {
 /// An operator's decision about a number (`approved`, `rejected`) or a
 /// dispute (`dispute_upheld`, …), as a line of the audit log under the
 /// last publish: the decision is about what it showed. Before the first
-/// publish there is no log; the decision is kept in its own table.
+/// publish it is logged under no run (`run` left out), never dropped.
 pub(super) fn operator_line(
     tx: &Transaction,
     decision: &str,
@@ -73,12 +73,10 @@ pub(super) fn operator_line(
     at: i64,
 ) -> Result<()> {
     let run: Option<i64> = tx.query_row("SELECT max(id) FROM publish_run", [], |r| r.get(0))?;
-    let Some(run) = run else {
-        return Ok(());
-    };
     #[derive(Serialize)]
     struct OperatorLine<'a> {
-        run: i64,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        run: Option<i64>,
         operator_decision: &'a str,
         number: String,
         #[serde(skip_serializing_if = "Option::is_none")]

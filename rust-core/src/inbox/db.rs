@@ -171,10 +171,11 @@ CREATE TABLE listed (
 );
 -- The audit log: one JSON line per decision that changed since the
 -- previous aggregation, with its evidence counts and never a reporter's
--- identity, and one summary line per aggregation.
+-- identity, and one summary line per aggregation; and each operator's
+-- decision, under the last publish (no run before the first one).
 CREATE TABLE audit (
     id     INTEGER PRIMARY KEY,
-    run_id INTEGER NOT NULL REFERENCES publish_run(id),
+    run_id INTEGER REFERENCES publish_run(id),
     line   TEXT NOT NULL
 );
 -- The last decision about each number, as digests of its audit line:
@@ -254,7 +255,8 @@ CREATE TABLE guard_baseline (
 ) WITHOUT ROWID;
 ",
         )?,
-        // v5: the review queue, and disputes with a state and who decided.
+        // v5: the review queue, disputes with a state and who decided, and
+        // an audit log whose operator lines may come before any publish.
         // Every dispute stored before is `open`: in force, as it was.
         4 => tx.execute_batch(
             "
@@ -276,6 +278,15 @@ CREATE TABLE review (
     reason     TEXT,
     decided_at INTEGER
 ) WITHOUT ROWID;
+-- An operator's decision before the first publish is logged under no run.
+CREATE TABLE audit_v5 (
+    id     INTEGER PRIMARY KEY,
+    run_id INTEGER REFERENCES publish_run(id),
+    line   TEXT NOT NULL
+);
+INSERT INTO audit_v5 (id, run_id, line) SELECT id, run_id, line FROM audit;
+DROP TABLE audit;
+ALTER TABLE audit_v5 RENAME TO audit;
 ",
         )?,
         v => {
@@ -927,6 +938,7 @@ CREATE TABLE audit (
             let q = |sql: &str| -> i64 { old.conn.query_row(sql, [], |r| r.get(0)).unwrap() };
             assert_eq!(q("PRAGMA user_version"), i64::from(VERSION));
             assert_eq!(q("SELECT count(*) FROM audit"), 1);
+            assert_eq!(q("SELECT run_id FROM audit"), 1);
             assert_eq!(q("SELECT count(*) FROM decided"), 0);
             drop(old);
             // Its bytes are gone from the file and its journal.

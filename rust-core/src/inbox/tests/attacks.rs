@@ -602,3 +602,60 @@ fn protected_and_verified_numbers_with_enough_reports_are_held_never_approved() 
     assert_eq!(a.counts.held_by_reason[&Hold::Protected], 1);
     assert_eq!(a.counts.not_listed[&NotListed::Protected], 1);
 }
+
+/// Before: an operator's decision taken before the first publish was
+/// dropped from the audit log (there was no run to log it under).
+#[test]
+fn decisions_before_the_first_publish_reach_the_audit_log() {
+    let mut f = fixture();
+    let d = dispute_at(&mut f.db, "0912345678", "chủ số khiếu nại", "Minh", now()).unwrap();
+    decide_dispute_at(
+        &mut f.db,
+        d.id,
+        DisputeDecision::Uphold,
+        "đã xác minh",
+        "Lan",
+        now() + 1,
+    )
+    .unwrap();
+    decide_at(
+        &mut f.db,
+        "19001234",
+        "rejected",
+        "SIM giả mạo",
+        "Lan",
+        now() + 2,
+    )
+    .unwrap();
+    let lines: Vec<serde_json::Value> = audit_log(&f.db, None)
+        .unwrap()
+        .iter()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let said: Vec<(&str, &str)> = lines
+        .iter()
+        .map(|l| {
+            (
+                l["operator_decision"].as_str().unwrap(),
+                l["operator"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        said,
+        [
+            ("dispute_filed", "Minh"),
+            ("dispute_upheld", "Lan"),
+            ("rejected", "Lan")
+        ]
+    );
+    // Under no run: `run` is left out.
+    assert!(lines.iter().all(|l| l.get("run").is_none()));
+    // The first publish logs its own lines after them; the number's
+    // history starts with the decisions taken before it.
+    let a = f.aggregate(&Protected::default(), today());
+    assert!(audit_log(&f.db, Some(a.run)).unwrap().len() < audit_log(&f.db, None).unwrap().len());
+    let history = audit_of(&f.db, "0912345678").unwrap();
+    assert_eq!(history.len(), 2, "{history:?}");
+    assert!(history[1].contains("dispute_upheld"));
+}
