@@ -663,3 +663,30 @@ fn attacks_on_the_list_are_lowered_held_or_refused_on_the_phone() {
         300,
     );
 }
+
+/// Before: the text publish report listed the first 20 held numbers and
+/// said nothing of the rest.
+#[test]
+fn the_text_report_says_how_many_held_numbers_it_does_not_show() {
+    let l = Loop::new();
+    let mut inbox = Inbox::new();
+    // 22 shops' fixed lines, three people each: all held.
+    for n in 0..22u32 {
+        for p in 0..3u32 {
+            inbox.sms(
+                i64::from(p) + 1,
+                300 + n * 3 + p,
+                &format!("LD 02439361{n:03} lua dao"),
+            );
+        }
+    }
+    l.ingest(&inbox, "shops.csv");
+    let text = l.publish_as(&[]);
+    assert_eq!(text.matches("    held ").count(), 20, "{text}");
+    assert!(
+        text.contains("… and 2 more (reports held lists them all)"),
+        "{text}"
+    );
+    let held = l.publisher(&["reports", "held", "--json"]);
+    assert_eq!(held.lines().count(), 22, "{held}");
+}

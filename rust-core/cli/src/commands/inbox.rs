@@ -495,6 +495,15 @@ fn print_report(r: &Value) {
             h["reporters"]
         );
     }
+    // The report shows the oldest few; the queue itself has them all.
+    let shown = r["held_numbers"].as_array().map_or(0, Vec::len) as u64;
+    let more = r["review_queue"]
+        .as_u64()
+        .unwrap_or(0)
+        .saturating_sub(shown);
+    if more > 0 {
+        outln!("    … and {more} more (reports held lists them all)");
+    }
     for d in r["disputes_waiting"].as_array().into_iter().flatten() {
         outln!(
             "    dispute {} waits for an operator: {} stays listed, {} people reported it",
