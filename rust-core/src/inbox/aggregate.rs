@@ -192,7 +192,7 @@ impl<'p> Run<'p> {
             }
         }
 
-        let sources = read_sources(tx, as_of)?;
+        let sources = read_sources(tx, as_of, &mut counts)?;
         let disputes = read_in_force(tx, start_of(as_of.saturating_add(1)))?;
         let previous = tx
             .prepare("SELECT number, category, label, since FROM listed")?
@@ -496,6 +496,13 @@ impl<'p> Run<'p> {
             .iter()
             .filter(|s| s.official && s.category == "verified" && s.label.is_some())
             .max_by(|a, b| a.day.cmp(&b.day).then_with(|| b.name.cmp(&a.name)));
+        // An organisation's own number whose name (the label) the
+        // curated-text rule refused: not shown as verified, never listed
+        // from reports either, as a protected number.
+        let verified_unnamed = verified.is_none()
+            && sources
+                .iter()
+                .any(|s| s.official && s.category == "verified" && s.label.is_none());
         let official = sources
             .iter()
             .filter(|s| s.official && s.category != "verified" && s.day >= self.horizon)
@@ -514,7 +521,7 @@ impl<'p> Run<'p> {
         let hold_seen = enough && rejected != Some(true);
         if hold_seen
             && rejected == Some(false)
-            && (verified.is_some() || self.protected.contains(number))
+            && (verified.is_some() || verified_unnamed || self.protected.contains(number))
         {
             self.reopened.push(number);
         }
@@ -547,7 +554,7 @@ impl<'p> Run<'p> {
                     },
                 },
             })
-        } else if self.protected.contains(number) {
+        } else if self.protected.contains(number) || verified_unnamed {
             if hold_seen {
                 self.hold(number, Hold::Protected, &line, last_day);
             }

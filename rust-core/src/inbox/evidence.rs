@@ -1,11 +1,13 @@
 //! Reading the evidence: the reports of the window, in one pass, and the
 //! curated sources' entries, as the decision rules take them.
 
+use super::curated::check_curated;
 use super::labels::pattern_of;
+use super::report::PublishCounts;
 use crate::dates;
 use crate::error::Result;
 use rusqlite::{Transaction, params};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Kind {
@@ -140,8 +142,19 @@ pub(super) fn read_window(tx: &Transaction, horizon: i32, as_of: i32) -> Result<
 
 /// The entries of every source dated up to `as_of` (an entry without a
 /// date counts from the day its source was added), by number.
-pub(super) fn read_sources(tx: &Transaction, as_of: i32) -> Result<BTreeMap<i64, Vec<SourceRow>>> {
+///
+/// Curated text is checked again here, not only by `add-source`: a label
+/// stored before the rule (an upgraded database) or by an older binary
+/// must not reach phones either. A refused label is left out of its entry;
+/// a source whose name is refused is not read at all (its name would be
+/// shown with every entry). Both are counted in the publish report.
+pub(super) fn read_sources(
+    tx: &Transaction,
+    as_of: i32,
+    counts: &mut PublishCounts,
+) -> Result<BTreeMap<i64, Vec<SourceRow>>> {
     let mut sources: BTreeMap<i64, Vec<SourceRow>> = BTreeMap::new();
+    let mut refused_names = BTreeSet::new();
     let mut stmt = tx.prepare(
         "SELECT e.number, s.id, s.name, s.official, coalesce(e.source_url, s.url), e.category,
                 e.day, s.added_at, e.label
@@ -156,20 +169,39 @@ pub(super) fn read_sources(tx: &Transaction, as_of: i32) -> Result<BTreeMap<i64,
         if day > as_of {
             continue;
         }
+        let number: i64 = r.get(0)?;
+        let source_id: i64 = r.get(1)?;
+        let name: String = r.get(2)?;
+        if refused_names.contains(&source_id) {
+            continue;
+        }
+        if check_curated(&name, None).is_err() {
+            refused_names.insert(source_id);
+            continue;
+        }
+        let mut label: Option<String> = r.get(8)?;
+        if label
+            .as_deref()
+            .is_some_and(|l| check_curated(l, Some(number)).is_err())
+        {
+            label = None;
+            counts.curated_labels_dropped += 1;
+        }
         let category = match r.get::<_, String>(5)?.as_str() {
             "scam" => "scam",
             "nuisance" => "nuisance",
             _ => "verified",
         };
-        sources.entry(r.get(0)?).or_default().push(SourceRow {
-            source_id: r.get(1)?,
-            name: r.get(2)?,
+        sources.entry(number).or_default().push(SourceRow {
+            source_id,
+            name,
             official: r.get(3)?,
             url: r.get(4)?,
             category,
             day,
-            label: r.get(8)?,
+            label,
         });
     }
+    counts.curated_sources_skipped = refused_names.len() as u64;
     Ok(sources)
 }

@@ -126,6 +126,11 @@ pub struct PublishCounts {
     /// by why (protected and verified numbers are counted, never listed
     /// from reports).
     pub held_by_reason: BTreeMap<Hold, u64>,
+    /// Stored labels of source entries the curated-text rule refuses now
+    /// (left out of their entries), and sources whose name it refuses
+    /// (not read): stored before the rule, or by an older binary.
+    pub curated_labels_dropped: u64,
+    pub curated_sources_skipped: u64,
     /// Numbers in the review queue after this publish.
     pub held_for_review: u64,
     /// Disputes waiting for an operator, their numbers still listed.

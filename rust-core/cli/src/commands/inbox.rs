@@ -412,6 +412,8 @@ fn publish_report(published: &Published, built: &Built, policy: &ListingPolicy) 
             "numbers_kept_off_by_caps": c.numbers_kept_off_by_caps,
             "rejected_by_operator": c.not_listed.get(&publisher::NotListed::Rejected).copied().unwrap_or(0),
             "disputes_waiting": c.disputes_waiting,
+            "curated_labels_dropped": c.curated_labels_dropped,
+            "curated_sources_skipped": c.curated_sources_skipped,
         },
         "review_queue": c.held_for_review,
         "held_numbers": agg.held.iter().take(20).map(|h| json!({"number": h.number, "why": h.why.as_str(), "age_days": h.age_days, "reporters": h.reporters, "reports": h.reports})).collect::<Vec<_>>(),
@@ -493,6 +495,13 @@ fn print_report(r: &Value) {
             h["number"].as_str().unwrap_or(""),
             h["why"].as_str().unwrap_or(""),
             h["reporters"]
+        );
+    }
+    if rule("curated_labels_dropped") + rule("curated_sources_skipped") > 0 {
+        outln!(
+            "  curated text refused now (stored before the rule): {} labels left out, {} sources not read",
+            rule("curated_labels_dropped"),
+            rule("curated_sources_skipped")
         );
     }
     // The report shows the oldest few; the queue itself has them all.

@@ -492,6 +492,61 @@ fn curated_text_with_a_number_a_link_or_an_instruction_is_refused_by_line() {
     assert!(err.to_string().contains("source's name"), "{err}");
 }
 
+/// Before: the curated-text rule ran only in `add-source`, so labels and
+/// names stored before it (an upgraded database) still reached phones.
+/// Now a publish checks them again: a refused label is left out and
+/// counted, a source with a refused name is not read.
+#[test]
+fn curated_text_stored_before_the_rule_never_reaches_the_list() {
+    let mut f = fixture();
+    let csv = "number,category,date,label,source_url
+0912345678,scam,,mạo danh công an,
+0912345679,verified,,Ngân hàng Y (synthetic),
+";
+    add_source_at(
+        &mut f.db,
+        csv.as_bytes(),
+        "Công an (synthetic)",
+        true,
+        now(),
+    )
+    .unwrap();
+    let other = "number,category,date,label,source_url\n0912345680,scam,,mạo danh công an,\n";
+    add_source_at(&mut f.db, other.as_bytes(), "Bộ (synthetic)", true, now()).unwrap();
+    // As an older binary stored them: a number to call, an instruction,
+    // a link in a name.
+    f.db.conn
+        .execute_batch(
+            "UPDATE source_entry SET label = 'gọi 0987 654 321 để hủy' WHERE number = 84912345678;
+             UPDATE source_entry SET label = 'Ngân hàng Y: bit.ly/cg-xm' WHERE number = 84912345679;
+             UPDATE source SET name = 'Hỗ trợ: gọi 0912 000 111' WHERE name = 'Bộ (synthetic)';",
+        )
+        .unwrap();
+    let a = f.aggregate(&Protected::default(), today());
+    // Listed on the official word, without the label.
+    let e = entry(&a, SCAM).unwrap();
+    assert_eq!(e.reported.category, Category::Scam);
+    assert_eq!(e.reported.label, None);
+    // A verified number whose name is refused is not shown as verified,
+    // and never listed from reports: as a protected number.
+    assert!(entry(&a, SCAM + 1).is_none());
+    assert_eq!(a.counts.not_listed[&NotListed::Protected], 1);
+    // The source whose name is refused is not read: nothing listed by it.
+    assert!(entry(&a, SCAM + 2).is_none());
+    assert_eq!(
+        (
+            a.counts.curated_labels_dropped,
+            a.counts.curated_sources_skipped
+        ),
+        (2, 1)
+    );
+    // No phone sees any of that text.
+    let feed = format!("{:?}", a.listed);
+    for text in ["0987", "bit.ly", "0912 000 111", "gọi"] {
+        assert!(!feed.contains(text), "{text} in {feed}");
+    }
+}
+
 /// Hostile input to the operators' commands: refused in words, nothing
 /// written.
 #[test]
