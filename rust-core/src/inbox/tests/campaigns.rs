@@ -161,4 +161,33 @@ fn campaigns_reported_in_their_first_hour_are_on_the_next_publish() {
     );
     // Nobody here reports more than two numbers: the caps cut no one.
     assert_eq!(a.counts.capped_senders, 0);
+
+    // The tier of each listed number, as the rule says it (all reports
+    // are within one window_days period): scam once five people reported
+    // it and two of them a day apart; until then suspicious, warned.
+    let mut times: BTreeMap<i64, Vec<(i64, u32)>> = BTreeMap::new();
+    for &(at, who, number) in &g.reports {
+        times.entry(number).or_default().push((at, who));
+    }
+    let mut tiers = [0u32; 2];
+    for (n, category) in &listed {
+        let reports = &times[n];
+        let span = reports
+            .iter()
+            .flat_map(|a| reports.iter().map(move |b| (a, b)))
+            .filter(|(a, b)| a.1 != b.1)
+            .map(|(a, b)| (a.0 - b.0).abs())
+            .max()
+            .unwrap_or(0);
+        let expected = if people[n].len() >= 5 && span >= 86_400 {
+            tiers[0] += 1;
+            Category::Scam
+        } else {
+            tiers[1] += 1;
+            Category::Suspicious
+        };
+        assert_eq!(*category, expected, "+{n}");
+    }
+    // Both tiers occur in this inbox.
+    assert!(tiers[0] > 100 && tiers[1] > 100, "{tiers:?}");
 }
