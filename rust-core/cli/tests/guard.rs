@@ -219,14 +219,14 @@ impl Phone {
 fn a_policy_that_empties_the_list_is_refused_until_accepted_knowingly() {
     let p = Publisher::new();
     let phone = Phone::follow(&p);
-    assert_eq!(phone.level(&number(7)), "scam");
+    assert_eq!(phone.level(&number(7)), "suspicious");
     p.set_policy("min_reporters = 100000\nprotected = \"protected.csv\"\n");
     let err = p.refused(&[], "lose 200 of the 200 entries of the last publish");
     assert!(err.contains("--accept-change 200"), "{err}");
     // Another number than the change is refused too.
     p.refused(&["--accept-change", "20"], "does not match");
     // The phone keeps its protection.
-    assert_eq!(phone.level(&number(7)), "scam");
+    assert_eq!(phone.level(&number(7)), "suspicious");
     // The attack was real: the change named, it empties the list, and the
     // phone drops the warning at its next sync.
     let emptied = p.publish_ok(&["--accept-change", "200"]);
@@ -361,7 +361,7 @@ fn a_protected_list_or_policy_missing_or_malformed_refuses() {
 fn a_lost_feed_folder_continues_at_the_next_version_and_phones_take_it() {
     let p = Publisher::new();
     let phone = Phone::follow(&p);
-    assert_eq!(phone.level(&number(7)), "scam");
+    assert_eq!(phone.level(&number(7)), "suspicious");
     assert_eq!(p.publish_ok(&[])["feed"]["version"], 2);
     assert!(phone.sync().status.success());
 
@@ -390,7 +390,7 @@ fn a_lost_feed_folder_continues_at_the_next_version_and_phones_take_it() {
     let r = p.publish_ok(&[]);
     assert_eq!(r["feed"]["version"], 3, "{r}");
     assert_eq!(r["feed"]["delta_bytes"], Value::Null);
-    assert_eq!(phone.level(&number(7)), "scam");
+    assert_eq!(phone.level(&number(7)), "suspicious");
 }
 
 #[test]
