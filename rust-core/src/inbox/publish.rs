@@ -65,11 +65,20 @@ pub struct Pending<'db> {
     pub changes: Vec<Change>,
     /// Reports older than `expire_days` reduced by this publish.
     pub reports_reduced: u64,
-    renew_baseline: bool,
+    renew_baseline: Renew,
     feed_key: String,
     with_policy: bool,
     baseline_at: i64,
     reduced_to: i32,
+}
+
+/// Whether a publish renews the guard's baseline, and with which list.
+enum Renew {
+    No,
+    /// The list this publish makes.
+    ToNew,
+    /// The list of the publish before it.
+    ToPrevious,
 }
 
 /// What a committed publish reports.
@@ -143,15 +152,22 @@ pub(crate) fn prepare_at<'db>(
         0
     };
     let renew_baseline = match &state {
-        None => true,
-        Some(s) => req.accept_change.is_some() || now - s.baseline_at >= BASELINE_SECS,
+        // Nothing before it, or a change the operator named: the new list
+        // is where the guard's day starts.
+        None => Renew::ToNew,
+        Some(_) if req.accept_change.is_some() => Renew::ToNew,
+        // A day on: the list as it stood before this publish, not after
+        // it. This publish was measured against the old baseline only; were
+        // its own list the new one, a publish minutes later could cut
+        // another share from it.
+        Some(s) if now - s.baseline_at >= BASELINE_SECS => Renew::ToPrevious,
+        Some(_) => Renew::No,
     };
     Ok(Pending {
         last_version: state.as_ref().map(|s| s.feed_version),
-        baseline_at: if renew_baseline {
-            now
-        } else {
-            state.as_ref().map_or(now, |s| s.baseline_at)
+        baseline_at: match renew_baseline {
+            Renew::No => state.as_ref().map_or(now, |s| s.baseline_at),
+            Renew::ToNew | Renew::ToPrevious => now,
         },
         tx,
         aggregate,
@@ -168,10 +184,15 @@ impl Pending<'_> {
     /// Commits the publish once the feed folder holds `feed_version`.
     pub fn commit(self, feed_version: u64) -> Result<Published> {
         let tx = self.tx;
-        if self.renew_baseline {
+        let baseline: Vec<i64> = match self.renew_baseline {
+            Renew::No => Vec::new(),
+            Renew::ToNew => listed_numbers(&self.aggregate).collect(),
+            Renew::ToPrevious => previous_numbers(&self.aggregate).collect(),
+        };
+        if !matches!(self.renew_baseline, Renew::No) {
             tx.execute("DELETE FROM guard_baseline", [])?;
             let mut put = tx.prepare("INSERT INTO guard_baseline (number) VALUES (?1)")?;
-            for n in listed_numbers(&self.aggregate) {
+            for n in baseline {
                 put.execute([n])?;
             }
         }
@@ -256,6 +277,15 @@ fn listed_numbers(a: &Aggregate) -> impl Iterator<Item = i64> + '_ {
         Target::Number(n) => Some(n),
         _ => None,
     })
+}
+
+/// The numbers of the last publish's list: this one's, less what it
+/// added, plus what it removed.
+fn previous_numbers(a: &Aggregate) -> impl Iterator<Item = i64> + '_ {
+    let added: HashSet<i64> = a.added.iter().copied().collect();
+    listed_numbers(a)
+        .filter(move |n| !added.contains(n))
+        .chain(a.removed.iter().map(|(n, _)| *n))
 }
 
 /// The new list against the guard's baseline.
@@ -399,6 +429,42 @@ mod tests {
             fourth.insert(&number(i)).unwrap();
         }
         assert!(publish(&fourth, 22 * hour).is_err());
+    }
+
+    #[test]
+    fn the_publish_that_renews_the_baseline_cannot_cut_twice() {
+        let number = |i: u32| format!("0912{:06}", 100_000 + i);
+        let rows: Vec<String> = (0..200)
+            .flat_map(|i| (0..3).map(move |k| row(1 + k as i32, i * 3 + k, &number(i))))
+            .collect();
+        let (_dir, mut db) = db_with(&rows);
+        let policy = ListingPolicy::default();
+        let cut = |n: u32| {
+            let mut p = Protected::default();
+            for i in 0..n {
+                p.insert(&number(i)).unwrap();
+            }
+            p
+        };
+        let mut publish = |protected: &Protected, at: i64| {
+            prepare_at(&mut db, &request(&policy, protected), now() + at)
+                .and_then(|p| p.commit(1))
+                .map(|p| p.aggregate.listed.len())
+        };
+        let hour = 3600;
+        assert_eq!(publish(&cut(0), 0).unwrap(), 200);
+        // 20 hours on, a tenth goes: allowed against both lists, and it
+        // renews the baseline.
+        assert_eq!(publish(&cut(20), 20 * hour).unwrap(), 180);
+        // The attack: another tenth minutes later. Measured against the
+        // renewing publish's own list (180) it would pass; the baseline is
+        // the list before it (200), so 38 of 200 are refused.
+        let err = publish(&cut(38), 20 * hour + 300).unwrap_err();
+        assert!(err.to_string().contains("38 of the 200"), "{err}");
+        // A day on, a publish renews the baseline to 180; then the next
+        // tenth may go.
+        assert_eq!(publish(&cut(20), 40 * hour).unwrap(), 180);
+        assert_eq!(publish(&cut(38), 40 * hour + 300).unwrap(), 162);
     }
 
     #[test]
