@@ -16,39 +16,6 @@ use super::policy::ListingPolicy;
 use crate::error::{Error, Result};
 use serde::Serialize;
 
-/// A day of small removals (expiry, disputes) stays well within a tenth;
-/// a tenth gone at once is a mistake or an attack until someone says
-/// otherwise.
-pub const DEFAULT_MAX_DROP_PERCENT: u32 = 10;
-/// A campaign adds numbers fast, a flood of forged reporters faster: half
-/// again in a day is more than campaigns did on the bench inbox, and far
-/// below the thousands three SIMs listed in an hour.
-pub const DEFAULT_MAX_GAIN_PERCENT: u32 = 50;
-/// Below this a share means little (two numbers of ten are 20%): a new
-/// list grows freely until it is worth guarding.
-pub const DEFAULT_GUARD_MIN_ENTRIES: u32 = 100;
-
-/// Values that make sense: a drop share of 1 to 100%, a gain share of 1%
-/// to 100 times the list, a minimum up to the phones' own entry limit.
-pub(super) fn check_policy(p: &ListingPolicy) -> Result<()> {
-    if !(1..=100).contains(&p.max_drop_percent) {
-        return Err(Error::invalid(
-            "max_drop_percent must be a whole number from 1 to 100",
-        ));
-    }
-    if !(1..=10_000).contains(&p.max_gain_percent) {
-        return Err(Error::invalid(
-            "max_gain_percent must be a whole number from 1 to 10000",
-        ));
-    }
-    if p.guard_min_entries > 80_000_000 {
-        return Err(Error::invalid(
-            "guard_min_entries must be a whole number from 0 to 80000000",
-        ));
-    }
-    Ok(())
-}
-
 /// How the new list differs from a list it is measured against.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Change {
@@ -208,36 +175,5 @@ mod tests {
         assert!(judge(&p, &gone, Some(560)).is_err());
         assert_eq!(tolerance(0), 5);
         assert_eq!(tolerance(1000), 50);
-    }
-
-    #[test]
-    fn guard_values_out_of_bounds_are_refused() {
-        for (bad, says) in [
-            (
-                ListingPolicy {
-                    max_drop_percent: 0,
-                    ..ListingPolicy::default()
-                },
-                "max_drop_percent",
-            ),
-            (
-                ListingPolicy {
-                    max_gain_percent: 10_001,
-                    ..ListingPolicy::default()
-                },
-                "max_gain_percent",
-            ),
-            (
-                ListingPolicy {
-                    guard_min_entries: u32::MAX,
-                    ..ListingPolicy::default()
-                },
-                "guard_min_entries",
-            ),
-        ] {
-            let err = bad.check().unwrap_err();
-            assert!(err.to_string().contains(says), "{err}");
-        }
-        ListingPolicy::default().check().unwrap();
     }
 }

@@ -23,6 +23,17 @@ pub const DEFAULT_CONFIRM_HOURS: u32 = 24;
 /// A dispute does not take off, on its own, a number this many people
 /// reported within `window_days`: it waits for an operator.
 pub const DEFAULT_DISPUTE_OVERRIDE_REPORTERS: u32 = 50;
+/// The guard (`guard.rs`). A day of small removals (expiry, disputes)
+/// stays well within a tenth; a tenth gone at once is a mistake or an
+/// attack until someone says otherwise.
+pub const DEFAULT_MAX_DROP_PERCENT: u32 = 10;
+/// A campaign adds numbers fast, a flood of forged reporters faster: half
+/// again in a day is more than campaigns did on the bench inbox, and far
+/// below the thousands three SIMs listed in an hour.
+pub const DEFAULT_MAX_GAIN_PERCENT: u32 = 50;
+/// Below this a share means little (two numbers of ten are 20%): a new
+/// list grows freely until it is worth guarding.
+pub const DEFAULT_GUARD_MIN_ENTRIES: u32 = 100;
 
 /// The publisher's listing policy (`policy.toml`); every value may be left
 /// out for its default.
@@ -73,9 +84,9 @@ impl Default for ListingPolicy {
             confirm_hours: DEFAULT_CONFIRM_HOURS,
             dispute_override_reporters: DEFAULT_DISPUTE_OVERRIDE_REPORTERS,
             protected: None,
-            max_drop_percent: super::guard::DEFAULT_MAX_DROP_PERCENT,
-            max_gain_percent: super::guard::DEFAULT_MAX_GAIN_PERCENT,
-            guard_min_entries: super::guard::DEFAULT_GUARD_MIN_ENTRIES,
+            max_drop_percent: DEFAULT_MAX_DROP_PERCENT,
+            max_gain_percent: DEFAULT_MAX_GAIN_PERCENT,
+            guard_min_entries: DEFAULT_GUARD_MIN_ENTRIES,
         }
     }
 }
@@ -83,7 +94,8 @@ impl Default for ListingPolicy {
 impl ListingPolicy {
     /// Values that make sense: at least one reporter, periods of one day
     /// to ten years, caps of one number to 10,000, confirmation within 30
-    /// days.
+    /// days; for the guard, a drop share of 1 to 100%, a gain share of 1%
+    /// to 100 times the list, a minimum up to the phones' own entry limit.
     pub fn check(&self) -> Result<()> {
         for (name, value, max) in [
             (
@@ -128,7 +140,22 @@ impl ListingPolicy {
                 )));
             }
         }
-        super::guard::check_policy(self)
+        if !(1..=100).contains(&self.max_drop_percent) {
+            return Err(Error::invalid(
+                "max_drop_percent must be a whole number from 1 to 100",
+            ));
+        }
+        if !(1..=10_000).contains(&self.max_gain_percent) {
+            return Err(Error::invalid(
+                "max_gain_percent must be a whole number from 1 to 10000",
+            ));
+        }
+        if self.guard_min_entries > 80_000_000 {
+            return Err(Error::invalid(
+                "guard_min_entries must be a whole number from 0 to 80000000",
+            ));
+        }
+        Ok(())
     }
 }
 
@@ -190,6 +217,18 @@ mod tests {
             },
             ListingPolicy {
                 dispute_override_reporters: 0,
+                ..ListingPolicy::default()
+            },
+            ListingPolicy {
+                max_drop_percent: 0,
+                ..ListingPolicy::default()
+            },
+            ListingPolicy {
+                max_gain_percent: 10_001,
+                ..ListingPolicy::default()
+            },
+            ListingPolicy {
+                guard_min_entries: u32::MAX,
                 ..ListingPolicy::default()
             },
         ] {
