@@ -27,6 +27,9 @@ pub struct Change {
     pub left: u64,
     /// The new list's entries it did not have.
     pub joined: u64,
+    /// Its entries the new list keeps with another category or label
+    /// (measured against the last publish only; 0 for the other lists).
+    pub changed: u64,
 }
 
 pub const AGAINST_LAST: &str = "the last publish";
@@ -37,9 +40,10 @@ impl Change {
         self.before - self.left.min(self.before) + self.joined
     }
 
-    /// The entries that leave or join: what `--accept-change` names.
+    /// The entries that leave, join or change: what `--accept-change`
+    /// names.
     pub fn size(&self) -> u64 {
-        self.left + self.joined
+        self.left + self.joined + self.changed
     }
 
     /// Why this change is too large, in words; `None` when it is not.
@@ -67,6 +71,16 @@ impl Change {
                 self.against,
                 percent(self.joined),
                 p.max_gain_percent
+            ));
+        }
+        if self.changed.saturating_mul(100) > self.before * u64::from(p.max_changed_percent) {
+            return Some(format!(
+                "it would change the category or label of {} of the {} entries of {} ({}%, more than max_changed_percent = {}%)",
+                self.changed,
+                self.before,
+                self.against,
+                percent(self.changed),
+                p.max_changed_percent
             ));
         }
         None
@@ -110,8 +124,8 @@ fn describe(changes: &[Change]) -> String {
         .iter()
         .map(|c| {
             format!(
-                "against {}: {} left, {} joined, of {}",
-                c.against, c.left, c.joined, c.before
+                "against {}: {} left, {} joined, {} changed, of {}",
+                c.against, c.left, c.joined, c.changed, c.before
             )
         })
         .collect::<Vec<_>>()
@@ -136,6 +150,7 @@ mod tests {
             before,
             left,
             joined,
+            changed: 0,
         }
     }
 
@@ -158,6 +173,16 @@ mod tests {
         assert!(ok(change(10, 0, 89)));
         assert!(!ok(change(10, 0, 90)));
         assert!(!ok(change(0, 0, 100)));
+        // Entries that stay but say something else: a tenth at most.
+        let relabelled = |n| Change {
+            changed: n,
+            ..change(1000, 0, 0)
+        };
+        assert!(ok(relabelled(100)));
+        let err = judge(&p, &[relabelled(101)], None).unwrap_err();
+        assert!(err.to_string().contains("max_changed_percent"), "{err}");
+        assert!(err.to_string().contains("--accept-change 101"), "{err}");
+        assert!(judge(&p, &[relabelled(1000)], Some(1000)).is_ok());
     }
 
     #[test]

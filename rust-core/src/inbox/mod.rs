@@ -45,7 +45,8 @@ pub use guard::{Change, tolerance};
 pub use ingest::{IngestOptions, IngestSummary, ingest};
 pub use parse::{Keyword, ParsedSms, RefusedSms, Sender, SmsCategory, parse_body};
 pub use policy::{
-    DEFAULT_GUARD_MIN_ENTRIES, DEFAULT_MAX_DROP_PERCENT, DEFAULT_MAX_GAIN_PERCENT, ListingPolicy,
+    DEFAULT_GUARD_MIN_ENTRIES, DEFAULT_MAX_CHANGED_PERCENT, DEFAULT_MAX_DROP_PERCENT,
+    DEFAULT_MAX_GAIN_PERCENT, ListingPolicy,
 };
 pub use publish::{Pending, PublishRequest, Published, prepare_publish};
 pub use read::{INBOX_HEADER, InboxFormat};

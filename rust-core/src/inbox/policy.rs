@@ -31,6 +31,11 @@ pub const DEFAULT_MAX_DROP_PERCENT: u32 = 10;
 /// again in a day is more than campaigns did on the bench inbox, and far
 /// below the thousands three SIMs listed in an hour.
 pub const DEFAULT_MAX_GAIN_PERCENT: u32 = 50;
+/// What phones say of a listed number (its category or label) changes
+/// for a few numbers a day, as people's majority moves; a policy value or
+/// a mistake that relabels the list changes most of it at once. A tenth,
+/// as for removals: lowering every warning is as harmful as removing it.
+pub const DEFAULT_MAX_CHANGED_PERCENT: u32 = 10;
 /// Below this a share means little (two numbers of ten are 20%): a new
 /// list grows freely until it is worth guarding.
 pub const DEFAULT_GUARD_MIN_ENTRIES: u32 = 100;
@@ -69,6 +74,11 @@ pub struct ListingPolicy {
     pub max_drop_percent: u32,
     /// or gains more than this percentage of them,
     pub max_gain_percent: u32,
+    /// or says something else (category or label) of more than this
+    /// percentage of the last publish's entries (a suspicious listing
+    /// confirmed as scam or nuisance is not counted: that is the two
+    /// tiers at work),
+    pub max_changed_percent: u32,
     /// unless both lists are smaller than this.
     pub guard_min_entries: u32,
 }
@@ -86,6 +96,7 @@ impl Default for ListingPolicy {
             protected: None,
             max_drop_percent: DEFAULT_MAX_DROP_PERCENT,
             max_gain_percent: DEFAULT_MAX_GAIN_PERCENT,
+            max_changed_percent: DEFAULT_MAX_CHANGED_PERCENT,
             guard_min_entries: DEFAULT_GUARD_MIN_ENTRIES,
         }
     }
@@ -94,7 +105,7 @@ impl Default for ListingPolicy {
 impl ListingPolicy {
     /// Values that make sense: at least one reporter, periods of one day
     /// to ten years, caps of one number to 10,000, confirmation within 30
-    /// days; for the guard, a drop share of 1 to 100%, a gain share of 1%
+    /// days; for the guard, a drop or change share of 1 to 100%, a gain share of 1%
     /// to 100 times the list, a minimum up to the phones' own entry limit.
     pub fn check(&self) -> Result<()> {
         for (name, value, max) in [
@@ -140,10 +151,15 @@ impl ListingPolicy {
                 )));
             }
         }
-        if !(1..=100).contains(&self.max_drop_percent) {
-            return Err(Error::invalid(
-                "max_drop_percent must be a whole number from 1 to 100",
-            ));
+        for (name, value) in [
+            ("max_drop_percent", self.max_drop_percent),
+            ("max_changed_percent", self.max_changed_percent),
+        ] {
+            if !(1..=100).contains(&value) {
+                return Err(Error::invalid(format!(
+                    "{name} must be a whole number from 1 to 100"
+                )));
+            }
         }
         if !(1..=10_000).contains(&self.max_gain_percent) {
             return Err(Error::invalid(
@@ -225,6 +241,10 @@ mod tests {
             },
             ListingPolicy {
                 max_gain_percent: 10_001,
+                ..ListingPolicy::default()
+            },
+            ListingPolicy {
+                max_changed_percent: 101,
                 ..ListingPolicy::default()
             },
             ListingPolicy {

@@ -20,9 +20,9 @@ use super::retention;
 use super::sources::Protected;
 use crate::dates;
 use crate::error::Result;
-use crate::model::Target;
+use crate::model::{Category, Target};
 use rusqlite::{OptionalExtension, Transaction, params};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 /// The guard's baseline is renewed once it is this old: the list is
 /// measured against itself as it was about a day before. Less than 24
@@ -118,6 +118,7 @@ pub(crate) fn prepare_at<'db>(
         }
     }
     check_as_of(&tx, req.as_of, now)?;
+    let shown = shown_by_last_publish(&tx)?;
     let aggregate = aggregate_in(&tx, req.policy, req.protected, req.as_of, now)?;
 
     let mut changes = Vec::new();
@@ -137,6 +138,7 @@ pub(crate) fn prepare_at<'db>(
             before: listed - added + removed,
             left: removed,
             joined: added,
+            changed: changed_since(&shown, &aggregate),
         });
     }
     if state.is_some() {
@@ -300,7 +302,38 @@ fn against_baseline(tx: &Transaction, a: &Aggregate) -> Result<Change> {
         before: baseline.len() as u64,
         left: baseline.difference(&now).count() as u64,
         joined: now.difference(&baseline).count() as u64,
+        changed: 0,
     })
+}
+
+/// What the last publish said of each number it listed: its category
+/// and label.
+fn shown_by_last_publish(tx: &Transaction) -> Result<HashMap<i64, (String, Option<String>)>> {
+    Ok(tx
+        .prepare("SELECT number, category, label FROM listed")?
+        .query_map([], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))))?
+        .collect::<rusqlite::Result<_>>()?)
+}
+
+/// Entries listed before and now that phones are told something else of.
+/// A suspicious listing confirmed as scam or nuisance is the two tiers at
+/// work (a campaign's numbers are confirmed within a day), not counted.
+fn changed_since(shown: &HashMap<i64, (String, Option<String>)>, a: &Aggregate) -> u64 {
+    let suspicious = Category::Suspicious.as_str();
+    a.listed
+        .iter()
+        .filter(|e| {
+            let Target::Number(n) = e.target else {
+                return false;
+            };
+            let Some((category, label)) = shown.get(&n) else {
+                return false;
+            };
+            let now = e.reported.category.as_str();
+            let confirmed = category == suspicious && now != suspicious;
+            !confirmed && (category != now || *label != e.reported.label)
+        })
+        .count() as u64
 }
 
 #[cfg(test)]
@@ -429,6 +462,47 @@ mod tests {
             fourth.insert(&number(i)).unwrap();
         }
         assert!(publish(&fourth, 22 * hour).is_err());
+    }
+
+    #[test]
+    fn a_policy_that_lowers_every_listing_is_refused_and_confirmations_pass() {
+        let number = |i: u32| format!("0912{:06}", 100_000 + i);
+        // 200 numbers reported over three days (scam), 30 by three people
+        // in the same minute two days ago (suspicious).
+        let mut rows: Vec<String> = (0..200)
+            .flat_map(|i| (0..3).map(move |k| row(1 + k as i32, i * 3 + k, &number(i))))
+            .collect();
+        rows.extend((200..230).flat_map(|i| (0..3).map(move |k| row(2, i * 3 + k, &number(i)))));
+        let (_dir, mut db) = db_with(&rows);
+        let protected = Protected::default();
+        let publish = |db: &mut PublisherDb, policy: &ListingPolicy| {
+            prepare_at(db, &request(policy, &protected), now())
+                .and_then(|p| p.commit(1))
+                .map(|p| p.changes)
+        };
+        publish(&mut db, &ListingPolicy::default()).unwrap();
+        // The mistake: confirm_hours = 720 lowers all 200 to suspicious.
+        // Nothing leaves or joins; what phones say of them changes.
+        let lowered = ListingPolicy {
+            confirm_hours: 720,
+            ..ListingPolicy::default()
+        };
+        let err = publish(&mut db, &lowered).unwrap_err().to_string();
+        assert!(
+            err.contains("change the category or label of 200 of the 230"),
+            "{err}"
+        );
+        assert!(err.contains("--accept-change 200"), "{err}");
+        let suspicious = "SELECT count(*) FROM listed WHERE category = 'suspicious'";
+        assert_eq!(count(&db, suspicious), 30);
+        // A fourth person today confirms the 30: 13% of the list moves
+        // from suspicious to scam, which is the two tiers at work.
+        let today: String = (200..230).map(|i| row(0, 5000 + i, &number(i))).collect();
+        let csv = "received_at,sender,to,body\n".to_string() + &today;
+        ingest_at(&mut db, csv.as_bytes(), &Default::default(), now()).unwrap();
+        let changes = publish(&mut db, &ListingPolicy::default()).unwrap();
+        assert_eq!(changes[0].changed, 0, "{changes:?}");
+        assert_eq!(count(&db, suspicious), 0);
     }
 
     #[test]
