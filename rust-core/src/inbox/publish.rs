@@ -239,7 +239,11 @@ fn read_state(tx: &Transaction) -> Result<Option<State>> {
 }
 
 /// A list decided as of a day without data is empty, not true: the day
-/// must lie between the first report or source and today.
+/// must lie between the first report or source and today. Nor before the
+/// last publish's day: that publish reduced the reports past its
+/// retention horizon (words cleared, times moved to midnight), so an
+/// earlier day would be decided from evidence that no longer is what it
+/// was.
 fn check_as_of(tx: &Transaction, as_of: i32, now: i64) -> Result<()> {
     let today = dates::day_of(now);
     // Tomorrow is allowed: the hotline's clock and this one may disagree
@@ -270,7 +274,19 @@ fn check_as_of(tx: &Transaction, as_of: i32, now: i64) -> Result<()> {
             dates::format_day(as_of),
             dates::format_day(first)
         ))),
-        Some(_) => Ok(()),
+        Some(_) => {
+            let last: Option<i32> =
+                tx.query_row("SELECT max(as_of) FROM publish_run", [], |r| r.get(0))?;
+            match last {
+                Some(last) if as_of < last => Err(refused(format!(
+                    "--as-of {} is before the day of the last publish ({}), whose reports past expire_days are already reduced: publish as of {} or later",
+                    dates::format_day(as_of),
+                    dates::format_day(last),
+                    dates::format_day(last)
+                ))),
+                _ => Ok(()),
+            }
+        }
     }
 }
 
@@ -462,6 +478,34 @@ mod tests {
             fourth.insert(&number(i)).unwrap();
         }
         assert!(publish(&fourth, 22 * hour).is_err());
+    }
+
+    #[test]
+    fn a_day_before_the_last_publish_is_refused() {
+        let rows: Vec<String> = (0..3).map(|w| row(5, w, "0912000001")).collect();
+        let (_dir, mut db) = db_with(&rows);
+        let (policy, protected) = (ListingPolicy::default(), Protected::default());
+        let as_of = |day: i32| PublishRequest {
+            as_of: day,
+            ..request(&policy, &protected)
+        };
+        let today = dates::day_of(now());
+        // Before any publish, a day inside the data is fine.
+        prepare_at(&mut db, &as_of(today - 2), now())
+            .unwrap()
+            .commit(1)
+            .unwrap();
+        prepare_at(&mut db, &as_of(today), now())
+            .unwrap()
+            .commit(2)
+            .unwrap();
+        let err = prepare_at(&mut db, &as_of(today - 1), now())
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(err.contains("before the day of the last publish"), "{err}");
+        // The same day again, or later, is fine.
+        assert!(prepare_at(&mut db, &as_of(today), now()).is_ok());
     }
 
     #[test]
