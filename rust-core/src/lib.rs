@@ -53,7 +53,9 @@ pub use text::{Lang, Text};
 #[cfg(feature = "publisher")]
 pub mod publisher {
     pub use crate::feed::codec::{EntrySet, encode_snapshot};
-    pub use crate::feed::publish::{Built, DEFAULT_KEEP_DELTAS, build, build_after, check};
+    pub use crate::feed::publish::{
+        Built, DEFAULT_KEEP_DELTAS, build, build_after, check, current,
+    };
     pub use crate::feed::{
         MANIFEST_FILE, Manifest, generate_key, key_id, parse_public_key, parse_secret_key,
         secret_key_text, sign, verify,

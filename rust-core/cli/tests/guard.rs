@@ -251,6 +251,44 @@ fn a_day_outside_the_data_is_refused() {
 }
 
 #[test]
+fn a_fresh_database_publishing_into_a_published_folder_is_measured_against_it() {
+    let p = Publisher::new();
+    let phone = Phone::follow(&p);
+    assert_eq!(phone.level(&number(7)), "scam");
+    // `reports init` run again (the old database set aside), a little
+    // ingested: one number, three people.
+    std::fs::rename(p.p("publisher.db"), p.p("old.db")).unwrap();
+    std::fs::rename(p.p("keys/reporter.key"), p.p("keys/old.key")).unwrap();
+    p.run_ok(&["reports", "init"]);
+    let mut rows = String::from("received_at,sender,to,body\n");
+    for (k, days_ago) in [3, 2, 1].into_iter().enumerate() {
+        rows.push_str(&format!(
+            "{}T09:00:00+07:00,{},156,LD 0912999999 mao danh cong an\n",
+            day(days_ago),
+            reporter(9000 + k as u32)
+        ));
+    }
+    std::fs::write(p.p("little.csv"), rows).unwrap();
+    p.run_ok(&["reports", "ingest", &s(&p.p("little.csv"))]);
+    // Its first publish is not waved through: the folder's feed is what
+    // phones have.
+    let err = p.refused(
+        &[],
+        "lose 200 of the 200 entries of the feed already in the folder",
+    );
+    assert!(err.contains("--accept-change 201"), "{err}");
+    assert_eq!(phone.level(&number(7)), "scam");
+    // The attack was real: accepted, version 2 of one entry reaches the
+    // phone, which drops every warning.
+    let tiny = p.publish_ok(&["--accept-change", "201"]);
+    assert_eq!(
+        (tiny["listed"].as_u64(), tiny["feed"]["version"].as_u64()),
+        (Some(1), Some(2))
+    );
+    assert_eq!(phone.level(&number(7)), "unknown");
+}
+
+#[test]
 fn a_mistyped_database_is_refused_and_nothing_is_made() {
     let p = Publisher::new();
     let typo = p.p("publisher-typo.db");

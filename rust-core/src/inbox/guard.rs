@@ -34,6 +34,7 @@ pub struct Change {
 
 pub const AGAINST_LAST: &str = "the last publish";
 pub const AGAINST_DAY: &str = "the list a day before";
+pub const AGAINST_FOLDER: &str = "the feed already in the folder";
 
 impl Change {
     pub fn after(&self) -> u64 {

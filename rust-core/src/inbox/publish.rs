@@ -13,13 +13,14 @@
 
 use super::aggregate::aggregate_in;
 use super::db::PublisherDb;
-use super::guard::{self, AGAINST_DAY, AGAINST_LAST, Change, refused};
+use super::guard::{self, AGAINST_DAY, AGAINST_FOLDER, AGAINST_LAST, Change, refused};
 use super::policy::ListingPolicy;
 use super::report::Aggregate;
 use super::retention;
 use super::sources::Protected;
 use crate::dates;
 use crate::error::Result;
+use crate::feed::codec::EntrySet;
 use crate::model::{Category, Target};
 use rusqlite::{OptionalExtension, Transaction, params};
 use std::collections::{HashMap, HashSet};
@@ -43,6 +44,9 @@ pub struct PublishRequest<'a> {
     pub new_key: bool,
     /// The change the operator expects and approves (`--accept-change N`).
     pub accept_change: Option<u64>,
+    /// The feed already in the output folder, if any: its version and its
+    /// list (what phones following that folder have now).
+    pub in_folder: Option<(u64, &'a EntrySet)>,
 }
 
 /// What the last publish left (`publish_state`).
@@ -143,6 +147,15 @@ pub(crate) fn prepare_at<'db>(
     }
     if state.is_some() {
         changes.push(against_baseline(&tx, &aggregate)?);
+    }
+    // A folder holding a feed this database did not publish last (a second
+    // `reports init`, a wrong or old database restored): phones have that
+    // feed's list, so the new one is measured against it, not waved
+    // through as a first publish.
+    if let Some((version, list)) = req.in_folder
+        && state.as_ref().map(|s| s.feed_version) != Some(version)
+    {
+        changes.push(against_folder(list, &aggregate));
     }
     guard::judge(req.policy, &changes, req.accept_change)?;
 
@@ -322,9 +335,28 @@ fn against_baseline(tx: &Transaction, a: &Aggregate) -> Result<Change> {
     })
 }
 
-/// What the last publish said of each number it listed: its category
-/// and label.
-fn shown_by_last_publish(tx: &Transaction) -> Result<HashMap<i64, (String, Option<String>)>> {
+/// The new list against the feed already in the output folder.
+fn against_folder(list: &EntrySet, a: &Aggregate) -> Change {
+    let now: HashSet<i64> = listed_numbers(a).collect();
+    let shown: Shown = list
+        .numbers
+        .iter()
+        .map(|(n, r)| (*n, (r.category.as_str().to_string(), r.label.clone())))
+        .collect();
+    Change {
+        against: AGAINST_FOLDER,
+        before: list.numbers.len() as u64,
+        left: list.numbers.keys().filter(|n| !now.contains(n)).count() as u64,
+        joined: now.iter().filter(|n| !list.numbers.contains_key(n)).count() as u64,
+        changed: changed_since(&shown, a),
+    }
+}
+
+/// What a list said of each number: its category and label.
+type Shown = HashMap<i64, (String, Option<String>)>;
+
+/// What the last publish said of each number it listed.
+fn shown_by_last_publish(tx: &Transaction) -> Result<Shown> {
     Ok(tx
         .prepare("SELECT number, category, label FROM listed")?
         .query_map([], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))))?
@@ -334,7 +366,7 @@ fn shown_by_last_publish(tx: &Transaction) -> Result<HashMap<i64, (String, Optio
 /// Entries listed before and now that phones are told something else of.
 /// A suspicious listing confirmed as scam or nuisance is the two tiers at
 /// work (a campaign's numbers are confirmed within a day), not counted.
-fn changed_since(shown: &HashMap<i64, (String, Option<String>)>, a: &Aggregate) -> u64 {
+fn changed_since(shown: &Shown, a: &Aggregate) -> u64 {
     let suspicious = Category::Suspicious.as_str();
     a.listed
         .iter()
@@ -391,6 +423,7 @@ mod tests {
             feed_key: "k".into(),
             new_key: false,
             accept_change: None,
+            in_folder: None,
         }
     }
 

@@ -309,6 +309,10 @@ fn publish_or_refuse(db: &Db, args: PublishArgs) -> Result<()> {
             );
         }
     }
+    // What phones following this folder have now: a database that did not
+    // publish it (a second `reports init`, a wrong backup) is measured
+    // against it.
+    let in_folder = publisher::current(&args.out, &key)?;
     let mut pdb = db.publisher()?;
     let bar = indicatif::ProgressBar::new_spinner();
     bar.set_message("deciding the list");
@@ -323,6 +327,7 @@ fn publish_or_refuse(db: &Db, args: PublishArgs) -> Result<()> {
             feed_key: publisher::key_id(&key.verifying_key()),
             new_key: args.new_key,
             accept_change: args.accept_change,
+            in_folder: in_folder.as_ref().map(|(m, list)| (m.version, list)),
         },
     )?;
     bar.set_message("compressing and signing");
