@@ -289,6 +289,37 @@ fn a_fresh_database_publishing_into_a_published_folder_is_measured_against_it() 
 }
 
 #[test]
+fn a_flood_of_additions_stops_publishing_until_an_operator_accepts_it() {
+    let p = Publisher::new();
+    let phone = Phone::follow(&p);
+    // 150 new numbers, three people each over three days: 75% more.
+    let mut rows = String::from("received_at,sender,to,body\n");
+    for i in LISTED..LISTED + 150 {
+        for (k, days_ago) in [3, 2, 1].into_iter().enumerate() {
+            rows.push_str(&format!(
+                "{}T09:00:00+07:00,{},156,LD {} mao danh cong an\n",
+                day(days_ago),
+                reporter(i * 3 + k as u32),
+                number(i)
+            ));
+        }
+    }
+    std::fs::write(p.p("flood.csv"), rows).unwrap();
+    p.run_ok(&["reports", "ingest", &s(&p.p("flood.csv"))]);
+    // Refused, saying both ways out, and again at every publish.
+    for _ in 0..2 {
+        let err = p.refused(&[], "gain 150 entries on the 200 of the last publish");
+        assert!(err.contains("every publish is refused"), "{err}");
+        assert!(err.contains("--accept-change 150"), "{err}");
+    }
+    assert_eq!(phone.level(&number(LISTED)), "unknown");
+    // Looked at and accepted: published, and the phone warns.
+    let report = p.publish_ok(&["--accept-change", "150"]);
+    assert_eq!(report["listed"], LISTED + 150, "{report}");
+    assert_eq!(phone.level(&number(LISTED)), "scam");
+}
+
+#[test]
 fn a_mistyped_database_is_refused_and_nothing_is_made() {
     let p = Publisher::new();
     let typo = p.p("publisher-typo.db");

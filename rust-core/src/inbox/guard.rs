@@ -113,8 +113,11 @@ pub(super) fn judge(policy: &ListingPolicy, changes: &[Change], accept: Option<u
     if why.is_empty() {
         return Ok(());
     }
+    // Said in full: until someone acts, every publish is refused the same
+    // way (safety first: phones keep a list that was right), so the
+    // operator must know both ways out.
     Err(refused(format!(
-        "{}. If this change is meant, publish it knowingly with --accept-change {largest}",
+        "{}. Until this is resolved every publish is refused and phones keep the last feed. If the change is meant (a campaign you have looked at, a policy value you changed), publish it knowingly with --accept-change {largest}; if it is not (a wrong --db, --policy or --as-of, a flood of forged reports), fix that and publish again",
         why.join("; and ")
     )))
 }
@@ -163,7 +166,11 @@ mod tests {
         assert!(ok(change(1000, 100, 0)));
         assert!(!ok(change(1000, 101, 0)));
         assert!(ok(change(1000, 0, 500)));
-        assert!(!ok(change(1000, 0, 501)));
+        let err = judge(&p, &[change(1000, 0, 501)], None).unwrap_err();
+        let text = err.to_string();
+        assert!(text.contains("gain 501 entries on the 1000"), "{text}");
+        assert!(text.contains("every publish is refused"), "{text}");
+        assert!(text.contains("--accept-change 501"), "{text}");
         // An emptied list is refused whatever the other comparisons say.
         let err = judge(&p, &[change(1000, 0, 0), change(1000, 1000, 0)], None).unwrap_err();
         let text = err.to_string();
