@@ -320,6 +320,35 @@ fn a_flood_of_additions_stops_publishing_until_an_operator_accepts_it() {
 }
 
 #[test]
+fn a_commit_that_fails_after_the_feed_is_written_is_logged_as_such() {
+    let p = Publisher::new();
+    // The database refuses the commit (a full disk, a lock: here a trigger),
+    // after the feed folder already holds version 2.
+    let c = Connection::open(p.p("publisher.db")).unwrap();
+    c.execute_batch(
+        "CREATE TRIGGER no_commit BEFORE INSERT ON publish_state
+         BEGIN SELECT RAISE(ABORT, 'synthetic failure'); END;",
+    )
+    .unwrap();
+    let out = p.publish(&[]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("feed written, not recorded in the publisher database"),
+        "{err}"
+    );
+    assert!(err.contains("feed version 2 was written"), "{err}");
+    assert!(!err.contains("no feed published"), "{err}");
+    let signed = json(&std::fs::read_to_string(p.p("feed/manifest.json")).unwrap());
+    let manifest = json(signed["manifest"].as_str().unwrap());
+    assert_eq!(manifest["version"], 2, "{manifest}");
+    // Once the database works again, the next publish continues after it.
+    c.execute_batch("DROP TRIGGER no_commit").unwrap();
+    drop(c);
+    assert_eq!(p.publish_ok(&[])["feed"]["version"], 3);
+}
+
+#[test]
 fn a_mistyped_database_is_refused_and_nothing_is_made() {
     let p = Publisher::new();
     let typo = p.p("publisher-typo.db");

@@ -278,12 +278,33 @@ fn policy(path: Option<&Path>) -> Result<(ListingPolicy, Protected)> {
 }
 
 /// A publish, or its refusal logged as an error as well as said: whatever
-/// stopped it, the last feed stays in place and the operator's monitoring
-/// must see it (the exit status stops the upload step).
+/// stopped it, the operator's monitoring must see it (the exit status
+/// stops the upload step).
 pub fn publish(db: &Db, args: PublishArgs) -> Result<()> {
-    publish_or_refuse(db, args).inspect_err(|e| {
-        tracing::error!(reason = %format!("{e:#}"), "no feed published");
+    publish_or_refuse(db, args).inspect_err(|e| match e.downcast_ref::<NotRecorded>() {
+        Some(NotRecorded(version)) => tracing::error!(
+            reason = %format!("{e:#}"),
+            version,
+            "feed written, not recorded in the publisher database"
+        ),
+        None => tracing::error!(reason = %format!("{e:#}"), "no feed published"),
     })
+}
+
+/// The feed folder holds this version, but the database's commit failed:
+/// not "no feed published". The next publish decides again and continues
+/// after it (see `prepare_publish`).
+#[derive(Debug)]
+struct NotRecorded(u64);
+
+impl std::fmt::Display for NotRecorded {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "feed version {} was written, but the publisher database did not record it; the next publish continues after it",
+            self.0
+        )
+    }
 }
 
 fn publish_or_refuse(db: &Db, args: PublishArgs) -> Result<()> {
@@ -340,7 +361,9 @@ fn publish_or_refuse(db: &Db, args: PublishArgs) -> Result<()> {
         now_unix(),
         pending.last_version,
     )?;
-    let published = pending.commit(built.version)?;
+    let published = pending
+        .commit(built.version)
+        .context(NotRecorded(built.version))?;
     bar.finish_and_clear();
     let report = publish_report(&published, &built, &policy);
     if args.json {
