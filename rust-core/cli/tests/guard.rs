@@ -68,6 +68,11 @@ impl Publisher {
         p.run_ok(&["reports", "ingest", &s(&p.p("inbox.csv"))]);
         let first = p.publish_ok(&[]);
         assert_eq!(first["listed"], LISTED, "{first}");
+        // The report names every policy value in force, the guard's too.
+        let policy = &first["policy"];
+        assert_eq!(policy["min_reporters"], 3, "{first}");
+        assert_eq!(policy["max_changed_percent"], 10, "{first}");
+        assert_eq!(policy["guard_min_entries"], 100, "{first}");
         assert_eq!(first["feed"]["version"], 1);
         p
     }
