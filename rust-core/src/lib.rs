@@ -70,8 +70,8 @@ pub mod publisher {
         IngestOptions, IngestSummary, Keyword, LabelCount, ListedEntry, ListingPolicy, NotListed,
         ParsedSms, Pending, Protected, Provenance, PublishCounts, PublishRequest, Published,
         PublisherDb, RefusedSms, SOURCE_HEADER, Sender, SmsCategory, SourceCategory, SourceSummary,
-        add_source, aggregate, approve, audit_log, audit_of, decide_dispute, dispute, disputes,
-        held, ingest, parse_body, prepare_publish, reject, tolerance,
+        add_source, approve, audit_log, audit_of, decide_dispute, dispute, disputes, held, ingest,
+        parse_body, prepare_publish, reject, tolerance,
     };
     // Days as the publisher names them (`--as-of`), in Vietnam's time.
     pub use crate::dates::{parse_day, today};

@@ -37,7 +37,6 @@ mod retention;
 mod review;
 mod sources;
 
-pub use aggregate::aggregate;
 pub use audit::{AuditCounts, audit_log, audit_of};
 pub use db::PublisherDb;
 pub use disputes::{Dispute, DisputeDecision, decide_dispute, dispute, disputes};
