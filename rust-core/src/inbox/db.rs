@@ -1,13 +1,19 @@
 //! The publisher's database: one SQLite file of its own (never one of the
-//! phone's files), holding the hotline inbox, the curated sources, the
-//! disputes and the audit log of every listing decision.
+//! phone's files), holding the hotline inbox (`report`, `reporter`,
+//! `ingest_run`), the curated sources (`source`, `source_entry`), the
+//! disputes (`dispute`), the review queue (`review`), the audit log of
+//! every listing decision (`publish_run`, `audit`, `listed`, `decided`),
+//! and what the next publish continues from (`publish_state`,
+//! `guard_baseline`, the reporter key's fingerprint in `reporter_key`).
 //!
 //! A reporter's number is never stored: only its keyed hash
 //! (HMAC-SHA-256 under the reporter key, 32 random bytes kept in a file
 //! outside this database, see `reporter_key`), enough to count distinct
 //! reporters and nothing more. Whoever holds the file without the key
-//! cannot test a guessed number against it; whoever holds both can only
-//! test guesses, never list the numbers.
+//! cannot test a guessed number against it. Whoever holds both can: the
+//! mobile numbers of Vietnam are few enough to try them all (about 67
+//! seconds on one core, measured by `reporter_hash_rate` below), which is
+//! why the key lives apart and is backed up apart.
 //!
 //! It is made once, by `reports init` ([`PublisherDb::create`]); every
 //! other command opens an existing one ([`PublisherDb::open`]), so that a
@@ -201,8 +207,9 @@ CREATE TABLE publish_state (
     baseline_at  INTEGER NOT NULL,
     reduced_to   INTEGER NOT NULL
 );
--- The list as it was at the start of the guard's current day: a publish
--- may not move further than its policy shares from it either.
+-- The guard's baseline: the list as it stood before the publish that
+-- last renewed it (or as the first or an accepted publish left it); a
+-- publish may not move further than its policy shares from it either.
 CREATE TABLE guard_baseline (
     number INTEGER PRIMARY KEY
 ) WITHOUT ROWID;

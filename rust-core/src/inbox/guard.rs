@@ -3,11 +3,14 @@
 //! Every phone applies what the publisher signs at its next sync, so a
 //! list emptied by a mistake (a policy value, a wrong day, a wrong
 //! database) or flooded by an attack reaches all of them at once. A
-//! publish is measured against two lists: the last publish's, and the
-//! list as it stood at the start of the guard's day (`guard_baseline`,
-//! renewed once it is a day old), so that many small cuts cannot drain it
-//! either. Beyond the policy's shares it is refused, unless the operator
-//! names the change they expect (`--accept-change N`).
+//! publish is measured against the last publish's list (entries that
+//! leave, join, or change what phones are told), against the guard's
+//! baseline (`guard_baseline`: the list as it stood before the publish
+//! that last renewed it, about a day ago, see `publish.rs`), so that many
+//! small cuts cannot drain it either, and, when this database did not
+//! publish it, against the feed already in the output folder. Beyond the
+//! policy's shares (`policy.rs`) it is refused, unless the operator names
+//! the change they expect (`--accept-change N`).
 //!
 //! Pure functions: `publish.rs` gathers the counts and writes nothing when
 //! this refuses.
@@ -96,8 +99,9 @@ pub fn tolerance(n: u64) -> u64 {
     (n / 20).max(5)
 }
 
-/// Whether a publish with these changes may go out. `first`: nothing was
-/// published from this database before (nothing to measure against).
+/// Whether a publish with these changes may go out. `changes` holds one
+/// comparison per list there is to measure against: none for a first
+/// publish into an empty folder.
 pub(super) fn judge(policy: &ListingPolicy, changes: &[Change], accept: Option<u64>) -> Result<()> {
     let largest = changes.iter().map(Change::size).max().unwrap_or(0);
     if let Some(n) = accept {

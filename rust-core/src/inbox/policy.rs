@@ -65,8 +65,8 @@ pub struct ListingPolicy {
     /// operator's decision instead of taking the number off the list.
     pub dispute_override_reporters: u32,
     /// A CSV of numbers never listed (header `number`, see
-    /// [`Protected::from_csv`]): read by the caller, which passes the set
-    /// to [`aggregate`].
+    /// `Protected::from_csv`): read by the caller, which passes the set to
+    /// `prepare_publish` (`PublishRequest::protected`).
     pub protected: Option<PathBuf>,
     /// The guard (see `guard.rs`): a publish is refused when its list
     /// loses more than this percentage of the entries of the last publish,
