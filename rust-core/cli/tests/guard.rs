@@ -322,6 +322,17 @@ fn a_flood_of_additions_stops_publishing_until_an_operator_accepts_it() {
     let report = p.publish_ok(&["--accept-change", "150"]);
     assert_eq!(report["listed"], LISTED + 150, "{report}");
     assert_eq!(phone.level(&number(LISTED)), "scam");
+    // The next publish, read by a person: each comparison's counts.
+    let (key, out, policy) = (
+        s(&p.p("keys/feed.key")),
+        s(&p.p("feed")),
+        s(&p.p("policy.toml")),
+    );
+    let text = p.run_ok(&["publish", "--key", &key, "--out", &out, "--policy", &policy]);
+    assert!(
+        text.contains("guard: against the last publish: 0 left, 0 joined, 0 changed, of 350"),
+        "{text}"
+    );
 }
 
 #[test]

@@ -470,10 +470,11 @@ fn print_report(r: &Value) {
     );
     for c in r["guard"].as_array().into_iter().flatten() {
         outln!(
-            "  guard: against {}: {} left, {} joined, of {}",
+            "  guard: against {}: {} left, {} joined, {} changed, of {}",
             c["against"].as_str().unwrap_or(""),
             c["left"],
             c["joined"],
+            c["changed"],
             c["before"]
         );
     }
