@@ -53,7 +53,9 @@ pub use text::{Lang, Text};
 #[cfg(feature = "publisher")]
 pub mod publisher {
     pub use crate::feed::codec::{EntrySet, encode_snapshot};
-    pub use crate::feed::publish::{Built, DEFAULT_KEEP_DELTAS, build, build_after, check};
+    pub use crate::feed::publish::{
+        Built, DEFAULT_KEEP_DELTAS, build, build_after, check, current,
+    };
     pub use crate::feed::{
         MANIFEST_FILE, Manifest, generate_key, key_id, parse_public_key, parse_secret_key,
         secret_key_text, sign, verify,
@@ -63,13 +65,13 @@ pub mod publisher {
     // the publisher database, ingest, sources, disputes, aggregation.
     pub use crate::inbox::{
         Aggregate, AllowedSenders, AuditCounts, Change, DEFAULT_GUARD_MIN_ENTRIES,
-        DEFAULT_MAX_DROP_PERCENT, DEFAULT_MAX_GAIN_PERCENT, Decision, Dispute, DisputeDecision,
-        Evidence, HeldNumber, Hold, INBOX_HEADER, InboxFormat, IngestOptions, IngestSummary,
-        Keyword, LabelCount, ListedEntry, ListingPolicy, NotListed, ParsedSms, Pending, Protected,
-        Provenance, PublishCounts, PublishRequest, Published, PublisherDb, RefusedSms,
-        SOURCE_HEADER, Sender, SmsCategory, SourceCategory, SourceSummary, add_source, aggregate,
-        approve, audit_log, audit_of, decide_dispute, dispute, disputes, held, ingest, parse_body,
-        prepare_publish, reject, tolerance,
+        DEFAULT_MAX_CHANGED_PERCENT, DEFAULT_MAX_DROP_PERCENT, DEFAULT_MAX_GAIN_PERCENT, Decision,
+        Dispute, DisputeDecision, Evidence, HeldNumber, Hold, INBOX_HEADER, InboxFormat,
+        IngestOptions, IngestSummary, Keyword, LabelCount, ListedEntry, ListingPolicy, NotListed,
+        ParsedSms, Pending, Protected, Provenance, PublishCounts, PublishRequest, Published,
+        PublisherDb, RefusedSms, SOURCE_HEADER, Sender, SmsCategory, SourceCategory, SourceSummary,
+        add_source, approve, audit_log, audit_of, decide_dispute, dispute, disputes, held, ingest,
+        parse_body, prepare_publish, reject, tolerance,
     };
     // Days as the publisher names them (`--as-of`), in Vietnam's time.
     pub use crate::dates::{parse_day, today};

@@ -276,7 +276,8 @@ pub struct PublishArgs {
     pub out: PathBuf,
     /// The listing policy (TOML: min_reporters, window_days, expire_days,
     /// max_numbers_per_sender_day, max_numbers_per_sender_window, confirm_hours,
-    /// dispute_override_reporters, protected)
+    /// dispute_override_reporters, protected; the guard's max_drop_percent,
+    /// max_gain_percent, max_changed_percent, guard_min_entries)
     #[arg(long, value_name = "FILE.toml")]
     pub policy: Option<PathBuf>,
     /// Decide the list as of this day [default: today, Vietnam time]
@@ -285,7 +286,8 @@ pub struct PublishArgs {
     /// Deltas kept for phones that are behind
     #[arg(long, default_value_t = canhgiac_core::publisher::DEFAULT_KEEP_DELTAS)]
     pub keep_deltas: usize,
-    /// Approve a change the guard refuses: N entries expected to leave or join
+    /// Approve a change the guard refuses: N entries expected to leave, join
+    /// or change category or label
     #[arg(long, value_name = "N")]
     pub accept_change: Option<u64>,
     /// Sign with a feed key other than the last publish's (phones pin the key)

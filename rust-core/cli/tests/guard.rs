@@ -68,6 +68,11 @@ impl Publisher {
         p.run_ok(&["reports", "ingest", &s(&p.p("inbox.csv"))]);
         let first = p.publish_ok(&[]);
         assert_eq!(first["listed"], LISTED, "{first}");
+        // The report names every policy value in force, the guard's too.
+        let policy = &first["policy"];
+        assert_eq!(policy["min_reporters"], 3, "{first}");
+        assert_eq!(policy["max_changed_percent"], 10, "{first}");
+        assert_eq!(policy["guard_min_entries"], 100, "{first}");
         assert_eq!(first["feed"]["version"], 1);
         p
     }
@@ -243,8 +248,120 @@ fn a_day_outside_the_data_is_refused() {
         "before the first report or source",
     );
     p.refused(&["--as-of", &day(-3)], "after today");
-    // Inside the data: published.
-    assert_eq!(p.publish_ok(&["--as-of", &day(1)])["feed"]["version"], 2);
+    // Inside the data but before the last publish (today), whose reports
+    // past expire_days are already reduced.
+    p.refused(&["--as-of", &day(1)], "before the day of the last publish");
+    // Today again: published.
+    assert_eq!(p.publish_ok(&["--as-of", &day(0)])["feed"]["version"], 2);
+}
+
+#[test]
+fn a_fresh_database_publishing_into_a_published_folder_is_measured_against_it() {
+    let p = Publisher::new();
+    let phone = Phone::follow(&p);
+    assert_eq!(phone.level(&number(7)), "scam");
+    // `reports init` run again (the old database set aside), a little
+    // ingested: one number, three people.
+    std::fs::rename(p.p("publisher.db"), p.p("old.db")).unwrap();
+    std::fs::rename(p.p("keys/reporter.key"), p.p("keys/old.key")).unwrap();
+    p.run_ok(&["reports", "init"]);
+    let mut rows = String::from("received_at,sender,to,body\n");
+    for (k, days_ago) in [3, 2, 1].into_iter().enumerate() {
+        rows.push_str(&format!(
+            "{}T09:00:00+07:00,{},156,LD 0912999999 mao danh cong an\n",
+            day(days_ago),
+            reporter(9000 + k as u32)
+        ));
+    }
+    std::fs::write(p.p("little.csv"), rows).unwrap();
+    p.run_ok(&["reports", "ingest", &s(&p.p("little.csv"))]);
+    // Its first publish is not waved through: the folder's feed is what
+    // phones have.
+    let err = p.refused(
+        &[],
+        "lose 200 of the 200 entries of the feed already in the folder",
+    );
+    assert!(err.contains("--accept-change 201"), "{err}");
+    assert_eq!(phone.level(&number(7)), "scam");
+    // The attack was real: accepted, version 2 of one entry reaches the
+    // phone, which drops every warning.
+    let tiny = p.publish_ok(&["--accept-change", "201"]);
+    assert_eq!(
+        (tiny["listed"].as_u64(), tiny["feed"]["version"].as_u64()),
+        (Some(1), Some(2))
+    );
+    assert_eq!(phone.level(&number(7)), "unknown");
+}
+
+#[test]
+fn a_flood_of_additions_stops_publishing_until_an_operator_accepts_it() {
+    let p = Publisher::new();
+    let phone = Phone::follow(&p);
+    // 150 new numbers, three people each over three days: 75% more.
+    let mut rows = String::from("received_at,sender,to,body\n");
+    for i in LISTED..LISTED + 150 {
+        for (k, days_ago) in [3, 2, 1].into_iter().enumerate() {
+            rows.push_str(&format!(
+                "{}T09:00:00+07:00,{},156,LD {} mao danh cong an\n",
+                day(days_ago),
+                reporter(i * 3 + k as u32),
+                number(i)
+            ));
+        }
+    }
+    std::fs::write(p.p("flood.csv"), rows).unwrap();
+    p.run_ok(&["reports", "ingest", &s(&p.p("flood.csv"))]);
+    // Refused, saying both ways out, and again at every publish.
+    for _ in 0..2 {
+        let err = p.refused(&[], "gain 150 entries on the 200 of the last publish");
+        assert!(err.contains("every publish is refused"), "{err}");
+        assert!(err.contains("--accept-change 150"), "{err}");
+    }
+    assert_eq!(phone.level(&number(LISTED)), "unknown");
+    // Looked at and accepted: published, and the phone warns.
+    let report = p.publish_ok(&["--accept-change", "150"]);
+    assert_eq!(report["listed"], LISTED + 150, "{report}");
+    assert_eq!(phone.level(&number(LISTED)), "scam");
+    // The next publish, read by a person: each comparison's counts.
+    let (key, out, policy) = (
+        s(&p.p("keys/feed.key")),
+        s(&p.p("feed")),
+        s(&p.p("policy.toml")),
+    );
+    let text = p.run_ok(&["publish", "--key", &key, "--out", &out, "--policy", &policy]);
+    assert!(
+        text.contains("guard: against the last publish: 0 left, 0 joined, 0 changed, of 350"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_commit_that_fails_after_the_feed_is_written_is_logged_as_such() {
+    let p = Publisher::new();
+    // The database refuses the commit (a full disk, a lock: here a trigger),
+    // after the feed folder already holds version 2.
+    let c = Connection::open(p.p("publisher.db")).unwrap();
+    c.execute_batch(
+        "CREATE TRIGGER no_commit BEFORE INSERT ON publish_state
+         BEGIN SELECT RAISE(ABORT, 'synthetic failure'); END;",
+    )
+    .unwrap();
+    let out = p.publish(&[]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("feed written, not recorded in the publisher database"),
+        "{err}"
+    );
+    assert!(err.contains("feed version 2 was written"), "{err}");
+    assert!(!err.contains("no feed published"), "{err}");
+    let signed = json(&std::fs::read_to_string(p.p("feed/manifest.json")).unwrap());
+    let manifest = json(signed["manifest"].as_str().unwrap());
+    assert_eq!(manifest["version"], 2, "{manifest}");
+    // Once the database works again, the next publish continues after it.
+    c.execute_batch("DROP TRIGGER no_commit").unwrap();
+    drop(c);
+    assert_eq!(p.publish_ok(&[])["feed"]["version"], 3);
 }
 
 #[test]

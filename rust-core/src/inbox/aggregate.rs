@@ -32,6 +32,7 @@
 
 use super::abuse::{Caps, cap_senders};
 use super::audit::{AuditLine, AuditWriter, Decided, Key};
+#[cfg(test)]
 use super::db::PublisherDb;
 use super::disputes::{InForce, read_in_force, set_waiting};
 use super::evidence::{
@@ -54,18 +55,12 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// Decides the list as of the Vietnamese calendar day `as_of` (days since
 /// 1970-01-01; reports and disputes after it are not seen), and appends
-/// every decision that changed to the audit log, in one transaction. A
-/// publish goes through `publish::prepare_publish` instead, which guards
-/// the list and commits only once the feed is written.
-pub fn aggregate(
-    db: &mut PublisherDb,
-    policy: &ListingPolicy,
-    protected: &Protected,
-    as_of: i32,
-) -> Result<Aggregate> {
-    aggregate_at(db, policy, protected, as_of, dates::now_unix())
-}
-
+/// every decision that changed to the audit log, in one transaction, as
+/// if `now`. Tests only: outside them every decision goes through
+/// `publish::prepare_publish`, which guards the list and commits only once
+/// the feed is written, so that "the last publish" is always a published
+/// feed.
+#[cfg(test)]
 pub(crate) fn aggregate_at(
     db: &mut PublisherDb,
     policy: &ListingPolicy,

@@ -1,13 +1,19 @@
 //! The publisher's database: one SQLite file of its own (never one of the
-//! phone's files), holding the hotline inbox, the curated sources, the
-//! disputes and the audit log of every listing decision.
+//! phone's files), holding the hotline inbox (`report`, `reporter`,
+//! `ingest_run`), the curated sources (`source`, `source_entry`), the
+//! disputes (`dispute`), the review queue (`review`), the audit log of
+//! every listing decision (`publish_run`, `audit`, `listed`, `decided`),
+//! and what the next publish continues from (`publish_state`,
+//! `guard_baseline`, the reporter key's fingerprint in `reporter_key`).
 //!
 //! A reporter's number is never stored: only its keyed hash
 //! (HMAC-SHA-256 under the reporter key, 32 random bytes kept in a file
 //! outside this database, see `reporter_key`), enough to count distinct
 //! reporters and nothing more. Whoever holds the file without the key
-//! cannot test a guessed number against it; whoever holds both can only
-//! test guesses, never list the numbers.
+//! cannot test a guessed number against it. Whoever holds both can: the
+//! mobile numbers of Vietnam are few enough to try them all (about 67
+//! seconds on one core, measured by `reporter_hash_rate` below), which is
+//! why the key lives apart and is backed up apart.
 //!
 //! It is made once, by `reports init` ([`PublisherDb::create`]); every
 //! other command opens an existing one ([`PublisherDb::open`]), so that a
@@ -202,8 +208,9 @@ CREATE TABLE publish_state (
     baseline_at  INTEGER NOT NULL,
     reduced_to   INTEGER NOT NULL
 );
--- The list as it was at the start of the guard's current day: a publish
--- may not move further than its policy shares from it either.
+-- The guard's baseline: the list as it stood before the publish that
+-- last renewed it (or as the first or an accepted publish left it); a
+-- publish may not move further than its policy shares from it either.
 CREATE TABLE guard_baseline (
     number INTEGER PRIMARY KEY
 ) WITHOUT ROWID;
@@ -358,20 +365,14 @@ impl PublisherDb {
     /// written by a newer version, and one that still holds its reporter
     /// key (see [`PublisherDb::move_key_out`]).
     pub fn open(path: &Path) -> Result<PublisherDb> {
-        let db = Self::open_any(path)?;
-        if db.key_inside()? {
-            return Err(Error::Open(format!(
-                "{} still holds its reporter key, so a copy of it gives the reporters away: move the key out once with `canhgiac --db {} reports init --move-key-out --reporter-key FILE`, then back FILE up apart from the database",
-                path.display(),
-                path.display()
-            )));
-        }
-        Ok(db)
+        Self::open_any(path, true)
     }
 
-    /// Opens an existing database, upgraded, whether or not its key is
-    /// still inside.
-    fn open_any(path: &Path) -> Result<PublisherDb> {
+    /// Opens an existing database, upgraded. `refuse_key_inside`: a
+    /// database that still holds its key is refused before the upgrade,
+    /// so that a refused command leaves it at its version (the binary
+    /// that wrote it can still open it).
+    fn open_any(path: &Path, refuse_key_inside: bool) -> Result<PublisherDb> {
         crate::store::require_folder(path)?;
         let recognised = recognise(path, APPLICATION_ID)
             .map_err(|e| Error::Open(format!("{}: {e}", path.display())))?;
@@ -392,6 +393,13 @@ impl PublisherDb {
             Recognised::Ours => {}
         }
         let mut conn = Self::connect(path, false)?;
+        if refuse_key_inside && key_inside(&conn)? {
+            return Err(Error::Open(format!(
+                "{} still holds its reporter key, so a copy of it gives the reporters away: move the key out once with `canhgiac --db {} reports init --move-key-out --reporter-key FILE`, then back FILE up apart from the database",
+                path.display(),
+                path.display()
+            )));
+        }
         upgrade(&mut conn)?;
         Ok(PublisherDb {
             conn,
@@ -429,24 +437,14 @@ impl PublisherDb {
         Ok(conn)
     }
 
-    /// Whether the key is still in the file (a database made before
-    /// schema 4, not moved out yet).
-    fn key_inside(&self) -> Result<bool> {
-        Ok(self.conn.query_row(
-            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'secret'",
-            [],
-            |r| r.get::<_, i64>(0),
-        )? > 0)
-    }
-
     /// Takes the reporter key of a database made before schema 4 out of
     /// it, once: writes it to `key_file` (a new file), keeps its
     /// fingerprint, and removes it from the database so that its bytes are
     /// in neither the file nor its journal. Every stored hash stays valid:
     /// the key is the same.
     pub fn move_key_out(path: &Path, key_file: &Path) -> Result<PublisherDb> {
-        let mut db = Self::open_any(path)?;
-        if !db.key_inside()? {
+        let mut db = Self::open_any(path, false)?;
+        if !key_inside(&db.conn)? {
             return Err(Error::Open(format!(
                 "{}'s reporter key is already outside it; nothing was changed",
                 path.display()
@@ -579,6 +577,16 @@ impl Hasher {
     pub(super) fn message_id(&self, id: &str) -> Hash {
         self.mac(b"canhgiac message id\0", &[id.as_bytes()])
     }
+}
+
+/// Whether the reporter key is still in the file (a database made before
+/// schema 4, not moved out yet).
+fn key_inside(conn: &Connection) -> Result<bool> {
+    Ok(conn.query_row(
+        "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'secret'",
+        [],
+        |r| r.get::<_, i64>(0),
+    )? > 0)
 }
 
 /// Upgrades a database of an older version, or checks an existing one.
@@ -926,9 +934,16 @@ CREATE TABLE audit (
             old_db(&path, version, &key);
             // The leak: the key is in the file.
             assert!(std::fs::read(&path).unwrap().windows(32).any(|w| w == key));
-            // Refused until the key is out, saying how.
+            // Refused until the key is out, saying how, and left at its
+            // version: the binary that wrote it can still open it.
             let err = PublisherDb::open(&path).err().unwrap();
             assert!(err.to_string().contains("--move-key-out"), "{err}");
+            let untouched = Connection::open(&path).unwrap();
+            let at: u32 = untouched
+                .query_row("PRAGMA user_version", [], |r| r.get(0))
+                .unwrap();
+            assert_eq!(at, version);
+            drop(untouched);
             let key_file = dir.path().join("reporter.key");
             let old = PublisherDb::move_key_out(&path, &key_file).unwrap();
             // The same key: every stored hash stays valid.

@@ -38,17 +38,16 @@ mod retention;
 mod review;
 mod sources;
 
-pub use aggregate::aggregate;
 pub use audit::{AuditCounts, audit_log, audit_of};
 pub use db::PublisherDb;
 pub use disputes::{Dispute, DisputeDecision, decide_dispute, dispute, disputes};
-pub use guard::{
-    Change, DEFAULT_GUARD_MIN_ENTRIES, DEFAULT_MAX_DROP_PERCENT, DEFAULT_MAX_GAIN_PERCENT,
-    tolerance,
-};
+pub use guard::{Change, tolerance};
 pub use ingest::{IngestOptions, IngestSummary, ingest};
 pub use parse::{Keyword, ParsedSms, RefusedSms, Sender, SmsCategory, parse_body};
-pub use policy::ListingPolicy;
+pub use policy::{
+    DEFAULT_GUARD_MIN_ENTRIES, DEFAULT_MAX_CHANGED_PERCENT, DEFAULT_MAX_DROP_PERCENT,
+    DEFAULT_MAX_GAIN_PERCENT, ListingPolicy,
+};
 pub use publish::{Pending, PublishRequest, Published, prepare_publish};
 pub use read::{INBOX_HEADER, InboxFormat};
 pub use report::{

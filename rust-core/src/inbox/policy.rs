@@ -28,6 +28,22 @@ pub const DEFAULT_CONFIRM_REPORTERS: u32 = 5;
 /// A dispute does not take off, on its own, a number this many people
 /// reported within `window_days`: it waits for an operator.
 pub const DEFAULT_DISPUTE_OVERRIDE_REPORTERS: u32 = 50;
+/// The guard (`guard.rs`). A day of small removals (expiry, disputes)
+/// stays well within a tenth; a tenth gone at once is a mistake or an
+/// attack until someone says otherwise.
+pub const DEFAULT_MAX_DROP_PERCENT: u32 = 10;
+/// A campaign adds numbers fast, a flood of forged reporters faster: half
+/// again in a day is more than campaigns did on the bench inbox, and far
+/// below the thousands three SIMs listed in an hour.
+pub const DEFAULT_MAX_GAIN_PERCENT: u32 = 50;
+/// What phones say of a listed number (its category or label) changes
+/// for a few numbers a day, as people's majority moves; a policy value or
+/// a mistake that relabels the list changes most of it at once. A tenth,
+/// as for removals: lowering every warning is as harmful as removing it.
+pub const DEFAULT_MAX_CHANGED_PERCENT: u32 = 10;
+/// Below this a share means little (two numbers of ten are 20%): a new
+/// list grows freely until it is worth guarding.
+pub const DEFAULT_GUARD_MIN_ENTRIES: u32 = 100;
 
 /// The publisher's listing policy (`policy.toml`); every value may be left
 /// out for its default.
@@ -58,8 +74,8 @@ pub struct ListingPolicy {
     /// operator's decision instead of taking the number off the list.
     pub dispute_override_reporters: u32,
     /// A CSV of numbers never listed (header `number`, see
-    /// [`Protected::from_csv`]): read by the caller, which passes the set
-    /// to [`aggregate`].
+    /// `Protected::from_csv`): read by the caller, which passes the set to
+    /// `prepare_publish` (`PublishRequest::protected`).
     pub protected: Option<PathBuf>,
     /// The guard (see `guard.rs`): a publish is refused when its list
     /// loses more than this percentage of the entries of the last publish,
@@ -67,6 +83,11 @@ pub struct ListingPolicy {
     pub max_drop_percent: u32,
     /// or gains more than this percentage of them,
     pub max_gain_percent: u32,
+    /// or says something else (category or label) of more than this
+    /// percentage of the last publish's entries (a suspicious listing
+    /// confirmed as scam or nuisance is not counted: that is the two
+    /// tiers at work),
+    pub max_changed_percent: u32,
     /// unless both lists are smaller than this.
     pub guard_min_entries: u32,
 }
@@ -83,9 +104,10 @@ impl Default for ListingPolicy {
             confirm_reporters: DEFAULT_CONFIRM_REPORTERS,
             dispute_override_reporters: DEFAULT_DISPUTE_OVERRIDE_REPORTERS,
             protected: None,
-            max_drop_percent: super::guard::DEFAULT_MAX_DROP_PERCENT,
-            max_gain_percent: super::guard::DEFAULT_MAX_GAIN_PERCENT,
-            guard_min_entries: super::guard::DEFAULT_GUARD_MIN_ENTRIES,
+            max_drop_percent: DEFAULT_MAX_DROP_PERCENT,
+            max_gain_percent: DEFAULT_MAX_GAIN_PERCENT,
+            max_changed_percent: DEFAULT_MAX_CHANGED_PERCENT,
+            guard_min_entries: DEFAULT_GUARD_MIN_ENTRIES,
         }
     }
 }
@@ -93,7 +115,8 @@ impl Default for ListingPolicy {
 impl ListingPolicy {
     /// Values that make sense: at least one reporter, periods of one day
     /// to ten years, caps of one number to 10,000, confirmation within 30
-    /// days.
+    /// days; for the guard, a drop or change share of 1 to 100%, a gain share of 1%
+    /// to 100 times the list, a minimum up to the phones' own entry limit.
     pub fn check(&self) -> Result<()> {
         for (name, value, max) in [
             (
@@ -139,7 +162,27 @@ impl ListingPolicy {
                 )));
             }
         }
-        super::guard::check_policy(self)
+        for (name, value) in [
+            ("max_drop_percent", self.max_drop_percent),
+            ("max_changed_percent", self.max_changed_percent),
+        ] {
+            if !(1..=100).contains(&value) {
+                return Err(Error::invalid(format!(
+                    "{name} must be a whole number from 1 to 100"
+                )));
+            }
+        }
+        if !(1..=10_000).contains(&self.max_gain_percent) {
+            return Err(Error::invalid(
+                "max_gain_percent must be a whole number from 1 to 10000",
+            ));
+        }
+        if self.guard_min_entries > 80_000_000 {
+            return Err(Error::invalid(
+                "guard_min_entries must be a whole number from 0 to 80000000",
+            ));
+        }
+        Ok(())
     }
 }
 
@@ -206,6 +249,22 @@ mod tests {
             },
             ListingPolicy {
                 dispute_override_reporters: 0,
+                ..ListingPolicy::default()
+            },
+            ListingPolicy {
+                max_drop_percent: 0,
+                ..ListingPolicy::default()
+            },
+            ListingPolicy {
+                max_gain_percent: 10_001,
+                ..ListingPolicy::default()
+            },
+            ListingPolicy {
+                max_changed_percent: 101,
+                ..ListingPolicy::default()
+            },
+            ListingPolicy {
+                guard_min_entries: u32::MAX,
                 ..ListingPolicy::default()
             },
         ] {

@@ -13,16 +13,17 @@
 
 use super::aggregate::aggregate_in;
 use super::db::PublisherDb;
-use super::guard::{self, AGAINST_DAY, AGAINST_LAST, Change, refused};
+use super::guard::{self, AGAINST_DAY, AGAINST_FOLDER, AGAINST_LAST, Change, refused};
 use super::policy::ListingPolicy;
 use super::report::Aggregate;
 use super::retention;
 use super::sources::Protected;
 use crate::dates;
 use crate::error::Result;
-use crate::model::Target;
+use crate::feed::codec::EntrySet;
+use crate::model::{Category, Target};
 use rusqlite::{OptionalExtension, Transaction, params};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 /// The guard's baseline is renewed once it is this old: the list is
 /// measured against itself as it was about a day before. Less than 24
@@ -43,6 +44,9 @@ pub struct PublishRequest<'a> {
     pub new_key: bool,
     /// The change the operator expects and approves (`--accept-change N`).
     pub accept_change: Option<u64>,
+    /// The feed already in the output folder, if any: its version and its
+    /// list (what phones following that folder have now).
+    pub in_folder: Option<(u64, &'a EntrySet)>,
 }
 
 /// What the last publish left (`publish_state`).
@@ -65,11 +69,20 @@ pub struct Pending<'db> {
     pub changes: Vec<Change>,
     /// Reports older than `expire_days` reduced by this publish.
     pub reports_reduced: u64,
-    renew_baseline: bool,
+    renew_baseline: Renew,
     feed_key: String,
     with_policy: bool,
     baseline_at: i64,
     reduced_to: i32,
+}
+
+/// Whether a publish renews the guard's baseline, and with which list.
+enum Renew {
+    No,
+    /// The list this publish makes.
+    ToNew,
+    /// The list of the publish before it.
+    ToPrevious,
 }
 
 /// What a committed publish reports.
@@ -109,6 +122,7 @@ pub(crate) fn prepare_at<'db>(
         }
     }
     check_as_of(&tx, req.as_of, now)?;
+    let shown = shown_by_last_publish(&tx)?;
     let aggregate = aggregate_in(&tx, req.policy, req.protected, req.as_of, now)?;
 
     let mut changes = Vec::new();
@@ -128,10 +142,20 @@ pub(crate) fn prepare_at<'db>(
             before: listed - added + removed,
             left: removed,
             joined: added,
+            changed: changed_since(&shown, &aggregate),
         });
     }
     if state.is_some() {
         changes.push(against_baseline(&tx, &aggregate)?);
+    }
+    // A folder holding a feed this database did not publish last (a second
+    // `reports init`, a wrong or old database restored): phones have that
+    // feed's list, so the new one is measured against it, not waved
+    // through as a first publish.
+    if let Some((version, list)) = req.in_folder
+        && state.as_ref().map(|s| s.feed_version) != Some(version)
+    {
+        changes.push(against_folder(list, &aggregate));
     }
     guard::judge(req.policy, &changes, req.accept_change)?;
 
@@ -143,15 +167,22 @@ pub(crate) fn prepare_at<'db>(
         0
     };
     let renew_baseline = match &state {
-        None => true,
-        Some(s) => req.accept_change.is_some() || now - s.baseline_at >= BASELINE_SECS,
+        // Nothing before it, or a change the operator named: the new list
+        // is where the guard's day starts.
+        None => Renew::ToNew,
+        Some(_) if req.accept_change.is_some() => Renew::ToNew,
+        // A day on: the list as it stood before this publish, not after
+        // it. This publish was measured against the old baseline only; were
+        // its own list the new one, a publish minutes later could cut
+        // another share from it.
+        Some(s) if now - s.baseline_at >= BASELINE_SECS => Renew::ToPrevious,
+        Some(_) => Renew::No,
     };
     Ok(Pending {
         last_version: state.as_ref().map(|s| s.feed_version),
-        baseline_at: if renew_baseline {
-            now
-        } else {
-            state.as_ref().map_or(now, |s| s.baseline_at)
+        baseline_at: match renew_baseline {
+            Renew::No => state.as_ref().map_or(now, |s| s.baseline_at),
+            Renew::ToNew | Renew::ToPrevious => now,
         },
         tx,
         aggregate,
@@ -168,10 +199,15 @@ impl Pending<'_> {
     /// Commits the publish once the feed folder holds `feed_version`.
     pub fn commit(self, feed_version: u64) -> Result<Published> {
         let tx = self.tx;
-        if self.renew_baseline {
+        let baseline: Vec<i64> = match self.renew_baseline {
+            Renew::No => Vec::new(),
+            Renew::ToNew => listed_numbers(&self.aggregate).collect(),
+            Renew::ToPrevious => previous_numbers(&self.aggregate).collect(),
+        };
+        if !matches!(self.renew_baseline, Renew::No) {
             tx.execute("DELETE FROM guard_baseline", [])?;
             let mut put = tx.prepare("INSERT INTO guard_baseline (number) VALUES (?1)")?;
-            for n in listed_numbers(&self.aggregate) {
+            for n in baseline {
                 put.execute([n])?;
             }
         }
@@ -216,7 +252,11 @@ fn read_state(tx: &Transaction) -> Result<Option<State>> {
 }
 
 /// A list decided as of a day without data is empty, not true: the day
-/// must lie between the first report or source and today.
+/// must lie between the first report or source and today. Nor before the
+/// last publish's day: that publish reduced the reports past its
+/// retention horizon (words cleared, times moved to midnight), so an
+/// earlier day would be decided from evidence that no longer is what it
+/// was.
 fn check_as_of(tx: &Transaction, as_of: i32, now: i64) -> Result<()> {
     let today = dates::day_of(now);
     // Tomorrow is allowed: the hotline's clock and this one may disagree
@@ -247,7 +287,19 @@ fn check_as_of(tx: &Transaction, as_of: i32, now: i64) -> Result<()> {
             dates::format_day(as_of),
             dates::format_day(first)
         ))),
-        Some(_) => Ok(()),
+        Some(_) => {
+            let last: Option<i32> =
+                tx.query_row("SELECT max(as_of) FROM publish_run", [], |r| r.get(0))?;
+            match last {
+                Some(last) if as_of < last => Err(refused(format!(
+                    "--as-of {} is before the day of the last publish ({}), whose reports past expire_days are already reduced: publish as of {} or later",
+                    dates::format_day(as_of),
+                    dates::format_day(last),
+                    dates::format_day(last)
+                ))),
+                _ => Ok(()),
+            }
+        }
     }
 }
 
@@ -256,6 +308,15 @@ fn listed_numbers(a: &Aggregate) -> impl Iterator<Item = i64> + '_ {
         Target::Number(n) => Some(n),
         _ => None,
     })
+}
+
+/// The numbers of the last publish's list: this one's, less what it
+/// added, plus what it removed.
+fn previous_numbers(a: &Aggregate) -> impl Iterator<Item = i64> + '_ {
+    let added: HashSet<i64> = a.added.iter().copied().collect();
+    listed_numbers(a)
+        .filter(move |n| !added.contains(n))
+        .chain(a.removed.iter().map(|(n, _)| *n))
 }
 
 /// The new list against the guard's baseline.
@@ -270,7 +331,57 @@ fn against_baseline(tx: &Transaction, a: &Aggregate) -> Result<Change> {
         before: baseline.len() as u64,
         left: baseline.difference(&now).count() as u64,
         joined: now.difference(&baseline).count() as u64,
+        changed: 0,
     })
+}
+
+/// The new list against the feed already in the output folder.
+fn against_folder(list: &EntrySet, a: &Aggregate) -> Change {
+    let now: HashSet<i64> = listed_numbers(a).collect();
+    let shown: Shown = list
+        .numbers
+        .iter()
+        .map(|(n, r)| (*n, (r.category.as_str().to_string(), r.label.clone())))
+        .collect();
+    Change {
+        against: AGAINST_FOLDER,
+        before: list.numbers.len() as u64,
+        left: list.numbers.keys().filter(|n| !now.contains(n)).count() as u64,
+        joined: now.iter().filter(|n| !list.numbers.contains_key(n)).count() as u64,
+        changed: changed_since(&shown, a),
+    }
+}
+
+/// What a list said of each number: its category and label.
+type Shown = HashMap<i64, (String, Option<String>)>;
+
+/// What the last publish said of each number it listed.
+fn shown_by_last_publish(tx: &Transaction) -> Result<Shown> {
+    Ok(tx
+        .prepare("SELECT number, category, label FROM listed")?
+        .query_map([], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))))?
+        .collect::<rusqlite::Result<_>>()?)
+}
+
+/// Entries listed before and now that phones are told something else of.
+/// A suspicious listing confirmed as scam or nuisance is the two tiers at
+/// work (a campaign's numbers are confirmed within a day), not counted.
+fn changed_since(shown: &Shown, a: &Aggregate) -> u64 {
+    let suspicious = Category::Suspicious.as_str();
+    a.listed
+        .iter()
+        .filter(|e| {
+            let Target::Number(n) = e.target else {
+                return false;
+            };
+            let Some((category, label)) = shown.get(&n) else {
+                return false;
+            };
+            let now = e.reported.category.as_str();
+            let confirmed = category == suspicious && now != suspicious;
+            !confirmed && (category != now || *label != e.reported.label)
+        })
+        .count() as u64
 }
 
 #[cfg(test)]
@@ -312,6 +423,7 @@ mod tests {
             feed_key: "k".into(),
             new_key: false,
             accept_change: None,
+            in_folder: None,
         }
     }
 
@@ -399,6 +511,111 @@ mod tests {
             fourth.insert(&number(i)).unwrap();
         }
         assert!(publish(&fourth, 22 * hour).is_err());
+    }
+
+    #[test]
+    fn a_day_before_the_last_publish_is_refused() {
+        let rows: Vec<String> = (0..3).map(|w| row(5, w, "0912000001")).collect();
+        let (_dir, mut db) = db_with(&rows);
+        let (policy, protected) = (ListingPolicy::default(), Protected::default());
+        let as_of = |day: i32| PublishRequest {
+            as_of: day,
+            ..request(&policy, &protected)
+        };
+        let today = dates::day_of(now());
+        // Before any publish, a day inside the data is fine.
+        prepare_at(&mut db, &as_of(today - 2), now())
+            .unwrap()
+            .commit(1)
+            .unwrap();
+        prepare_at(&mut db, &as_of(today), now())
+            .unwrap()
+            .commit(2)
+            .unwrap();
+        let err = prepare_at(&mut db, &as_of(today - 1), now())
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(err.contains("before the day of the last publish"), "{err}");
+        // The same day again, or later, is fine.
+        assert!(prepare_at(&mut db, &as_of(today), now()).is_ok());
+    }
+
+    #[test]
+    fn a_policy_that_lowers_every_listing_is_refused_and_confirmations_pass() {
+        let number = |i: u32| format!("0912{:06}", 100_000 + i);
+        // 200 numbers reported over three days (scam), 30 by three people
+        // in the same minute two days ago (suspicious).
+        let mut rows: Vec<String> = (0..200)
+            .flat_map(|i| (0..3).map(move |k| row(1 + k as i32, i * 3 + k, &number(i))))
+            .collect();
+        rows.extend((200..230).flat_map(|i| (0..3).map(move |k| row(2, i * 3 + k, &number(i)))));
+        let (_dir, mut db) = db_with(&rows);
+        let protected = Protected::default();
+        let publish = |db: &mut PublisherDb, policy: &ListingPolicy| {
+            prepare_at(db, &request(policy, &protected), now())
+                .and_then(|p| p.commit(1))
+                .map(|p| p.changes)
+        };
+        publish(&mut db, &ListingPolicy::default()).unwrap();
+        // The mistake: confirm_hours = 720 lowers all 200 to suspicious.
+        // Nothing leaves or joins; what phones say of them changes.
+        let lowered = ListingPolicy {
+            confirm_hours: 720,
+            ..ListingPolicy::default()
+        };
+        let err = publish(&mut db, &lowered).unwrap_err().to_string();
+        assert!(
+            err.contains("change the category or label of 200 of the 230"),
+            "{err}"
+        );
+        assert!(err.contains("--accept-change 200"), "{err}");
+        let suspicious = "SELECT count(*) FROM listed WHERE category = 'suspicious'";
+        assert_eq!(count(&db, suspicious), 30);
+        // A fourth person today confirms the 30: 13% of the list moves
+        // from suspicious to scam, which is the two tiers at work.
+        let today: String = (200..230).map(|i| row(0, 5000 + i, &number(i))).collect();
+        let csv = "received_at,sender,to,body\n".to_string() + &today;
+        ingest_at(&mut db, csv.as_bytes(), &Default::default(), now()).unwrap();
+        let changes = publish(&mut db, &ListingPolicy::default()).unwrap();
+        assert_eq!(changes[0].changed, 0, "{changes:?}");
+        assert_eq!(count(&db, suspicious), 0);
+    }
+
+    #[test]
+    fn the_publish_that_renews_the_baseline_cannot_cut_twice() {
+        let number = |i: u32| format!("0912{:06}", 100_000 + i);
+        let rows: Vec<String> = (0..200)
+            .flat_map(|i| (0..3).map(move |k| row(1 + k as i32, i * 3 + k, &number(i))))
+            .collect();
+        let (_dir, mut db) = db_with(&rows);
+        let policy = ListingPolicy::default();
+        let cut = |n: u32| {
+            let mut p = Protected::default();
+            for i in 0..n {
+                p.insert(&number(i)).unwrap();
+            }
+            p
+        };
+        let mut publish = |protected: &Protected, at: i64| {
+            prepare_at(&mut db, &request(&policy, protected), now() + at)
+                .and_then(|p| p.commit(1))
+                .map(|p| p.aggregate.listed.len())
+        };
+        let hour = 3600;
+        assert_eq!(publish(&cut(0), 0).unwrap(), 200);
+        // 20 hours on, a tenth goes: allowed against both lists, and it
+        // renews the baseline.
+        assert_eq!(publish(&cut(20), 20 * hour).unwrap(), 180);
+        // The attack: another tenth minutes later. Measured against the
+        // renewing publish's own list (180) it would pass; the baseline is
+        // the list before it (200), so 38 of 200 are refused.
+        let err = publish(&cut(38), 20 * hour + 300).unwrap_err();
+        assert!(err.to_string().contains("38 of the 200"), "{err}");
+        // A day on, a publish renews the baseline to 180; then the next
+        // tenth may go.
+        assert_eq!(publish(&cut(20), 40 * hour).unwrap(), 180);
+        assert_eq!(publish(&cut(38), 40 * hour + 300).unwrap(), 162);
     }
 
     #[test]

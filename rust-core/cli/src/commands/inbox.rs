@@ -278,12 +278,33 @@ fn policy(path: Option<&Path>) -> Result<(ListingPolicy, Protected)> {
 }
 
 /// A publish, or its refusal logged as an error as well as said: whatever
-/// stopped it, the last feed stays in place and the operator's monitoring
-/// must see it (the exit status stops the upload step).
+/// stopped it, the operator's monitoring must see it (the exit status
+/// stops the upload step).
 pub fn publish(db: &Db, args: PublishArgs) -> Result<()> {
-    publish_or_refuse(db, args).inspect_err(|e| {
-        tracing::error!(reason = %format!("{e:#}"), "no feed published");
+    publish_or_refuse(db, args).inspect_err(|e| match e.downcast_ref::<NotRecorded>() {
+        Some(NotRecorded(version)) => tracing::error!(
+            reason = %format!("{e:#}"),
+            version,
+            "feed written, not recorded in the publisher database"
+        ),
+        None => tracing::error!(reason = %format!("{e:#}"), "no feed published"),
     })
+}
+
+/// The feed folder holds this version, but the database's commit failed:
+/// not "no feed published". The next publish decides again and continues
+/// after it (see `prepare_publish`).
+#[derive(Debug)]
+struct NotRecorded(u64);
+
+impl std::fmt::Display for NotRecorded {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "feed version {} was written, but the publisher database did not record it; the next publish continues after it",
+            self.0
+        )
+    }
 }
 
 fn publish_or_refuse(db: &Db, args: PublishArgs) -> Result<()> {
@@ -309,6 +330,10 @@ fn publish_or_refuse(db: &Db, args: PublishArgs) -> Result<()> {
             );
         }
     }
+    // What phones following this folder have now: a database that did not
+    // publish it (a second `reports init`, a wrong backup) is measured
+    // against it.
+    let in_folder = publisher::current(&args.out, &key)?;
     let mut pdb = db.publisher()?;
     let bar = indicatif::ProgressBar::new_spinner();
     bar.set_message("deciding the list");
@@ -323,6 +348,7 @@ fn publish_or_refuse(db: &Db, args: PublishArgs) -> Result<()> {
             feed_key: publisher::key_id(&key.verifying_key()),
             new_key: args.new_key,
             accept_change: args.accept_change,
+            in_folder: in_folder.as_ref().map(|(m, list)| (m.version, list)),
         },
     )?;
     bar.set_message("compressing and signing");
@@ -335,7 +361,9 @@ fn publish_or_refuse(db: &Db, args: PublishArgs) -> Result<()> {
         now_unix(),
         pending.last_version,
     )?;
-    let published = pending.commit(built.version)?;
+    let published = pending
+        .commit(built.version)
+        .context(NotRecorded(built.version))?;
     bar.finish_and_clear();
     let report = publish_report(&published, &built, &policy);
     if args.json {
@@ -375,18 +403,9 @@ fn publish_report(published: &Published, built: &Built, policy: &ListingPolicy) 
     json!({
         "run": agg.run,
         "as_of": format_day(agg.as_of),
-        "policy": {
-            "min_reporters": policy.min_reporters,
-            "window_days": policy.window_days,
-            "expire_days": policy.expire_days,
-            "max_numbers_per_sender_day": policy.max_numbers_per_sender_day,
-            "max_numbers_per_sender_window": policy.max_numbers_per_sender_window,
-            "confirm_hours": policy.confirm_hours,
-            "dispute_override_reporters": policy.dispute_override_reporters,
-            "max_drop_percent": policy.max_drop_percent,
-            "max_gain_percent": policy.max_gain_percent,
-            "guard_min_entries": policy.guard_min_entries,
-        },
+        // Every value, as the policy names it: a value added later is
+        // reported without anyone remembering to list it here.
+        "policy": policy,
         "guard": published.changes,
         "reports_reduced": published.reports_reduced,
         "feed": {
@@ -453,10 +472,11 @@ fn print_report(r: &Value) {
     );
     for c in r["guard"].as_array().into_iter().flatten() {
         outln!(
-            "  guard: against {}: {} left, {} joined, of {}",
+            "  guard: against {}: {} left, {} joined, {} changed, of {}",
             c["against"].as_str().unwrap_or(""),
             c["left"],
             c["joined"],
+            c["changed"],
             c["before"]
         );
     }
