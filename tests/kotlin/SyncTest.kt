@@ -8,6 +8,7 @@ import org.junit.Assert.assertTrue
 import org.junit.Test
 import vn.canhgiac.core.CallFacts
 import vn.canhgiac.core.CallGuard
+import vn.canhgiac.core.Category
 import vn.canhgiac.core.CanhGiacException
 import vn.canhgiac.core.Level
 import vn.canhgiac.core.ReasonCode
@@ -131,14 +132,21 @@ class SyncTest {
 
     @Test
     fun evidenceAndVerifiedNumbersFromAPublishedInboxReachKotlin() = runBlocking {
-        // Three people reported 0912 000 001 this week; a ministry verified a bank's line.
-        val day = java.time.LocalDate.now(java.time.ZoneOffset.ofHours(7)).minusDays(2)
+        // Five people reported 0912 000 001 over two days (the publisher's
+        // confirm_reporters and confirm_hours); three reported 0912 000 002 within
+        // minutes this morning, which the list says is not yet a conclusion; a
+        // ministry verified a bank's line.
+        val today = java.time.LocalDate.now(java.time.ZoneOffset.ofHours(7))
         val inbox = File(dir, "inbox.csv").apply {
             writeText(
                 "received_at,sender,to,body\n" +
-                    (1..3).joinToString("") { "${day}T09:0$it:00+07:00,090100000$it,156,LD 0912000001 mao danh cong an\n" },
+                    (1..5).joinToString("") {
+                        "${today.minusDays(if (it <= 2) 3 else 2)}T09:0$it:00+07:00,090100000$it,156,LD 0912000001 mao danh cong an\n"
+                    } +
+                    (6..8).joinToString("") { "${today}T06:0$it:00+07:00,090100000$it,156,LD 0912000002 khoa sim\n" },
             )
         }
+        val day = today.minusDays(2)
         val verified = File(dir, "verified.csv").apply {
             writeText("number,category,date,label,source_url\n02439362222,verified,$day,Ngân hàng Y (synthetic),\n")
         }
@@ -155,7 +163,11 @@ class SyncTest {
         assertEquals(null, guard.sync(null).single().error)
         val scam = guard.screen("0912000001", facts)
         assertEquals(Level.SCAM, scam.level)
-        assertEquals(3u, scam.report!!.reporters)
+        assertEquals(5u, scam.report!!.reporters)
+        val burst = guard.screen("0912000002", facts)
+        assertEquals(Level.SUSPICIOUS, burst.level)
+        assertEquals(Category.SUSPICIOUS, burst.report!!.category)
+        assertEquals(ReasonCode.REPORTED_BURST, burst.reasons[0].code)
         // Not allowed to verify: the bank's line is nothing, and the status says one was ignored.
         assertEquals(Level.UNKNOWN, guard.screen("02439362222", facts).level)
         assertEquals(1uL, guard.feedStatus().ignoredVerified)
@@ -166,8 +178,8 @@ class SyncTest {
         assertEquals(ReasonCode.VERIFIED_ORG, bank.reasons[0].code)
         assertTrue(bank.reasons[0].text.vi.contains("Ngân hàng Y"))
         assertEquals(0uL, guard.feedStatus().ignoredVerified)
-        // A user who wants five people before "scam": the same entry is only suspicious now.
-        guard.setPolicy(guard.policy().copy(minReporters = 5u))
+        // A user who wants six people before "scam": the same entry is only suspicious now.
+        guard.setPolicy(guard.policy().copy(minReporters = 6u))
         val weak = guard.screen("0912000001", facts)
         assertEquals(Level.SUSPICIOUS, weak.level)
         assertTrue(weak.reasons.any { it.code == ReasonCode.FEW_REPORTS })

@@ -315,18 +315,52 @@ impl<R: Read> Read for Strict<R> {
 }
 
 /// A JSON Lines message; other fields (a gateway's own) are ignored.
+/// `sender`, `to` and `message_id` may be written as whole numbers
+/// (`"to": 156`, a gateway's numeric ids): they are read as their digits.
 #[derive(Deserialize)]
 struct JsonMessage<'a> {
     #[serde(borrow)]
     received_at: Cow<'a, str>,
-    #[serde(borrow)]
+    #[serde(borrow, deserialize_with = "text_or_number")]
     sender: Cow<'a, str>,
-    #[serde(borrow)]
+    #[serde(borrow, deserialize_with = "text_or_number")]
     to: Cow<'a, str>,
     #[serde(borrow)]
     body: Cow<'a, str>,
-    #[serde(borrow, default)]
+    #[serde(borrow, default, deserialize_with = "some_text_or_number")]
     message_id: Option<Cow<'a, str>>,
+}
+
+/// A text field, or a whole number written as its decimal digits.
+fn text_or_number<'de: 'a, 'a, D: serde::Deserializer<'de>>(
+    d: D,
+) -> std::result::Result<Cow<'a, str>, D::Error> {
+    struct Visitor;
+    impl<'de> serde::de::Visitor<'de> for Visitor {
+        type Value = Cow<'de, str>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("text or a whole number")
+        }
+        fn visit_borrowed_str<E>(self, v: &'de str) -> std::result::Result<Self::Value, E> {
+            Ok(Cow::Borrowed(v))
+        }
+        fn visit_str<E>(self, v: &str) -> std::result::Result<Self::Value, E> {
+            Ok(Cow::Owned(v.to_string()))
+        }
+        fn visit_u64<E>(self, v: u64) -> std::result::Result<Self::Value, E> {
+            Ok(Cow::Owned(v.to_string()))
+        }
+        fn visit_i64<E>(self, v: i64) -> std::result::Result<Self::Value, E> {
+            Ok(Cow::Owned(v.to_string()))
+        }
+    }
+    d.deserialize_any(Visitor)
+}
+
+fn some_text_or_number<'de: 'a, 'a, D: serde::Deserializer<'de>>(
+    d: D,
+) -> std::result::Result<Option<Cow<'a, str>>, D::Error> {
+    text_or_number(d).map(Some)
 }
 
 fn read_jsonl(
@@ -371,7 +405,7 @@ fn read_jsonl(
                 "bad_json",
                 coded(
                     "bad_json",
-                    "a message needs the text fields received_at, sender, to and body (message_id is optional)",
+                    "a message needs received_at and body as text, sender and to as text or whole numbers (message_id is optional)",
                 ),
             )),
             Err(_) => Err((
@@ -527,7 +561,8 @@ mod tests {
         let jsonl = format!(
             "\u{FEFF}{{\"received_at\":\"t\",\"sender\":\"0901000001\",\"to\":\"156\",\"body\":\"LD 0912345678\\nt,0901000002,156,LD 0912345678\",\"message_id\":\"gw-1\",\"extra\":1}}\r\n\
              \n\
-             {{\"received_at\":\"t\",\"sender\":901000003,\"to\":\"156\",\"body\":\"LD 0912345678\"}}\n\
+             {{\"received_at\":\"t\",\"sender\":84901000003,\"to\":156,\"body\":\"LD 0912345678\",\"message_id\":42}}\n\
+             {{\"received_at\":\"t\",\"sender\":\"0901000005\",\"to\":\"156\",\"body\":12}}\n\
              not json\n\
              {long}\n\
              {{\"received_at\":\"t\",\"sender\":\"0901000004\",\"to\":\"5656\",\"body\":\"V 0987654321\"}}"
@@ -536,10 +571,11 @@ mod tests {
             all(&jsonl, InboxFormat::Jsonl).unwrap(),
             vec![
                 "1: t|0901000001|156|LD 0912345678\nt,0901000002,156,LD 0912345678|gw-1",
-                "3: bad_json",
+                "3: t|84901000003|156|LD 0912345678|42",
                 "4: bad_json",
-                "5: too_long",
-                "6: t|0901000004|5656|V 0987654321|-",
+                "5: bad_json",
+                "6: too_long",
+                "7: t|0901000004|5656|V 0987654321|-",
             ]
         );
     }
