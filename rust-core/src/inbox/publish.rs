@@ -544,12 +544,14 @@ mod tests {
     #[test]
     fn a_policy_that_lowers_every_listing_is_refused_and_confirmations_pass() {
         let number = |i: u32| format!("0912{:06}", 100_000 + i);
-        // 200 numbers reported over three days (scam), 30 by three people
-        // in the same minute two days ago (suspicious).
+        // 200 numbers reported by five people over three days (scam), 30
+        // by three people in the same minute two days ago (suspicious).
         let mut rows: Vec<String> = (0..200)
-            .flat_map(|i| (0..3).map(move |k| row(1 + k as i32, i * 3 + k, &number(i))))
+            .flat_map(|i| (0..5).map(move |k| row(1 + (k % 3) as i32, i * 5 + k, &number(i))))
             .collect();
-        rows.extend((200..230).flat_map(|i| (0..3).map(move |k| row(2, i * 3 + k, &number(i)))));
+        rows.extend(
+            (200..230).flat_map(|i| (0..3).map(move |k| row(2, 10_000 + i * 3 + k, &number(i)))),
+        );
         let (_dir, mut db) = db_with(&rows);
         let protected = Protected::default();
         let publish = |db: &mut PublisherDb, policy: &ListingPolicy| {
@@ -572,9 +574,11 @@ mod tests {
         assert!(err.contains("--accept-change 200"), "{err}");
         let suspicious = "SELECT count(*) FROM listed WHERE category = 'suspicious'";
         assert_eq!(count(&db, suspicious), 30);
-        // A fourth person today confirms the 30: 13% of the list moves
-        // from suspicious to scam, which is the two tiers at work.
-        let today: String = (200..230).map(|i| row(0, 5000 + i, &number(i))).collect();
+        // A fourth and a fifth person today confirm the 30: 13% of the list
+        // moves from suspicious to scam, which is the two tiers at work.
+        let today: String = (200..230)
+            .flat_map(|i| (0..2).map(move |k| row(0, 20_000 + i * 2 + k, &number(i))))
+            .collect();
         let csv = "received_at,sender,to,body\n".to_string() + &today;
         ingest_at(&mut db, csv.as_bytes(), &Default::default(), now()).unwrap();
         let changes = publish(&mut db, &ListingPolicy::default()).unwrap();
