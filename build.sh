@@ -227,34 +227,77 @@ cmd_demo() {
     show() { echo "\$ canhgiac $*"; }
 
     echo
-    echo "# 1. The hotline's inbox: what people texted to 156 (synthetic numbers)."
+    echo "# 1. The hotline's inbox: what people texted to 156 (synthetic numbers), as the"
+    echo "#    SMS gateway exports it (RFC 4180 CSV; a message may hold line breaks)."
+    local today
+    today=$(day 0)
     {
-        echo "received_at,sender,to,body"
-        echo "$(day 3)T08:12:00+07:00,0901000001,156,LD 0912 345 678 mạo danh công an đòi chuyển tiền"
-        echo "$(day 2)T19:40:00+07:00,0901000002,156,ld:0912.345.678 noi la cong an quan"
-        echo "$(day 1)T10:05:00+07:00,0901000003,5656,LD (+84912345678)(gọi báo có lệnh bắt)"
-        echo "$(day 1)T11:00:00+07:00,0901000004,156,LD 0987 000 001 giao hàng đòi chuyển khoản"
-        echo "$(day 1)T11:30:00+07:00,0901000004,156,LD 0987 000 001 lai goi"
-        echo "$(day 2)T09:00:00+07:00,0901000005,156,V 0900 000 001 quảng cáo bất động sản"
-        echo "$(day 1)T09:00:00+07:00,0901000006,156,V 0900000001 quang cao"
-        echo "$(day 1)T15:00:00+07:00,0901000007,156,V 0900000001 goi lien tuc"
-        echo "$(day 1)T16:00:00+07:00,0901000008,156,LD 113 goi gia"
-        echo "$(day 1)T16:30:00+07:00,0901000009,156,cam on"
+        echo "received_at,sender,to,body,message_id"
+        # Five people over three days: a scam, confirmed.
+        echo "$(day 3)T08:12:00+07:00,0901000001,156,LD 0912 345 678 mạo danh công an đòi chuyển tiền,gw-1001"
+        echo "$(day 3)T20:30:00+07:00,0901000010,156,LD 0912345678 tu xung cong an,gw-1002"
+        echo "$(day 2)T19:40:00+07:00,0901000002,156,ld:0912.345.678 noi la cong an quan,gw-1003"
+        echo "$(day 1)T10:05:00+07:00,0901000003,5656,LD (+84912345678)(gọi báo có lệnh bắt),gw-1004"
+        echo "$(day 1)T12:00:00+07:00,0901000011,156,LD 0912345678 doa bat giam,gw-1005"
+        # Six people within minutes this morning: a campaign starting, or a
+        # few SIM cards. Listed at once, as suspicious.
+        for i in 1 2 3 4 5 6; do
+            echo "${today}T07:0$i:00+07:00,090200000$i,156,LD 0933 000 222 nhà mạng báo khóa SIM 2 chiều,gw-20$i"
+        done
+        # One SMS whose body carries line breaks that look like five more reports.
+        printf '%s\n' "$(day 1)T21:00:00+07:00,0901000015,156,\"LD 0966 000 333 lua dao"
+        for i in 6 7 8 9; do
+            printf '%s\n' "$(day 1)T21:0$i:00+07:00,090100001$i,156,LD 0966000333 lua dao"
+        done
+        printf '%s\n' "\",gw-3001"
+        # A 1900 line, three people: held for review, never listed on reports alone.
+        for i in 1 2 3; do
+            echo "$(day "$i")T09:00:00+07:00,090300000$i,156,LD 1900 1234 giả ngân hàng,gw-40$i"
+        done
+        # Five people, over two days, about calls selling land (V): a nuisance.
+        for i in 1 2 3 4 5; do
+            echo "$(day $((i % 2 + 1)))T1$i:00:00+07:00,090400000$i,156,V 0900 000 001 quảng cáo bất động sản,gw-50$i"
+        done
+        echo "$(day 1)T11:00:00+07:00,0901000004,156,LD 0987 000 001 giao hàng đòi chuyển khoản,gw-6001"
+        echo "$(day 1)T11:30:00+07:00,0901000004,156,LD 0987 000 001 lai goi,gw-6002"
+        echo "$(day 1)T16:00:00+07:00,0901000008,156,LD 113 goi gia,gw-7001"
+        echo "$(day 1)T16:10:00+07:00,+12025550143,156,LD 0912345678 lua dao,gw-7002"
+        echo "$(day 1)T16:30:00+07:00,0901000009,156,cam on,gw-7003"
     } >"$DEMO_DIR/inbox.csv"
     cat "$DEMO_DIR/inbox.csv"
     echo
-    echo "# 2. The publisher ingests it (reporters kept as keyed hashes only) and publishes"
-    echo "#    what at least 3 different people reported within 90 days, signed."
+    echo "# 2. The publisher makes its database once (the reporter key apart from it: a copy"
+    echo "#    of the database alone gives no reporter away), ingests the inbox (reporters"
+    echo "#    kept as keyed hashes only; a US number is not a reporter) and publishes,"
+    echo "#    signed, what people reported: each person once, at most 5 numbers a day each."
     "$cg" feed keygen --out "$DEMO_DIR/keys" >/dev/null
-    # The reporter key lives apart from the database (a copy of the
-    # database alone gives no reporter away).
     export CANHGIAC_REPORTER_KEY_FILE=$DEMO_DIR/keys/reporter.key
-    show "--db publisher.db reports init --reporter-key reporter.key"
+    # The guard measures lists of 100 entries or more by default; this
+    # demo's list is tiny, so its policy asks the guard to measure it too.
+    printf 'min_reporters = 3\nguard_min_entries = 1\n' >"$DEMO_DIR/policy.toml"
+    show "--db publisher.db --reporter-key reporter.key reports init"
     "$cg" --db "$pub" reports init
     show "--db publisher.db reports ingest inbox.csv"
     "$cg" --db "$pub" reports ingest "$DEMO_DIR/inbox.csv"
-    show "--db publisher.db publish --key feed.key --out www/feed"
-    "$cg" --db "$pub" publish --key "$DEMO_DIR/keys/feed.key" --out "$DEMO_DIR/www/feed"
+    show "--db publisher.db publish --key feed.key --out www/feed --policy policy.toml"
+    "$cg" --db "$pub" publish --key "$DEMO_DIR/keys/feed.key" --out "$DEMO_DIR/www/feed" \
+        --policy "$DEMO_DIR/policy.toml"
+    echo
+    echo "# 2b. Held for review: a 1900 line's false listing would harm most. An operator"
+    echo "#     decides (reports approve|reject NUMBER --reason … --operator NAME)."
+    show "--db publisher.db reports held"
+    "$cg" --db "$pub" reports held
+    echo
+    echo "# 2c. A slip never reaches phones: a policy typed with one zero too many would"
+    echo "#     empty the list, and a mistyped database would publish nothing. Both refused;"
+    echo "#     the last feed stays as it was."
+    printf 'min_reporters = 100000\nguard_min_entries = 1\n' >"$DEMO_DIR/policy-typo.toml"
+    show "--db publisher.db publish --key feed.key --out www/feed --policy policy-typo.toml"
+    "$cg" --db "$pub" publish --key "$DEMO_DIR/keys/feed.key" --out "$DEMO_DIR/www/feed" \
+        --policy "$DEMO_DIR/policy-typo.toml" 2>&1 | grep '^error:' || true
+    show "--db publsher.db publish --key feed.key --out www/feed"
+    "$cg" --db "$DEMO_DIR/publsher.db" publish --key "$DEMO_DIR/keys/feed.key" \
+        --out "$DEMO_DIR/www/feed" 2>&1 | grep '^error:' || true
     echo
     echo "# 3. nginx serves the feed folder; the phone syncs it (signature checked)."
     serve_on_loopback "$DEMO_DIR"
@@ -288,7 +331,11 @@ cmd_demo() {
     echo "# On the second list only, reported once (a CSV list counts reports, it names no"
     echo "# authority): thin evidence, so 'suspicious', saying why."
     screen "0977 000 111"
-    echo "# Three people reported calls selling land (V): a nuisance, it rings."
+    echo "# Six people within minutes this morning: warned at once, but not yet called a scam."
+    screen "0933 000 222"
+    echo "# One SMS with line breaks is one message from one person: not listed."
+    screen "0966 000 333"
+    echo "# Five people over two days reported calls selling land (V): a nuisance, it rings."
     screen "0900 000 001"
     echo "# Reported by one person only (twice): not on the list."
     screen "0987000001"
