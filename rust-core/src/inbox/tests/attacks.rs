@@ -7,6 +7,19 @@ use super::*;
 use crate::inbox::disputes::decide_dispute_at;
 use crate::inbox::review::decide_at;
 
+/// The rules before issue 19, as far as they are policy values: no
+/// per-sender caps, no second tier. Each attack on them is first run with
+/// this policy, to show it still works there, then with the defaults.
+fn without_the_rules() -> ListingPolicy {
+    ListingPolicy {
+        max_numbers_per_sender_day: 10_000,
+        max_numbers_per_sender_window: 10_000,
+        confirm_hours: 0,
+        confirm_reporters: 1,
+        ..ListingPolicy::default()
+    }
+}
+
 /// Rows of (time, sender, body) to 156, senders owned.
 fn rows(list: &[(i64, String, String)]) -> Vec<(String, &str, &str, &str)> {
     list.iter()
@@ -87,6 +100,12 @@ fn three_sims_in_nine_seconds_list_a_number_as_suspicious_only() {
             .collect()
     };
     f.ingest(&rows(&burst(0, 3, t0, "LD 0912345678 mạo danh công an")));
+    // The attack: without the rules, three SIMs make a scam.
+    let before = f.aggregate_with(&without_the_rules(), &Protected::default(), today());
+    assert_eq!(
+        entry(&before, SCAM).unwrap().reported.category,
+        Category::Scam
+    );
     let a = f.aggregate(&Protected::default(), today());
     // Listed at once (phones are warned), but not as a scam.
     let e = entry(&a, SCAM).unwrap();
@@ -161,6 +180,11 @@ fn ten_thousand_new_senders_in_a_minute_list_a_number_as_suspicious_only() {
         })
         .collect();
     assert_eq!(f.ingest(&rows(&list)).ingested, 10_000);
+    let before = f.aggregate_with(&without_the_rules(), &Protected::default(), today());
+    assert_eq!(
+        entry(&before, SCAM).unwrap().reported.category,
+        Category::Scam
+    );
     let a = f.aggregate(&Protected::default(), today());
     let e = entry(&a, SCAM).unwrap();
     assert_eq!(e.reported.category, Category::Suspicious);
@@ -189,6 +213,9 @@ fn three_sims_reporting_five_thousand_numbers_list_none() {
         ));
     }
     assert_eq!(f.ingest(&rows(&list)).ingested, 15_003);
+    // The attack: without the caps, all 5,000 are listed.
+    let before = f.aggregate_with(&without_the_rules(), &Protected::default(), today());
+    assert_eq!(before.listed.len(), 5_001);
     let a = f.aggregate(&Protected::default(), today());
     assert_eq!(numbers(&a), vec![SCAM]);
     assert_eq!(a.counts.capped_senders, 3);
