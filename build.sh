@@ -489,7 +489,7 @@ size_row() {
 }
 
 CARGO_FUZZ_VERSION=0.13.2
-FUZZ_TARGETS="snapshot delta manifest report import_csv number feed_file sms"
+FUZZ_TARGETS="snapshot delta manifest report import_csv number feed_file sms inbox"
 
 # The fuzz targets (rust-core/fuzz): cargo-fuzz with libFuzzer, on the
 # nightly toolchain when one is installed, else on stable through

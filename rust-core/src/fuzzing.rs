@@ -33,6 +33,31 @@ pub fn sms(data: &[u8]) {
     }
 }
 
+/// A gateway's inbox export as `reports ingest` reads it (the first byte
+/// picks CSV or JSON Lines): each message read or rejected alone, or the
+/// whole file refused; never a panic, never more than a message's bound
+/// held.
+pub fn inbox(data: &[u8]) {
+    let Some((&which, export)) = data.split_first() else {
+        return;
+    };
+    let format = if which & 1 == 0 {
+        crate::inbox::InboxFormat::Csv
+    } else {
+        crate::inbox::InboxFormat::Jsonl
+    };
+    let mut last_line = 0;
+    let _ = crate::inbox::read_inbox(export, format, |line, message| {
+        // Each message starts on a line of its own, after the last one's.
+        assert!(line > last_line, "line {line} after {last_line}");
+        last_line = line;
+        if let Ok(m) = message {
+            let _ = (m.received_at.len(), m.sender, m.to, m.body, m.message_id);
+        }
+        Ok(())
+    });
+}
+
 /// A CSV the user picked, or a publisher's list.
 pub fn import_csv(data: &[u8]) {
     let _ = crate::import::parse_csv(data);
@@ -237,6 +262,14 @@ pub fn seeds() -> Vec<(&'static str, Vec<u8>)> {
         (
             "import_csv",
             "number,category,reports,last_reported,label\n0912345678,scam,37,2024-02-15,mạo danh công an\n+224*,scam,5,,wangiri\n\"0987000115\",nuisance,2,,\"nhãn, có dấu phẩy\"\n".into(),
+        ),
+        (
+            "inbox",
+            b"\0received_at,sender,to,body,message_id\r\n2026-11-28T08:12:00+07:00,0901000001,156,\"LD 0912 345 678 m\xe1\xba\xa1o danh\nc\xc3\xb4ng an, \"\"g\xe1\xbb\x8di\"\"\",gw-1\r\n2026-11-28 09:00:00,84901000002,5656,V 0900000001,\n".to_vec(),
+        ),
+        (
+            "inbox",
+            b"\x01{\"received_at\":\"2026-11-28T08:12:00+07:00\",\"sender\":\"0901000001\",\"to\":156,\"body\":\"LD 0912345678\\nc\\u00f4ng an\",\"message_id\":42}\n{\"received_at\":\"x\"}\nnot json\n".to_vec(),
         ),
         ("sms", "LD 0912 345 678 mạo danh công an".into()),
         ("sms", "ld:(0912.345.678)(gọi nói là công an)".into()),

@@ -50,6 +50,9 @@ pub use policy::{
 };
 pub use publish::{Pending, PublishRequest, Published, prepare_publish};
 pub use read::{INBOX_HEADER, InboxFormat};
+// The fuzz target `inbox` reads exports as `reports ingest` does.
+#[cfg(feature = "fuzzing")]
+pub(crate) use read::read_inbox;
 pub use report::{
     Aggregate, Evidence, LabelCount, ListedEntry, NotListed, Provenance, PublishCounts,
 };

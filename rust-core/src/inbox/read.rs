@@ -61,7 +61,7 @@ impl InboxFormat {
 }
 
 /// One message as the export wrote it.
-pub(super) struct Message<'a> {
+pub(crate) struct Message<'a> {
     pub received_at: &'a str,
     pub sender: &'a str,
     pub to: &'a str,
@@ -78,7 +78,7 @@ pub(super) type Rejection = (&'static str, String);
 /// number (where it starts; the CSV header is line 1). A file that cannot
 /// be read as a whole (a wrong header, broken CSV quoting, a read error) is
 /// an error, and so is whatever `each` returns.
-pub(super) fn read_inbox(
+pub(crate) fn read_inbox(
     input: impl Read,
     format: InboxFormat,
     each: impl FnMut(u64, std::result::Result<Message<'_>, Rejection>) -> Result<()>,
@@ -209,6 +209,10 @@ struct Strict<R> {
     /// Bytes of a leading byte order mark seen so far (3 once past it or
     /// any other byte).
     bom: usize,
+    /// The last byte was a CR outside quotes: a line break of its own
+    /// unless a LF follows (old Mac exports end lines with CR alone, and
+    /// the `csv` crate ends a record there too).
+    after_cr: bool,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -233,6 +237,7 @@ impl<R: Read> Strict<R> {
             quote_line: 1,
             record_bytes: 0,
             bom: 0,
+            after_cr: false,
         }
     }
 
@@ -246,6 +251,13 @@ impl<R: Read> Strict<R> {
             }
             self.bom = BOM.len();
         }
+        if self.after_cr && b != b'\n' {
+            self.line += 1;
+        }
+        // Inside quotes a CR is the body's, as a LF there is a line of the
+        // body: only LFs count there (the file's lines as an editor shows
+        // them when it ends lines with LF or CRLF).
+        self.after_cr = b == b'\r' && self.state != Quoting::Quoted;
         let end_of_record = matches!(b, b'\n' | b'\r');
         if self.record_bytes == 0 && !end_of_record {
             self.record_line = self.line;
@@ -482,6 +494,24 @@ mod tests {
             vec![
                 "2: t1|0901000001|156|LD 0912345678 goi\nt2,0901000002,156,LD 0912345678\r\nt3,0901000003,156,\"LD\" 0912345678|-",
                 "7: t4|0901000004|5656|V 0987654321|-",
+            ]
+        );
+    }
+
+    /// Found by the `inbox` fuzz target: with lines ended by CR alone (old
+    /// Mac exports), every record was said to start on line 2.
+    #[test]
+    fn lines_ended_by_cr_alone_are_numbered_as_lines() {
+        let csv = "received_at,sender,to,body\r\
+                   t,0901000001,156,\"LD 0912345678\rcon\"\r\
+                   t,0901000002,156,V 0900000001\r\n\
+                   t,0901000003,156,LD 0987000001";
+        assert_eq!(
+            all(csv, InboxFormat::Csv).unwrap(),
+            vec![
+                "2: t|0901000001|156|LD 0912345678\rcon|-",
+                "3: t|0901000002|156|V 0900000001|-",
+                "4: t|0901000003|156|LD 0987000001|-",
             ]
         );
     }
