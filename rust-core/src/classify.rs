@@ -7,12 +7,13 @@
 //! 3. the user's block list: blocked;
 //! 4. a reported number; 5. a reported prefix;
 //! 6. heuristics: wangiri country, failed caller verification, premium-rate
-//!    caller, invalid number (suspicious); foreign or hidden caller (unknown,
-//!    with the reason shown);
+//!    caller, impossible number (suspicious); foreign or hidden caller, 1800
+//!    line, the police's 069 network, a possible number in an unlisted range
+//!    (unknown, with the reason shown);
 //! 7. otherwise unknown.
 
 use crate::model::{Action, Category, Level, string_enum};
-use crate::number::{HOTLINES, NumberKind, PhoneNumber};
+use crate::number::{HOTLINES, NumberKind, PhoneNumber, Plan};
 use crate::store::{Listing, Lookups, UserList};
 use crate::text::Text;
 use serde::{Deserialize, Serialize};
@@ -199,6 +200,13 @@ string_enum! {
         /// One list vouches for an organisation's number, another has
         /// strong reports against it.
         ListsDisagree = "lists_disagree",
+        /// 1800: free for the caller; said, not warned of.
+        TollFree = "toll_free",
+        /// A possible Vietnamese number in a range the published numbering
+        /// data does not list yet: said, not warned of.
+        UnlistedRange = "unlisted_range",
+        /// 069: the police's (and army's) own network.
+        SecurityNetwork = "security_network",
         /// Listed as `suspicious`: reported by too few people so far, or
         /// only within a short time, for the list to call it a scam yet.
         ReportedBurst = "reported_burst",
@@ -693,17 +701,47 @@ fn heuristics(n: &PhoneNumber, facts: &CallFacts, policy: &Policy) -> Heuristics
             ),
         );
     }
+    // 1900: still a warning, in words true of a utility's real hotline and
+    // of the missed-call lure alike: the danger is calling back (README,
+    // "1800 and 1900 callers").
     if n.kind == NumberKind::PremiumRate {
         suspicious(
             &mut h,
             reason(
                 ReasonCode::PremiumRate,
-                "Đầu số 1900 hiếm khi gọi đi",
-                "1900 premium-rate numbers rarely place calls",
+                "Số 1900: gọi lại số này bị tính cước cao",
+                "A 1900 number: calling it back is charged at a premium rate",
             ),
         );
+        h.advice = Some(premium_rate_advice());
     }
-    if !n.valid {
+    if n.kind == NumberKind::TollFree {
+        h.reasons.push(reason(
+            ReasonCode::TollFree,
+            "Số 1800: tổng đài miễn phí cho người gọi",
+            "A 1800 number: a line that is free to call",
+        ));
+        h.advice.get_or_insert_with(toll_free_advice);
+    }
+    // 069: neither "does not exist" nor a warning of its own; the list
+    // still wins when a publisher names such a number.
+    if n.kind == NumberKind::Security {
+        h.reasons.push(reason(
+            ReasonCode::SecurityNetwork,
+            "Đầu số 069: mạng riêng của Bộ Công an, Bộ Quốc phòng (có thể bị giả mạo)",
+            "069: the Ministries of Public Security and Defence's own network (it can be spoofed)",
+        ));
+        h.advice.get_or_insert_with(security_advice);
+    } else if n.plan == Plan::Possible {
+        // A range the metadata does not list yet: told, not warned of
+        // (README, "Possible numbers").
+        h.reasons.push(reason(
+            ReasonCode::UnlistedRange,
+            "Số thuộc dải chưa có trong dữ liệu đánh số đã công bố (có thể là dải mới)",
+            "In a range the published numbering data does not list yet (possibly a new one)",
+        ));
+    }
+    if !n.accepted() {
         suspicious(
             &mut h,
             reason(
@@ -848,7 +886,9 @@ pub(crate) mod advice;
 
 #[cfg(test)]
 use advice::advice_for_label;
-use advice::{advice_for_call, wangiri_advice};
+use advice::{
+    advice_for_call, premium_rate_advice, security_advice, toll_free_advice, wangiri_advice,
+};
 
 #[cfg(test)]
 mod tests;

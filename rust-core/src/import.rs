@@ -129,7 +129,9 @@ pub fn parse_target(raw: &str) -> std::result::Result<Target, String> {
     if matches!(n.kind, NumberKind::Emergency | NumberKind::ShortCode) {
         return Err("short and emergency numbers cannot be reported".into());
     }
-    if !n.valid {
+    // A possible number (a range the metadata does not list yet) is real
+    // enough to report: `024 99xx xxxx` callers were.
+    if !n.accepted() {
         return Err("not a number that can exist in its country's numbering plan".into());
     }
     n.key()

@@ -42,7 +42,7 @@ pub use dates::{format_day, format_time, now_unix};
 pub use error::{CanhGiacError, Error, Result};
 pub use import::{ImportSummary, RejectedRow};
 pub use model::{Action, Category, Level, Reported, Target};
-pub use number::{NumberKind, PhoneNumber, normalize};
+pub use number::{NumberKind, PhoneNumber, Plan, normalize};
 pub use report::{Report, ReportKind, ReportRequest, ReportTarget, SmsEncoding};
 pub use store::{DEFAULT_FEED, HistoryEntry, ListEntry, MAX_FEEDS, OutboxEntry, Stats, UserList};
 pub use sync::{SyncOutcome, SyncPath, SyncProgress, SyncStage};

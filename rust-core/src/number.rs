@@ -30,7 +30,27 @@ crate::model::string_enum! {
         /// 156, 5656 and other short service numbers.
         ShortCode = "short_code",
         Voip = "voip",
+        /// 069…: the internal network of the Ministries of Public Security
+        /// and Defence (`reference/vietnam.md`; the Ministry's anti-corruption
+        /// line 069.234.2593, thdt.vn citing VTVO, 01/12/2018). Not in
+        /// libphonenumber's metadata.
+        Security = "security",
         Other = "other",
+    }
+}
+
+crate::model::string_enum! {
+    /// Where the number stands in the numbering plan.
+    Plan {
+        /// In a range the published metadata (libphonenumber) lists.
+        Valid = "valid",
+        /// A known Vietnamese prefix or area code and the right length for
+        /// it, in a range the metadata does not list (yet): `024 99xx xxxx`
+        /// numbers called people in 2024–2026 while libphonenumber 9.0.43
+        /// called them invalid. Accepted wherever a number is reported.
+        Possible = "possible",
+        /// Wrong length or unknown prefix: no one can be called on it.
+        Impossible = "impossible",
     }
 }
 
@@ -44,7 +64,10 @@ pub struct PhoneNumber {
     /// ISO 3166 code (`VN`), when known.
     pub country: Option<String>,
     pub kind: NumberKind,
+    /// In a range the published metadata lists (what libphonenumber calls
+    /// valid); `plan` tells a possible number from an impossible one.
     pub valid: bool,
+    pub plan: Plan,
     /// How to show it to a person: the national form for Vietnamese numbers,
     /// E.164 for foreign ones (`+224621234567`).
     pub display: String,
@@ -56,6 +79,12 @@ pub struct PhoneNumber {
 impl PhoneNumber {
     pub fn is_vietnamese(&self) -> bool {
         self.country.as_deref() == Some("VN")
+    }
+
+    /// Whether the number can be reported, listed and imported: valid, or
+    /// possible in the Vietnamese plan (`Plan::Possible`).
+    pub fn accepted(&self) -> bool {
+        self.plan != Plan::Impossible
     }
 
     /// The integer key the store uses: the E.164 digits (`84912345678`).
@@ -325,8 +354,82 @@ fn vn(nsn: &str, kind: NumberKind, national: String) -> PhoneNumber {
         country: Some("VN".into()),
         kind,
         valid: true,
+        plan: Plan::Valid,
         converted_from: None,
     }
+}
+
+/// A Vietnamese number in a range the metadata does not list, judged
+/// possible from its prefix and length.
+fn possible(nsn: &str, kind: NumberKind) -> PhoneNumber {
+    PhoneNumber {
+        valid: false,
+        plan: Plan::Possible,
+        ..vn(nsn, kind, format!("0{nsn}"))
+    }
+}
+
+/// Two-digit mobile prefixes (after the 0) that carriers hold in the
+/// numbering plan (`reference/vietnam.md`: Viettel 3x, 86, 96–98; VinaPhone
+/// 81–85, 88, 91, 94; MobiFone 70, 76–79, 89, 90, 93; Vietnamobile 52, 56,
+/// 58, 92; Gmobile 59, 99; Reddi 55; Itelecom 87). A 9-digit national
+/// number under one of them is possible even where libphonenumber does not
+/// list its range yet.
+fn is_possible_mobile_nsn(nsn: &str) -> bool {
+    nsn.len() == 9
+        && matches!(
+            &nsn[..2],
+            "32" | "33"
+                | "34"
+                | "35"
+                | "36"
+                | "37"
+                | "38"
+                | "39"
+                | "52"
+                | "55"
+                | "56"
+                | "58"
+                | "59"
+                | "70"
+                | "76"
+                | "77"
+                | "78"
+                | "79"
+                | "81"
+                | "82"
+                | "83"
+                | "84"
+                | "85"
+                | "86"
+                | "87"
+                | "88"
+                | "89"
+                | "90"
+                | "91"
+                | "92"
+                | "93"
+                | "94"
+                | "96"
+                | "97"
+                | "98"
+                | "99"
+        )
+}
+
+/// An area code's number of the right length (0 + 10 digits): Hà Nội (24)
+/// and Hồ Chí Minh City (28) take 8-digit subscribers, whatever their first
+/// digit (libphonenumber lists only 24[2-8] and 28[2-9]: `024 99xx xxxx`
+/// is outside it); the 3-digit codes are those libphonenumber lists.
+fn is_possible_fixed_nsn(nsn: &str) -> bool {
+    nsn.len() == 10 && (nsn.starts_with("24") || nsn.starts_with("28") || is_fixed_nsn(nsn))
+}
+
+/// `069` + 7 digits, the form of the Ministry of Public Security's numbers
+/// printed in the press (069.234.2593), or + 5 or 6 digits, the forms
+/// libphonenumber lists (as numbers of no particular type).
+fn is_security_nsn(nsn: &str) -> bool {
+    (7..=9).contains(&nsn.len()) && nsn.starts_with("69")
 }
 
 fn vietnamese(nsn: &str) -> PhoneNumber {
@@ -355,7 +458,27 @@ fn vietnamese(nsn: &str) -> PhoneNumber {
     } else if service("1900") {
         vn(nsn, NumberKind::PremiumRate, nsn.to_string())
     } else {
-        with_crate(&format!("+84{nsn}"))
+        let n = with_crate(&format!("+84{nsn}"));
+        if n.valid {
+            // Whatever libphonenumber lists stays as it says; its 069
+            // numbers are named for whose network they are on.
+            if is_security_nsn(nsn) && n.kind == NumberKind::Other {
+                PhoneNumber {
+                    kind: NumberKind::Security,
+                    ..n
+                }
+            } else {
+                n
+            }
+        } else if is_security_nsn(nsn) {
+            possible(nsn, NumberKind::Security)
+        } else if is_possible_mobile_nsn(nsn) {
+            possible(nsn, NumberKind::Mobile)
+        } else if is_possible_fixed_nsn(nsn) {
+            possible(nsn, NumberKind::FixedLine)
+        } else {
+            n
+        }
     }
 }
 
@@ -372,6 +495,7 @@ fn short_number(digits: &str) -> PhoneNumber {
         country: Some("VN".into()),
         kind,
         valid: true,
+        plan: Plan::Valid,
         converted_from: None,
     }
 }
@@ -394,6 +518,7 @@ fn with_crate(e164_guess: &str) -> PhoneNumber {
             country: None,
             kind: NumberKind::Other,
             valid: false,
+            plan: Plan::Impossible,
             converted_from: None,
         };
     };
@@ -427,6 +552,7 @@ fn with_crate(e164_guess: &str) -> PhoneNumber {
         country,
         kind,
         valid,
+        plan: if valid { Plan::Valid } else { Plan::Impossible },
         converted_from: None,
     }
 }

@@ -96,6 +96,7 @@ pub fn number_json(input: &str, n: &PhoneNumber) -> Value {
         "country": n.country,
         "kind": n.kind.as_str(),
         "valid": n.valid,
+        "plan": n.plan.as_str(),
         "converted_from": n.converted_from,
     })
 }

@@ -89,6 +89,7 @@ fn normalize_json_one_object_per_line() {
     assert_eq!(lines[0]["country"], "VN");
     assert_eq!(lines[0]["kind"], "mobile");
     assert_eq!(lines[0]["valid"], true);
+    assert_eq!(lines[0]["plan"], "valid");
     assert_eq!(lines[1]["national"], "0321234567");
     assert_eq!(lines[2]["kind"], "emergency");
     assert!(lines[2]["e164"].is_null());
@@ -343,4 +344,70 @@ fn set_user_version_in_header(db: &Path, v: u32) {
     let mut bytes = std::fs::read(db).unwrap();
     bytes[60..64].copy_from_slice(&v.to_be_bytes());
     std::fs::write(db, bytes).unwrap();
+}
+
+/// Issue 21: `normalize --json` says where a number stands in the plan;
+/// a possible number is imported and checked as any other of its kind,
+/// an impossible one refused; 069, 1800 and 1900 callers read as what
+/// they are.
+#[test]
+fn possible_numbers_are_numbers_and_impossible_ones_are_not() {
+    let env = Env::new();
+    let table = [
+        // (input, plan, kind, valid)
+        ("0912345678", "valid", "mobile", true),
+        // Named in a 2026 warning (cafef.vn, 2026-01-20) as a caller
+        // impersonating the police in Hà Nội; libphonenumber: invalid.
+        ("024 9995 0060", "possible", "fixed_line", false),
+        ("0521234567", "possible", "mobile", false),
+        // The Ministry of Public Security's anti-corruption line (thdt.vn
+        // citing VTVO, 2018).
+        ("069.234.2593", "possible", "security", false),
+        ("0401234567", "impossible", "other", false),
+    ];
+    for (raw, plan, kind, valid) in table {
+        let v = env.json(&["normalize", "--json", raw]);
+        assert_eq!(
+            (v["plan"].as_str(), v["kind"].as_str(), v["valid"].as_bool()),
+            (Some(plan), Some(kind), Some(valid)),
+            "{raw}: {v}"
+        );
+    }
+    let text = env.ok(&["normalize", "02499950060"]);
+    assert!(text.contains("\tpossible"), "{text}");
+
+    let csv = env.file(
+        "possible.csv",
+        b"number,category,reports,last_reported,label\n02499000001,scam,4,,gia danh toa an\n0521234567,scam,4,,\n0401234567,scam,4,,\n",
+    );
+    let out = env.ok(&["import", csv.to_str().unwrap()]);
+    assert!(out.contains("imported 2 rows"), "{out}");
+    assert!(out.contains("line 4:"), "{out}");
+    let v = env.json(&["check", "024 9900 0001", "--json"]);
+    assert_eq!(v["level"], "scam", "{v}");
+    assert_eq!(v["number"]["plan"], "possible", "{v}");
+
+    let codes = |v: &Value| -> Vec<String> {
+        v["reasons"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["code"].as_str().unwrap().to_string())
+            .collect()
+    };
+    for (raw, level, code) in [
+        ("02499000002", "unknown", "unlisted_range"),
+        ("0692342593", "unknown", "security_network"),
+        ("1800 1091", "unknown", "toll_free"),
+        ("1900 1234", "suspicious", "premium_rate"),
+        ("0401234567", "suspicious", "invalid_number"),
+    ] {
+        let v = env.json(&["check", raw, "--json"]);
+        assert_eq!(v["level"], level, "{raw}: {v}");
+        assert_eq!(codes(&v), vec![code], "{raw}: {v}");
+    }
+    let v = env.json(&["check", "0692342593", "--json"]);
+    assert!(v["advice"].as_str().unwrap().contains("OTP"), "{v}");
+    let v = env.json(&["check", "1900 1234", "--json"]);
+    assert!(v["advice"].as_str().unwrap().contains("1900"), "{v}");
 }

@@ -442,6 +442,56 @@ fn parse_prints_one_object_per_body_and_fails_on_any_refusal() {
     assert!(ok.status.success());
 }
 
+/// Issue 21: a possible number (a range libphonenumber does not list) is
+/// reported, listed and warned of like any other of its kind: a mobile
+/// listed, a fixed line and a 069 number held for review; an impossible
+/// number refused.
+#[test]
+fn possible_numbers_go_through_the_loop_and_impossible_ones_do_not() {
+    let out = cli(&[
+        "reports",
+        "parse",
+        "--json",
+        "LD 02499950060 gia danh cong an",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v = json(String::from_utf8(out.stdout).unwrap().trim());
+    assert_eq!(v["number"]["national"], "02499950060", "{v}");
+    assert_eq!(v["number"]["plan"], "possible", "{v}");
+    assert!(
+        !cli(&["reports", "parse", "LD 0401234567 x"])
+            .status
+            .success()
+    );
+
+    let l = Loop::new();
+    let mut inbox = Inbox::new();
+    for who in 300..305 {
+        let d = i64::from(who) - 299;
+        inbox.sms(d, who, "LD 052 123 4567 mao danh cong an");
+        inbox.sms(d, who, "LD (024.9900.0001 - gia danh toa an)");
+        inbox.sms(d, who, "LD 069 123 4567 mao danh cong an");
+        inbox.sms(d, who, "LD 0401234567 lua dao");
+    }
+    l.ingest(&inbox, "possible.csv");
+    let report = l.publish();
+    let held = &report["rules"]["held_for_review"];
+    assert_eq!(held["fixed_line"], 1, "{report}");
+    assert_eq!(held["security_network"], 1, "{report}");
+    let v = l.phone_check("0521234567");
+    assert_eq!(v["level"], "scam", "{v}");
+    let v = l.phone_check("0691234567");
+    assert!(v["report"].is_null(), "held, not listed: {v}");
+    assert!(v.to_string().contains("security_network"), "{v}");
+    assert_eq!(l.level("0401234567"), "suspicious");
+    let queue = l.publisher(&["reports", "held", "--json"]);
+    assert!(queue.contains("\"security_network\""), "{queue}");
+}
+
 #[test]
 fn publisher_commands_need_a_named_database_and_refuse_a_phones() {
     let dir = tempfile::tempdir().unwrap();

@@ -113,6 +113,40 @@ impl ScamPattern {
     }
 }
 
+/// The advice for a call from the police's own network (069). A real
+/// officer may call from it, and a scammer may spoof it: the advice is
+/// what the police never ask for on the phone, true of both (the words of
+/// the police-impersonation row, `reference/vietnam.md`), and how to check.
+pub(super) fn security_advice() -> Text {
+    Text::new(
+        "Công an không yêu cầu chuyển tiền, cung cấp mã OTP hay cài ứng dụng qua điện thoại. Số 069 có thể bị giả mạo: nếu cần, hãy tự liên hệ công an nơi cư trú.",
+        "The police never ask for money, an OTP code or an app install over the phone. A 069 number can be spoofed: if in doubt, contact your local police yourself.",
+    )
+}
+
+/// The advice for a 1900 caller. Answering costs nothing (no Vietnamese
+/// service charges the person called, `reference/vietnam.md`); the danger
+/// is calling back: missed calls from 1900 numbers lure people into
+/// calling back at a high rate (cafef.vn, "Danh sách 32 số điện thoại lừa
+/// đảo…", 2026-01-20), and 1900 lines posing as carriers' hotlines charge
+/// callers (plo.vn, "Mất tiền oan vì những đầu số giả mạo tổng đài").
+pub(super) fn premium_rate_advice() -> Text {
+    Text::new(
+        "Nghe máy không mất tiền, nhưng gọi lại số 1900 bị tính cước cao. Đừng gọi lại cuộc gọi nhỡ từ số 1900; chỉ gọi tổng đài theo số in trên hóa đơn, thẻ hoặc trang chính thức.",
+        "Answering costs nothing, but calling a 1900 number back is charged at a high rate. Don't return missed calls from 1900 numbers; call a company only on the number printed on your bill, card or official site.",
+    )
+}
+
+/// The advice for a 1800 caller: calling back is free (the carriers'
+/// own 1800 lines are "miễn phí", plo.vn), so the danger is only who is
+/// speaking.
+pub(super) fn toll_free_advice() -> Text {
+    Text::new(
+        "Gọi lại số 1800 không mất cước, nhưng số gọi đến có thể bị giả mạo: không cung cấp mã OTP, mật khẩu cho bất kỳ ai.",
+        "Calling a 1800 number back is free, but a caller's number can be spoofed: never give your OTP code or password to anyone.",
+    )
+}
+
 /// The advice for a call from a wangiri country, listed or not.
 pub(super) fn wangiri_advice() -> Text {
     WANGIRI.advice()

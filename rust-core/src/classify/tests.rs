@@ -213,7 +213,7 @@ fn exact_report_beats_prefix_and_prefix_applies_alone() {
 #[test]
 fn heuristics_in_order() {
     let none = Lookups::default();
-    let table: [(&str, Verification, Level, Vec<&str>); 7] = [
+    let table: [(&str, Verification, Level, Vec<&str>); 11] = [
         (
             "0912345678",
             Verification::NotVerified,
@@ -244,6 +244,30 @@ fn heuristics_in_order() {
             Verification::NotVerified,
             Level::Suspicious,
             vec!["premium_rate"],
+        ),
+        (
+            "1800 1091",
+            Verification::NotVerified,
+            Level::Unknown,
+            vec!["toll_free"],
+        ),
+        (
+            "02499950060",
+            Verification::NotVerified,
+            Level::Unknown,
+            vec!["unlisted_range"],
+        ),
+        (
+            "0692342593",
+            Verification::NotVerified,
+            Level::Unknown,
+            vec!["security_network"],
+        ),
+        (
+            "0692342593",
+            Verification::Failed,
+            Level::Suspicious,
+            vec!["verification_failed", "security_network"],
         ),
         (
             "0401234567",
@@ -844,4 +868,91 @@ fn a_burst_the_list_has_not_confirmed_warns_but_never_says_scam() {
     );
     assert_eq!(v.level, Level::Scam);
     assert_eq!(codes(&v), ["reported", "reported_burst"]);
+}
+
+/// Issue 21: how a number's place in the plan, the police's 069 network
+/// and 1800/1900 lines read on a phone, and that a list still wins.
+#[test]
+fn plan_069_and_service_numbers_read_as_what_they_are() {
+    let none = Lookups::default();
+    // Possible (a range libphonenumber does not list): unknown, told why,
+    // never "does not exist". The number was named in a 2026 warning
+    // (cafef.vn, 2026-01-20); here it only stands for its range.
+    let v = check("02499950060", CallFacts::default(), none.clone());
+    assert_eq!((v.level, v.action), (Level::Unknown, Action::Allow));
+    assert_eq!(codes(&v), vec!["unlisted_range"]);
+    assert!(v.advice.is_none());
+    // Impossible: still suspicious, as before.
+    let v = check("0501234567", CallFacts::default(), none.clone());
+    assert_eq!(
+        (v.level, codes(&v)),
+        (Level::Suspicious, vec!["invalid_number"])
+    );
+    assert!(v.reasons[0].text.vi.contains("không tồn tại"));
+    // 069: its own reason and the police advice, not "does not exist".
+    let v = check("069.234.2593", CallFacts::default(), none.clone());
+    assert_eq!(v.level, Level::Unknown);
+    assert_eq!(codes(&v), vec!["security_network"]);
+    assert!(!v.reasons[0].text.vi.contains("không tồn tại"));
+    let advice = v.advice.unwrap();
+    assert!(
+        advice.vi.starts_with("Công an không yêu cầu chuyển tiền"),
+        "{}",
+        advice.vi
+    );
+    assert!(advice.vi.contains("OTP"));
+    // ...and a list naming a 069 number on an authority's word still wins.
+    let mut notice = scam(1, 2, Some("Mạo danh công an"));
+    notice.source = Some(crate::model::Source {
+        name: "Công an tỉnh X".into(),
+        url: None,
+    });
+    let v = check(
+        "0691234567",
+        CallFacts::default(),
+        Lookups {
+            exact: vec![listed(notice)],
+            ..Default::default()
+        },
+    );
+    assert_eq!(v.level, Level::Scam);
+    assert_eq!(codes(&v), vec!["reported", "security_network"]);
+    // 1900: warned of, the danger named (calling back), with advice.
+    let v = check("1900 1234", CallFacts::default(), none.clone());
+    assert_eq!(v.level, Level::Suspicious);
+    assert_eq!(
+        v.reasons[0].text.vi,
+        "Số 1900: gọi lại số này bị tính cước cao"
+    );
+    assert!(v.advice.unwrap().vi.contains("Đừng gọi lại"));
+    // 1800: told, not warned of.
+    let v = check("1800 1091", CallFacts::default(), none.clone());
+    assert_eq!((v.level, v.action), (Level::Unknown, Action::Allow));
+    assert!(
+        v.advice
+            .unwrap()
+            .vi
+            .starts_with("Gọi lại số 1800 không mất cước")
+    );
+    // A verified organisation's 1900 line is safe, whatever the heuristic.
+    let bank = Reported {
+        category: Category::Verified,
+        reports: 1,
+        last_reported: Some(TODAY),
+        label: Some("Ngân hàng X".into()),
+        reporters: None,
+        source: None,
+    };
+    let v = check(
+        "1900 1234",
+        CallFacts::default(),
+        Lookups {
+            exact: vec![Listing {
+                may_verify: true,
+                ..listed(bank)
+            }],
+            ..Default::default()
+        },
+    );
+    assert_eq!((v.level, codes(&v)), (Level::Safe, vec!["verified_org"]));
 }

@@ -44,7 +44,10 @@ pub(super) fn check_curated(text: &str, own: Option<i64>) -> Result<(), String> 
     for (i, w) in words.iter().enumerate() {
         if let Word::Digits(d) = w
             && d.len() >= PHONE_DIGITS
-            && let Some(key) = normalize(d).ok().filter(|n| n.valid).and_then(|n| n.key())
+            && let Some(key) = normalize(d)
+                .ok()
+                .filter(|n| n.accepted())
+                .and_then(|n| n.key())
             && Some(key) != own
         {
             return Err(format!(

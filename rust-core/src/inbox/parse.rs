@@ -532,7 +532,7 @@ fn find_number(
             });
         }
         // `113 5 lần` is 113 and content, not the short number 1135.
-        if n.valid && (n.e164.is_some() || groups == 1) {
+        if n.accepted() && (n.e164.is_some() || groups == 1) {
             return Ok((n, end));
         }
     }

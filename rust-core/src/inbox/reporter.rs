@@ -43,7 +43,7 @@ impl AllowedSenders {
                 Line::Bad(_, reason) => return Err(bad(&reason)),
                 Line::Fields(rec) => normalize(&rec[0])
                     .ok()
-                    .filter(|n| n.valid && n.is_vietnamese())
+                    .filter(|n| n.accepted() && n.is_vietnamese())
                     .and_then(|n| n.e164)
                     .ok_or_else(|| bad("not a Vietnamese number with an international form"))?,
             };
@@ -77,7 +77,7 @@ pub(super) fn reporter(
     if written_foreign(raw) {
         return Err(not_mobile("a foreign number"));
     }
-    let Some(n) = normalize(raw).ok().filter(|n| n.valid) else {
+    let Some(n) = normalize(raw).ok().filter(PhoneNumber::accepted) else {
         return Err((
             "bad_sender",
             coded("bad_sender", "the sender is not a phone number"),
@@ -115,6 +115,7 @@ fn what(n: &PhoneNumber) -> &'static str {
         NumberKind::TollFree => "a 1800 number",
         NumberKind::PremiumRate => "a 1900 number",
         NumberKind::Voip => "a VoIP number",
+        NumberKind::Security => "a 069 number",
         NumberKind::Mobile | NumberKind::Other => "not a mobile number",
     }
 }

@@ -26,6 +26,9 @@ pub enum Hold {
     TollFree,
     /// 1900…: an organisation's paid hotline.
     PremiumRate,
+    /// 069…: the police's (and army's) own network: a real office's line
+    /// as often as a spoofed one, so a person looks before it is listed.
+    SecurityNetwork,
     /// In the policy's protected set: never listed, held only to be seen.
     Protected,
     /// An official source marked it an organisation's own: listed as
@@ -39,6 +42,7 @@ impl Hold {
             Hold::FixedLine => "fixed_line",
             Hold::TollFree => "toll_free",
             Hold::PremiumRate => "premium_rate",
+            Hold::SecurityNetwork => "security_network",
             Hold::Protected => "protected",
             Hold::Verified => "verified",
         }
@@ -50,6 +54,7 @@ impl Hold {
             NumberKind::FixedLine => Some(Hold::FixedLine),
             NumberKind::TollFree => Some(Hold::TollFree),
             NumberKind::PremiumRate => Some(Hold::PremiumRate),
+            NumberKind::Security => Some(Hold::SecurityNetwork),
             _ => None,
         }
     }
@@ -188,6 +193,7 @@ fn queue(conn: &rusqlite::Connection, now: i64) -> Result<Vec<HeldNumber>> {
                 "fixed_line" => Hold::FixedLine,
                 "toll_free" => Hold::TollFree,
                 "premium_rate" => Hold::PremiumRate,
+                "security_network" => Hold::SecurityNetwork,
                 "verified" => Hold::Verified,
                 _ => Hold::Protected,
             },

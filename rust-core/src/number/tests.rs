@@ -218,6 +218,9 @@ fn fast_path_agrees_with_the_phonenumber_crate() {
             let fast = vietnamese(&nsn);
             let slow = with_crate(&format!("+84{nsn}"));
             assert_eq!(fast.valid, slow.valid, "+84{nsn}");
+            // Whatever libphonenumber calls valid is valid here; "possible"
+            // only ever widens what it calls invalid.
+            assert_eq!(fast.plan == Plan::Valid, slow.valid, "+84{nsn}");
             if slow.valid {
                 assert_eq!(fast.kind, slow.kind, "+84{nsn}");
                 assert_eq!(fast.e164, slow.e164, "+84{nsn}");
@@ -290,4 +293,66 @@ fn written_foreign_agrees_with_the_classification() {
     // Written as Vietnam's, though no number: not foreign.
     assert!(!written_foreign("+84"));
     assert!(!written_foreign("+840"));
+}
+
+/// Valid (the published metadata lists it), possible (a known prefix or
+/// area code and the right length, in a range the metadata does not list),
+/// impossible (wrong length, unknown prefix).
+#[test]
+fn plan_tells_valid_possible_and_impossible() {
+    use NumberKind::*;
+    use Plan::*;
+    let table = [
+        ("0912345678", Mobile, Valid),
+        ("0243 999 9999", FixedLine, Valid),
+        ("1900 1234", PremiumRate, Valid),
+        ("1800 1091", TollFree, Valid),
+        ("113", Emergency, Valid),
+        // Named as a caller impersonating the police and courts in Hà Nội
+        // (cafef.vn, "Danh sách 32 số điện thoại lừa đảo…", 2026-01-20);
+        // libphonenumber lists only 024 [2-8]… for Hà Nội.
+        ("02499950060", FixedLine, Possible),
+        ("024.9995.0060", FixedLine, Possible),
+        ("+84 24 9995 0060", FixedLine, Possible),
+        // Synthetic: the same gaps in Hà Nội's and Hồ Chí Minh City's
+        // ranges.
+        ("02401234567", FixedLine, Possible),
+        ("02811234567", FixedLine, Possible),
+        // Synthetic: carriers' prefixes, ranges libphonenumber leaves out.
+        ("0521234567", Mobile, Possible),
+        ("0551234567", Mobile, Possible),
+        ("0891234567", Mobile, Possible),
+        ("0992123456", Mobile, Possible),
+        // The Ministry of Public Security's anti-corruption line (thdt.vn
+        // citing VTVO, 01/12/2018: "069.234.2593").
+        ("069.234.2593", Security, Possible),
+        ("0691234567", Security, Possible),
+        // Wrong length or unknown prefix.
+        ("0401234567", Other, Impossible),
+        ("0501234567", Other, Impossible),
+        ("024999500601", Other, Impossible),
+        ("0249995006", Other, Impossible),
+        // libphonenumber lists 069 + 5 or 6 digits (type unknown to it).
+        ("069123456", Security, Valid),
+        ("06912345", Security, Valid),
+        ("0691234", Other, Impossible),
+        ("06912345678", Other, Impossible),
+        ("+999 1234 5678", Other, Impossible),
+    ];
+    for (raw, kind, plan) in table {
+        let got = n(raw);
+        assert_eq!(got.plan, plan, "{raw}");
+        assert_eq!(got.accepted(), plan != Impossible, "{raw}");
+        assert_eq!(got.valid, plan == Valid, "{raw}");
+        if plan != Impossible {
+            assert_eq!(got.kind, kind, "{raw}");
+        }
+        if plan == Possible {
+            // A possible number keeps its national and international form.
+            assert_eq!(got.country.as_deref(), Some("VN"), "{raw}");
+            assert!(got.key().is_some(), "{raw}");
+            assert_eq!(got.display, got.national, "{raw}");
+        }
+    }
+    assert_eq!(n("+84 24 9995 0060").national, "02499950060");
 }

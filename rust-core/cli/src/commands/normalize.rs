@@ -16,7 +16,7 @@ pub fn run(raw: &[String], json: bool) -> ExitCode {
                 n.e164.as_deref().unwrap_or("-"),
                 n.national,
                 n.kind.as_str(),
-                if n.valid { "valid" } else { "invalid" },
+                n.plan.as_str(),
                 n.converted_from
                     .map(|o| format!("\t(was {o})"))
                     .unwrap_or_default()
