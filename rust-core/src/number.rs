@@ -426,7 +426,8 @@ fn is_possible_fixed_nsn(nsn: &str) -> bool {
 }
 
 /// `069` + 7 digits, the form of the Ministry of Public Security's numbers
-/// printed in the press (069.234.2593), or + 5 or 6 digits, the forms
+/// printed in the press (069.234.2593, thdt.vn 2018; the criminal police
+/// department's duty line 0692348560, plo.vn 2021-07), or + 5 or 6 digits, the forms
 /// libphonenumber lists (as numbers of no particular type).
 fn is_security_nsn(nsn: &str) -> bool {
     (7..=9).contains(&nsn.len()) && nsn.starts_with("69")

@@ -326,7 +326,8 @@ pub fn parse_body(body: &str) -> Result<ParsedSms, RefusedSms> {
     };
     let (from, to) = (head.offset(start), head.offset(end));
     let written = body[from.min(to)..to].trim().to_string();
-    let (content, content_truncated) = content_of(&body[head.offset(end)..]);
+    let (content, content_truncated) =
+        content_of(&body[head.offset(end)..], opened_before(&head, start));
     Ok(ParsedSms {
         keyword,
         sender,
@@ -717,13 +718,46 @@ fn is_chatter(head: &Head) -> bool {
 /// The content: at most [`MAX_CONTENT_CHARS`] characters of what follows
 /// the number, without the separators and brackets around it, blanks
 /// collapsed, NFC.
-fn content_of(rest: &str) -> (String, bool) {
+///
+/// `open` is the bracket written before the number, if any. When it is not
+/// closed right after the number, it holds the content too (`LD (số - nội
+/// dung)`, trangcongnghe.vn's "LD (số điện thoại - nguồn phát tán)"), and
+/// its closing bracket at the end is not content.
+fn content_of(rest: &str, open: Option<char>) -> (String, bool) {
     let (window, truncated) = cut_chars(rest, MAX_CONTENT_CHARS);
+    let closed_at_once = window
+        .chars()
+        .map(fold_width)
+        .find(|&c| !is_blank(c))
+        .is_some_and(is_closing_bracket);
     let window = window.trim_start_matches(|c: char| {
         let c = fold_width(c);
         is_keyword_separator(c) || is_closing_bracket(c) || c == '|'
     });
-    (clean(unwrap_brackets(window)), truncated)
+    let mut content = unwrap_brackets(window);
+    if let Some(open) = open.filter(|_| !closed_at_once)
+        && let Some(close) = closing_bracket(open)
+    {
+        let count = |b: char| content.chars().filter(|&c| fold_width(c) == b).count();
+        let trimmed = content.trim_end_matches(is_blank);
+        if count(close) > count(open)
+            && let Some(last) = trimmed.chars().next_back()
+            && fold_width(last) == close
+        {
+            content = &trimmed[..trimmed.len() - last.len_utf8()];
+        }
+    }
+    (clean(content), truncated)
+}
+
+/// The opening bracket written before the number (blanks between), if any.
+fn opened_before(head: &Head, start: usize) -> Option<char> {
+    (0..start)
+        .rev()
+        .map(|i| head.char(i))
+        .find(|c| !c.is_some_and(is_blank))
+        .flatten()
+        .filter(|&c| closing_bracket(c).is_some())
 }
 
 /// `s` up to `max` characters, never cutting a letter from its combining

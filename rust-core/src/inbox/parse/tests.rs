@@ -1,5 +1,7 @@
 //! Table tests of the inbox parser: the bodies of `reference/vietnam.md` and
-//! what people plausibly type. Every number here is synthetic.
+//! what people plausibly type. Every number here is synthetic, except in
+//! `the_forms_public_sources_print_parse`, where each is the example its
+//! source prints.
 
 use super::*;
 use unicode_normalization::is_nfc;
@@ -37,7 +39,7 @@ fn check(table: &[(&str, Want)]) -> usize {
                 match &p.sender {
                     Sender::Number(n) => {
                         assert_eq!(n.national, *sender, "number of {body:?}");
-                        assert!(n.valid, "{body:?}");
+                        assert!(n.accepted(), "{body:?}");
                         assert_eq!(p.number(), Some(n));
                         assert_eq!(p.sender_id(), None);
                     }
@@ -739,4 +741,103 @@ fn content_is_composed_even_when_an_invisible_character_stood_between_marks() {
     }
     let p = parse_body("LD 0912345678 e\u{323}\u{200b}\u{302}").unwrap();
     assert_eq!(p.content, "ệ");
+}
+
+/// Issue 21: the report forms Vietnamese official pages and newspapers
+/// print, each row with where it is printed. The numbers are the examples
+/// those pages print (or synthetic where a page prints a placeholder).
+#[test]
+fn the_forms_public_sources_print_parse() {
+    check(&[
+        // thongbaorac.ais.gov.vn, the official 5656 page (its example).
+        (
+            "V (0985931054)(Cuộc gọi quảng cáo)",
+            v("0985931054", "Cuộc gọi quảng cáo"),
+        ),
+        // plo.vn, "Phản ánh về cuộc gọi rác tăng…", 2021-07: "V [nguồn phát
+        // tán][nội dung cuộc gọi rác]" and its example in parentheses.
+        (
+            "V [0912345678][Cuộc gọi quảng cáo]",
+            v("0912345678", "Cuộc gọi quảng cáo"),
+        ),
+        (
+            "V (0987654321)(Cuộc gọi quảng cáo giới thiệu sản phẩm dịch vụ bất động sản của công y A)",
+            v(
+                "0987654321",
+                "Cuộc gọi quảng cáo giới thiệu sản phẩm dịch vụ bất động sản của công y A",
+            ),
+        ),
+        // vietbao.vn, 2024-01 (Trà Vinh police): "V(0812341213) lua dao".
+        ("V(0812341213) lua dao", v("0812341213", "lua dao")),
+        // trangcongnghe.vn, "Tra cứu tin nhắn lừa đảo qua SMS bằng đầu số
+        // 156": "LD (số điện thoại - nguồn phát tán) (nội dung phản ánh)",
+        // and the same read as one bracket (issue 21's `LD (số - nội dung)`).
+        (
+            "LD (0912345678) (mạo danh công an)",
+            ld("0912345678", "mạo danh công an"),
+        ),
+        (
+            "LD (0912345678 - mạo danh công an)",
+            ld("0912345678", "mạo danh công an"),
+        ),
+        (
+            "LD (0912345678 - mạo danh (giả) công an)",
+            ld("0912345678", "mạo danh (giả) công an"),
+        ),
+        (
+            "S (0912345678) (trúng thưởng)",
+            s("0912345678", "trúng thưởng"),
+        ),
+        // sggpnews.org.vn, "Newest method to block marketing messages":
+        // "S 090xxxxxxx mua ban dat nen" (the x's made digits).
+        (
+            "S 0901234567 mua ban dat nen",
+            s("0901234567", "mua ban dat nen"),
+        ),
+        // Numbers as newspapers print them: dots (vietnamnet.vn prints a
+        // caller as "0291.99930XX"; the X's made digits), spaces, and the
+        // Hà Nội 024 99xx form named in cafef.vn's 2026-01-20 list.
+        ("LD 0291.9993.012 tang qua", ld("02919993012", "tang qua")),
+        (
+            "LD 024 9995 0060 gia danh cong an",
+            ld("02499950060", "gia danh cong an"),
+        ),
+        // plo.vn, 2021-07: the criminal police department's duty line,
+        // "Trực ban hình sự 0692348560" (reported here only as a form).
+        (
+            "LD 0692.348.560 gia danh cong an",
+            ld("0692348560", "gia danh cong an"),
+        ),
+    ]);
+    // Messages to 156/5656 that are not reports: the do-not-call list
+    // (khongquangcao.ais.gov.vn: "DK DNC", "HUY DNC"; vietnamnet.vn,
+    // 2026: "DK DNC S", "DK DNC V"), a forwarded ad (quantrimang.com:
+    // "FW [nội dung]"), a domain look-up (trangcongnghe.vn: TCTM).
+    for (body, word) in [
+        ("DK DNC", "DK"),
+        ("DK DNC S", "DK"),
+        ("DK DNC V", "DK"),
+        ("HUY DNC", "HUY"),
+        ("FW Khuyen mai 50% tai cua hang X", "FW"),
+        ("TCTM example.vn", "TCTM"),
+    ] {
+        match parse_body(body) {
+            Err(RefusedSms::UnknownKeyword { word: got }) => assert_eq!(got, word, "{body:?}"),
+            other => panic!("{body:?}: {other:?}"),
+        }
+    }
+}
+
+/// Issue 21: a possible number (a range libphonenumber does not list) is
+/// a report's number; an impossible one is refused as before.
+#[test]
+fn possible_numbers_are_reported_impossible_ones_refused() {
+    let p = parse_body("LD 02499950060 gia danh toa an").unwrap();
+    let n = p.number().unwrap();
+    assert_eq!(n.plan, crate::number::Plan::Possible);
+    assert_eq!(n.kind, crate::number::NumberKind::FixedLine);
+    assert_eq!(
+        parse_body("LD 0401234567 lua dao").unwrap_err().code(),
+        "invalid_number"
+    );
 }
