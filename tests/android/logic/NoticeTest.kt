@@ -41,7 +41,7 @@ class NoticeTest {
         assertTrue(n.details.startsWith(n.summary))
         assertTrue(n.details.endsWith(n.advice!!))
         assertTrue(n.advice!!.startsWith("Công an"))
-        assertEquals(listOf(NoticeAction.REPORT, NoticeAction.TRUST), n.actions)
+        assertEquals(listOf(NoticeAction.REPORT, NoticeAction.CALL, NoticeAction.TRUST), n.actions)
         assertEquals(ReportKind.SCAM_CALL, n.reportKind)
         assertEquals("+84912345678", n.actionNumber)
     }

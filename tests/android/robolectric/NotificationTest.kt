@@ -54,7 +54,7 @@ class NotificationTest {
         assertEquals(Notification.CATEGORY_CALL, n.category)
         assertEquals("${v.title.vi}: ${v.number!!.display}", n.title())
         assertEquals("Đã bị phản ánh lừa đảo 37 lần, gần nhất 2 ngày trước: mạo danh công an", n.text())
-        assertEquals(listOf("Báo cáo 156", "Tin cậy số này"), n.actions.map { it.title.toString() })
+        assertEquals(listOf("Nhắn tin 156", "Gọi 156", "Tin cậy số này"), n.actions.map { it.title.toString() })
         val big = n.extras.getCharSequence(Notification.EXTRA_BIG_TEXT).toString()
         assertTrue(big, big.endsWith(v.advice!!.vi))
     }
@@ -69,7 +69,7 @@ class NotificationTest {
         assertEquals(v.reasons.first().text.en, n.text())
         assertNotEquals(v.reasons.first().text.vi, n.text())
         assertTrue(n.text(), n.text().contains("37"))
-        assertEquals(listOf("Report to 156", "Trust this number"), n.actions.map { it.title.toString() })
+        assertEquals(listOf("Text 156", "Call 156", "Trust this number"), n.actions.map { it.title.toString() })
     }
 
     @Test
@@ -87,13 +87,27 @@ class NotificationTest {
     }
 
     @Test
+    fun callActionOpensTheDialerStepForThisNotice() {
+        val (_, n) = warn()
+        val report = shadowOf(n.actions[0].actionIntent).savedIntent
+        val call = shadowOf(n.actions[1].actionIntent)
+        assertTrue(call.isActivityIntent)
+        // Two PendingIntents, not one overwritten by the other.
+        assertNotEquals(n.actions[0].actionIntent, n.actions[1].actionIntent)
+        assertEquals(ReportActivity.ACTION_CALL_HOTLINE, call.savedIntent.action)
+        assertEquals(ReportActivity::class.java.name, call.savedIntent.component!!.className)
+        assertNotEquals(report.action, call.savedIntent.action)
+        assertTrue((call.savedIntent.flags and Intent.FLAG_ACTIVITY_NEW_TASK) != 0)
+    }
+
+    @Test
     fun trustActionPutsTheNumberOnTheAllowListInTheCore() {
         val (v, n) = warn()
-        val pending = shadowOf(n.actions[1].actionIntent)
+        val pending = shadowOf(n.actions[2].actionIntent)
         assertTrue(pending.isBroadcastIntent)
         assertEquals(ActionReceiver.ACTION_TRUST, pending.savedIntent.action)
         assertTrue(app().guard.list(UserList.ALLOW).isEmpty())
-        n.actions[1].actionIntent.send()
+        n.actions[2].actionIntent.send()
         Harness.waitUntil { true }
         waitForBackground()
         assertEquals(listOf("0912345678"), app().guard.list(UserList.ALLOW).map { it.number })

@@ -45,6 +45,19 @@ class ReportTest {
         })
     }
 
+    private fun installDialer() {
+        val dialer = ComponentName("org.example.dialer", "org.example.dialer.Dial")
+        val pm = shadowOf(app().packageManager)
+        pm.addActivityIfNotPresent(dialer)
+        pm.addIntentFilterForActivity(dialer, IntentFilter(Intent.ACTION_DIAL).apply {
+            addCategory(Intent.CATEGORY_DEFAULT)
+            addDataScheme("tel")
+        })
+    }
+
+    private fun call(): ReportActivity =
+        Robolectric.buildActivity(ReportActivity::class.java, ReportActivity.callIntent(app(), 7)).setup().get()
+
     private fun report(number: String, kind: ReportKind, content: String): ReportActivity {
         val intent = ReportActivity.intent(app(), number, kind, 7, content)
         return Robolectric.buildActivity(ReportActivity::class.java, intent).setup().get()
@@ -90,6 +103,34 @@ class ReportTest {
         assertEquals("Không tìm thấy ứng dụng nhắn tin trên máy.", shadowOf(dialog).title.toString())
         assertEquals("Bạn có thể tự nhắn tin này tới 156:\n\nLD 0912345678 mạo danh công an", shadowOf(dialog).message.toString())
         // Closing it closes the report screen.
+        dialog.getButton(AlertDialog.BUTTON_POSITIVE).performClick()
+        Harness.waitUntil { activity.isFinishing }
+    }
+
+    @Test
+    fun callOpensTheDialerOn156ForThePersonToPressCall() {
+        installDialer()
+        // 156 even when the SMS goes to 5656: the hotline that takes calls.
+        Harness.settings { it.copy(reportTarget = ReportTarget.HOTLINE5656) }
+        val activity = call()
+        val dial = sentTo(activity)
+        assertEquals(Intent.ACTION_DIAL, dial.action)
+        assertEquals("tel:156", dial.dataString)
+        assertTrue("a task of its own", (dial.flags and Intent.FLAG_ACTIVITY_NEW_TASK) != 0)
+        assertTrue("the step closes", activity.isFinishing)
+        // Nothing is reported by a call: the outbox stays empty.
+        assertTrue(app().guard.reports(10u).isEmpty())
+    }
+
+    @Test
+    @Config(qualifiers = "vi")
+    fun withoutADialerItSaysSoAndShowsTheNumber() {
+        val activity = call()
+        Harness.waitUntil(what = "the dialog") { ShadowDialog.getLatestDialog() != null }
+        assertNull(shadowOf(activity).nextStartedActivity)
+        val dialog = ShadowDialog.getLatestDialog() as AlertDialog
+        assertEquals("Không tìm thấy ứng dụng gọi điện trên máy.", shadowOf(dialog).title.toString())
+        assertEquals("Bạn có thể tự gọi 156 từ bất kỳ điện thoại nào.", shadowOf(dialog).message.toString())
         dialog.getButton(AlertDialog.BUTTON_POSITIVE).performClick()
         Harness.waitUntil { activity.isFinishing }
     }

@@ -80,6 +80,36 @@ class ScreensTest {
         assertFalse(app().settings().protectionOn)
     }
 
+    /** Issue 21: a checked number offers both channels of the hotline, SMS and a call. */
+    @Test
+    @Config(qualifiers = "vi")
+    fun aCheckedNumberOffersTextAndCall156() {
+        roles(held = true)
+        importList()
+        val dialer = android.content.ComponentName("org.example.dialer", "org.example.dialer.Dial")
+        val pm = shadowOf(app().packageManager)
+        pm.addActivityIfNotPresent(dialer)
+        pm.addIntentFilterForActivity(dialer, android.content.IntentFilter(android.content.Intent.ACTION_DIAL).apply {
+            addCategory(android.content.Intent.CATEGORY_DEFAULT)
+            addDataScheme("tel")
+        })
+        val main = open(MainActivity::class.java, ::listSizeShown)
+        // From here an intent nothing handles fails as on a phone; what the screen started
+        // on opening (the notification permission's request) is set aside.
+        shadowOf(app()).checkActivities(true)
+        while (shadowOf(main).nextStartedActivity != null) Unit
+        Harness.views(main.window.decorView).filterIsInstance<EditText>().first().setText("0912 345 678")
+        button(main, main.getString(R.string.check_button)).performClick()
+        waitUntil(what = "the check") { Harness.buttons(main).any { it.text == "Gọi 156" } }
+        val labels = Harness.buttons(main).map { it.text.toString() }
+        val sms = labels.indexOf("Nhắn tin 156")
+        assertTrue("$labels", sms >= 0 && labels[sms + 1] == "Gọi 156")
+        button(main, "Gọi 156").performClick()
+        val dial = shadowOf(main).nextStartedActivity
+        assertEquals(android.content.Intent.ACTION_DIAL, dial.action)
+        assertEquals("tel:156", dial.dataString)
+    }
+
     @Test
     @Config(qualifiers = "en")
     fun mainShowsTheAgeOfASyncedList() {
@@ -143,7 +173,7 @@ class ScreensTest {
         assertTrue(badge.background is android.graphics.drawable.GradientDrawable)
         assertEquals(history.getColor(R.color.on_level_dark), badge.currentTextColor)
         // Only the reported call can be reported (a hidden caller has no number).
-        assertEquals(1, Harness.buttons(history).count { it.text == "Báo cáo 156" })
+        assertEquals(1, Harness.buttons(history).count { it.text == "Nhắn tin 156" })
     }
 
     @Test

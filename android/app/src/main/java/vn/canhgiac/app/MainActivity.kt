@@ -182,6 +182,7 @@ class MainActivity : CoreActivity() {
             ui.button(reportLabel()) {
                 ReportActivity.openSms(this, number.e164 ?: number.national, reportKindFor(v), defaultReportContent(v))
             }
+            ui.button(callLabel()) { ReportActivity.openDialer(this) }
         }
     }
 

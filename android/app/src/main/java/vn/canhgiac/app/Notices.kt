@@ -48,6 +48,9 @@ object Notices {
                     NoticeAction.REPORT -> context.reportLabel() to PendingIntent.getActivity(
                         context, id, ReportActivity.intent(context, number, notice.reportKind, id), FLAGS,
                     )
+                    NoticeAction.CALL -> context.callLabel() to PendingIntent.getActivity(
+                        context, id, ReportActivity.callIntent(context, id), FLAGS,
+                    )
                     NoticeAction.TRUST -> context.getString(R.string.action_trust) to PendingIntent.getBroadcast(
                         context, id, ActionReceiver.trustIntent(context, number, id), FLAGS,
                     )

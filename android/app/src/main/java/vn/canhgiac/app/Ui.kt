@@ -18,6 +18,7 @@ import kotlinx.coroutines.MainScope
 import kotlinx.coroutines.cancel
 import kotlinx.coroutines.launch
 import kotlinx.coroutines.withContext
+import vn.canhgiac.app.logic.HOTLINE_DIAL_URI
 import vn.canhgiac.app.logic.AgeUnit
 import vn.canhgiac.app.logic.LangChoice
 import vn.canhgiac.app.logic.ListAge
@@ -227,9 +228,12 @@ fun levelColors(level: Level): Pair<Int, Int> = when (level) {
     Level.SAFE -> R.color.level_safe to R.color.on_level_dark
 }
 
-/** "Báo cáo 156" or "Báo cáo 5656", after the user's choice of hotline. */
+/** "Nhắn tin 156" or "Nhắn tin 5656", after the user's choice of hotline. */
 fun Context.reportLabel(): String =
     getString(R.string.action_report, CanhGiacApp.of(this).settings().reportTarget.shortNumber())
+
+/** "Gọi 156": the number in [HOTLINE_DIAL_URI], whichever hotline the SMS goes to. */
+fun Context.callLabel(): String = getString(R.string.action_call, HOTLINE_DIAL_URI.removePrefix("tel:"))
 
 // The one mapping from each level, action and language choice to its label.
 

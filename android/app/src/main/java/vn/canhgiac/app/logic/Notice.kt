@@ -21,8 +21,8 @@ enum class NoticeKind {
     REPORT_PROMPT,
 }
 
-/** Buttons on a notice. The app supplies their labels ("Báo cáo 156", "Tin cậy số này"). */
-enum class NoticeAction { REPORT, TRUST }
+/** Buttons on a notice. The app supplies their labels ("Nhắn tin 156", "Gọi 156", "Tin cậy số này"). */
+enum class NoticeAction { REPORT, CALL, TRUST }
 
 /** Everything a notification shows, decided without Android. */
 data class Notice(
@@ -77,9 +77,10 @@ fun noticeFor(verdict: Verdict, lang: UiLang): Notice? {
     val actions = if (actionNumber == null) {
         emptyList()
     } else if (verdict.level == Level.BLOCKED) {
-        listOf(NoticeAction.REPORT)
+        listOf(NoticeAction.REPORT, NoticeAction.CALL)
     } else {
-        listOf(NoticeAction.REPORT, NoticeAction.TRUST)
+        // The hotline's two channels side by side (the seed letter names both), then trust.
+        listOf(NoticeAction.REPORT, NoticeAction.CALL, NoticeAction.TRUST)
     }
     return Notice(
         kind = kind,
