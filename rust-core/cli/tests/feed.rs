@@ -280,6 +280,33 @@ fn user_imports_survive_feed_updates() {
     assert_eq!(v["level"], "scam");
 }
 
+/// Issue 21: `feed build` takes possible numbers (ranges libphonenumber
+/// does not list: 024 99xx, 052x) and refuses impossible ones; the phone
+/// warns of them from the feed like any other number.
+#[test]
+fn a_feed_lists_possible_numbers_and_refuses_impossible_ones() {
+    let t = Setup::new();
+    std::fs::write(
+        t.p("v1.csv"),
+        "number,category,reports,last_reported,label\n\
+         02499000001,scam,5,,gia danh toa an\n\
+         0521234567,scam,5,,\n\
+         0401234567,scam,5,,\n",
+    )
+    .unwrap();
+    let built = t.publish("feed", "v1.csv", "keys/feed.key");
+    let built: serde_json::Value = serde_json::from_str(&built).unwrap();
+    assert_eq!(built["entries"], 2, "{built}");
+    t.sync_ok("phone.db", "feed");
+    for number in ["024 9900 0001", "0521234567"] {
+        let v: serde_json::Value =
+            serde_json::from_str(&ok(&["--db", &t.s("phone.db"), "check", number, "--json"]))
+                .unwrap();
+        assert_eq!(v["level"], "scam", "{number}: {v}");
+        assert_eq!(v["number"]["plan"], "possible", "{number}: {v}");
+    }
+}
+
 /// A burst the publisher has not confirmed travels as `suspicious` and is
 /// warned of as such on the phone, never as a scam; confirmed by the next
 /// version, the same number becomes a scam by a delta.
