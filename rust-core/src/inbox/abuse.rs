@@ -79,21 +79,10 @@ pub(super) fn cap_senders(numbers: &mut [(i64, Rep)], caps: Caps) -> u64 {
 
 #[cfg(test)]
 mod tests {
-    use super::super::evidence::start_of;
     use super::*;
 
     fn report(number: i64, day: i32, reporter: i64) -> (i64, Rep) {
-        (
-            number,
-            Rep {
-                day,
-                at: start_of(day),
-                reporter,
-                kind: Kind::Ld,
-                pattern: None,
-                capped: false,
-            },
-        )
+        (number, Rep::ld(day, reporter))
     }
 
     const CAPS: Caps = Caps {

@@ -30,6 +30,22 @@ pub(super) struct Rep {
     pub(super) capped: bool,
 }
 
+#[cfg(test)]
+impl Rep {
+    /// An LD report by `reporter` at the start of `day`, with no pattern
+    /// (the unit tests of the rules build their evidence from these).
+    pub(super) fn ld(day: i32, reporter: i64) -> Rep {
+        Rep {
+            day,
+            at: start_of(day),
+            reporter,
+            kind: Kind::Ld,
+            pattern: None,
+            capped: false,
+        }
+    }
+}
+
 pub(super) struct SourceRow {
     pub(super) source_id: i64,
     pub(super) name: String,

@@ -56,38 +56,42 @@ impl Change {
         if self.before < min && self.after() < min {
             return None;
         }
-        let percent = |n: u64| n.saturating_mul(100) / self.before.max(1);
-        if self.left.saturating_mul(100) > self.before * u64::from(p.max_drop_percent) {
-            return Some(format!(
-                "it would lose {} of the {} entries of {} ({}%, more than max_drop_percent = {}%)",
-                self.left,
-                self.before,
-                self.against,
-                percent(self.left),
-                p.max_drop_percent
-            ));
-        }
-        if self.joined.saturating_mul(100) > self.before * u64::from(p.max_gain_percent) {
-            return Some(format!(
-                "it would gain {} entries on the {} of {} ({}%, more than max_gain_percent = {}%)",
+        // One rule for the three limits: the count, its share of `before`
+        // against the policy's percent, said in words.
+        let over = |n: u64, limit: u32, name: &str, what: String| {
+            (n.saturating_mul(100) > self.before * u64::from(limit)).then(|| {
+                format!(
+                    "it would {what} {} ({}%, more than {name} = {limit}%)",
+                    self.against,
+                    n.saturating_mul(100) / self.before.max(1)
+                )
+            })
+        };
+        over(
+            self.left,
+            p.max_drop_percent,
+            "max_drop_percent",
+            format!("lose {} of the {} entries of", self.left, self.before),
+        )
+        .or_else(|| {
+            over(
                 self.joined,
-                self.before,
-                self.against,
-                percent(self.joined),
-                p.max_gain_percent
-            ));
-        }
-        if self.changed.saturating_mul(100) > self.before * u64::from(p.max_changed_percent) {
-            return Some(format!(
-                "it would change the category or label of {} of the {} entries of {} ({}%, more than max_changed_percent = {}%)",
+                p.max_gain_percent,
+                "max_gain_percent",
+                format!("gain {} entries on the {} of", self.joined, self.before),
+            )
+        })
+        .or_else(|| {
+            over(
                 self.changed,
-                self.before,
-                self.against,
-                percent(self.changed),
-                p.max_changed_percent
-            ));
-        }
-        None
+                p.max_changed_percent,
+                "max_changed_percent",
+                format!(
+                    "change the category or label of {} of the {} entries of",
+                    self.changed, self.before
+                ),
+            )
+        })
     }
 }
 

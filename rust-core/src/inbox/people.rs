@@ -165,17 +165,6 @@ mod tests {
     use super::super::evidence::{Kind, start_of};
     use super::*;
 
-    fn rep(day: i32, reporter: i64) -> Rep {
-        Rep {
-            day,
-            at: start_of(day),
-            reporter,
-            kind: Kind::Ld,
-            pattern: None,
-            capped: false,
-        }
-    }
-
     fn said(at: i64, reporter: i64, kind: Kind, pattern: Option<u8>) -> Rep {
         Rep {
             day: 0,
@@ -243,7 +232,13 @@ mod tests {
 
     #[test]
     fn the_peak_counts_distinct_reporters_within_a_window() {
-        let reps = [rep(0, 1), rep(10, 1), rep(50, 2), rep(95, 3), rep(100, 4)];
+        let reps = [
+            Rep::ld(0, 1),
+            Rep::ld(10, 1),
+            Rep::ld(50, 2),
+            Rep::ld(95, 3),
+            Rep::ld(100, 4),
+        ];
         // Days 10..=99 hold 1, 2, 3; days 11..=100 hold 2, 3, 4.
         assert_eq!(peak(&reps, 90), 3);
         assert_eq!(peak(&reps, 40), 2);

@@ -399,6 +399,19 @@ mod tests {
         said(days_ago, who, &format!("LD {number} goi mao danh cong an"))
     }
 
+    /// The guard tests' numbers: 0912 100 000 onwards.
+    fn number(i: u32) -> String {
+        format!("0912{:06}", 100_000 + i)
+    }
+
+    /// 200 numbers, each reported by three people on the last three days:
+    /// listed (as suspicious: three people).
+    fn two_hundred_by_three() -> Vec<String> {
+        (0..200)
+            .flat_map(|i| (0..3).map(move |k| row(1 + k as i32, i * 3 + k, &number(i))))
+            .collect()
+    }
+
     /// `who` texts `body`, `days_ago` days before `now()`, at 09:07.
     fn said(days_ago: i32, who: u32, body: &str) -> String {
         let at = i64::from(dates::day_of(now()) - days_ago) * 86_400 - 7 * 3600 + 9 * 3600 + 420;
@@ -474,11 +487,7 @@ mod tests {
 
     #[test]
     fn the_day_baseline_holds_small_cuts_and_is_renewed_after_20_hours() {
-        let number = |i: u32| format!("0912{:06}", 100_000 + i);
-        let rows: Vec<String> = (0..200)
-            .flat_map(|i| (0..3).map(move |k| row(1 + k as i32, i * 3 + k, &number(i))))
-            .collect();
-        let (_dir, mut db) = db_with(&rows);
+        let (_dir, mut db) = db_with(&two_hundred_by_three());
         let policy = ListingPolicy::default();
         let mut protected = Protected::default();
         let hour = 3600;
@@ -543,7 +552,6 @@ mod tests {
 
     #[test]
     fn a_policy_that_lowers_every_listing_is_refused_and_confirmations_pass() {
-        let number = |i: u32| format!("0912{:06}", 100_000 + i);
         // 200 numbers reported by five people over three days (scam), 30
         // by three people in the same minute two days ago (suspicious).
         let mut rows: Vec<String> = (0..200)
@@ -588,11 +596,7 @@ mod tests {
 
     #[test]
     fn the_publish_that_renews_the_baseline_cannot_cut_twice() {
-        let number = |i: u32| format!("0912{:06}", 100_000 + i);
-        let rows: Vec<String> = (0..200)
-            .flat_map(|i| (0..3).map(move |k| row(1 + k as i32, i * 3 + k, &number(i))))
-            .collect();
-        let (_dir, mut db) = db_with(&rows);
+        let (_dir, mut db) = db_with(&two_hundred_by_three());
         let policy = ListingPolicy::default();
         let cut = |n: u32| {
             let mut p = Protected::default();
