@@ -376,45 +376,16 @@ fn possible(nsn: &str, kind: NumberKind) -> PhoneNumber {
 /// number under one of them is possible even where libphonenumber does not
 /// list its range yet.
 fn is_possible_mobile_nsn(nsn: &str) -> bool {
-    nsn.len() == 9
-        && matches!(
-            &nsn[..2],
-            "32" | "33"
-                | "34"
-                | "35"
-                | "36"
-                | "37"
-                | "38"
-                | "39"
-                | "52"
-                | "55"
-                | "56"
-                | "58"
-                | "59"
-                | "70"
-                | "76"
-                | "77"
-                | "78"
-                | "79"
-                | "81"
-                | "82"
-                | "83"
-                | "84"
-                | "85"
-                | "86"
-                | "87"
-                | "88"
-                | "89"
-                | "90"
-                | "91"
-                | "92"
-                | "93"
-                | "94"
-                | "96"
-                | "97"
-                | "98"
-                | "99"
-        )
+    if nsn.len() != 9 {
+        return false;
+    }
+    // Read as `is_mobile_nsn` reads libphonenumber's ranges: by digit.
+    match (digit(nsn, 0), digit(nsn, 1)) {
+        (3, 2..=9) | (7, 0 | 6..=9) | (8, 1..=9) => true,
+        (5, b) => matches!(b, 2 | 5 | 6 | 8 | 9),
+        (9, b) => b != 5,
+        _ => false,
+    }
 }
 
 /// An area code's number of the right length (0 + 10 digits): Hà Nội (24)
