@@ -45,7 +45,7 @@ pub use model::{Action, Category, Level, Reported, Target};
 pub use number::{NumberKind, PhoneNumber, Plan, normalize};
 pub use report::{Report, ReportKind, ReportRequest, ReportTarget, SmsEncoding};
 pub use store::{DEFAULT_FEED, HistoryEntry, ListEntry, MAX_FEEDS, OutboxEntry, Stats, UserList};
-pub use sync::{SyncOutcome, SyncPath, SyncProgress, SyncStage};
+pub use sync::{SyncOutcome, SyncPath, SyncProgress, SyncStage, human_bytes};
 pub use text::{Lang, Text};
 
 /// What a list publisher runs: keys, building and checking a feed folder,

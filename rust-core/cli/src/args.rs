@@ -319,8 +319,35 @@ pub struct SyncArgs {
     /// Give up on the sync after this many seconds (remembered after a successful sync)
     #[arg(long, value_name = "SECS")]
     pub timeout: Option<u64>,
+    /// This sync only, as the app on a metered network: a feed whose update
+    /// needs more than this (after its manifest) waits, its list unchanged,
+    /// and the sync says so (not an error). Bytes, or with K, M or G (1024s)
+    #[arg(long, value_name = "SIZE", value_parser = parse_size)]
+    pub max_bytes: Option<u64>,
     #[arg(long)]
     pub json: bool,
+}
+
+/// Multipliers of a size's suffix, in the units phones show (1024s).
+const SIZE_UNITS: [(&str, u64); 4] = [("", 1), ("K", 1 << 10), ("M", 1 << 20), ("G", 1 << 30)];
+
+/// "262144", "256K", "256KB", "3M", "1 G": bytes, within u64.
+fn parse_size(text: &str) -> Result<u64, String> {
+    let t = text.trim().to_ascii_uppercase();
+    let t = t.strip_suffix('B').unwrap_or(&t);
+    let digits = t.trim_end_matches(|c: char| c.is_ascii_alphabetic());
+    let unit = t[digits.len()..].trim();
+    let mult = SIZE_UNITS
+        .iter()
+        .find(|(u, _)| *u == unit)
+        .map(|(_, m)| *m)
+        .ok_or_else(|| format!("{text:?} is not a size: give bytes, or a number with K, M or G"))?;
+    digits
+        .trim()
+        .parse::<u64>()
+        .ok()
+        .and_then(|n| n.checked_mul(mult))
+        .ok_or_else(|| format!("{text:?} is not a size: give bytes, or a number with K, M or G"))
 }
 
 #[derive(Subcommand)]

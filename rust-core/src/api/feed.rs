@@ -40,6 +40,12 @@ pub struct NewFeed {
 pub struct SyncLimits {
     pub max_download: Option<u64>,
     pub timeout_secs: Option<u64>,
+    /// The allowance of this sync alone, never remembered (the CLI's
+    /// `--max-bytes`, the app's on a metered network): each feed whose
+    /// update costs more waits (`SyncPath::Deferred`), its list as it was.
+    /// Unlike `max_download`, going over it is not an error: the update is
+    /// fine, only the network is dear.
+    pub max_bytes_now: Option<u64>,
 }
 
 impl SyncLimits {
@@ -148,6 +154,7 @@ impl CallGuard {
         SyncLimits {
             max_download,
             timeout_secs,
+            max_bytes_now: None,
         }
         .check()?;
         let max_download = max_download.map(|v| v.to_string());
@@ -183,6 +190,7 @@ impl CallGuard {
             )?,
             timeout: Duration::from_secs(timeout),
             max_entries: self.config_number(FEED_MAX_ENTRIES, DEFAULT_MAX_ENTRIES)?,
+            max_bytes_now: limits.max_bytes_now,
         })
     }
 
@@ -440,6 +448,14 @@ impl CallGuard {
     }
 }
 
+/// The stored limits, with this sync's allowance.
+fn now_only(max_bytes_now: Option<u64>) -> SyncLimits {
+    SyncLimits {
+        max_bytes_now,
+        ..SyncLimits::default()
+    }
+}
+
 /// Runs a sync on a blocking thread: its apply is one long transaction
 /// that must not hold up the async threads.
 async fn on_blocking_thread<T: Send + 'static>(
@@ -460,25 +476,34 @@ impl CallGuard {
     /// after the other, independently. Kotlin: a `suspend fun`. Nothing
     /// about the phone is sent: plain GETs of public files. A feed that
     /// fails keeps its list exactly as it was; the result says which.
+    ///
+    /// `max_bytes_now`: on a metered network, the most each feed's update
+    /// may download beyond its manifest; one that needs more is not
+    /// downloaded and its outcome says `Deferred`, with the bytes it waits
+    /// for (`deferred_bytes`). The app passes it; the rule is here.
+    #[uniffi::method(default(max_bytes_now = None))]
     pub async fn sync(
         self: Arc<Self>,
         progress: Option<Arc<dyn SyncProgress>>,
+        max_bytes_now: Option<u64>,
     ) -> Result<Vec<FeedSync>, CanhGiacError> {
         on_blocking_thread(self, move |g, rt| {
-            rt.block_on(g.sync_all(SyncLimits::default(), progress.as_deref()))
+            rt.block_on(g.sync_all(now_only(max_bytes_now), progress.as_deref()))
         })
         .await
     }
 
-    /// Fetches and applies one feed, by name. On any failure its list stays
-    /// exactly as it was.
+    /// Fetches and applies one feed, by name, within `max_bytes_now` as
+    /// `sync`. On any failure its list stays exactly as it was.
+    #[uniffi::method(default(max_bytes_now = None))]
     pub async fn sync_feed_named(
         self: Arc<Self>,
         name: String,
         progress: Option<Arc<dyn SyncProgress>>,
+        max_bytes_now: Option<u64>,
     ) -> Result<SyncOutcome, CanhGiacError> {
         on_blocking_thread(self, move |g, rt| {
-            rt.block_on(g.sync_feed(&name, SyncLimits::default(), progress.as_deref()))
+            rt.block_on(g.sync_feed(&name, now_only(max_bytes_now), progress.as_deref()))
         })
         .await
     }

@@ -166,6 +166,7 @@ fn the_timeout_bounds_the_whole_sync_and_failed_limits_are_not_saved() {
     let limits = SyncLimits {
         max_download: Some(12_345),
         timeout_secs: Some(1),
+        max_bytes_now: None,
     };
     let started = std::time::Instant::now();
     let err = rt

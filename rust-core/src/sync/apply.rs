@@ -40,6 +40,18 @@ pub fn apply(
     f: Fetched,
     progress: Progress<'_>,
 ) -> Result<SyncOutcome> {
+    if let Some(needed) = f.deferred {
+        // Nothing to write: the manifest's state (its ETag above all) must
+        // not be kept, or the next sync would get a 304 and never the list.
+        return Ok(SyncOutcome {
+            from_version: f.from,
+            to_version: f.state.version,
+            path: SyncPath::Deferred,
+            bytes_fetched: f.bytes,
+            entries: store.count_entries(feed)?,
+            deferred_bytes: Some(needed),
+        });
+    }
     report(progress, SyncStage::Apply, 0, 1);
     let (path, entries) = match &f.data {
         None => {
@@ -78,6 +90,7 @@ pub fn apply(
         path,
         bytes_fetched: f.bytes,
         entries,
+        deferred_bytes: None,
     })
 }
 

@@ -8,6 +8,13 @@
 //! manifest promised and the configured limit, checking size and sha256;
 //! decompress within a bound; apply in one transaction. A failure anywhere
 //! leaves the database exactly as it was.
+//!
+//! On a metered network the app gives an allowance (`max_bytes_now`): a
+//! plan that costs more is not downloaded at all and the sync says so
+//! (`SyncPath::Deferred`), which is not a failure: the list stays as it
+//! was, nothing of the new manifest is kept (so the next sync, on Wi-Fi,
+//! sees it again rather than a 304), and the next sync without a limit
+//! takes the same plan.
 
 mod apply;
 
@@ -100,17 +107,67 @@ pub enum SyncPath {
     UpToDate,
     Delta,
     Snapshot,
+    /// A newer list costs more than this sync was allowed to download (a
+    /// metered network): nothing was downloaded but the manifest, the list
+    /// is as it was, and `deferred_bytes` says what it waits for.
+    Deferred,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, uniffi::Record)]
 pub struct SyncOutcome {
     pub from_version: Option<u64>,
+    /// The version held afterwards; when `path` is `Deferred`, the version
+    /// that waits.
     pub to_version: u64,
     pub path: SyncPath,
     /// Bytes downloaded, manifest included.
     pub bytes_fetched: u64,
     /// This feed's entries in the list afterwards.
     pub entries: u64,
+    /// Set when `path` is `Deferred`: the bytes the update needs, more
+    /// than this sync's allowance ("waiting for Wi-Fi: 3.1 MB").
+    #[uniffi(default = None)]
+    pub deferred_bytes: Option<u64>,
+}
+
+impl SyncOutcome {
+    /// What happened, in a sentence ("downloaded version 3", "version 4
+    /// waits for an unmetered network (it needs 3.1 MB, more than the
+    /// 256 KB allowed now); …"); `allowance`: the one this sync had.
+    pub fn describe(&self, allowance: Option<u64>) -> String {
+        match self.path {
+            SyncPath::UpToDate => "already up to date".to_string(),
+            SyncPath::Delta => format!("updated by delta to version {}", self.to_version),
+            SyncPath::Snapshot => format!("downloaded version {}", self.to_version),
+            SyncPath::Deferred => format!(
+                "version {} waits for an unmetered network (it needs {}{}); the list is as it was",
+                self.to_version,
+                human_bytes(self.deferred_bytes.unwrap_or(0)),
+                allowance
+                    .map(|a| format!(", more than the {} allowed now", human_bytes(a)))
+                    .unwrap_or_default()
+            ),
+        }
+    }
+}
+
+/// "812 B", "256 KB", "3.1 MB" (powers of 1024, as phones show data use).
+pub fn human_bytes(n: u64) -> String {
+    const UNITS: [&str; 4] = ["KB", "MB", "GB", "TB"];
+    if n < 1024 {
+        return format!("{n} B");
+    }
+    let mut value = n as f64 / 1024.0;
+    let mut unit = 0;
+    while value >= 1024.0 && unit + 1 < UNITS.len() {
+        value /= 1024.0;
+        unit += 1;
+    }
+    if value < 10.0 && value.fract() != 0.0 {
+        format!("{value:.1} {}", UNITS[unit])
+    } else {
+        format!("{value:.0} {}", UNITS[unit])
+    }
 }
 
 pub struct SyncConfig {
@@ -121,6 +178,9 @@ pub struct SyncConfig {
     pub timeout: Duration,
     /// The most entries the list may hold: a bigger list is refused whole.
     pub max_entries: u64,
+    /// The most this sync may download after the manifest (a metered
+    /// network); a plan that costs more waits (`SyncPath::Deferred`).
+    pub max_bytes_now: Option<u64>,
 }
 
 /// What a fetch brought, ready to apply.
@@ -131,6 +191,9 @@ pub struct Fetched {
     data: Option<Downloaded>,
     bytes: u64,
     limits: Limits,
+    /// The plan's bytes, when they were over the allowance and nothing was
+    /// downloaded; `state` is then the manifest's, never stored.
+    deferred: Option<u64>,
 }
 
 pub(crate) enum Downloaded {
@@ -368,6 +431,7 @@ pub async fn fetch(
             data: None,
             bytes: 0,
             limits,
+            deferred: None,
         });
     }
     if !resp.status().is_success() {
@@ -415,6 +479,22 @@ pub async fn fetch(
                 cfg.max_download
             ))
         })?;
+    if let Some(allowed) = cfg.max_bytes_now.filter(|&a| total > a) {
+        tracing::info!(
+            total,
+            allowed,
+            version = m.version,
+            "the update is over this sync's allowance: it waits"
+        );
+        return Ok(Fetched {
+            from,
+            state,
+            data: None,
+            bytes,
+            limits,
+            deferred: Some(total),
+        });
+    }
     let mut done = 0;
     let data = match plan {
         Plan::UpToDate => None,
@@ -437,6 +517,7 @@ pub async fn fetch(
         data,
         bytes,
         limits,
+        deferred: None,
     })
 }
 

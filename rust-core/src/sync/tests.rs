@@ -64,6 +64,7 @@ fn fetch_error(url: String) -> String {
         max_download: DEFAULT_MAX_DOWNLOAD,
         timeout: Duration::from_secs(10),
         max_entries: 1000,
+        max_bytes_now: None,
     };
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -99,4 +100,19 @@ fn broken_servers_get_errors_that_say_what_happened() {
         err.contains("closed the connection before sending what it announced"),
         "{err}"
     );
+}
+
+#[test]
+fn sizes_are_said_as_a_phone_shows_data_use() {
+    for (bytes, said) in [
+        (0, "0 B"),
+        (1023, "1023 B"),
+        (1024, "1 KB"),
+        (256 << 10, "256 KB"),
+        (3_250_586, "3.1 MB"),
+        (15 << 20, "15 MB"),
+        (u64::MAX, "16777216 TB"),
+    ] {
+        assert_eq!(human_bytes(bytes), said, "{bytes}");
+    }
 }

@@ -5,7 +5,7 @@ use crate::args::SyncArgs;
 use crate::output::bytes_bar;
 use anyhow::{Context, Result};
 use canhgiac_core::{
-    CallGuard, NewFeed, SyncLimits, SyncOutcome, SyncPath, SyncProgress, SyncStage, format_time,
+    CallGuard, NewFeed, SyncLimits, SyncOutcome, SyncProgress, SyncStage, format_time,
 };
 use std::process::ExitCode;
 
@@ -75,6 +75,7 @@ pub fn run(db: &Db, args: SyncArgs) -> Result<ExitCode> {
     let limits = SyncLimits {
         max_download: args.max_download,
         timeout_secs: args.timeout,
+        max_bytes_now: args.max_bytes,
     };
     let bar = Bar(bytes_bar(0));
     let rt = tokio::runtime::Builder::new_current_thread()
@@ -84,7 +85,7 @@ pub fn run(db: &Db, args: SyncArgs) -> Result<ExitCode> {
         if args.json {
             outln!("{}", serde_json::to_string(&outcome)?);
         } else {
-            print_outcome(&guard, name, &outcome, false)?;
+            print_outcome(&guard, name, &outcome, false, args.max_bytes)?;
         }
         Ok(())
     };
@@ -118,7 +119,7 @@ pub fn run(db: &Db, args: SyncArgs) -> Result<ExitCode> {
             for f in &all {
                 match (&f.outcome, &f.error) {
                     (Some(outcome), _) if !args.json => {
-                        print_outcome(&guard, &f.feed, outcome, all.len() > 1)?
+                        print_outcome(&guard, &f.feed, outcome, all.len() > 1, args.max_bytes)?
                     }
                     (None, Some(e)) => {
                         failed += 1;
@@ -135,13 +136,17 @@ pub fn run(db: &Db, args: SyncArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// "downloaded version 3: 1,204 entries, …", named when several feeds synced.
-fn print_outcome(guard: &CallGuard, name: &str, outcome: &SyncOutcome, named: bool) -> Result<()> {
-    let how = match outcome.path {
-        SyncPath::UpToDate => "already up to date".to_string(),
-        SyncPath::Delta => format!("updated by delta to version {}", outcome.to_version),
-        SyncPath::Snapshot => format!("downloaded version {}", outcome.to_version),
-    };
+/// "downloaded version 3: 1,204 entries, …", named when several feeds
+/// synced; `allowance` is this sync's `--max-bytes`, named when an update
+/// waits for it.
+fn print_outcome(
+    guard: &CallGuard,
+    name: &str,
+    outcome: &SyncOutcome,
+    named: bool,
+    allowance: Option<u64>,
+) -> Result<()> {
+    let how = outcome.describe(allowance);
     let status = guard
         .feed_status_named(name)?
         .context("the feed was removed during the sync")?;
