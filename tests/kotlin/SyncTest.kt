@@ -105,6 +105,25 @@ class SyncTest {
     }
 
     @Test
+    fun anUpdateOverTheAllowanceWaitsUntilASyncWithoutIt() = runBlocking {
+        guard.setFeed(url, listOf(key), allowHttp = true)
+        val snapshot = File(System.getenv("CANHGIAC_TEST_FEED_ROOT")!!, "feed").listFiles()!!.single { it.name.startsWith("snapshot-") }.length()
+        // As the app's job on mobile data: one byte less than the update needs.
+        val waits = guard.sync(null, maxBytesNow = (snapshot - 1).toULong()).single()
+        assertEquals(null, waits.error)
+        val outcome = waits.outcome!!
+        assertEquals(SyncPath.DEFERRED, outcome.path)
+        assertEquals(snapshot.toULong(), outcome.deferredBytes)
+        assertEquals(0uL, outcome.entries)
+        assertEquals(null, guard.feedStatus().version)
+        // By name, with exactly what it needs: applied.
+        val applied = guard.syncFeedNamed("default", null, maxBytesNow = snapshot.toULong())
+        assertEquals(SyncPath.SNAPSHOT, applied.path)
+        assertEquals(null, applied.deferredBytes)
+        assertEquals(7uL, applied.entries)
+    }
+
+    @Test
     fun aFeedSignedByAnotherKeyIsRefusedAndChangesNothing() {
         // The ed25519 base point: a valid key, but not the feed's.
         guard.setFeed(url, listOf("58" + "66".repeat(31)), allowHttp = true)

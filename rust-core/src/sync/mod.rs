@@ -151,7 +151,9 @@ impl SyncOutcome {
     }
 }
 
-/// "812 B", "256 KB", "3.1 MB" (powers of 1024, as phones show data use).
+/// "812 B", "256 KB", "3.1 MB" (powers of 1024, as phones show data use):
+/// the app says "waiting for Wi-Fi: 3.1 MB" with the CLI's words.
+#[uniffi::export]
 pub fn human_bytes(n: u64) -> String {
     const UNITS: [&str; 4] = ["KB", "MB", "GB", "TB"];
     if n < 1024 {

@@ -14,6 +14,7 @@ import vn.canhgiac.app.logic.feedKeys
 import vn.canhgiac.app.logic.addFeed
 import vn.canhgiac.app.logic.anyFeedReady
 import vn.canhgiac.app.logic.syncSummary
+import vn.canhgiac.app.logic.waitingBytes
 import vn.canhgiac.app.logic.formatSyncedAt
 import vn.canhgiac.app.logic.progressPercent
 import vn.canhgiac.app.logic.progressText
@@ -24,6 +25,7 @@ import vn.canhgiac.core.FeedSync
 import vn.canhgiac.core.SyncOutcome
 import vn.canhgiac.core.SyncPath
 import vn.canhgiac.core.SyncStage
+import vn.canhgiac.core.humanBytes
 import java.time.ZoneOffset
 
 class FeedTest {
@@ -98,6 +100,19 @@ class FeedTest {
         assertEquals(10uL, sum.entries)
         assertFalse(sum.allUpdated)
         assertTrue(syncSummary(emptyList()).allUpdated)
+    }
+
+    /** The status line's "waiting for Wi-Fi": the bytes of every deferred update, null when none waits. */
+    @Test
+    fun deferredUpdatesAddUpForTheStatusLine() {
+        val ok = SyncOutcome(fromVersion = 1uL, toVersion = 2uL, path = SyncPath.DELTA, bytesFetched = 10uL, entries = 7uL)
+        val waits = ok.copy(path = SyncPath.DEFERRED, bytesFetched = 400uL, deferredBytes = 3_250_586uL)
+        assertEquals(null, waitingBytes(listOf(FeedSync("A", ok, null), FeedSync("B", null, "network"))))
+        assertEquals(
+            3_250_586uL + 1000uL,
+            waitingBytes(listOf(FeedSync("A", waits, null), FeedSync("B", ok, null), FeedSync("C", waits.copy(deferredBytes = 1000uL), null))),
+        )
+        assertEquals("3.1 MB", humanBytes(3_250_586uL))
     }
 
     /** The core's reason for refusing the feed, as the settings screen shows it. */

@@ -10,6 +10,7 @@ import vn.canhgiac.app.logic.AppSettings
 import vn.canhgiac.app.logic.LangChoice
 import vn.canhgiac.app.logic.LegacySettings
 import vn.canhgiac.app.logic.SETTABLE_LEVELS
+import vn.canhgiac.app.logic.SyncInterval
 import vn.canhgiac.app.logic.Threshold
 import vn.canhgiac.app.logic.nextThreshold
 import vn.canhgiac.app.logic.valueOf
@@ -104,16 +105,61 @@ class SettingsTest {
     fun storedStringsRoundTrip() {
         val s = AppSettings(
             protectionOn = false, reportTarget = ReportTarget.HOTLINE5656, foldDiacritics = true,
-            language = LangChoice.EN, syncUnmeteredOnly = false,
+            language = LangChoice.EN, syncUnmeteredOnly = true, syncInterval = SyncInterval.MIN_15,
+            meteredAllowance = 1L shl 20,
         )
         assertEquals(s, AppSettings.fromMap(s.toMap()))
+    }
+
+    /**
+     * Hourly on any network with a 256 KB allowance for a new user; a phone whose settings file
+     * holds "Wi-Fi only" (the old default, written with any other setting) keeps it.
+     */
+    @Test
+    fun updatesAreHourlyOnAnyNetworkUnlessWifiOnlyWasStored() {
+        val fresh = AppSettings.fromMap(emptyMap())
+        assertEquals(SyncInterval.HOUR_1, fresh.syncInterval)
+        assertEquals(false, fresh.syncUnmeteredOnly)
+        assertEquals(256L * 1024, fresh.meteredAllowance)
+        val old = mapOf(AppSettings.K_ON to "true", AppSettings.K_LANG to "VI", AppSettings.K_UNMETERED to "true")
+        assertEquals(true, AppSettings.fromMap(old).syncUnmeteredOnly)
+        assertEquals(SyncInterval.HOUR_1, AppSettings.fromMap(old).syncInterval)
+    }
+
+    /** JobScheduler's window: a quarter of the period, never under its 5-minute minimum flex. */
+    @Test
+    fun eachIntervalHasAFlexWindowJobSchedulerAccepts() {
+        val minute = 60_000L
+        assertEquals(
+            listOf(15 * minute to 5 * minute, 60 * minute to 15 * minute, 360 * minute to 90 * minute, 1440 * minute to 360 * minute),
+            SyncInterval.entries.map { it.millis to it.flexMillis },
+        )
+        assertEquals(SyncInterval.MIN_15, SyncInterval.DAILY.next())
+    }
+
+    /** The allowance cycles through its choices; only a metered network gets one. */
+    @Test
+    fun theAllowanceIsPassedOnlyOnAMeteredNetwork() {
+        val s = AppSettings()
+        assertEquals(262_144uL, s.allowanceOn(metered = true))
+        assertNull(s.allowanceOn(metered = false))
+        assertEquals(1L shl 20, s.nextAllowance())
+        assertEquals(64L shl 10, s.copy(meteredAllowance = 4L shl 20).nextAllowance())
+        // A value no choice names (an edited file) goes to the next one above it.
+        assertEquals(256L shl 10, s.copy(meteredAllowance = 100_000).nextAllowance())
+        for (bad in listOf("-5", "999999999999", "lots")) {
+            assertEquals(bad, s.meteredAllowance, AppSettings.fromMap(mapOf(AppSettings.K_ALLOWANCE to bad)).meteredAllowance)
+        }
     }
 
     /** The settings file holds the app's own choices only: nothing the core acts on. */
     @Test
     fun theSettingsFileKeepsOnlyTheAppsOwnChoices() {
         assertEquals(
-            setOf(AppSettings.K_ON, AppSettings.K_TARGET, AppSettings.K_FOLD, AppSettings.K_LANG, AppSettings.K_UNMETERED),
+            setOf(
+                AppSettings.K_ON, AppSettings.K_TARGET, AppSettings.K_FOLD, AppSettings.K_LANG, AppSettings.K_UNMETERED,
+                AppSettings.K_INTERVAL, AppSettings.K_ALLOWANCE,
+            ),
             AppSettings().toMap().keys,
         )
         assertTrue(AppSettings().toMap().keys.none { it in LegacySettings.KEYS })

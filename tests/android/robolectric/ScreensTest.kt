@@ -1,8 +1,6 @@
 package vn.canhgiac.tests.robolectric
 
 import android.app.Activity
-import android.app.job.JobInfo
-import android.app.job.JobScheduler
 import android.app.role.RoleManager
 import android.widget.EditText
 import android.widget.TextView
@@ -23,7 +21,6 @@ import vn.canhgiac.app.ListsActivity
 import vn.canhgiac.app.MainActivity
 import vn.canhgiac.app.R
 import vn.canhgiac.app.SettingsActivity
-import vn.canhgiac.app.SyncJob
 import vn.canhgiac.core.CallFacts
 import vn.canhgiac.core.Verification
 import vn.canhgiac.tests.robolectric.Harness.app
@@ -223,25 +220,5 @@ class ScreensTest {
         // A "Xóa" (remove) button says which number it removes.
         val lists = screens[2]
         assertEquals("Xóa 0987654321", Harness.buttons(lists).single { it.text == "Xóa" }.contentDescription)
-    }
-
-    @Test
-    fun dailySyncIsScheduledOnUnmeteredNetworksPersistedAndDaily() {
-        val scheduler = app().getSystemService(JobScheduler::class.java)
-        app().guard.setFeed("https://lists.example.org/feed/", listOf("58" + "66".repeat(31)))
-        SyncJob.configure(app())
-        val job = scheduler.allPendingJobs.single()
-        assertEquals(JobInfo.NETWORK_TYPE_UNMETERED, job.networkType)
-        assertTrue(job.isPersisted)
-        assertTrue(job.isPeriodic)
-        assertEquals(24L * 60 * 60 * 1000, job.intervalMillis)
-        assertEquals(SyncJob::class.java.name, job.service.className)
-        // Any network when the user allows it; no job once the feed is forgotten.
-        Harness.settings { it.copy(syncUnmeteredOnly = false) }
-        SyncJob.configure(app())
-        assertEquals(JobInfo.NETWORK_TYPE_ANY, scheduler.allPendingJobs.single().networkType)
-        app().guard.clearFeed()
-        SyncJob.configure(app())
-        assertTrue(scheduler.allPendingJobs.isEmpty())
     }
 }

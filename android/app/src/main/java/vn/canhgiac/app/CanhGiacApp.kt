@@ -46,8 +46,12 @@ open class CanhGiacApp : Application() {
 
     override fun onCreate() {
         super.onCreate()
-        // Open the database before the first call rings, off the main thread.
-        background.launch { guard }
+        // Open the database before the first call rings, off the main thread; then bring a
+        // list update scheduled by an earlier version up to today's settings.
+        background.launch {
+            guard
+            runCatching { SyncJob.upgrade(this@CanhGiacApp) }.onFailure { logFailure("rescheduling the update", it) }
+        }
         Notices.createChannels(this)
     }
 
@@ -79,10 +83,24 @@ open class CanhGiacApp : Application() {
         editor.apply()
     }
 
+    /**
+     * The bytes the list's update waits for, since a sync on mobile data found it over the
+     * allowance; null when nothing waits. Kept beside the settings (it is state, not a choice)
+     * for the status line, until a sync on Wi-Fi or a tap on "update now" takes the update.
+     */
+    fun waitingForWifi(): ULong? = prefs().getString(K_WAITING, null)?.toULongOrNull()
+
+    fun setWaitingForWifi(bytes: ULong?) {
+        val editor = prefs().edit()
+        if (bytes == null) editor.remove(K_WAITING) else editor.putString(K_WAITING, bytes.toString())
+        editor.apply()
+    }
+
     fun lang(): UiLang = settings().uiLang(Locale.getDefault().getLanguage())
 
     companion object {
         private const val PREFS = "settings"
+        private const val K_WAITING = "sync_waiting_bytes"
         const val DB_FILE = "canhgiac.db"
 
         fun of(context: Context): CanhGiacApp = context.getApplicationContext() as CanhGiacApp

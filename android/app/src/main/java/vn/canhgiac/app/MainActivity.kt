@@ -23,6 +23,7 @@ import vn.canhgiac.app.logic.progressText
 import vn.canhgiac.app.logic.recoveryNotes
 import vn.canhgiac.app.logic.reportKindFor
 import vn.canhgiac.app.logic.syncSummary
+import vn.canhgiac.app.logic.waitingBytes
 import vn.canhgiac.core.*
 
 /**
@@ -31,7 +32,7 @@ import vn.canhgiac.core.*
  */
 class MainActivity : CoreActivity() {
     /** What the core said about the list and its files. */
-    private class Loaded(val stats: Stats, val feeds: List<FeedStatus>, val notes: List<Recovery>)
+    private class Loaded(val stats: Stats, val feeds: List<FeedStatus>, val notes: List<Recovery>, val waiting: ULong?)
 
     private var checked: String = ""
     /** The core's last answer; null until it has answered. */
@@ -56,7 +57,7 @@ class MainActivity : CoreActivity() {
     /** Shows the screen at once, then again once the core has said how the list is. */
     override fun refresh() {
         render()
-        io({ Loaded(app.guard.stats(), app.guard.feeds(), recoveryNotes(app.guard)) }) { r ->
+        io({ Loaded(app.guard.stats(), app.guard.feeds(), recoveryNotes(app.guard), app.waitingForWifi()) }) { r ->
             loaded = r.getOrNull()
             render()
         }
@@ -113,6 +114,8 @@ class MainActivity : CoreActivity() {
             state.age?.let { text(label(it)) }
             if (state.expired) warning(getString(R.string.list_expired))
             text(getString(R.string.last_sync, formatSyncedAt(lastSynced(feeds)) ?: getString(R.string.never)))
+            // Said as it is: the list held is older than the one published, until Wi-Fi or a tap below.
+            shown.waiting?.let { warning(getString(R.string.sync_waiting, humanBytes(it))) }
             if (!anyFeedReady(feeds)) {
                 text(getString(R.string.no_publisher))
             } else {
@@ -138,7 +141,10 @@ class MainActivity : CoreActivity() {
             }
         }
         scope.launch {
-            val outcome = withContext(Dispatchers.IO) { runCatching { app.guard.sync(listener) } }
+            // Asked for by the person: no allowance, whatever the network.
+            val outcome = withContext(Dispatchers.IO) {
+                runCatching { app.guard.sync(listener).also { app.setWaitingForWifi(waitingBytes(it)) } }
+            }
             outcome.onSuccess { results ->
                 // Each list syncs on its own: those that failed are named, their lists unchanged.
                 val sum = syncSummary(results)

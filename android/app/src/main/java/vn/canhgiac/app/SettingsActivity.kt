@@ -9,6 +9,7 @@ import android.text.TextWatcher
 import android.widget.EditText
 import vn.canhgiac.app.logic.AppSettings
 import vn.canhgiac.app.logic.SETTABLE_LEVELS
+import vn.canhgiac.app.logic.SyncInterval
 import vn.canhgiac.app.logic.Threshold
 import vn.canhgiac.app.logic.actionFor
 import vn.canhgiac.app.logic.addFeed
@@ -22,6 +23,7 @@ import vn.canhgiac.app.logic.withAction
 import vn.canhgiac.core.FeedStatus
 import vn.canhgiac.core.Level
 import vn.canhgiac.core.Policy
+import vn.canhgiac.core.humanBytes
 
 /**
  * What happens at each level, how much evidence a reported number needs, where reports go, the
@@ -73,8 +75,16 @@ class SettingsActivity : CoreActivity() {
         button(getString(R.string.report_target, s.reportTarget.shortNumber())) { save(s.copy(reportTarget = s.reportTarget.next())) }
         button(getString(if (s.foldDiacritics) R.string.fold_on else R.string.fold_off)) { save(s.copy(foldDiacritics = !s.foldDiacritics)) }
         button(getString(R.string.language, label(s.language))) { save(s.copy(language = s.language.next())) }
+
+        heading(getString(R.string.sync_heading))
+        text(getString(R.string.sync_why))
+        button(getString(R.string.sync_interval, getString(intervalLabel(s.syncInterval)))) { save(s.copy(syncInterval = s.syncInterval.next())) }
         button(getString(if (s.syncUnmeteredOnly) R.string.sync_unmetered else R.string.sync_any)) {
             save(s.copy(syncUnmeteredOnly = !s.syncUnmeteredOnly))
+        }
+        // Only worth offering while mobile data is allowed at all.
+        if (!s.syncUnmeteredOnly) {
+            button(getString(R.string.sync_allowance, humanBytes(s.meteredAllowance.toULong()))) { save(s.copy(meteredAllowance = s.nextAllowance())) }
         }
 
         heading(getString(R.string.evidence_heading))
@@ -189,13 +199,20 @@ class SettingsActivity : CoreActivity() {
         app.guard.setPolicy(app.guard.policy().nextThreshold(t))
     }) { getString(R.string.settings_failed) }
 
+    private fun intervalLabel(i: SyncInterval): Int = when (i) {
+        SyncInterval.MIN_15 -> R.string.sync_every_15_min
+        SyncInterval.HOUR_1 -> R.string.sync_every_hour
+        SyncInterval.HOURS_6 -> R.string.sync_every_6_hours
+        SyncInterval.DAILY -> R.string.sync_daily
+    }
+
     private fun thresholdLabel(t: Threshold): Int = when (t) {
         Threshold.MIN_REPORTERS -> R.string.min_reporters
         Threshold.FRESH_DAYS -> R.string.fresh_days
         Threshold.EXPIRE_DAYS -> R.string.expire_days
     }
 
-    /** The app's own choices, to its settings file; the sync job follows the network choice. */
+    /** The app's own choices, to its settings file; the sync job follows the period and network chosen. */
     private fun save(s: AppSettings) = change({
         app.saveSettings(s)
         SyncJob.configure(this)

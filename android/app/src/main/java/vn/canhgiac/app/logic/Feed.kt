@@ -3,6 +3,7 @@ package vn.canhgiac.app.logic
 import vn.canhgiac.core.CallGuard
 import vn.canhgiac.core.FeedStatus
 import vn.canhgiac.core.FeedSync
+import vn.canhgiac.core.SyncPath
 import vn.canhgiac.core.SyncStage
 import java.time.Instant
 import java.time.ZoneId
@@ -17,9 +18,6 @@ import java.time.format.DateTimeFormatter
 object FeedConfig {
     const val DEFAULT_URL: String = ""
     val PINNED_PUBLIC_KEYS: List<String> = emptyList()
-
-    /** Once a day; JobScheduler may shift it within its flex window. */
-    const val SYNC_PERIOD_MS: Long = 24L * 60 * 60 * 1000
 }
 
 /** The keys the feed's signature may be checked with: the pinned ones plus those the user typed. */
@@ -65,6 +63,16 @@ fun syncSummary(results: List<FeedSync>): SyncSummary = SyncSummary(
     failed = results.filter { it.error != null }.map { it.feed },
     entries = results.sumOf { it.outcome?.entries ?: 0uL },
 )
+
+/**
+ * The bytes the updates that wait for Wi-Fi need, all feeds together; null when none waits. The
+ * core decided (an update over this sync's allowance is `Deferred`); the app remembers it for
+ * the status line and asks JobScheduler for an unmetered network.
+ */
+fun waitingBytes(results: List<FeedSync>): ULong? =
+    results.mapNotNull { r -> r.outcome?.takeIf { it.path == SyncPath.DEFERRED }?.deferredBytes }
+        .takeIf { it.isNotEmpty() }
+        ?.fold(0uL) { sum, b -> sum + b }
 
 /** Percent done, or null while the total is unknown. */
 fun progressPercent(done: ULong, total: ULong): Int? =
