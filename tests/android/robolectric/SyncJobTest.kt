@@ -22,6 +22,7 @@ import org.robolectric.shadows.ShadowNetwork
 import org.robolectric.shadows.ShadowNetworkCapabilities
 import vn.canhgiac.app.MainActivity
 import vn.canhgiac.app.R
+import vn.canhgiac.app.SettingsActivity
 import vn.canhgiac.app.SyncJob
 import vn.canhgiac.app.logic.SyncInterval
 import vn.canhgiac.core.humanBytes
@@ -73,6 +74,28 @@ class SyncJobTest {
             assertEquals(interval.name, interval.flexMillis, job.flexMillis)
             assertEquals(JobInfo.NETWORK_TYPE_ANY, job.networkType)
         }
+    }
+
+    /** The settings screen's buttons, as a person taps them: each tap saved and the job rescheduled. */
+    @Test
+    fun theSettingsScreenChangesThePeriodAndTheAllowance() {
+        followAFeed()
+        SyncJob.configure(app())
+        val a = Robolectric.buildActivity(SettingsActivity::class.java).setup().get()
+        fun tap(label: String) {
+            waitUntil(what = "'$label'") { Harness.buttons(a).any { it.text.toString() == label } }
+            Harness.button(a, label).performClick()
+        }
+        tap("Update the list: every hour")
+        waitUntil(what = "the job every 6 hours") { periodic().intervalMillis == 6L * 60 * 60 * 1000 }
+        assertEquals(SyncInterval.HOURS_6, app().settings().syncInterval)
+        tap("On mobile data: at most 256 KB per update (a bigger one waits for Wi-Fi)")
+        waitUntil(what = "the allowance saved") { app().settings().meteredAllowance == 1L shl 20 }
+        // Wi-Fi only: the allowance has nothing to do, and is not offered.
+        tap("Updates: on any network")
+        waitUntil(what = "the job on unmetered networks") { periodic().networkType == JobInfo.NETWORK_TYPE_UNMETERED }
+        waitUntil(what = "the screen drawn again") { Harness.buttons(a).any { it.text.toString() == "Updates: on Wi-Fi only" } }
+        assertTrue(Harness.buttons(a).none { it.text.toString().startsWith("On mobile data") })
     }
 
     @Test
