@@ -115,6 +115,7 @@ class SyncJob : JobService() {
             if (!anyFeedReady(app.guard.feeds())) {
                 scheduler.cancel(JOB_ID)
                 scheduler.cancel(UNMETERED_JOB_ID)
+                app.setWaitingForWifi(null)
                 return
             }
             val job = periodic(context, app.settings())
