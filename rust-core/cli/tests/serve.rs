@@ -312,8 +312,18 @@ fn a_post_needs_a_gateways_token() {
     // The health check needs no token and says nothing but that.
     let health = server.get("/healthz");
     assert_eq!((health.status, health.body.trim()), (200, "ok"));
-    // With the token, the same message goes in.
-    assert_eq!(server.post(Some(TOKEN_A), &body).status, 202);
+    // With the token, the same message goes in (the scheme's name in any case).
+    let lower = http(
+        &server.addr,
+        "POST",
+        "/v1/messages",
+        &[
+            ("Content-Type", "application/json; charset=utf-8"),
+            ("Authorization", &format!("bearer {TOKEN_A}")),
+        ],
+        body.as_bytes(),
+    );
+    assert_eq!(lower.status, 202, "{}", lower.body);
     assert_eq!(inbox.count("SELECT count(*) FROM report"), 1);
 }
 

@@ -13,7 +13,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use canhgiac_core::publisher::{Batch, BatchError, Outcome};
 use std::sync::Arc;
-use tokio::sync::oneshot;
+use tokio::sync::{mpsc, oneshot};
 
 /// Largest body read: a batch of 1,000 ordinary SMS is about 300 KiB.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
@@ -29,7 +29,11 @@ pub async fn auth(State(state): State<AppState>, mut req: Request, next: Next) -
         .headers()
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
-        .map(|v| v.strip_prefix("Bearer ").unwrap_or("").trim());
+        .map(|v| match v.split_once(' ') {
+            // The scheme's name is case-insensitive (RFC 9110, 11.1).
+            Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") => token.trim(),
+            _ => "",
+        });
     let gateway = match presented {
         None => {
             return Refusal::unauthorized(
@@ -107,7 +111,10 @@ pub async fn post(
         reply,
         _permit: permit,
     };
-    state.queue.try_send(job).map_err(|_| busy())?;
+    state.queue.try_send(job).map_err(|e| match e {
+        mpsc::error::TrySendError::Full(_) => busy(),
+        mpsc::error::TrySendError::Closed(_) => stopped(),
+    })?;
     let outcomes = match answer.await {
         Ok(Ok(outcomes)) => outcomes,
         Ok(Err(why)) => {
@@ -116,12 +123,7 @@ pub async fn post(
                 format!("{why}; nothing of this request was kept"),
             ));
         }
-        Err(_) => {
-            return Err(Refusal::retry(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "the inbox is stopping; nothing of this request was kept",
-            ));
-        }
+        Err(_) => return Err(stopped()),
     };
     let count = |f: fn(&Outcome) -> bool| outcomes.iter().filter(|o| f(o)).count();
     let body = serde_json::json!({
@@ -142,6 +144,14 @@ fn busy() -> Refusal {
     Refusal::retry(
         StatusCode::TOO_MANY_REQUESTS,
         "the inbox is busy: send again after Retry-After seconds; nothing of this request was kept",
+    )
+}
+
+/// The writer is gone: the server is stopping, or its database failed.
+fn stopped() -> Refusal {
+    Refusal::retry(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "the inbox is not writing (stopping, or its database failed); nothing of this request was kept",
     )
 }
 

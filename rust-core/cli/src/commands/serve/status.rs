@@ -7,9 +7,12 @@ use axum::http::{StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-/// 200 when the database answers a read, 503 otherwise; no token needed,
-/// and nothing in it but "ok" or why not.
+/// 200 when the writer runs and the database answers a read, 503
+/// otherwise; no token needed, and nothing in it but "ok" or why not.
 pub async fn healthz(State(state): State<AppState>) -> Response {
+    if state.queue.is_closed() {
+        return (StatusCode::SERVICE_UNAVAILABLE, "the writer has stopped\n").into_response();
+    }
     let db = state.health.clone();
     let answer = tokio::task::spawn_blocking(move || {
         db.lock()
