@@ -551,6 +551,33 @@ fn a_full_queue_answers_429_with_retry_after() {
 }
 
 #[test]
+fn a_commit_waits_for_another_writer_rather_than_fail() {
+    let inbox = Inbox::new();
+    let server = inbox.serve(&[]);
+    // Another process holds the write lock (a publish, a big ingest) past
+    // the server's busy timeout (5 s).
+    let other = rusqlite::Connection::open(inbox.p("publisher.db")).unwrap();
+    other.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let addr = server.addr.clone();
+    let posting = std::thread::spawn(move || {
+        let auth = format!("Bearer {TOKEN_A}");
+        let body = msg(1, "LD 0912000001 lua dao", None).to_string();
+        let headers = [
+            ("Content-Type", "application/json"),
+            ("Authorization", &auth),
+        ];
+        http(&addr, "POST", "/v1/messages", &headers, body.as_bytes())
+    });
+    std::thread::sleep(Duration::from_secs(6));
+    assert!(!posting.is_finished(), "answered while the lock was held");
+    other.execute_batch("COMMIT").unwrap();
+    let r = posting.join().unwrap();
+    assert_eq!(r.status, 202, "{}", r.body);
+    assert_eq!(inbox.count("SELECT count(*) FROM report"), 1);
+    assert!(read(&inbox.p("serve.log")).contains("busy with another writer"));
+}
+
+#[test]
 fn what_got_a_202_survives_kill_9_exactly_once() {
     let inbox = Inbox::new();
     let server = inbox.serve(&[]);

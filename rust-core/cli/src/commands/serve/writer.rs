@@ -59,7 +59,19 @@ pub fn run(
 fn commit(db: &mut PublisherDb, options: &IngestOptions, group: Vec<Job>, metrics: &Metrics) {
     let started = Instant::now();
     let batches: Vec<(&str, &Batch)> = group.iter().map(|j| (&*j.gateway, &j.batch)).collect();
-    match ingest_batches(db, &batches, options) {
+    let mut result = ingest_batches(db, &batches, options);
+    // Another process writing (a publish, a `reports ingest`) holds the
+    // lock past the busy timeout: the group waits and is tried again, the
+    // queue fills behind it and new POSTs get 429s; nothing is refused
+    // that a moment later would go in.
+    while matches!(&result, Err(e) if e.is_busy()) {
+        tracing::warn!("the database is busy with another writer; the commit waits");
+        // Each try waits out the busy timeout itself; this only keeps an
+        // immediate SQLITE_BUSY from spinning.
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        result = ingest_batches(db, &batches, options);
+    }
+    match result {
         Ok(outcomes) => {
             let took = started.elapsed();
             metrics.committed(
