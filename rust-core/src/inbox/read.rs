@@ -609,6 +609,57 @@ mod tests {
     }
 
     #[test]
+    fn a_posted_body_is_one_message_or_an_array_read_as_json_lines_are() {
+        let one = r#"{"received_at":" t1 ","sender":901000001,"to":156,"body":"LD 0912345678","message_id":7,"extra":true}"#;
+        let b = Batch::from_json(one.as_bytes()).unwrap();
+        let m = b.items[0].as_ref().unwrap().message();
+        assert_eq!(
+            (m.received_at, m.sender, m.to, m.body, m.message_id),
+            ("t1", "901000001", "156", "LD 0912345678", Some("7"))
+        );
+        let long = format!(
+            r#"[{one},{{"received_at":"t","sender":"1","to":"156","body":"{}"}}]"#,
+            "a".repeat(MAX_MESSAGE_BYTES)
+        );
+        let b = Batch::from_json(long.as_bytes()).unwrap();
+        assert_eq!(b.len(), 2);
+        assert!(b.items[0].is_ok());
+        assert_eq!(b.items[1].as_ref().unwrap_err().0, "too_long");
+        let many = format!("[{}]", vec![one; MAX_BATCH + 1].join(","));
+        for (body, err) in [
+            (
+                "",
+                BatchError::NotJson("the body is not JSON (line 1, column 0)".into()),
+            ),
+            (
+                "[1",
+                BatchError::NotJson("the body is not JSON (line 1, column 2)".into()),
+            ),
+            (
+                "\"LD 0912345678\"",
+                BatchError::NotJson(
+                    "the body must be one message (a JSON object) or an array of them".into(),
+                ),
+            ),
+            (
+                &format!("[{one}, 5]"),
+                BatchError::NotMessages(format!("message 2: {FIELDS}")),
+            ),
+            (
+                r#"{"received_at":"t","sender":null,"to":"156","body":"LD"}"#,
+                BatchError::NotMessages(format!("message 1: {FIELDS}")),
+            ),
+            (&many, BatchError::TooMany(MAX_BATCH + 1)),
+        ] {
+            assert_eq!(
+                Batch::from_json(body.as_bytes()).unwrap_err(),
+                err,
+                "{body:.40}"
+            );
+        }
+    }
+
+    #[test]
     fn a_quoted_body_with_line_breaks_is_one_message() {
         let csv = "received_at,sender,to,body\r\n\
                    t1,0901000001,156,\"LD 0912345678 goi\n\
