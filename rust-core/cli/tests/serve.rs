@@ -519,6 +519,27 @@ fn bad_requests_get_a_clear_4xx_and_keep_nothing() {
 }
 
 #[test]
+fn a_body_that_never_arrives_is_refused_408() {
+    let inbox = Inbox::new();
+    let server = inbox.serve(&[]);
+    let mut stream = TcpStream::connect(&server.addr).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .unwrap();
+    // The headers promise 100 bytes; 10 come, then nothing.
+    write!(
+        stream,
+        "POST /v1/messages HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nAuthorization: Bearer {TOKEN_A}\r\nContent-Length: 100\r\n\r\n[{{\"receiv"
+    )
+    .unwrap();
+    let mut answer = String::new();
+    let _ = stream.read_to_string(&mut answer);
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    assert!(answer.contains("nothing of it was kept"), "{answer}");
+    assert_eq!(inbox.count("SELECT count(*) FROM report"), 0);
+}
+
+#[test]
 fn a_full_queue_answers_429_with_retry_after() {
     let inbox = Inbox::new();
     // A queue of one message: a batch of two can never fit.

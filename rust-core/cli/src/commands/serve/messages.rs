@@ -17,6 +17,10 @@ use tokio::sync::{mpsc, oneshot};
 
 /// Largest body read: a batch of 1,000 ordinary SMS is about 300 KiB.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+/// Longest a body may take to arrive: a megabyte takes well under a second
+/// on any line a gateway uses, and a body that trickles in holds one of
+/// the few places for reading bodies.
+pub const BODY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// The gateway a request's token names (set by [`auth`]).
 #[derive(Clone)]
@@ -82,7 +86,17 @@ pub async fn post(
             .clone()
             .try_acquire_owned()
             .map_err(|_| busy())?;
-        let bytes = read_body(body).await?;
+        let bytes = tokio::time::timeout(BODY_TIMEOUT, read_body(body))
+            .await
+            .map_err(|_| {
+                Refusal::new(
+                    StatusCode::REQUEST_TIMEOUT,
+                    format!(
+                        "the body took more than {} s to arrive; nothing of it was kept",
+                        BODY_TIMEOUT.as_secs()
+                    ),
+                )
+            })??;
         Batch::from_json(&bytes).map_err(|e| {
             let status = match e {
                 BatchError::NotJson(_) => StatusCode::BAD_REQUEST,
@@ -109,7 +123,7 @@ pub async fn post(
         gateway,
         batch,
         reply,
-        _permit: permit,
+        permit,
     };
     state.queue.try_send(job).map_err(|e| match e {
         mpsc::error::TrySendError::Full(_) => busy(),

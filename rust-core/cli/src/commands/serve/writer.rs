@@ -27,7 +27,7 @@ pub struct Job {
     /// The outcome of each message once committed, or why nothing was.
     pub reply: oneshot::Sender<std::result::Result<Vec<Outcome>, String>>,
     /// The batch's place in the queue, given back when it is answered.
-    pub _permit: OwnedSemaphorePermit,
+    pub permit: OwnedSemaphorePermit,
 }
 
 /// Runs until every sender is gone and the channel is empty: what was
@@ -88,6 +88,9 @@ fn commit(db: &mut PublisherDb, options: &IngestOptions, group: Vec<Job>, metric
                 "committed"
             );
             for (job, outcome) in group.into_iter().zip(outcomes) {
+                // Its place in the queue is free before it is answered: the
+                // gateway's next POST finds it.
+                drop(job.permit);
                 // A request whose client went away has no one to answer.
                 let _ = job.reply.send(Ok(outcome));
             }
@@ -98,6 +101,7 @@ fn commit(db: &mut PublisherDb, options: &IngestOptions, group: Vec<Job>, metric
             let why = format!("the database could not commit: {e}");
             tracing::error!("{why}");
             for job in group {
+                drop(job.permit);
                 let _ = job.reply.send(Err(why.clone()));
             }
         }
