@@ -13,7 +13,6 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdout, Command, Stdio};
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -598,85 +597,125 @@ fn a_commit_waits_for_another_writer_rather_than_fail() {
     assert!(read(&inbox.p("serve.log")).contains("busy with another writer"));
 }
 
-#[test]
-fn what_got_a_202_survives_kill_9_exactly_once() {
-    let inbox = Inbox::new();
-    let server = inbox.serve(&[]);
-    let addr = server.addr.clone();
-    // Four gateways' threads send messages, each about its own number,
-    // until the server dies under them.
-    let accepted = Arc::new(Mutex::new(Vec::<u32>::new()));
-    let sent = Arc::new(Mutex::new(Vec::<u32>::new()));
-    let dead = Arc::new(AtomicBool::new(false));
-    let senders: Vec<_> = (0..4u32)
-        .map(|t| {
-            let (addr, accepted, sent, dead) =
-                (addr.clone(), accepted.clone(), sent.clone(), dead.clone());
-            std::thread::spawn(move || {
-                for i in 0..2_000u32 {
-                    if dead.load(Ordering::Relaxed) {
-                        break;
-                    }
-                    let n = t * 10_000 + i;
-                    let body = msg(
-                        n,
-                        &format!("LD 0912{n:06} lua dao"),
-                        Some(&format!("id-{n}")),
-                    );
-                    sent.lock().unwrap().push(n);
+/// Four gateways' threads sending messages, each about a number of its
+/// own (0912 000 000 + n), until the server stops answering.
+struct Stream {
+    senders: Vec<std::thread::JoinHandle<()>>,
+    accepted: Arc<Mutex<Vec<u32>>>,
+    sent: Arc<Mutex<Vec<u32>>>,
+}
+
+fn stream_msg(n: u32) -> Value {
+    msg(
+        n,
+        &format!("LD 0912{n:06} lua dao"),
+        Some(&format!("id-{n}")),
+    )
+}
+
+impl Stream {
+    fn start(addr: &str) -> Stream {
+        let accepted = Arc::new(Mutex::new(Vec::<u32>::new()));
+        let sent = Arc::new(Mutex::new(Vec::<u32>::new()));
+        let senders = (0..4u32)
+            .map(|t| {
+                let (addr, accepted, sent) = (addr.to_string(), accepted.clone(), sent.clone());
+                std::thread::spawn(move || {
                     let auth = format!("Bearer {TOKEN_A}");
                     let headers = [
                         ("Content-Type", "application/json"),
                         ("Authorization", &auth),
                     ];
-                    match try_http(
-                        &addr,
-                        "POST",
-                        "/v1/messages",
-                        &headers,
-                        body.to_string().as_bytes(),
-                    ) {
-                        Ok(r) if r.status == 202 => accepted.lock().unwrap().push(n),
-                        Ok(r) => panic!("{}: {}", r.status, r.body),
-                        Err(_) => break,
+                    for i in 0..2_000u32 {
+                        let n = t * 10_000 + i;
+                        sent.lock().unwrap().push(n);
+                        let body = stream_msg(n).to_string();
+                        match try_http(&addr, "POST", "/v1/messages", &headers, body.as_bytes()) {
+                            Ok(r) if r.status == 202 => accepted.lock().unwrap().push(n),
+                            // Never a 5xx or a 429: an answer is a 202, or
+                            // the connection goes.
+                            Ok(r) => panic!("{}: {}", r.status, r.body),
+                            Err(_) => break,
+                        }
                     }
-                }
+                })
             })
-        })
-        .collect();
-    while accepted.lock().unwrap().len() < 100 {
-        std::thread::sleep(Duration::from_millis(5));
+            .collect();
+        Stream {
+            senders,
+            accepted,
+            sent,
+        }
     }
-    drop(server); // SIGKILL, mid-stream
-    dead.store(true, Ordering::Relaxed);
-    for s in senders {
-        s.join().unwrap();
+
+    fn wait_for(&self, accepted: usize) {
+        while self.accepted.lock().unwrap().len() < accepted {
+            std::thread::sleep(Duration::from_millis(5));
+        }
     }
-    let accepted = accepted.lock().unwrap().clone();
-    assert!(accepted.len() >= 100);
-    let count_of = |n: u32| {
-        inbox.count(&format!(
-            "SELECT count(*) FROM report WHERE number = {}",
-            84_912_000_000i64 + i64::from(n)
-        ))
-    };
+
+    /// Once the server is gone: the messages that got a 202, and all sent.
+    fn finish(self) -> (Vec<u32>, Vec<u32>) {
+        for s in self.senders {
+            s.join().unwrap();
+        }
+        let accepted = self.accepted.lock().unwrap().clone();
+        let sent = self.sent.lock().unwrap().clone();
+        (accepted, sent)
+    }
+}
+
+/// Reports of message n of a [`Stream`] in the database.
+fn stored(inbox: &Inbox, n: u32) -> i64 {
+    inbox.count(&format!(
+        "SELECT count(*) FROM report WHERE number = {}",
+        84_912_000_000i64 + i64::from(n)
+    ))
+}
+
+#[test]
+fn sigterm_answers_what_is_under_way_and_commits_the_queue() {
+    let inbox = Inbox::new();
+    let server = inbox.serve(&[]);
+    let stream = Stream::start(&server.addr);
+    stream.wait_for(100);
+    let (stopped, said) = server.stop();
+    let (accepted, _) = stream.finish();
+    assert!(stopped, "{said}");
+    assert!(
+        said.contains("every queued message was committed"),
+        "{said}"
+    );
     for &n in &accepted {
         assert_eq!(
-            count_of(n),
+            stored(&inbox, n),
+            1,
+            "message {n} got a 202 and is not there once"
+        );
+    }
+}
+
+#[test]
+fn what_got_a_202_survives_kill_9_exactly_once() {
+    let inbox = Inbox::new();
+    let server = inbox.serve(&[]);
+    let stream = Stream::start(&server.addr);
+    stream.wait_for(100);
+    drop(server); // SIGKILL, mid-stream
+    let (accepted, sent) = stream.finish();
+    assert!(accepted.len() >= 100);
+    for &n in &accepted {
+        assert_eq!(
+            stored(&inbox, n),
             1,
             "message {n} got a 202 and is not there once"
         );
     }
     // The gateway sends again whatever got no 202: each is there once.
     let server = inbox.serve(&[]);
-    let sent = sent.lock().unwrap().clone();
     for &n in &sent {
-        let body = msg(
-            n,
-            &format!("LD 0912{n:06} lua dao"),
-            Some(&format!("id-{n}")),
-        );
-        assert_eq!(server.post(Some(TOKEN_A), &body.to_string()).status, 202);
+        let body = stream_msg(n).to_string();
+        assert_eq!(server.post(Some(TOKEN_A), &body).status, 202);
     }
     assert_eq!(
         inbox.count("SELECT count(*) FROM report"),
