@@ -368,6 +368,8 @@ cmd_bench() {
     CANHGIAC_BIN="$TARGET/release/canhgiac" cargo bench -q -p canhgiac-core --bench feed
     say "benchmark: the publisher pipeline at 1,000,000 reports (release CLI)"
     CANHGIAC_BIN="$TARGET/release/canhgiac" cargo bench -q -p canhgiac-core --bench inbox
+    say "benchmark: reports serve under load, and kill -9 under load (release CLI, loopback)"
+    CANHGIAC_BIN="$TARGET/release/canhgiac" cargo bench -q -p canhgiac-core --bench serve
     android_bench "$BUILD/bench-screen.md"
     phone_lib_sizes
 }

@@ -94,6 +94,15 @@ impl Error {
     pub fn invalid(msg: impl Into<String>) -> Self {
         Error::InvalidInput(msg.into())
     }
+
+    /// Another connection held the database's write lock past the busy
+    /// timeout: the same write can be tried again.
+    pub fn is_busy(&self) -> bool {
+        matches!(self, Error::Sql(e) if matches!(
+            e.sqlite_error_code(),
+            Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+        ))
+    }
 }
 
 /// The one error type of the exported API.

@@ -175,6 +175,9 @@ pub enum ReportsCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Listen for the hotline gateways' POSTs (/v1/messages, JSON) and add each message to
+    /// the publisher database (--db, --reporter-key) as `ingest` would; never publishes
+    Serve(ServeArgs),
     /// Add a curated source (CSV: number,category,date,label,source_url)
     AddSource {
         file: PathBuf,
@@ -407,4 +410,22 @@ pub enum FeedCommand {
         #[arg(long = "key", value_name = "PUBLIC", required = true)]
         keys: Vec<String>,
     },
+}
+
+#[derive(clap::Args)]
+pub struct ServeArgs {
+    /// The address to listen on (loopback: TLS comes from nginx in front); port 0 picks a
+    /// free one, printed as `listening on ADDR`
+    #[arg(long, default_value = "127.0.0.1:8156", value_name = "ADDR")]
+    pub listen: std::net::SocketAddr,
+    /// The gateways' bearer tokens: `NAME TOKEN` a line, the file readable by its owner only
+    #[arg(long, value_name = "FILE")]
+    pub token_file: PathBuf,
+    /// As for `ingest`: numbers that count as reporters though not Vietnamese mobiles
+    #[arg(long, value_name = "FILE")]
+    pub senders_allowed: Option<PathBuf>,
+    /// Most messages waiting for a commit; past it a POST is answered 429 with Retry-After
+    #[arg(long, default_value_t = 10_000, value_name = "MESSAGES",
+          value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub queue: u32,
 }

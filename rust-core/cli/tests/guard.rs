@@ -573,12 +573,13 @@ fn another_feed_key_is_refused_unless_meant() {
 }
 
 /// Turns a database made by this version back into what schema 2 was for
-/// it: the key inside (table `secret`), none of schema 3's, 4's and 5's
-/// columns and tables.
+/// it: the key inside (table `secret`), none of schema 3's, 4's, 5's and
+/// 6's columns and tables.
 fn as_schema_2(db: &Path, key: &[u8]) {
     let c = Connection::open(db).unwrap();
     c.execute_batch(
-        "DROP TABLE review; ALTER TABLE dispute DROP COLUMN state;
+        "ALTER TABLE report DROP COLUMN gateway; ALTER TABLE ingest_run DROP COLUMN gateway;
+         DROP TABLE review; ALTER TABLE dispute DROP COLUMN state;
          ALTER TABLE dispute DROP COLUMN operator; ALTER TABLE dispute DROP COLUMN decided_by;
          ALTER TABLE dispute DROP COLUMN decided_at; ALTER TABLE dispute DROP COLUMN decision;
          DROP TABLE reporter_key; DROP TABLE publish_state; DROP TABLE guard_baseline;

@@ -36,8 +36,9 @@ use std::time::Duration;
 /// version 4 keeps the reporter key's fingerprint instead of the key, and
 /// what the guard and the feed's continuity need of the last publish
 /// (`upgrade_from(3)`); version 5 keeps the review queue and the state of
-/// disputes (`upgrade_from(4)`).
-pub const VERSION: u32 = 5;
+/// disputes (`upgrade_from(4)`); version 6 names the gateway that POSTed
+/// each message to `reports serve` (`upgrade_from(5)`).
+pub const VERSION: u32 = 6;
 /// `PRAGMA application_id` of a publisher database ("CGP1"), so that it is
 /// told apart from the phone's files and from other programs' databases.
 pub const APPLICATION_ID: i32 = 0x4347_5031;
@@ -69,6 +70,8 @@ CREATE TABLE reporter (
 -- `sender_id`, the brand name of an `S` report (VIETTEL). content: NFC, at
 -- most 1000 characters. message_id: a keyed hash of the gateway's own id
 -- of the message, when the export gives one: the same id is stored once.
+-- gateway: the name (from the token file, never the token) of the gateway
+-- that POSTed it to `reports serve`; NULL for a message read from a file.
 CREATE TABLE report (
     id           INTEGER PRIMARY KEY,
     uniq         BLOB NOT NULL UNIQUE,
@@ -83,20 +86,24 @@ CREATE TABLE report (
     content      TEXT NOT NULL,
     category     TEXT NOT NULL CHECK (category IN ('scam', 'nuisance', 'sms_spam')),
     message_id   BLOB,
+    gateway      TEXT,
     CHECK ((number IS NOT NULL) + (short_number IS NOT NULL) + (sender_id IS NOT NULL) = 1)
 );
 CREATE INDEX report_by_number ON report (number, day) WHERE number IS NOT NULL;
 CREATE INDEX report_by_day ON report (day);
 CREATE UNIQUE INDEX report_by_message_id ON report (message_id) WHERE message_id IS NOT NULL;
 -- Each ingested file: its counts, and the rejected lines counted by reason
--- code (JSON object), for the publish report. No line's content.
+-- code (JSON object), for the publish report. No line's content. A
+-- gateway's POSTs (gateway: its name) add up in one row until a publish
+-- reads it.
 CREATE TABLE ingest_run (
     id         INTEGER PRIMARY KEY,
     at         INTEGER NOT NULL,
     rows       INTEGER NOT NULL,
     ingested   INTEGER NOT NULL,
     duplicates INTEGER NOT NULL,
-    rejected   TEXT NOT NULL
+    rejected   TEXT NOT NULL,
+    gateway    TEXT
 );
 -- Curated sources: a police notice, a ministry bulletin. official: an
 -- authority's list, listed without the reporter threshold. url: the
@@ -294,6 +301,14 @@ CREATE TABLE audit_v5 (
 INSERT INTO audit_v5 (id, run_id, line) SELECT id, run_id, line FROM audit;
 DROP TABLE audit;
 ALTER TABLE audit_v5 RENAME TO audit;
+",
+        )?,
+        // v6: which gateway POSTed a message. Everything stored before was
+        // read from a file: no gateway.
+        5 => tx.execute_batch(
+            "
+ALTER TABLE report ADD COLUMN gateway TEXT;
+ALTER TABLE ingest_run ADD COLUMN gateway TEXT;
 ",
         )?,
         v => {
@@ -510,6 +525,26 @@ impl PublisherDb {
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// Every commit reaches the disk before it returns (`synchronous =
+    /// FULL`), for `serve`, whose 202 tells a gateway it may forget the
+    /// message. In WAL mode NORMAL already survives the process being
+    /// killed (the commit is in the OS's cache), but not a power cut or a
+    /// kernel crash, which could lose the last commits after their 202s;
+    /// the group commit makes that one fsync per batch, not per message.
+    pub fn sync_every_commit(&self) -> Result<()> {
+        self.conn.pragma_update(None, "synchronous", "FULL")?;
+        Ok(())
+    }
+
+    /// Whether the database answers a read (`serve`'s health check).
+    pub fn ping(&self) -> Result<()> {
+        self.conn
+            .query_row("SELECT count(*) FROM reporter_key", [], |r| {
+                r.get::<_, i64>(0)
+            })?;
+        Ok(())
     }
 
     /// One IMMEDIATE transaction: all or nothing.
@@ -1034,6 +1069,38 @@ CREATE TABLE audit (
             old.conn
                 .execute("INSERT INTO review (number, state) VALUES (1, 'maybe')", [])
                 .is_err()
+        );
+    }
+    #[test]
+    fn upgrade_to_v6_names_no_gateway_for_what_came_from_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("v2.db");
+        old_db(&path, 2, &[7; 32]);
+        Connection::open(&path)
+            .unwrap()
+            .execute_batch(
+                "INSERT INTO reporter VALUES (1, zeroblob(32));
+                 INSERT INTO report (uniq, received_at, day, reporter_id, hotline, keyword, number, content, category)
+                 VALUES (x'01', 0, 0, 1, 156, 'LD', 84912345678, '', 'scam');
+                 INSERT INTO ingest_run (at, rows, ingested, duplicates, rejected) VALUES (0, 1, 1, 0, '{}');",
+            )
+            .unwrap();
+        let old = PublisherDb::move_key_out(&path, &dir.path().join("reporter.key")).unwrap();
+        let fresh = create_in(dir.path(), "fresh.db");
+        assert_eq!(shape(&old.conn), shape(&fresh.conn));
+        let q = |sql: &str| -> i64 { old.conn.query_row(sql, [], |r| r.get(0)).unwrap() };
+        assert_eq!(q("PRAGMA user_version"), 6);
+        assert_eq!(q("SELECT count(*) FROM report WHERE gateway IS NULL"), 1);
+        assert_eq!(
+            q("SELECT count(*) FROM ingest_run WHERE gateway IS NULL"),
+            1
+        );
+        old.conn
+            .execute("UPDATE report SET gateway = 'sms-gw-1'", [])
+            .unwrap();
+        assert_eq!(
+            q("SELECT count(*) FROM report WHERE gateway = 'sms-gw-1'"),
+            1
         );
     }
 }

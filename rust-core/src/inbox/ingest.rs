@@ -1,4 +1,6 @@
-//! The hotline inbox export → the publisher database.
+//! The hotline inbox export, or what a gateway POSTs to `reports serve`,
+//! → the publisher database: both take the one path (`Ingester`), so the
+//! same rules fill the same tables.
 //!
 //! The export (RFC 4180 CSV or JSON Lines, `read`) gives each message's
 //! time, sender, hotline (`156` or `5656`), body and, optionally, the
@@ -19,7 +21,7 @@
 //! and only the first [`SHOWN_PER_REASON`] rejected lines of each reason.
 
 use super::db::{Hash, Hasher, PublisherDb};
-use super::read::{InboxFormat, Message, Rejection, read_inbox};
+use super::read::{Batch, InboxFormat, InboxMessage, Message, Rejection, read_inbox};
 use super::reporter::{AllowedSenders, reporter, reports_itself};
 use super::{RefusedSms, Sender, parse_body};
 use crate::csv_lines::coded;
@@ -27,7 +29,7 @@ use crate::dates;
 use crate::error::{Error, Result};
 use crate::import::RejectedRow;
 use crate::number::PhoneNumber;
-use rusqlite::params;
+use rusqlite::{Connection, OptionalExtension, Statement, Transaction, params};
 use serde::Serialize;
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
@@ -81,6 +83,31 @@ impl IngestSummary {
     }
 }
 
+/// What became of one message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum Outcome {
+    /// Added to the database.
+    Accepted,
+    /// Already there (the same gateway id, or the same time, sender and
+    /// body): counted once.
+    Duplicate,
+    /// Not a report, with its stable code and the reason in words (which
+    /// never repeats what was written).
+    Rejected { code: &'static str, reason: String },
+}
+
+impl IngestSummary {
+    fn count(&mut self, line: u64, outcome: Outcome) {
+        self.rows += 1;
+        match outcome {
+            Outcome::Accepted => self.ingested += 1,
+            Outcome::Duplicate => self.duplicates += 1,
+            Outcome::Rejected { code, reason } => self.reject(line, (code, reason)),
+        }
+    }
+}
+
 /// Ingests an inbox export. A wrong header, broken CSV quoting or a read
 /// error is an error and adds nothing. Ingesting the same file again adds
 /// nothing.
@@ -104,67 +131,10 @@ pub(crate) fn ingest_at(
     let tx = db.transaction()?;
     let mut summary = IngestSummary::default();
     {
-        // `report`'s CHECKs test `keyword` and `category` against lists of
-        // text, which SQLite does by building a temporary index for every
-        // row it inserts: a fifth of a million-line ingest. Here they are
-        // off, and the same conditions are tested on each row in Rust
-        // (`Row::check`) before it is written; every other write keeps them.
-        let _checks = ChecksOff::new(&tx)?;
-        let mut reporters: HashMap<Hash, i64> = HashMap::new();
-        let mut find_reporter = tx.prepare("SELECT id FROM reporter WHERE hash = ?1")?;
-        // Added first, looked up only if there already: in a large inbox
-        // most reporters are new, and one lookup less each.
-        let mut add_reporter =
-            tx.prepare("INSERT INTO reporter (hash) VALUES (?1) ON CONFLICT (hash) DO NOTHING")?;
-        // Without a target, DO NOTHING covers both `uniq` and `message_id`.
-        let mut add_report = tx.prepare(
-            "INSERT INTO report (uniq, received_at, day, reporter_id, hotline, keyword,
-                                 number, short_number, sender_id, content, category, message_id)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
-             ON CONFLICT DO NOTHING",
-        )?;
+        let mut ingester = Ingester::new(&tx, &hasher, &options.allowed_senders, now)?;
         read_inbox(input, options.format, |line, msg| {
-            summary.rows += 1;
-            let row = match msg.and_then(|m| read_row(&m, now, &hasher, &options.allowed_senders)) {
-                Ok(row) => row,
-                Err(rejection) => {
-                    summary.reject(line, rejection);
-                    return Ok(());
-                }
-            };
-            row.check()?;
-            let hash = row.reporter;
-            let reporter_id = match reporters.get(&hash) {
-                Some(&id) => id,
-                None => {
-                    let id = if add_reporter.execute([&hash[..]])? == 1 {
-                        tx.last_insert_rowid()
-                    } else {
-                        find_reporter.query_row([&hash[..]], |r| r.get(0))?
-                    };
-                    reporters.insert(hash, id);
-                    id
-                }
-            };
-            let added = add_report.execute(params![
-                &row.uniq[..],
-                row.received_at,
-                dates::day_of(row.received_at),
-                reporter_id,
-                row.hotline,
-                row.keyword,
-                row.number,
-                row.short_number,
-                row.sender_id,
-                row.content,
-                row.category,
-                row.message_id.as_ref().map(|h| &h[..]),
-            ])?;
-            if added == 1 {
-                summary.ingested += 1;
-            } else {
-                summary.duplicates += 1;
-            }
+            let outcome = ingester.add(msg, None)?;
+            summary.count(line, outcome);
             Ok(())
         })?;
     }
@@ -180,6 +150,200 @@ pub(crate) fn ingest_at(
     )?;
     tx.commit()?;
     Ok(summary)
+}
+
+/// Ingests what gateways POSTed (`serve`), each batch under the name of
+/// the gateway that sent it, all in one transaction (one commit for
+/// whatever arrived together): the outcome of each message, batch by
+/// batch, once committed. The same rules as a file's, in the same tables;
+/// the counts go to one `ingest_run` row per gateway between two
+/// publishes, so that a server running for months adds a row per publish,
+/// not per commit.
+pub fn ingest_batches(
+    db: &mut PublisherDb,
+    batches: &[(&str, &Batch)],
+    options: &IngestOptions,
+) -> Result<Vec<Vec<Outcome>>> {
+    let now = dates::now_unix();
+    let hasher = db.hasher()?;
+    let tx = db.transaction()?;
+    let mut outcomes = Vec::with_capacity(batches.len());
+    let mut by_gateway: BTreeMap<&str, IngestSummary> = BTreeMap::new();
+    {
+        let mut ingester = Ingester::new(&tx, &hasher, &options.allowed_senders, now)?;
+        for &(gateway, batch) in batches {
+            let summary = by_gateway.entry(gateway).or_default();
+            let mut these = Vec::with_capacity(batch.items.len());
+            for item in &batch.items {
+                let msg = item
+                    .as_ref()
+                    .map(InboxMessage::message)
+                    .map_err(Clone::clone);
+                let outcome = ingester.add(msg, Some(gateway))?;
+                summary.count(0, outcome.clone());
+                these.push(outcome);
+            }
+            outcomes.push(these);
+        }
+    }
+    for (gateway, summary) in by_gateway {
+        add_to_run(&tx, now, gateway, &summary)?;
+    }
+    tx.commit()?;
+    Ok(outcomes)
+}
+
+/// Adds a commit's counts to the gateway's `ingest_run` row that no
+/// publish has read yet, or starts one.
+fn add_to_run(tx: &Transaction, now: i64, gateway: &str, s: &IngestSummary) -> Result<()> {
+    let open: Option<(i64, String)> = tx
+        .query_row(
+            "SELECT id, rejected FROM ingest_run
+              WHERE gateway = ?1
+                AND id > (SELECT coalesce(max(last_ingest), 0) FROM publish_run)
+              ORDER BY id DESC LIMIT 1",
+            [gateway],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    let mut rejected: BTreeMap<String, u64> = s
+        .rejected_by_reason
+        .iter()
+        .map(|(code, n)| (code.to_string(), *n))
+        .collect();
+    let counts = [s.rows as i64, s.ingested as i64, s.duplicates as i64];
+    match open {
+        Some((id, before)) => {
+            let before: BTreeMap<String, u64> = serde_json::from_str(&before).unwrap_or_default();
+            for (code, n) in before {
+                *rejected.entry(code).or_default() += n;
+            }
+            tx.execute(
+                "UPDATE ingest_run SET at = ?2, rows = rows + ?3, ingested = ingested + ?4,
+                        duplicates = duplicates + ?5, rejected = ?6 WHERE id = ?1",
+                params![
+                    id,
+                    now,
+                    counts[0],
+                    counts[1],
+                    counts[2],
+                    serde_json::to_string(&rejected).expect("counts serialise")
+                ],
+            )?;
+        }
+        None => {
+            tx.execute(
+                "INSERT INTO ingest_run (at, rows, ingested, duplicates, rejected, gateway)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![
+                    now,
+                    counts[0],
+                    counts[1],
+                    counts[2],
+                    serde_json::to_string(&rejected).expect("counts serialise"),
+                    gateway
+                ],
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// Writes messages into `report` inside a transaction: the one path every
+/// message takes, whoever read it (a file, a POST).
+struct Ingester<'c> {
+    conn: &'c Connection,
+    hasher: &'c Hasher,
+    allowed: &'c AllowedSenders,
+    now: i64,
+    _checks: ChecksOff<'c>,
+    reporters: HashMap<Hash, i64>,
+    find_reporter: Statement<'c>,
+    add_reporter: Statement<'c>,
+    add_report: Statement<'c>,
+}
+
+impl<'c> Ingester<'c> {
+    fn new(
+        conn: &'c Connection,
+        hasher: &'c Hasher,
+        allowed: &'c AllowedSenders,
+        now: i64,
+    ) -> Result<Ingester<'c>> {
+        // `report`'s CHECKs test `keyword` and `category` against lists of
+        // text, which SQLite does by building a temporary index for every
+        // row it inserts: a fifth of a million-line ingest. Here they are
+        // off, and the same conditions are tested on each row in Rust
+        // (`Row::check`) before it is written; every other write keeps them.
+        let checks = ChecksOff::new(conn)?;
+        Ok(Ingester {
+            conn,
+            hasher,
+            allowed,
+            now,
+            _checks: checks,
+            reporters: HashMap::new(),
+            find_reporter: conn.prepare("SELECT id FROM reporter WHERE hash = ?1")?,
+            // Added first, looked up only if there already: in a large
+            // inbox most reporters are new, and one lookup less each.
+            add_reporter: conn
+                .prepare("INSERT INTO reporter (hash) VALUES (?1) ON CONFLICT (hash) DO NOTHING")?,
+            // Without a target, DO NOTHING covers both `uniq` and `message_id`.
+            add_report: conn.prepare(
+                "INSERT INTO report (uniq, received_at, day, reporter_id, hotline, keyword,
+                                     number, short_number, sender_id, content, category,
+                                     message_id, gateway)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
+                 ON CONFLICT DO NOTHING",
+            )?,
+        })
+    }
+
+    /// One message, or why it is not one; `gateway`: who POSTed it.
+    fn add(
+        &mut self,
+        msg: std::result::Result<Message<'_>, Rejection>,
+        gateway: Option<&str>,
+    ) -> Result<Outcome> {
+        let row = match msg.and_then(|m| read_row(&m, self.now, self.hasher, self.allowed)) {
+            Ok(row) => row,
+            Err((code, reason)) => return Ok(Outcome::Rejected { code, reason }),
+        };
+        row.check()?;
+        let hash = row.reporter;
+        let reporter_id = match self.reporters.get(&hash) {
+            Some(&id) => id,
+            None => {
+                let id = if self.add_reporter.execute([&hash[..]])? == 1 {
+                    self.conn.last_insert_rowid()
+                } else {
+                    self.find_reporter.query_row([&hash[..]], |r| r.get(0))?
+                };
+                self.reporters.insert(hash, id);
+                id
+            }
+        };
+        let added = self.add_report.execute(params![
+            &row.uniq[..],
+            row.received_at,
+            dates::day_of(row.received_at),
+            reporter_id,
+            row.hotline,
+            row.keyword,
+            row.number,
+            row.short_number,
+            row.sender_id,
+            row.content,
+            row.category,
+            row.message_id.as_ref().map(|h| &h[..]),
+            gateway,
+        ])?;
+        Ok(if added == 1 {
+            Outcome::Accepted
+        } else {
+            Outcome::Duplicate
+        })
+    }
 }
 
 /// One line, read: the reporter's number only as its keyed hash.

@@ -42,14 +42,14 @@ pub use audit::{AuditCounts, audit_log, audit_of};
 pub use db::PublisherDb;
 pub use disputes::{Dispute, DisputeDecision, decide_dispute, dispute, disputes};
 pub use guard::{Change, tolerance};
-pub use ingest::{IngestOptions, IngestSummary, ingest};
+pub use ingest::{IngestOptions, IngestSummary, Outcome, ingest, ingest_batches};
 pub use parse::{Keyword, ParsedSms, RefusedSms, Sender, SmsCategory, parse_body};
 pub use policy::{
     DEFAULT_GUARD_MIN_ENTRIES, DEFAULT_MAX_CHANGED_PERCENT, DEFAULT_MAX_DROP_PERCENT,
     DEFAULT_MAX_GAIN_PERCENT, ListingPolicy,
 };
 pub use publish::{Pending, PublishRequest, Published, prepare_publish};
-pub use read::{INBOX_HEADER, InboxFormat};
+pub use read::{Batch, BatchError, INBOX_HEADER, InboxFormat, MAX_BATCH};
 // The fuzz target `inbox` reads exports as `reports ingest` does.
 #[cfg(feature = "fuzzing")]
 pub(crate) use read::read_inbox;

@@ -70,6 +70,119 @@ pub(crate) struct Message<'a> {
     pub message_id: Option<&'a str>,
 }
 
+/// One message as a gateway POSTed it, owned: it waits in `serve`'s queue
+/// for the next commit.
+#[derive(Debug, Clone)]
+pub(crate) struct InboxMessage {
+    received_at: String,
+    sender: String,
+    to: String,
+    body: String,
+    message_id: Option<String>,
+}
+
+impl InboxMessage {
+    pub(crate) fn message(&self) -> Message<'_> {
+        Message {
+            received_at: &self.received_at,
+            sender: &self.sender,
+            to: &self.to,
+            body: &self.body,
+            message_id: self.message_id.as_deref(),
+        }
+    }
+
+    fn bytes(&self) -> usize {
+        self.received_at.len()
+            + self.sender.len()
+            + self.to.len()
+            + self.body.len()
+            + self.message_id.as_ref().map_or(0, String::len)
+    }
+}
+
+/// Most messages one POST may carry: a gateway's batch of a few seconds,
+/// never an export (that is `reports ingest`'s).
+pub const MAX_BATCH: usize = 1000;
+
+/// The messages of one POST (`serve`): one JSON object, or an array of
+/// them, each read as a JSON Lines record is. A message longer than a JSON
+/// line may be is rejected alone (`too_long`), as in a JSON Lines file.
+#[derive(Debug)]
+pub struct Batch {
+    pub(crate) items: Vec<std::result::Result<InboxMessage, Rejection>>,
+}
+
+/// Why a POST's body is not a batch: refused whole, nothing of it kept.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum BatchError {
+    /// Not JSON at all, or JSON that is neither an object nor an array.
+    #[error("{0}")]
+    NotJson(String),
+    /// JSON of the wrong shape: a message whose fields have the wrong types.
+    #[error("{0}")]
+    NotMessages(String),
+    /// More than [`MAX_BATCH`] messages.
+    #[error("a batch holds at most {MAX_BATCH} messages; this one holds {0}: send it in parts")]
+    TooMany(usize),
+}
+
+impl Batch {
+    /// Reads a POST's body. A body that is not JSON, not an object or an
+    /// array of objects, or whose messages have fields of the wrong types,
+    /// is refused whole: that is the gateway's bug, and no message of it
+    /// is taken half-understood. The errors never repeat what was sent
+    /// (a sender's number may be in it).
+    pub fn from_json(body: &[u8]) -> std::result::Result<Batch, BatchError> {
+        let value: serde_json::Value = serde_json::from_slice(body).map_err(|e| {
+            BatchError::NotJson(format!(
+                "the body is not JSON (line {}, column {})",
+                e.line(),
+                e.column()
+            ))
+        })?;
+        let values = match value {
+            serde_json::Value::Array(items) => items,
+            one @ serde_json::Value::Object(_) => vec![one],
+            _ => {
+                return Err(BatchError::NotJson(
+                    "the body must be one message (a JSON object) or an array of them".into(),
+                ));
+            }
+        };
+        if values.len() > MAX_BATCH {
+            return Err(BatchError::TooMany(values.len()));
+        }
+        let items = values
+            .iter()
+            .enumerate()
+            .map(|(i, v)| {
+                let m = JsonMessage::deserialize(v)
+                    .map_err(|_| BatchError::NotMessages(format!("message {}: {FIELDS}", i + 1)))?;
+                let owned = m.owned();
+                Ok(if owned.bytes() > MAX_MESSAGE_BYTES {
+                    let why = format!(
+                        "the message is longer than {} KiB",
+                        MAX_MESSAGE_BYTES / 1024
+                    );
+                    Err(("too_long", coded("too_long", why)))
+                } else {
+                    Ok(owned)
+                })
+            })
+            .collect::<std::result::Result<_, BatchError>>()?;
+        Ok(Batch { items })
+    }
+
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+}
+
 /// A message that is not one: a stable reason code, and the reason in
 /// words (which never repeats what was written).
 pub(super) type Rejection = (&'static str, String);
@@ -344,6 +457,36 @@ struct JsonMessage<'a> {
 }
 
 /// A text field, or a whole number written as its decimal digits.
+/// What a JSON message must hold, said when it does not.
+const FIELDS: &str = "a message needs received_at and body as text, sender and to as text or whole numbers (message_id is optional)";
+
+impl JsonMessage<'_> {
+    fn message(&self) -> Message<'_> {
+        Message {
+            received_at: self.received_at.trim(),
+            sender: self.sender.trim(),
+            to: self.to.trim(),
+            body: self.body.trim(),
+            message_id: self
+                .message_id
+                .as_deref()
+                .map(str::trim)
+                .filter(|id| !id.is_empty()),
+        }
+    }
+
+    fn owned(&self) -> InboxMessage {
+        let m = self.message();
+        InboxMessage {
+            received_at: m.received_at.to_string(),
+            sender: m.sender.to_string(),
+            to: m.to.to_string(),
+            body: m.body.to_string(),
+            message_id: m.message_id.map(str::to_string),
+        }
+    }
+}
+
 fn text_or_number<'de: 'a, 'a, D: serde::Deserializer<'de>>(
     d: D,
 ) -> std::result::Result<Cow<'a, str>, D::Error> {
@@ -402,24 +545,8 @@ fn read_jsonl(
         // only its kind of error is said.
         let parsed = serde_json::from_slice::<JsonMessage>(text);
         let msg = match &parsed {
-            Ok(m) => Ok(Message {
-                received_at: m.received_at.trim(),
-                sender: m.sender.trim(),
-                to: m.to.trim(),
-                body: m.body.trim(),
-                message_id: m
-                    .message_id
-                    .as_deref()
-                    .map(str::trim)
-                    .filter(|id| !id.is_empty()),
-            }),
-            Err(e) if e.is_data() => Err((
-                "bad_json",
-                coded(
-                    "bad_json",
-                    "a message needs received_at and body as text, sender and to as text or whole numbers (message_id is optional)",
-                ),
-            )),
+            Ok(m) => Ok(m.message()),
+            Err(e) if e.is_data() => Err(("bad_json", coded("bad_json", FIELDS))),
             Err(_) => Err((
                 "bad_json",
                 coded("bad_json", "the line is not one JSON object"),
@@ -479,6 +606,57 @@ mod tests {
         })
         .map_err(|e| e.to_string())?;
         Ok(out)
+    }
+
+    #[test]
+    fn a_posted_body_is_one_message_or_an_array_read_as_json_lines_are() {
+        let one = r#"{"received_at":" t1 ","sender":901000001,"to":156,"body":"LD 0912345678","message_id":7,"extra":true}"#;
+        let b = Batch::from_json(one.as_bytes()).unwrap();
+        let m = b.items[0].as_ref().unwrap().message();
+        assert_eq!(
+            (m.received_at, m.sender, m.to, m.body, m.message_id),
+            ("t1", "901000001", "156", "LD 0912345678", Some("7"))
+        );
+        let long = format!(
+            r#"[{one},{{"received_at":"t","sender":"1","to":"156","body":"{}"}}]"#,
+            "a".repeat(MAX_MESSAGE_BYTES)
+        );
+        let b = Batch::from_json(long.as_bytes()).unwrap();
+        assert_eq!(b.len(), 2);
+        assert!(b.items[0].is_ok());
+        assert_eq!(b.items[1].as_ref().unwrap_err().0, "too_long");
+        let many = format!("[{}]", vec![one; MAX_BATCH + 1].join(","));
+        for (body, err) in [
+            (
+                "",
+                BatchError::NotJson("the body is not JSON (line 1, column 0)".into()),
+            ),
+            (
+                "[1",
+                BatchError::NotJson("the body is not JSON (line 1, column 2)".into()),
+            ),
+            (
+                "\"LD 0912345678\"",
+                BatchError::NotJson(
+                    "the body must be one message (a JSON object) or an array of them".into(),
+                ),
+            ),
+            (
+                &format!("[{one}, 5]"),
+                BatchError::NotMessages(format!("message 2: {FIELDS}")),
+            ),
+            (
+                r#"{"received_at":"t","sender":null,"to":"156","body":"LD"}"#,
+                BatchError::NotMessages(format!("message 1: {FIELDS}")),
+            ),
+            (&many, BatchError::TooMany(MAX_BATCH + 1)),
+        ] {
+            assert_eq!(
+                Batch::from_json(body.as_bytes()).unwrap_err(),
+                err,
+                "{body:.40}"
+            );
+        }
     }
 
     #[test]

@@ -567,6 +567,64 @@ fn the_same_file_twice_adds_nothing() {
 }
 
 #[test]
+fn a_post_and_a_file_take_one_path_into_the_same_tables() {
+    let mut f = fixture();
+    let (r1, r2, r3) = (reporter(1), reporter(2), reporter(3));
+    let file = f.ingest(&[
+        (at(1, 0), r1.as_str(), "156", "LD 0912345678 cong an"),
+        (at(1, 1), r2.as_str(), "156", "cam on"),
+    ]);
+    assert_eq!((file.ingested, file.rejected), (1, 1));
+    let code = *file.rejected_by_reason.keys().next().unwrap();
+    // The same two messages POSTed (`to` as a number, as gateways write
+    // it), and a new one: a duplicate, the same rejection, one added.
+    let post = |n: i64, who: &str, body: &str| serde_json::json!({"received_at": at(1, n), "sender": who, "to": 156, "body": body});
+    let body = serde_json::json!([
+        post(0, &r1, "LD 0912345678 cong an"),
+        post(1, &r2, "cam on"),
+        post(2, &r3, "LD 0912345678 goi"),
+    ]);
+    let batch = Batch::from_json(body.to_string().as_bytes()).unwrap();
+    let options = IngestOptions::default();
+    let got = ingest_batches(&mut f.db, &[("gw-1", &batch)], &options).unwrap();
+    assert!(
+        matches!(
+            &got[..],
+            [o] if matches!(&o[..], [
+                Outcome::Duplicate,
+                Outcome::Rejected { code: c, .. },
+                Outcome::Accepted,
+            ] if *c == code)
+        ),
+        "{got:?}"
+    );
+    assert_eq!(f.count("SELECT count(*) FROM report"), 2);
+    assert_eq!(
+        f.count("SELECT count(*) FROM report WHERE gateway = 'gw-1'"),
+        1
+    );
+    // A gateway's counts add up in one row until a publish reads it.
+    let again = Batch::from_json(
+        post(3, &r3, "V 0912345679 quang cao")
+            .to_string()
+            .as_bytes(),
+    )
+    .unwrap();
+    ingest_batches(&mut f.db, &[("gw-1", &again)], &options).unwrap();
+    let runs = "SELECT count(*) FROM ingest_run WHERE gateway = 'gw-1'";
+    assert_eq!(f.count(runs), 1);
+    assert_eq!(
+        f.count(
+            "SELECT rows * 100 + ingested * 10 + duplicates FROM ingest_run WHERE gateway = 'gw-1'"
+        ),
+        421
+    );
+    f.listed();
+    ingest_batches(&mut f.db, &[("gw-1", &again)], &options).unwrap();
+    assert_eq!(f.count(runs), 2);
+}
+
+#[test]
 fn malformed_lines_are_rejected_by_number_and_the_rest_ingested() {
     let mut f = fixture();
     let r = reporter(1);

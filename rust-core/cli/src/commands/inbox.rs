@@ -26,6 +26,7 @@ pub fn run(db: &Db, cmd: ReportsCommand) -> Result<ExitCode> {
             senders_allowed,
             json,
         } => ingest(db, &file, format, senders_allowed.as_deref(), json)?,
+        ReportsCommand::Serve(args) => super::serve::run(db, args)?,
         ReportsCommand::AddSource {
             file,
             name,
@@ -161,6 +162,18 @@ fn open_read(path: &Path) -> Result<(std::fs::File, u64)> {
     Ok((file, size))
 }
 
+/// The `--senders-allowed` file, read whole, or none.
+pub(super) fn allowed_senders(path: Option<&Path>) -> Result<AllowedSenders> {
+    Ok(match path {
+        None => AllowedSenders::default(),
+        Some(list) => {
+            let (file, _) = open_read(list)?;
+            AllowedSenders::from_csv(std::io::BufReader::new(file))
+                .with_context(|| format!("--senders-allowed {}", list.display()))?
+        }
+    })
+}
+
 fn ingest(
     db: &Db,
     path: &Path,
@@ -168,14 +181,7 @@ fn ingest(
     senders_allowed: Option<&Path>,
     json: bool,
 ) -> Result<()> {
-    let allowed_senders = match senders_allowed {
-        None => AllowedSenders::default(),
-        Some(list) => {
-            let (file, _) = open_read(list)?;
-            AllowedSenders::from_csv(std::io::BufReader::new(file))
-                .with_context(|| format!("--senders-allowed {}", list.display()))?
-        }
-    };
+    let allowed_senders = allowed_senders(senders_allowed)?;
     let options = IngestOptions {
         format: format
             .or_else(|| InboxFormat::from_path(path))

@@ -10,6 +10,7 @@ pub mod lists;
 pub mod normalize;
 pub mod report;
 pub mod review;
+pub mod serve;
 pub mod sync;
 
 use anyhow::{Context, Result};
