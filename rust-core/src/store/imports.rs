@@ -394,3 +394,6 @@ pub(crate) fn journal_from_table(c: &Connection, path: &std::path::Path) -> Resu
     );
     Ok(())
 }
+
+#[cfg(test)]
+mod tests;

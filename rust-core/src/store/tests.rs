@@ -281,7 +281,10 @@ fn newer_schema_is_an_error_and_the_file_is_untouched() {
     }
     let before = std::fs::read(&path).unwrap();
     let err = Store::open(&path).err().unwrap();
-    assert!(matches!(err, Error::SchemaTooNew { found: 99, .. }), "{err}");
+    assert!(
+        matches!(err, Error::SchemaTooNew { found: 99, .. }),
+        "{err}"
+    );
     assert!(std::fs::read(&path).unwrap() == before, "the file changed");
     assert!(
         !dir.path().read_dir().unwrap().any(|e| e
