@@ -368,6 +368,8 @@ cmd_bench() {
     CANHGIAC_BIN="$TARGET/release/canhgiac" cargo bench -q -p canhgiac-core --bench feed
     say "benchmark: the publisher pipeline at 1,000,000 reports (release CLI)"
     CANHGIAC_BIN="$TARGET/release/canhgiac" cargo bench -q -p canhgiac-core --bench inbox
+    say "benchmark: the user's own data at 1,000,000 imported numbers against 10 (release CLI)"
+    CANHGIAC_BIN="$TARGET/release/canhgiac" cargo bench -q -p canhgiac-core --bench userdata
     android_bench "$BUILD/bench-screen.md"
     phone_lib_sizes
 }
