@@ -19,18 +19,22 @@ pub struct Health {
     pub list_moved_to: Option<String>,
 }
 
-/// A file descriptor handed over by the app (`ParcelFileDescriptor.detachFd()`):
-/// ours from here on, closed when the file is dropped.
+/// A file descriptor the app lends for one call (`ParcelFileDescriptor.getFd()`):
+/// duplicated, so that the core closes only its own copy and the app's
+/// `close()` still tells the document provider the file is complete (the
+/// platform's documentation warns against `detachFd()` where the provider
+/// expects that signal, as a cloud provider uploading on close does).
 fn file_from_fd(fd: i32) -> Result<std::fs::File> {
     if fd < 0 {
         return Err(Error::invalid(
             "the file could not be opened (no file descriptor)",
         ));
     }
-    use std::os::fd::FromRawFd;
-    // SAFETY: the caller detached the descriptor and hands over its only
-    // owner; it is closed exactly once, when the `File` drops.
-    Ok(unsafe { std::fs::File::from_raw_fd(fd) })
+    use std::os::fd::BorrowedFd;
+    // SAFETY: the app keeps `fd` open until this call returns (it closes
+    // its ParcelFileDescriptor afterwards); only a duplicate is kept.
+    let borrowed = unsafe { BorrowedFd::borrow_raw(fd) };
+    Ok(std::fs::File::from(borrowed.try_clone_to_owned()?))
 }
 
 impl CallGuard {
@@ -149,9 +153,10 @@ impl CallGuard {
 
     /// Writes the backup to a file the user picked, streaming (a million
     /// imports never sit in memory): `fd` from
-    /// `ContentResolver.openFileDescriptor(uri, "wt").detachFd()`, owned
-    /// and closed by the core. Returns the imported entries written;
-    /// `progress` hears (imports written, all imports).
+    /// `ContentResolver.openFileDescriptor(uri, "wt")`'s `getFd()`, lent for
+    /// the call (the app closes its descriptor afterwards). Returns the
+    /// imported entries written; `progress` hears (imports written, all
+    /// imports).
     pub fn export_backup_to_fd(
         &self,
         fd: i32,
@@ -168,9 +173,9 @@ impl CallGuard {
         })
     }
 
-    /// Restores a backup from a file the user picked, streaming: `fd`
-    /// from `openFileDescriptor(uri, "r").detachFd()`, owned and closed by
-    /// the core; `progress` hears (bytes read, the file's size). Merges as
+    /// Restores a backup from a file the user picked, streaming: `fd` from
+    /// `openFileDescriptor(uri, "r")`'s `getFd()`, lent for the call;
+    /// `progress` hears (bytes read, the file's size). Merges as
     /// `restore_backup` does; a file that fails anywhere changes nothing.
     pub fn restore_backup_from_fd(
         &self,

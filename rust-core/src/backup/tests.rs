@@ -414,3 +414,23 @@ fn a_streamed_restore_that_fails_midway_changes_nothing() {
         Some(&(bytes.len() as u64, bytes.len() as u64))
     );
 }
+
+#[test]
+fn a_file_descriptor_lent_by_the_app_is_written_and_read_and_stays_the_apps() {
+    use std::os::fd::AsRawFd;
+    let dir = tempfile::tempdir().unwrap();
+    let old = std::sync::Arc::new(guard(&dir, "old.db"));
+    old.import_from(csv(0, 1_000).as_bytes()).unwrap();
+    old.block("0987654321".into()).unwrap();
+    let file = std::fs::File::create(dir.path().join("picked.json")).unwrap();
+    assert_eq!(old.export_backup_to_fd(file.as_raw_fd(), false, None).unwrap(), 1_000);
+    // The app's descriptor is still open and its own: it can still write.
+    use std::io::Write;
+    (&file).write_all(b"\n").unwrap();
+    drop(file);
+    let new = guard(&dir, "new.db");
+    let file = std::fs::File::open(dir.path().join("picked.json")).unwrap();
+    let s = new.restore_backup_from_fd(file.as_raw_fd(), None).unwrap();
+    assert_eq!((s.imported, s.lists), (1_000, 1));
+    assert!(new.restore_backup_from_fd(-1, None).is_err());
+}
