@@ -126,8 +126,8 @@ impl CallGuard {
     }
 
     /// Where a damaged list file was moved when this guard opened, if it
-    /// was: the user's imports were copied back, the feed's entries come
-    /// back at the next sync.
+    /// was: the user's imports were replayed from their journal, the
+    /// feed's entries come back at the next sync.
     pub fn list_recovered_from(&self) -> Option<String> {
         self.list_moved_aside.clone()
     }

@@ -269,6 +269,8 @@ fn a_recovery_that_cannot_complete_is_an_error_and_tried_again_never_an_empty_st
         .unwrap();
     assert!(err.to_string().contains("tried again"), "{err}");
     assert!(crate::store::recovery_marker(&path).exists());
+    // A read-only open (the CLI's `list`) never shows the fresh, empty file.
+    assert!(CallGuard::open_read_only(&path, GuardConfig::default()).is_err());
     // Opened again, it still recovers (not a fresh, empty start), and does
     // not overwrite the copy it recovers from.
     assert!(CallGuard::open(&path, GuardConfig::default()).is_err());
@@ -423,7 +425,11 @@ fn a_file_descriptor_lent_by_the_app_is_written_and_read_and_stays_the_apps() {
     old.import_from(csv(0, 1_000).as_bytes()).unwrap();
     old.block("0987654321".into()).unwrap();
     let file = std::fs::File::create(dir.path().join("picked.json")).unwrap();
-    assert_eq!(old.export_backup_to_fd(file.as_raw_fd(), false, None).unwrap(), 1_000);
+    assert_eq!(
+        old.export_backup_to_fd(file.as_raw_fd(), false, None)
+            .unwrap(),
+        1_000
+    );
     // The app's descriptor is still open and its own: it can still write.
     use std::io::Write;
     (&file).write_all(b"\n").unwrap();

@@ -312,6 +312,14 @@ impl Store {
                 list.display()
             )));
         }
+        // A fresh file whose recovery has not completed would read as
+        // empty: only a writable open (which recovers) may show it.
+        if recovery_marker(path).exists() {
+            return Err(Error::Open(format!(
+                "{} is being recovered; open it for writing",
+                path.display()
+            )));
+        }
         let reader = open_reader(path, &list)?;
         schema::check_version(&reader)?;
         let version: u32 = reader.query_row("PRAGMA user_version", [], |r| r.get(0))?;
@@ -410,7 +418,7 @@ impl Store {
 
     /// Moves a damaged list file aside and starts an empty one: detached
     /// from both connections, replaced, attached again, and the user's
-    /// imports copied back. The feed's entries return at the next sync
+    /// imports replayed from their journal. The feed's entries return at the next sync
     /// (which starts from a snapshot, since the feed state went too).
     /// Returns where the damaged file went.
     pub fn repair_list(&self) -> Result<PathBuf> {
