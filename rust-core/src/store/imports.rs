@@ -170,7 +170,7 @@ impl Store {
     /// list file's imports in step with the journal. Reads only the
     /// journal's header when they already are.
     pub(crate) fn reconcile_imports(&self, list_is_new: bool) -> Result<()> {
-        let applied = self.read(|c| read_applied(c))?;
+        let applied = self.read(read_applied)?;
         let head = match journal::read_head(&self.journal)? {
             Ok(h) => h,
             Err(why) => {
@@ -273,7 +273,7 @@ impl Store {
             }
         };
         let end = journal::replay(&self.journal, 0, |_| Ok(()))?;
-        let applied = self.read(|c| read_applied(c))?;
+        let applied = self.read(read_applied)?;
         let sound = end == End::Whole && applied.is_some_and(|a| a.generation == head.generation);
         if !sound {
             tracing::warn!(

@@ -23,7 +23,12 @@ fn rows(from: i64, n: i64) -> Vec<(Target, Reported)> {
 fn imports(store: &Store) -> Vec<(Target, Reported)> {
     let mut all = Vec::new();
     store
-        .read(|c| for_each_import(c, |b| Ok(all.extend_from_slice(b))))
+        .read(|c| {
+            for_each_import(c, |b| {
+                all.extend_from_slice(b);
+                Ok(())
+            })
+        })
         .unwrap();
     all
 }
