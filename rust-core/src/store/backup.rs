@@ -27,7 +27,8 @@ pub struct CallRow {
     pub reasons: String,
 }
 
-/// Everything of the user's that a backup carries.
+/// What a backup carries of the user's besides the imports (streamed
+/// apart: `for_each_import`, `Store::write_imports`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct UserData {
     pub lists: Vec<ListRow>,

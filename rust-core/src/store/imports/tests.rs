@@ -322,3 +322,27 @@ fn an_upgrade_that_crashed_after_writing_the_journal_is_done_again_from_the_tabl
     std::fs::remove_file(list_path(&path)).unwrap();
     assert_eq!(imports(&open(&path)), expected_v6(1_000));
 }
+
+#[test]
+fn a_file_left_unvacuumed_by_a_crash_after_the_upgrade_shrinks_at_the_next_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("cg.db");
+    drop(open(&path));
+    {
+        // What a crash between the upgrade's commit and its VACUUM leaves:
+        // the dropped table's pages, free.
+        let c = rusqlite::Connection::open(&path).unwrap();
+        c.execute_batch(
+            "CREATE TABLE dropped (x BLOB);
+             WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2000)
+             INSERT INTO dropped SELECT zeroblob(4000) FROM n;
+             DROP TABLE dropped;
+             PRAGMA wal_checkpoint(TRUNCATE);",
+        )
+        .unwrap();
+    }
+    let before = len(&path);
+    assert!(before > 4 << 20, "{before}");
+    drop(open(&path));
+    assert!(len(&path) < 256 << 10, "{} bytes", len(&path));
+}
