@@ -170,7 +170,29 @@ impl Store {
     /// list file's imports in step with the journal. Reads only the
     /// journal's header when they already are.
     pub(crate) fn reconcile_imports(&self, list_is_new: bool) -> Result<()> {
+        if !list_is_new && self.imports_in_step()? {
+            return Ok(());
+        }
+        // Decided again under the write lock: another process may have
+        // replayed (or appended) since.
+        self.write(|tx| self.reconcile_in(tx, list_is_new))
+    }
+
+    /// Whether the list file holds the whole journal, read without a lock.
+    /// Neither a journal nor a note: nothing was imported since the
+    /// journal exists (a list file counted for imports would be read
+    /// whole, at every open).
+    fn imports_in_step(&self) -> Result<bool> {
         let applied = self.read(read_applied)?;
+        Ok(match (applied, journal::read_head(&self.journal)?) {
+            (Some(a), Ok(Some(h))) => a.generation == h.generation && a.applied == h.len,
+            (None, Ok(None)) => true,
+            _ => false,
+        })
+    }
+
+    fn reconcile_in(&self, tx: &Transaction, list_is_new: bool) -> Result<()> {
+        let applied = read_applied(tx)?;
         let head = match journal::read_head(&self.journal)? {
             Ok(h) => h,
             Err(why) => {
@@ -179,13 +201,13 @@ impl Store {
             }
         };
         let Some(head) = head else {
-            // No journal: the list file, if it holds imports, is all there
-            // is; the journal is written again from it.
-            if !list_is_new && (applied.is_some() || self.count_entries(ListId::IMPORTS)? > 0) {
+            // No journal, but the list file holds what it applied of one:
+            // the journal is written again from it.
+            if !list_is_new && applied.is_some() {
                 tracing::warn!(
                     "the imports journal is missing; writing it again from the list file"
                 );
-                self.write(|tx| self.write_journal_from_list(tx).map(drop))?;
+                self.write_journal_from_list(tx)?;
             }
             return Ok(());
         };
@@ -198,65 +220,69 @@ impl Store {
         if from == head.len {
             return Ok(());
         }
-        self.replay_journal(from, head, applied)
+        self.replay_journal(tx, from, head, applied)
     }
 
     /// Applies the journal from byte `from` (0: all of it, the list's
     /// imports cleared first) in one transaction. A torn tail is cut back;
     /// a damaged record ends the replay, what was read is kept, and the
     /// journal is moved aside and written again from the list.
-    fn replay_journal(&self, from: u64, head: Head, applied: Option<Applied>) -> Result<()> {
+    fn replay_journal(
+        &self,
+        tx: &Transaction,
+        from: u64,
+        head: Head,
+        applied: Option<Applied>,
+    ) -> Result<()> {
         tracing::info!(
             from,
             to = head.len,
             "replaying the imports journal into the list file"
         );
-        self.write(|tx| {
-            if from == 0 {
-                clear_entries(tx, ListId::IMPORTS)?;
-            }
-            let mut w = Writer::new(tx, ListId::IMPORTS)?;
-            let end = journal::replay(&self.journal, from, |record| match record {
-                Record::Puts(rows) => rows.iter().try_for_each(|(t, r)| w.put(t, r)),
-                Record::Clear => clear_entries(tx, ListId::IMPORTS),
-            })?;
-            drop(w);
-            let compacted = match (from, applied) {
-                (0, _) | (_, None) => head.len,
-                (_, Some(a)) => a.compacted,
-            };
-            match end {
-                End::Whole => save_applied(
+        if from == 0 {
+            clear_entries(tx, ListId::IMPORTS)?;
+        }
+        let mut w = Writer::new(tx, ListId::IMPORTS)?;
+        let end = journal::replay(&self.journal, from, |record| match record {
+            Record::Puts(rows) => rows.iter().try_for_each(|(t, r)| w.put(t, r)),
+            Record::Clear => clear_entries(tx, ListId::IMPORTS),
+        })?;
+        drop(w);
+        let compacted = match (from, applied) {
+            (0, _) | (_, None) => head.len,
+            (_, Some(a)) => a.compacted,
+        };
+        match end {
+            End::Whole => save_applied(
+                tx,
+                Applied {
+                    generation: head.generation,
+                    applied: head.len,
+                    compacted,
+                },
+            ),
+            End::Torn { at } => {
+                tracing::warn!(at, "the imports journal ended in a torn record; cut back");
+                journal::truncate(&self.journal, at)?;
+                save_applied(
                     tx,
                     Applied {
                         generation: head.generation,
-                        applied: head.len,
-                        compacted,
+                        applied: at,
+                        compacted: compacted.min(at),
                     },
-                ),
-                End::Torn { at } => {
-                    tracing::warn!(at, "the imports journal ended in a torn record; cut back");
-                    journal::truncate(&self.journal, at)?;
-                    save_applied(
-                        tx,
-                        Applied {
-                            generation: head.generation,
-                            applied: at,
-                            compacted: compacted.min(at),
-                        },
-                    )
-                }
-                End::Damaged { at, why } => {
-                    tracing::warn!(
-                        at,
-                        why,
-                        "the imports journal is damaged; keeping what reads"
-                    );
-                    self.journal_aside(&why)?;
-                    self.write_journal_from_list(tx).map(drop)
-                }
+                )
             }
-        })
+            End::Damaged { at, why } => {
+                tracing::warn!(
+                    at,
+                    why,
+                    "the imports journal is damaged; keeping what reads"
+                );
+                self.journal_aside(&why)?;
+                self.write_journal_from_list(tx).map(drop)
+            }
+        }
     }
 
     /// Reads the whole journal and checks every record (the daily health
