@@ -58,7 +58,7 @@ fn a_batch_round_trips_with_labels_days_prefixes_and_the_last_of_twins() {
 }
 
 #[test]
-fn a_million_numbers_take_about_five_bytes_each() {
+fn a_million_numbers_take_at_most_eight_bytes_each() {
     // Synthetic numbers 0901000001…, a million of them, as a shared list.
     let rows: Vec<_> = (0..1_000_000i64)
         .map(|i| {
