@@ -108,26 +108,48 @@ impl CallGuard {
     pub fn open(db_path: &Path, config: GuardConfig) -> Result<Self> {
         config.policy.check().map_err(Error::invalid)?;
         let opened = Store::open(db_path)?;
-        let damaged = opened.moved_aside.is_some();
+        let pending = opened.recovery_pending;
         let fallback = config.policy.clone();
         let mut guard = Self::with_store(opened.store, opened.moved_aside, config)?;
         guard.list_moved_aside = opened.list_moved_aside.map(|p| p.display().to_string());
         guard.user_file = Some(db_path.to_path_buf());
+        if pending {
+            guard.recover(db_path, &fallback)?;
+        }
+        Ok(guard)
+    }
+
+    /// The user's file was damaged and a fresh one started (now, or at an
+    /// open whose recovery did not complete): bring back the lists, policy
+    /// and feeds the copy beside it holds (the imports never left: they
+    /// are in the list file and their journal). Until this completes, the
+    /// marker stays, every open tries again, and the copy is never
+    /// overwritten: a failed recovery is an error, never an empty start.
+    fn recover(&mut self, db_path: &Path, fallback: &Policy) -> Result<()> {
         let kept = backup::beside(db_path);
-        if damaged && kept.is_file() {
-            // The user's file was damaged and a fresh one started: bring back
-            // what the last backup beside it holds.
-            let bytes = std::fs::read(&kept)?;
-            let summary = backup::restore(&guard.store, &bytes, guard.history_limit)?;
-            guard.reload_policy(&fallback)?;
+        if kept.is_file() {
+            let failed = |e: Error| {
+                Error::Open(format!(
+                    "your data file was damaged and moved aside; recovering it from {} did not complete ({e}); it is tried again the next time the app opens",
+                    kept.display()
+                ))
+            };
+            let file = std::fs::File::open(&kept).map_err(|e| failed(e.into()))?;
+            let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+            // Streamed: a copy written by an older version holds the
+            // imports too, and may be far larger than memory allows.
+            let summary = backup::restore_from(&self.store, file, size, self.history_limit, None)
+                .map_err(failed)?;
+            self.reload_policy(fallback)?;
             tracing::warn!(
                 lists = summary.lists,
                 imported = summary.imported,
                 "the damaged database was recovered from its backup"
             );
-            guard.restored_from = Some(kept.display().to_string());
+            self.restored_from = Some(kept.display().to_string());
         }
-        Ok(guard)
+        std::fs::remove_file(crate::store::recovery_marker(db_path))?;
+        Ok(())
     }
 
     /// Opens an existing database for reading only (the CLI's `list`,
@@ -208,10 +230,13 @@ impl CallGuard {
         }
     }
 
-    /// After a change to what a backup holds: refresh the one beside the
-    /// user's file.
+    /// After a change to the user's lists, settings or feeds: refresh the
+    /// copy beside the user's file (in proportion to those, never to the
+    /// imports). Not while a recovery from it is pending.
     fn user_data_changed(&self) {
-        if let Some(path) = &self.user_file {
+        if let Some(path) = &self.user_file
+            && !crate::store::recovery_marker(path).exists()
+        {
             backup::refresh_beside(&self.store, path);
         }
     }
@@ -257,8 +282,9 @@ impl CallGuard {
     /// Imports a CSV from any reader (a file, with a progress bar, in the CLI).
     pub fn import_from(&self, input: impl Read) -> Result<ImportSummary> {
         let parsed = import::parse_csv(input)?;
+        // The journal keeps the imports: the copy beside the user's file
+        // does not change.
         let imported = self.store.import(parsed.rows, ListId::IMPORTS)? as u64;
-        self.user_data_changed();
         Ok(ImportSummary {
             imported,
             rejected: parsed.rejected,

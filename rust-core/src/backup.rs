@@ -1,30 +1,51 @@
 //! The user's backup: a versioned JSON file of their lists, policy, feed
 //! settings and imports (history optional). `canhgiac export/restore` and
-//! `CallGuard::export_backup/restore_backup` write and read it; the core
-//! also keeps one beside the user's file, refreshed whenever those change,
-//! so that a damaged user's file is recovered from it.
+//! `CallGuard::export_backup*/restore_backup*` write and read it, streaming
+//! (a million imports never sit in memory); the core also keeps one beside
+//! the user's file, without the imports (they have their own journal),
+//! refreshed whenever the user's own data changes, so that a damaged user's
+//! file is recovered from it.
 //!
-//! A backup file is outside input like any other: its size, every count and
-//! every value are checked before anything is written, and a restore is one
-//! transaction that adds and replaces but never removes.
+//! A backup file is outside input like any other: every count and every
+//! value is checked as it streams in, and a restore is one transaction that
+//! adds and replaces but never removes: a file that fails its checks
+//! changes nothing. `restore.rs` reads the file.
 
 use crate::classify::Policy;
 use crate::error::{Error, Result};
 use crate::model::{Category, Level, Reported, Target};
-use crate::store::{CallRow, DEFAULT_FEED, ListRow, MAX_FEEDS, Store, UserData, UserList, setting};
+use crate::store::{DEFAULT_FEED, ListId, Store, UserList, setting};
 use serde::{Deserialize, Serialize};
+use std::io::Write;
+
+mod restore;
+pub use restore::{restore, restore_from};
 
 pub const FORMAT: &str = "canhgiac-backup";
 pub const VERSION: u32 = 1;
-/// A backup of the largest plausible user is well under a megabyte.
+/// The bound on a backup handed over whole, as bytes (`restore`): the
+/// app's small path. A file streamed in (`restore_from`) is bounded by its
+/// counts instead.
 pub const MAX_BYTES: usize = 16 << 20;
 const MAX_LIST_ENTRIES: usize = 100_000;
-const MAX_IMPORTED: usize = 1_000_000;
+const MAX_IMPORTED: u64 = 1_000_000;
 const MAX_HISTORY: usize = 100_000;
+/// Reasons kept in a summary: a file of a million bad entries does not
+/// become a million strings.
+const MAX_SKIPPED: usize = 1_000;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-struct Backup {
-    format: String,
+/// Progress of an export (imports written of all) or a restore (bytes
+/// read of the file's size, 0 when unknown), implemented by the app (the
+/// picker's progress bar) and the CLI.
+#[uniffi::export(foreign)]
+pub trait BackupProgress: Send + Sync {
+    fn progress(&self, done: u64, total: u64);
+}
+
+/// The backup's fields before the imports, in the order they are written.
+#[derive(Serialize)]
+struct Head<'a> {
+    format: &'a str,
     version: u32,
     /// Unix seconds.
     exported_at: i64,
@@ -34,11 +55,8 @@ struct Backup {
     /// backups).
     feed: Option<FeedSettings>,
     /// Every other feed followed, by name.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     feeds: Vec<NamedFeed>,
-    imported: Vec<ImportedItem>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    history: Option<Vec<CallItem>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -93,24 +111,55 @@ pub struct RestoreSummary {
     pub imported: u64,
     pub history: u64,
     pub settings: bool,
-    /// Entries that were not restored, each with the reason.
+    /// Entries that were not restored, each with the reason (the first
+    /// thousand, then how many more).
     pub skipped: Vec<String>,
 }
 
-fn config<'a>(data: &'a UserData, key: &str) -> Option<&'a str> {
+fn config<'a>(data: &'a crate::store::UserData, key: &str) -> Option<&'a str> {
     data.config
         .iter()
         .find(|(k, _)| k == key)
         .map(|(_, v)| v.as_str())
 }
 
-/// The user's data as backup JSON.
+/// What an export carries besides lists, settings and feeds.
+#[derive(Debug, Clone, Copy)]
+pub struct Carry {
+    pub imports: bool,
+    pub history: bool,
+}
+
+/// The user's data as backup JSON (imports and history included).
 pub fn export(store: &Store, with_history: bool) -> Result<Vec<u8>> {
-    let data = store.user_data(with_history)?;
+    let mut out = Vec::new();
+    export_to(
+        store,
+        Carry {
+            imports: true,
+            history: with_history,
+        },
+        &mut out,
+        None,
+    )?;
+    Ok(out)
+}
+
+/// Writes the backup to `out` as it reads it: the imports stream from the
+/// list file (through a connection of their own, so that screening is
+/// never kept waiting), a batch at a time. Returns the imports written.
+pub fn export_to(
+    store: &Store,
+    carry: Carry,
+    out: &mut dyn Write,
+    progress: Option<&dyn BackupProgress>,
+) -> Result<u64> {
+    let written = |e: std::io::Error| Error::Io(e);
+    let data = store.user_data(carry.history)?;
     let number = |key: &str| config(&data, key).and_then(|v| v.parse().ok());
     let default_feed = data.feeds.iter().find(|f| f.0 == DEFAULT_FEED);
-    let backup = Backup {
-        format: FORMAT.into(),
+    let head = Head {
+        format: FORMAT,
         version: VERSION,
         exported_at: crate::dates::now_unix(),
         lists: data
@@ -140,183 +189,68 @@ pub fn export(store: &Store, with_history: bool) -> Result<Vec<u8>> {
                 public_keys: keys.clone(),
             })
             .collect(),
-        imported: data
-            .imported
-            .iter()
-            .map(|(t, r)| ImportedItem {
-                target: match t {
-                    Target::Number(k) => format!("+{k}"),
-                    Target::Prefix(p) => format!("+{p}*"),
-                },
-                category: r.category,
-                reports: r.reports,
-                last_reported: r.last_reported.map(crate::dates::format_day),
-                label: r.label.clone(),
-            })
-            .collect(),
-        history: with_history.then(|| {
-            data.history
-                .iter()
-                .map(|h| CallItem {
-                    at: h.at,
-                    number: h.number.clone(),
-                    e164: h.e164.clone(),
-                    level: Level::parse(&h.level).unwrap_or(Level::Unknown),
-                    action: crate::model::Action::parse(&h.action)
-                        .unwrap_or(crate::model::Action::Allow),
-                    reasons: h
-                        .reasons
-                        .split(',')
-                        .filter(|s| !s.is_empty())
-                        .map(str::to_string)
-                        .collect(),
-                })
-                .collect()
-        }),
     };
-    let mut out = serde_json::to_vec_pretty(&backup)
-        .map_err(|e| Error::invalid(format!("the backup cannot be written: {e}")))?;
-    out.push(b'\n');
-    Ok(out)
+    let json = |e: serde_json::Error| Error::invalid(format!("the backup cannot be written: {e}"));
+    let text = serde_json::to_string_pretty(&head).map_err(json)?;
+    // The head's object, left open for the imports and history.
+    let open = text.strip_suffix("\n}").unwrap_or(&text);
+    out.write_all(open.as_bytes()).map_err(written)?;
+    let mut count = 0u64;
+    if carry.imports {
+        out.write_all(b",\n  \"imported\": [").map_err(written)?;
+        let total = store.count_entries(ListId::IMPORTS)?;
+        let reader = store.export_reader()?;
+        crate::store::for_each_import(&reader, |batch| {
+            for (t, r) in batch {
+                out.write_all(if count == 0 { b"\n    " } else { b",\n    " })?;
+                serde_json::to_writer(&mut *out, &imported_item(t, r)).map_err(json)?;
+                count += 1;
+            }
+            if let Some(p) = progress {
+                p.progress(count, total.max(count));
+            }
+            Ok(())
+        })?;
+        out.write_all(if count == 0 { b"]" } else { b"\n  ]" })
+            .map_err(written)?;
+    }
+    if carry.history {
+        let history: Vec<CallItem> = data.history.iter().map(call_item).collect();
+        let text = serde_json::to_string_pretty(&history).map_err(json)?;
+        write!(out, ",\n  \"history\": {}", text.replace('\n', "\n  ")).map_err(written)?;
+    }
+    out.write_all(b"\n}\n").map_err(written)?;
+    out.flush().map_err(written)?;
+    Ok(count)
 }
 
-/// Checks a backup file whole, then merges it into the user's file in one
-/// transaction. An entry that fails a check is skipped and named in the
-/// summary; a file that fails (size, format, version, counts) changes
-/// nothing.
-pub fn restore(store: &Store, bytes: &[u8], history_limit: u32) -> Result<RestoreSummary> {
-    if bytes.len() > MAX_BYTES {
-        return Err(Error::invalid(format!(
-            "the backup is larger than {} MiB: not a Cảnh Giác backup",
-            MAX_BYTES >> 20
-        )));
+fn imported_item(t: &Target, r: &Reported) -> ImportedItem {
+    ImportedItem {
+        target: match t {
+            Target::Number(k) => format!("+{k}"),
+            Target::Prefix(p) => format!("+{p}*"),
+        },
+        category: r.category,
+        reports: r.reports,
+        last_reported: r.last_reported.map(crate::dates::format_day),
+        label: r.label.clone(),
     }
-    let b: Backup = serde_json::from_slice(bytes)
-        .map_err(|e| Error::invalid(format!("not a Cảnh Giác backup: {e}")))?;
-    if b.format != FORMAT {
-        return Err(Error::invalid("not a Cảnh Giác backup (wrong format name)"));
+}
+
+fn call_item(h: &crate::store::CallRow) -> CallItem {
+    CallItem {
+        at: h.at,
+        number: h.number.clone(),
+        e164: h.e164.clone(),
+        level: Level::parse(&h.level).unwrap_or(Level::Unknown),
+        action: crate::model::Action::parse(&h.action).unwrap_or(crate::model::Action::Allow),
+        reasons: h
+            .reasons
+            .split(',')
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect(),
     }
-    if b.version > VERSION {
-        return Err(Error::invalid(format!(
-            "the backup was made by a newer version of Cảnh Giác (backup version {}): update the app",
-            b.version
-        )));
-    }
-    let history = b.history.as_deref().unwrap_or_default();
-    if b.lists.len() > MAX_LIST_ENTRIES
-        || b.imported.len() > MAX_IMPORTED
-        || history.len() > MAX_HISTORY
-        || b.feeds.len() > MAX_FEEDS
-    {
-        return Err(Error::invalid(
-            "the backup holds more entries than any phone would",
-        ));
-    }
-    let mut skipped = Vec::new();
-    let mut data = UserData::default();
-    for (i, l) in b.lists.iter().enumerate() {
-        match crate::number::normalize(&l.number) {
-            Ok(n)
-                if !(l.list == UserList::Block
-                    && n.kind == crate::number::NumberKind::Emergency) =>
-            {
-                data.lists.push(ListRow {
-                    key: n.e164.clone().unwrap_or_else(|| n.national.clone()),
-                    number: n.display,
-                    list: l.list,
-                    added_at: l.added_at,
-                })
-            }
-            Ok(_) => skipped.push(format!(
-                "list entry {}: emergency numbers cannot be blocked",
-                i + 1
-            )),
-            Err(e) => skipped.push(format!("list entry {}: {e}", i + 1)),
-        }
-    }
-    for (i, item) in b.imported.iter().enumerate() {
-        match imported_row(item) {
-            Ok(row) => data.imported.push(row),
-            Err(why) => skipped.push(format!("imported entry {}: {why}", i + 1)),
-        }
-    }
-    let mut settings = false;
-    if let Some(p) = &b.policy {
-        match p.check() {
-            Ok(()) => {
-                let json = serde_json::to_string(p).map_err(|e| Error::invalid(e.to_string()))?;
-                data.config.push((setting::POLICY.into(), json));
-                settings = true;
-            }
-            Err(why) => skipped.push(format!("policy: {why}")),
-        }
-    }
-    if let Some(f) = &b.feed {
-        match feed_settings(f) {
-            Ok((feed, rows)) => {
-                settings |= !rows.is_empty() || feed.is_some();
-                data.config.extend(rows);
-                data.feeds.extend(feed);
-            }
-            Err(why) => skipped.push(format!("feed settings: {why}")),
-        }
-    }
-    for f in &b.feeds {
-        match crate::store::check_feed_name(&f.name)
-            .map_err(|e| e.to_string())
-            .and_then(|name| Ok((name.to_string(), feed_address(&f.url, &f.public_keys)?)))
-        {
-            Ok((name, (url, keys))) if !data.feeds.iter().any(|d| d.0 == name) => {
-                data.feeds.push((name, url, keys));
-                settings = true;
-            }
-            Ok((name, _)) => skipped.push(format!("feed {name}: named twice")),
-            Err(why) => skipped.push(format!("feed {}: {why}", f.name)),
-        }
-    }
-    let followed = store.feeds()?;
-    let new_feeds = data
-        .feeds
-        .iter()
-        .filter(|d| !followed.iter().any(|f| f.name == d.0))
-        .count();
-    if followed.len() + new_feeds > MAX_FEEDS {
-        skipped.push(format!(
-            "feeds: the phone would follow more than {MAX_FEEDS}; none was added"
-        ));
-        data.feeds
-            .retain(|d| followed.iter().any(|f| f.name == d.0));
-    }
-    for h in history {
-        data.history.push(CallRow {
-            at: h.at,
-            number: h
-                .number
-                .clone()
-                .filter(|n| crate::number::normalize(n).is_ok()),
-            e164: h
-                .e164
-                .clone()
-                .filter(|n| crate::number::normalize(n).is_ok()),
-            level: h.level.as_str().into(),
-            action: h.action.as_str().into(),
-            reasons: h
-                .reasons
-                .iter()
-                .filter(|r| crate::classify::ReasonCode::parse(r).is_some())
-                .cloned()
-                .collect::<Vec<_>>()
-                .join(","),
-        });
-    }
-    store.merge_user_data(&data, history_limit)?;
-    Ok(RestoreSummary {
-        lists: data.lists.len() as u64,
-        imported: data.imported.len() as u64,
-        history: data.history.len() as u64,
-        settings,
-        skipped,
-    })
 }
 
 /// An imported entry, by the import CSV's own rules.
@@ -393,22 +327,38 @@ fn feed_settings(
     Ok((feed, rows))
 }
 
-/// The backup the core keeps beside the user's file: `cg.db` → `cg.db.backup.json`.
+/// The copy the core keeps beside the user's file: `cg.db` → `cg.db.backup.json`.
 pub fn beside(user_file: &std::path::Path) -> std::path::PathBuf {
     std::path::PathBuf::from(format!("{}.backup.json", user_file.display()))
 }
 
-/// Refreshes the backup beside the user's file (written whole, then
-/// renamed over the old one). A failure is logged, never the user's
-/// action's failure: the change itself is already saved.
+/// Refreshes the copy beside the user's file: its lists, settings and
+/// feeds (never the imports, which their journal keeps), so its cost
+/// follows the user's own lists. Written whole under a temporary name,
+/// flushed to disk, then renamed over the old one: a crash leaves the old
+/// copy or the new one, never half of one. A failure is logged, never the
+/// user's action's failure: the change itself is already saved.
 pub fn refresh_beside(store: &Store, user_file: &std::path::Path) {
     let path = beside(user_file);
     let tmp = path.with_extension("json.tmp");
-    let written = export(store, false).and_then(|bytes| {
-        std::fs::write(&tmp, bytes)?;
+    let written = (|| -> Result<()> {
+        let file = std::fs::File::create(&tmp)?;
+        let mut out = std::io::BufWriter::new(file);
+        export_to(
+            store,
+            Carry {
+                imports: false,
+                history: false,
+            },
+            &mut out,
+            None,
+        )?;
+        let file = out.into_inner().map_err(|e| Error::Io(e.into_error()))?;
+        file.sync_all()?;
         std::fs::rename(&tmp, &path)?;
+        crate::store::journal::sync_folder(&path);
         Ok(())
-    });
+    })();
     if let Err(e) = written {
         tracing::warn!(%e, "could not refresh the backup beside the database");
     }

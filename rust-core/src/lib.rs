@@ -36,7 +36,7 @@ pub mod fuzzing;
 pub use api::{
     CallGuard, FeedStatus, FeedSync, GuardConfig, Health, NewFeed, SyncLimits, default_config,
 };
-pub use backup::RestoreSummary;
+pub use backup::{BackupProgress, RestoreSummary};
 pub use classify::{CallFacts, Policy, Reason, ReasonCode, ReportInfo, Verdict, Verification};
 pub use dates::{format_day, format_time, now_unix};
 pub use error::{CanhGiacError, Error, Result};

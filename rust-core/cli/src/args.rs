@@ -56,6 +56,21 @@ pub enum Command {
     Unallow { raw: String },
     /// Take a number off your block list
     Unblock { raw: String },
+    /// Show what the phone does at each level, or change it (`policy --scam block`)
+    Policy {
+        #[arg(long, value_parser = action)]
+        unknown: Option<canhgiac_core::Action>,
+        #[arg(long, value_parser = action)]
+        suspicious: Option<canhgiac_core::Action>,
+        #[arg(long, value_parser = action)]
+        nuisance: Option<canhgiac_core::Action>,
+        #[arg(long, value_parser = action)]
+        scam: Option<canhgiac_core::Action>,
+        #[arg(long, value_parser = action)]
+        blocked: Option<canhgiac_core::Action>,
+        #[arg(long)]
+        json: bool,
+    },
     /// Show your allow or block list
     List {
         #[arg(value_enum)]
@@ -428,4 +443,10 @@ pub struct ServeArgs {
     #[arg(long, default_value_t = 10_000, value_name = "MESSAGES",
           value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
     pub queue: u32,
+}
+
+/// An action by its name: allow, warn, silence or block.
+fn action(s: &str) -> Result<canhgiac_core::Action, String> {
+    canhgiac_core::Action::parse(s)
+        .ok_or_else(|| format!("{s} is not an action: allow, warn, silence or block"))
 }

@@ -12,7 +12,7 @@ mod commands;
 
 use args::{Cli, Command};
 use clap::Parser;
-use commands::{Db, backup, check, feed, feeds, inbox, lists, normalize, report, sync};
+use commands::{Db, backup, check, feed, feeds, inbox, lists, normalize, policy, report, sync};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
@@ -54,6 +54,14 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Unallow { raw } => lists::change(&db, &raw, lists::Change::Unallow)?,
         Command::Unblock { raw } => lists::change(&db, &raw, lists::Change::Unblock)?,
         Command::List { list, json } => lists::show(&db, list, json)?,
+        Command::Policy {
+            unknown,
+            suspicious,
+            nuisance,
+            scam,
+            blocked,
+            json,
+        } => policy::run(&db, [unknown, suspicious, nuisance, scam, blocked], json)?,
         Command::Check {
             raw,
             contact,

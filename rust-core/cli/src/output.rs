@@ -87,6 +87,16 @@ pub fn bytes_bar(len: u64) -> indicatif::ProgressBar {
     )
 }
 
+/// A progress bar over entries, on stderr (hidden when stderr is not a terminal).
+pub fn count_bar(message: &'static str) -> indicatif::ProgressBar {
+    indicatif::ProgressBar::new(0)
+        .with_style(
+            indicatif::ProgressStyle::with_template("{spinner} {msg} {pos}/{len} {wide_bar} {eta}")
+                .expect("static template"),
+        )
+        .with_message(message)
+}
+
 pub fn number_json(input: &str, n: &PhoneNumber) -> Value {
     json!({
         "input": input,

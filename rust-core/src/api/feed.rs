@@ -405,6 +405,7 @@ impl CallGuard {
 
     fn status_of(&self, row: &FeedRow) -> Result<FeedStatus> {
         let state = self.store.feed_state(row.id)?;
+        let synced = state.is_some();
         Ok(FeedStatus {
             name: row.name.clone(),
             url: Some(row.url.clone()),
@@ -417,12 +418,18 @@ impl CallGuard {
                 .and_then(|s| s.expires_at)
                 .is_some_and(|t| dates::now_unix() > t),
             verify_orgs: row.verify_orgs,
-            ignored_verified: if row.verify_orgs {
+            // A list without state has no entries (they are written
+            // together): counting them would read the whole list file.
+            ignored_verified: if row.verify_orgs || !synced {
                 0
             } else {
                 self.store.count_verified_entries(row.id)?
             },
-            entries: self.store.count_entries(row.id)?,
+            entries: if synced {
+                self.store.count_entries(row.id)?
+            } else {
+                0
+            },
         })
     }
 

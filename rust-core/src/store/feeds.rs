@@ -113,15 +113,21 @@ impl Store {
                 )?;
             } else {
                 // The smallest id free (a list key has room for 15); whatever
-                // an interrupted removal left under it goes first.
+                // an interrupted removal left under it goes first. A list's
+                // entries are only ever written with its state, in one
+                // transaction, and removed with it: no state, no entries,
+                // and no scan of the whole list (a million imports) to
+                // find none.
                 let id: i64 = tx.query_row(
                     "WITH RECURSIVE ids(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM ids WHERE i < 15)
                      SELECT min(i) FROM ids WHERE i NOT IN (SELECT id FROM feed)",
                     [],
                     |r| r.get(0),
                 )?;
-                writer::clear_entries(tx, ListId(id))?;
-                tx.execute("DELETE FROM feed_state WHERE feed = ?1", [id])?;
+                if super::read_feed_state(tx, ListId(id))?.is_some() {
+                    writer::clear_entries(tx, ListId(id))?;
+                    tx.execute("DELETE FROM feed_state WHERE feed = ?1", [id])?;
+                }
                 tx.execute(
                     "INSERT INTO feed (id, name, url, keys, verify_orgs, added_at)
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6)",

@@ -50,7 +50,7 @@ pub(super) fn list_key(n: &PhoneNumber) -> &str {
 
 impl Store {
     /// Reads the user's lists into the copy screening uses.
-    pub(super) fn load_user_lists(&self) -> Result<()> {
+    pub(crate) fn load_user_lists(&self) -> Result<()> {
         let lists = self.read(|c| {
             let mut stmt = c.prepare("SELECT key, list FROM user_list")?;
             let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;

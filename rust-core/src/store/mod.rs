@@ -1,9 +1,12 @@
-//! Two SQLite files. The **user's file** (`cg.db`) holds what only the user
-//! has: allow and block lists, policy and feed settings, screened-call
-//! history, built reports, and the entries the user imported; it is small
-//! and written rarely. The **list file** beside it (`cg.list.db`) holds the
-//! reported list and the feed state: a sync rebuilds it, and when damaged it
-//! is moved aside and rebuilt, with the user's imports copied back.
+//! Two SQLite files and a journal. The **user's file** (`cg.db`) holds
+//! what only the user has and is small: allow and block lists, policy and
+//! feed settings, screened-call history, built reports; it is written
+//! rarely. The **list file** beside it (`cg.list.db`) holds the reported
+//! list (the feeds' entries and the user's imports) and the feed state: a
+//! sync rebuilds it, and when damaged it is moved aside and rebuilt. The
+//! user's imports are kept once more, compactly, in their **journal**
+//! (`cg.db.imports`, `journal.rs`), which puts them back into a new list
+//! file (`imports.rs`).
 //!
 //! This module opens both (the list attached to the user's file, so that
 //! screening still reads everything in one statement) and moves a damaged
@@ -19,16 +22,20 @@ mod backup;
 mod config;
 mod feeds;
 mod history;
+mod imports;
+pub(crate) mod journal;
 mod lists;
 mod lookup;
 pub(crate) mod schema;
 mod writer;
 
+pub(crate) use backup::merge_user_data;
 pub use backup::{CallRow, ListRow, UserData};
 pub use config::{FeedState, setting};
 pub(crate) use config::{read_feed_state, save_feed_state};
 pub use feeds::{DEFAULT_FEED, FeedRow, MAX_FEEDS, check_name as check_feed_name};
 pub use history::{DEFAULT_HISTORY_LIMIT, HistoryEntry, OutboxEntry};
+pub(crate) use imports::{Imports, for_each_import};
 pub use lists::{ListEntry, UserList};
 pub use lookup::{Listing, Lookups, Stats};
 pub use writer::ListId;
@@ -48,8 +55,12 @@ pub struct Store {
     reader: Mutex<Connection>,
     /// `None` when opened read-only.
     writer: Option<Mutex<Connection>>,
+    /// The user's file.
+    path: PathBuf,
     /// Where the list file is attached from.
     list: PathBuf,
+    /// The user's imports journal (`journal::path`).
+    journal: PathBuf,
     /// A statement met a damaged list file: repair before the next write.
     list_damaged: AtomicBool,
     /// The user's allow and block lists, by key: read at open and kept in
@@ -67,6 +78,17 @@ pub struct Opened {
     pub moved_aside: Option<PathBuf>,
     /// The list file, when it was damaged (it is rebuilt at the next sync).
     pub list_moved_aside: Option<PathBuf>,
+    /// A damaged user's file was replaced by a fresh one whose recovery
+    /// (from the copy beside it) has not completed yet: `recovery_marker`.
+    pub recovery_pending: bool,
+}
+
+/// Written before a damaged user's file is moved aside, removed once its
+/// lists and settings are recovered into the fresh one: while it exists,
+/// every open tries the recovery again, and the copy beside the file is
+/// not overwritten. `cg.db` → `cg.db.recovering`.
+pub fn recovery_marker(user: &Path) -> PathBuf {
+    PathBuf::from(format!("{}.recovering", user.display()))
 }
 
 /// The list file beside the user's file: `cg.db` → `cg.list.db`.
@@ -109,7 +131,15 @@ fn open_writer(path: &Path, list: &Path) -> Result<(Connection, bool, Option<Pat
     schema::prepare_writer(&conn, path)?;
     let (list_is_new, list_moved_aside) = prepare_list(list)?;
     schema::attach_list(&conn, list, true)?;
-    schema::init_or_upgrade(&mut conn)?;
+    let journal = journal::path(path);
+    let found = schema::init_or_upgrade(&mut conn, |tx| imports::journal_from_table(tx, &journal))?;
+    // The imports table dropped by the upgrade (or by one that crashed
+    // before this): give its pages back, so that the file shrinks.
+    let free: i64 = conn.query_row("PRAGMA main.freelist_count", [], |r| r.get(0))?;
+    if (1..=schema::LAST_WITH_IMPORTED_TABLE).contains(&found) || free > 1024 {
+        tracing::info!(free_pages = free, "vacuuming the user's file");
+        conn.execute_batch("VACUUM main")?;
+    }
     Ok((conn, list_is_new, list_moved_aside))
 }
 
@@ -212,12 +242,18 @@ impl Store {
             )));
         }
         let list = list_path(path);
+        let marker = recovery_marker(path);
         let ((writer, list_is_new, list_moved_aside), moved_aside) = match open_writer(path, &list)
         {
             Ok(w) => (w, None),
             // Only a file that was ours is moved aside: anything else is
             // somebody's data.
             Err(e) if is_corruption(&e) && recognised == schema::Recognised::Ours => {
+                // The marker first: from here on, until the recovery
+                // completes, every open recovers again.
+                let m = std::fs::File::create(&marker)?;
+                m.sync_all()?;
+                journal::sync_folder(&marker);
                 let aside = move_aside(path)?;
                 tracing::warn!(moved_to = %aside.display(), "database was corrupt; moved aside and started afresh");
                 (open_writer(path, &list)?, Some(aside))
@@ -228,18 +264,24 @@ impl Store {
         let store = Store {
             reader: Mutex::new(reader),
             writer: Some(Mutex::new(writer)),
+            path: path.to_path_buf(),
             list,
+            journal: journal::path(path),
             list_damaged: AtomicBool::new(false),
             user_lists: Default::default(),
         };
         store.load_user_lists()?;
-        if list_is_new {
-            store.reinstate_imports()?;
+        match store.reconcile_imports(list_is_new) {
+            // A list damaged past its header: screening says so, and the
+            // next write repairs it (and replays the journal then).
+            Err(e) if is_corruption(&e) => store.mark_list_damaged(),
+            other => other?,
         }
         Ok(Opened {
             store,
             moved_aside,
             list_moved_aside,
+            recovery_pending: marker.exists(),
         })
     }
 
@@ -270,6 +312,14 @@ impl Store {
                 list.display()
             )));
         }
+        // A fresh file whose recovery has not completed would read as
+        // empty: only a writable open (which recovers) may show it.
+        if recovery_marker(path).exists() {
+            return Err(Error::Open(format!(
+                "{} is being recovered; open it for writing",
+                path.display()
+            )));
+        }
         let reader = open_reader(path, &list)?;
         schema::check_version(&reader)?;
         let version: u32 = reader.query_row("PRAGMA user_version", [], |r| r.get(0))?;
@@ -282,12 +332,20 @@ impl Store {
         let store = Store {
             reader: Mutex::new(reader),
             writer: None,
+            path: path.to_path_buf(),
             list,
+            journal: journal::path(path),
             list_damaged: AtomicBool::new(false),
             user_lists: Default::default(),
         };
         store.load_user_lists()?;
         Ok(store)
+    }
+
+    /// A reader of its own, for a long read (an export) that must not keep
+    /// screening waiting on the shared one.
+    pub(crate) fn export_reader(&self) -> Result<Connection> {
+        open_reader(&self.path, &self.list)
     }
 
     /// Runs `f` on the reader connection.
@@ -360,7 +418,7 @@ impl Store {
 
     /// Moves a damaged list file aside and starts an empty one: detached
     /// from both connections, replaced, attached again, and the user's
-    /// imports copied back. The feed's entries return at the next sync
+    /// imports replayed from their journal. The feed's entries return at the next sync
     /// (which starts from a snapshot, since the feed state went too).
     /// Returns where the damaged file went.
     pub fn repair_list(&self) -> Result<PathBuf> {
@@ -384,7 +442,7 @@ impl Store {
         };
         self.list_damaged.store(false, Ordering::Release);
         tracing::warn!(moved_to = %aside.display(), "the damaged list file was moved aside; it is rebuilt at the next sync");
-        self.reinstate_imports()?;
+        self.reconcile_imports(true)?;
         Ok(aside)
     }
 }

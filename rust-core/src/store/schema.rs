@@ -15,12 +15,14 @@ use std::time::Duration;
 
 /// The user's file. Versions 1 to 4 were one file holding the list too;
 /// version 5 moved the list into a file of its own (`upgrade_from(4)`);
-/// version 6 follows several feeds (`feed`).
-pub const VERSION: u32 = 6;
+/// version 6 follows several feeds (`feed`); version 7 keeps the user's
+/// imports in their journal (`cg.db.imports`) instead of a table here.
+pub const VERSION: u32 = 7;
 /// The list file, numbered on its own from 1. Version 3 keys each entry by
 /// number and list (`feed`), so that several feeds and the user's imports
-/// may list the same number side by side.
-pub const LIST_VERSION: u32 = 3;
+/// may list the same number side by side. Version 4 records how much of
+/// the imports journal it has applied (`imports_journal`).
+pub const LIST_VERSION: u32 = 4;
 
 /// `PRAGMA application_id` of the user's file ("CGG1") and of the list
 /// file ("CGL1"), so that a damaged file can be told apart from somebody
@@ -82,20 +84,10 @@ CREATE TABLE feed (
     verify_orgs INTEGER NOT NULL DEFAULT 0,
     added_at    INTEGER NOT NULL
 );
--- The user's own imported entries, as the CSV said them: `target` is the
--- E.164 digits, or the digits and `*` for a prefix rule. The list file
--- holds a copy that screening reads; this one survives the list's loss.
-CREATE TABLE imported (
-    target        TEXT PRIMARY KEY,
-    category      INTEGER NOT NULL,
-    reports       INTEGER NOT NULL,
-    last_reported INTEGER,
-    label         TEXT
-) WITHOUT ROWID;
 ";
 
 /// The list file, whole: what a sync rebuilds, and what may be thrown away
-/// when damaged (the user's imports are copied back from the user's file).
+/// when damaged (the user's imports are replayed from their journal).
 const CREATE_LIST_SCHEMA: &str = "
 -- Reported numbers. `entry` is the E.164 digits as an integer times 16
 -- plus the list that says so (`feed`: 0 the user's imports, else the id,
@@ -158,6 +150,16 @@ CREATE TABLE feed_state (
     published_at INTEGER,
     etag_url     TEXT,
     expires_at   INTEGER
+);
+-- How much of the user's imports journal (`cg.db.imports`) this file has
+-- applied: the journal written with `generation`, up to byte `applied`;
+-- `compacted` is its length when last written whole (it is compacted once
+-- it grows past twice that). One row, or none before the first import.
+CREATE TABLE imports_journal (
+    id         INTEGER PRIMARY KEY CHECK (id = 0),
+    generation INTEGER NOT NULL,
+    applied    INTEGER NOT NULL,
+    compacted  INTEGER NOT NULL
 );
 ";
 
@@ -281,6 +283,11 @@ DELETE FROM list.reported_prefix WHERE feed <> 0 AND feed NOT IN (SELECT id FROM
 DELETE FROM list.feed_state WHERE feed NOT IN (SELECT id FROM main.feed);
 ",
         )?,
+        // v7: the imports live in their journal, written from this table
+        // by `init_or_upgrade`'s caller just before this step runs (in the
+        // same transaction: a crash before the commit keeps the table, and
+        // the journal is written again from it at the next open).
+        6 => conn.execute_batch("DROP TABLE imported;")?,
         v => return Err(Error::invalid(format!("no upgrade step from schema {v}"))),
     }
     Ok(())
@@ -502,6 +509,18 @@ DROP TABLE feed_state;
 ALTER TABLE feed_state_v3 RENAME TO feed_state;
 ",
         )?,
+        // v4: which part of the imports journal the list holds. No row: the
+        // store replays the whole journal once.
+        3 => conn.execute_batch(
+            "
+CREATE TABLE imports_journal (
+    id         INTEGER PRIMARY KEY CHECK (id = 0),
+    generation INTEGER NOT NULL,
+    applied    INTEGER NOT NULL,
+    compacted  INTEGER NOT NULL
+);
+",
+        )?,
         v => return Err(Error::invalid(format!("no list upgrade step from {v}"))),
     }
     Ok(())
@@ -545,18 +564,27 @@ pub fn check_version(conn: &Connection) -> Result<()> {
     too_new(conn.query_row("PRAGMA user_version", [], |r| r.get(0))?)
 }
 
+/// The last version whose user's file keeps the imports in a table.
+pub const LAST_WITH_IMPORTED_TABLE: u32 = 6;
+
 /// Creates or upgrades the user's file, the list file attached as `list`
 /// and already initialised (`init_list`). Fails on a newer version, and on
-/// a SQLite file that belongs to some other program.
-pub fn init_or_upgrade(conn: &mut Connection) -> Result<()> {
+/// a SQLite file that belongs to some other program. `keep_imports` runs
+/// inside the transaction just before the step that drops the `imported`
+/// table: it writes the journal from it. Returns the version found.
+pub fn init_or_upgrade(
+    conn: &mut Connection,
+    keep_imports: impl FnOnce(&Connection) -> Result<()>,
+) -> Result<u32> {
     // Already current: nothing to write, so no write lock to wait for (a
     // `check` during a sync must not queue behind the sync's transaction).
     let (app_id, found) = ids(conn)?;
     if found == VERSION && app_id == APPLICATION_ID {
-        return Ok(());
+        return Ok(found);
     }
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let found: u32 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    let mut keep_imports = Some(keep_imports);
     too_new(found)?;
     if found == 0 {
         let tables: u32 = tx.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))?;
@@ -569,13 +597,18 @@ pub fn init_or_upgrade(conn: &mut Connection) -> Result<()> {
     } else {
         for v in found..VERSION {
             tracing::info!(from = v, to = v + 1, "upgrading database schema");
+            if v == LAST_WITH_IMPORTED_TABLE
+                && let Some(keep) = keep_imports.take()
+            {
+                keep(&tx)?;
+            }
             upgrade_from(&tx, v)?;
         }
     }
     tx.pragma_update(None, "user_version", VERSION)?;
     tx.pragma_update(None, "application_id", APPLICATION_ID)?;
     tx.commit()?;
-    Ok(())
+    Ok(found)
 }
 
 #[cfg(test)]

@@ -86,13 +86,16 @@ pub(crate) fn drop_unused_labels(tx: &Transaction) -> Result<()> {
 impl Store {
     /// Inserts or replaces reported entries in one transaction. Numbers are
     /// inserted in key order, which keeps the table's pages full.
+    /// The user's imports (list 0) reach their journal too.
     pub fn import(&self, mut rows: Vec<(Target, Reported)>, list: ListId) -> Result<usize> {
-        rows.sort_by(|a, b| match (&a.0, &b.0) {
-            (Target::Number(x), Target::Number(y)) => x.cmp(y),
-            (Target::Prefix(x), Target::Prefix(y)) => x.cmp(y),
-            (Target::Number(_), Target::Prefix(_)) => std::cmp::Ordering::Less,
-            (Target::Prefix(_), Target::Number(_)) => std::cmp::Ordering::Greater,
-        });
+        rows.sort_by(|a, b| super::journal::target_order(&a.0, &b.0));
+        if list == ListId::IMPORTS {
+            let n = rows.len();
+            return self.write_imports(|_, imports| {
+                rows.into_iter().try_for_each(|(t, r)| imports.put(t, r))?;
+                Ok(n)
+            });
+        }
         self.write(|tx| {
             let mut w = Writer::new(tx, list)?;
             for (target, rep) in &rows {
@@ -100,54 +103,6 @@ impl Store {
             }
             Ok(rows.len())
         })
-    }
-}
-
-/// How the user's file names an imported entry: the digits, and `*` for a
-/// prefix rule (as the CSV writes it).
-fn import_key(target: &Target) -> String {
-    match target {
-        Target::Number(k) => k.to_string(),
-        Target::Prefix(p) => format!("{p}*"),
-    }
-}
-
-impl Store {
-    /// Copies the user's imports from the user's file into a new list file
-    /// (after a damaged one was moved aside, or at the first open).
-    pub(crate) fn reinstate_imports(&self) -> Result<usize> {
-        let rows: Vec<(Target, Reported)> = self.read(|c| {
-            let mut stmt =
-                c.prepare("SELECT target, category, reports, last_reported, label FROM imported")?;
-            let rows = stmt.query_map([], |r| {
-                let key: String = r.get(0)?;
-                let rep = Reported {
-                    category: super::category_from_code(r.get(1)?),
-                    reports: r.get::<_, i64>(2)?.clamp(1, i64::from(u32::MAX)) as u32,
-                    last_reported: r.get(3)?,
-                    label: r.get(4)?,
-                    // A user's CSV has neither.
-                    reporters: None,
-                    source: None,
-                };
-                let target = match key.strip_suffix('*') {
-                    Some(p) => Some(Target::Prefix(p.to_string())),
-                    None => key.parse().ok().map(Target::Number),
-                };
-                Ok(target.map(|t| (t, rep)))
-            })?;
-            Ok(rows
-                .filter_map(|r| r.transpose())
-                .collect::<rusqlite::Result<_>>()?)
-        })?;
-        if rows.is_empty() {
-            return Ok(0);
-        }
-        tracing::info!(
-            entries = rows.len(),
-            "copying the user's imports into the new list"
-        );
-        self.import(rows, ListId::IMPORTS)
     }
 }
 
@@ -177,8 +132,6 @@ pub(crate) struct Writer<'t> {
     list: ListId,
     labels: HashMap<String, i64>,
     officials: HashMap<crate::model::Source, i64>,
-    /// The user's own copy of an import, in the user's file.
-    keep_import: Option<rusqlite::CachedStatement<'t>>,
     add_number: rusqlite::CachedStatement<'t>,
     add_prefix: rusqlite::CachedStatement<'t>,
     del_number: rusqlite::CachedStatement<'t>,
@@ -192,16 +145,6 @@ impl<'t> Writer<'t> {
             list,
             labels: HashMap::new(),
             officials: HashMap::new(),
-            keep_import: match list {
-                ListId::IMPORTS => Some(tx.prepare_cached(
-                    "INSERT INTO imported (target, category, reports, last_reported, label)
-                     VALUES (?1, ?2, ?3, ?4, ?5)
-                     ON CONFLICT (target) DO UPDATE SET category = excluded.category,
-                     reports = excluded.reports, last_reported = excluded.last_reported,
-                     label = excluded.label",
-                )?),
-                _ => None,
-            },
             add_number: tx.prepare_cached(&upsert_sql("reported", "entry"))?,
             add_prefix: tx.prepare_cached(&upsert_sql("reported_prefix", "prefix"))?,
             // A feed removes only its own entries: other lists stay.
@@ -259,15 +202,6 @@ impl<'t> Writer<'t> {
             rep.reporters,
             official_id
         ])?;
-        if let Some(keep) = &mut self.keep_import {
-            keep.execute(params![
-                import_key(target),
-                category_code(rep.category),
-                rep.reports,
-                rep.last_reported,
-                rep.label
-            ])?;
-        }
         Ok(())
     }
 

@@ -8,6 +8,7 @@ pub mod feeds;
 pub mod inbox;
 pub mod lists;
 pub mod normalize;
+pub mod policy;
 pub mod report;
 pub mod review;
 pub mod serve;

@@ -69,6 +69,12 @@ const V4_ADDED: &str = "
     ALTER TABLE feed_state ADD COLUMN expires_at INTEGER;
 ";
 
+/// Every upgrade step, without the journal (these files have no path;
+/// `store::tests` upgrades a real file with its imports).
+fn upgrade(conn: &mut Connection) -> Result<u32> {
+    init_or_upgrade(conn, |_| Ok(()))
+}
+
 /// A user's file in memory with a list file attached, as `Store::open`
 /// prepares them.
 fn user_file(old_schema: &[&str]) -> Connection {
@@ -131,10 +137,10 @@ fn upgrade_from_v1_matches_a_fresh_database_and_keeps_data() {
          INSERT INTO user_list VALUES ('+84987654321', 1, '0987654321', 0);",
     )
     .unwrap();
-    init_or_upgrade(&mut old).unwrap();
+    upgrade(&mut old).unwrap();
 
     let mut fresh = user_file(&[]);
-    init_or_upgrade(&mut fresh).unwrap();
+    upgrade(&mut fresh).unwrap();
 
     assert_eq!(shape(&old), shape(&fresh));
     let v: u32 = old
@@ -164,9 +170,9 @@ fn upgrade_from_v2_adds_the_feed_scope_and_keeps_the_version() {
          INSERT INTO config VALUES ('feed.url', 'https://x/'), ('feed.keys', 'abc');",
     )
     .unwrap();
-    init_or_upgrade(&mut old).unwrap();
+    upgrade(&mut old).unwrap();
     let mut fresh = user_file(&[]);
-    init_or_upgrade(&mut fresh).unwrap();
+    upgrade(&mut fresh).unwrap();
     assert_eq!(shape(&old), shape(&fresh));
     let (version, etag, scope): (i64, Option<String>, Option<String>) = old
         .query_row("SELECT version, etag, scope FROM feed_state", [], |r| {
@@ -185,9 +191,9 @@ fn upgrade_from_v3_scopes_the_version_to_the_keys_and_keeps_the_etag_address() {
          INSERT INTO config VALUES ('feed.url', 'https://x/feed/'), ('feed.keys', 'aa,bb');",
     )
     .unwrap();
-    init_or_upgrade(&mut old).unwrap();
+    upgrade(&mut old).unwrap();
     let mut fresh = user_file(&[]);
-    init_or_upgrade(&mut fresh).unwrap();
+    upgrade(&mut fresh).unwrap();
     assert_eq!(shape(&old), shape(&fresh));
     let row: (i64, String, String, String, i64) = old
         .query_row(
@@ -224,10 +230,7 @@ fn upgrade_from_v4_moves_the_list_out_and_keeps_the_users_imports() {
          INSERT INTO user_list VALUES ('+84987654321', 2, '0987654321', 0);",
     )
     .unwrap();
-    init_or_upgrade(&mut old).unwrap();
-    let mut fresh = user_file(&[]);
-    init_or_upgrade(&mut fresh).unwrap();
-    assert_eq!(shape(&old), shape(&fresh));
+    init_or_upgrade_to(&mut old, 6);
     let q = |sql: &str| -> i64 { old.query_row(sql, [], |r| r.get(0)).unwrap() };
     assert_eq!(q("SELECT count(*) FROM list.reported"), 2);
     assert_eq!(q("SELECT count(*) FROM list.reported_prefix"), 1);
@@ -248,6 +251,20 @@ fn upgrade_from_v4_moves_the_list_out_and_keeps_the_users_imports() {
             ("84900000005".into(), Some("của tôi".into()))
         ]
     );
+    // Version 7 moves them into their journal (the hook) and drops the table.
+    let mut kept = 0;
+    upgrade_with(&mut old, |tx| {
+        kept = tx.query_row("SELECT count(*) FROM main.imported", [], |r| r.get(0))?;
+        Ok(())
+    });
+    assert_eq!(kept, 2);
+    let mut fresh = user_file(&[]);
+    upgrade(&mut fresh).unwrap();
+    assert_eq!(shape(&old), shape(&fresh));
+}
+
+fn upgrade_with(conn: &mut Connection, keep: impl FnOnce(&Connection) -> Result<()>) {
+    assert_eq!(init_or_upgrade(conn, keep).unwrap(), 6);
 }
 
 /// Schema 5 as it shipped: the user's file (what v6 changes is in
@@ -284,9 +301,9 @@ fn upgrade_from_v5_moves_the_one_feed_into_the_feed_named_default() {
          INSERT INTO list.feed_state (feed, version) VALUES (1, 41);",
     )
     .unwrap();
-    init_or_upgrade(&mut old).unwrap();
+    upgrade(&mut old).unwrap();
     let mut fresh = user_file(&[]);
-    init_or_upgrade(&mut fresh).unwrap();
+    upgrade(&mut fresh).unwrap();
     assert_eq!(shape(&old), shape(&fresh));
     let feed: (i64, String, String, String, bool) = old
         .query_row(
@@ -326,7 +343,7 @@ fn upgrade_from_v5_moves_the_one_feed_into_the_feed_named_default() {
              INSERT INTO list.feed_state (feed, version) VALUES (1, 41);",
         )
         .unwrap();
-    init_or_upgrade(&mut forgotten).unwrap();
+    upgrade(&mut forgotten).unwrap();
     let q = |sql: &str| -> i64 { forgotten.query_row(sql, [], |r| r.get(0)).unwrap() };
     assert_eq!(q("SELECT count(*) FROM feed"), 0);
     assert_eq!(q("SELECT count(*) FROM list.reported WHERE feed = 0"), 1);
@@ -435,7 +452,7 @@ fn a_list_file_of_version_2_is_upgraded_in_place_keeping_entries_and_state() {
 fn newer_schema_is_a_clear_error() {
     let mut conn = Connection::open_in_memory().unwrap();
     conn.execute_batch("PRAGMA user_version = 99").unwrap();
-    let err = init_or_upgrade(&mut conn).unwrap_err();
+    let err = upgrade(&mut conn).unwrap_err();
     assert!(matches!(
         err,
         Error::SchemaTooNew {
@@ -451,7 +468,7 @@ fn another_programs_database_is_refused_untouched() {
     let mut conn = Connection::open_in_memory().unwrap();
     conn.execute_batch("CREATE TABLE notes (t TEXT); INSERT INTO notes VALUES ('mine');")
         .unwrap();
-    assert!(init_or_upgrade(&mut conn).is_err());
+    assert!(upgrade(&mut conn).is_err());
     let n: u32 = conn
         .query_row("SELECT count(*) FROM notes", [], |r| r.get(0))
         .unwrap();
@@ -461,8 +478,8 @@ fn another_programs_database_is_refused_untouched() {
 #[test]
 fn init_is_idempotent() {
     let mut conn = user_file(&[]);
-    init_or_upgrade(&mut conn).unwrap();
-    init_or_upgrade(&mut conn).unwrap();
+    upgrade(&mut conn).unwrap();
+    upgrade(&mut conn).unwrap();
     let mut list = Connection::open_in_memory().unwrap();
     init_list(&mut list).unwrap();
     init_list(&mut list).unwrap();

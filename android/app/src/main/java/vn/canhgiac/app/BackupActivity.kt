@@ -5,6 +5,8 @@ import android.content.ActivityNotFoundException
 import android.content.Intent
 import android.net.Uri
 import vn.canhgiac.app.logic.BackupFile
+import vn.canhgiac.app.logic.Percent
+import vn.canhgiac.app.logic.PickedFile
 import vn.canhgiac.app.logic.RestoreReport
 import vn.canhgiac.app.logic.coreReasonOrNull
 import vn.canhgiac.app.logic.restoreBackup
@@ -16,7 +18,8 @@ import java.time.LocalDate
  * Backup and restore through the system file picker: "Sao lưu" writes the core's backup to a
  * file the user creates (ACTION_CREATE_DOCUMENT), "Khôi phục" merges in one the user opens
  * (ACTION_OPEN_DOCUMENT). The app holds no storage permission: the picker grants access to
- * that one file. The file is read and written off the main thread.
+ * that one file. The file is read and written off the main thread, by the core, streaming (a
+ * million imported numbers never sit in memory), with its progress shown.
  */
 class BackupActivity : CoreActivity() {
     /** What the last backup or restore came to, kept across redraws. */
@@ -66,9 +69,23 @@ class BackupActivity : CoreActivity() {
         }
     }
 
+    /** The picked file opened in [mode], its descriptor lent to the core; null when the provider gives none. */
+    private fun picked(uri: Uri, mode: String): PickedFile? {
+        val pfd = getContentResolver().openFileDescriptor(uri, mode) ?: return null
+        return PickedFile(pfd.getFd()) { pfd.close() }
+    }
+
+    /** The core's progress, as "…%" under the buttons (posted to the main thread). */
+    private fun progress(text: Int) = Percent { percent ->
+        runOnUiThread {
+            outcome = listOf(getString(text, percent))
+            render()
+        }
+    }
+
     private fun export(uri: Uri, includeHistory: Boolean) {
-        val resolver = getContentResolver()
-        io({ writeBackup(app.guard, includeHistory) { mode -> resolver.openOutputStream(uri, mode) } }) { r ->
+        val progress = progress(R.string.backup_saving)
+        io({ writeBackup(app.guard, includeHistory, progress) { mode -> picked(uri, mode) } }) { r ->
             outcome = listOf(
                 r.fold({ getString(R.string.backup_saved) }, { getString(R.string.backup_save_failed, reason(it)) }),
             )
@@ -77,9 +94,9 @@ class BackupActivity : CoreActivity() {
     }
 
     private fun restore(uri: Uri) {
-        val resolver = getContentResolver()
+        val progress = progress(R.string.backup_restoring)
         io({
-            val summary = restoreBackup(app.guard) { resolver.openInputStream(uri) }
+            val summary = restoreBackup(app.guard, progress) { picked(uri, "r") }
             // The backup may carry a feed: the daily job follows what the core keeps now.
             runCatching { SyncJob.configure(this) }.onFailure { logFailure("scheduling after a restore", it) }
             restoreReport(summary)

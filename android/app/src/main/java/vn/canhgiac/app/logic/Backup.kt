@@ -1,12 +1,11 @@
 package vn.canhgiac.app.logic
 
+import vn.canhgiac.core.BackupProgress
 import vn.canhgiac.core.CallGuard
 import vn.canhgiac.core.RestoreSummary
-import java.io.ByteArrayOutputStream
+import java.io.Closeable
 import java.io.FileNotFoundException
 import java.io.IOException
-import java.io.InputStream
-import java.io.OutputStream
 import java.time.LocalDate
 
 /** The backup file as the system file picker sees it. */
@@ -20,50 +19,37 @@ object BackupFile {
      */
     const val OPEN_TYPES = "*/*"
 
-    /** The core's bound on a backup (rust-core backup.rs, MAX_BYTES); it refuses a larger file. */
-    const val MAX_BYTES = 16 * 1024 * 1024
-
     /** The name the picker suggests: canhgiac-backup-2026-11-28.json. */
     fun suggestedName(day: LocalDate): String = "canhgiac-backup-$day.json"
 }
 
 /**
- * At most [limit] bytes of [input]; the rest is never read. A file of more than
- * [BackupFile.MAX_BYTES] is read to one byte past the bound, which the core refuses with its
- * own reason: a picked file never costs more than 16 MiB of memory.
+ * A file the picker handed over, opened: its descriptor [fd] is lent to the core for one call
+ * (the core reads or writes a duplicate, streaming, so a million imported numbers never sit in
+ * memory); [close] closes the app's own, which tells the document provider the file is complete.
  */
-fun readAtMost(input: InputStream, limit: Int): ByteArray {
-    val out = ByteArrayOutputStream()
-    val chunk = ByteArray(64 * 1024)
-    while (out.size() < limit) {
-        val n = input.read(chunk, 0, minOf(chunk.size, limit - out.size()))
-        if (n < 0) break
-        out.write(chunk, 0, n)
-    }
-    return out.toByteArray()
+class PickedFile(val fd: Int, private val onClose: () -> Unit) : Closeable {
+    override fun close() = onClose()
 }
 
 /**
- * Restores the backup [open] reads (the picked file), bounded; the core checks it whole and
- * changes nothing when it refuses it. Throws the core's exception, or an IOException when the
- * file cannot be read.
+ * Restores the backup [open] opens (the picked file), streaming; the core checks every entry as
+ * it reads and changes nothing when it refuses the file, however far it got. Throws the core's
+ * exception, or an IOException when the file cannot be opened.
  */
-fun restoreBackup(guard: CallGuard, open: () -> InputStream?): RestoreSummary {
-    val bytes = (open() ?: throw IOException("the file could not be opened")).use {
-        readAtMost(it, BackupFile.MAX_BYTES + 1)
-    }
-    return guard.restoreBackup(bytes)
+fun restoreBackup(guard: CallGuard, progress: BackupProgress?, open: () -> PickedFile?): RestoreSummary {
+    val file = open() ?: throw IOException("the file could not be opened")
+    return file.use { guard.restoreBackupFromFd(it.fd, progress) }
 }
 
 /**
  * Writes the core's backup (history only when [includeHistory]) to the file [open] opens in a
- * mode ("wt", else "w"). The picker may hand back an existing, longer file: "wt" truncates it
- * first; a provider that refuses "wt" gets "w". The backup is built before the file is opened,
- * so a core failure leaves the file as it was.
+ * mode ("wt", else "w"), streaming. The picker may hand back an existing, longer file: "wt"
+ * truncates it first; a provider that refuses "wt" gets "w". A core failure midway leaves a file
+ * that a restore refuses whole.
  */
-fun writeBackup(guard: CallGuard, includeHistory: Boolean, open: (mode: String) -> OutputStream?) {
-    val bytes = guard.exportBackup(includeHistory)
-    val out = try {
+fun writeBackup(guard: CallGuard, includeHistory: Boolean, progress: BackupProgress?, open: (mode: String) -> PickedFile?) {
+    val file = try {
         open("wt")
     } catch (e: IllegalArgumentException) {
         null
@@ -72,7 +58,19 @@ fun writeBackup(guard: CallGuard, includeHistory: Boolean, open: (mode: String) 
     } catch (e: FileNotFoundException) {
         null
     } ?: open("w") ?: throw IOException("the file could not be opened")
-    out.use { it.write(bytes) }
+    file.use { guard.exportBackupToFd(it.fd, includeHistory, progress) }
+}
+
+/** A long backup or restore's progress as a whole percentage, told only when it changes. */
+class Percent(private val show: (Int) -> Unit) : BackupProgress {
+    private var shown = -1
+
+    override fun progress(done: ULong, total: ULong) {
+        val percent = if (total == 0uL) 0 else (done.coerceAtMost(total) * 100uL / total).toInt()
+        if (percent == shown) return
+        shown = percent
+        show(percent)
+    }
 }
 
 /** A restore's outcome as the backup screen shows it: the counts, then at most [MAX_SKIPPED_SHOWN] reasons. */
