@@ -250,6 +250,7 @@ pub fn seeds() -> Vec<(&'static str, Vec<u8>)> {
                 sha256: crate::feed::sha256_hex(&delta),
             },
         }],
+        ladder: vec![],
     };
     let mut out = vec![
         ("snapshot", raw(&snapshot)),

@@ -109,6 +109,9 @@ pub struct SyncOutcome {
     pub path: SyncPath,
     /// Bytes downloaded, manifest included.
     pub bytes_fetched: u64,
+    /// Data files downloaded (the manifest not counted): 1 for a snapshot,
+    /// the length of the chain for deltas, 0 when up to date.
+    pub files_fetched: u64,
     /// This feed's entries in the list afterwards.
     pub entries: u64,
 }
@@ -130,6 +133,7 @@ pub struct Fetched {
     state: FeedState,
     data: Option<Downloaded>,
     bytes: u64,
+    files: u64,
     limits: Limits,
 }
 
@@ -367,6 +371,7 @@ pub async fn fetch(
             state,
             data: None,
             bytes: 0,
+            files: 0,
             limits,
         });
     }
@@ -405,6 +410,7 @@ pub async fn fetch(
         Plan::Deltas(ds) => ds.iter().map(|d| &d.file).collect(),
         Plan::Snapshot(s) => vec![&s.file],
     };
+    let file_count = files.len() as u64;
     let total = files
         .iter()
         .try_fold(0u64, |sum, f| sum.checked_add(f.size))
@@ -436,6 +442,7 @@ pub async fn fetch(
         state,
         data,
         bytes,
+        files: file_count,
         limits,
     })
 }

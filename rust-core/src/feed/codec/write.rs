@@ -4,7 +4,7 @@
 //! reads (`super`), so none of this, nor the brotli encoder, is in its
 //! library. A change to the format changes both halves and `FORMAT.md`.
 
-use super::{Bits, CResult, CodecError, DELTA_MAGICS, SNAPSHOT_MAGICS, Sink};
+use super::{Bits, CResult, CodecError, DELTA_MAGICS, LADDER_MAGICS, SNAPSHOT_MAGICS, Sink};
 use crate::model::{Category, Reported, Source, Target};
 use std::collections::{BTreeMap, HashMap};
 use std::io::Write;
@@ -381,8 +381,19 @@ pub fn encode_delta(d: &Delta) -> Vec<u8> {
 
 /// A compressed delta file in `format` (1 or 2).
 pub fn encode_delta_as(format: u32, d: &Delta) -> Vec<u8> {
+    encode_step(format, DELTA_MAGICS, d)
+}
+
+/// A compressed ladder delta: `d.upserts` and removals are every entry
+/// touched after `d.from` up to `d.to`, with its value at `d.to`, so that
+/// it applies to any version in between (FORMAT.md, *The ladder*).
+pub fn encode_ladder(d: &Delta) -> Vec<u8> {
+    encode_step(WRITE_FORMAT, LADDER_MAGICS, d)
+}
+
+fn encode_step(format: u32, magics: [&[u8; 4]; 2], d: &Delta) -> Vec<u8> {
     assert!((1..=2).contains(&format), "format 1 or 2");
-    let mut e = Enc::new(format, DELTA_MAGICS, &[&d.upserts]);
+    let mut e = Enc::new(format, magics, &[&d.upserts]);
     e.varint(d.from);
     e.varint(d.to);
     e.header();
