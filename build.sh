@@ -374,6 +374,8 @@ cmd_bench() {
     CANHGIAC_BIN="$TARGET/release/canhgiac" cargo bench -q -p canhgiac-core --bench feed
     say "benchmark: the publisher pipeline at 1,000,000 reports (release CLI)"
     CANHGIAC_BIN="$TARGET/release/canhgiac" cargo bench -q -p canhgiac-core --bench inbox
+    say "benchmark: publishing every 5 minutes on 1,000,000 entries (the ladder; nginx on loopback)"
+    CANHGIAC_BIN="$TARGET/release/canhgiac" cargo bench -q -p canhgiac-core --bench ladder
     android_bench "$BUILD/bench-screen.md"
     phone_lib_sizes
 }

@@ -572,7 +572,8 @@ pub fn read_snapshot<S: Sink>(
 }
 
 /// Streams a decompressed delta into `sink`, within `limits`; returns
-/// (from, to).
+/// (from, to). Phones read every step with [`read_step`].
+#[cfg(test)]
 pub fn read_delta<S: Sink>(
     buf: &[u8],
     sink: &mut S,

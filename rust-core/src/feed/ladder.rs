@@ -73,8 +73,10 @@ pub struct Log {
 }
 
 impl Log {
-    /// The log in `dir`, if it ends at `version` (the folder's version);
-    /// otherwise an empty one, said in the log.
+    /// The log in `dir`, if it ends at `version` (the folder's version)
+    /// with every version before it in a row (a ladder delta is only as
+    /// right as the lines it unites); otherwise an empty one, said in the
+    /// log.
     pub fn read(dir: &Path, version: Option<u64>) -> Log {
         let Some(version) = version else {
             return Log::default();
@@ -91,7 +93,9 @@ impl Log {
         match lines {
             Ok(lines)
                 if lines.last().map(|l| l.v) == Some(version)
-                    && lines.windows(2).all(|w| w[0].v < w[1].v) =>
+                    && lines
+                        .windows(2)
+                        .all(|w| w[0].v.checked_add(1) == Some(w[1].v)) =>
             {
                 Log { lines }
             }
@@ -258,19 +262,7 @@ fn rung(log: &Log, set: &EntrySet, from: u64, to: u64) -> Result<Rung> {
         }
     }
     let bytes = codec::encode_ladder(&d);
-    let mut back = Collect::default();
-    let raw = codec::decompress(&bytes, codec::MAX_EXPANDED_BYTES)?;
-    let step = codec::read_step(&raw, &mut back, &Limits::now())?;
-    if !step.ladder
-        || (step.from, step.to) != (from, to)
-        || back.upserts != d.upserts
-        || back.numbers != d.removed_numbers
-        || back.prefixes != d.removed_prefixes
-    {
-        return Err(Error::Feed(format!(
-            "the ladder delta {from}→{to} does not read back as written; nothing published"
-        )));
-    }
+    reads_back(&bytes, &d, true)?;
     let name = format!("ladder-{from}-{to}.bin");
     Ok(Rung {
         delta: DeltaRef {
@@ -280,6 +272,37 @@ fn rung(log: &Log, set: &EntrySet, from: u64, to: u64) -> Result<Rung> {
         },
         bytes,
     })
+}
+
+/// Checks that a delta or ladder delta file reads back, with the phones'
+/// own limits, as exactly `d`: a file they would refuse or misread is never
+/// published.
+pub fn reads_back(bytes: &[u8], d: &Delta, ladder: bool) -> Result<()> {
+    let mut back = Collect::default();
+    let raw = codec::decompress(bytes, codec::MAX_EXPANDED_BYTES)?;
+    let step = codec::read_step(&raw, &mut back, &Limits::now())?;
+    if step.ladder != ladder
+        || (step.from, step.to) != (d.from, d.to)
+        || back.upserts != d.upserts
+        || back.numbers != d.removed_numbers
+        || back.prefixes != d.removed_prefixes
+    {
+        return Err(Error::Feed(format!(
+            "the {} {}→{} does not read back as written; nothing published",
+            if ladder { "ladder delta" } else { "delta" },
+            d.from,
+            d.to
+        )));
+    }
+    Ok(())
+}
+
+/// Whether the log's newest version is the day's checkpoint (the first of
+/// its day), or the log starts with it.
+pub fn is_day_checkpoint(log: &Log) -> bool {
+    log.lines
+        .last()
+        .is_some_and(|newest| log.checkpoint(day).is_some_and(|c| c.v == newest.v))
 }
 
 /// A decoded delta, to compare with what was meant.
@@ -372,6 +395,11 @@ mod tests {
         log.write(dir.path()).unwrap();
         assert_eq!(Log::read(dir.path(), Some(5)).lines.len(), 5);
         assert!(Log::read(dir.path(), Some(6)).lines.is_empty());
+        // A version missing in the middle: not trusted either.
+        let text = std::fs::read_to_string(dir.path().join(LOG_FILE)).unwrap();
+        let gap: Vec<&str> = text.lines().filter(|l| !l.contains("\"v\":3,")).collect();
+        std::fs::write(dir.path().join(LOG_FILE), gap.join("\n")).unwrap();
+        assert!(Log::read(dir.path(), Some(5)).lines.is_empty());
         std::fs::write(dir.path().join(LOG_FILE), "{not json\n").unwrap();
         assert!(Log::read(dir.path(), Some(5)).lines.is_empty());
     }

@@ -163,9 +163,20 @@ pub fn build_after(
 /// the previous version, the ladder (`ladder.rs`), then the manifest; and
 /// removes the files no manifest has named for `GRACE_SECS`.
 pub fn build_with(dir: &Path, set: &EntrySet, key: &SigningKey, opts: &Options) -> Result<Built> {
+    build_on(dir, current(dir, key)?, set, key, opts)
+}
+
+/// [`build_with`], given what the folder holds (`current`), when the
+/// caller has read it already: a million entries are not decoded twice.
+pub fn build_on(
+    dir: &Path,
+    previous: Option<(Manifest, EntrySet)>,
+    set: &EntrySet,
+    key: &SigningKey,
+    opts: &Options,
+) -> Result<Built> {
     let now = opts.now;
     std::fs::create_dir_all(dir)?;
-    let previous = current(dir, key)?;
     let in_folder = previous.as_ref().map(|(m, _)| m.version);
     if opts.skip_unchanged
         && let Some((m, old)) = &previous
@@ -183,63 +194,66 @@ pub fn build_with(dir: &Path, set: &EntrySet, key: &SigningKey, opts: &Options) 
         })?,
     };
 
-    let snapshot = codec::encode_snapshot(version, set);
-    // Read back what phones will read: a file they would refuse must never
-    // be published (and would also stop the next build).
+    // The delta from the previous version, and the ladder's log, which goes
+    // on only from the version right before this one.
+    let mut log = ladder::Log::read(dir, in_folder.filter(|v| v + 1 == version));
+    let step = previous
+        .as_ref()
+        .map(|(m, old)| Delta::between(m.version, old, version, set));
+    let delta = match &step {
+        Some(d) => {
+            let bytes = codec::encode_delta(d);
+            ladder::reads_back(&bytes, d, false)?;
+            let r = DeltaRef {
+                from: d.from,
+                to: version,
+                file: file_ref(format!("delta-{}-{version}.bin", d.from), &bytes),
+            };
+            Some((r, bytes))
+        }
+        None => None,
+    };
+    log.push(version, now, step.as_ref());
+
+    // The snapshot: at the best compression once a day (every publish of a
+    // daily publisher), quickly in between.
+    let quality = if ladder::is_day_checkpoint(&log) {
+        codec::SNAPSHOT_QUALITY
+    } else {
+        codec::FAST_SNAPSHOT_QUALITY
+    };
+    let snapshot = codec::encode_snapshot_at(FORMAT, version, set, quality);
+    // Read back what phones will read, with their own limits: a file they
+    // would refuse must never be published (and would also stop the next
+    // build).
     let mut back = EntrySet::default();
-    // With the phones' own limits: a list they would refuse is not published.
-    let limits = Limits::now();
     let raw = codec::decompress(&snapshot, codec::MAX_EXPANDED_BYTES)?;
-    if codec::read_snapshot(&raw, &mut back, &limits)?.version != version || &back != set {
+    if codec::read_snapshot(&raw, &mut back, &Limits::now())?.version != version || &back != set {
         return Err(Error::Feed(
             "the encoded snapshot does not read back as the list; nothing published".into(),
         ));
     }
-    drop(back);
+    drop((back, raw));
     let snapshot_ref = SnapshotRef {
         file: file_ref(format!("snapshot-{version}.bin"), &snapshot),
         entries: set.len() as u64,
     };
-    write_atomic(&dir.join(&snapshot_ref.file.name), &snapshot)?;
+    let kept_before = previous.as_ref().map_or(&[][..], |(m, _)| &m.ladder[..]);
+    let (rungs, mut ladder) =
+        ladder::ladder(&log, set, kept_before, delta.as_ref().map(|(d, _)| d.from))?;
 
-    let mut deltas = Vec::new();
-    let mut new_delta = None;
-    // The ladder's log goes on only from the version right before this one.
-    let mut log = ladder::Log::read(dir, in_folder.filter(|v| v + 1 == version));
-    let mut step = None;
-    if let Some((m, old)) = &previous {
-        let d = Delta::between(m.version, old, version, set);
-        let bytes = codec::encode_delta(&d);
-        let mut rebuilt = old.clone();
-        codec::read_delta(
-            &codec::decompress(&bytes, codec::MAX_EXPANDED_BYTES)?,
-            &mut rebuilt,
-            &limits,
-        )?;
-        if &rebuilt != set {
-            return Err(Error::Feed(
-                "the encoded delta does not lead to the list; nothing published".into(),
-            ));
-        }
-        let r = DeltaRef {
-            from: m.version,
-            to: version,
-            file: file_ref(format!("delta-{}-{version}.bin", m.version), &bytes),
-        };
-        write_atomic(&dir.join(&r.file.name), &bytes)?;
-        deltas = m.deltas.clone();
+    // Data files first, the log, the manifest last.
+    write_atomic(&dir.join(&snapshot_ref.file.name), &snapshot)?;
+    let mut deltas = previous
+        .as_ref()
+        .map_or_else(Vec::new, |(m, _)| m.deltas.clone());
+    if let Some((r, bytes)) = &delta {
+        write_atomic(&dir.join(&r.file.name), bytes)?;
         deltas.push(r.clone());
-        new_delta = Some(r);
-        step = Some(d);
     }
     deltas.sort_by_key(|d| std::cmp::Reverse(d.to));
     deltas.truncate(opts.keep_deltas);
     deltas.reverse();
-
-    log.push(version, now, step.as_ref());
-    let kept_before = previous.as_ref().map_or(&[][..], |(m, _)| &m.ladder[..]);
-    let (rungs, mut ladder) =
-        ladder::ladder(&log, set, kept_before, new_delta.as_ref().map(|d| d.from))?;
     for r in &rungs {
         write_atomic(&dir.join(&r.delta.file.name), &r.bytes)?;
     }
@@ -266,7 +280,7 @@ pub fn build_with(dir: &Path, set: &EntrySet, key: &SigningKey, opts: &Options) 
         version,
         entries: set.len() as u64,
         snapshot_bytes: snapshot_ref.file.size,
-        delta: new_delta,
+        delta: delta.map(|(r, _)| r),
         deltas_kept: manifest.deltas.len(),
         ladder: rungs.into_iter().map(|r| r.delta).collect(),
         ladder_kept: manifest.ladder.len(),

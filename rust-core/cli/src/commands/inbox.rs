@@ -364,7 +364,13 @@ fn publish_or_refuse(db: &Db, args: &PublishArgs) -> Result<Built> {
     // The feed first, the database's commit last: see `prepare_publish`.
     let mut opts = super::feed::options(&args.feed, pending.last_version);
     opts.skip_unchanged |= args.every.is_some();
-    let built = publisher::build_with(&args.out, &pending.aggregate.entry_set(), &key, &opts)?;
+    let built = publisher::build_on(
+        &args.out,
+        in_folder,
+        &pending.aggregate.entry_set(),
+        &key,
+        &opts,
+    )?;
     let published = pending
         .commit(built.version)
         .context(NotRecorded(built.version))?;
