@@ -207,9 +207,14 @@ pub fn ladder(
     };
     let hour_cp = log.checkpoint(hour).map_or(newest.v, |l| l.v);
     let day_cp = log.checkpoint(day).map_or(newest.v, |l| l.v);
+    // A rung older than the log reaches back to the log's first version:
+    // the phones between it and the next rung still climb.
     let rungs_by_age = |ages: &[i64]| -> Vec<u64> {
         ages.iter()
-            .filter_map(|a| log.at_or_before(newest.t.saturating_sub(*a)))
+            .filter_map(|a| {
+                log.at_or_before(newest.t.saturating_sub(*a))
+                    .or(log.lines.first())
+            })
             .map(|l| l.v)
             .collect()
     };
