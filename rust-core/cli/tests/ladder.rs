@@ -260,21 +260,19 @@ fn a_phone_reaches_the_newest_version_from_every_rung_of_the_ladder() {
             "{name}: the list differs from the snapshot's"
         );
     }
-    // Phones that read no ladder: the last hour by the plain deltas, the
-    // rest by the snapshot, as before the ladder.
-    for (name, path) in [
-        ("hour", "delta"),
-        ("day", "snapshot"),
-        ("week", "snapshot"),
-        ("old", "snapshot"),
+    // Phones that read no ladder: the last hour by the plain deltas or the
+    // snapshot (twelve small files cost more than this small list's
+    // snapshot), the rest by the snapshot, as before the ladder.
+    for (name, paths) in [
+        ("hour", &["delta", "snapshot"][..]),
+        ("day", &["snapshot"][..]),
+        ("week", &["snapshot"][..]),
+        ("old", &["snapshot"][..]),
     ] {
         let phone = format!("{name}-old-app.db");
         let r = t.sync(&phone, "old-app");
-        assert_eq!(
-            (r["to_version"].as_u64(), r["path"].as_str()),
-            (Some(newest), Some(path)),
-            "{name}: {r}"
-        );
+        assert_eq!(r["to_version"], newest, "{name}: {r}");
+        assert!(paths.contains(&r["path"].as_str().unwrap()), "{name}: {r}");
         assert!(
             t.list(&phone) == expected,
             "{name}: the old app's list differs"
