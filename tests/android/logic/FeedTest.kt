@@ -91,7 +91,7 @@ class FeedTest {
     /** The main screen's line after a sync of every feed: the ones that failed are named. */
     @Test
     fun aSyncOfEveryFeedNamesTheOnesThatFailed() {
-        val ok = SyncOutcome(fromVersion = null, toVersion = 2uL, path = SyncPath.SNAPSHOT, bytesFetched = 10uL, entries = 7uL)
+        val ok = SyncOutcome(fromVersion = null, toVersion = 2uL, path = SyncPath.SNAPSHOT, bytesFetched = 10uL, filesFetched = 1uL, entries = 7uL)
         val sum = syncSummary(
             listOf(FeedSync("A", ok, null), FeedSync("B", null, "network"), FeedSync("C", ok.copy(entries = 3uL), null)),
         )
@@ -105,7 +105,7 @@ class FeedTest {
     /** The status line's "waiting for Wi-Fi": the bytes of every deferred update, null when none waits. */
     @Test
     fun deferredUpdatesAddUpForTheStatusLine() {
-        val ok = SyncOutcome(fromVersion = 1uL, toVersion = 2uL, path = SyncPath.DELTA, bytesFetched = 10uL, entries = 7uL)
+        val ok = SyncOutcome(fromVersion = 1uL, toVersion = 2uL, path = SyncPath.DELTA, bytesFetched = 10uL, filesFetched = 1uL, entries = 7uL)
         val waits = ok.copy(path = SyncPath.DEFERRED, bytesFetched = 400uL, deferredBytes = 3_250_586uL)
         assertEquals(null, waitingBytes(listOf(FeedSync("A", ok, null), FeedSync("B", null, "network"))))
         assertEquals(
