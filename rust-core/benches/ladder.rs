@@ -1,8 +1,9 @@
 //! `./build.sh bench` (fourth part): publishing every 5 minutes on a
 //! 1,000,000-entry list (issue 20, parts 2-4).
 //!
-//! Real parts: the publisher's own build (`publisher::build_with`, in this
-//! process, on a simulated clock) writes a real folder, nginx serves it on
+//! Real parts: the publisher's own build (`publisher::build_with`; through
+//! the day `build_on` with the last list kept, as `publish --every` does; in
+//! this process, on a simulated clock) writes a real folder, nginx serves it on
 //! loopback with the feed's headers, the release CLI syncs phones into real
 //! SQLite files. History: a publish a day for 30 days, each changing 10,000
 //! entries; then one simulated day of 288 publishes, 5 minutes apart, that
@@ -276,13 +277,22 @@ fn main() {
     let mut last_manifest = 0;
     let mut day_cost = Cost::default();
     let mut syncs = 0;
+    // As `publish --every` does: the list this process published last is
+    // kept, not decoded again from the folder (`current_since`).
+    let mut last = None;
     for i in 1..=PUBLISHES_A_DAY {
         let n = CHANGES_A_DAY * i / PUBLISHES_A_DAY - CHANGES_A_DAY * (i - 1) / PUBLISHES_A_DAY;
         change(&mut set, &mut rng, n);
         let now = start + i as i64 * 300;
         let c = cpu();
-        let built = publisher::build_with(&dir, &set, &key, &opts(now)).unwrap();
+        let previous = publisher::current_since(&dir, &key, last.take()).unwrap();
+        let built = publisher::build_on(&dir, previous, &set, &key, &opts(now)).unwrap();
+        let manifest = std::fs::read(dir.join(publisher::MANIFEST_FILE)).unwrap();
+        let manifest = publisher::verify(&manifest, &[key.verifying_key()]).unwrap();
         cpus.push((cpu() - c).as_secs_f64());
+        // The loop moves its list into `last`; the bench goes on changing
+        // its own, so the copy is not counted.
+        last = Some((manifest, set.clone()));
         let ladder: u64 = built.ladder.iter().map(|d| d.file.size).sum();
         ladder_bytes.push(ladder);
         written.push(
@@ -325,10 +335,12 @@ fn main() {
     println!("|---|---|---|---|");
     println!(
         "| CPU of a publish (the feed: snapshot, delta, ladder, manifest), median / max of 288 | {cpu_med:.2} s / {cpu_max:.2} s | ≤ 1 s (with the decide) | {} |",
-        if cpu_max <= 1.0 {
-            "met for the feed"
-        } else {
-            "MISSED"
+        // The day's checkpoint (quality 11, the 32-day rungs) is the one
+        // slow publish of the 288; the median is what a tick costs.
+        match (cpu_med <= 1.0, cpu_max <= 1.0) {
+            (true, true) => "met for the feed",
+            (true, false) => "median met for the feed; the day's checkpoint MISSED",
+            _ => "MISSED",
         }
     );
     println!(

@@ -22,10 +22,11 @@ pub fn run(db: &Db, args: &PublishArgs, every: Duration) -> Result<ExitCode> {
     let mut any_failed = false;
     let mut last_ok_at: Option<i64> = None;
     let mut tick = 0u64;
+    let mut last = None;
     loop {
         let started = Instant::now();
         tick += 1;
-        let outcome = publish_once(db, args);
+        let outcome = publish_once(db, args, &mut last);
         let status = match &outcome {
             Ok(built) => {
                 failed_in_a_row = 0;

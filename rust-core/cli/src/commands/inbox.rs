@@ -290,13 +290,19 @@ pub fn publish(db: &Db, args: PublishArgs) -> Result<ExitCode> {
     if let Some(every) = args.every {
         return super::every::run(db, &args, every);
     }
-    publish_once(db, &args)?;
+    publish_once(db, &args, &mut None)?;
     Ok(ExitCode::SUCCESS)
 }
 
+/// What a publish left in the feed folder, kept by the `--every` loop so
+/// that its next tick does not decode the million entries it just wrote.
+pub type LastPublished = Option<(publisher::Manifest, publisher::EntrySet)>;
+
 /// One publish; a refusal or failure is logged (ERROR) with its reason.
-pub fn publish_once(db: &Db, args: &PublishArgs) -> Result<Built> {
-    publish_or_refuse(db, args).inspect_err(|e| match e.downcast_ref::<NotRecorded>() {
+/// `last` is what the previous tick of this process published (taken, and
+/// replaced once this one is committed).
+pub fn publish_once(db: &Db, args: &PublishArgs, last: &mut LastPublished) -> Result<Built> {
+    publish_or_refuse(db, args, last).inspect_err(|e| match e.downcast_ref::<NotRecorded>() {
         Some(NotRecorded(version)) => tracing::error!(
             reason = %format!("{e:#}"),
             version,
@@ -322,7 +328,7 @@ impl std::fmt::Display for NotRecorded {
     }
 }
 
-fn publish_or_refuse(db: &Db, args: &PublishArgs) -> Result<Built> {
+fn publish_or_refuse(db: &Db, args: &PublishArgs, last: &mut LastPublished) -> Result<Built> {
     let key = publisher::parse_secret_key(
         &std::fs::read_to_string(&args.key)
             .with_context(|| format!("reading {}", args.key.display()))?,
@@ -348,7 +354,8 @@ fn publish_or_refuse(db: &Db, args: &PublishArgs) -> Result<Built> {
     // What phones following this folder have now: a database that did not
     // publish it (a second `reports init`, a wrong backup) is measured
     // against it.
-    let in_folder = publisher::current(&args.out, &key)?;
+    let in_folder = publisher::current_since(&args.out, &key, last.take())?;
+    let t = std::time::Instant::now();
     let mut pdb = db.publisher()?;
     let bar = indicatif::ProgressBar::new_spinner();
     bar.set_message("deciding the list");
@@ -366,20 +373,24 @@ fn publish_or_refuse(db: &Db, args: &PublishArgs) -> Result<Built> {
             in_folder: in_folder.as_ref().map(|(m, list)| (m.version, list)),
         },
     )?;
+    tracing::debug!(ms = t.elapsed().as_millis() as u64, "decided and guarded");
     bar.set_message("compressing and signing");
+    let t = std::time::Instant::now();
     // The feed first, the database's commit last: see `prepare_publish`.
     let mut opts = super::feed::options(&args.feed, pending.last_version);
     opts.skip_unchanged |= args.every.is_some();
-    let built = publisher::build_on(
-        &args.out,
-        in_folder,
-        &pending.aggregate.entry_set(),
-        &key,
-        &opts,
-    )?;
+    let set = pending.aggregate.entry_set();
+    let built = publisher::build_on(&args.out, in_folder, &set, &key, &opts)?;
+    tracing::debug!(ms = t.elapsed().as_millis() as u64, "feed built");
+    let t = std::time::Instant::now();
     let published = pending
         .commit(built.version)
         .context(NotRecorded(built.version))?;
+    tracing::debug!(ms = t.elapsed().as_millis() as u64, "committed");
+    if args.every.is_some() {
+        let manifest = std::fs::read(args.out.join(publisher::MANIFEST_FILE))?;
+        *last = Some((publisher::verify(&manifest, &[key.verifying_key()])?, set));
+    }
     bar.finish_and_clear();
     let report = publish_report(&published, &built, &policy);
     if args.json {

@@ -540,7 +540,12 @@ mod properties {
 
         #[test]
         fn a_snapshot_and_a_delta_make_the_next_snapshot(a in entry_set(), b in entry_set()) {
-            let delta = encode_delta(&Delta::between(1, &a, 2, &b));
+            let d = Delta::between(1, &a, 2, &b);
+            // Only what changed: every upsert differs, every removal left.
+            prop_assert!(d.upserts.numbers.iter().all(|(k, v)| a.numbers.get(k) != Some(v)));
+            prop_assert!(d.upserts.prefixes.iter().all(|(k, v)| a.prefixes.get(k) != Some(v)));
+            prop_assert!(d.removed_numbers.iter().all(|k| !b.numbers.contains_key(k)));
+            let delta = encode_delta(&d);
             let mut applied = decode(&encode_snapshot(1, &a));
             let raw = decompress(&delta, MAX_EXPANDED_BYTES).unwrap();
             prop_assert_eq!(read_delta(&raw, &mut applied, &Limits::now()).unwrap(), (1, 2));
