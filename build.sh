@@ -370,6 +370,8 @@ cmd_bench() {
     CANHGIAC_BIN="$TARGET/release/canhgiac" cargo bench -q -p canhgiac-core --bench inbox
     say "benchmark: reports serve under load, and kill -9 under load (release CLI, loopback)"
     CANHGIAC_BIN="$TARGET/release/canhgiac" cargo bench -q -p canhgiac-core --bench serve
+    say "benchmark: time to phone, the live loop: serve, publish every minute, phones syncing every minute (release CLI, nginx; about 22 minutes)"
+    CANHGIAC_BIN="$TARGET/release/canhgiac" cargo bench -q -p canhgiac-core --bench timeline
     say "benchmark: the user's own data at 1,000,000 imported numbers against 10 (release CLI)"
     CANHGIAC_BIN="$TARGET/release/canhgiac" cargo bench -q -p canhgiac-core --bench userdata
     android_bench "$BUILD/bench-screen.md"
