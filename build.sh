@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # One entry point for Cảnh Giác.
 #   ./build.sh test       fmt, clippy, Rust tests, CLI and feed tests (nginx), Kotlin and Android checks on the JVM
-#   ./build.sh demo       the loop: a 156 inbox published, served by nginx, synced, a call warned, a report built
+#   ./build.sh demo       the loop: a 156 inbox published, served by nginx, synced, a call warned, a report built; then live (reports serve)
 #   ./build.sh bindings [DIR]   write the Kotlin bindings (default build/bindings/kotlin)
 #   ./build.sh bench      benchmarks (release build; figures go in the README)
 #   ./build.sh phone-lib  the host library as the Android build makes its .so (profile phone, no publisher); prints its path
