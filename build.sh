@@ -82,7 +82,13 @@ http {
   access_log $dir/nginx/access.log;
   client_body_temp_path $dir/nginx; proxy_temp_path $dir/nginx; fastcgi_temp_path $dir/nginx;
   uwsgi_temp_path $dir/nginx; scgi_temp_path $dir/nginx;
-  server { listen 127.0.0.1:$port; root $dir/www; }
+  server {
+    listen 127.0.0.1:$port; root $dir/www;
+    # As README's "Serving the feed" and the CLI tests (cli/tests/common):
+    location ~ /manifest\.json\$ { add_header Cache-Control "no-cache" always; }
+    location ~ \.bin\$ { add_header Cache-Control "public, max-age=31536000, immutable" always; }
+    location ~ /\. { deny all; }
+  }
 }
 CONF
     "$nginx" -c "$dir/nginx/nginx.conf" -p "$dir/nginx" &
@@ -430,6 +436,8 @@ cmd_bench() {
     CANHGIAC_BIN="$TARGET/release/canhgiac" cargo bench -q -p canhgiac-core --bench timeline
     say "benchmark: the user's own data at 1,000,000 imported numbers against 10 (release CLI)"
     CANHGIAC_BIN="$TARGET/release/canhgiac" cargo bench -q -p canhgiac-core --bench userdata
+    say "benchmark: publishing every 5 minutes on 1,000,000 entries (the ladder; nginx on loopback)"
+    CANHGIAC_BIN="$TARGET/release/canhgiac" cargo bench -q -p canhgiac-core --bench ladder
     android_bench "$BUILD/bench-screen.md"
     phone_lib_sizes
 }

@@ -148,15 +148,15 @@ pub fn snapshot(data: &[u8]) {
 
 /// A decompressed delta: decoded in memory, then applied to a database.
 pub fn delta(data: &[u8]) {
-    let _ = codec::read_delta(data, &mut EntrySet::default(), &limits());
-    into_scratch(data, |d, w| codec::read_delta(d, w, &limits()).map(drop));
+    let _ = codec::read_step(data, &mut EntrySet::default(), &limits());
+    into_scratch(data, |d, w| codec::read_step(d, w, &limits()).map(drop));
 }
 
 /// A compressed file as downloaded: decompressed within a bound, decoded.
 pub fn feed_file(data: &[u8]) {
     if let Ok(raw) = codec::decompress(data, 1 << 20) {
         let _ = codec::read_snapshot(&raw, &mut EntrySet::default(), &limits());
-        let _ = codec::read_delta(&raw, &mut EntrySet::default(), &limits());
+        let _ = codec::read_step(&raw, &mut EntrySet::default(), &limits());
     }
 }
 
@@ -250,6 +250,7 @@ pub fn seeds() -> Vec<(&'static str, Vec<u8>)> {
                 sha256: crate::feed::sha256_hex(&delta),
             },
         }],
+        ladder: vec![],
     };
     let mut out = vec![
         ("snapshot", raw(&snapshot)),

@@ -52,9 +52,10 @@ pub use text::{Lang, Text};
 /// the hotline inbox.
 #[cfg(feature = "publisher")]
 pub mod publisher {
-    pub use crate::feed::codec::{EntrySet, encode_snapshot};
+    pub use crate::feed::codec::{Delta, EntrySet, encode_delta, encode_snapshot};
     pub use crate::feed::publish::{
-        Built, DEFAULT_KEEP_DELTAS, build, build_after, check, current,
+        Built, DEFAULT_KEEP_DELTAS, GRACE_SECS, Options, RESIGN_BEFORE_SECS, build, build_after,
+        build_on, build_with, check, current,
     };
     pub use crate::feed::{
         MANIFEST_FILE, Manifest, generate_key, key_id, parse_public_key, parse_secret_key,

@@ -301,9 +301,8 @@ pub struct PublishArgs {
     /// Decide the list as of this day [default: today, Vietnam time]
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub as_of: Option<String>,
-    /// Deltas kept for phones that are behind
-    #[arg(long, default_value_t = canhgiac_core::publisher::DEFAULT_KEEP_DELTAS)]
-    pub keep_deltas: usize,
+    #[command(flatten)]
+    pub feed: FeedOptions,
     /// Approve a change the guard refuses: N entries expected to leave, join
     /// or change category or label
     #[arg(long, value_name = "N")]
@@ -311,8 +310,62 @@ pub struct PublishArgs {
     /// Sign with a feed key other than the last publish's (phones pin the key)
     #[arg(long)]
     pub new_key: bool,
+    /// Publish again every INTERVAL (30s, 5m, 1h) as a long-running process;
+    /// a refused or failed tick is logged and tried again at the next one.
+    /// Implies --skip-unchanged
+    #[arg(long, value_name = "INTERVAL", value_parser = parse_interval)]
+    pub every: Option<std::time::Duration>,
+    /// With --every: stop after N ticks (exit status 1 if any failed)
+    #[arg(long, value_name = "N", requires = "every")]
+    pub ticks: Option<u64>,
+    /// With --every: the last tick's outcome as JSON, rewritten every tick
+    /// (for monitoring: ok, error, version, failed ticks in a row)
+    #[arg(long, value_name = "FILE.json", requires = "every")]
+    pub status_file: Option<PathBuf>,
     #[arg(long)]
     pub json: bool,
+}
+
+/// How a feed folder is written, for `feed build` and `publish`.
+#[derive(clap::Args, Clone)]
+pub struct FeedOptions {
+    /// Plain deltas kept for phones that read no ladder (the newest N)
+    #[arg(long, default_value_t = canhgiac_core::publisher::DEFAULT_KEEP_DELTAS)]
+    pub keep_deltas: usize,
+    /// Days phones accept the manifest after it is signed (1 to 30)
+    #[arg(long, value_name = "DAYS", default_value_t = 7, value_parser = clap::value_parser!(u32).range(1..=30))]
+    pub valid_days: u32,
+    /// When the list is unchanged, write no new version: the manifest is only
+    /// signed again, same version, once it would expire within a day
+    #[arg(long)]
+    pub skip_unchanged: bool,
+    /// Tests only: the time (Unix seconds) the feed is published at
+    #[arg(long, value_name = "UNIX", hide = true)]
+    pub now: Option<i64>,
+}
+
+/// `30s`, `5m`, `1h`: a second to a day.
+fn parse_interval(text: &str) -> Result<std::time::Duration, String> {
+    let t = text.trim();
+    let split = t.len().saturating_sub(1);
+    let (n, unit) = t.split_at(split);
+    let mult = match unit {
+        "s" => 1,
+        "m" => 60,
+        "h" => 3600,
+        _ => {
+            return Err(format!(
+                "{text:?}: an interval is a number and s, m or h (30s, 5m, 1h)"
+            ));
+        }
+    };
+    let secs = n
+        .parse::<u64>()
+        .ok()
+        .and_then(|n| n.checked_mul(mult))
+        .filter(|s| (1..=86_400).contains(s))
+        .ok_or_else(|| format!("{text:?}: an interval is 1s to 24h (30s, 5m, 1h)"))?;
+    Ok(std::time::Duration::from_secs(secs))
 }
 
 #[derive(clap::Args)]
@@ -412,9 +465,8 @@ pub enum FeedCommand {
         key: PathBuf,
         #[arg(long, value_name = "DIR")]
         out: PathBuf,
-        /// Deltas kept for phones that are behind
-        #[arg(long, default_value_t = canhgiac_core::publisher::DEFAULT_KEEP_DELTAS)]
-        keep_deltas: usize,
+        #[command(flatten)]
+        feed: FeedOptions,
         #[arg(long)]
         json: bool,
     },

@@ -87,7 +87,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Health { json } => backup::health(&db, json)?,
         Command::Feed(cmd) => feed::run(cmd)?,
         Command::Reports(cmd) => return inbox::run(&db, cmd),
-        Command::Publish(args) => inbox::publish(&db, args)?,
+        Command::Publish(args) => return inbox::publish(&db, args),
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -720,3 +720,78 @@ fn a_wrong_or_missing_reporter_key_is_refused() {
         .mode();
     assert_eq!(mode & 0o777, 0o600);
 }
+
+#[test]
+fn publish_every_reports_each_refused_tick_and_goes_on_when_the_cause_is_fixed() {
+    let p = Publisher::new();
+    let status_file = p.p("publish-status.json");
+    let status = || json(&std::fs::read_to_string(&status_file).unwrap());
+    let every = |ticks: &str| {
+        p.publish(&[
+            "--every",
+            "1s",
+            "--ticks",
+            ticks,
+            "--status-file",
+            &s(&status_file),
+        ])
+    };
+    // A policy typo that would empty the list: every tick is refused,
+    // logged, counted in the status file, and the run exits 1.
+    p.set_policy("min_reporters = 100000\nprotected = \"protected.csv\"\n");
+    let feed = p.feed_bytes();
+    let out = every("2");
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert_eq!(
+        err.matches("ERROR").count(),
+        2,
+        "one error line a tick: {err}"
+    );
+    assert!(err.contains("lose 200 of the 200"), "{err}");
+    let st = status();
+    assert_eq!(st["ok"], false, "{st}");
+    assert_eq!(st["tick"], 2, "{st}");
+    assert_eq!(st["failed_ticks_in_a_row"], 2, "{st}");
+    assert!(
+        st["error"].as_str().unwrap().contains("publish refused"),
+        "{st}"
+    );
+    assert_eq!(p.feed_bytes(), feed, "a refused tick wrote nothing");
+    // Fixed: the next ticks publish. The decisions did not change since
+    // version 1, so no new version is written.
+    p.set_policy("min_reporters = 3\nprotected = \"protected.csv\"\n");
+    let out = every("3");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let reports: Vec<Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(json)
+        .collect();
+    assert_eq!(reports.len(), 3, "one report a tick");
+    for r in &reports {
+        assert_eq!(r["feed"]["version"], 1, "{r}");
+        assert_eq!(r["feed"]["unchanged"], true, "{r}");
+        assert_eq!(r["listed"], LISTED, "{r}");
+    }
+    let st = status();
+    assert_eq!(
+        (st["ok"].as_bool(), st["tick"].as_u64()),
+        (Some(true), Some(3)),
+        "{st}"
+    );
+    assert_eq!(st["failed_ticks_in_a_row"], 0, "{st}");
+    // A fourth person reports a listed number: its entry changes, and
+    // the next tick is a new version.
+    let rows = format!(
+        "received_at,sender,to,body\n{}T08:00:00+07:00,{},156,LD {} goi lua dao\n",
+        day(0),
+        reporter(9_999),
+        number(7)
+    );
+    std::fs::write(p.p("more.csv"), rows).unwrap();
+    p.run_ok(&["reports", "ingest", &s(&p.p("more.csv"))]);
+    let out = every("1");
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(status()["version"], 2, "{}", status());
+}

@@ -25,6 +25,11 @@ pub use write::*;
 /// The magic of each format, by format number - 1.
 const SNAPSHOT_MAGICS: [&[u8; 4]; 2] = [b"CGS1", b"CGS2"];
 const DELTA_MAGICS: [&[u8; 4]; 2] = [b"CGD1", b"CGD2"];
+/// A ladder delta ("since" delta): the same body as a delta, but it applies
+/// to any version from its `from` up to its `to` (see FORMAT.md, *The
+/// ladder*). Its own magic, so that no reader takes it for a delta that
+/// must start exactly at `from`: readers older than the ladder refuse it.
+const LADDER_MAGICS: [&[u8; 4]; 2] = [b"CGL1", b"CGL2"];
 
 /// Why a file could not be read. Never panics on hostile input.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -567,13 +572,42 @@ pub fn read_snapshot<S: Sink>(
 }
 
 /// Streams a decompressed delta into `sink`, within `limits`; returns
-/// (from, to).
+/// (from, to). Phones read every step with [`read_step`].
+#[cfg(test)]
 pub fn read_delta<S: Sink>(
     buf: &[u8],
     sink: &mut S,
     limits: &Limits,
 ) -> Result<(u64, u64), S::Error> {
-    let mut d = Dec::new(buf, DELTA_MAGICS, "delta", limits)?;
+    read_delta_as(buf, DELTA_MAGICS, sink, limits)
+}
+
+/// One step of a sync: a delta, or a ladder delta.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StepInfo {
+    pub from: u64,
+    pub to: u64,
+    /// A ladder delta: it applies to any version in `from..to`, not only
+    /// to `from`.
+    pub ladder: bool,
+}
+
+/// Streams a decompressed delta or ladder delta into `sink`, within
+/// `limits`, and says which it was (by its magic).
+pub fn read_step<S: Sink>(buf: &[u8], sink: &mut S, limits: &Limits) -> Result<StepInfo, S::Error> {
+    let ladder = LADDER_MAGICS.iter().any(|m| buf.get(..4) == Some(&m[..]));
+    let magics = if ladder { LADDER_MAGICS } else { DELTA_MAGICS };
+    let (from, to) = read_delta_as(buf, magics, sink, limits)?;
+    Ok(StepInfo { from, to, ladder })
+}
+
+fn read_delta_as<S: Sink>(
+    buf: &[u8],
+    magics: [&[u8; 4]; 2],
+    sink: &mut S,
+    limits: &Limits,
+) -> Result<(u64, u64), S::Error> {
+    let mut d = Dec::new(buf, magics, "delta", limits)?;
     let (from, to) = (d.main.varint()?, d.main.varint()?);
     d.header()?;
     d.numbers(|k, r| sink.upsert(Target::Number(k), r))?;

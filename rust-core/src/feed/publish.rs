@@ -6,16 +6,28 @@
 //! the folder mid-build still serves a consistent feed.
 
 use super::codec::{self, Delta, Discard, EntrySet, Limits};
+use super::ladder;
 use super::{
     DeltaRef, FORMAT, FileRef, MANIFEST_FILE, Manifest, SnapshotRef, sha256_hex, sign, verify,
 };
 use crate::error::{Error, Result};
 use ed25519_dalek::SigningKey;
+use std::collections::BTreeMap;
 use std::path::Path;
 
 /// Deltas kept by default: a month of daily publications.
 pub const DEFAULT_KEEP_DELTAS: usize = 30;
-/// Decompressed size a publisher accepts when reading back its own files.
+/// How long a file stays after the last manifest that named it: a phone
+/// that fetched that manifest may still be downloading what it names
+/// (a sync may be allowed up to an hour, the ceiling of
+/// `feed.timeout_secs`), and a CDN or mirror may be a publish or two
+/// behind the origin. Two hours covers both.
+pub const GRACE_SECS: i64 = 2 * 3600;
+/// A quiet list (nothing changed) is signed again once its manifest would
+/// expire within this: a day, so that phones never see it go stale.
+pub const RESIGN_BEFORE_SECS: i64 = 86_400;
+/// Files no manifest names any more, and since when (Unix seconds).
+const RETIRED_FILE: &str = ".retired.json";
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Built {
@@ -25,6 +37,48 @@ pub struct Built {
     /// The delta from the previous version, if there was one.
     pub delta: Option<DeltaRef>,
     pub deltas_kept: usize,
+    /// The ladder deltas this publish wrote, and how many the manifest names.
+    pub ladder: Vec<DeltaRef>,
+    pub ladder_kept: usize,
+    /// The manifest's size in bytes.
+    pub manifest_bytes: u64,
+    /// The list was unchanged: no new version (see [`Options::skip_unchanged`]).
+    pub unchanged: bool,
+    /// An unchanged list's manifest was signed again with a later expiry.
+    pub resigned: bool,
+    /// Files removed because no manifest named them for `GRACE_SECS`.
+    pub removed_files: usize,
+}
+
+/// How a build publishes.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Plain deltas the manifest keeps (the newest ones), for phones that
+    /// read no ladder.
+    pub keep_deltas: usize,
+    /// Unix seconds: the time the manifest says it was made.
+    pub now: i64,
+    /// The version a publisher recorded elsewhere; see [`build_after`].
+    pub last: Option<u64>,
+    /// How long phones accept the manifest.
+    pub valid_for: i64,
+    /// An unchanged list writes no new version: the manifest is only
+    /// signed again, with the same version, once it would expire within
+    /// `RESIGN_BEFORE_SECS` (phones take the same version as up to date,
+    /// with its new expiry).
+    pub skip_unchanged: bool,
+}
+
+impl Options {
+    pub fn new(keep_deltas: usize, now: i64) -> Options {
+        Options {
+            keep_deltas,
+            now,
+            last: None,
+            valid_for: super::DEFAULT_EXPIRY_SECS,
+            skip_unchanged: false,
+        }
+    }
 }
 
 fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
@@ -34,7 +88,7 @@ fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     Ok(())
 }
 
-fn file_ref(name: String, bytes: &[u8]) -> FileRef {
+pub(super) fn file_ref(name: String, bytes: &[u8]) -> FileRef {
     FileRef {
         size: bytes.len() as u64,
         sha256: sha256_hex(bytes),
@@ -80,7 +134,7 @@ pub fn build(
     keep_deltas: usize,
     now: i64,
 ) -> Result<Built> {
-    build_after(dir, set, key, keep_deltas, now, None)
+    build_with(dir, set, key, &Options::new(keep_deltas, now))
 }
 
 /// [`build`], after version `last` at least: the version a publisher
@@ -94,10 +148,44 @@ pub fn build_after(
     now: i64,
     last: Option<u64>,
 ) -> Result<Built> {
+    build_with(
+        dir,
+        set,
+        key,
+        &Options {
+            last,
+            ..Options::new(keep_deltas, now)
+        },
+    )
+}
+
+/// Publishes `set` in `dir` as `opts` say: the snapshot, the delta from
+/// the previous version, the ladder (`ladder.rs`), then the manifest; and
+/// removes the files no manifest has named for `GRACE_SECS`.
+pub fn build_with(dir: &Path, set: &EntrySet, key: &SigningKey, opts: &Options) -> Result<Built> {
+    build_on(dir, current(dir, key)?, set, key, opts)
+}
+
+/// [`build_with`], given what the folder holds (`current`), when the
+/// caller has read it already: a million entries are not decoded twice.
+pub fn build_on(
+    dir: &Path,
+    previous: Option<(Manifest, EntrySet)>,
+    set: &EntrySet,
+    key: &SigningKey,
+    opts: &Options,
+) -> Result<Built> {
+    let now = opts.now;
     std::fs::create_dir_all(dir)?;
-    let previous = current(dir, key)?;
     let in_folder = previous.as_ref().map(|(m, _)| m.version);
-    let version = match in_folder.max(last) {
+    if opts.skip_unchanged
+        && let Some((m, old)) = &previous
+        && old == set
+        && opts.last.is_none_or(|l| l <= m.version)
+    {
+        return quiet(dir, m, key, opts);
+    }
+    let version = match in_folder.max(opts.last) {
         None => 1,
         Some(v) => v.checked_add(1).ok_or_else(|| {
             Error::Feed(format!(
@@ -106,91 +194,180 @@ pub fn build_after(
         })?,
     };
 
-    let snapshot = codec::encode_snapshot(version, set);
-    // Read back what phones will read: a file they would refuse must never
-    // be published (and would also stop the next build).
+    // The delta from the previous version, and the ladder's log, which goes
+    // on only from the version right before this one.
+    let mut log = ladder::Log::read(dir, in_folder.filter(|v| v + 1 == version));
+    let step = previous
+        .as_ref()
+        .map(|(m, old)| Delta::between(m.version, old, version, set));
+    let delta = match &step {
+        Some(d) => {
+            let bytes = codec::encode_delta(d);
+            ladder::reads_back(&bytes, d, false)?;
+            let r = DeltaRef {
+                from: d.from,
+                to: version,
+                file: file_ref(format!("delta-{}-{version}.bin", d.from), &bytes),
+            };
+            Some((r, bytes))
+        }
+        None => None,
+    };
+    log.push(version, now, step.as_ref());
+
+    // The snapshot: at the best compression once a day (every publish of a
+    // daily publisher), quickly in between.
+    let quality = if ladder::is_day_checkpoint(&log) {
+        codec::SNAPSHOT_QUALITY
+    } else {
+        codec::FAST_SNAPSHOT_QUALITY
+    };
+    let snapshot = codec::encode_snapshot_at(FORMAT, version, set, quality);
+    // Read back what phones will read, with their own limits: a file they
+    // would refuse must never be published (and would also stop the next
+    // build).
     let mut back = EntrySet::default();
-    // With the phones' own limits: a list they would refuse is not published.
-    let limits = Limits::now();
     let raw = codec::decompress(&snapshot, codec::MAX_EXPANDED_BYTES)?;
-    if codec::read_snapshot(&raw, &mut back, &limits)?.version != version || &back != set {
+    if codec::read_snapshot(&raw, &mut back, &Limits::now())?.version != version || &back != set {
         return Err(Error::Feed(
             "the encoded snapshot does not read back as the list; nothing published".into(),
         ));
     }
+    drop((back, raw));
     let snapshot_ref = SnapshotRef {
         file: file_ref(format!("snapshot-{version}.bin"), &snapshot),
         entries: set.len() as u64,
     };
-    write_atomic(&dir.join(&snapshot_ref.file.name), &snapshot)?;
+    let kept_before = previous.as_ref().map_or(&[][..], |(m, _)| &m.ladder[..]);
+    let (rungs, mut ladder) =
+        ladder::ladder(&log, set, kept_before, delta.as_ref().map(|(d, _)| d.from))?;
 
-    let mut deltas = Vec::new();
-    let mut new_delta = None;
-    if let Some((m, old)) = &previous {
-        let d = Delta::between(m.version, old, version, set);
-        let bytes = codec::encode_delta(&d);
-        let mut rebuilt = old.clone();
-        codec::read_delta(
-            &codec::decompress(&bytes, codec::MAX_EXPANDED_BYTES)?,
-            &mut rebuilt,
-            &limits,
-        )?;
-        if &rebuilt != set {
-            return Err(Error::Feed(
-                "the encoded delta does not lead to the list; nothing published".into(),
-            ));
-        }
-        let r = DeltaRef {
-            from: m.version,
-            to: version,
-            file: file_ref(format!("delta-{}-{version}.bin", m.version), &bytes),
-        };
-        write_atomic(&dir.join(&r.file.name), &bytes)?;
-        deltas = m.deltas.clone();
+    // Data files first, the log, the manifest last.
+    write_atomic(&dir.join(&snapshot_ref.file.name), &snapshot)?;
+    let mut deltas = previous
+        .as_ref()
+        .map_or_else(Vec::new, |(m, _)| m.deltas.clone());
+    if let Some((r, bytes)) = &delta {
+        write_atomic(&dir.join(&r.file.name), bytes)?;
         deltas.push(r.clone());
-        new_delta = Some(r);
     }
     deltas.sort_by_key(|d| std::cmp::Reverse(d.to));
-    let dropped = deltas.split_off(keep_deltas.min(deltas.len()));
+    deltas.truncate(opts.keep_deltas);
     deltas.reverse();
+    for r in &rungs {
+        write_atomic(&dir.join(&r.delta.file.name), &r.bytes)?;
+    }
+    ladder.extend(rungs.iter().map(|r| r.delta.clone()));
+    ladder.sort_by_key(|d| (d.to, d.from));
 
     let manifest = Manifest {
         format: FORMAT,
         version,
         created: now,
-        expires: Some(now.saturating_add(super::DEFAULT_EXPIRY_SECS)),
+        expires: Some(now.saturating_add(opts.valid_for)),
         key_id: super::key_id(&key.verifying_key()),
         snapshot: snapshot_ref.clone(),
         deltas,
+        ladder,
     };
-    write_atomic(&dir.join(MANIFEST_FILE), &sign(&manifest, key))?;
-
-    // Only now that the manifest no longer names them.
-    for d in &dropped {
-        let _ = std::fs::remove_file(dir.join(&d.file.name));
-    }
-    // The previous snapshot stays one version longer: a phone or a CDN
-    // node holding the previous manifest can still fetch what it names.
-    let keep = [
-        snapshot_ref.file.name.clone(),
-        previous
-            .as_ref()
-            .map(|(m, _)| m.snapshot.file.name.clone())
-            .unwrap_or_default(),
-    ];
-    for e in std::fs::read_dir(dir)?.flatten() {
-        let name = e.file_name().to_string_lossy().into_owned();
-        if name.starts_with("snapshot-") && name.ends_with(".bin") && !keep.contains(&name) {
-            let _ = std::fs::remove_file(e.path());
-        }
-    }
+    // The log before the manifest: a log ahead of the folder is refused
+    // and started again, never used wrongly.
+    log.write(dir)?;
+    let signed = sign(&manifest, key);
+    write_atomic(&dir.join(MANIFEST_FILE), &signed)?;
+    let removed_files = retire(dir, &manifest, now)?;
     Ok(Built {
         version,
         entries: set.len() as u64,
         snapshot_bytes: snapshot_ref.file.size,
-        delta: new_delta,
+        delta: delta.map(|(r, _)| r),
         deltas_kept: manifest.deltas.len(),
+        ladder: rungs.into_iter().map(|r| r.delta).collect(),
+        ladder_kept: manifest.ladder.len(),
+        manifest_bytes: signed.len() as u64,
+        unchanged: false,
+        resigned: false,
+        removed_files,
     })
+}
+
+/// An unchanged list: the manifest stays, or is signed again with the same
+/// version and a later expiry once it would expire within a day.
+fn quiet(dir: &Path, m: &Manifest, key: &SigningKey, opts: &Options) -> Result<Built> {
+    let resign = m.expires_at().saturating_sub(opts.now) <= RESIGN_BEFORE_SECS;
+    let mut manifest_bytes = std::fs::metadata(dir.join(MANIFEST_FILE))?.len();
+    if resign {
+        let again = Manifest {
+            created: opts.now,
+            expires: Some(opts.now.saturating_add(opts.valid_for)),
+            ..m.clone()
+        };
+        let signed = sign(&again, key);
+        manifest_bytes = signed.len() as u64;
+        write_atomic(&dir.join(MANIFEST_FILE), &signed)?;
+    }
+    let removed_files = retire(dir, m, opts.now)?;
+    Ok(Built {
+        version: m.version,
+        entries: m.snapshot.entries,
+        snapshot_bytes: m.snapshot.file.size,
+        delta: None,
+        deltas_kept: m.deltas.len(),
+        ladder: Vec::new(),
+        ladder_kept: m.ladder.len(),
+        manifest_bytes,
+        unchanged: true,
+        resigned: resign,
+        removed_files,
+    })
+}
+
+/// Whether a file of the folder is a data file a manifest may name.
+fn is_data_file(name: &str) -> bool {
+    name.ends_with(".bin")
+        && ["snapshot-", "delta-", "ladder-"]
+            .iter()
+            .any(|p| name.starts_with(p))
+}
+
+/// Removes the data files that no manifest has named for `GRACE_SECS`
+/// (a phone mid-sync still finds what the manifest it holds names), and
+/// records since when the others are unnamed. Returns how many it removed.
+fn retire(dir: &Path, m: &Manifest, now: i64) -> Result<usize> {
+    let named: std::collections::HashSet<&str> = std::iter::once(&m.snapshot.file)
+        .chain(m.deltas.iter().chain(&m.ladder).map(|d| &d.file))
+        .map(|f| f.name.as_str())
+        .collect();
+    let path = dir.join(RETIRED_FILE);
+    // A lost or broken record starts the grace again: files stay longer,
+    // never shorter.
+    let before: BTreeMap<String, i64> = std::fs::read(&path)
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok())
+        .unwrap_or_default();
+    let mut after = BTreeMap::new();
+    let mut removed = 0;
+    for e in std::fs::read_dir(dir)?.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        if !is_data_file(&name) || named.contains(name.as_str()) {
+            continue;
+        }
+        let since = before.get(&name).copied().unwrap_or(now).min(now);
+        if now - since >= GRACE_SECS {
+            if std::fs::remove_file(e.path()).is_ok() {
+                removed += 1;
+            }
+        } else {
+            after.insert(name, since);
+        }
+    }
+    if after != before {
+        write_atomic(
+            &path,
+            &serde_json::to_vec(&after).map_err(|e| Error::Feed(e.to_string()))?,
+        )?;
+    }
+    Ok(removed)
 }
 
 /// Checks a feed folder as a client would: signature, every file's size and
@@ -209,11 +386,18 @@ pub fn check(dir: &Path, keys: &[ed25519_dalek::VerifyingKey]) -> Result<Manifes
             "the snapshot's version or entry count differs from the manifest".into(),
         ));
     }
-    for d in &m.deltas {
+    let steps = m.deltas.iter().map(|d| (d, false));
+    for (d, ladder) in steps.chain(m.ladder.iter().map(|d| (d, true))) {
         let raw = codec::decompress(&read_checked(dir, &d.file)?, codec::MAX_EXPANDED_BYTES)?;
-        let (from, to) = codec::read_delta(&raw, &mut Discard, &limits)?;
-        if (from, to) != (d.from, d.to) {
-            return Err(Error::Feed(format!("{} says {from}→{to}", d.file.name)));
+        let step = codec::read_step(&raw, &mut Discard, &limits)?;
+        if (step.from, step.to, step.ladder) != (d.from, d.to, ladder) {
+            return Err(Error::Feed(format!(
+                "{} says {}→{}{}",
+                d.file.name,
+                step.from,
+                step.to,
+                if step.ladder { " (a ladder delta)" } else { "" }
+            )));
         }
     }
     Ok(m)

@@ -5,7 +5,7 @@
 
 use super::{Downloaded, Fetched, Progress, SyncOutcome, SyncPath, SyncStage, report};
 use crate::error::{Error, Result};
-use crate::feed::codec::{Limits, MAX_EXPANDED_BYTES, Sink, decompress, read_delta, read_snapshot};
+use crate::feed::codec::{Limits, MAX_EXPANDED_BYTES, Sink, decompress, read_snapshot, read_step};
 use crate::model::{Reported, Target};
 use crate::store::{self, FeedState, ListId, Store, Writer};
 
@@ -48,6 +48,7 @@ pub fn apply(
             to_version: f.state.version,
             path: SyncPath::Deferred,
             bytes_fetched: f.bytes,
+            files_fetched: 0,
             entries: store.count_entries(feed)?,
             deferred_bytes: Some(needed),
         });
@@ -83,12 +84,13 @@ pub fn apply(
     };
     // From here on the list is committed: nothing may turn this into an error.
     report(progress, SyncStage::Apply, 1, 1);
-    tracing::info!(from = ?f.from, to = f.state.version, ?path, bytes = f.bytes, entries, "sync done");
+    tracing::info!(from = ?f.from, to = f.state.version, ?path, bytes = f.bytes, files = f.files, entries, "sync done");
     Ok(SyncOutcome {
         from_version: f.from,
         to_version: f.state.version,
         path,
         bytes_fetched: f.bytes,
+        files_fetched: f.files,
         entries,
         deferred_bytes: None,
     })
@@ -159,10 +161,19 @@ pub(crate) fn apply_feed(
                 })?;
                 for file in files {
                     let raw = expand(file)?;
-                    let (f, t) = read_delta(&raw, &mut w, limits)?;
-                    if f != at || t <= f {
+                    let step = read_step(&raw, &mut w, limits)?;
+                    let (f, t) = (step.from, step.to);
+                    // A delta starts exactly where the list is; a ladder
+                    // delta anywhere from its `from` to before its `to`.
+                    let fits = if step.ladder {
+                        f <= at && at < t
+                    } else {
+                        f == at && f < t
+                    };
+                    if !fits {
                         return Err(Error::Feed(format!(
-                            "a delta goes {f}→{t}, expected from {at}"
+                            "a {} goes {f}→{t}, expected from {at}",
+                            if step.ladder { "ladder delta" } else { "delta" }
                         )));
                     }
                     at = t;

@@ -122,6 +122,9 @@ pub struct SyncOutcome {
     pub path: SyncPath,
     /// Bytes downloaded, manifest included.
     pub bytes_fetched: u64,
+    /// Data files downloaded (the manifest not counted): 1 for a snapshot,
+    /// the length of the chain for deltas, 0 when up to date.
+    pub files_fetched: u64,
     /// This feed's entries in the list afterwards.
     pub entries: u64,
     /// Set when `path` is `Deferred`: the bytes the update needs, more
@@ -192,6 +195,7 @@ pub struct Fetched {
     state: FeedState,
     data: Option<Downloaded>,
     bytes: u64,
+    files: u64,
     limits: Limits,
     /// The plan's bytes, when they were over the allowance and nothing was
     /// downloaded; `state` is then the manifest's, never stored.
@@ -432,6 +436,7 @@ pub async fn fetch(
             state,
             data: None,
             bytes: 0,
+            files: 0,
             limits,
             deferred: None,
         });
@@ -471,6 +476,7 @@ pub async fn fetch(
         Plan::Deltas(ds) => ds.iter().map(|d| &d.file).collect(),
         Plan::Snapshot(s) => vec![&s.file],
     };
+    let file_count = files.len() as u64;
     let total = files
         .iter()
         .try_fold(0u64, |sum, f| sum.checked_add(f.size))
@@ -494,6 +500,8 @@ pub async fn fetch(
             data: None,
             bytes,
             limits,
+            // Nothing downloaded but the manifest.
+            files: 0,
             deferred: Some(total),
         });
     }
@@ -518,6 +526,7 @@ pub async fn fetch(
         state,
         data,
         bytes,
+        files: file_count,
         limits,
         deferred: None,
     })

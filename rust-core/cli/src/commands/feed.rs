@@ -1,11 +1,12 @@
 //! `feed keygen`, `feed build`, `feed verify`: what a list publisher runs.
 
 use super::key_text;
-use crate::args::FeedCommand;
+use crate::args::{FeedCommand, FeedOptions};
 use crate::output::bytes_bar;
 use anyhow::{Context, Result, bail};
 use canhgiac_core::now_unix;
-use canhgiac_core::publisher::{self, EntrySet};
+use canhgiac_core::publisher::{self, Built, EntrySet, Options};
+use serde_json::{Value, json};
 use std::path::Path;
 
 pub fn run(cmd: FeedCommand) -> Result<()> {
@@ -15,9 +16,9 @@ pub fn run(cmd: FeedCommand) -> Result<()> {
             input,
             key,
             out,
-            keep_deltas,
+            feed,
             json,
-        } => build(&input, &key, &out, keep_deltas, json),
+        } => build(&input, &key, &out, &feed, json),
         FeedCommand::Verify { dir, keys } => verify(&dir, &keys),
     }
 }
@@ -69,7 +70,70 @@ fn keygen(out: &Path) -> Result<()> {
     Ok(())
 }
 
-fn build(input: &Path, key: &Path, out: &Path, keep: usize, json: bool) -> Result<()> {
+/// How `opts` (and the version a database recorded, `last`) build a feed.
+pub fn options(opts: &FeedOptions, last: Option<u64>) -> Options {
+    Options {
+        last,
+        valid_for: i64::from(opts.valid_days) * 86_400,
+        skip_unchanged: opts.skip_unchanged,
+        ..Options::new(opts.keep_deltas, opts.now.unwrap_or_else(now_unix))
+    }
+}
+
+/// What a build wrote, as `--json` reports it.
+pub fn built_json(b: &Built) -> Value {
+    json!({
+        "version": b.version,
+        "entries": b.entries,
+        "snapshot_bytes": b.snapshot_bytes,
+        "delta_bytes": b.delta.as_ref().map(|d| d.file.size),
+        "deltas_kept": b.deltas_kept,
+        "ladder_files": b.ladder.len(),
+        "ladder_bytes": b.ladder.iter().map(|d| d.file.size).sum::<u64>(),
+        "ladder_kept": b.ladder_kept,
+        "manifest_bytes": b.manifest_bytes,
+        "unchanged": b.unchanged,
+        "resigned": b.resigned,
+        "removed_files": b.removed_files,
+    })
+}
+
+/// The build in words: a new version, or an unchanged list.
+pub fn built_text(b: &Built) -> String {
+    if b.unchanged {
+        return format!(
+            "version {} unchanged: no new version{}",
+            b.version,
+            if b.resigned {
+                ", the manifest signed again before it expires"
+            } else {
+                ""
+            }
+        );
+    }
+    format!(
+        "version {}: {} entries, snapshot {} bytes ({:.2} bytes/entry){}{}",
+        b.version,
+        b.entries,
+        b.snapshot_bytes,
+        b.snapshot_bytes as f64 / b.entries.max(1) as f64,
+        b.delta
+            .as_ref()
+            .map(|d| format!(", delta from {} {} bytes", d.from, d.file.size))
+            .unwrap_or_default(),
+        if b.ladder.is_empty() {
+            String::new()
+        } else {
+            format!(
+                ", {} ladder deltas {} bytes",
+                b.ladder.len(),
+                b.ladder.iter().map(|d| d.file.size).sum::<u64>()
+            )
+        }
+    )
+}
+
+fn build(input: &Path, key: &Path, out: &Path, opts: &FeedOptions, json: bool) -> Result<()> {
     let key = publisher::parse_secret_key(
         &std::fs::read_to_string(key).with_context(|| format!("reading {}", key.display()))?,
     )?;
@@ -85,35 +149,17 @@ fn build(input: &Path, key: &Path, out: &Path, keep: usize, json: bool) -> Resul
     }
     bar.set_message("compressing and signing");
     bar.set_length(0);
-    let built = publisher::build(out, &set, &key, keep, now_unix())?;
+    let built = publisher::build_with(out, &set, &key, &options(opts, None))?;
     bar.finish_and_clear();
     for r in &parsed.rejected {
         errln!("{r} (skipped)");
     }
     if json {
-        outln!(
-            "{}",
-            serde_json::json!({
-                "version": built.version,
-                "entries": built.entries,
-                "snapshot_bytes": built.snapshot_bytes,
-                "delta_bytes": built.delta.as_ref().map(|d| d.file.size),
-                "deltas_kept": built.deltas_kept,
-                "rejected": parsed.rejected.len(),
-            })
-        );
+        let mut v = built_json(&built);
+        v["rejected"] = json!(parsed.rejected.len());
+        outln!("{v}");
     } else {
-        outln!(
-            "version {}: {} entries, snapshot {} bytes ({:.2} bytes/entry){}",
-            built.version,
-            built.entries,
-            built.snapshot_bytes,
-            built.snapshot_bytes as f64 / built.entries.max(1) as f64,
-            built
-                .delta
-                .map(|d| format!(", delta from {} {} bytes", d.from, d.file.size))
-                .unwrap_or_default()
-        );
+        outln!("{}", built_text(&built));
     }
     Ok(())
 }

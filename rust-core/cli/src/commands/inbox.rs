@@ -7,11 +7,11 @@ use super::{Db, review};
 use crate::args::{PublishArgs, ReportsCommand};
 use crate::output::{bytes_bar, number_json};
 use anyhow::{Context, Result};
+use canhgiac_core::format_day;
 use canhgiac_core::publisher::{
     self, AllowedSenders, Built, DisputeDecision, InboxFormat, IngestOptions, ListingPolicy,
     Protected, PublishRequest, Published, parse_body,
 };
-use canhgiac_core::{format_day, now_unix};
 use serde_json::{Value, json};
 use std::path::Path;
 use std::process::ExitCode;
@@ -286,7 +286,16 @@ fn policy(path: Option<&Path>) -> Result<(ListingPolicy, Protected)> {
 /// A publish, or its refusal logged as an error as well as said: whatever
 /// stopped it, the operator's monitoring must see it (the exit status
 /// stops the upload step).
-pub fn publish(db: &Db, args: PublishArgs) -> Result<()> {
+pub fn publish(db: &Db, args: PublishArgs) -> Result<ExitCode> {
+    if let Some(every) = args.every {
+        return super::every::run(db, &args, every);
+    }
+    publish_once(db, &args)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// One publish; a refusal or failure is logged (ERROR) with its reason.
+pub fn publish_once(db: &Db, args: &PublishArgs) -> Result<Built> {
     publish_or_refuse(db, args).inspect_err(|e| match e.downcast_ref::<NotRecorded>() {
         Some(NotRecorded(version)) => tracing::error!(
             reason = %format!("{e:#}"),
@@ -313,7 +322,7 @@ impl std::fmt::Display for NotRecorded {
     }
 }
 
-fn publish_or_refuse(db: &Db, args: PublishArgs) -> Result<()> {
+fn publish_or_refuse(db: &Db, args: &PublishArgs) -> Result<Built> {
     let key = publisher::parse_secret_key(
         &std::fs::read_to_string(&args.key)
             .with_context(|| format!("reading {}", args.key.display()))?,
@@ -359,13 +368,14 @@ fn publish_or_refuse(db: &Db, args: PublishArgs) -> Result<()> {
     )?;
     bar.set_message("compressing and signing");
     // The feed first, the database's commit last: see `prepare_publish`.
-    let built = publisher::build_after(
+    let mut opts = super::feed::options(&args.feed, pending.last_version);
+    opts.skip_unchanged |= args.every.is_some();
+    let built = publisher::build_on(
         &args.out,
+        in_folder,
         &pending.aggregate.entry_set(),
         &key,
-        args.keep_deltas,
-        now_unix(),
-        pending.last_version,
+        &opts,
     )?;
     let published = pending
         .commit(built.version)
@@ -380,7 +390,7 @@ fn publish_or_refuse(db: &Db, args: PublishArgs) -> Result<()> {
     if built.entries == 0 {
         errln!("warning: the published list is empty (no number met the policy)");
     }
-    Ok(())
+    Ok(built)
 }
 
 /// Why a number left the list, in words (by `NotListed` code).
@@ -414,13 +424,7 @@ fn publish_report(published: &Published, built: &Built, policy: &ListingPolicy) 
         "policy": policy,
         "guard": published.changes,
         "reports_reduced": published.reports_reduced,
-        "feed": {
-            "version": built.version,
-            "entries": built.entries,
-            "snapshot_bytes": built.snapshot_bytes,
-            "delta_bytes": built.delta.as_ref().map(|d| d.file.size),
-            "deltas_kept": built.deltas_kept,
-        },
+        "feed": super::feed::built_json(built),
         "listed": c.listed,
         "listed_by_official_source": c.listed_by_source,
         "verified_organisation_numbers": c.verified,
@@ -458,6 +462,25 @@ fn publish_report(published: &Published, built: &Built, policy: &ListingPolicy) 
 fn print_report(r: &Value) {
     let n = |k: &str| r[k].as_u64().unwrap_or(0);
     let f = &r["feed"];
+    if f["unchanged"] == true {
+        outln!(
+            "list unchanged: version {} stays{}",
+            f["version"],
+            if f["resigned"] == true {
+                ", its manifest signed again before it expires"
+            } else {
+                ""
+            }
+        );
+    } else {
+        outln!(
+            "  ladder: {} deltas written ({} bytes), {} named; manifest {} bytes",
+            f["ladder_files"],
+            f["ladder_bytes"],
+            f["ladder_kept"],
+            f["manifest_bytes"]
+        );
+    }
     outln!(
         "published version {} as of {}: {} numbers listed ({} by an official source), snapshot {} bytes{}",
         f["version"],

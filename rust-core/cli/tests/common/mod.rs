@@ -25,6 +25,16 @@ pub fn ok(args: &[&str]) -> String {
     String::from_utf8(out.stdout).unwrap()
 }
 
+/// The headers a feed folder is served with (README, *Serving the feed*):
+/// the manifest revalidated at every sync (ETag, which nginx sends for
+/// static files), the data files cached for a year (their names never
+/// change content), and the publisher's own dot files not served.
+pub const FEED_HEADERS: &str = r#"
+  location ~ /manifest\.json$ { add_header Cache-Control "no-cache" always; }
+  location ~ \.bin$ { add_header Cache-Control "public, max-age=31536000, immutable" always; }
+  location ~ /\. { deny all; }
+"#;
+
 /// nginx on a free loopback port, serving `root`; stopped on drop.
 pub struct Nginx {
     child: Child,
@@ -57,11 +67,13 @@ impl Nginx {
                    server {{
                      listen 127.0.0.1:{port};
                      root {root};
-                     location /broken/ {{ return 500; }}
+                     location ^~ /broken/ {{ return 500; }}
+                     {FEED_HEADERS}
                    }}
                  }}",
                 w = work.display(),
-                root = root.display()
+                root = root.display(),
+                FEED_HEADERS = FEED_HEADERS,
             ),
         )
         .unwrap();

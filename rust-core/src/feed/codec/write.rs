@@ -4,7 +4,7 @@
 //! reads (`super`), so none of this, nor the brotli encoder, is in its
 //! library. A change to the format changes both halves and `FORMAT.md`.
 
-use super::{Bits, CResult, CodecError, DELTA_MAGICS, SNAPSHOT_MAGICS, Sink};
+use super::{Bits, CResult, CodecError, DELTA_MAGICS, LADDER_MAGICS, SNAPSHOT_MAGICS, Sink};
 use crate::model::{Category, Reported, Source, Target};
 use std::collections::{BTreeMap, HashMap};
 use std::io::Write;
@@ -13,6 +13,14 @@ use std::io::Write;
 pub const WRITE_FORMAT: u32 = 2;
 /// Brotli settings: the best ratio; publishing is rare, reading is cheap.
 const BROTLI_QUALITY: u32 = 11;
+/// The quality of a snapshot written once a day.
+pub const SNAPSHOT_QUALITY: u32 = BROTLI_QUALITY;
+/// The quality of a snapshot written between two of the day's checkpoints
+/// by a publisher that publishes every few minutes: the snapshot is the
+/// whole list again at every publish (phones that read no ladder need the
+/// newest), and at quality 11 it alone would cost seconds of CPU each time.
+/// Phones that follow the feed fetch the ladder, not it.
+pub const FAST_SNAPSHOT_QUALITY: u32 = 5;
 const BROTLI_WINDOW: u32 = 24;
 
 /// The reported entries of one list version, keyed for ordered output.
@@ -347,10 +355,13 @@ impl Enc {
     }
 
     fn finish(self) -> Vec<u8> {
+        self.finish_at(BROTLI_QUALITY)
+    }
+
+    fn finish_at(self, quality: u32) -> Vec<u8> {
         let mut out = Vec::with_capacity(self.buf.len() / 2);
         {
-            let mut w =
-                brotli::CompressorWriter::new(&mut out, 1 << 16, BROTLI_QUALITY, BROTLI_WINDOW);
+            let mut w = brotli::CompressorWriter::new(&mut out, 1 << 16, quality, BROTLI_WINDOW);
             w.write_all(&self.buf).expect("writing to memory");
         }
         out
@@ -365,13 +376,18 @@ pub fn encode_snapshot(version: u64, set: &EntrySet) -> Vec<u8> {
 /// A compressed snapshot file in `format` (1 or 2; format 1 drops the
 /// reporters and sources).
 pub fn encode_snapshot_as(format: u32, version: u64, set: &EntrySet) -> Vec<u8> {
+    encode_snapshot_at(format, version, set, BROTLI_QUALITY)
+}
+
+/// [`encode_snapshot_as`] at brotli `quality` (0 to 11).
+pub fn encode_snapshot_at(format: u32, version: u64, set: &EntrySet, quality: u32) -> Vec<u8> {
     assert!((1..=2).contains(&format), "format 1 or 2");
     let mut e = Enc::new(format, SNAPSHOT_MAGICS, &[set]);
     e.varint(version);
     e.header();
     e.numbers(set.numbers.iter());
     e.prefixes(set.prefixes.iter());
-    e.finish()
+    e.finish_at(quality.min(11))
 }
 
 /// A compressed delta file, in the format publishers write.
@@ -381,8 +397,19 @@ pub fn encode_delta(d: &Delta) -> Vec<u8> {
 
 /// A compressed delta file in `format` (1 or 2).
 pub fn encode_delta_as(format: u32, d: &Delta) -> Vec<u8> {
+    encode_step(format, DELTA_MAGICS, d)
+}
+
+/// A compressed ladder delta: `d.upserts` and removals are every entry
+/// touched after `d.from` up to `d.to`, with its value at `d.to`, so that
+/// it applies to any version in between (FORMAT.md, *The ladder*).
+pub fn encode_ladder(d: &Delta) -> Vec<u8> {
+    encode_step(WRITE_FORMAT, LADDER_MAGICS, d)
+}
+
+fn encode_step(format: u32, magics: [&[u8; 4]; 2], d: &Delta) -> Vec<u8> {
     assert!((1..=2).contains(&format), "format 1 or 2");
-    let mut e = Enc::new(format, DELTA_MAGICS, &[&d.upserts]);
+    let mut e = Enc::new(format, magics, &[&d.upserts]);
     e.varint(d.from);
     e.varint(d.to);
     e.header();

@@ -505,3 +505,51 @@ fn one_feeds_snapshot_replaces_its_own_entries_only_and_each_feed_has_its_own_ve
     assert!(err.to_string().contains("never goes back"), "{err}");
     assert_eq!(count(2), 30);
 }
+
+#[test]
+fn a_ladder_delta_applies_from_any_version_it_spans_and_a_delta_only_from_its_own() {
+    use crate::feed::codec::{Delta, encode_delta, encode_ladder};
+    let (_d, store) = fresh();
+    apply_feed(
+        &store,
+        ListId(1),
+        None,
+        snap(&feed_file(5, 10, 1, None)),
+        &state(5),
+        &Limits::now(),
+    )
+    .unwrap();
+    let step = |from, to| Delta {
+        from,
+        to,
+        ..Default::default()
+    };
+    let apply = |from, files: &[Vec<u8>], to| {
+        apply_feed(
+            &store,
+            ListId(1),
+            Some(from),
+            FeedData::Deltas(files),
+            &state(to),
+            &Limits::now(),
+        )
+    };
+    // A plain delta from 3 does not apply to version 5; a ladder delta
+    // from 3 to 8 does, and one from 6 (above 5) or to 5 does not.
+    let err = apply(5, &[encode_delta(&step(3, 8))], 8).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("a delta goes 3→8, expected from 5"),
+        "{err}"
+    );
+    for (from, to) in [(6, 8), (3, 5)] {
+        let err = apply(5, &[encode_ladder(&step(from, to))], to.max(6)).unwrap_err();
+        assert!(
+            err.to_string().contains("ladder delta"),
+            "{from}→{to}: {err}"
+        );
+        assert_eq!(store.feed_state(ListId(1)).unwrap().unwrap().version, 5);
+    }
+    apply(5, &[encode_ladder(&step(3, 8))], 8).unwrap();
+    assert_eq!(store.feed_state(ListId(1)).unwrap().unwrap().version, 8);
+}

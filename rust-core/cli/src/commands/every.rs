@@ -1,0 +1,82 @@
+//! `publish --every INTERVAL`: publishing as its own long-running process,
+//! never inside the listening inbox (which holds no feed key).
+//!
+//! Each tick is one whole publish (decide, guard, feed, commit), as the
+//! one-shot `publish` is. A tick that is refused or fails is never silent:
+//! its ERROR line is logged, the status file says so (with how many ticks
+//! in a row failed), and the next tick tries again; the last feed stays
+//! served meanwhile. An unchanged list writes no new version; its manifest
+//! is signed again before it comes within a day of expiring.
+
+use super::Db;
+use super::inbox::publish_once;
+use crate::args::PublishArgs;
+use anyhow::{Context, Result};
+use canhgiac_core::now_unix;
+use serde_json::json;
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+pub fn run(db: &Db, args: &PublishArgs, every: Duration) -> Result<ExitCode> {
+    let mut failed_in_a_row = 0u64;
+    let mut any_failed = false;
+    let mut last_ok_at: Option<i64> = None;
+    let mut tick = 0u64;
+    loop {
+        let started = Instant::now();
+        tick += 1;
+        let outcome = publish_once(db, args);
+        let status = match &outcome {
+            Ok(built) => {
+                failed_in_a_row = 0;
+                last_ok_at = Some(now_unix());
+                json!({
+                    "tick": tick,
+                    "at": now_unix(),
+                    "ok": true,
+                    "version": built.version,
+                    "unchanged": built.unchanged,
+                    "resigned": built.resigned,
+                    "failed_ticks_in_a_row": 0,
+                    "last_ok_at": last_ok_at,
+                })
+            }
+            Err(e) => {
+                failed_in_a_row += 1;
+                any_failed = true;
+                errln!("tick {tick}: {e:#}");
+                json!({
+                    "tick": tick,
+                    "at": now_unix(),
+                    "ok": false,
+                    "error": format!("{e:#}"),
+                    "failed_ticks_in_a_row": failed_in_a_row,
+                    "last_ok_at": last_ok_at,
+                })
+            }
+        };
+        if let Some(path) = &args.status_file {
+            write_status(path, &status)
+                .with_context(|| format!("writing the status file {}", path.display()))?;
+        }
+        if args.ticks.is_some_and(|n| tick >= n) {
+            break;
+        }
+        // From the start of the tick: a slow publish does not drift the
+        // schedule, and one longer than the interval starts the next at once.
+        std::thread::sleep(every.saturating_sub(started.elapsed()));
+    }
+    Ok(if any_failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// Rewritten by rename: a monitor never reads half a status.
+fn write_status(path: &std::path::Path, status: &serde_json::Value) -> Result<()> {
+    let tmp = path.with_extension("tmp");
+    std::fs::write(&tmp, format!("{status}\n"))?;
+    std::fs::rename(&tmp, path)?;
+    Ok(())
+}
