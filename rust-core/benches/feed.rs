@@ -11,12 +11,10 @@
 use canhgiac_core::publisher::{EntrySet, encode_snapshot};
 use canhgiac_core::{CallFacts, CallGuard, Category, GuardConfig, NewFeed, Reported};
 use std::io::Write;
-use std::net::{TcpListener, TcpStream};
-use std::path::Path;
-use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 mod common;
+use common::nginx::nginx;
 use common::{RSS_ENV, Rng, random_mobile, release_cli, rss_child, run};
 
 const ENTRIES: usize = 1_000_000;
@@ -79,54 +77,6 @@ fn gzip(bytes: &[u8]) -> usize {
     let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
     e.write_all(bytes).unwrap();
     e.finish().unwrap().len()
-}
-
-struct Nginx(std::process::Child);
-impl Drop for Nginx {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn nginx(root: &Path, work: &Path) -> (Nginx, u16) {
-    let port = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let w = work.display();
-    std::fs::write(
-        work.join("nginx.conf"),
-        format!(
-            "daemon off; master_process off; pid {w}/nginx.pid; error_log {w}/error.log;
-             events {{ worker_connections 64; }}
-             http {{ access_log off; sendfile on;
-               client_body_temp_path {w}; proxy_temp_path {w}; fastcgi_temp_path {w};
-               uwsgi_temp_path {w}; scgi_temp_path {w};
-               server {{ listen 127.0.0.1:{port}; root {}; }} }}",
-            root.display()
-        ),
-    )
-    .unwrap();
-    let bin = ["/usr/sbin/nginx", "/usr/bin/nginx"]
-        .into_iter()
-        .find(|p| Path::new(p).exists())
-        .expect("nginx");
-    let child = Command::new(bin)
-        .args([
-            "-c",
-            work.join("nginx.conf").to_str().unwrap(),
-            "-p",
-            work.to_str().unwrap(),
-        ])
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    while TcpStream::connect(("127.0.0.1", port)).is_err() {
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    (Nginx(child), port)
 }
 
 fn main() {

@@ -23,15 +23,14 @@
 
 use canhgiac_core::format_day;
 use canhgiac_core::publisher::today;
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command};
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 mod common;
+use common::gateway::{Conn, post, start_serve};
 use common::{Rng, release_cli};
 
 const TOKEN: &str = "bench0000000000000000000000000000000000000000";
@@ -208,32 +207,8 @@ fn db_args(dir: &Path) -> Vec<String> {
     ]
 }
 
-/// The server on a free port, and its address.
 fn start(cli: &Path, dir: &Path, tokens: &Path) -> (Child, String) {
-    let mut child = Command::new(cli)
-        .args(db_args(dir))
-        .args([
-            "reports",
-            "serve",
-            "--listen",
-            "127.0.0.1:0",
-            "--token-file",
-        ])
-        .arg(tokens)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let addr = line
-        .trim()
-        .strip_prefix("listening on ")
-        .expect("listening")
-        .to_string();
-    (child, addr)
+    start_serve(cli, &db_args(dir), tokens)
 }
 
 /// The peak RSS of a process, in KiB.
@@ -317,7 +292,8 @@ fn load(
                 loop {
                     let next = rx.lock().unwrap().recv();
                     let Ok((k, due)) = next else { break };
-                    let status = post(&mut conn, &addr, &body(k, &day), with_token);
+                    let token = with_token.then_some(TOKEN);
+                    let status = post(&mut conn, &addr, &body(k, &day), token);
                     if status != 0 {
                         out.latencies.push(due.elapsed());
                     }
@@ -352,69 +328,4 @@ fn load(
         all.latencies.extend(r.latencies);
     }
     all
-}
-
-/// A keep-alive HTTP/1.1 connection.
-struct Conn {
-    reader: BufReader<TcpStream>,
-    writer: TcpStream,
-}
-
-/// One POST; its status, or 0 when none came (the server is gone).
-fn post(conn: &mut Option<Conn>, addr: &str, body: &str, with_token: bool) -> u16 {
-    if conn.is_none() {
-        let Ok(stream) = TcpStream::connect(addr) else {
-            return 0;
-        };
-        let _ = stream.set_nodelay(true);
-        let _ = stream.set_read_timeout(Some(Duration::from_secs(30)));
-        let writer = stream.try_clone().unwrap();
-        *conn = Some(Conn {
-            reader: BufReader::new(stream),
-            writer,
-        });
-    }
-    let c = conn.as_mut().unwrap();
-    let auth = if with_token {
-        format!("Authorization: Bearer {TOKEN}\r\n")
-    } else {
-        String::new()
-    };
-    let request = format!(
-        "POST /v1/messages HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\n{auth}Content-Length: {}\r\n\r\n{body}",
-        body.len()
-    );
-    match exchange(c, request.as_bytes()) {
-        Some(status) => status,
-        None => {
-            *conn = None;
-            0
-        }
-    }
-}
-
-fn exchange(c: &mut Conn, request: &[u8]) -> Option<u16> {
-    c.writer.write_all(request).ok()?;
-    let mut line = String::new();
-    c.reader.read_line(&mut line).ok()?;
-    let status: u16 = line.split(' ').nth(1)?.parse().ok()?;
-    let mut length = 0usize;
-    loop {
-        line.clear();
-        if c.reader.read_line(&mut line).ok()? == 0 {
-            return None;
-        }
-        let l = line.trim_end();
-        if l.is_empty() {
-            break;
-        }
-        if let Some((n, v)) = l.split_once(':')
-            && n.eq_ignore_ascii_case("content-length")
-        {
-            length = v.trim().parse().ok()?;
-        }
-    }
-    let mut body = vec![0; length];
-    c.reader.read_exact(&mut body).ok()?;
-    Some(status)
 }

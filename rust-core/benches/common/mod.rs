@@ -4,6 +4,9 @@
 // Each benchmark uses a part of this module.
 #![allow(dead_code)]
 
+pub mod gateway;
+pub mod nginx;
+
 /// splitmix64.
 pub struct Rng(pub u64);
 
