@@ -26,12 +26,12 @@
 use canhgiac_core::publisher::{self, Delta, EntrySet, Options, encode_delta};
 use canhgiac_core::{Category, Reported};
 use std::io::Write;
-use std::net::{TcpListener, TcpStream};
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::Duration;
 
 mod common;
+use common::nginx::{Nginx, nginx_with};
 use common::{Rng, random_mobile, release_cli};
 
 const ENTRIES: usize = 1_000_000;
@@ -87,58 +87,19 @@ fn cpu() -> Duration {
     secs(usage.ru_utime) + secs(usage.ru_stime)
 }
 
-struct Nginx(std::process::Child);
-impl Drop for Nginx {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
 /// nginx with the feed's headers, logging each request's bytes both ways.
 fn nginx(root: &Path, work: &Path) -> (Nginx, u16) {
-    let port = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
     let w = work.display();
-    std::fs::write(
-        work.join("nginx.conf"),
-        format!(
-            r#"daemon off; master_process off; pid {w}/nginx.pid; error_log {w}/error.log;
-             events {{ worker_connections 64; }}
-             http {{ log_format bytes '$bytes_sent $request_length $status $uri';
-               access_log {w}/access.log bytes; sendfile on;
-               client_body_temp_path {w}; proxy_temp_path {w}; fastcgi_temp_path {w};
-               uwsgi_temp_path {w}; scgi_temp_path {w};
-               server {{ listen 127.0.0.1:{port}; root {};
-                 location ~ /manifest\.json$ {{ add_header Cache-Control "no-cache" always; }}
-                 location ~ \.bin$ {{ add_header Cache-Control "public, max-age=31536000, immutable" always; }}
-                 location ~ /\. {{ deny all; }}
-               }} }}"#,
-            root.display()
+    nginx_with(
+        root,
+        work,
+        &format!(
+            "log_format bytes '$bytes_sent $request_length $status $uri'; access_log {w}/access.log bytes;"
         ),
+        r#"location ~ /manifest\.json$ { add_header Cache-Control "no-cache" always; }
+           location ~ \.bin$ { add_header Cache-Control "public, max-age=31536000, immutable" always; }
+           location ~ /\. { deny all; }"#,
     )
-    .unwrap();
-    let bin = ["/usr/sbin/nginx", "/usr/bin/nginx"]
-        .into_iter()
-        .find(|p| Path::new(p).exists())
-        .expect("nginx");
-    let child = Command::new(bin)
-        .args([
-            "-c",
-            work.join("nginx.conf").to_str().unwrap(),
-            "-p",
-            work.to_str().unwrap(),
-        ])
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    while TcpStream::connect(("127.0.0.1", port)).is_err() {
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    (Nginx(child), port)
 }
 
 /// A phone: the release CLI with its own database.

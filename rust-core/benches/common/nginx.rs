@@ -17,6 +17,12 @@ impl Drop for Nginx {
 
 /// nginx serving `root`, its own files in `work`; and its port.
 pub fn nginx(root: &Path, work: &Path) -> (Nginx, u16) {
+    nginx_with(root, work, "access_log off;", "")
+}
+
+/// As `nginx`, with `http` directives (logging) and `server` directives
+/// (locations) of the caller's own.
+pub fn nginx_with(root: &Path, work: &Path, http: &str, server: &str) -> (Nginx, u16) {
     let port = TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -28,10 +34,10 @@ pub fn nginx(root: &Path, work: &Path) -> (Nginx, u16) {
         format!(
             "daemon off; master_process off; pid {w}/nginx.pid; error_log {w}/error.log;
              events {{ worker_connections 64; }}
-             http {{ access_log off; sendfile on;
+             http {{ {http} sendfile on;
                client_body_temp_path {w}; proxy_temp_path {w}; fastcgi_temp_path {w};
                uwsgi_temp_path {w}; scgi_temp_path {w};
-               server {{ listen 127.0.0.1:{port}; root {}; }} }}",
+               server {{ listen 127.0.0.1:{port}; root {}; {server} }} }}",
             root.display()
         ),
     )
