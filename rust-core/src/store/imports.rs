@@ -51,6 +51,19 @@ fn save_applied(c: &Connection, a: Applied) -> Result<()> {
     Ok(())
 }
 
+/// Notes a journal just written whole: the list holds all of it, and it is
+/// its own last fresh size (compaction measures growth from there).
+fn save_fresh(c: &Connection, head: &Head) -> Result<()> {
+    save_applied(
+        c,
+        Applied {
+            generation: head.generation,
+            applied: head.len,
+            compacted: head.len,
+        },
+    )
+}
+
 /// Imports being written inside one transaction: each goes into the list
 /// file at once, and into the journal's records, appended when the
 /// transaction is about to commit.
@@ -155,14 +168,7 @@ impl Store {
         let mut fresh = journal::Fresh::create(&self.journal)?;
         for_each_import(c, |batch| Ok(fresh.put(batch)?))?;
         let head = fresh.finish()?;
-        save_applied(
-            c,
-            Applied {
-                generation: head.generation,
-                applied: head.len,
-                compacted: head.len,
-            },
-        )?;
+        save_fresh(c, &head)?;
         Ok(head)
     }
 
@@ -405,14 +411,7 @@ pub(crate) fn journal_from_table(c: &Connection, path: &std::path::Path) -> Resu
     fresh.put(&batch)?;
     count += batch.len() as u64;
     let head = fresh.finish()?;
-    save_applied(
-        c,
-        Applied {
-            generation: head.generation,
-            applied: head.len,
-            compacted: head.len,
-        },
-    )?;
+    save_fresh(c, &head)?;
     tracing::info!(
         entries = count,
         bytes = head.len,
