@@ -67,13 +67,13 @@ pub mod publisher {
     pub use crate::inbox::{
         Aggregate, AllowedSenders, AuditCounts, Batch, BatchError, Change,
         DEFAULT_GUARD_MIN_ENTRIES, DEFAULT_MAX_CHANGED_PERCENT, DEFAULT_MAX_DROP_PERCENT,
-        DEFAULT_MAX_GAIN_PERCENT, Decision, Dispute, DisputeDecision, Evidence, HeldNumber, Hold,
-        INBOX_HEADER, InboxFormat, IngestOptions, IngestSummary, Keyword, LabelCount, ListedEntry,
-        ListingPolicy, MAX_BATCH, NotListed, Outcome, ParsedSms, Pending, Protected, Provenance,
-        PublishCounts, PublishRequest, Published, PublisherDb, RefusedSms, SOURCE_HEADER, Sender,
-        SmsCategory, SourceCategory, SourceSummary, add_source, approve, audit_log, audit_of,
-        decide_dispute, dispute, disputes, held, ingest, ingest_batches, parse_body,
-        prepare_publish, reject, tolerance,
+        DEFAULT_MAX_GAIN_PERCENT, DecideMode, Decision, Dispute, DisputeDecision, Evidence,
+        HeldNumber, Hold, INBOX_HEADER, InboxFormat, IngestOptions, IngestSummary, Keyword,
+        LabelCount, ListedEntry, ListingPolicy, MAX_BATCH, NotListed, Outcome, ParsedSms, Pending,
+        Protected, Provenance, PublishCounts, PublishRequest, Published, PublisherDb, RefusedSms,
+        SOURCE_HEADER, Sender, SmsCategory, SourceCategory, SourceSummary, add_source, approve,
+        audit_log, audit_of, decide_dispute, dispute, disputes, held, ingest, ingest_batches,
+        parse_body, prepare_publish, reject, tolerance,
     };
     // Days as the publisher names them (`--as-of`), in Vietnam's time.
     pub use crate::dates::{parse_day, today};

@@ -38,6 +38,7 @@ use super::disputes::{InForce, read_in_force, set_waiting};
 use super::evidence::{
     Kind, Rep, ShortTally, SourceRow, kind_of, read_sources, read_window, start_of,
 };
+use super::incremental::{self, Ask, DecideMode, LISTED, Saved, Tally, Totals};
 use super::labels::pattern_of;
 use super::people::{People, new_people, peak, peak_window};
 use super::policy::ListingPolicy;
@@ -90,8 +91,34 @@ pub(super) fn aggregate_in(
         ));
     }
     let mut run = Run::start(tx, policy, protected, as_of, now)?;
-    let mut window = read_window(tx, run.horizon, as_of)?;
-    run.cap_senders(&mut window.numbers);
+    let ask = Ask {
+        run: run.id,
+        policy,
+        as_of,
+        horizon: run.horizon,
+        inputs: &run.inputs,
+        sources: &run.sources,
+        reviewed: &mut run.reviews.keys().copied(),
+        listed: run.previous.len() as u64,
+        listed_whole: run.previous.values().all(|p| p.entry.is_some()),
+    };
+    let window = match incremental::plan(tx, ask)? {
+        Ok(plan) => {
+            run.decided = plan.decided;
+            run.counts.capped_senders = plan.capped_senders;
+            run.kept = plan.kept;
+            run.totals = run.kept.clone();
+            run.dirty = Some(plan.numbers);
+            plan.window
+        }
+        Err(why) => {
+            run.full = Some(why);
+            run.decided = Decided::read(tx)?;
+            let mut window = read_window(tx, run.horizon, as_of)?;
+            run.cap_senders(&mut window.numbers);
+            window
+        }
+    };
     let mut audit = AuditWriter::new(tx, run.id)?;
     run.numbers(tx, &window.numbers, &mut audit)?;
     run.short_numbers(window.short, window.brands, &mut audit)?;
@@ -103,6 +130,10 @@ pub(super) fn aggregate_in(
 struct Decision {
     listed: Result<ListedEntry, NotListed>,
     line: AuditLine,
+    /// Held for review, and why.
+    held: Option<Hold>,
+    /// Kept off the list by the caps on senders.
+    kept_off: bool,
 }
 
 /// A number as the previous aggregation listed it.
@@ -111,6 +142,8 @@ struct Previous {
     label: Option<String>,
     /// The run that listed it first (since when it has stayed listed).
     since: i64,
+    /// The entry whole; `None` when stored before version 8.
+    entry: Option<ListedEntry>,
 }
 
 struct Run<'p> {
@@ -142,7 +175,20 @@ struct Run<'p> {
     added: Vec<i64>,
     removed: Vec<(i64, NotListed)>,
     counts: PublishCounts,
-    labels: HashMap<String, u64>,
+    /// What the decisions add to the counts: of every number (full), or
+    /// of the kept decisions plus the new ones (incremental).
+    totals: Totals,
+    /// The kept decisions' totals (incremental; empty when full).
+    kept: Totals,
+    /// The numbers decided again (incremental), or why every number is.
+    dirty: Option<BTreeSet<i64>>,
+    full: Option<&'static str>,
+    /// Decisions made by this run.
+    decided_now: u64,
+    /// S reports about brand names within `expire_days`.
+    brands: u64,
+    /// The digest of the policy, protected numbers and sources read.
+    inputs: String,
     /// `YYYY-MM-DD` of each day from `horizon` to `as_of`: an audit line
     /// names two or three days, for every number decided.
     day_texts: Vec<String>,
@@ -189,20 +235,9 @@ impl<'p> Run<'p> {
 
         let sources = read_sources(tx, as_of, &mut counts)?;
         let disputes = read_in_force(tx, start_of(as_of.saturating_add(1)))?;
-        let previous = tx
-            .prepare("SELECT number, category, label, since FROM listed")?
-            .query_map([], |r| {
-                Ok((
-                    r.get(0)?,
-                    Previous {
-                        category: r.get(1)?,
-                        label: r.get(2)?,
-                        since: r.get(3)?,
-                    },
-                ))
-            })?
-            .collect::<rusqlite::Result<_>>()?;
+        let previous = read_listed(tx)?;
         let horizon = as_of.saturating_sub(policy.expire_days as i32);
+        let inputs = incremental::inputs(policy, protected, &sources);
         Ok(Run {
             id,
             policy,
@@ -218,12 +253,18 @@ impl<'p> Run<'p> {
             reopened: Vec::new(),
             now,
             previous,
-            decided: Decided::read(tx)?,
+            decided: Decided::default(),
             listed: Vec::new(),
             added: Vec::new(),
             removed: Vec::new(),
             counts,
-            labels: HashMap::new(),
+            totals: Totals::default(),
+            kept: Totals::default(),
+            dirty: None,
+            full: None,
+            decided_now: 0,
+            brands: 0,
+            inputs,
             day_texts: (horizon..=as_of).map(dates::format_day).collect(),
         })
     }
@@ -273,6 +314,9 @@ impl<'p> Run<'p> {
         // Numbers without reports that must be decided too.
         let mut others: BTreeSet<i64> = self.sources.keys().copied().collect();
         others.extend(self.previous.keys().copied());
+        if let Some(dirty) = &self.dirty {
+            others.retain(|n| dirty.contains(n));
+        }
         let mut reps: Vec<Rep> = Vec::new();
         for group in recent.chunk_by(|a, b| a.0 == b.0) {
             let n = group[0].0;
@@ -341,47 +385,41 @@ impl<'p> Run<'p> {
         let mut line = decision.line;
         line.run = self.id;
         line.as_of = self.day_text(self.as_of);
-        self.counts.numbers += 1;
-        self.counts.call_reports += u64::from(line.reports - line.sources);
-        self.counts.sms_reports += u64::from(line.sms_reports);
         let kind = match decision.listed {
             Ok(entry) => {
-                line.decision = "listed";
+                line.decision = LISTED;
                 line.provenance = Some(entry.evidence.provenance.clone());
                 line.category = Some(entry.reported.category.as_str());
                 line.label.clone_from(&entry.reported.label);
-                self.counts.listed += 1;
-                if entry.reported.category == Category::Verified {
-                    self.counts.verified += 1;
-                }
-                if matches!(entry.evidence.provenance, Provenance::Source { .. }) {
-                    self.counts.listed_by_source += 1;
-                }
-                if let Some(l) = &entry.reported.label {
-                    *self.labels.entry(l.clone()).or_default() += 1;
-                }
                 self.listed.push(entry);
-                "listed"
+                LISTED
             }
             Err(reason) => {
                 line.decision = "not_listed";
                 line.reason = Some(reason);
-                *self.counts.not_listed.entry(reason).or_default() += 1;
-                if reason == NotListed::Protected {
-                    self.counts.protected_numbers += 1;
-                    self.counts.protected_reports +=
-                        u64::from(line.reports - line.sources + line.sms_reports);
-                }
                 reason.as_str()
             }
         };
-        audit.decision(key, &mut line, kind, &mut self.decided)
+        let tally = Tally {
+            kind,
+            held: decision.held,
+            capped: line.capped_reporters.is_some(),
+            kept_off: decision.kept_off,
+            calls: line.reports - line.sources,
+            sms: line.sms_reports,
+        };
+        self.totals.add(&tally);
+        self.decided_now += 1;
+        audit.decision(key, &mut line, kind, tally, &mut self.decided)
     }
 
     /// The audit log's summary line, and `decided` left as this
     /// aggregation decided.
     fn summary(&mut self, audit: &mut AuditWriter) -> Result<()> {
         let as_of = self.day_text(self.as_of);
+        for (kind, n) in self.kept.kinds() {
+            audit.kept(kind, n);
+        }
         self.counts.audit = audit.finish(&as_of, std::mem::take(&mut self.decided))?;
         Ok(())
     }
@@ -464,7 +502,6 @@ impl<'p> Run<'p> {
         };
         if capped_out > 0 {
             line.capped_reporters = Some(capped_out as u32);
-            self.counts.numbers_capped_reporters += 1;
         }
         let dispute = self.disputes.get(&number).copied();
         // A dispute waits for an operator, the number staying listed, when
@@ -514,6 +551,8 @@ impl<'p> Run<'p> {
         // Protected and verified numbers are held only to be seen: one an
         // operator rejected stays as the operator left it (who, why).
         let hold_seen = enough && rejected != Some(true);
+        let mut held = None;
+        let mut kept_off = false;
         if hold_seen
             && rejected == Some(false)
             && (verified.is_some() || verified_unnamed || self.protected.contains(number))
@@ -523,7 +562,7 @@ impl<'p> Run<'p> {
 
         let listed = if let Some(v) = verified {
             if hold_seen {
-                self.hold(number, Hold::Verified, &line, last_day);
+                held = Some(self.hold(number, Hold::Verified, &line, last_day));
             }
             // Listed as what it is: phones that allow this feed to verify
             // say "a verified number" with the organisation's name.
@@ -551,7 +590,7 @@ impl<'p> Run<'p> {
             })
         } else if self.protected.contains(number) || verified_unnamed {
             if hold_seen {
-                self.hold(number, Hold::Protected, &line, last_day);
+                held = Some(self.hold(number, Hold::Protected, &line, last_day));
             }
             Err(NotListed::Protected)
         } else if let Some(s) = official {
@@ -592,9 +631,7 @@ impl<'p> Run<'p> {
                 Err(NotListed::Expired)
             }
         } else if !enough {
-            if capped_out > 0 && peak(&evidence, window) >= min {
-                self.counts.numbers_kept_off_by_caps += 1;
-            }
+            kept_off = capped_out > 0 && peak(&evidence, window) >= min;
             Err(NotListed::BelowThreshold)
         } else if new_reporters.is_some_and(|n| (n as usize) < min) {
             Err(NotListed::Disputed)
@@ -608,7 +645,7 @@ impl<'p> Run<'p> {
             let approved = matches!(verdict, Some(Verdict::Approved));
             match Hold::of_number(number).filter(|_| !approved) {
                 Some(why) => {
-                    self.hold(number, why, &line, last_day);
+                    held = Some(self.hold(number, why, &line, last_day));
                     Err(NotListed::Held)
                 }
                 None => {
@@ -617,7 +654,6 @@ impl<'p> Run<'p> {
                     let category = if approved || self.confirmed(peak_people.as_ref()) {
                         people.category()
                     } else {
-                        self.counts.lowered_burst += 1;
                         Category::Suspicious
                     };
                     let reports = people.len() as u32;
@@ -642,7 +678,12 @@ impl<'p> Run<'p> {
                 }
             }
         };
-        Some(Decision { listed, line })
+        Some(Decision {
+            listed,
+            line,
+            held,
+            kept_off,
+        })
     }
 
     /// Whether the period that lists a number confirms it: enough people
@@ -656,8 +697,7 @@ impl<'p> Run<'p> {
     }
 
     /// Holds a number for review, with its evidence.
-    fn hold(&mut self, number: i64, why: Hold, line: &AuditLine, last_day: Option<i32>) {
-        *self.counts.held_by_reason.entry(why).or_default() += 1;
+    fn hold(&mut self, number: i64, why: Hold, line: &AuditLine, last_day: Option<i32>) -> Hold {
         self.held.push((
             number,
             why,
@@ -665,6 +705,7 @@ impl<'p> Run<'p> {
             line.reports,
             last_day.unwrap_or(self.as_of),
         ));
+        why
     }
 
     /// Numbers without an international form (113, 156, short codes):
@@ -698,62 +739,66 @@ impl<'p> Run<'p> {
                 Decision {
                     listed: Err(reason),
                     line,
+                    held: None,
+                    kept_off: false,
                 },
                 audit,
             )?;
         }
         // S reports about brand names: counted only.
-        self.counts.sms_reports += brands;
+        self.brands = brands;
         Ok(())
     }
 
-    /// The publish report's last counts, the list kept for the next
-    /// aggregation, and the run's counts saved.
+    /// The list (the kept entries with the new ones, when incremental),
+    /// the publish report's counts, the list and the state kept for the
+    /// next aggregation.
     fn finish(mut self, tx: &Transaction) -> Result<Aggregate> {
-        let mut labels: Vec<(String, u64)> = self.labels.drain().collect();
-        labels.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-        self.counts.top_labels = labels
-            .into_iter()
-            .take(TOP_LABELS)
-            .map(|(label, numbers)| LabelCount { label, numbers })
-            .collect();
-        // The list kept for the next aggregation: only what changed is
-        // written (most of the list stays as it was from one day to the next).
-        {
-            let mut forget = tx.prepare("DELETE FROM listed WHERE number = ?1")?;
-            for (n, _) in &self.removed {
-                forget.execute([n])?;
-            }
-            let mut put = tx.prepare(
-                "INSERT OR REPLACE INTO listed (number, category, label, since) VALUES (?1, ?2, ?3, ?4)",
-            )?;
-            for e in &self.listed {
-                if let Target::Number(n) = e.target {
-                    let category = e.reported.category.as_str();
-                    let since = match self.previous.get(&n) {
-                        Some(p) if p.category == category && p.label == e.reported.label => {
-                            continue;
-                        }
-                        Some(p) => p.since,
-                        None => self.id,
-                    };
-                    put.execute(params![n, category, e.reported.label, since])?;
-                }
-            }
+        if let Some(dirty) = &self.dirty {
+            let kept = self
+                .previous
+                .iter()
+                .filter(|(n, _)| !dirty.contains(n))
+                .filter_map(|(_, p)| p.entry.clone());
+            self.listed.extend(kept);
+            self.listed.sort_unstable_by_key(|e| match e.target {
+                Target::Number(n) => n,
+                _ => i64::MIN,
+            });
         }
+        self.list_counts();
+        self.totals.fill(&mut self.counts);
+        self.counts.sms_reports += self.brands;
+        self.write_listed(tx)?;
         // The review queue and the disputes, as this aggregation leaves them.
+        // Decided again next time: numbers whose operator decision this
+        // run spends or forgets, and those it takes off the list (without
+        // evidence, a number not listed before is not decided at all).
+        let mut again = self.reopened.clone();
+        again.extend(self.removed.iter().map(|(n, _)| *n));
         reopen(tx, &self.reopened)?;
         let held = write_held(tx, &self.held, self.now)?;
-        forget_old_decisions(tx, start_of(self.horizon))?;
+        again.extend(forget_old_decisions(tx, start_of(self.horizon))?);
         self.counts.held_for_review = held.len() as u64;
         let open = std::mem::take(&mut self.disputes_open);
         let waiting: Vec<i64> = self.disputes_waiting.iter().map(|w| w.0).collect();
         set_waiting(tx, &waiting, &open)?;
         self.counts.disputes_waiting = waiting.len() as u64;
+        let saved = Saved {
+            last_report: tx
+                .query_row("SELECT coalesce(max(id), 0) FROM report", [], |r| r.get(0))?,
+            inputs: std::mem::take(&mut self.inputs),
+            capped_senders: self.counts.capped_senders,
+            brands: self.brands,
+            listed: self.listed.len() as u64,
+            totals: std::mem::take(&mut self.totals),
+            again,
+        };
         tx.execute(
-            "UPDATE publish_run SET counts = ?1 WHERE id = ?2",
+            "UPDATE publish_run SET counts = ?1, decide = ?2 WHERE id = ?3",
             params![
                 serde_json::to_string(&self.counts).expect("counts serialise"),
+                serde_json::to_string(&saved).expect("a decide state serialises"),
                 self.id
             ],
         )?;
@@ -766,6 +811,153 @@ impl<'p> Run<'p> {
             held,
             disputes_waiting: self.disputes_waiting,
             counts: self.counts,
+            decide: DecideMode {
+                mode: if self.full.is_some() {
+                    "full"
+                } else {
+                    "incremental"
+                },
+                decided: self.decided_now,
+                why: self.full,
+            },
         })
     }
+
+    /// The counts read off the whole list.
+    fn list_counts(&mut self) {
+        let mut labels: HashMap<&str, u64> = HashMap::new();
+        let c = &mut self.counts;
+        c.listed = self.listed.len() as u64;
+        for e in &self.listed {
+            let community = e.evidence.provenance == Provenance::Community;
+            match e.reported.category {
+                Category::Verified => c.verified += 1,
+                // Only a community listing is ever lowered.
+                Category::Suspicious if community => c.lowered_burst += 1,
+                _ => {}
+            }
+            if !community {
+                c.listed_by_source += 1;
+            }
+            if let Some(l) = &e.reported.label {
+                *labels.entry(l).or_default() += 1;
+            }
+        }
+        let mut labels: Vec<(&str, u64)> = labels.into_iter().collect();
+        labels.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+        c.top_labels = labels
+            .into_iter()
+            .take(TOP_LABELS)
+            .map(|(label, numbers)| LabelCount {
+                label: label.to_string(),
+                numbers,
+            })
+            .collect();
+    }
+
+    /// The list kept for the next aggregation: only what changed is
+    /// written (most of the list stays as it was from one publish to the
+    /// next).
+    fn write_listed(&self, tx: &Transaction) -> Result<()> {
+        let mut forget = tx.prepare("DELETE FROM listed WHERE number = ?1")?;
+        for (n, _) in &self.removed {
+            forget.execute([n])?;
+        }
+        let mut put = tx.prepare(
+            "INSERT OR REPLACE INTO listed (number, category, label, since, reports, last_reported,
+                    reporters, evidence_reporters, source_name, source_url)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        )?;
+        for e in &self.listed {
+            let Target::Number(n) = e.target else {
+                continue;
+            };
+            let r = &e.reported;
+            let category = r.category.as_str();
+            let since = match self.previous.get(&n) {
+                Some(p) if p.entry.as_ref() == Some(e) => continue,
+                Some(p) if p.category == category && p.label == r.label => p.since,
+                Some(_) | None => self.id,
+            };
+            let source = r.source.as_ref();
+            put.execute(params![
+                n,
+                category,
+                r.label,
+                since,
+                r.reports,
+                r.last_reported,
+                r.reporters,
+                e.evidence.reporters,
+                source.map(|s| &s.name),
+                source.and_then(|s| s.url.as_ref()),
+            ])?;
+        }
+        Ok(())
+    }
+}
+
+/// The list as the previous aggregation left it, each entry whole when
+/// stored by version 8 or later.
+fn read_listed(tx: &Transaction) -> Result<BTreeMap<i64, Previous>> {
+    let mut stmt = tx.prepare(
+        "SELECT number, category, label, since, reports, last_reported, reporters,
+                evidence_reporters, source_name, source_url
+           FROM listed",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        let number: i64 = r.get(0)?;
+        let category: String = r.get(1)?;
+        let label: Option<String> = r.get(2)?;
+        let whole = (|| {
+            let reports: u32 = r.get::<_, Option<u32>>(4).ok()??;
+            let last: i32 = r.get::<_, Option<i32>>(5).ok()??;
+            let reporters: u32 = r.get::<_, Option<u32>>(7).ok()??;
+            let source = r
+                .get::<_, Option<String>>(8)
+                .ok()?
+                .map(|name| -> Option<Source> {
+                    Some(Source {
+                        name,
+                        url: r.get(9).ok()?,
+                    })
+                });
+            let source = match source {
+                Some(s) => Some(s?),
+                None => None,
+            };
+            Some(ListedEntry {
+                target: Target::Number(number),
+                reported: Reported {
+                    category: Category::parse(&category)?,
+                    reports,
+                    last_reported: Some(last),
+                    label: label.clone(),
+                    reporters: r.get(6).ok()?,
+                    source: source.clone(),
+                },
+                // What `decide` puts there: the last day is the one
+                // phones are told, and the source, when there is one, is
+                // where the listing comes from.
+                evidence: Evidence {
+                    reporters,
+                    last_day: last,
+                    provenance: match source {
+                        Some(Source { name, url }) => Provenance::Source { name, url },
+                        None => Provenance::Community,
+                    },
+                },
+            })
+        })();
+        Ok((
+            number,
+            Previous {
+                category,
+                label,
+                since: r.get(3)?,
+                entry: whole,
+            },
+        ))
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }

@@ -3,12 +3,13 @@
 //! line per aggregation, and the digests that tell what changed.
 
 use super::db::PublisherDb;
+use super::incremental::Tally;
 use super::report::{NotListed, Provenance};
 use crate::error::Result;
-use rusqlite::{Transaction, params};
+use rusqlite::{OptionalExtension, Transaction, params};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// One aggregation's part of the audit log: a line per decision that
 /// changed since the previous aggregation, and a summary line.
@@ -250,29 +251,35 @@ impl Digests {
 }
 
 /// A number's key in `decided`: its E.164 digits, or a short number.
+#[derive(Clone)]
 pub(super) enum Key {
     Number(i64),
     Short(String),
+}
+
+/// A number's last decision as stored: its digests, and what it added to
+/// the publish report's counts (`None`: stored before version 8).
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Stored {
+    digests: Digests,
+    tally: Option<Tally>,
 }
 
 /// The previous aggregation's decisions, taken out as this one decides
 /// each number again: what is left was not decided again.
 #[derive(Default)]
 pub(super) struct Decided {
-    numbers: HashMap<i64, Digests>,
-    short: HashMap<String, Digests>,
+    numbers: HashMap<i64, Stored>,
+    short: HashMap<String, Stored>,
 }
 
 impl Decided {
     pub(super) fn read(tx: &Transaction) -> Result<Decided> {
         let mut decided = Decided::default();
-        let mut stmt = tx.prepare("SELECT number, outcome, evidence FROM decided")?;
+        let mut stmt = tx.prepare("SELECT number, outcome, evidence, tally FROM decided")?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
-            let d = Digests {
-                outcome: r.get(1)?,
-                evidence: r.get(2)?,
-            };
+            let d = Stored::from_row(r)?;
             if let rusqlite::types::ValueRef::Integer(n) = r.get_ref(0)? {
                 decided.numbers.insert(n, d);
             } else {
@@ -282,11 +289,59 @@ impl Decided {
         Ok(decided)
     }
 
-    pub(super) fn take(&mut self, key: &Key) -> Option<Digests> {
+    /// The decisions of some numbers only (an incremental decide);
+    /// `None` when one of them has no tally.
+    pub(super) fn read_keys(
+        tx: &Transaction,
+        numbers: &BTreeSet<i64>,
+        short: &BTreeSet<String>,
+    ) -> Result<Option<Decided>> {
+        let mut decided = Decided::default();
+        let mut stmt =
+            tx.prepare("SELECT number, outcome, evidence, tally FROM decided WHERE number = ?1")?;
+        for &n in numbers {
+            if let Some(d) = stmt.query_row([n], Stored::from_row).optional()? {
+                decided.numbers.insert(n, d);
+            }
+        }
+        for s in short {
+            if let Some(d) = stmt.query_row([s], Stored::from_row).optional()? {
+                decided.short.insert(s.clone(), d);
+            }
+        }
+        let whole = decided
+            .numbers
+            .values()
+            .chain(decided.short.values())
+            .all(|d| d.tally.is_some());
+        Ok(whole.then_some(decided))
+    }
+
+    /// The tallies of the decisions read.
+    pub(super) fn tallies(&self) -> impl Iterator<Item = &Tally> {
+        self.numbers
+            .values()
+            .chain(self.short.values())
+            .filter_map(|d| d.tally.as_ref())
+    }
+
+    pub(super) fn take(&mut self, key: &Key) -> Option<Stored> {
         match key {
             Key::Number(n) => self.numbers.remove(n),
             Key::Short(s) => self.short.remove(s),
         }
+    }
+}
+
+impl Stored {
+    fn from_row(r: &rusqlite::Row) -> rusqlite::Result<Stored> {
+        Ok(Stored {
+            digests: Digests {
+                outcome: r.get(1)?,
+                evidence: r.get(2)?,
+            },
+            tally: r.get_ref(3)?.as_str_or_null()?.and_then(Tally::parse),
+        })
     }
 }
 
@@ -346,7 +401,7 @@ impl<'t> AuditWriter<'t> {
                 values.join(", ")
             ))?,
             put: tx.prepare(
-                "INSERT OR REPLACE INTO decided (number, outcome, evidence) VALUES (?1, ?2, ?3)",
+                "INSERT OR REPLACE INTO decided (number, outcome, evidence, tally) VALUES (?1, ?2, ?3, ?4)",
             )?,
             forget: tx.prepare("DELETE FROM decided WHERE number = ?1")?,
             json: String::new(),
@@ -357,34 +412,55 @@ impl<'t> AuditWriter<'t> {
     }
 
     /// Logs `line` if it differs from the number's previous line in more
-    /// than the run; `kind` names the decision in the summary.
+    /// than the run; `kind` names the decision in the summary. The stored
+    /// decision is rewritten when its line or its tally changed.
     pub(super) fn decision(
         &mut self,
         key: Key,
         line: &mut AuditLine,
         kind: &'static str,
+        tally: Tally,
         previous: &mut Decided,
     ) -> Result<()> {
         self.body.clear();
         let evidence = line.write_body(&mut self.body);
         let now = Digests::of(&self.body, evidence);
-        line.change = match previous.take(&key) {
+        let was = previous.take(&key);
+        line.change = match was.map(|w| w.digests) {
             None => "new",
             Some(was) if was.outcome != now.outcome => "decision",
             Some(was) if was.evidence != now.evidence => "evidence",
-            Some(_) => {
-                *self.counts.unchanged.entry(kind).or_default() += 1;
-                return Ok(());
-            }
+            Some(_) => "",
         };
+        if line.change.is_empty() && was.and_then(|w| w.tally) == Some(tally) {
+            *self.counts.unchanged.entry(kind).or_default() += 1;
+            return Ok(());
+        }
+        let tally = tally.to_text();
         match &key {
-            Key::Number(n) => self.put.execute(params![n, now.outcome, now.evidence])?,
-            Key::Short(s) => self.put.execute(params![s, now.outcome, now.evidence])?,
+            Key::Number(n) => self
+                .put
+                .execute(params![n, now.outcome, now.evidence, tally])?,
+            Key::Short(s) => self
+                .put
+                .execute(params![s, now.outcome, now.evidence, tally])?,
         };
+        if line.change.is_empty() {
+            // The same line, a tally stored anew (a database upgraded, or
+            // another policy value behind the same outcome).
+            *self.counts.unchanged.entry(kind).or_default() += 1;
+            return Ok(());
+        }
         self.counts.changed += 1;
         line.write_head(&mut self.json);
         self.json.push_str(&self.body);
         self.end_line()
+    }
+
+    /// Decisions not decided again (an incremental decide), counted as
+    /// unchanged.
+    pub(super) fn kept(&mut self, kind: &'static str, n: u64) {
+        *self.counts.unchanged.entry(kind).or_default() += n;
     }
 
     /// The numbers decided before and not now leave `decided`; then the

@@ -37,8 +37,11 @@ use std::time::Duration;
 /// what the guard and the feed's continuity need of the last publish
 /// (`upgrade_from(3)`); version 5 keeps the review queue and the state of
 /// disputes (`upgrade_from(4)`); version 6 names the gateway that POSTed
-/// each message to `reports serve` (`upgrade_from(5)`).
-pub const VERSION: u32 = 6;
+/// each message to `reports serve` (`upgrade_from(5)`); version 8 keeps
+/// each number's decision whole (its listing, its part of the publish
+/// report's counts) and what the last decide left, so that a publish
+/// re-decides only the numbers whose evidence changed (`upgrade_from(7)`).
+pub const VERSION: u32 = 8;
 /// `PRAGMA application_id` of a publisher database ("CGP1"), so that it is
 /// told apart from the phone's files and from other programs' databases.
 pub const APPLICATION_ID: i32 = 0x4347_5031;
@@ -92,6 +95,10 @@ CREATE TABLE report (
 CREATE INDEX report_by_number ON report (number, day) WHERE number IS NOT NULL;
 CREATE INDEX report_by_day ON report (day);
 CREATE UNIQUE INDEX report_by_message_id ON report (message_id) WHERE message_id IS NOT NULL;
+-- A new report may put its sender over a cap: an incremental publish
+-- re-decides that sender's numbers (incremental.rs).
+CREATE INDEX report_by_reporter ON report (reporter_id, day);
+CREATE INDEX report_by_short ON report (short_number, day) WHERE short_number IS NOT NULL;
 -- Each ingested file: its counts, and the rejected lines counted by reason
 -- code (JSON object), for the publish report. No line's content. A
 -- gateway's POSTs (gateway: its name) add up in one row until a publish
@@ -172,15 +179,24 @@ CREATE TABLE publish_run (
     as_of       INTEGER NOT NULL,
     policy      TEXT NOT NULL,
     counts      TEXT NOT NULL,
-    last_ingest INTEGER NOT NULL
+    last_ingest INTEGER NOT NULL,
+    decide      TEXT
 );
 -- The list as the last aggregation decided it, to tell what was added and
--- what was removed, and why.
+-- what was removed, and why, with each entry whole (what phones are sent
+-- and its evidence): an incremental publish keeps the entries it does not
+-- decide again. evidence_reporters: people within expire_days.
 CREATE TABLE listed (
     number   INTEGER PRIMARY KEY,
     category TEXT NOT NULL,
     label    TEXT,
-    since    INTEGER NOT NULL
+    since    INTEGER NOT NULL,
+    reports            INTEGER,
+    last_reported      INTEGER,
+    reporters          INTEGER,
+    evidence_reporters INTEGER,
+    source_name        TEXT,
+    source_url         TEXT
 );
 -- The audit log: one JSON line per decision that changed since the
 -- previous aggregation, with its evidence counts and never a reporter's
@@ -194,11 +210,13 @@ CREATE TABLE audit (
 -- The last decision about each number, as digests of its audit line:
 -- `outcome` of the decision (listed or why not, category, label,
 -- provenance), `evidence` of its counts and days. number: the E.164 digits
--- as an integer, or a short number as text (as in `report`).
+-- as an integer, or a short number as text (as in `report`). tally: what
+-- the decision adds to the publish report's counts (incremental.rs).
 CREATE TABLE decided (
     number   PRIMARY KEY,
     outcome  INTEGER NOT NULL,
-    evidence INTEGER NOT NULL
+    evidence INTEGER NOT NULL,
+    tally    TEXT
 ) WITHOUT ROWID;
 -- What the last publish left that the next one must continue from (one
 -- row, made by the first publish): the feed's version and its key's id
@@ -309,6 +327,25 @@ ALTER TABLE audit_v5 RENAME TO audit;
             "
 ALTER TABLE report ADD COLUMN gateway TEXT;
 ALTER TABLE ingest_run ADD COLUMN gateway TEXT;
+",
+        )?,
+        // v7: the desk's tables (placeholder until the desk branch merges)
+        6 => {}
+        // v8: decisions kept whole, for an incremental publish. Empty
+        // after the step (no run has a `decide` state): the next publish
+        // decides every number, and fills them.
+        7 => tx.execute_batch(
+            "
+ALTER TABLE publish_run ADD COLUMN decide TEXT;
+ALTER TABLE listed ADD COLUMN reports INTEGER;
+ALTER TABLE listed ADD COLUMN last_reported INTEGER;
+ALTER TABLE listed ADD COLUMN reporters INTEGER;
+ALTER TABLE listed ADD COLUMN evidence_reporters INTEGER;
+ALTER TABLE listed ADD COLUMN source_name TEXT;
+ALTER TABLE listed ADD COLUMN source_url TEXT;
+ALTER TABLE decided ADD COLUMN tally TEXT;
+CREATE INDEX report_by_reporter ON report (reporter_id, day);
+CREATE INDEX report_by_short ON report (short_number, day) WHERE short_number IS NOT NULL;
 ",
         )?,
         v => {
@@ -1089,7 +1126,7 @@ CREATE TABLE audit (
         let fresh = create_in(dir.path(), "fresh.db");
         assert_eq!(shape(&old.conn), shape(&fresh.conn));
         let q = |sql: &str| -> i64 { old.conn.query_row(sql, [], |r| r.get(0)).unwrap() };
-        assert_eq!(q("PRAGMA user_version"), 6);
+        assert_eq!(q("PRAGMA user_version"), i64::from(VERSION));
         assert_eq!(q("SELECT count(*) FROM report WHERE gateway IS NULL"), 1);
         assert_eq!(
             q("SELECT count(*) FROM ingest_run WHERE gateway IS NULL"),

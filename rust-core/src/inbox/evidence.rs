@@ -87,6 +87,30 @@ pub(super) fn kind_of(keyword: rusqlite::types::ValueRef) -> Kind {
     }
 }
 
+/// Counts a report about a short number.
+pub(super) fn tally_short(
+    tallies: &mut BTreeMap<String, ShortTally>,
+    short: &str,
+    day: i32,
+    kind: Kind,
+) {
+    let tally = match tallies.get_mut(short) {
+        Some(t) => t,
+        None => tallies.entry(short.to_string()).or_insert(ShortTally {
+            first: day,
+            last: day,
+            ..ShortTally::default()
+        }),
+    };
+    match kind {
+        Kind::Ld => tally.ld += 1,
+        Kind::V => tally.v += 1,
+        Kind::S => tally.s += 1,
+    }
+    tally.first = tally.first.min(day);
+    tally.last = tally.last.max(day);
+}
+
 /// Unix time of the start of a Vietnamese day.
 pub(super) fn start_of(day: i32) -> i64 {
     i64::from(day) * 86_400 - 7 * 3600
@@ -129,21 +153,7 @@ pub(super) fn read_window(tx: &Transaction, horizon: i32, as_of: i32) -> Result<
                 },
             ));
         } else if let Ok(short) = r.get_ref(1)?.as_str() {
-            let tally = match window.short.get_mut(short) {
-                Some(t) => t,
-                None => window.short.entry(short.to_string()).or_insert(ShortTally {
-                    first: day,
-                    last: day,
-                    ..ShortTally::default()
-                }),
-            };
-            match kind {
-                Kind::Ld => tally.ld += 1,
-                Kind::V => tally.v += 1,
-                Kind::S => tally.s += 1,
-            }
-            tally.first = tally.first.min(day);
-            tally.last = tally.last.max(day);
+            tally_short(&mut window.short, short, day, kind);
         } else {
             // The third kind of report (the table's CHECK): an S
             // report about a brand name.

@@ -23,6 +23,7 @@ mod db;
 mod disputes;
 mod evidence;
 mod guard;
+mod incremental;
 mod ingest;
 mod labels;
 mod operator;
@@ -54,7 +55,7 @@ pub use read::{Batch, BatchError, INBOX_HEADER, InboxFormat, MAX_BATCH};
 #[cfg(feature = "fuzzing")]
 pub(crate) use read::read_inbox;
 pub use report::{
-    Aggregate, Evidence, LabelCount, ListedEntry, NotListed, Provenance, PublishCounts,
+    Aggregate, DecideMode, Evidence, LabelCount, ListedEntry, NotListed, Provenance, PublishCounts,
 };
 pub use reporter::AllowedSenders;
 pub use review::{Decision, HeldNumber, Hold, approve, held, reject};

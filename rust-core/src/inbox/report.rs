@@ -3,6 +3,7 @@
 //! the publish report.
 
 use super::audit::AuditCounts;
+pub use super::incremental::DecideMode;
 use super::review::{HeldNumber, Hold};
 use crate::feed::codec::EntrySet;
 use crate::model::{Reported, Target};
@@ -162,6 +163,9 @@ pub struct Aggregate {
     /// `window_days`.
     pub disputes_waiting: Vec<(i64, i64, u32)>,
     pub counts: PublishCounts,
+    /// Whether every number was decided, or only those whose evidence
+    /// changed since the last publish.
+    pub decide: DecideMode,
 }
 
 impl Aggregate {

@@ -159,12 +159,13 @@ pub(super) fn write_held(
 /// Approvals and rejections older than `expire_days` leave the queue: the
 /// evidence they were given on has aged out, and new evidence is decided
 /// anew.
-pub(super) fn forget_old_decisions(tx: &Transaction, before: i64) -> Result<()> {
-    tx.execute(
-        "DELETE FROM review WHERE state != 'held' AND decided_at < ?1",
-        [before],
-    )?;
-    Ok(())
+pub(super) fn forget_old_decisions(tx: &Transaction, before: i64) -> Result<Vec<i64>> {
+    let mut stmt = tx
+        .prepare("DELETE FROM review WHERE state != 'held' AND decided_at < ?1 RETURNING number")?;
+    let forgotten = stmt
+        .query_map([before], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(forgotten)
 }
 
 /// A rejected number whose new evidence reached the threshold again: its

@@ -353,6 +353,11 @@ impl Protected {
         self.numbers.len()
     }
 
+    /// The numbers, in order: what a publish's decisions depend on.
+    pub(super) fn numbers(&self) -> impl Iterator<Item = i64> + '_ {
+        self.numbers.iter().copied()
+    }
+
     pub fn is_empty(&self) -> bool {
         self.numbers.is_empty()
     }

@@ -1190,3 +1190,4 @@ fn a_flood_of_junk_is_counted_and_a_few_lines_kept() {
 
 mod attacks;
 mod campaigns;
+mod incremental;

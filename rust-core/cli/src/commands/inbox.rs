@@ -435,6 +435,11 @@ fn publish_report(published: &Published, built: &Built, policy: &ListingPolicy) 
         "policy": policy,
         "guard": published.changes,
         "reports_reduced": published.reports_reduced,
+        // Every number decided, or only those whose evidence changed since
+        // the last publish (and why not, when full).
+        "decide": agg.decide.mode,
+        "decided": agg.decide.decided,
+        "full_because": agg.decide.why,
         "feed": super::feed::built_json(built),
         "listed": c.listed,
         "listed_by_official_source": c.listed_by_source,
@@ -509,6 +514,15 @@ fn print_report(r: &Value) {
         n("added"),
         n("removed"),
         n("changed")
+    );
+    outln!(
+        "  decide: {}, {} numbers decided{}",
+        r["decide"].as_str().unwrap_or(""),
+        n("decided"),
+        r["full_because"]
+            .as_str()
+            .map(|why| format!(" ({why})"))
+            .unwrap_or_default()
     );
     for c in r["guard"].as_array().into_iter().flatten() {
         outln!(
