@@ -557,6 +557,19 @@ fn audit_of_run(db: &str, run: u64) -> (u64, u64) {
     .unwrap()
 }
 
+/// How a publish decided (`decide`) and how many numbers.
+fn decide_of(json: &str) -> (String, u64) {
+    let v: serde_json::Value = serde_json::from_str(json).unwrap_or_else(|e| panic!("{e}: {json}"));
+    (
+        v["decide"].as_str().unwrap_or("").to_string(),
+        decided(json),
+    )
+}
+
+fn decided(json: &str) -> u64 {
+    field(json, "decided")
+}
+
 fn field(json: &str, key: &str) -> u64 {
     let v: serde_json::Value = serde_json::from_str(json).unwrap_or_else(|e| panic!("{e}: {json}"));
     v[key].as_u64().unwrap_or_else(|| panic!("{key} in {json}"))
@@ -610,6 +623,15 @@ fn main() {
     let daily_malformed = daily_inbox(&p("daily.csv"), today, &known, &reporters);
     // Issue 20's publish cost: 100 more reports a few minutes later.
     some_inbox(&p("hundred.csv"), today, &known, &reporters, 100, 2_027);
+    // Its baseline: 100 more, published with every number decided again.
+    some_inbox(
+        &p("hundred-full.csv"),
+        today,
+        &known,
+        &reporters,
+        100,
+        2_028,
+    );
     let generated = t.elapsed();
     let file_mb = std::fs::metadata(p("inbox.csv")).unwrap().len() as f64 / 1e6;
     eprintln!(
@@ -622,6 +644,7 @@ fn main() {
 
     run(&cli, &["feed", "keygen", "--out", &s("keys")]);
     let db = s("publisher.db");
+    let (feed_key, feed) = (s("keys/feed.key"), s("feed"));
     let reporter_key = s("keys/reporter.key");
     run(
         &cli,
@@ -634,23 +657,15 @@ fn main() {
             "init",
         ],
     );
-    let publish = |as_of: i32| {
-        measure(
-            &cli,
-            &[
-                "--db",
-                &db,
-                "publish",
-                "--key",
-                &s("keys/feed.key"),
-                "--out",
-                &s("feed"),
-                "--as-of",
-                &format_day(as_of),
-                "--json",
-            ],
-        )
+    let publish_with = |as_of: i32, more: &[&str]| {
+        let as_of = format_day(as_of);
+        let mut args = vec![
+            "--db", &db, "publish", "--key", &feed_key, "--out", &feed, "--as-of", &as_of, "--json",
+        ];
+        args.extend(more);
+        measure(&cli, &args)
     };
+    let publish = |as_of: i32| publish_with(as_of, &[]);
     let ingest = |file: &str| {
         measure(
             &cli,
@@ -687,6 +702,13 @@ fn main() {
     let daily_added = field(&second.stdout, "added");
     let hundred = ingest("hundred.csv");
     let third = publish(today);
+    assert_eq!(
+        decide_of(&third.stdout),
+        ("incremental".into(), decided(&third.stdout))
+    );
+    let hundred_full = ingest("hundred-full.csv");
+    let fourth = publish_with(today, &["--full-decide"]);
+    assert_eq!(decide_of(&fourth.stdout).0, "full");
     let first_audit = audit_of_run(&db, field(&first.stdout, "run"));
     let daily_audit = audit_of_run(&db, field(&second.stdout, "run"));
 
@@ -738,7 +760,9 @@ fn main() {
         verdict(mb(peak) <= 512.0)
     );
     println!(
-        "| (c) daily run: ingest 10,000 + publish ({daily_added} added) | {:.2} s + {:.2} s = {:.2} s (CPU {:.2} s); {:.0} / {:.0} MB | ≤ 5 s | {} |",
+        "| (c) daily run: ingest 10,000 + publish ({daily_added} added; decide {}, {} numbers) | {:.2} s + {:.2} s = {:.2} s (CPU {:.2} s); {:.0} / {:.0} MB | ≤ 5 s | {} |",
+        decide_of(&second.stdout).0,
+        decided(&second.stdout),
         secs(daily.wall),
         secs(second.wall),
         secs(day),
@@ -760,6 +784,21 @@ fn main() {
         secs(third.wall),
         secs(third.cpu),
         verdict(secs(third.cpu) <= 1.0)
+    );
+    println!(
+        "| (d) baseline: 100 reports more, the publish deciding every number again (--full-decide) | {:.2} s + {:.2} s (CPU {:.2} s); {} numbers decided | | |",
+        secs(hundred_full.wall),
+        secs(fourth.wall),
+        secs(fourth.cpu),
+        decided(&fourth.stdout)
+    );
+    println!(
+        "| (d) the incremental publish against it: numbers decided, CPU | {} of {} ({:.3}%); {:.2} s = {:.0}% of the full publish's CPU | | |",
+        decided(&third.stdout),
+        decided(&fourth.stdout),
+        100.0 * decided(&third.stdout) as f64 / decided(&fourth.stdout).max(1) as f64,
+        secs(third.cpu),
+        100.0 * secs(third.cpu) / secs(fourth.cpu)
     );
     println!(
         "| audit log written by (b), by (c)'s publish: lines, MB | {}, {:.1} MB; {}, {:.1} MB | | |",

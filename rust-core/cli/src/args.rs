@@ -310,6 +310,11 @@ pub struct PublishArgs {
     /// Sign with a feed key other than the last publish's (phones pin the key)
     #[arg(long)]
     pub new_key: bool,
+    /// Decide every number again, not only those whose evidence changed
+    /// since the last publish (a check of the stored decisions, or a
+    /// baseline for the incremental decide's cost)
+    #[arg(long)]
+    pub full_decide: bool,
     /// Publish again every INTERVAL (30s, 5m, 1h) as a long-running process;
     /// a refused or failed tick is logged and tried again at the next one.
     /// Implies --skip-unchanged

@@ -740,3 +740,53 @@ fn the_text_report_says_how_many_held_numbers_it_does_not_show() {
     let held = l.publisher(&["reports", "held", "--json"]);
     assert_eq!(held.lines().count(), 22, "{held}");
 }
+
+#[test]
+fn a_publish_decides_again_only_the_numbers_whose_evidence_changed() {
+    let l = Loop::new();
+    let mut inbox = Inbox::new();
+    inbox
+        .sms(3, 1, "LD 0912 000 011 mao danh cong an")
+        .sms(2, 2, "LD 0912000011 cong an")
+        .sms(1, 3, "LD 0912000011 cong an")
+        .sms(2, 4, "LD 0912000012 vay tien")
+        .sms(2, 5, "LD 0912000013 lam phien");
+    l.ingest(&inbox, "inbox-1.csv");
+    let first = l.publish();
+    assert_eq!(first["decide"], "full", "{first}");
+    assert_eq!(first["full_because"], "the first publish");
+    assert_eq!(first["decided"], 3);
+    assert_eq!(first["listed"], 1);
+
+    // Two more people about one number: that number alone is decided again.
+    let mut more = Inbox::new();
+    more.sms(1, 6, "LD 0912000012 vay tien")
+        .sms(1, 7, "LD 0912000012 vay tien");
+    l.ingest(&more, "inbox-2.csv");
+    let second = l.publish();
+    assert_eq!(second["decide"], "incremental", "{second}");
+    assert_eq!(second["full_because"], Value::Null);
+    assert_eq!(second["decided"], 1);
+    assert_eq!(second["added_numbers"], serde_json::json!(["+84912000012"]));
+    assert_eq!(second["listed"], 2);
+    // The counts are the whole list's, not the few decided.
+    assert_eq!(second["call_reports"], 7);
+    assert_eq!(l.level("0912000012"), "suspicious");
+    assert_eq!(l.level("0912000011"), "suspicious");
+
+    // Asked, every number again: the same list.
+    let full = json(&l.publish_as(&["--full-decide", "--json"]));
+    assert_eq!(full["decide"], "full", "{full}");
+    assert_eq!(full["full_because"], "asked (--full-decide)");
+    assert_eq!(full["decided"], 3);
+    assert_eq!(
+        (full["listed"].as_u64(), full["added"].as_u64()),
+        (Some(2), Some(0))
+    );
+    // And the text report says which it was.
+    let text = l.publish_as(&[]);
+    assert!(
+        text.contains("decide: incremental, 0 numbers decided"),
+        "{text}"
+    );
+}

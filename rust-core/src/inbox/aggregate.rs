@@ -70,19 +70,22 @@ pub(crate) fn aggregate_at(
     now: i64,
 ) -> Result<Aggregate> {
     let tx = db.transaction()?;
-    let aggregate = aggregate_in(&tx, policy, protected, as_of, now)?;
+    let aggregate = aggregate_in(&tx, policy, protected, as_of, now, false)?;
     tx.commit()?;
     Ok(aggregate)
 }
 
 /// [`aggregate_at`] inside a transaction the caller commits: a publish
-/// commits only once its guard passed and its feed is written.
+/// commits only once its guard passed and its feed is written. Only the
+/// numbers whose evidence changed since the last aggregation are decided
+/// again (`incremental`), unless `full` or that cannot be trusted.
 pub(super) fn aggregate_in(
     tx: &Transaction,
     policy: &ListingPolicy,
     protected: &Protected,
     as_of: i32,
     now: i64,
+    full: bool,
 ) -> Result<Aggregate> {
     policy.check()?;
     if !(dates::MIN_DAY..=dates::day_of(now).saturating_add(1)).contains(&as_of) {
@@ -102,7 +105,12 @@ pub(super) fn aggregate_in(
         listed: run.previous.len() as u64,
         listed_whole: run.previous.values().all(|p| p.entry.is_some()),
     };
-    let window = match incremental::plan(tx, ask)? {
+    let plan = if full {
+        Err("asked (--full-decide)")
+    } else {
+        incremental::plan(tx, ask)?
+    };
+    let window = match plan {
         Ok(plan) => {
             run.decided = plan.decided;
             run.counts.capped_senders = plan.capped_senders;

@@ -1140,4 +1140,54 @@ CREATE TABLE audit (
             1
         );
     }
+
+    #[test]
+    fn upgrade_from_v6_keeps_the_list_and_leaves_the_next_decide_full() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("v6.db");
+        old_db(&path, 2, &[7; 32]);
+        // Version 6 as the shipped steps made it, with a list and a
+        // decision of a publish.
+        {
+            let mut conn = Connection::open(&path).unwrap();
+            let tx = conn.transaction().unwrap();
+            for v in 2..6 {
+                upgrade_from(&tx, v).unwrap();
+            }
+            tx.execute_batch(
+                "PRAGMA user_version = 6;
+                 INSERT INTO listed VALUES (84912345678, 'scam', NULL, 1);
+                 INSERT INTO decided VALUES (84912345678, 1, 2);",
+            )
+            .unwrap();
+            tx.commit().unwrap();
+        }
+        let old = PublisherDb::move_key_out(&path, &dir.path().join("reporter.key")).unwrap();
+        let fresh = create_in(dir.path(), "fresh.db");
+        assert_eq!(shape(&old.conn), shape(&fresh.conn));
+        let q = |sql: &str| -> i64 { old.conn.query_row(sql, [], |r| r.get(0)).unwrap() };
+        assert_eq!(q("PRAGMA user_version"), i64::from(VERSION));
+        // Kept, and not whole: the next publish decides every number.
+        assert_eq!(q("SELECT count(*) FROM listed WHERE reports IS NULL"), 1);
+        assert_eq!(q("SELECT count(*) FROM decided WHERE tally IS NULL"), 1);
+        assert_eq!(
+            q("SELECT count(*) FROM publish_run WHERE decide IS NULL"),
+            1
+        );
+        // The indexes an incremental decide reads by, as in a new file.
+        let indexes = |conn: &Connection| -> Vec<String> {
+            conn.prepare("SELECT sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name")
+                .unwrap()
+                .query_map([], |r| r.get(0))
+                .unwrap()
+                .collect::<rusqlite::Result<_>>()
+                .unwrap()
+        };
+        assert_eq!(indexes(&old.conn), indexes(&fresh.conn));
+        assert!(
+            indexes(&old.conn)
+                .iter()
+                .any(|i| i.contains("report_by_reporter"))
+        );
+    }
 }

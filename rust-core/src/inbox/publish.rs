@@ -44,6 +44,9 @@ pub struct PublishRequest<'a> {
     pub new_key: bool,
     /// The change the operator expects and approves (`--accept-change N`).
     pub accept_change: Option<u64>,
+    /// Decide every number, not only those whose evidence changed
+    /// (`--full-decide`).
+    pub full_decide: bool,
     /// The feed already in the output folder, if any: its version and its
     /// list (what phones following that folder have now).
     pub in_folder: Option<(u64, &'a EntrySet)>,
@@ -123,7 +126,14 @@ pub(crate) fn prepare_at<'db>(
     }
     check_as_of(&tx, req.as_of, now)?;
     let shown = shown_by_last_publish(&tx)?;
-    let aggregate = aggregate_in(&tx, req.policy, req.protected, req.as_of, now)?;
+    let aggregate = aggregate_in(
+        &tx,
+        req.policy,
+        req.protected,
+        req.as_of,
+        now,
+        req.full_decide,
+    )?;
 
     let mut changes = Vec::new();
     let published_before: bool = tx.query_row(
@@ -436,6 +446,7 @@ mod tests {
             feed_key: "k".into(),
             new_key: false,
             accept_change: None,
+            full_decide: false,
             in_folder: None,
         }
     }

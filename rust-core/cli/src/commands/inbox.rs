@@ -370,6 +370,7 @@ fn publish_or_refuse(db: &Db, args: &PublishArgs, last: &mut LastPublished) -> R
             feed_key: publisher::key_id(&key.verifying_key()),
             new_key: args.new_key,
             accept_change: args.accept_change,
+            full_decide: args.full_decide,
             in_folder: in_folder.as_ref().map(|(m, list)| (m.version, list)),
         },
     )?;

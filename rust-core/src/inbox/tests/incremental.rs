@@ -267,3 +267,58 @@ fn an_incremental_decide_equals_a_full_one_over_random_timelines() {
     // not the fallback with itself.
     assert!(incremental > 100, "{incremental} incremental publishes");
 }
+
+#[test]
+fn stored_decisions_missing_or_not_adding_up_make_the_decide_full() {
+    let mut f = fixture();
+    let policy = ListingPolicy::default();
+    let rows: Vec<(String, String)> = (1..=3).map(|w| (at(w, 0), reporter(w as u32))).collect();
+    let rows: Vec<(String, &str, &str, &str)> = rows
+        .iter()
+        .map(|(t, who)| (t.clone(), who.as_str(), "156", "LD 0912345678 cong an"))
+        .collect();
+    f.ingest(&rows);
+    let publish = |f: &mut Fixture| {
+        aggregate_at(&mut f.db, &policy, &Protected::default(), today(), now())
+            .unwrap()
+            .decide
+    };
+    assert_eq!(publish(&mut f).why, Some("the first publish"));
+    let again = publish(&mut f);
+    assert_eq!((again.mode, again.decided), ("incremental", 0));
+    // As an upgrade leaves them: no state, entries and tallies not whole.
+    f.db.conn
+        .execute_batch(
+            "UPDATE publish_run SET decide = NULL; UPDATE decided SET tally = NULL;
+             UPDATE listed SET reports = NULL;",
+        )
+        .unwrap();
+    let upgraded = publish(&mut f);
+    assert_eq!(upgraded.mode, "full");
+    assert!(upgraded.why.unwrap().contains("upgraded"));
+    // That full decide stored them whole again.
+    assert_eq!(
+        f.count("SELECT count(*) FROM decided WHERE tally IS NULL"),
+        0
+    );
+    assert_eq!(
+        f.count("SELECT count(*) FROM listed WHERE reports IS NULL"),
+        0
+    );
+    assert_eq!(publish(&mut f).mode, "incremental");
+    // A stored decision gone: they do not add up.
+    f.db.conn.execute("DELETE FROM decided", []).unwrap();
+    let lost = publish(&mut f);
+    assert_eq!(lost.why, Some("the stored decisions do not add up"));
+    // Another policy value.
+    let other = ListingPolicy {
+        min_reporters: 4,
+        ..ListingPolicy::default()
+    };
+    let changed = aggregate_at(&mut f.db, &other, &Protected::default(), today(), now()).unwrap();
+    assert_eq!(
+        changed.decide.why,
+        Some("the policy, the protected numbers or a source changed")
+    );
+    assert!(changed.listed.is_empty());
+}
