@@ -573,12 +573,17 @@ fn another_feed_key_is_refused_unless_meant() {
 }
 
 /// Turns a database made by this version back into what schema 2 was for
-/// it: the key inside (table `secret`), none of schema 3's, 4's, 5's and
-/// 6's columns and tables.
+/// it: the key inside (table `secret`), none of schema 3's, 4's, 5's,
+/// 6's and 8's columns, tables and indexes.
 fn as_schema_2(db: &Path, key: &[u8]) {
     let c = Connection::open(db).unwrap();
     c.execute_batch(
-        "ALTER TABLE report DROP COLUMN gateway; ALTER TABLE ingest_run DROP COLUMN gateway;
+        "ALTER TABLE publish_run DROP COLUMN decide; ALTER TABLE decided DROP COLUMN tally;
+         ALTER TABLE listed DROP COLUMN reports; ALTER TABLE listed DROP COLUMN last_reported;
+         ALTER TABLE listed DROP COLUMN reporters; ALTER TABLE listed DROP COLUMN evidence_reporters;
+         ALTER TABLE listed DROP COLUMN source_name; ALTER TABLE listed DROP COLUMN source_url;
+         DROP INDEX report_by_reporter; DROP INDEX report_by_short;
+         ALTER TABLE report DROP COLUMN gateway; ALTER TABLE ingest_run DROP COLUMN gateway;
          DROP TABLE review; ALTER TABLE dispute DROP COLUMN state;
          ALTER TABLE dispute DROP COLUMN operator; ALTER TABLE dispute DROP COLUMN decided_by;
          ALTER TABLE dispute DROP COLUMN decided_at; ALTER TABLE dispute DROP COLUMN decision;
