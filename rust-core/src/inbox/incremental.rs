@@ -338,8 +338,10 @@ pub(super) fn plan(tx: &Transaction, ask: Ask) -> Result<std::result::Result<Pla
         ),
         new: (ask.horizon, ask.as_of),
     };
-    let mut dirty = Dirty::default();
-    dirty.brands = i64::try_from(saved.brands).unwrap_or(i64::MAX);
+    let mut dirty = Dirty {
+        brands: i64::try_from(saved.brands).unwrap_or(i64::MAX),
+        ..Dirty::default()
+    };
     dirty.changed_reports(tx, &span)?;
     // Every number of a sender whose reports changed: the caps.
     let caps = Caps {
