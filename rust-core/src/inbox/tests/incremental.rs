@@ -124,6 +124,9 @@ fn timeline(seed: u64, steps: usize) -> usize {
     let mut published = 0;
     let mut incremental = 0;
     let mut source = 0;
+    // Publishing as of yesterday for a while, as a publisher may: today's
+    // reports wait outside the window until `--as-of` reaches their day.
+    let mut lag = rng.below(2) as i32;
     for step in 0..steps {
         match rng.below(10) {
             // Reports: one person now and then, or a burst; a machine now
@@ -221,7 +224,10 @@ fn timeline(seed: u64, steps: usize) -> usize {
         f.db.conn
             .execute("VACUUM INTO ?1", [copy.to_str().unwrap()])
             .unwrap();
-        let as_of = dates::day_of(clock);
+        if lag > 0 && rng.chance(15) {
+            lag = 0;
+        }
+        let as_of = dates::day_of(clock) - lag;
         let a = match aggregate_at(&mut f.db, &policy, &protected, as_of, clock) {
             Ok(a) => a,
             // No report yet.
