@@ -1,7 +1,10 @@
 //! Reports and sources → the list, one decision per number; each decision
 //! that changed since the previous aggregation is appended to the audit log
 //! with its evidence counts (never a reporter), the others counted in the
-//! run's summary line (see [`AuditWriter`]).
+//! run's summary line (see [`AuditWriter`]). Only the numbers whose
+//! evidence changed since the previous aggregation are decided again, the
+//! others keeping their stored decisions (`incremental` says which, and
+//! when every number is decided).
 //!
 //! The evidence of a number is what was reported about it in the last
 //! `expire_days` before `as_of` (older reports are of a number that may
@@ -94,20 +97,20 @@ pub(super) fn aggregate_in(
         ));
     }
     let mut run = Run::start(tx, policy, protected, as_of, now)?;
-    let ask = Ask {
-        run: run.id,
-        policy,
-        as_of,
-        horizon: run.horizon,
-        inputs: &run.inputs,
-        sources: &run.sources,
-        reviewed: &mut run.reviews.keys().copied(),
-        listed: run.previous.len() as u64,
-        listed_whole: run.previous.values().all(|p| p.entry.is_some()),
-    };
     let plan = if full {
         Err("asked (--full-decide)")
     } else {
+        let ask = Ask {
+            run: run.id,
+            policy,
+            as_of,
+            horizon: run.horizon,
+            inputs: &run.inputs,
+            sources: &run.sources,
+            reviewed: &mut run.reviews.keys().copied(),
+            listed: run.previous.len() as u64,
+            listed_whole: run.previous.values().all(|p| p.entry.is_some()),
+        };
         incremental::plan(tx, ask)?
     };
     let window = match plan {
