@@ -10,8 +10,9 @@
 //! (`policy`), reading the window's evidence (`evidence`), weighing people
 //! (`people`), the caps on senders (`abuse`), the review queue
 //! (`review`) and what an operator types for it (`operator`), the scam patterns (`labels`), what a publish reports
-//! (`report`) and the audit log of every change (`audit`); published all
-//! or nothing (`publish`), never when the list changed too much at once
+//! (`report`) and the audit log of every change (`audit`); decided again
+//! only where the evidence changed since the last publish (`incremental`);
+//! published all or nothing (`publish`), never when the list changed too much at once
 //! (`guard`), old reports reduced to what a decision needs (`retention`).
 //! The reporter key lives outside the database (`reporter_key`).
 
