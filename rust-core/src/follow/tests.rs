@@ -20,17 +20,17 @@ fn kind(text: &str) -> FollowLinkError {
 #[test]
 fn a_link_made_reads_back_the_same() {
     let made = FollowLink::new(
-        " Công an tỉnh Hà Giang ",
+        " Công an tỉnh X ",
         "https://lists.example.org/feed/",
         &[key(1), key(2).to_uppercase()],
     )
     .unwrap();
-    assert_eq!(made.name, "Công an tỉnh Hà Giang");
+    assert_eq!(made.name, "Công an tỉnh X");
     assert_eq!(made.keys, vec![key(1), key(2)]);
     let text = made.to_link();
     // Percent-encoded UTF-8, spaces as %20: nothing a scanner could alter.
     assert!(
-        text.starts_with("canhgiac://follow?v=1&name=C%C3%B4ng%20an%20t%E1%BB%89nh%20H%C3%A0%20Giang&url=https%3A%2F%2Flists.example.org%2Ffeed%2F&key="),
+        text.starts_with("canhgiac://follow?v=1&name=C%C3%B4ng%20an%20t%E1%BB%89nh%20X&url=https%3A%2F%2Flists.example.org%2Ffeed%2F&key="),
         "{text}"
     );
     assert_eq!(parse_follow_link(&text).unwrap(), made);

@@ -14,7 +14,7 @@ fn a_link_is_followed_without_the_right_to_verify() {
     let dir = tempfile::tempdir().unwrap();
     let g = open(&dir);
     let link = follow::parse_follow_link(
-        &FollowLink::new("Sở TT&TT", "https://so.example.gov.vn/feed/", &[key()])
+        &FollowLink::new("Sở TT&TT", "https://so.example.org/feed/", &[key()])
             .unwrap()
             .to_link(),
     )
