@@ -71,7 +71,8 @@ fn a_link_never_grants_verifying_organisations() {
 fn each_bad_link_is_refused_with_its_kind_and_reason() {
     let k = key(1);
     let ok = |rest: &str| link(&format!("v=1&name=A&url=https://a.example/&key={k}{rest}"));
-    let cases: Vec<(String, fn(&FollowLinkError) -> bool, &str)> = vec![
+    type IsKind = fn(&FollowLinkError) -> bool;
+    let cases: Vec<(String, IsKind, &str)> = vec![
         (
             "https://a.example/".into(),
             |e| matches!(e, FollowLinkError::NotAFollowLink { .. }),

@@ -72,7 +72,7 @@ class FollowLinkTest {
         val (a, d) = open(link("Công an tỉnh X", url, key))
         assertEquals("Theo dõi danh sách này?", title(d))
         val m = message(d)
-        assertTrue(m, m.startsWith("Công an tỉnh X\n\nĐịa chỉ: $url\n\nKhóa của đơn vị công bố: ${keyFingerprint(key)}\n"))
+        assertTrue(m, m.startsWith("Công an tỉnh X\n\nĐịa chỉ: $url\n\nKhóa của đơn vị công bố:\n${keyFingerprint(key)}\n"))
         assertEquals("Theo dõi", button(d, DialogInterface.BUTTON_POSITIVE).text.toString())
         assertEquals("Hủy", button(d, DialogInterface.BUTTON_NEGATIVE).text.toString())
         // Shown is not followed.
