@@ -126,7 +126,9 @@ impl FollowLink {
         folder(&self.url) == folder(url)
     }
 
-    /// Each key's fingerprint, for people to compare (`key_fingerprint`).
+    /// Each key's fingerprint, for people to compare (`key_fingerprint`);
+    /// empty for a key that is none, which only a record built by hand
+    /// (never `new` or `parse_follow_link`) can hold.
     pub fn fingerprints(&self) -> Vec<String> {
         self.keys
             .iter()

@@ -108,7 +108,7 @@ class FollowLinkTest {
     fun aLinkClaimingTheRightToVerifyIsFollowedWithoutIt() {
         val (_, d) = open(link("Carrier", "https://carrier.example/feed/", key) + "&verify_orgs=1&verifyOrgs=true")
         val m = message(d)
-        assertTrue(m, m.contains("It may not verify organisation numbers"))
+        assertTrue(m, m.contains("It is not allowed to verify organisation numbers"))
         button(d, DialogInterface.BUTTON_POSITIVE).performClick()
         waitUntil(what = "the list followed") { app().guard.feeds().isNotEmpty() }
         assertFalse(app().guard.feeds().single().verifyOrgs)
