@@ -2,11 +2,12 @@
 //! per process and shared. Every method maps internal errors to
 //! `CanhGiacError` and catches panics, so none crosses the FFI. This file
 //! holds the guard itself, screening, reports and the user's lists;
-//! `feed.rs` the feed and sync, `upkeep.rs` backup and the files' health,
-//! `ringing.rs` the ringing path (`screen` in integers, for the
+//! `feed.rs` the feed and sync, `follow.rs` following from a link,
+//! `upkeep.rs` backup and the files' health, `ringing.rs` the ringing path (`screen` in integers, for the
 //! call-screening service).
 
 mod feed;
+mod follow;
 mod ringing;
 mod upkeep;
 

@@ -4,7 +4,8 @@
 //! report to the 156 hotline. Exported to Kotlin through uniffi.
 //!
 //! One concern per module, all private: `number`, `store`, `import`,
-//! `classify`, `report`, `feed` (the signed format), `sync` (the client);
+//! `classify`, `report`, `feed` (the signed format), `sync` (the client),
+//! `follow` (the follow link a publisher shows);
 //! `api` is the exported facade (`CallGuard`). What other crates use is
 //! re-exported below; the publisher's tools are in `publisher`, built only
 //! with the `publisher` feature (the CLI's), so that the phone's library
@@ -19,6 +20,7 @@ mod csv_lines;
 mod dates;
 mod error;
 mod feed;
+mod follow;
 mod import;
 #[cfg(feature = "publisher")]
 mod inbox;
@@ -40,6 +42,9 @@ pub use backup::{BackupProgress, RestoreSummary};
 pub use classify::{CallFacts, Policy, Reason, ReasonCode, ReportInfo, Verdict, Verification};
 pub use dates::{format_day, format_time, now_unix};
 pub use error::{CanhGiacError, Error, Result};
+pub use follow::{
+    FollowLink, FollowLinkError, MAX_LINK_BYTES, MAX_LINK_KEYS, key_fingerprint, parse_follow_link,
+};
 pub use import::{ImportSummary, RejectedRow};
 pub use model::{Action, Category, Level, Reported, Target};
 pub use number::{NumberKind, PhoneNumber, Plan, normalize};

@@ -428,14 +428,18 @@ fn parse_size(text: &str) -> Result<u64, String> {
 
 #[derive(Subcommand)]
 pub enum FeedsCommand {
-    /// Follow a feed (or change the one of that name); nothing is fetched until `sync`
+    /// Follow a feed (or change the one of that name): `feeds add NAME URL --key KEY`, or
+    /// `feeds add LINK` with a publisher's follow link (canhgiac://follow?…), which never
+    /// changes a feed already followed. Nothing is fetched until `sync`
     Add {
-        /// The name shown in warnings ("Cộng đồng", "Công an tỉnh X"): 1 to 40 characters
+        /// The name shown in warnings ("Cộng đồng", "Công an tỉnh X"): 1 to 40 characters;
+        /// or a follow link alone
+        #[arg(value_name = "NAME|LINK")]
         name: String,
-        /// The feed folder's address (https://…/ or …/manifest.json)
-        url: String,
-        /// A pinned public key: a .pub file or 64 hex characters (repeatable)
-        #[arg(long = "key", value_name = "PUBLIC", required = true)]
+        /// The feed folder's address (https://…/ or …/manifest.json); not with a link
+        url: Option<String>,
+        /// A pinned public key: a .pub file or 64 hex characters (repeatable); not with a link
+        #[arg(long = "key", value_name = "PUBLIC")]
         keys: Vec<String>,
         /// Allow this feed to mark numbers as an organisation's own (verified):
         /// a call from one is then safe and named
@@ -474,6 +478,22 @@ pub enum FeedCommand {
         feed: FeedOptions,
         #[arg(long)]
         json: bool,
+    },
+    /// Print the feed's follow link (canhgiac://follow?…), which `feeds add` and the app
+    /// follow in one step; with --qr, also write it as a QR code (SVG)
+    FollowLink {
+        /// The name phones show for the feed: 1 to 40 characters
+        #[arg(long)]
+        name: String,
+        /// The feed folder's https address, as phones fetch it
+        #[arg(long)]
+        url: String,
+        /// A public key phones pin: a .pub file or 64 hex characters (1 to 4)
+        #[arg(long = "key", value_name = "PUBLIC", required = true)]
+        keys: Vec<String>,
+        /// Write the link's QR code here, as SVG
+        #[arg(long, value_name = "FILE.svg")]
+        qr: Option<PathBuf>,
     },
     /// Check a feed folder as a phone would
     Verify {

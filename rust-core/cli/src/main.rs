@@ -9,6 +9,8 @@
 mod output;
 mod args;
 mod commands;
+// The QR code of a follow link, as SVG (also for the desk's pages).
+pub mod qr;
 
 use args::{Cli, Command};
 use clap::Parser;

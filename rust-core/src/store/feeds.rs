@@ -15,7 +15,8 @@ pub const MAX_FEEDS: usize = 8;
 pub const DEFAULT_FEED: &str = "default";
 
 /// A feed's name as the user gave it, trimmed: 1 to 40 characters, none of
-/// them invisible or control characters (it is shown in every reason).
+/// them invisible or control characters (it is shown in every reason, and
+/// a follow link carries it from anyone).
 pub fn check_name(name: &str) -> Result<&str> {
     let name = name.trim();
     let count = name.chars().count();
@@ -25,6 +26,12 @@ pub fn check_name(name: &str) -> Result<&str> {
     if let Some(c) = name.chars().find(|c| crate::text::is_invisible(*c)) {
         return Err(Error::invalid(format!(
             "a feed's name cannot hold the invisible character U+{:04X}",
+            c as u32
+        )));
+    }
+    if let Some(c) = name.chars().find(|c| c.is_control()) {
+        return Err(Error::invalid(format!(
+            "a feed's name cannot hold the control character U+{:04X}",
             c as u32
         )));
     }

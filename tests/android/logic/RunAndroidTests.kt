@@ -16,6 +16,7 @@ fun main() {
         ErrorsTest::class.java,
         StatusTest::class.java,
         BackupTest::class.java,
+        FollowTest::class.java,
     )
     val result = JUnitCore().run(*classes)
     result.failures.forEach { f: Failure ->

@@ -13,6 +13,7 @@ fun main(args: Array<String>) {
         ReportTest::class.java,
         ScreensTest::class.java,
         FeedSettingsTest::class.java,
+        FollowLinkTest::class.java,
         SyncJobTest::class.java,
         Screenshots::class.java,
     )

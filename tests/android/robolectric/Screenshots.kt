@@ -5,10 +5,12 @@ import android.app.AlertDialog
 import android.app.Notification
 import android.app.NotificationManager
 import android.app.role.RoleManager
+import android.content.Intent
 import android.graphics.Bitmap
 import android.graphics.Canvas
 import android.graphics.Color
 import android.graphics.drawable.GradientDrawable
+import android.net.Uri
 import android.view.View
 import android.widget.EditText
 import android.widget.FrameLayout
@@ -22,6 +24,7 @@ import org.robolectric.Shadows.shadowOf
 import org.robolectric.annotation.GraphicsMode
 import org.robolectric.shadows.ShadowDialog
 import vn.canhgiac.app.AboutActivity
+import vn.canhgiac.app.FollowActivity
 import vn.canhgiac.app.HistoryActivity
 import vn.canhgiac.app.ListsActivity
 import vn.canhgiac.app.MainActivity
@@ -192,6 +195,21 @@ class Screenshots {
     @Test fun verifyDialogVi() { phone("vi"); verifyDialog("verify_dialog_vi") }
     @Test fun verifyDialogEn() { phone("en"); verifyDialog("verify_dialog_en") }
 
+    /** A publisher's follow link opened (issue 22): the list, its address and key fingerprint; and an http link refused. */
+    private fun followDialog(name: String, url: String) {
+        val key = System.getenv("CANHGIAC_TEST_FEED_KEY")?.trim() ?: ("58" + "66".repeat(31))
+        val enc = { t: String -> java.net.URLEncoder.encode(t, "UTF-8").replace("+", "%20") }
+        val link = "canhgiac://follow?v=1&name=${enc("Công an tỉnh X")}&url=${enc(url)}&key=$key"
+        Robolectric.buildActivity(FollowActivity::class.java, Intent(Intent.ACTION_VIEW, Uri.parse(link))).setup()
+        waitUntil(what = name) { ShadowDialog.getLatestDialog()?.isShowing == true }
+        drawOver((ShadowDialog.getLatestDialog() as AlertDialog).window!!.decorView, name)
+    }
+
+    @Test fun followDialogVi() { phone("vi"); followDialog("follow_dialog_vi", "https://lists.example.org/danh-sach/") }
+    @Test fun followDialogEn() { phone("en"); followDialog("follow_dialog_en", "https://lists.example.org/danh-sach/") }
+    @Test fun followRefusedVi() { phone("vi"); followDialog("follow_refused_vi", "http://lists.example.org/danh-sach/") }
+    @Test fun followRefusedEn() { phone("en"); followDialog("follow_refused_en", "http://lists.example.org/danh-sach/") }
+
     @Test fun aboutVi() { phone("vi"); screen(AboutActivity::class.java, "about_vi") }
     @Test fun aboutEn() { phone("en"); screen(AboutActivity::class.java, "about_en") }
 
@@ -256,7 +274,7 @@ class Screenshots {
         const val MARGIN = 48
 
         /** What ShotCheck expects. */
-        val NAMES = listOf("main", "main_list", "history", "lists", "settings", "settings_feeds", "verify_dialog", "about", "report_error", "warning")
+        val NAMES = listOf("main", "main_list", "history", "lists", "settings", "settings_feeds", "verify_dialog", "follow_dialog", "follow_refused", "about", "report_error", "warning")
             .flatMap { listOf("${it}_vi", "${it}_en") } + listOf("main_list_vi_night", "main_list_vi_font130", "card_vi", "card_en", "card_vi_font130", "card_en_font130")
     }
 }

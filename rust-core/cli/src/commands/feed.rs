@@ -20,7 +20,35 @@ pub fn run(cmd: FeedCommand) -> Result<()> {
             json,
         } => build(&input, &key, &out, &feed, json),
         FeedCommand::Verify { dir, keys } => verify(&dir, &keys),
+        FeedCommand::FollowLink {
+            name,
+            url,
+            keys,
+            qr,
+        } => follow_link(&name, &url, &keys, qr.as_deref()),
     }
+}
+
+/// The follow link of a feed, checked as a phone will read it; and its QR
+/// code, when asked.
+fn follow_link(name: &str, url: &str, keys: &[String], qr: Option<&Path>) -> Result<()> {
+    let keys = keys
+        .iter()
+        .map(|k| key_text(k))
+        .collect::<Result<Vec<_>>>()?;
+    let link = canhgiac_core::FollowLink::new(name, url, &keys)?;
+    let text = link.to_link();
+    if let Some(file) = qr {
+        let svg = crate::qr::qr_svg(
+            &text,
+            "follow-qr",
+            &format!("QR code: follow {}", link.name),
+        )?;
+        std::fs::write(file, svg).with_context(|| format!("writing {}", file.display()))?;
+        errln!("QR code written to {}", file.display());
+    }
+    outln!("{text}");
+    Ok(())
 }
 
 fn verify(dir: &Path, keys: &[String]) -> Result<()> {

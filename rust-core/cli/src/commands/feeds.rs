@@ -2,8 +2,8 @@
 
 use super::{Db, key_text};
 use crate::args::FeedsCommand;
-use anyhow::Result;
-use canhgiac_core::{FeedStatus, format_time};
+use anyhow::{Result, bail};
+use canhgiac_core::{FeedStatus, format_time, parse_follow_link};
 
 pub fn run(db: &Db, cmd: FeedsCommand) -> Result<()> {
     match cmd {
@@ -14,9 +14,28 @@ pub fn run(db: &Db, cmd: FeedsCommand) -> Result<()> {
             verify_orgs,
             allow_http,
         } => {
-            let keys = keys.iter().map(|k| key_text(k)).collect::<Result<_>>()?;
-            let guard = db.open()?;
-            let f = guard.add_feed(name, url, keys, allow_http, verify_orgs)?;
+            let f = if is_link(&name) {
+                if url.is_some() || !keys.is_empty() || allow_http {
+                    bail!(
+                        "a follow link carries the feed's name, address and keys: give it alone, without URL, --key or --allow-http"
+                    );
+                }
+                follow(db, &name, verify_orgs)?
+            } else {
+                let Some(url) = url else {
+                    bail!(
+                        "give the feed's address: canhgiac feeds add NAME URL --key KEY (or a follow link alone)"
+                    );
+                };
+                if keys.is_empty() {
+                    bail!(
+                        "pin the publisher's public key with --key (a .pub file or 64 hex characters)"
+                    );
+                }
+                let keys = keys.iter().map(|k| key_text(k)).collect::<Result<_>>()?;
+                db.open()?
+                    .add_feed(name, url, keys, allow_http, verify_orgs)?
+            };
             outln!(
                 "following {} at {}{}; `canhgiac sync {}` fetches it",
                 f.name,
@@ -50,6 +69,24 @@ pub fn run(db: &Db, cmd: FeedsCommand) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// A follow link rather than a name: no feed's name starts with a scheme.
+fn is_link(arg: &str) -> bool {
+    arg.trim()
+        .get(.."canhgiac:".len())
+        .is_some_and(|s| s.eq_ignore_ascii_case("canhgiac:"))
+}
+
+/// Follows a publisher's link, read and checked by the core before anything
+/// is opened; a feed already followed (same name or address) is refused,
+/// its keys as they were. Verifying organisations only with the flag typed.
+fn follow(db: &Db, link: &str, verify_orgs: bool) -> Result<FeedStatus> {
+    let link = parse_follow_link(link)?;
+    let fingerprints = link.fingerprints().join(", ");
+    let f = db.open()?.follow_inner(&link, verify_orgs)?;
+    errln!("pinned key fingerprints: {fingerprints} (compare them with the publisher's)");
+    Ok(f)
 }
 
 /// "Cộng đồng  https://…  version 12 (published 2026-11-27 08:00), 37,412 entries".

@@ -1,6 +1,7 @@
 package vn.canhgiac.app.logic
 
 import vn.canhgiac.core.CanhGiacException
+import vn.canhgiac.core.FollowLinkException
 
 /** Why the core refused, in its own words (without the bindings' "reason=" wrapper). */
 fun coreMessage(e: Throwable): String = when (e) {
@@ -10,11 +11,27 @@ fun coreMessage(e: Throwable): String = when (e) {
     is CanhGiacException.Network -> e.reason
     is CanhGiacException.Storage -> e.reason
     is CanhGiacException.Internal -> e.reason
+    is FollowLinkException -> followReason(e)
     else -> e.message ?: e.toString()
 }
 
+private fun followReason(e: FollowLinkException): String = when (e) {
+    is FollowLinkException.NotAFollowLink -> e.reason
+    is FollowLinkException.TooLong -> e.reason
+    is FollowLinkException.UnknownVersion -> e.reason
+    is FollowLinkException.Malformed -> e.reason
+    is FollowLinkException.BadName -> e.reason
+    is FollowLinkException.NotHttps -> e.reason
+    is FollowLinkException.BadAddress -> e.reason
+    is FollowLinkException.BadKey -> e.reason
+    is FollowLinkException.KeyCount -> e.reason
+    is FollowLinkException.Internal -> e.reason
+}
+
 /** The core's reason when [e] is the core's refusal; null for anything else (a file that could not be read). */
-fun coreReasonOrNull(e: Throwable): String? = if (e is CanhGiacException) coreMessage(e) else null
+fun coreReasonOrNull(e: Throwable): String? = if (isCore(e)) coreMessage(e) else null
+
+private fun isCore(e: Throwable) = e is CanhGiacException || e is FollowLinkException
 
 /**
  * A failure as one log line that cannot carry a phone number: the core's own words, which
@@ -22,4 +39,4 @@ fun coreReasonOrNull(e: Throwable): String? = if (e is CanhGiacException) coreMe
  * class (its message might quote what the user typed or who called).
  */
 fun logText(e: Throwable): String =
-    if (e is CanhGiacException) "${e.javaClass.simpleName}: ${coreMessage(e)}" else e.javaClass.name
+    if (isCore(e)) "${e.javaClass.simpleName}: ${coreMessage(e)}" else e.javaClass.name
