@@ -83,8 +83,8 @@ pub mod publisher {
         pub use crate::inbox::{
             DayCount, HeldEvidence, IngestRow, Key, NumberDay, NumberView, PublishRow, Session,
             add_operator, close_session, disputes_in, held_page, last_report_day, number_view,
-            open_session, operator_hash, recent_ingests, recent_publishes, reports_by_day, session,
-            top_labels,
+            open_session, operator_hash, policy_window_days, recent_ingests, recent_publishes,
+            reports_by_day, session, top_labels,
         };
     }
 }

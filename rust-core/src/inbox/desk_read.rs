@@ -111,6 +111,25 @@ pub fn top_labels(db: &PublisherDb) -> Result<Vec<(String, u64)>> {
         .unwrap_or_default())
 }
 
+/// The window (days) of the policy the last publish used, or the default
+/// policy's: the overview's chart of reports a day spans it.
+pub fn policy_window_days(db: &PublisherDb) -> Result<u32> {
+    let policy: Option<String> = db
+        .conn
+        .query_row(
+            "SELECT policy FROM publish_run ORDER BY id DESC LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .optional()?;
+    Ok(policy
+        .and_then(|p| serde_json::from_str::<Value>(&p).ok())
+        .and_then(|p| p.get("window_days")?.as_u64())
+        .and_then(|d| u32::try_from(d).ok())
+        .unwrap_or(super::policy::ListingPolicy::default().window_days)
+        .clamp(1, MAX_DAYS))
+}
+
 /// Reports received on one day with one keyword (`LD`, `V`, `S`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DayCount {

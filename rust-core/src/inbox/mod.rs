@@ -46,8 +46,8 @@ pub use audit::{AuditCounts, audit_log, audit_of};
 pub use db::PublisherDb;
 pub use desk_read::{
     DayCount, HeldEvidence, IngestRow, Key, NumberDay, NumberView, PublishRow, disputes_in,
-    held_page, last_report_day, number_view, recent_ingests, recent_publishes, reports_by_day,
-    top_labels,
+    held_page, last_report_day, number_view, policy_window_days, recent_ingests, recent_publishes,
+    reports_by_day, top_labels,
 };
 pub use disputes::{Dispute, DisputeDecision, decide_dispute, dispute, disputes};
 pub use guard::{Change, tolerance};
