@@ -84,7 +84,7 @@ pub async fn get(
                                             details {
                                                 summary { (t(T::Contents)) " (" (h.contents.len()) ")" }
                                                 ul class="contents" {
-                                                    @for c in h.contents.iter().take(5) { li { (c) } }
+                                                    @for c in &h.contents { li { (c) } }
                                                 }
                                             }
                                         }
