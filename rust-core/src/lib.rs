@@ -82,9 +82,9 @@ pub mod publisher {
     pub mod desk {
         pub use crate::inbox::{
             DayCount, HeldEvidence, IngestRow, Key, NumberDay, NumberView, PublishRow, Session,
-            add_operator, close_session, disputes_in, held_page, last_report_day, number_view,
-            open_session, operator_hash, policy_window_days, recent_ingests, recent_publishes,
-            reports_by_day, session, top_labels,
+            add_operator, close_session, disputes_in, held_page, last_report_day, note_refusal,
+            number_view, open_session, operator_hash, policy_window_days, recent_ingests,
+            recent_publishes, refusals_since_last_publish, reports_by_day, session, top_labels,
         };
     }
 }

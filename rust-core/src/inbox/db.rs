@@ -38,8 +38,9 @@ use std::time::Duration;
 /// (`upgrade_from(3)`); version 5 keeps the review queue and the state of
 /// disputes (`upgrade_from(4)`); version 6 names the gateway that POSTed
 /// each message to `reports serve` (`upgrade_from(5)`); version 7 keeps the
-/// desk's operators and their sessions, and finds a number's audit lines
-/// by an index (`upgrade_from(6)`).
+/// desk's operators and their sessions, finds a number's audit lines by
+/// an index, and keeps refused publishes and each publish's feed version
+/// (`upgrade_from(6)`).
 pub const VERSION: u32 = 7;
 /// `PRAGMA application_id` of a publisher database ("CGP1"), so that it is
 /// told apart from the phone's files and from other programs' databases.
@@ -167,14 +168,17 @@ CREATE TABLE review (
     decided_at INTEGER
 ) WITHOUT ROWID;
 -- Each aggregation: when, for which day, under which policy (JSON), the
--- counts of its publish report (JSON), and the last ingest it saw.
+-- counts of its publish report (JSON), the last ingest it saw, and the
+-- feed version it was published as (NULL: aggregated, not published, or
+-- published before schema 7).
 CREATE TABLE publish_run (
-    id          INTEGER PRIMARY KEY,
-    at          INTEGER NOT NULL,
-    as_of       INTEGER NOT NULL,
-    policy      TEXT NOT NULL,
-    counts      TEXT NOT NULL,
-    last_ingest INTEGER NOT NULL
+    id           INTEGER PRIMARY KEY,
+    at           INTEGER NOT NULL,
+    as_of        INTEGER NOT NULL,
+    policy       TEXT NOT NULL,
+    counts       TEXT NOT NULL,
+    last_ingest  INTEGER NOT NULL,
+    feed_version INTEGER
 );
 -- The list as the last aggregation decided it, to tell what was added and
 -- what was removed, and why.
@@ -244,6 +248,14 @@ CREATE TABLE session (
 -- A number's audit lines, found without reading the whole log (the desk's
 -- number page).
 CREATE INDEX audit_by_number ON audit (json_extract(line, '$.number'));
+-- Publishes refused (by the guard, a changed key or a missing policy):
+-- when and why, in the refusal's words; nothing else of them is written.
+CREATE TABLE publish_refusal (
+    id  INTEGER PRIMARY KEY,
+    at  INTEGER NOT NULL,
+    why TEXT NOT NULL
+);
+CREATE INDEX publish_refusal_by_at ON publish_refusal (at);
 ";
 
 /// Moves a publisher database at `version` to `version + 1`. A step that
@@ -334,8 +346,9 @@ ALTER TABLE report ADD COLUMN gateway TEXT;
 ALTER TABLE ingest_run ADD COLUMN gateway TEXT;
 ",
         )?,
-        // v7: the desk's operators and sessions, and the audit log indexed
-        // by number (built here over the lines already logged).
+        // v7: the desk's operators and sessions, the audit log indexed by
+        // number (built here over the lines already logged), refused
+        // publishes, and each publish's feed version (unknown before).
         6 => tx.execute_batch(
             "
 CREATE TABLE operator (
@@ -351,6 +364,13 @@ CREATE TABLE session (
     last_seen  INTEGER NOT NULL
 ) WITHOUT ROWID;
 CREATE INDEX audit_by_number ON audit (json_extract(line, '$.number'));
+CREATE TABLE publish_refusal (
+    id  INTEGER PRIMARY KEY,
+    at  INTEGER NOT NULL,
+    why TEXT NOT NULL
+);
+CREATE INDEX publish_refusal_by_at ON publish_refusal (at);
+ALTER TABLE publish_run ADD COLUMN feed_version INTEGER;
 ",
         )?,
         v => {

@@ -43,13 +43,17 @@ pub struct PublishRow {
     pub removed_by_reason: Vec<(String, u64)>,
     pub held: u64,
     pub disputes_waiting: u64,
+    /// The feed version it was published as (unknown before schema 7).
+    pub feed_version: Option<i64>,
+    /// Publishes refused after the previous one and up to this one.
+    pub refused_before: u64,
 }
 
 /// The last `limit` publishes, newest first.
 pub fn recent_publishes(db: &PublisherDb, limit: u32) -> Result<Vec<PublishRow>> {
-    let mut stmt = db
-        .conn
-        .prepare("SELECT id, at, as_of, counts FROM publish_run ORDER BY id DESC LIMIT ?1")?;
+    let mut stmt = db.conn.prepare(
+        "SELECT id, at, as_of, counts, feed_version FROM publish_run ORDER BY id DESC LIMIT ?1",
+    )?;
     let rows = stmt.query_map([limit.min(MAX_ROWS)], |r| {
         let counts: String = r.get(3)?;
         let c: Value = serde_json::from_str(&counts).unwrap_or(Value::Null);
@@ -64,8 +68,31 @@ pub fn recent_publishes(db: &PublisherDb, limit: u32) -> Result<Vec<PublishRow>>
             removed_by_reason: counted(c.get("removed_by_reason")),
             held: n("held_for_review"),
             disputes_waiting: n("disputes_waiting"),
+            feed_version: r.get(4)?,
+            refused_before: 0,
         })
     })?;
+    let mut runs: Vec<PublishRow> = rows.collect::<rusqlite::Result<_>>()?;
+    // Each refusal is counted under the publish that came after it.
+    let mut refusals = db
+        .conn
+        .prepare("SELECT count(*) FROM publish_refusal WHERE at > ?1 AND at <= ?2")?;
+    for i in 0..runs.len() {
+        let after = runs.get(i + 1).map_or(i64::MIN, |r| r.at);
+        let n: i64 = refusals.query_row([after, runs[i].at], |r| r.get(0))?;
+        runs[i].refused_before = n.max(0) as u64;
+    }
+    Ok(runs)
+}
+
+/// Publishes refused since the last one: when and why, newest first.
+pub fn refusals_since_last_publish(db: &PublisherDb) -> Result<Vec<(i64, String)>> {
+    let mut stmt = db.conn.prepare(
+        "SELECT at, why FROM publish_refusal
+          WHERE at > coalesce((SELECT max(at) FROM publish_run), 0)
+          ORDER BY id DESC LIMIT ?1",
+    )?;
+    let rows = stmt.query_map([MAX_ROWS], |r| Ok((r.get(0)?, r.get(1)?)))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
@@ -588,5 +615,31 @@ mod tests {
         let (runs, total) = recent_ingests(&db, 10).unwrap();
         assert_eq!(runs.len(), 1);
         assert_eq!(total.iter().map(|(_, n)| n).sum::<u64>(), 2);
+    }
+
+    #[test]
+    fn a_refusal_is_kept_and_counted_since_the_last_publish_other_errors_are_not() {
+        let (_d, mut db) = new_db();
+        let refusal = super::super::guard::refused("the list would lose 40% of its entries".into());
+        assert!(crate::inbox::note_refusal(&mut db, &refusal).unwrap());
+        let other = crate::error::Error::invalid("a mistyped --as-of");
+        assert!(!crate::inbox::note_refusal(&mut db, &other).unwrap());
+        let since = refusals_since_last_publish(&db).unwrap();
+        assert_eq!(since.len(), 1);
+        assert_eq!(since[0].1, "the list would lose 40% of its entries");
+        // A publish after it: the refusal is counted under that publish.
+        db.conn
+            .execute(
+                "INSERT INTO publish_run (at, as_of, policy, counts, last_ingest, feed_version)
+                 VALUES (?1, 20000, '{}', '{\"listed\":7,\"removed_by_reason\":{\"expired\":2}}', 0, 3)",
+                [dates::now_unix() + 1],
+            )
+            .unwrap();
+        let runs = recent_publishes(&db, 10).unwrap();
+        assert_eq!(runs[0].refused_before, 1);
+        assert_eq!(runs[0].feed_version, Some(3));
+        assert_eq!(runs[0].listed, 7);
+        assert_eq!(runs[0].removed_by_reason, vec![("expired".to_string(), 2)]);
+        assert!(refusals_since_last_publish(&db).unwrap().is_empty());
     }
 }

@@ -47,10 +47,10 @@ pub use db::PublisherDb;
 pub use desk_read::{
     DayCount, HeldEvidence, IngestRow, Key, NumberDay, NumberView, PublishRow, disputes_in,
     held_page, last_report_day, number_view, policy_window_days, recent_ingests, recent_publishes,
-    reports_by_day, top_labels,
+    refusals_since_last_publish, reports_by_day, top_labels,
 };
 pub use disputes::{Dispute, DisputeDecision, decide_dispute, dispute, disputes};
-pub use guard::{Change, tolerance};
+pub use guard::{Change, note_refusal, tolerance};
 pub use ingest::{IngestOptions, IngestSummary, Outcome, ingest, ingest_batches};
 pub use operators::{Session, add_operator, close_session, open_session, operator_hash, session};
 pub use parse::{Keyword, ParsedSms, RefusedSms, Sender, SmsCategory, parse_body};

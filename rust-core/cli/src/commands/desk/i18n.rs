@@ -86,6 +86,9 @@ pub enum T {
     Removed,
     HeldCount,
     DisputesWaiting,
+    GuardRefusals,
+    RefusedSince,
+    Version,
     NoPublish,
     ReportsByDay,
     ListedOverTime,
@@ -172,6 +175,12 @@ impl T {
             T::Removed => ("Bỏ ra (theo lý do)", "Removed (by reason)"),
             T::HeldCount => ("Chờ duyệt", "Held"),
             T::DisputesWaiting => ("Khiếu nại chờ xử lý", "Disputes waiting"),
+            T::GuardRefusals => ("Lần bị chặn trước đó", "Refused before it"),
+            T::RefusedSince => (
+                "Các lần xuất bản bị chặn kể từ lần gần nhất",
+                "Publishes refused since the last one",
+            ),
+            T::Version => ("Phiên bản", "Version"),
             T::NoPublish => (
                 "Chưa có lần xuất bản nào.",
                 "Nothing has been published yet.",

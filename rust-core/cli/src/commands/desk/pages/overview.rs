@@ -25,7 +25,7 @@ pub async fn get(
     Extension(lang): Extension<Lang>,
     Extension(signed): Extension<Signed>,
 ) -> Result<Html<String>, DeskError> {
-    let (publishes, days, labels) = state
+    let (publishes, days, labels, refused) = state
         .read(|db| {
             let publishes = desk::recent_publishes(db, CHART_RUNS)?;
             let window = desk::policy_window_days(db)?;
@@ -43,7 +43,12 @@ pub async fn get(
                     day[k] = c.reports;
                 }
             }
-            Ok((publishes, days, desk::top_labels(db)?))
+            Ok((
+                publishes,
+                days,
+                desk::top_labels(db)?,
+                desk::refusals_since_last_publish(db)?,
+            ))
         })
         .await?;
     let ctx = Ctx::signed(lang, signed);
@@ -71,6 +76,16 @@ pub async fn get(
             main id="overview" {
                 h1 { (t(T::Overview)) }
                 h2 { (t(T::LastPublishes)) }
+                @if !refused.is_empty() {
+                    section id="refusals" aria-labelledby="refusals-h" {
+                        h3 id="refusals-h" { (t(T::RefusedSince)) " (" (refused.len()) ")" }
+                        ul {
+                            @for (at, why) in refused.iter().take(TABLE_ROWS) {
+                                li { (when(*at)) ": " (why) }
+                            }
+                        }
+                    }
+                }
                 @if publishes.is_empty() {
                     p { (t(T::NoPublish)) }
                 } @else {
@@ -78,6 +93,7 @@ pub async fn get(
                         table id="publishes" class="stack" {
                             thead { tr {
                                 th scope="col" { (t(T::Run)) }
+                                th scope="col" { (t(T::Version)) }
                                 th scope="col" { (t(T::Time)) }
                                 th scope="col" { (t(T::AsOf)) }
                                 th scope="col" class="n" { (t(T::Listed)) }
@@ -85,11 +101,13 @@ pub async fn get(
                                 th scope="col" { (t(T::Removed)) }
                                 th scope="col" class="n" { (t(T::HeldCount)) }
                                 th scope="col" class="n" { (t(T::DisputesWaiting)) }
+                                th scope="col" class="n" { (t(T::GuardRefusals)) }
                             } }
                             tbody {
                                 @for p in publishes.iter().take(TABLE_ROWS) {
                                     tr {
                                         td { (p.run) }
+                                        td { (p.feed_version.map_or_else(|| "—".to_string(), |v| v.to_string())) }
                                         td { (when(p.at)) }
                                         td { (p.as_of) }
                                         td class="n" { (p.listed) }
@@ -102,6 +120,7 @@ pub async fn get(
                                         }
                                         td class="n" { (p.held) }
                                         td class="n" { (p.disputes_waiting) }
+                                        td class="n" { (p.refused_before) }
                                     }
                                 }
                             }
