@@ -117,12 +117,12 @@ fn decision(v: &NumberView, lang: Lang) -> String {
             .unwrap_or_default();
         parts.push(format!("{} {category}{label} ({since})", t(T::ListedAs)));
     }
-    if let Some((state, why, operator, reason)) = &v.review {
-        let mut s = format!("{} {state}", t(T::InReview));
-        if let Some(w) = why {
+    if let Some(review) = &v.review {
+        let mut s = format!("{} {}", t(T::InReview), review.state);
+        if let Some(w) = &review.why {
             s.push_str(&format!(" ({w})"));
         }
-        if let (Some(o), Some(r)) = (operator, reason) {
+        if let (Some(o), Some(r)) = (&review.operator, &review.reason) {
             s.push_str(&format!(" — {o}: {r}"));
         }
         parts.push(s);
