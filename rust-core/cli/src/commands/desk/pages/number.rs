@@ -140,6 +140,25 @@ fn decision(v: &NumberView, lang: Lang) -> String {
             when(d.disputed_at)
         ));
     }
+    // The last publish's word about it, from its newest audit line that
+    // has one (operators' lines say `operator_decision` instead).
+    let last = v
+        .timeline
+        .iter()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .find(|l| l.get("decision").is_some());
+    if let Some(line) = last {
+        let word = |k: &str| line.get(k).and_then(|v| v.as_str()).map(str::to_string);
+        let mut s = format!(
+            "{} {}",
+            t(T::LastPublishSaid),
+            word("decision").unwrap_or_default()
+        );
+        if let Some(reason) = word("reason") {
+            s.push_str(&format!(" ({reason})"));
+        }
+        parts.push(s);
+    }
     if parts.is_empty() {
         t(T::NotDecided).to_string()
     } else {
