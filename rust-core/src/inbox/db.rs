@@ -37,10 +37,13 @@ use std::time::Duration;
 /// what the guard and the feed's continuity need of the last publish
 /// (`upgrade_from(3)`); version 5 keeps the review queue and the state of
 /// disputes (`upgrade_from(4)`); version 6 names the gateway that POSTed
-/// each message to `reports serve` (`upgrade_from(5)`); version 8 keeps
-/// each number's decision whole (its listing, its part of the publish
-/// report's counts) and what the last decide left, so that a publish
-/// re-decides only the numbers whose evidence changed (`upgrade_from(7)`).
+/// each message to `reports serve` (`upgrade_from(5)`); version 7 keeps the
+/// desk's operators and their sessions, finds a number's audit lines by
+/// an index, and keeps refused publishes and each publish's feed version
+/// (`upgrade_from(6)`); version 8 keeps each number's decision whole (its
+/// listing, its part of the publish report's counts) and what the last
+/// decide left, so that a publish re-decides only the numbers whose
+/// evidence changed (`upgrade_from(7)`).
 pub const VERSION: u32 = 8;
 /// `PRAGMA application_id` of a publisher database ("CGP1"), so that it is
 /// told apart from the phone's files and from other programs' databases.
@@ -94,6 +97,9 @@ CREATE TABLE report (
 );
 CREATE INDEX report_by_number ON report (number, day) WHERE number IS NOT NULL;
 CREATE INDEX report_by_day ON report (day);
+-- By day and keyword: the desk's reports a day by keyword are counted from
+-- this index alone, without reading the reports.
+CREATE INDEX report_by_day_keyword ON report (day, keyword);
 CREATE UNIQUE INDEX report_by_message_id ON report (message_id) WHERE message_id IS NOT NULL;
 -- A new report may put its sender over a cap: an incremental publish
 -- re-decides that sender's numbers (incremental.rs).
@@ -172,15 +178,18 @@ CREATE TABLE review (
     decided_at INTEGER
 ) WITHOUT ROWID;
 -- Each aggregation: when, for which day, under which policy (JSON), the
--- counts of its publish report (JSON), and the last ingest it saw.
+-- counts of its publish report (JSON), the last ingest it saw, the feed
+-- version it was published as (NULL: aggregated, not published, or
+-- published before schema 7), and what its decide left (incremental.rs).
 CREATE TABLE publish_run (
-    id          INTEGER PRIMARY KEY,
-    at          INTEGER NOT NULL,
-    as_of       INTEGER NOT NULL,
-    policy      TEXT NOT NULL,
-    counts      TEXT NOT NULL,
-    last_ingest INTEGER NOT NULL,
-    decide      TEXT
+    id           INTEGER PRIMARY KEY,
+    at           INTEGER NOT NULL,
+    as_of        INTEGER NOT NULL,
+    policy       TEXT NOT NULL,
+    counts       TEXT NOT NULL,
+    last_ingest  INTEGER NOT NULL,
+    feed_version INTEGER,
+    decide       TEXT
 );
 -- The list as the last aggregation decided it, to tell what was added and
 -- what was removed, and why, with each entry whole (what phones are sent
@@ -239,6 +248,35 @@ CREATE TABLE publish_state (
 CREATE TABLE guard_baseline (
     number INTEGER PRIMARY KEY
 ) WITHOUT ROWID;
+-- The desk's operators: a name and its argon2id hash (PHC string, salt
+-- inside); never a password.
+CREATE TABLE operator (
+    name       TEXT PRIMARY KEY,
+    hash       TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+) WITHOUT ROWID;
+-- Signed-in sessions: the SHA-256 of the cookie's random token (the token
+-- itself is only in the operator's browser), whose they are, the token
+-- every form of the session carries (CSRF), and when it was made and last
+-- used (idle ones expire).
+CREATE TABLE session (
+    token_hash BLOB PRIMARY KEY CHECK (length(token_hash) = 32),
+    operator   TEXT NOT NULL REFERENCES operator(name) ON DELETE CASCADE,
+    csrf       TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    last_seen  INTEGER NOT NULL
+) WITHOUT ROWID;
+-- A number's audit lines, found without reading the whole log (the desk's
+-- number page).
+CREATE INDEX audit_by_number ON audit (json_extract(line, '$.number'));
+-- Publishes refused (by the guard, a changed key or a missing policy):
+-- when and why, in the refusal's words; nothing else of them is written.
+CREATE TABLE publish_refusal (
+    id  INTEGER PRIMARY KEY,
+    at  INTEGER NOT NULL,
+    why TEXT NOT NULL
+);
+CREATE INDEX publish_refusal_by_at ON publish_refusal (at);
 ";
 
 /// Moves a publisher database at `version` to `version + 1`. A step that
@@ -329,8 +367,34 @@ ALTER TABLE report ADD COLUMN gateway TEXT;
 ALTER TABLE ingest_run ADD COLUMN gateway TEXT;
 ",
         )?,
-        // v7: the desk's tables (placeholder until the desk branch merges)
-        6 => {}
+        // v7: the desk's operators and sessions, the audit log indexed by
+        // number (built here over the lines already logged), refused
+        // publishes, and each publish's feed version (unknown before).
+        6 => tx.execute_batch(
+            "
+CREATE TABLE operator (
+    name       TEXT PRIMARY KEY,
+    hash       TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE session (
+    token_hash BLOB PRIMARY KEY CHECK (length(token_hash) = 32),
+    operator   TEXT NOT NULL REFERENCES operator(name) ON DELETE CASCADE,
+    csrf       TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    last_seen  INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX audit_by_number ON audit (json_extract(line, '$.number'));
+CREATE TABLE publish_refusal (
+    id  INTEGER PRIMARY KEY,
+    at  INTEGER NOT NULL,
+    why TEXT NOT NULL
+);
+CREATE INDEX publish_refusal_by_at ON publish_refusal (at);
+ALTER TABLE publish_run ADD COLUMN feed_version INTEGER;
+CREATE INDEX report_by_day_keyword ON report (day, keyword);
+",
+        )?,
         // v8: decisions kept whole, for an incremental publish. Empty
         // after the step (no run has a `decide` state): the next publish
         // decides every number, and fills them.
@@ -1188,6 +1252,47 @@ CREATE TABLE audit (
             indexes(&old.conn)
                 .iter()
                 .any(|i| i.contains("report_by_reporter"))
+        );
+    }
+    #[test]
+    fn upgrade_to_v7_adds_operators_sessions_and_finds_audit_lines_by_number() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("v2.db");
+        old_db(&path, 2, &[7; 32]);
+        Connection::open(&path)
+            .unwrap()
+            .execute_batch(
+                r#"INSERT INTO audit (run_id, line) VALUES (1, '{"run":1,"number":"+84901000001","decision":"listed"}');"#,
+            )
+            .unwrap();
+        let old = PublisherDb::move_key_out(&path, &dir.path().join("reporter.key")).unwrap();
+        let fresh = create_in(dir.path(), "fresh.db");
+        assert_eq!(shape(&old.conn), shape(&fresh.conn));
+        let q = |sql: &str| -> i64 { old.conn.query_row(sql, [], |r| r.get(0)).unwrap() };
+        assert_eq!(q("PRAGMA user_version"), i64::from(VERSION));
+        assert_eq!(q("SELECT count(*) FROM operator"), 0);
+        // The line logged before the step is found through the new index.
+        let plan: String = old
+            .conn
+            .query_row(
+                "EXPLAIN QUERY PLAN SELECT line FROM audit WHERE json_extract(line, '$.number') = '+84901000001'",
+                [],
+                |r| r.get(3),
+            )
+            .unwrap();
+        assert!(plan.contains("audit_by_number"), "{plan}");
+        assert_eq!(
+            q("SELECT count(*) FROM audit WHERE json_extract(line, '$.number') = '+84901000001'"),
+            1
+        );
+        // A session names an operator that exists, and goes with it.
+        assert!(
+            old.conn
+                .execute(
+                    "INSERT INTO session VALUES (zeroblob(32), 'nobody', 'c', 0, 0)",
+                    []
+                )
+                .is_err()
         );
     }
 }

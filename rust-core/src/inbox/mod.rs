@@ -12,7 +12,9 @@
 //! (`review`) and what an operator types for it (`operator`), the scam patterns (`labels`), what a publish reports
 //! (`report`) and the audit log of every change (`audit`); decided again
 //! only where the evidence changed since the last publish (`incremental`);
-//! published all or nothing (`publish`), never when the list changed too much at once
+//! what the operator's desk reads (`desk_read`) and its operators and
+//! sessions (`operators`); published all or nothing (`publish`), never
+//! when the list changed too much at once
 //! (`guard`), old reports reduced to what a decision needs (`retention`).
 //! The reporter key lives outside the database (`reporter_key`).
 
@@ -21,6 +23,7 @@ mod aggregate;
 mod audit;
 mod curated;
 mod db;
+mod desk_read;
 mod disputes;
 mod evidence;
 mod guard;
@@ -28,6 +31,7 @@ mod incremental;
 mod ingest;
 mod labels;
 mod operator;
+mod operators;
 mod parse;
 mod people;
 mod policy;
@@ -42,9 +46,15 @@ mod sources;
 
 pub use audit::{AuditCounts, audit_log, audit_of};
 pub use db::PublisherDb;
+pub use desk_read::{
+    Counts, DayCount, HeldEvidence, IngestRow, Key, NumberDay, NumberView, PublishRow, ReviewRow,
+    disputes_in, held_page, last_report_day, number_view, policy_window_days, recent_ingests,
+    recent_publishes, refusals_since_last_publish, reports_by_day, top_labels,
+};
 pub use disputes::{Dispute, DisputeDecision, decide_dispute, dispute, disputes};
-pub use guard::{Change, tolerance};
+pub use guard::{Change, note_refusal, tolerance};
 pub use ingest::{IngestOptions, IngestSummary, Outcome, ingest, ingest_batches};
+pub use operators::{Session, add_operator, close_session, open_session, operator_hash, session};
 pub use parse::{Keyword, ParsedSms, RefusedSms, Sender, SmsCategory, parse_body};
 pub use policy::{
     DEFAULT_GUARD_MIN_ENTRIES, DEFAULT_MAX_CHANGED_PERCENT, DEFAULT_MAX_DROP_PERCENT,
