@@ -202,8 +202,10 @@ android_bench() {
 }
 
 cmd_test() {
-    # The feed tests serve real files with nginx (Debian's nginx-light).
+    # The feed tests serve real files with nginx (Debian's nginx-light), some
+    # over https with a chain openssl makes (tests/tls/make-chain.sh).
     command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || apt_install nginx-light
+    command -v openssl >/dev/null || apt_install openssl
     say "cargo fmt --check"
     cargo fmt --all --check
     say "cargo clippy -D warnings"
@@ -422,6 +424,7 @@ demo_live() {
 
 cmd_bench() {
     command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || apt_install nginx-light
+    command -v openssl >/dev/null || apt_install openssl
     say "benchmark: screen on a 1,000,000-number store (release build)"
     mkdir -p "$BUILD"
     cargo bench -q -p canhgiac-core --bench screen | tee "$BUILD/bench-screen.md"
