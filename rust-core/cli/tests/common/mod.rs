@@ -90,7 +90,7 @@ impl Nginx {
                 FEED_HEADERS = FEED_HEADERS,
                 ssl = match tls {
                     Some((chain, key)) => format!(
-                        " ssl; ssl_certificate {}; ssl_certificate_key {}",
+                        " ssl; ssl_protocols TLSv1.2 TLSv1.3; ssl_certificate {}; ssl_certificate_key {}",
                         chain.display(),
                         key.display()
                     ),
