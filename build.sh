@@ -441,6 +441,8 @@ cmd_bench() {
     CANHGIAC_BIN="$TARGET/release/canhgiac" cargo bench -q -p canhgiac-core --bench userdata
     say "benchmark: publishing every 5 minutes on 1,000,000 entries (the ladder; nginx on loopback)"
     CANHGIAC_BIN="$TARGET/release/canhgiac" cargo bench -q -p canhgiac-core --bench ladder
+    say "benchmark: the operator's desk on 1,000,000 reports and 1,000 held numbers (release CLI, loopback)"
+    CANHGIAC_BIN="$TARGET/release/canhgiac" cargo bench -q -p canhgiac-core --bench desk | tee "$BUILD/bench-desk.md"
     android_bench "$BUILD/bench-screen.md"
     phone_lib_sizes
 }

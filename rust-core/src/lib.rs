@@ -77,4 +77,14 @@ pub mod publisher {
     };
     // Days as the publisher names them (`--as-of`), in Vietnam's time.
     pub use crate::dates::{parse_day, today};
+
+    /// What the operator's desk reads, and its operators and sessions.
+    pub mod desk {
+        pub use crate::inbox::{
+            DayCount, HeldEvidence, IngestRow, Key, NumberDay, NumberView, PublishRow, Session,
+            add_operator, close_session, disputes_in, held_page, last_report_day, note_refusal,
+            number_view, open_session, operator_hash, policy_window_days, recent_ingests,
+            recent_publishes, refusals_since_last_publish, reports_by_day, session, top_labels,
+        };
+    }
 }

@@ -157,6 +157,9 @@ pub enum Command {
     Reports(ReportsCommand),
     /// Decide the list from the publisher database (--db) and publish it as the next feed version
     Publish(PublishArgs),
+    /// The operator's desk: web pages (loopback; nginx in front for TLS) for the review queue,
+    /// disputes, each number and each publish; `desk add-operator NAME` adds who signs in
+    Desk(DeskArgs),
 }
 
 #[derive(Subcommand)]
@@ -500,6 +503,37 @@ pub struct ServeArgs {
     #[arg(long, default_value_t = 10_000, value_name = "MESSAGES",
           value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
     pub queue: u32,
+}
+
+#[derive(clap::Args)]
+pub struct DeskArgs {
+    #[command(subcommand)]
+    pub command: Option<DeskCommand>,
+    /// The address to listen on (loopback: TLS comes from nginx in front); port 0 picks a
+    /// free one, printed as `desk listening on http://ADDR`
+    #[arg(long, default_value = "127.0.0.1:8157", value_name = "ADDR")]
+    pub listen: std::net::SocketAddr,
+    /// The feed folder `publish` writes (for the follow page)
+    #[arg(long, value_name = "DIR")]
+    pub feed_dir: Option<PathBuf>,
+    /// The address phones fetch the feed from (for the follow page)
+    #[arg(long, value_name = "URL")]
+    pub feed_url: Option<String>,
+    /// The feed's name as phones show it (for the follow page)
+    #[arg(long, value_name = "NAME")]
+    pub feed_name: Option<String>,
+}
+
+#[derive(Subcommand)]
+pub enum DeskCommand {
+    /// Add an operator who signs in to the desk; the password (12 to 1024 characters) is
+    /// asked twice, or read from stdin's first line when stdin is not a terminal
+    AddOperator {
+        name: String,
+        /// Give an existing operator a new password (their sessions end)
+        #[arg(long)]
+        reset: bool,
+    },
 }
 
 /// An action by its name: allow, warn, silence or block.

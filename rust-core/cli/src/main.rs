@@ -12,7 +12,9 @@ mod commands;
 
 use args::{Cli, Command};
 use clap::Parser;
-use commands::{Db, backup, check, feed, feeds, inbox, lists, normalize, policy, report, sync};
+use commands::{
+    Db, backup, check, desk, feed, feeds, inbox, lists, normalize, policy, report, sync,
+};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
@@ -88,6 +90,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Feed(cmd) => feed::run(cmd)?,
         Command::Reports(cmd) => return inbox::run(&db, cmd),
         Command::Publish(args) => return inbox::publish(&db, args),
+        Command::Desk(args) => desk::run(&db, args)?,
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -331,6 +331,7 @@ impl<'p> Run<'p> {
             (Err(reason), Some(_)) => {
                 self.removed.push((number, *reason));
                 self.counts.removed += 1;
+                *self.counts.removed_by_reason.entry(*reason).or_default() += 1;
             }
             (Err(_), None) => {}
         }

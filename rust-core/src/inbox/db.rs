@@ -37,8 +37,11 @@ use std::time::Duration;
 /// what the guard and the feed's continuity need of the last publish
 /// (`upgrade_from(3)`); version 5 keeps the review queue and the state of
 /// disputes (`upgrade_from(4)`); version 6 names the gateway that POSTed
-/// each message to `reports serve` (`upgrade_from(5)`).
-pub const VERSION: u32 = 6;
+/// each message to `reports serve` (`upgrade_from(5)`); version 7 keeps the
+/// desk's operators and their sessions, finds a number's audit lines by
+/// an index, and keeps refused publishes and each publish's feed version
+/// (`upgrade_from(6)`).
+pub const VERSION: u32 = 7;
 /// `PRAGMA application_id` of a publisher database ("CGP1"), so that it is
 /// told apart from the phone's files and from other programs' databases.
 pub const APPLICATION_ID: i32 = 0x4347_5031;
@@ -165,14 +168,17 @@ CREATE TABLE review (
     decided_at INTEGER
 ) WITHOUT ROWID;
 -- Each aggregation: when, for which day, under which policy (JSON), the
--- counts of its publish report (JSON), and the last ingest it saw.
+-- counts of its publish report (JSON), the last ingest it saw, and the
+-- feed version it was published as (NULL: aggregated, not published, or
+-- published before schema 7).
 CREATE TABLE publish_run (
-    id          INTEGER PRIMARY KEY,
-    at          INTEGER NOT NULL,
-    as_of       INTEGER NOT NULL,
-    policy      TEXT NOT NULL,
-    counts      TEXT NOT NULL,
-    last_ingest INTEGER NOT NULL
+    id           INTEGER PRIMARY KEY,
+    at           INTEGER NOT NULL,
+    as_of        INTEGER NOT NULL,
+    policy       TEXT NOT NULL,
+    counts       TEXT NOT NULL,
+    last_ingest  INTEGER NOT NULL,
+    feed_version INTEGER
 );
 -- The list as the last aggregation decided it, to tell what was added and
 -- what was removed, and why.
@@ -221,6 +227,35 @@ CREATE TABLE publish_state (
 CREATE TABLE guard_baseline (
     number INTEGER PRIMARY KEY
 ) WITHOUT ROWID;
+-- The desk's operators: a name and its argon2id hash (PHC string, salt
+-- inside); never a password.
+CREATE TABLE operator (
+    name       TEXT PRIMARY KEY,
+    hash       TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+) WITHOUT ROWID;
+-- Signed-in sessions: the SHA-256 of the cookie's random token (the token
+-- itself is only in the operator's browser), whose they are, the token
+-- every form of the session carries (CSRF), and when it was made and last
+-- used (idle ones expire).
+CREATE TABLE session (
+    token_hash BLOB PRIMARY KEY CHECK (length(token_hash) = 32),
+    operator   TEXT NOT NULL REFERENCES operator(name) ON DELETE CASCADE,
+    csrf       TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    last_seen  INTEGER NOT NULL
+) WITHOUT ROWID;
+-- A number's audit lines, found without reading the whole log (the desk's
+-- number page).
+CREATE INDEX audit_by_number ON audit (json_extract(line, '$.number'));
+-- Publishes refused (by the guard, a changed key or a missing policy):
+-- when and why, in the refusal's words; nothing else of them is written.
+CREATE TABLE publish_refusal (
+    id  INTEGER PRIMARY KEY,
+    at  INTEGER NOT NULL,
+    why TEXT NOT NULL
+);
+CREATE INDEX publish_refusal_by_at ON publish_refusal (at);
 ";
 
 /// Moves a publisher database at `version` to `version + 1`. A step that
@@ -309,6 +344,33 @@ ALTER TABLE audit_v5 RENAME TO audit;
             "
 ALTER TABLE report ADD COLUMN gateway TEXT;
 ALTER TABLE ingest_run ADD COLUMN gateway TEXT;
+",
+        )?,
+        // v7: the desk's operators and sessions, the audit log indexed by
+        // number (built here over the lines already logged), refused
+        // publishes, and each publish's feed version (unknown before).
+        6 => tx.execute_batch(
+            "
+CREATE TABLE operator (
+    name       TEXT PRIMARY KEY,
+    hash       TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE session (
+    token_hash BLOB PRIMARY KEY CHECK (length(token_hash) = 32),
+    operator   TEXT NOT NULL REFERENCES operator(name) ON DELETE CASCADE,
+    csrf       TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    last_seen  INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX audit_by_number ON audit (json_extract(line, '$.number'));
+CREATE TABLE publish_refusal (
+    id  INTEGER PRIMARY KEY,
+    at  INTEGER NOT NULL,
+    why TEXT NOT NULL
+);
+CREATE INDEX publish_refusal_by_at ON publish_refusal (at);
+ALTER TABLE publish_run ADD COLUMN feed_version INTEGER;
 ",
         )?,
         v => {
@@ -1089,7 +1151,7 @@ CREATE TABLE audit (
         let fresh = create_in(dir.path(), "fresh.db");
         assert_eq!(shape(&old.conn), shape(&fresh.conn));
         let q = |sql: &str| -> i64 { old.conn.query_row(sql, [], |r| r.get(0)).unwrap() };
-        assert_eq!(q("PRAGMA user_version"), 6);
+        assert!(q("PRAGMA user_version") >= 6);
         assert_eq!(q("SELECT count(*) FROM report WHERE gateway IS NULL"), 1);
         assert_eq!(
             q("SELECT count(*) FROM ingest_run WHERE gateway IS NULL"),
@@ -1101,6 +1163,48 @@ CREATE TABLE audit (
         assert_eq!(
             q("SELECT count(*) FROM report WHERE gateway = 'sms-gw-1'"),
             1
+        );
+    }
+
+    #[test]
+    fn upgrade_to_v7_adds_operators_sessions_and_finds_audit_lines_by_number() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("v2.db");
+        old_db(&path, 2, &[7; 32]);
+        Connection::open(&path)
+            .unwrap()
+            .execute_batch(
+                r#"INSERT INTO audit (run_id, line) VALUES (1, '{"run":1,"number":"+84901000001","decision":"listed"}');"#,
+            )
+            .unwrap();
+        let old = PublisherDb::move_key_out(&path, &dir.path().join("reporter.key")).unwrap();
+        let fresh = create_in(dir.path(), "fresh.db");
+        assert_eq!(shape(&old.conn), shape(&fresh.conn));
+        let q = |sql: &str| -> i64 { old.conn.query_row(sql, [], |r| r.get(0)).unwrap() };
+        assert_eq!(q("PRAGMA user_version"), i64::from(VERSION));
+        assert_eq!(q("SELECT count(*) FROM operator"), 0);
+        // The line logged before the step is found through the new index.
+        let plan: String = old
+            .conn
+            .query_row(
+                "EXPLAIN QUERY PLAN SELECT line FROM audit WHERE json_extract(line, '$.number') = '+84901000001'",
+                [],
+                |r| r.get(3),
+            )
+            .unwrap();
+        assert!(plan.contains("audit_by_number"), "{plan}");
+        assert_eq!(
+            q("SELECT count(*) FROM audit WHERE json_extract(line, '$.number') = '+84901000001'"),
+            1
+        );
+        // A session names an operator that exists, and goes with it.
+        assert!(
+            old.conn
+                .execute(
+                    "INSERT INTO session VALUES (zeroblob(32), 'nobody', 'c', 0, 0)",
+                    []
+                )
+                .is_err()
         );
     }
 }

@@ -155,13 +155,13 @@ pub fn disputes(db: &PublisherDb) -> Result<Vec<Dispute>> {
     Ok(rows)
 }
 
-const SELECT: &str = "SELECT id, number, reason, operator, disputed_at, state, decided_by, decided_at, decision FROM dispute";
+pub(super) const SELECT: &str = "SELECT id, number, reason, operator, disputed_at, state, decided_by, decided_at, decision FROM dispute";
 
 fn one(tx: &Transaction, id: i64) -> Result<Dispute> {
     Ok(tx.query_row(&format!("{SELECT} WHERE id = ?1"), [id], from_row)?)
 }
 
-fn from_row(r: &rusqlite::Row) -> rusqlite::Result<Dispute> {
+pub(super) fn from_row(r: &rusqlite::Row) -> rusqlite::Result<Dispute> {
     let key: i64 = r.get(1)?;
     Ok(Dispute {
         id: r.get(0)?,

@@ -15,6 +15,7 @@
 //! Pure functions: `publish.rs` gathers the counts and writes nothing when
 //! this refuses.
 
+use super::db::PublisherDb;
 use super::policy::ListingPolicy;
 use crate::error::{Error, Result};
 use serde::Serialize;
@@ -144,12 +145,30 @@ fn describe(changes: &[Change]) -> String {
         .join("; ")
 }
 
+/// How every refusal's words start.
+const REFUSED: &str = "publish refused, nothing written (the last feed stays in place): ";
+
 /// A refused publish, said in words (the caller logs it); nothing is
 /// written.
 pub(super) fn refused(why: String) -> Error {
-    Error::InvalidInput(format!(
-        "publish refused, nothing written (the last feed stays in place): {why}"
-    ))
+    Error::InvalidInput(format!("{REFUSED}{why}"))
+}
+
+/// Keeps a refused publish's time and words for the desk's overview, when
+/// `error` is a refusal (other failures are not the guard's); returns
+/// whether it was one.
+pub fn note_refusal(db: &mut PublisherDb, error: &Error) -> Result<bool> {
+    let Error::InvalidInput(text) = error else {
+        return Ok(false);
+    };
+    let Some(why) = text.strip_prefix(REFUSED) else {
+        return Ok(false);
+    };
+    db.conn.execute(
+        "INSERT INTO publish_refusal (at, why) VALUES (?1, ?2)",
+        rusqlite::params![crate::dates::now_unix(), why],
+    )?;
+    Ok(true)
 }
 
 #[cfg(test)]

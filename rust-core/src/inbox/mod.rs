@@ -10,7 +10,9 @@
 //! (`policy`), reading the window's evidence (`evidence`), weighing people
 //! (`people`), the caps on senders (`abuse`), the review queue
 //! (`review`) and what an operator types for it (`operator`), the scam patterns (`labels`), what a publish reports
-//! (`report`) and the audit log of every change (`audit`); published all
+//! (`report`) and the audit log of every change (`audit`); what the
+//! operator's desk reads (`desk_read`) and its operators and sessions
+//! (`operators`); published all
 //! or nothing (`publish`), never when the list changed too much at once
 //! (`guard`), old reports reduced to what a decision needs (`retention`).
 //! The reporter key lives outside the database (`reporter_key`).
@@ -20,12 +22,14 @@ mod aggregate;
 mod audit;
 mod curated;
 mod db;
+mod desk_read;
 mod disputes;
 mod evidence;
 mod guard;
 mod ingest;
 mod labels;
 mod operator;
+mod operators;
 mod parse;
 mod people;
 mod policy;
@@ -40,9 +44,15 @@ mod sources;
 
 pub use audit::{AuditCounts, audit_log, audit_of};
 pub use db::PublisherDb;
+pub use desk_read::{
+    DayCount, HeldEvidence, IngestRow, Key, NumberDay, NumberView, PublishRow, disputes_in,
+    held_page, last_report_day, number_view, policy_window_days, recent_ingests, recent_publishes,
+    refusals_since_last_publish, reports_by_day, top_labels,
+};
 pub use disputes::{Dispute, DisputeDecision, decide_dispute, dispute, disputes};
-pub use guard::{Change, tolerance};
+pub use guard::{Change, note_refusal, tolerance};
 pub use ingest::{IngestOptions, IngestSummary, Outcome, ingest, ingest_batches};
+pub use operators::{Session, add_operator, close_session, open_session, operator_hash, session};
 pub use parse::{Keyword, ParsedSms, RefusedSms, Sender, SmsCategory, parse_body};
 pub use policy::{
     DEFAULT_GUARD_MIN_ENTRIES, DEFAULT_MAX_CHANGED_PERCENT, DEFAULT_MAX_DROP_PERCENT,

@@ -36,8 +36,13 @@ pub(super) fn reason_and_operator<'a>(
 ) -> Result<(&'a str, &'a str)> {
     Ok((
         check_words(reason, "reason", MAX_REASON_CHARS)?,
-        check_words(operator, "operator's name", MAX_OPERATOR_CHARS)?,
+        check_name(operator)?,
     ))
+}
+
+/// An operator's name, checked as in every decision.
+pub(super) fn check_name(name: &str) -> Result<&str> {
+    check_words(name, "operator's name", MAX_OPERATOR_CHARS)
 }
 
 /// A reason or a name an operator typed: trimmed, not empty, bounded,

@@ -212,6 +212,13 @@ impl Pending<'_> {
             }
         }
         tx.execute(
+            "UPDATE publish_run SET feed_version = ?2 WHERE id = ?1",
+            params![
+                self.aggregate.run,
+                i64::try_from(feed_version).unwrap_or(i64::MAX)
+            ],
+        )?;
+        tx.execute(
             "INSERT OR REPLACE INTO publish_state
                     (id, feed_version, feed_key, with_policy, baseline_at, reduced_to)
              VALUES (1, ?1, ?2, ?3, ?4, ?5)",

@@ -101,6 +101,8 @@ pub struct PublishCounts {
     pub added: u64,
     /// Listed by the previous aggregation and not now.
     pub removed: u64,
+    /// Of `removed`, by why (the desk's overview shows it).
+    pub removed_by_reason: BTreeMap<NotListed, u64>,
     /// Listed by both, with another category or label.
     pub changed: u64,
     pub not_listed: BTreeMap<NotListed, u64>,

@@ -153,7 +153,7 @@ pub(super) fn write_held(
         [],
     )?;
     tx.execute("DROP TABLE temp.held_now", [])?;
-    queue(tx, now)
+    queue(tx, now, -1, 0)
 }
 
 /// Approvals and rejections older than `expire_days` leave the queue: the
@@ -177,12 +177,18 @@ pub(super) fn reopen(tx: &Transaction, numbers: &[i64]) -> Result<()> {
     Ok(())
 }
 
-fn queue(conn: &rusqlite::Connection, now: i64) -> Result<Vec<HeldNumber>> {
+/// The held numbers, oldest first: `limit` of them (-1: all) from `offset`.
+pub(super) fn queue(
+    conn: &rusqlite::Connection,
+    now: i64,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<HeldNumber>> {
     let mut stmt = conn.prepare(
         "SELECT number, why, held_since, reporters, reports, last_day FROM review
-          WHERE state = 'held' ORDER BY held_since, number",
+          WHERE state = 'held' ORDER BY held_since, number LIMIT ?1 OFFSET ?2",
     )?;
-    let rows = stmt.query_map([], |r| {
+    let rows = stmt.query_map([limit, offset], |r| {
         let key: i64 = r.get(0)?;
         let why: String = r.get(1)?;
         let since: i64 = r.get(2)?;
@@ -208,7 +214,7 @@ fn queue(conn: &rusqlite::Connection, now: i64) -> Result<Vec<HeldNumber>> {
 
 /// The numbers the last publish held, oldest first.
 pub fn held(db: &PublisherDb) -> Result<Vec<HeldNumber>> {
-    queue(&db.conn, dates::now_unix())
+    queue(&db.conn, dates::now_unix(), -1, 0)
 }
 
 /// An operator's decision about a number.

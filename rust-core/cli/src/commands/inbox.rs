@@ -308,7 +308,16 @@ pub fn publish_once(db: &Db, args: &PublishArgs, last: &mut LastPublished) -> Re
             version,
             "feed written, not recorded in the publisher database"
         ),
-        None => tracing::error!(reason = %format!("{e:#}"), "no feed published"),
+        None => {
+            tracing::error!(reason = %format!("{e:#}"), "no feed published");
+            // A refusal is kept for the desk's overview (when and why).
+            if let Some(core) = e.downcast_ref::<canhgiac_core::Error>()
+                && let Ok(mut pdb) = db.publisher()
+                && let Err(note) = publisher::desk::note_refusal(&mut pdb, core)
+            {
+                tracing::warn!("the refusal could not be kept: {note}");
+            }
+        }
     })
 }
 

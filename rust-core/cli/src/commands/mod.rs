@@ -3,6 +3,7 @@
 
 pub mod backup;
 pub mod check;
+pub mod desk;
 pub mod every;
 pub mod feed;
 pub mod feeds;

@@ -108,7 +108,7 @@ pub fn run(db: &Db, args: ServeArgs) -> Result<()> {
 }
 
 /// Resolves at SIGTERM (systemd's stop) or ctrl-c.
-fn stop_signal() -> Result<impl std::future::Future<Output = ()>> {
+pub(super) fn stop_signal() -> Result<impl std::future::Future<Output = ()>> {
     #[cfg(unix)]
     let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
         .context("cannot listen for SIGTERM")?;
@@ -120,6 +120,6 @@ fn stop_signal() -> Result<impl std::future::Future<Output = ()>> {
         }
         #[cfg(not(unix))]
         let _ = tokio::signal::ctrl_c().await;
-        tracing::info!("stopping: answering what is under way, then committing the queue");
+        tracing::info!("stopping: answering what is under way");
     })
 }

@@ -1,0 +1,146 @@
+//! Charts drawn by the server as SVG: nothing is fetched, nothing runs in
+//! the browser. Each has a `<title>` named by `aria-labelledby`, and the
+//! page puts the same figures in a table beside it for screen readers.
+
+use maud::{Markup, html};
+
+const W: f64 = 720.0;
+const H: f64 = 220.0;
+const PAD: f64 = 28.0;
+
+/// A stack of one bar a category: the classes name the segments' colours.
+pub struct Stack<'a> {
+    pub label: &'a str,
+    /// (CSS class, value).
+    pub parts: Vec<(&'static str, u64)>,
+}
+
+/// Stacked bars, one per x label (e.g. reports a day by keyword).
+pub fn stacked_bars(id: &str, title: &str, stacks: &[Stack]) -> Markup {
+    let max = stacks
+        .iter()
+        .map(|s| s.parts.iter().map(|p| p.1).sum::<u64>())
+        .max()
+        .unwrap_or(0)
+        .max(1) as f64;
+    let n = stacks.len().max(1) as f64;
+    let step = (W - 2.0 * PAD) / n;
+    let title_id = format!("{id}-title");
+    html! {
+        svg id=(id) role="img" aria-labelledby=(title_id) viewBox=(format!("0 0 {W} {H}")) xmlns="http://www.w3.org/2000/svg" {
+            title id=(title_id) { (title) }
+            line class="axis" x1=(PAD) y1=(H - PAD) x2=(W - PAD) y2=(H - PAD) {}
+            text x="2" y="12" { (max as u64) }
+            @for (i, s) in stacks.iter().enumerate() {
+                @let x = PAD + i as f64 * step;
+                @let mut y = H - PAD;
+                @for (class, v) in &s.parts {
+                    @let h = (*v as f64 / max) * (H - 2.0 * PAD);
+                    @let top = { y -= h; y };
+                    rect class=(class) x=(fmt(x + step * 0.1)) y=(fmt(top)) width=(fmt(step * 0.8)) height=(fmt(h)) {}
+                }
+                @if i == 0 || i + 1 == stacks.len() {
+                    text x=(fmt(x)) y=(H - 8.0) { (s.label) }
+                }
+            }
+        }
+    }
+}
+
+/// A line through (label, value) points, oldest first.
+pub fn line(id: &str, title: &str, points: &[(String, u64)]) -> Markup {
+    let max = points.iter().map(|p| p.1).max().unwrap_or(0).max(1) as f64;
+    let n = points.len().saturating_sub(1).max(1) as f64;
+    let path: Vec<String> = points
+        .iter()
+        .enumerate()
+        .map(|(i, (_, v))| {
+            let x = PAD + i as f64 * (W - 2.0 * PAD) / n;
+            let y = H - PAD - (*v as f64 / max) * (H - 2.0 * PAD);
+            format!("{},{}", fmt(x), fmt(y))
+        })
+        .collect();
+    let title_id = format!("{id}-title");
+    html! {
+        svg id=(id) role="img" aria-labelledby=(title_id) viewBox=(format!("0 0 {W} {H}")) xmlns="http://www.w3.org/2000/svg" {
+            title id=(title_id) { (title) }
+            line class="axis" x1=(PAD) y1=(H - PAD) x2=(W - PAD) y2=(H - PAD) {}
+            text x="2" y="12" { (max as u64) }
+            polyline class="line" points=(path.join(" ")) {}
+            @if let (Some(first), Some(last)) = (points.first(), points.last()) {
+                text x=(PAD) y=(H - 8.0) { (first.0) }
+                text x=(W - PAD - 60.0) y=(H - 8.0) { (last.0) }
+            }
+        }
+    }
+}
+
+/// Horizontal bars, one a row (e.g. the top labels).
+pub fn hbars(id: &str, title: &str, rows: &[(String, u64)]) -> Markup {
+    let max = rows.iter().map(|r| r.1).max().unwrap_or(0).max(1) as f64;
+    let row_h = 22.0;
+    let height = (rows.len().max(1) as f64) * row_h + 8.0;
+    let bar_x = 300.0;
+    let title_id = format!("{id}-title");
+    html! {
+        svg id=(id) role="img" aria-labelledby=(title_id) viewBox=(format!("0 0 {W} {}", fmt(height))) xmlns="http://www.w3.org/2000/svg" {
+            title id=(title_id) { (title) }
+            @for (i, (label, v)) in rows.iter().enumerate() {
+                @let y = 4.0 + i as f64 * row_h;
+                text x="2" y=(fmt(y + 14.0)) { (shorten(label, 44)) }
+                rect class="bar" x=(bar_x) y=(fmt(y + 3.0)) width=(fmt((*v as f64 / max) * (W - bar_x - 60.0))) height="14" {}
+                text x=(fmt(bar_x + (*v as f64 / max) * (W - bar_x - 60.0) + 4.0)) y=(fmt(y + 14.0)) { (v) }
+            }
+        }
+    }
+}
+
+/// A coordinate, short.
+fn fmt(v: f64) -> String {
+    format!("{v:.1}")
+}
+
+/// At most `max` characters, with an ellipsis when cut.
+fn shorten(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        text.to_string()
+    } else {
+        text.chars().take(max - 1).chain(['…']).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_chart_has_its_title_role_and_one_bar_a_value() {
+        let svg = stacked_bars(
+            "chart-x",
+            "Reports <a day>",
+            &[
+                Stack {
+                    label: "2026-01-01",
+                    parts: vec![("bar-ld", 3), ("bar-v", 1)],
+                },
+                Stack {
+                    label: "2026-01-02",
+                    parts: vec![("bar-ld", 0), ("bar-v", 2)],
+                },
+            ],
+        )
+        .into_string();
+        assert!(
+            svg.contains(r#"role="img""#) && svg.contains(r#"aria-labelledby="chart-x-title""#)
+        );
+        assert!(
+            svg.contains("<title id=\"chart-x-title\">Reports &lt;a day&gt;</title>"),
+            "{svg}"
+        );
+        assert_eq!(svg.matches("<rect").count(), 4);
+        let l = line("chart-l", "t", &[("a".into(), 1), ("b".into(), 5)]).into_string();
+        assert!(l.contains("<polyline"));
+        let h = hbars("chart-h", "t", &[("<b>".into(), 2)]).into_string();
+        assert!(h.contains("&lt;b&gt;") && !h.contains("<b>"));
+    }
+}

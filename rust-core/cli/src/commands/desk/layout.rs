@@ -1,0 +1,192 @@
+//! The frame of every page (header, navigation, search, language switch,
+//! sign-out), the error pages, the stylesheet, and the headers every
+//! response carries: a strict Content-Security-Policy (no script at all,
+//! styles only from `/static/desk.css`), no framing, no sniffing, no
+//! referrer, nothing cached, and the server's time for the bench.
+
+use super::DeskError;
+use super::auth::Signed;
+use super::i18n::{Lang, T};
+use axum::extract::Request;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{Html, IntoResponse, Response};
+use maud::{DOCTYPE, Markup, html};
+use std::time::Instant;
+
+const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+const STYLESHEET: &str = include_str!("static/desk.css");
+
+/// What the frame of a page needs to know.
+pub struct Ctx {
+    pub lang: Lang,
+    pub signed: Option<Signed>,
+    /// A line saying what the last POST did.
+    pub flash: Option<String>,
+}
+
+impl Ctx {
+    pub fn anonymous(lang: Lang) -> Ctx {
+        Ctx {
+            lang,
+            signed: None,
+            flash: None,
+        }
+    }
+
+    pub fn signed(lang: Lang, signed: Signed) -> Ctx {
+        Ctx {
+            lang,
+            signed: Some(signed),
+            flash: None,
+        }
+    }
+}
+
+/// A whole page: `main` inside the desk's frame.
+pub fn page(ctx: &Ctx, title: &str, main: Markup) -> Html<String> {
+    let l = ctx.lang;
+    Html(
+        html! {
+            (DOCTYPE)
+            html lang=(l.code()) {
+                head {
+                    meta charset="utf-8";
+                    meta name="viewport" content="width=device-width, initial-scale=1";
+                    title { (title) " · " (l.t(T::Desk)) }
+                    link rel="stylesheet" href="/static/desk.css";
+                }
+                body {
+                    header {
+                        p class="brand" { (l.t(T::Desk)) }
+                        nav aria-label=(l.t(T::Desk)) {
+                            ul {
+                                li { a href="/" { (l.t(T::Overview)) } }
+                                li { a href="/held" { (l.t(T::Held)) } }
+                                li { a href="/disputes" { (l.t(T::Disputes)) } }
+                                li { a href="/rejected" { (l.t(T::Rejected)) } }
+                                li { a href="/follow" { (l.t(T::Follow)) } }
+                            }
+                        }
+                        form id="search" method="get" action="/number" role="search" {
+                            label for="search-q" { (l.t(T::LookUp)) }
+                            input id="search-q" name="q" type="search" inputmode="tel" maxlength="64" autocomplete="off";
+                            button type="submit" { (l.t(T::LookUpButton)) }
+                        }
+                        p class="lang" {
+                            span class="sr-only" { (l.t(T::Language)) ": " }
+                            a href="?lang=vi" lang="vi" hreflang="vi" { "Tiếng Việt" }
+                            " · "
+                            a href="?lang=en" lang="en" hreflang="en" { "English" }
+                        }
+                        @if let Some(s) = &ctx.signed {
+                            form id="logout" method="post" action="/logout" {
+                                input type="hidden" name="csrf" value=(s.csrf);
+                                span class="who" { (l.t(T::SignedInAs)) " " (s.operator) }
+                                " "
+                                button type="submit" { (l.t(T::SignOut)) }
+                            }
+                        }
+                    }
+                    @if let Some(f) = &ctx.flash {
+                        p id="flash" role="status" { (f) }
+                    }
+                    (main)
+                }
+            }
+        }
+        .into_string(),
+    )
+}
+
+/// A page saying what went wrong, in both languages (it may be answered
+/// before the request's language is known).
+pub fn error_page(status: StatusCode, why: &str) -> Response {
+    let body = html! {
+        (DOCTYPE)
+        html lang="vi" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { "Lỗi · Error" }
+                link rel="stylesheet" href="/static/desk.css";
+            }
+            body {
+                main id="error-page" {
+                    h1 { "Lỗi " span lang="en" { "· Error" } " " (status.as_u16()) }
+                    p id="error" role="alert" { (why) }
+                    p { a href="/" { "Tổng quan" } " · " a href="/" lang="en" { "Overview" } }
+                }
+            }
+        }
+    };
+    (status, Html(body.into_string())).into_response()
+}
+
+/// 403: a POST without its form token.
+pub fn forbidden() -> Response {
+    let why = format!("{} {}", Lang::Vi.t(T::Forbidden), Lang::En.t(T::Forbidden));
+    error_page(StatusCode::FORBIDDEN, &why)
+}
+
+pub async fn not_found() -> Response {
+    DeskError::NotFound.into_response()
+}
+
+impl IntoResponse for DeskError {
+    fn into_response(self) -> Response {
+        match self {
+            DeskError::Db(why) => {
+                tracing::error!("{why}");
+                error_page(StatusCode::INTERNAL_SERVER_ERROR, &why)
+            }
+            DeskError::Input(why) => error_page(StatusCode::BAD_REQUEST, &why),
+            DeskError::NotFound => error_page(
+                StatusCode::NOT_FOUND,
+                &format!(
+                    "{} {}",
+                    Lang::Vi.t(T::NotFoundText),
+                    Lang::En.t(T::NotFoundText)
+                ),
+            ),
+        }
+    }
+}
+
+pub async fn stylesheet() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "max-age=3600"),
+        ],
+        STYLESHEET,
+    )
+        .into_response()
+}
+
+/// The headers every response carries, and its server time.
+pub async fn headers(req: Request, next: Next) -> Response {
+    let started = Instant::now();
+    let mut response = next.run(req).await;
+    let h = response.headers_mut();
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(CSP),
+    );
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    h.entry(header::CACHE_CONTROL)
+        .or_insert(HeaderValue::from_static("no-store"));
+    let ms = started.elapsed().as_secs_f64() * 1000.0;
+    if let Ok(v) = HeaderValue::from_str(&format!("app;dur={ms:.2}")) {
+        h.insert("server-timing", v);
+    }
+    response
+}

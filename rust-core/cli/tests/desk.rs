@@ -1,0 +1,761 @@
+//! `canhgiac desk` end to end: the real server on loopback over raw
+//! HTTP/1.1 with its cookies carried by hand, a real publisher database
+//! made by `reports init`, `reports ingest` and `publish`, read back with
+//! SQLite and through the next `publish`. Numbers and reporters are
+//! synthetic (0901 000 001, 024 3936 1001, 0981 00x xxx).
+
+mod common;
+use common::{day, ok};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+
+const OPERATOR: &str = "lan";
+const PASSWORD: &str = "mật khẩu đủ dài 2026";
+/// Two shops' fixed lines, held for review; and a mobile number, listed.
+const SHOP_A: &str = "842439361001";
+const SHOP_B: &str = "842439361002";
+const MOBILE: &str = "84901000001";
+const HOSTILE: [&str; 3] = [
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    "<a href=\"javascript:alert(1)\">bấm vào đây</a>",
+];
+
+fn s(p: &Path) -> String {
+    p.to_str().unwrap().to_string()
+}
+
+/// A publisher's folder, published once, with its desk running.
+struct Desk {
+    dir: tempfile::TempDir,
+    child: Child,
+    addr: String,
+}
+
+impl Desk {
+    fn new() -> Desk {
+        let dir = tempfile::tempdir().unwrap();
+        let p = |rel: &str| dir.path().join(rel);
+        ok(&["feed", "keygen", "--out", &s(&p("keys"))]);
+        std::fs::write(p("policy.toml"), "min_reporters = 3\n").unwrap();
+        run_ok(dir.path(), &["reports", "init"], None);
+        let mut rows = String::from("received_at,sender,to,body\n");
+        for (i, number) in ["02439361001", "02439361002", "0901000001"]
+            .iter()
+            .enumerate()
+        {
+            for k in 0..3usize {
+                rows.push_str(&format!(
+                    "{}T09:{:02}:00+07:00,098100{:04},156,LD {number} mao danh cong an\n",
+                    day(3 - k as i64),
+                    k * 10 + i,
+                    i * 3 + k
+                ));
+            }
+        }
+        std::fs::write(p("inbox.csv"), rows).unwrap();
+        run_ok(
+            dir.path(),
+            &["reports", "ingest", &s(&p("inbox.csv"))],
+            None,
+        );
+        hostile_reports(&p("publisher.db"));
+        publish(dir.path());
+        let out = run(
+            dir.path(),
+            &["desk", "add-operator", OPERATOR],
+            Some(&format!("{PASSWORD}\n")),
+        );
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let mut child = Command::new(env!("CARGO_BIN_EXE_canhgiac"))
+            .args([
+                "--db",
+                &s(&p("publisher.db")),
+                "desk",
+                "--listen",
+                "127.0.0.1:0",
+            ])
+            .env_remove("CANHGIAC_DB")
+            .stdout(Stdio::piped())
+            .stderr(std::fs::File::create(p("desk.log")).unwrap())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let addr = line
+            .trim()
+            .strip_prefix("desk listening on http://")
+            .unwrap_or_else(|| panic!("desk said {line:?}"))
+            .to_string();
+        Desk { dir, child, addr }
+    }
+
+    fn p(&self, rel: &str) -> PathBuf {
+        self.dir.path().join(rel)
+    }
+
+    fn get(&self, path: &str, cookies: &str) -> Response {
+        http(&self.addr, "GET", path, &[("Cookie", cookies)], "")
+    }
+
+    fn post(&self, path: &str, cookies: &str, form: &[(&str, &str)]) -> Response {
+        let body = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(form)
+            .finish();
+        http(
+            &self.addr,
+            "POST",
+            path,
+            &[
+                ("Cookie", cookies),
+                ("Content-Type", "application/x-www-form-urlencoded"),
+            ],
+            &body,
+        )
+    }
+
+    /// Signs in: the `cg_session=…` cookie to send.
+    fn sign_in(&self) -> String {
+        let login = self.get("/login", "");
+        let token = login.cookie("cg_login").unwrap();
+        let r = self.post(
+            "/login",
+            &format!("cg_login={token}"),
+            &[("csrf", &token), ("name", OPERATOR), ("password", PASSWORD)],
+        );
+        assert_eq!(r.status, 303, "{}", r.body);
+        format!("cg_session={}", r.cookie("cg_session").unwrap())
+    }
+
+    fn count(&self, sql: &str) -> i64 {
+        let conn = rusqlite::Connection::open(self.p("publisher.db")).unwrap();
+        conn.query_row(sql, [], |r| r.get(0)).unwrap()
+    }
+}
+
+impl Drop for Desk {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn run(dir: &Path, args: &[&str], stdin: Option<&str>) -> Output {
+    let db = s(&dir.join("publisher.db"));
+    let key = s(&dir.join("keys/reporter.key"));
+    let mut child = Command::new(env!("CARGO_BIN_EXE_canhgiac"))
+        .args(["--db", &db, "--reporter-key", &key])
+        .args(args)
+        .env_remove("CANHGIAC_DB")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut input = child.stdin.take().unwrap();
+    input.write_all(stdin.unwrap_or("").as_bytes()).unwrap();
+    drop(input);
+    child.wait_with_output().unwrap()
+}
+
+fn run_ok(dir: &Path, args: &[&str], stdin: Option<&str>) -> String {
+    let out = run(dir, args, stdin);
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn publish(dir: &Path) -> String {
+    let (key, out, policy) = (
+        s(&dir.join("keys/feed.key")),
+        s(&dir.join("feed")),
+        s(&dir.join("policy.toml")),
+    );
+    run_ok(
+        dir,
+        &[
+            "publish", "--key", &key, "--out", &out, "--policy", &policy, "--json",
+        ],
+        None,
+    )
+}
+
+/// Reports whose contents attack the page: markup, a `javascript:` link
+/// and a 10,000-character word, as a database may hold them (written
+/// straight into it: the desk must not trust what ingest lets in).
+fn hostile_reports(db: &Path) {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    let long = "W".repeat(10_000);
+    let mut bodies: Vec<&str> = HOSTILE.to_vec();
+    bodies.push(&long);
+    for (i, body) in bodies.iter().enumerate() {
+        conn.execute("INSERT INTO reporter (hash) VALUES (randomblob(32))", [])
+            .unwrap();
+        conn.execute(
+            "INSERT INTO report (uniq, received_at, day, reporter_id, hotline, keyword, number, content, category)
+             SELECT randomblob(16), received_at + ?1, day, last_insert_rowid(), 156, 'LD', number, ?2, 'scam'
+               FROM report WHERE number = ?3 LIMIT 1",
+            rusqlite::params![i as i64, body, SHOP_A.parse::<i64>().unwrap()],
+        )
+        .unwrap();
+    }
+}
+
+struct Response {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: String,
+}
+
+impl Response {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The `Set-Cookie` line of cookie `name`, whole.
+    fn set_cookie(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .filter(|(n, _)| n.eq_ignore_ascii_case("set-cookie"))
+            .map(|(_, v)| v.as_str())
+            .find(|v| v.starts_with(&format!("{name}=")))
+    }
+
+    fn cookie(&self, name: &str) -> Option<String> {
+        let line = self.set_cookie(name)?;
+        let value = line.split(';').next()?.split_once('=')?.1;
+        Some(value.to_string())
+    }
+
+    fn location(&self) -> &str {
+        self.header("location").unwrap_or("")
+    }
+}
+
+/// One request on its own connection.
+fn http(addr: &str, method: &str, path: &str, headers: &[(&str, &str)], body: &str) -> Response {
+    let mut stream = TcpStream::connect(addr).unwrap();
+    let mut req = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: {}\r\n",
+        body.len()
+    );
+    for (k, v) in headers {
+        if !v.is_empty() {
+            req.push_str(&format!("{k}: {v}\r\n"));
+        }
+    }
+    req.push_str("\r\n");
+    req.push_str(body);
+    stream.write_all(req.as_bytes()).unwrap();
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).unwrap();
+    let text = String::from_utf8(raw).unwrap();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap();
+    let mut lines = head.lines();
+    let status = lines
+        .next()
+        .unwrap()
+        .split(' ')
+        .nth(1)
+        .unwrap()
+        .parse()
+        .unwrap();
+    let headers = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
+        .collect();
+    Response {
+        status,
+        headers,
+        body: body.to_string(),
+    }
+}
+
+/// The headers of the desk's contract, on every response.
+fn assert_contract_headers(r: &Response, what: &str) {
+    assert_eq!(
+        r.header("content-security-policy"),
+        Some(
+            "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+        ),
+        "{what}"
+    );
+    assert_eq!(r.header("x-frame-options"), Some("DENY"), "{what}");
+    assert_eq!(
+        r.header("x-content-type-options"),
+        Some("nosniff"),
+        "{what}"
+    );
+    assert_eq!(r.header("referrer-policy"), Some("no-referrer"), "{what}");
+    let timing = r.header("server-timing").unwrap_or("");
+    assert!(timing.starts_with("app;dur="), "{what}: {timing:?}");
+}
+
+#[test]
+fn signing_in_wrong_passwords_missing_sessions_and_the_cookie() {
+    let d = Desk::new();
+    // No session: every page sends to the sign-in.
+    for path in [
+        "/",
+        "/held",
+        "/disputes",
+        "/rejected",
+        "/number/84901000001",
+    ] {
+        let r = d.get(path, "");
+        assert_eq!((r.status, r.location()), (303, "/login"), "{path}");
+        assert_contract_headers(&r, path);
+    }
+    let login = d.get("/login", "");
+    assert_eq!(login.status, 200);
+    assert_eq!(login.header("cache-control"), Some("no-store"));
+    for needle in [
+        r#"<form id="login" method="post" action="/login">"#,
+        r#"id="login-name" name="name""#,
+        r#"id="login-password" name="password" type="password""#,
+        r#"<button type="submit">"#,
+        r#"<html lang="vi">"#,
+    ] {
+        assert!(login.body.contains(needle), "{needle}: {}", login.body);
+    }
+    let token = login.cookie("cg_login").unwrap();
+    let jar = format!("cg_login={token}");
+    // A wrong password, and a name no one has: 401, the form again, no session.
+    for (name, password) in [(OPERATOR, "not the password"), ("nobody", PASSWORD)] {
+        let r = d.post(
+            "/login",
+            &jar,
+            &[("csrf", &token), ("name", name), ("password", password)],
+        );
+        assert_eq!(r.status, 401, "{name}");
+        assert!(r.body.contains(r#"<p id="login-error" role="alert">"#));
+        assert!(r.set_cookie("cg_session").is_none());
+    }
+    // The sign-in form's own token is required too.
+    let r = d.post(
+        "/login",
+        &jar,
+        &[("name", OPERATOR), ("password", PASSWORD)],
+    );
+    assert_eq!(r.status, 403);
+    assert_eq!(d.count("SELECT count(*) FROM session"), 0);
+    // Signed in: 303 to the overview, the cookie's attributes, no Secure
+    // over plain http.
+    let r = d.post(
+        "/login",
+        &jar,
+        &[("csrf", &token), ("name", OPERATOR), ("password", PASSWORD)],
+    );
+    assert_eq!((r.status, r.location()), (303, "/"));
+    let set = r.set_cookie("cg_session").unwrap();
+    for attr in ["HttpOnly", "SameSite=Strict", "Path=/"] {
+        assert!(set.contains(attr), "{set}");
+    }
+    assert!(!set.contains("Secure"), "{set}");
+    let session = format!("cg_session={}", r.cookie("cg_session").unwrap());
+    // The database holds the token's hash, never the token.
+    let token_value = r.cookie("cg_session").unwrap();
+    let conn = rusqlite::Connection::open(d.p("publisher.db")).unwrap();
+    let (hash, who): (Vec<u8>, String) = conn
+        .query_row("SELECT token_hash, operator FROM session", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .unwrap();
+    assert_eq!(who, OPERATOR);
+    assert_ne!(hex::encode(&hash), token_value);
+    assert_eq!(hash.len(), 32);
+    // Behind nginx's https: Secure.
+    let login = d.get("/login", "");
+    let t2 = login.cookie("cg_login").unwrap();
+    let body = format!(
+        "csrf={t2}&name={OPERATOR}&password={}",
+        form_urlencoded::byte_serialize(PASSWORD.as_bytes()).collect::<String>()
+    );
+    let r = http(
+        &d.addr,
+        "POST",
+        "/login",
+        &[
+            ("Cookie", &format!("cg_login={t2}")),
+            ("Content-Type", "application/x-www-form-urlencoded"),
+            ("X-Forwarded-Proto", "https"),
+        ],
+        &body,
+    );
+    assert_eq!(r.status, 303);
+    assert!(r.set_cookie("cg_session").unwrap().contains("; Secure"));
+    // The overview, in Vietnamese by default, in English when asked.
+    let page = d.get("/", &session);
+    assert_eq!(page.status, 200);
+    assert_contract_headers(&page, "/");
+    assert_eq!(page.header("cache-control"), Some("no-store"));
+    for needle in [
+        r#"<html lang="vi">"#,
+        r#"<main id="overview">"#,
+        r#"<table id="publishes""#,
+        r#"<svg id="chart-reports""#,
+        r#"<svg id="chart-listed""#,
+        r#"<svg id="chart-labels""#,
+        r#"href="/follow""#,
+        r#"<form id="search" method="get" action="/number""#,
+        r#"<input id="search-q" name="q""#,
+        r#"<label for="search-q">Tra số</label>"#,
+        r#"href="?lang=en""#,
+        r#"<form id="logout" method="post" action="/logout">"#,
+    ] {
+        assert!(page.body.contains(needle), "{needle}");
+    }
+    let en = d.get("/?lang=en", &session);
+    assert!(en.body.contains(r#"<html lang="en">"#));
+    assert!(en.set_cookie("lang").unwrap().starts_with("lang=en"));
+    let accept = http(
+        &d.addr,
+        "GET",
+        "/",
+        &[("Cookie", &session), ("Accept-Language", "en-US,en;q=0.9")],
+        "",
+    );
+    assert!(accept.body.contains(r#"<html lang="en">"#));
+    assert!(accept.body.contains("Look up a number"));
+    // Signing out ends the session in the database too.
+    let csrf = csrf_of(&page.body);
+    let r = d.post("/logout", &session, &[("csrf", &csrf)]);
+    assert_eq!((r.status, r.location()), (303, "/login"));
+    assert_eq!(d.get("/", &session).status, 303);
+}
+
+/// The form token the page carries.
+fn csrf_of(body: &str) -> String {
+    let at = body.find(r#"name="csrf" value=""#).unwrap() + r#"name="csrf" value=""#.len();
+    body[at..at + 64].to_string()
+}
+
+#[test]
+fn posts_without_their_token_are_refused_and_change_nothing() {
+    let d = Desk::new();
+    let session = d.sign_in();
+    let before = (
+        d.count("SELECT count(*) FROM audit"),
+        d.count("SELECT count(*) FROM review WHERE state = 'held'"),
+        d.count("SELECT count(*) FROM dispute"),
+    );
+    let wrong = "0".repeat(64);
+    for csrf in [None, Some(wrong.as_str())] {
+        let mut form = vec![("reason", "a scam line")];
+        if let Some(c) = csrf {
+            form.push(("csrf", c));
+        }
+        for path in [
+            format!("/held/{SHOP_A}/approve"),
+            format!("/held/{SHOP_A}/reject"),
+            "/disputes".to_string(),
+        ] {
+            let mut f = form.clone();
+            f.push(("number", "0901000001"));
+            let r = d.post(&path, &session, &f);
+            assert_eq!(r.status, 403, "{path} {csrf:?}");
+            assert!(r.body.contains(r#"id="error""#), "{}", r.body);
+            assert_contract_headers(&r, &path);
+        }
+    }
+    let after = (
+        d.count("SELECT count(*) FROM audit"),
+        d.count("SELECT count(*) FROM review WHERE state = 'held'"),
+        d.count("SELECT count(*) FROM dispute"),
+    );
+    assert_eq!(before, after);
+    assert_eq!(before.1, 2, "both shops are held");
+}
+
+#[test]
+fn approving_and_rejecting_held_numbers_names_the_operator_and_the_next_publish_lists_it() {
+    let d = Desk::new();
+    let session = d.sign_in();
+    let held = d.get("/held", &session);
+    assert_eq!(held.status, 200);
+    for needle in [
+        r#"<main id="held">"#.to_string(),
+        r#"<table id="held-table""#.to_string(),
+        format!(r#"<tr id="held-{SHOP_A}""#),
+        format!(r#"<tr id="held-{SHOP_B}""#),
+        format!(r#"<form class="approve" method="post" action="/held/{SHOP_A}/approve">"#),
+        format!(r#"<form class="reject" method="post" action="/held/{SHOP_B}/reject">"#),
+        format!(r#"<label for="approve-reason-{SHOP_A}">"#),
+        "mạo danh công an, tòa án".to_string(),
+    ] {
+        assert!(held.body.contains(&needle), "{needle}");
+    }
+    let csrf = csrf_of(&held.body);
+    // A reason is required: refused in words, nothing written.
+    let r = d.post(
+        &format!("/held/{SHOP_A}/approve"),
+        &session,
+        &[("csrf", &csrf), ("reason", "  ")],
+    );
+    assert_eq!(r.status, 400);
+    assert!(r.body.contains("reason is missing"), "{}", r.body);
+    let r = d.post(
+        &format!("/held/{SHOP_A}/approve"),
+        &session,
+        &[("csrf", &csrf), ("reason", "ba người, cùng kịch bản")],
+    );
+    assert_eq!(r.status, 303);
+    assert!(r.location().starts_with("/held?"), "{}", r.location());
+    let back = d.get(r.location(), &session);
+    assert!(
+        back.body.contains(r#"<p id="flash" role="status">"#),
+        "{}",
+        back.body
+    );
+    let r = d.post(
+        &format!("/held/{SHOP_B}/reject"),
+        &session,
+        &[("csrf", &csrf), ("reason", "cửa hàng thật")],
+    );
+    assert_eq!(r.status, 303);
+    let audit = run_ok(
+        d.dir.path(),
+        &["reports", "audit", "--number", "02439361001"],
+        None,
+    );
+    let last: serde_json::Value = serde_json::from_str(audit.lines().last().unwrap()).unwrap();
+    assert_eq!(last["operator_decision"], "approved", "{audit}");
+    assert_eq!(last["operator"], OPERATOR);
+    let audit = run_ok(
+        d.dir.path(),
+        &["reports", "audit", "--number", "02439361002"],
+        None,
+    );
+    assert!(
+        audit.contains(r#""operator_decision":"rejected""#),
+        "{audit}"
+    );
+    // The next publish lists the approved shop and not the rejected one.
+    publish(d.dir.path());
+    assert_eq!(
+        d.count(&format!(
+            "SELECT count(*) FROM listed WHERE number = {SHOP_A}"
+        )),
+        1
+    );
+    assert_eq!(
+        d.count(&format!(
+            "SELECT count(*) FROM listed WHERE number = {SHOP_B}"
+        )),
+        0
+    );
+    let page = d.get(&format!("/number/{SHOP_A}"), &session);
+    assert!(page.body.contains(r#"<p id="decision">"#));
+    assert!(page.body.contains("approved"), "{}", page.body);
+}
+
+#[test]
+fn a_dispute_is_added_then_withdrawn_by_the_signed_in_operator() {
+    let d = Desk::new();
+    let session = d.sign_in();
+    let page = d.get("/disputes", &session);
+    for needle in [
+        r#"<main id="disputes">"#,
+        r#"<section id="disputes-open""#,
+        r#"<section id="disputes-withdrawn""#,
+        r#"<section id="disputes-decided""#,
+        r#"<form id="dispute-add" method="post" action="/disputes">"#,
+        r#"name="number""#,
+        r#"<textarea id="dispute-reason" name="reason""#,
+    ] {
+        assert!(page.body.contains(needle), "{needle}");
+    }
+    let csrf = csrf_of(&page.body);
+    let r = d.post(
+        "/disputes",
+        &session,
+        &[
+            ("csrf", &csrf),
+            ("number", "+84 901 000 001"),
+            ("reason", "số của cửa hàng tôi"),
+        ],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    let id = d.count("SELECT max(id) FROM dispute");
+    let page = d.get("/disputes", &session);
+    let open = section(&page.body, "disputes-open");
+    assert!(
+        open.contains(&format!(r#"<tr id="dispute-{id}">"#)),
+        "{open}"
+    );
+    assert!(open.contains(&format!(r#"action="/disputes/{id}/withdraw""#)));
+    assert!(
+        page.body.contains(r#"<p id="flash" role="status">"#)
+            || d.get(r.location(), &session).body.contains(r#"id="flash""#)
+    );
+    let r = d.post(
+        &format!("/disputes/{id}/withdraw"),
+        &session,
+        &[("csrf", &csrf)],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    let page = d.get("/disputes", &session);
+    assert!(
+        section(&page.body, "disputes-withdrawn").contains(&format!(r#"<tr id="dispute-{id}">"#))
+    );
+    assert!(!section(&page.body, "disputes-open").contains(&format!(r#"<tr id="dispute-{id}">"#)));
+    let audit = run_ok(
+        d.dir.path(),
+        &["reports", "audit", "--number", "0901000001"],
+        None,
+    );
+    assert!(
+        audit.contains(r#""operator_decision":"dispute_filed""#),
+        "{audit}"
+    );
+    assert!(
+        audit.contains(r#""operator_decision":"dispute_withdrawn""#),
+        "{audit}"
+    );
+    assert_eq!(
+        audit
+            .matches(&format!(r#""operator":"{OPERATOR}""#))
+            .count(),
+        2
+    );
+}
+
+/// The text of `<section id="ID">` up to its end.
+fn section<'a>(body: &'a str, id: &str) -> &'a str {
+    let start = body.find(&format!(r#"<section id="{id}""#)).unwrap();
+    let end = body[start..].find("</section>").unwrap();
+    &body[start..start + end]
+}
+
+#[test]
+fn any_written_form_of_a_number_lands_on_its_page() {
+    let d = Desk::new();
+    let session = d.sign_in();
+    for q in [
+        "0901 000 001",
+        "+84 901 000 001",
+        "84901000001",
+        "０９０１０００００１",
+    ] {
+        let path = format!(
+            "/number?q={}",
+            form_urlencoded::byte_serialize(q.as_bytes()).collect::<String>()
+        );
+        let r = d.get(&path, &session);
+        assert_eq!(
+            (r.status, r.location()),
+            (303, "/number/84901000001"),
+            "{q}"
+        );
+    }
+    let r = d.get("/number?q=not+a+number", &session);
+    assert_eq!(r.status, 400);
+    assert!(r.body.contains(r#"<p id="search-error" role="alert">"#));
+    let page = d.get(&format!("/number/{MOBILE}"), &session);
+    assert_eq!(page.status, 200);
+    for needle in [
+        r#"<main id="number">"#,
+        r#"<p id="decision">"#,
+        r#"<ol id="timeline">"#,
+        r#"<svg id="chart-number""#,
+        r#"<ul id="contents""#,
+        "mao danh cong an",
+    ] {
+        assert!(page.body.contains(needle), "{needle}");
+    }
+    // Listed by the publish, and its audit line is in the timeline.
+    assert!(page.body.contains("scam"), "{}", page.body);
+    assert!(
+        page.body
+            .contains("&quot;decision&quot;:&quot;listed&quot;")
+    );
+    assert_eq!(d.get("/number/12x", &session).status, 404);
+}
+
+#[test]
+fn hostile_contents_are_shown_only_as_escaped_text() {
+    let d = Desk::new();
+    let session = d.sign_in();
+    let long = "W".repeat(10_000);
+    for path in ["/held".to_string(), format!("/number/{SHOP_A}")] {
+        let page = d.get(&path, &session);
+        assert_eq!(page.status, 200, "{path}");
+        assert_contract_headers(&page, &path);
+        for raw in HOSTILE {
+            assert!(!page.body.contains(raw), "{path}: {raw} unescaped");
+        }
+        assert!(!page.body.contains("<script"), "{path}");
+        assert!(!page.body.contains("<img"), "{path}");
+        assert!(!page.body.contains("href=\"javascript:"), "{path}");
+        // And the text is there, escaped.
+        assert!(
+            page.body.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+            "{path}"
+        );
+        assert!(
+            page.body.contains("&lt;img src=x onerror=alert(1)&gt;"),
+            "{path}"
+        );
+        assert!(
+            page.body
+                .contains("&lt;a href=&quot;javascript:alert(1)&quot;&gt;"),
+            "{path}"
+        );
+        assert!(page.body.contains(&long), "{path}: the long word is shown");
+        // No reporter's number or hash on the page.
+        assert!(!page.body.contains("098100"), "{path}");
+    }
+    // The long word wraps: the stylesheet breaks any word in a content.
+    let css = d.get("/static/desk.css", "");
+    assert_eq!(css.status, 200);
+    assert!(css.body.contains("overflow-wrap: anywhere"));
+    assert_contract_headers(&css, "css");
+}
+
+#[test]
+fn add_operator_refuses_short_passwords_and_existing_names_unless_reset() {
+    let d = Desk::new();
+    let out = run(
+        d.dir.path(),
+        &["desk", "add-operator", "minh"],
+        Some("short\n"),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("12 to 1024 characters"));
+    let out = run(
+        d.dir.path(),
+        &["desk", "add-operator", OPERATOR],
+        Some("another long password\n"),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--reset"));
+    assert_eq!(d.count("SELECT count(*) FROM operator"), 1);
+    let session = d.sign_in();
+    run_ok(
+        d.dir.path(),
+        &["desk", "add-operator", OPERATOR, "--reset"],
+        Some("another long password\n"),
+    );
+    // The old session ended with the old password.
+    assert_eq!(d.get("/", &session).status, 303);
+    let stored: String = rusqlite::Connection::open(d.p("publisher.db"))
+        .unwrap()
+        .query_row("SELECT hash FROM operator", [], |r| r.get(0))
+        .unwrap();
+    assert!(stored.starts_with("$argon2id$"), "{stored}");
+    assert!(!stored.contains("another long password"));
+}
