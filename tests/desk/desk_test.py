@@ -198,9 +198,13 @@ http {{ access_log off; client_body_temp_path {w}; proxy_temp_path {w};
         line = proc.stdout.readline().strip()
         prefix = "desk listening on "
         if not line.startswith(prefix):
-            raise AssertionError(f"the desk said {line!r}, not {prefix!r}: "
-                                 + open(self.p("desk.log")).read()[-2000:])
+            raise AssertionError(f"the desk said {line!r}, not {prefix!r}: " + self.desk_log())
         self.base = line[len(prefix):].rstrip("/")
+
+    def desk_log(self):
+        """The end of what the desk wrote on stderr, for a failure's message."""
+        with open(self.p("desk.log")) as f:
+            return f.read()[-2000:]
 
     def start_browser(self):
         o = webdriver.ChromeOptions()
@@ -635,6 +639,44 @@ class T4Decisions(Desk):
         self.assertIn(OPERATOR, disputes)
 
 
+class T5Follow(Desk):
+    def test_the_follow_page_shows_the_link_and_its_qr_code(self):
+        self.signed_in()
+        self.go("/follow")
+        self.page_needs("main#follow")
+        link = self.row("code#follow-link").text
+        self.assertTrue(link.startswith("canhgiac://follow?"), link)
+        self.assertIn("lists.example", link)  # the --feed-url, however it is encoded
+        self.assertTrue(self.has("svg#follow-qr"))
+
+
+class T6Pager(Desk):
+    def test_the_held_queue_comes_50_a_page_with_next_and_prev(self):
+        # 60 more fixed lines held (each by three people of its own: the
+        # per-sender caps stay out of it), then published.
+        today = datetime.date.today()
+        rows = [[f"{today - datetime.timedelta(days=k)}T10:{n % 60:02d}:00+07:00",
+                 reporter(1000 + 3 * n + k), "156", f"LD 028 3800 {n:04d} goi lua dao"]
+                for n in range(60) for k in range(3)]
+        F.ingest(rows)
+        F.publish()
+        self.signed_in()
+        self.go("/held")
+        self.page_needs("main#held")
+        first = self.d.find_elements(By.CSS_SELECTOR, "table#held-table tr[id^=held-]")
+        self.assertEqual(len(first), 50)
+        self.navigates(self.row("a[rel=next]").click)
+        second = self.d.find_elements(By.CSS_SELECTOR, "table#held-table tr[id^=held-]")
+        self.assertGreaterEqual(len(second), 10)
+        ids = {r.get_attribute("id") for r in second}
+        self.assertFalse(self.has("a[rel=next]"), "the last page has no next")
+        self.navigates(self.row("a[rel=prev]").click)
+        again = {r.get_attribute("id") for r in
+                 self.d.find_elements(By.CSS_SELECTOR, "table#held-table tr[id^=held-]")}
+        self.assertEqual(len(again), 50)
+        self.assertFalse(again & ids, "a number on two pages")
+
+
 class T9Screenshots(Desk):
     """Each page, vi and en, desktop and phone width (only with DESK_SCREENSHOTS)."""
 
@@ -672,6 +714,15 @@ class T9Screenshots(Desk):
         finally:
             F.viewport(1280, 900, False)
         self.assertGreater(written, 0)
+
+
+class TZShutdown(unittest.TestCase):
+    """Last: SIGTERM ends the desk cleanly."""
+
+    def test_sigterm_ends_the_desk_with_exit_0(self):
+        desk = F.procs[-1]
+        desk.send_signal(signal.SIGTERM)
+        self.assertEqual(desk.wait(timeout=10), 0, F.desk_log())
 
 
 if __name__ == "__main__":
