@@ -178,7 +178,7 @@ fn fill(db: &str) -> i64 {
     let mut conn = rusqlite::Connection::open(db).unwrap();
     let tx = conn.transaction().unwrap();
     let today = i64::from(canhgiac_core::publisher::today());
-    {
+    let busiest = {
         let mut reporter = tx
             .prepare("INSERT INTO reporter (id, hash) VALUES (?1, randomblob(32))")
             .unwrap();
@@ -236,9 +236,11 @@ fn fill(db: &str) -> i64 {
             put(&mut rng, n, r, DAYS as u64);
         }
         drop(report);
-        tx.commit().unwrap();
+        drop(reporter);
         busiest
-    }
+    };
+    tx.commit().unwrap();
+    busiest
 }
 
 fn sign_in(addr: &str) -> String {
