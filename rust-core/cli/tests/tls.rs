@@ -2,7 +2,9 @@
 //! chain shaped like a public CA's, made by `tests/tls/make-chain.sh`):
 //! the phone's compiled-in roots refuse it; `sync --extra-root-cert` with
 //! that CA's root accepts it, and with another CA's root still refuses.
-//! The manifest comes gzipped, and an unchanged one is still a 304.
+//! The manifest comes gzipped, and an unchanged one is still a 304; a
+//! gzip bomb, as manifest or data file, stops at the limits, which bound
+//! the bytes after decompression.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -200,4 +202,62 @@ fn a_root_file_that_is_not_certificates_is_refused_in_words() {
         &t.sync(&["--extra-root-cert", &t.s("no-such.pem")]),
         "no-such.pem",
     );
+}
+
+/// `bytes` gzipped by gzip(1) (Debian's, always there).
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut child = Command::new("gzip")
+        .arg("-9c")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let input = bytes.to_vec();
+    let writer = std::thread::spawn(move || stdin.write_all(&input).unwrap());
+    let out = child.wait_with_output().unwrap();
+    writer.join().unwrap();
+    out.stdout
+}
+
+#[test]
+fn a_gzip_bomb_stops_at_the_limits_as_manifest_or_as_data_file() {
+    let t = Setup::new();
+    let root = t.s("ca/root.pem");
+    // nginx sends everything under /gzipped/ with Content-Encoding: gzip.
+    let bomb = gzip(&vec![b' '; 64 << 20]);
+    assert!(bomb.len() < 200_000, "{} bytes", bomb.len());
+    // A manifest that inflates to 64 MiB.
+    std::fs::create_dir_all(t.p("www/gzipped/manifest")).unwrap();
+    std::fs::write(t.p("www/gzipped/manifest/manifest.json"), &bomb).unwrap();
+    // The real feed, its manifest gzipped honestly, every data file a bomb.
+    std::fs::create_dir_all(t.p("www/gzipped/data")).unwrap();
+    for entry in std::fs::read_dir(t.p("www/feed")).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_str().unwrap().to_string();
+        let bytes = if name == "manifest.json" {
+            gzip(&std::fs::read(&path).unwrap())
+        } else {
+            bomb.clone()
+        };
+        std::fs::write(t.p(&format!("www/gzipped/data/{name}")), bytes).unwrap();
+    }
+    let sync_from = |folder: &str| {
+        let url = t.nginx.url(&format!("gzipped/{folder}"));
+        let (db, key) = (t.s("phone.db"), t.s("keys/feed.pub"));
+        cli(&[
+            "--db",
+            &db,
+            "sync",
+            &url,
+            "--key",
+            &key,
+            "--extra-root-cert",
+            &root,
+        ])
+    };
+    refused(&sync_from("manifest"), "the manifest is too large");
+    refused(&sync_from("data"), "is longer than the manifest says");
+    assert!(!t.warns("0901000001"), "nothing was stored");
 }

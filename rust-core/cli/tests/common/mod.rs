@@ -82,6 +82,7 @@ impl Nginx {
                      listen 127.0.0.1:{port}{ssl};
                      root {root};
                      location ^~ /broken/ {{ return 500; }}
+                     location ^~ /gzipped/ {{ gzip off; add_header Content-Encoding gzip always; }}
                      {FEED_HEADERS}
                    }}
                  }}",
