@@ -529,6 +529,19 @@ class T3Hostile(Desk):
             finally:
                 F.viewport(1280, 900, False)
 
+    def test_no_page_overflows_a_phone_a_desktop_or_200_percent_zoom(self):
+        pages = ["/", "/held", "/disputes", "/rejected", f"/number/{LISTED}", "/login"]
+        # 640 x 450 CSS pixels is what a 1280 x 900 window shows at 200% zoom.
+        try:
+            for width, height, mobile in [(390, 844, True), (1280, 900, False), (640, 450, False)]:
+                F.viewport(width, height, mobile)
+                for path in pages:
+                    self.go(path)
+                    scroll = self.d.execute_script("return document.documentElement.scrollWidth")
+                    self.assertLessEqual(scroll, width + 1, f"{path} at {width} px is {scroll} px wide")
+        finally:
+            F.viewport(1280, 900, False)
+
     def test_the_csp_blocks_an_injected_inline_script(self):
         self.go(f"/number/{HOSTILE}")
         # Selenium's own script runs through DevTools, outside the page's
