@@ -94,6 +94,9 @@ CREATE TABLE report (
 );
 CREATE INDEX report_by_number ON report (number, day) WHERE number IS NOT NULL;
 CREATE INDEX report_by_day ON report (day);
+-- By day and keyword: the desk's reports a day by keyword are counted from
+-- this index alone, without reading the reports.
+CREATE INDEX report_by_day_keyword ON report (day, keyword);
 CREATE UNIQUE INDEX report_by_message_id ON report (message_id) WHERE message_id IS NOT NULL;
 -- Each ingested file: its counts, and the rejected lines counted by reason
 -- code (JSON object), for the publish report. No line's content. A
@@ -371,6 +374,7 @@ CREATE TABLE publish_refusal (
 );
 CREATE INDEX publish_refusal_by_at ON publish_refusal (at);
 ALTER TABLE publish_run ADD COLUMN feed_version INTEGER;
+CREATE INDEX report_by_day_keyword ON report (day, keyword);
 ",
         )?,
         v => {

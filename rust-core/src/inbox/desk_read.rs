@@ -554,6 +554,19 @@ mod tests {
         assert_eq!(v.contents.len(), 3);
         assert!(v.contents.iter().any(|c| c.contains("<script>")));
         assert!(v.listed.is_none() && v.review.is_none());
+        // Reports a day by keyword are counted from an index alone.
+        let plan: String = db
+            .conn
+            .query_row(
+                "EXPLAIN QUERY PLAN SELECT day, keyword, count(*) FROM report WHERE day BETWEEN 1 AND 2 GROUP BY day, keyword",
+                [],
+                |r| r.get(3),
+            )
+            .unwrap();
+        assert!(
+            plan.contains("COVERING INDEX report_by_day_keyword"),
+            "{plan}"
+        );
         // The same number in three written forms is one key.
         for w in ["0901 000 001", "84901000001", "０９０１０００００１"] {
             assert_eq!(Key::of(w).unwrap(), Key::Number(84_901_000_001), "{w}");
