@@ -96,14 +96,16 @@ fn main() {
         .unwrap();
     assert!(add.wait().unwrap().success());
 
-    let mut desk = Command::new(&cli)
-        .args(["--db", &db, "desk", "--listen", "127.0.0.1:0"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut desk = Stopped(
+        Command::new(&cli)
+            .args(["--db", &db, "desk", "--listen", "127.0.0.1:0"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
     let mut line = String::new();
-    BufReader::new(desk.stdout.take().unwrap())
+    BufReader::new(desk.0.stdout.take().unwrap())
         .read_line(&mut line)
         .unwrap();
     let addr = line
@@ -173,8 +175,16 @@ fn main() {
             "MISSED"
         }
     );
-    let _ = desk.kill();
-    let _ = desk.wait();
+}
+
+/// The desk, stopped however the bench ends (a failed assertion too).
+struct Stopped(std::process::Child);
+
+impl Drop for Stopped {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
 }
 
 /// Writes the reports: `HELD` fixed lines with `HELD_REPORTS` people each,

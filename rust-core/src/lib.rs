@@ -81,10 +81,11 @@ pub mod publisher {
     /// What the operator's desk reads, and its operators and sessions.
     pub mod desk {
         pub use crate::inbox::{
-            DayCount, HeldEvidence, IngestRow, Key, NumberDay, NumberView, PublishRow, Session,
-            add_operator, close_session, disputes_in, held_page, last_report_day, note_refusal,
-            number_view, open_session, operator_hash, policy_window_days, recent_ingests,
-            recent_publishes, refusals_since_last_publish, reports_by_day, session, top_labels,
+            Counts, DayCount, HeldEvidence, IngestRow, Key, NumberDay, NumberView, PublishRow,
+            ReviewRow, Session, add_operator, close_session, disputes_in, held_page,
+            last_report_day, note_refusal, number_view, open_session, operator_hash,
+            policy_window_days, recent_ingests, recent_publishes, refusals_since_last_publish,
+            reports_by_day, session, top_labels,
         };
     }
 }

@@ -683,6 +683,12 @@ fn any_written_form_of_a_number_lands_on_its_page() {
         page.body
             .contains("&quot;decision&quot;:&quot;listed&quot;")
     );
+    let decision = &page.body[page.body.find(r#"<p id="decision">"#).unwrap()..];
+    let decision = &decision[..decision.find("</p>").unwrap()];
+    assert!(
+        decision.contains("Lần xuất bản gần nhất: listed"),
+        "{decision}"
+    );
     assert_eq!(d.get("/number/12x", &session).status, 404);
 }
 

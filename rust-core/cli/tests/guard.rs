@@ -591,6 +591,7 @@ fn as_schema_2(db: &Path, key: &[u8]) {
     c.execute_batch(
         "DROP TABLE session; DROP TABLE operator; DROP INDEX audit_by_number;
          DROP TABLE publish_refusal; ALTER TABLE publish_run DROP COLUMN feed_version;
+         DROP INDEX report_by_day_keyword;
          ALTER TABLE report DROP COLUMN gateway; ALTER TABLE ingest_run DROP COLUMN gateway;
          DROP TABLE review; ALTER TABLE dispute DROP COLUMN state;
          ALTER TABLE dispute DROP COLUMN operator; ALTER TABLE dispute DROP COLUMN decided_by;

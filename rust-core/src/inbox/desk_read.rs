@@ -349,7 +349,7 @@ fn evidence(db: &PublisherDb, key: &Key) -> Result<Gathered> {
         .filter(|(_, n)| **n > 0)
         .map(|(i, n)| (PATTERNS[i].label, *n))
         .collect();
-    patterns.sort_by(|a, b| b.1.cmp(&a.1));
+    patterns.sort_by_key(|p| std::cmp::Reverse(p.1));
     Ok(Gathered {
         days: by_day
             .into_iter()
@@ -373,9 +373,8 @@ pub struct NumberView {
     pub display: String,
     /// As the last publish listed it: category, label, since (`YYYY-MM-DD`).
     pub listed: Option<(String, Option<String>, String)>,
-    /// Its row in the review queue: state (`held`, `approved`,
-    /// `rejected`), why held, operator, reason.
-    pub review: Option<(String, Option<String>, Option<String>, Option<String>)>,
+    /// Its row in the review queue.
+    pub review: Option<ReviewRow>,
     /// Its disputes, newest first.
     pub disputes: Vec<Dispute>,
     /// Its audit lines, newest first, at most [`SHOWN_AUDIT_LINES`].
@@ -385,6 +384,18 @@ pub struct NumberView {
     pub patterns: Vec<(&'static str, u32)>,
     /// Newest first.
     pub contents: Vec<String>,
+}
+
+/// A number's row in the review queue.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReviewRow {
+    /// `held`, `approved` or `rejected`.
+    pub state: String,
+    /// Why a publish held it.
+    pub why: Option<String>,
+    /// Who decided it, and why.
+    pub operator: Option<String>,
+    pub reason: Option<String>,
 }
 
 /// One number's page.
@@ -402,7 +413,14 @@ pub fn number_view(db: &PublisherDb, key: &Key) -> Result<NumberView> {
                 .query_row(
                     "SELECT state, why, operator, reason FROM review WHERE number = ?1",
                     [n],
-                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+                    |r| {
+                        Ok(ReviewRow {
+                            state: r.get(0)?,
+                            why: r.get(1)?,
+                            operator: r.get(2)?,
+                            reason: r.get(3)?,
+                        })
+                    },
                 )
                 .optional()?,
             number_disputes(db, *n)?,
@@ -461,6 +479,9 @@ pub fn disputes_in(db: &PublisherDb, states: &[&str], limit: u32) -> Result<Vec<
     Ok(rows)
 }
 
+/// Counts by reason code, most first.
+pub type Counts = Vec<(String, u64)>;
+
 /// One ingest (a file, or a gateway's POSTs until a publish read them).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IngestRow {
@@ -476,10 +497,7 @@ pub struct IngestRow {
 
 /// The last `limit` ingests, newest first, and their rejections summed by
 /// reason, most first.
-pub fn recent_ingests(
-    db: &PublisherDb,
-    limit: u32,
-) -> Result<(Vec<IngestRow>, Vec<(String, u64)>)> {
+pub fn recent_ingests(db: &PublisherDb, limit: u32) -> Result<(Vec<IngestRow>, Counts)> {
     let mut stmt = db.conn.prepare(
         "SELECT id, at, gateway, rows, ingested, rejected FROM ingest_run
           ORDER BY id DESC LIMIT ?1",
@@ -605,7 +623,7 @@ mod tests {
             "{}",
             v.timeline[0]
         );
-        assert_eq!(v.review.unwrap().0, "approved");
+        assert_eq!(v.review.unwrap().state, "approved");
     }
 
     #[test]

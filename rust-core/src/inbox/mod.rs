@@ -45,9 +45,9 @@ mod sources;
 pub use audit::{AuditCounts, audit_log, audit_of};
 pub use db::PublisherDb;
 pub use desk_read::{
-    DayCount, HeldEvidence, IngestRow, Key, NumberDay, NumberView, PublishRow, disputes_in,
-    held_page, last_report_day, number_view, policy_window_days, recent_ingests, recent_publishes,
-    refusals_since_last_publish, reports_by_day, top_labels,
+    Counts, DayCount, HeldEvidence, IngestRow, Key, NumberDay, NumberView, PublishRow, ReviewRow,
+    disputes_in, held_page, last_report_day, number_view, policy_window_days, recent_ingests,
+    recent_publishes, refusals_since_last_publish, reports_by_day, top_labels,
 };
 pub use disputes::{Dispute, DisputeDecision, decide_dispute, dispute, disputes};
 pub use guard::{Change, note_refusal, tolerance};

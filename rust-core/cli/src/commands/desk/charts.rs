@@ -39,8 +39,11 @@ pub fn stacked_bars(id: &str, title: &str, stacks: &[Stack]) -> Markup {
                     @let top = { y -= h; y };
                     rect class=(class) x=(fmt(x + step * 0.1)) y=(fmt(top)) width=(fmt(step * 0.8)) height=(fmt(h)) {}
                 }
-                @if i == 0 || i + 1 == stacks.len() {
+                @if i == 0 {
                     text x=(fmt(x)) y=(H - 8.0) { (s.label) }
+                } @else if i + 1 == stacks.len() {
+                    // The last label ends at the right edge, not past it.
+                    text x=(fmt(W - 2.0)) y=(H - 8.0) text-anchor="end" { (s.label) }
                 }
             }
         }
@@ -69,7 +72,7 @@ pub fn line(id: &str, title: &str, points: &[(String, u64)]) -> Markup {
             polyline class="line" points=(path.join(" ")) {}
             @if let (Some(first), Some(last)) = (points.first(), points.last()) {
                 text x=(PAD) y=(H - 8.0) { (first.0) }
-                text x=(W - PAD - 60.0) y=(H - 8.0) { (last.0) }
+                text x=(W - 2.0) y=(H - 8.0) text-anchor="end" { (last.0) }
             }
         }
     }

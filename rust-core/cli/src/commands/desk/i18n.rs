@@ -134,6 +134,7 @@ pub enum T {
     NotDecided,
     ListedAs,
     InReview,
+    LastPublishSaid,
     Page,
     RejectedIntro,
     Ingests,
@@ -249,6 +250,7 @@ impl T {
                 "Not listed, and no decision about it.",
             ),
             T::ListedAs => ("Đang trong danh sách:", "Listed as"),
+            T::LastPublishSaid => ("Lần xuất bản gần nhất:", "The last publish:"),
             T::InReview => ("Hàng chờ duyệt:", "Review queue:"),
             T::Page => ("Trang", "Page"),
             T::RejectedIntro => (

@@ -117,12 +117,12 @@ fn decision(v: &NumberView, lang: Lang) -> String {
             .unwrap_or_default();
         parts.push(format!("{} {category}{label} ({since})", t(T::ListedAs)));
     }
-    if let Some((state, why, operator, reason)) = &v.review {
-        let mut s = format!("{} {state}", t(T::InReview));
-        if let Some(w) = why {
+    if let Some(review) = &v.review {
+        let mut s = format!("{} {}", t(T::InReview), review.state);
+        if let Some(w) = &review.why {
             s.push_str(&format!(" ({w})"));
         }
-        if let (Some(o), Some(r)) = (operator, reason) {
+        if let (Some(o), Some(r)) = (&review.operator, &review.reason) {
             s.push_str(&format!(" — {o}: {r}"));
         }
         parts.push(s);
@@ -139,6 +139,25 @@ fn decision(v: &NumberView, lang: Lang) -> String {
             d.state,
             when(d.disputed_at)
         ));
+    }
+    // The last publish's word about it, from its newest audit line that
+    // has one (operators' lines say `operator_decision` instead).
+    let last = v
+        .timeline
+        .iter()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .find(|l| l.get("decision").is_some());
+    if let Some(line) = last {
+        let word = |k: &str| line.get(k).and_then(|v| v.as_str()).map(str::to_string);
+        let mut s = format!(
+            "{} {}",
+            t(T::LastPublishSaid),
+            word("decision").unwrap_or_default()
+        );
+        if let Some(reason) = word("reason") {
+            s.push_str(&format!(" ({reason})"));
+        }
+        parts.push(s);
     }
     if parts.is_empty() {
         t(T::NotDecided).to_string()

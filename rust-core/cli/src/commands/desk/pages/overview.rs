@@ -128,7 +128,7 @@ pub async fn get(
                     }
                 }
                 h2 { (t(T::ReportsByDay)) }
-                p class="legend" { span { "■ LD" } span { "■ V" } span { "■ S" } }
+                p class="legend" { span class="key-ld" { "■ LD" } span class="key-v" { "■ V" } span class="key-s" { "■ S" } }
                 (stacked_bars("chart-reports", t(T::ReportsByDay), &stacks))
                 table class="sr-only" {
                     caption { (t(T::ReportsByDay)) }
