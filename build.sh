@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # One entry point for Cảnh Giác.
-#   ./build.sh test       fmt, clippy, Rust tests, CLI and feed tests (nginx), Kotlin and Android checks on the JVM
+#   ./build.sh test       fmt, clippy, Rust tests, CLI and feed tests (nginx), the desk in Chromium, Kotlin and Android checks on the JVM
 #   ./build.sh demo       the loop: a 156 inbox published, served by nginx, synced, a call warned, a report built; then live (reports serve)
 #   ./build.sh bindings [DIR]   write the Kotlin bindings (default build/bindings/kotlin)
 #   ./build.sh bench      benchmarks (release build; figures go in the README)
 #   ./build.sh phone-lib  the host library as the Android build makes its .so (profile phone, no publisher); prints its path
 #   ./build.sh fuzz [SECONDS]   every fuzz target for SECONDS (default 3600) or 10 million runs
 #   ./build.sh android    the APK, on a machine with the Android SDK, NDK and cargo-ndk
-#   ./build.sh screenshots  every screen of the app, vi and en, 1080x2400 at 420 dpi, into build/screenshots
+#   ./build.sh screenshots  every screen of the app, vi and en, 1080x2400 at 420 dpi, into build/screenshots; the desk's pages (desk-*.png)
 # Tools the tests need and the machine lacks are installed, at pinned
 # versions, into .tools/ (git-ignored) or from Debian's packages.
 set -euo pipefail
@@ -177,13 +177,31 @@ android_check() {
         bash "$ROOT/tests/android/check.sh"
 }
 
-# ./build.sh screenshots: every screen in Vietnamese and English, into build/screenshots.
+# The desk's browser tests (tests/desk/desk_test.py; arguments: unittest's,
+# e.g. a class name). Debian's Chromium, its driver and python3-selenium, run
+# by Debian's python (not a pyenv one on PATH): nothing is downloaded at run
+# time. DESK_SCREENSHOTS=DIR in the environment also writes the pages' PNGs.
+desk_tests() {
+    local missing=()
+    [ -x /usr/bin/chromium ] || missing+=(chromium)
+    [ -x /usr/bin/chromedriver ] || missing+=(chromium-driver)
+    /usr/bin/python3 -c 'import selenium' 2>/dev/null || missing+=(python3-selenium)
+    command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing+=(nginx-light)
+    [ ${#missing[@]} -eq 0 ] || apt_install "${missing[@]}"
+    cargo build -q -p canhgiac-cli --bin canhgiac
+    CANHGIAC_BIN="$TARGET/debug/canhgiac" /usr/bin/python3 "$ROOT/tests/desk/desk_test.py" "$@"
+}
+
+# ./build.sh screenshots: every screen in Vietnamese and English, into
+# build/screenshots; the desk's pages as desk-*.png (vi/en, 1280x900 and 390x844).
 cmd_screenshots() {
     ensure_jvm_tools
     generate_bindings "$BUILD/kotlin/generated"
     compile_bindings "$BUILD/kotlin/generated" "$BUILD/kotlin/bindings.jar"
     start_feed_server
     android_check ONLY=screenshots
+    say "the desk's pages in Chromium"
+    DESK_SCREENSHOTS="$BUILD/screenshots" desk_tests T9Screenshots
     say "screenshots in ${BUILD#"$ROOT"/}/screenshots"
 }
 
@@ -202,8 +220,10 @@ android_bench() {
 }
 
 cmd_test() {
-    # The feed tests serve real files with nginx (Debian's nginx-light).
+    # The feed tests serve real files with nginx (Debian's nginx-light), some
+    # over https with a chain openssl makes (tests/tls/make-chain.sh).
     command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || apt_install nginx-light
+    command -v openssl >/dev/null || apt_install openssl
     say "cargo fmt --check"
     cargo fmt --all --check
     say "cargo clippy -D warnings"
@@ -213,6 +233,8 @@ cmd_test() {
     cargo clippy -q -p canhgiac-core --lib -- -D warnings
     say "Rust tests (core, CLI)"
     cargo test -q --workspace
+    say "desk: the operator's desk in Chromium (tests/desk, the debug CLI)"
+    desk_tests
     say "fuzz smoke test: each target for a few seconds"
     run_fuzz 5 "$BUILD/fuzz-smoke.tsv" "$BUILD/fuzz-smoke"
     kotlin_tests
@@ -422,6 +444,7 @@ demo_live() {
 
 cmd_bench() {
     command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || apt_install nginx-light
+    command -v openssl >/dev/null || apt_install openssl
     say "benchmark: screen on a 1,000,000-number store (release build)"
     mkdir -p "$BUILD"
     cargo bench -q -p canhgiac-core --bench screen | tee "$BUILD/bench-screen.md"

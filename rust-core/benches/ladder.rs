@@ -14,10 +14,19 @@
 //!   ladder, manifest), and the bytes it writes;
 //! - the manifest's size at steady state;
 //! - a phone syncing every hour through the day: every byte it receives and
-//!   sends (nginx's `$bytes_sent` and `$request_length`: bodies and HTTP
-//!   headers), beside the changed entries' own bytes (the baseline, the
-//!   same run: one delta from the day's first version to its last);
-//!   target ≤ 300 KB a day on top of the baseline;
+//!   sends, beside the changed entries' own bytes (the baseline, the same
+//!   run: one delta from the day's first version to its last); target
+//!   ≤ 300 KB a day on top of the baseline. Three such phones, each through
+//!   its own nginx: plain HTTP (nginx's `$bytes_sent` and `$request_length`:
+//!   bodies and HTTP headers, the figure before TLS was counted); https;
+//!   and https with the manifest gzipped. The https figures are counted on
+//!   the wire by a TCP relay between phone and nginx (`common::relay`):
+//!   every byte above TCP, TLS handshakes and records included. The chain
+//!   is made at bench time by `tests/tls/make-chain.sh`, shaped like Let's
+//!   Encrypt's ECDSA chain (a P-384 root and intermediate, a P-256 leaf
+//!   with a public leaf's extensions); the phone CLI trusts its test root
+//!   with `sync --extra-root-cert`. TLS's fixed cost per sync is an
+//!   up-to-date sync (a 304) over https less the same over plain HTTP;
 //! - phones 1 hour, 1 day, 7 days and 30 days behind: files and bytes to
 //!   the newest version, beside the delta of exactly what changed for them
 //!   (target: one file within the hour, at most three within 30 days, at
@@ -26,12 +35,13 @@
 use canhgiac_core::publisher::{self, Delta, EntrySet, Options, encode_delta};
 use canhgiac_core::{Category, Reported};
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
 mod common;
-use common::nginx::{Nginx, nginx_with};
+use common::nginx::{Nginx, nginx_tls};
+use common::relay::{Relay, Traffic};
 use common::{Rng, random_mobile, release_cli};
 
 const ENTRIES: usize = 1_000_000;
@@ -87,54 +97,111 @@ fn cpu() -> Duration {
     secs(usage.ru_utime) + secs(usage.ru_stime)
 }
 
-/// nginx with the feed's headers, logging each request's bytes both ways.
-fn nginx(root: &Path, work: &Path) -> (Nginx, u16) {
+/// The feed's headers (README, *Serving the feed*), gzip aside.
+const FEED_HEADERS: &str = r#"types { application/json json; application/octet-stream bin; }
+    location ~ /manifest\.json$ { add_header Cache-Control "no-cache" always; }
+    location ~ \.bin$ { add_header Cache-Control "public, max-age=31536000, immutable" always; }
+    location ~ /\. { deny all; }"#;
+
+/// The README's gzip lines: the manifest (JSON) compressed, the data files
+/// (brotli already) left alone.
+const GZIP: &str = "gzip on; gzip_comp_level 6; gzip_types application/json; gzip_vary on;";
+
+/// One way to the feed: its own nginx (logging each request's bytes both
+/// ways) behind a relay counting the bytes on the wire.
+struct Server {
+    _nginx: Nginx,
+    relay: Relay,
+    url: String,
+    log: PathBuf,
+    /// What the phone's CLI needs to reach it.
+    args: Vec<String>,
+}
+
+/// `tls`: the folder `make-chain.sh` wrote.
+fn server(root: &Path, work: &Path, tls: Option<&Path>, gzip: bool) -> Server {
+    std::fs::create_dir_all(work).unwrap();
     let w = work.display();
-    nginx_with(
+    let chain = tls.map(|ca| (ca.join("chain.pem"), ca.join("leaf.key")));
+    let (nginx, port) = nginx_tls(
         root,
         work,
         &format!(
-            "log_format bytes '$bytes_sent $request_length $status $uri'; access_log {w}/access.log bytes;"
+            "log_format bytes '$bytes_sent $request_length $status $uri $ssl_protocol $ssl_cipher $ssl_curve'; access_log {w}/access.log bytes;"
         ),
-        r#"location ~ /manifest\.json$ { add_header Cache-Control "no-cache" always; }
-           location ~ \.bin$ { add_header Cache-Control "public, max-age=31536000, immutable" always; }
-           location ~ /\. { deny all; }"#,
-    )
+        &format!("{FEED_HEADERS} {}", if gzip { GZIP } else { "" }),
+        chain.as_ref().map(|(c, k)| (c.as_path(), k.as_path())),
+    );
+    let relay = Relay::start(port);
+    let (url, args) = match tls {
+        // A name, as a phone has, so the handshake carries its SNI.
+        Some(ca) => (
+            format!("https://localhost:{}/feed/", relay.port),
+            vec![
+                "--extra-root-cert".to_string(),
+                ca.join("root.pem").display().to_string(),
+            ],
+        ),
+        None => (
+            format!("http://127.0.0.1:{}/feed/", relay.port),
+            vec!["--allow-http".to_string()],
+        ),
+    };
+    Server {
+        _nginx: nginx,
+        relay,
+        url,
+        log: work.join("access.log"),
+        args,
+    }
 }
 
 /// A phone: the release CLI with its own database.
 struct Phone<'a> {
     db: String,
     cli: &'a Path,
-    url: &'a str,
     key: &'a str,
-    log: &'a Path,
+    server: &'a Server,
 }
 
-/// What one sync cost.
-#[derive(Default, Clone, Copy)]
+/// What syncs cost.
+#[derive(Default, Clone)]
 struct Cost {
-    /// Every byte on the wire, both ways (HTTP headers included, TLS not).
-    wire: u64,
+    /// Every byte above TCP, both ways (the relay's count).
+    wire: Traffic,
+    /// HTTP's bytes both ways, headers and bodies (nginx's count).
+    http: u64,
     files: u64,
     requests: u64,
+    /// The manifest's requests and responses (nginx's count).
     manifest_bytes: u64,
+    /// TLS's version, cipher and key exchange, as nginx saw them ("- - -":
+    /// plain HTTP).
+    protocol: String,
+}
+
+impl Cost {
+    fn add(&mut self, o: &Cost) {
+        self.wire.up += o.wire.up;
+        self.wire.down += o.wire.down;
+        self.wire.connections += o.wire.connections;
+        self.http += o.http;
+        self.files += o.files;
+        self.requests += o.requests;
+        self.manifest_bytes += o.manifest_bytes;
+        self.protocol = o.protocol.clone();
+    }
 }
 
 impl Phone<'_> {
     fn sync(&self) -> (serde_json::Value, Cost) {
-        let before = std::fs::metadata(self.log).map_or(0, |m| m.len()) as usize;
+        let s = self.server;
+        let before = std::fs::metadata(&s.log).map_or(0, |m| m.len()) as usize;
         let out = Command::new(self.cli)
             .args([
-                "--db",
-                &self.db,
-                "sync",
-                self.url,
-                "--key",
-                self.key,
-                "--json",
-                "--allow-http",
+                "--db", &self.db, "sync", &s.url, "--key", self.key, "--json",
             ])
+            .args(&s.args)
             .output()
             .unwrap();
         assert!(
@@ -143,24 +210,36 @@ impl Phone<'_> {
             String::from_utf8_lossy(&out.stderr)
         );
         let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-        // nginx writes its log line once the response is sent.
-        std::thread::sleep(Duration::from_millis(50));
-        let log = std::fs::read(self.log).unwrap();
+        // Once the relay saw the connection close, nginx has logged it.
+        let wire = s.relay.take();
+        let log = std::fs::read(&s.log).unwrap();
         let mut cost = Cost {
+            wire,
             files: r["files_fetched"].as_u64().unwrap_or(0),
             ..Cost::default()
         };
         for line in String::from_utf8_lossy(&log[before..]).lines() {
             let f: Vec<&str> = line.split(' ').collect();
             let (sent, received) = (f[0].parse::<u64>().unwrap(), f[1].parse::<u64>().unwrap());
-            cost.wire += sent + received;
+            cost.http += sent + received;
             cost.requests += 1;
             if f[3].ends_with("manifest.json") {
                 cost.manifest_bytes += sent + received;
             }
+            cost.protocol = f[4..].join(" ");
         }
         (r, cost)
     }
+}
+
+/// The DER bytes of the certificates in a PEM file.
+fn der_bytes(pem: &Path) -> usize {
+    use rustls::pki_types::CertificateDer;
+    use rustls::pki_types::pem::PemObject;
+    CertificateDer::pem_file_iter(pem)
+        .unwrap()
+        .map(|c| c.unwrap().len())
+        .sum()
 }
 
 fn kb(b: u64) -> String {
@@ -180,19 +259,23 @@ fn main() {
         hex::encode(key.verifying_key().as_bytes()) + "\n",
     )
     .unwrap();
-    let (_nginx, port) = nginx(&p("www"), &p("nginx"));
-    let url = format!("http://127.0.0.1:{port}/feed/");
-    let (pubkey, log) = (
-        p("feed.pub").to_str().unwrap().to_string(),
-        p("nginx/access.log"),
-    );
-    let phone = |name: &str| Phone {
+    let chain = Command::new("sh")
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/tls/make-chain.sh"))
+        .arg(p("ca"))
+        .status()
+        .expect("openssl");
+    assert!(chain.success(), "make-chain.sh failed");
+    let plain = server(&p("www"), &p("nginx"), None, false);
+    let https = server(&p("www"), &p("nginx-tls"), Some(&p("ca")), false);
+    let gzipped = server(&p("www"), &p("nginx-tls-gzip"), Some(&p("ca")), true);
+    let pubkey = p("feed.pub").to_str().unwrap().to_string();
+    let phone_on = |name: &str, server| Phone {
         db: p(name).to_str().unwrap().to_string(),
         cli: &cli,
-        url: &url,
         key: &pubkey,
-        log: &log,
+        server,
     };
+    let phone = |name: &str| phone_on(name, &plain);
 
     let mut rng = Rng(2020);
     let mut set = EntrySet::default();
@@ -228,15 +311,23 @@ fn main() {
         }
     }
     let day_start = set.clone();
-    let hourly = phone("hourly");
-    hourly.sync();
+    // The same hourly phone three times: plain HTTP, https, https with the
+    // manifest gzipped.
+    let hourly = [
+        phone_on("hourly", &plain),
+        phone_on("hourly https", &https),
+        phone_on("hourly https gzip", &gzipped),
+    ];
+    for h in &hourly {
+        h.sync();
+    }
 
     // The day: 288 publishes, 5 minutes apart.
     eprintln!("ladder bench: a day of 288 publishes, 5 minutes apart");
     let (mut cpus, mut written, mut ladder_bytes, mut manifests) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     let mut last_manifest = 0;
-    let mut day_cost = Cost::default();
+    let mut day_cost: [Cost; 3] = Default::default();
     let mut syncs = 0;
     // As `publish --every` does: the list this process published last is
     // kept, not decoded again from the folder (`current_since`).
@@ -269,11 +360,9 @@ fn main() {
             behind.push(("1 hour", set.clone(), built.version));
         }
         if i % 12 == 0 {
-            let (_, cost) = hourly.sync();
-            day_cost.wire += cost.wire;
-            day_cost.files += cost.files;
-            day_cost.requests += cost.requests;
-            day_cost.manifest_bytes += cost.manifest_bytes;
+            for (h, total) in hourly.iter().zip(&mut day_cost) {
+                total.add(&h.sync().1);
+            }
             syncs += 1;
         }
     }
@@ -315,22 +404,61 @@ fn main() {
         kb(l_max)
     );
     println!("| manifest at steady state, median / max | {m_med} / {m_max} bytes | small | |");
-    let overhead = day_cost.wire.saturating_sub(day_own);
-    println!(
-        "| a phone syncing hourly, one day: everything on the wire ({syncs} syncs, {} requests, {} files) | {} | | |",
-        day_cost.requests,
-        day_cost.files,
-        kb(day_cost.wire)
-    );
+    // Once more, nothing new: what a sync costs when there is nothing to
+    // fetch, and (https less plain) TLS's own share of every sync.
+    let idle: Vec<Cost> = hourly.iter().map(|h| h.sync().1).collect();
+    let [plain_day, https_day, gzip_day] = day_cost;
     println!(
         "| baseline: the day's changed entries' own bytes (one delta, start to end) | {} | | |",
         kb(day_own)
     );
     println!(
-        "| on top of the baseline (manifests {}, HTTP headers, per-file headers and repeats) | {} | ≤ 300 KB | {} |",
-        kb(day_cost.manifest_bytes),
-        kb(overhead),
-        if overhead <= 300_000 { "met" } else { "MISSED" }
+        "| a phone syncing hourly, one day, plain HTTP ({syncs} syncs, {} requests, {} files): nginx's count / the relay's | {} / {} | | |",
+        plain_day.requests,
+        plain_day.files,
+        kb(plain_day.http),
+        kb(plain_day.wire.total()),
+    );
+    let verdict = |over: u64| if over <= 300_000 { "met" } else { "MISSED" };
+    let over = plain_day.http.saturating_sub(day_own);
+    println!(
+        "| plain HTTP on top of the baseline (manifests {}, HTTP headers, per-file headers and repeats; no TLS) | {} | ≤ 300 KB | {} |",
+        kb(plain_day.manifest_bytes),
+        kb(over),
+        verdict(over)
+    );
+    let certs = der_bytes(&p("ca/chain.pem"));
+    for (what, day) in [
+        ("https, manifest not compressed", https_day),
+        ("https, manifest gzipped", gzip_day),
+    ] {
+        let over = day.wire.total().saturating_sub(day_own);
+        println!(
+            "| {what} ({}, {} connections; manifests {} of HTTP): on the wire (up / down) | {} ({} / {}) | | |",
+            day.protocol,
+            day.wire.connections,
+            kb(day.manifest_bytes),
+            kb(day.wire.total()),
+            kb(day.wire.up),
+            kb(day.wire.down),
+        );
+        println!(
+            "| {what}: on top of the baseline (TLS, HTTP, manifests) | **{}** | ≤ 300 KB | {} |",
+            kb(over),
+            verdict(over)
+        );
+    }
+    println!(
+        "| an up-to-date sync (a 304): plain HTTP / https / https gzip, on the wire | {} / {} / {} bytes | | |",
+        idle[0].wire.total(),
+        idle[1].wire.total(),
+        idle[2].wire.total()
+    );
+    println!(
+        "| TLS's own bytes per sync (the 304 over https less over plain HTTP: handshake with {certs} bytes of certificates, session tickets, record overhead), up / down | {} bytes ({} / {}) | | |",
+        idle[1].wire.total().saturating_sub(idle[0].wire.total()),
+        idle[1].wire.up.saturating_sub(idle[0].wire.up),
+        idle[1].wire.down.saturating_sub(idle[0].wire.down),
     );
     for (name, old, from) in &behind {
         let (r, cost) = phone(name).sync();

@@ -100,6 +100,9 @@ pub struct CallGuard {
     user_file: Option<std::path::PathBuf>,
     /// The backup a damaged user's file was recovered from, if it was.
     restored_from: Option<String>,
+    /// Roots trusted beside the compiled-in ones, set only from Rust (the
+    /// desktop CLI's `sync --extra-root-cert`); never exported to the app.
+    extra_roots: RwLock<Vec<rustls::pki_types::CertificateDer<'static>>>,
 }
 
 /// The Rust side: one private method per exported one, on the internal
@@ -186,6 +189,7 @@ impl CallGuard {
             list_moved_aside: None,
             user_file: None,
             restored_from: None,
+            extra_roots: RwLock::new(Vec::new()),
         })
     }
 

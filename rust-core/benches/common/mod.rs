@@ -6,6 +6,7 @@
 
 pub mod gateway;
 pub mod nginx;
+pub mod relay;
 
 /// splitmix64.
 pub struct Rng(pub u64);

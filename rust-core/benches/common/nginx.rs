@@ -23,6 +23,25 @@ pub fn nginx(root: &Path, work: &Path) -> (Nginx, u16) {
 /// As `nginx`, with `http` directives (logging) and `server` directives
 /// (locations) of the caller's own.
 pub fn nginx_with(root: &Path, work: &Path, http: &str, server: &str) -> (Nginx, u16) {
+    nginx_tls(root, work, http, server, None)
+}
+
+/// As `nginx_with`, serving https when `tls` gives a certificate chain
+/// (leaf first) and its key.
+pub fn nginx_tls(
+    root: &Path,
+    work: &Path,
+    http: &str,
+    server: &str,
+    tls: Option<(&Path, &Path)>,
+) -> (Nginx, u16) {
+    let ssl = tls.map_or(String::new(), |(chain, key)| {
+        format!(
+            " ssl; ssl_protocols TLSv1.2 TLSv1.3; ssl_certificate {}; ssl_certificate_key {}",
+            chain.display(),
+            key.display()
+        )
+    });
     let port = TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -37,7 +56,7 @@ pub fn nginx_with(root: &Path, work: &Path, http: &str, server: &str) -> (Nginx,
              http {{ {http} sendfile on;
                client_body_temp_path {w}; proxy_temp_path {w}; fastcgi_temp_path {w};
                uwsgi_temp_path {w}; scgi_temp_path {w};
-               server {{ listen 127.0.0.1:{port}; root {}; {server} }} }}",
+               server {{ listen 127.0.0.1:{port}{ssl}; root {}; {server} }} }}",
             root.display()
         ),
     )

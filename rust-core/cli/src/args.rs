@@ -403,6 +403,11 @@ pub struct SyncArgs {
     /// and the sync says so (not an error). Bytes, or with K, M or G (1024s)
     #[arg(long, value_name = "SIZE", value_parser = parse_size)]
     pub max_bytes: Option<u64>,
+    /// Also trust the root certificates of this PEM file, for this run
+    /// only: a publisher testing a feed behind a private CA. The phone app
+    /// has no such setting: it trusts only the roots it was built with
+    #[arg(long, value_name = "FILE.pem")]
+    pub extra_root_cert: Option<std::path::PathBuf>,
     #[arg(long)]
     pub json: bool,
 }

@@ -191,7 +191,23 @@ impl CallGuard {
             timeout: Duration::from_secs(timeout),
             max_entries: self.config_number(FEED_MAX_ENTRIES, DEFAULT_MAX_ENTRIES)?,
             max_bytes_now: limits.max_bytes_now,
+            extra_roots: self
+                .extra_roots
+                .read()
+                .unwrap_or_else(|p| p.into_inner())
+                .clone(),
         })
+    }
+
+    /// Trusts the certificates of `pem` as roots for this guard's syncs,
+    /// beside the compiled-in ones; how many. For a publisher testing a
+    /// feed behind a private CA from the desktop CLI: Rust only, the app
+    /// cannot reach it, so no phone can be talked into a private root.
+    pub fn trust_extra_roots(&self, pem: &[u8]) -> Result<usize> {
+        let roots = sync::parse_extra_roots(pem)?;
+        let n = roots.len();
+        *self.extra_roots.write().unwrap_or_else(|p| p.into_inner()) = roots;
+        Ok(n)
     }
 
     /// Syncs the feed named `default` (see `sync_with`).

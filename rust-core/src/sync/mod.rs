@@ -27,6 +27,7 @@ use crate::feed::{self, FileRef, MANIFEST_FILE, Plan};
 use crate::store::{FeedState, ListId, Store, setting};
 use ed25519_dalek::VerifyingKey;
 use futures_util::StreamExt;
+use rustls::pki_types::{CertificateDer, pem};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use std::sync::Arc;
@@ -186,6 +187,65 @@ pub struct SyncConfig {
     /// The most this sync may download after the manifest (a metered
     /// network); a plan that costs more waits (`SyncPath::Deferred`).
     pub max_bytes_now: Option<u64>,
+    /// Roots trusted beside the compiled-in ones: only the desktop CLI sets
+    /// them (`sync --extra-root-cert`, a publisher testing a private CA);
+    /// the app has no way to, so a phone trusts exactly what it shipped with.
+    pub extra_roots: Vec<CertificateDer<'static>>,
+}
+
+/// The most certificates, and bytes of PEM, an extra-roots file may hold:
+/// a CA's root and perhaps a cross-signed one, not a system store.
+const MAX_EXTRA_ROOTS: usize = 16;
+const MAX_EXTRA_ROOTS_PEM: usize = 1 << 20;
+
+/// The certificates of a PEM file (`-----BEGIN CERTIFICATE-----` blocks),
+/// each checked to be usable as a root; other blocks (a private key left
+/// in by mistake) are refused rather than skipped, so the file is what the
+/// publisher thinks it is.
+pub fn parse_extra_roots(pem: &[u8]) -> Result<Vec<CertificateDer<'static>>> {
+    if pem.len() > MAX_EXTRA_ROOTS_PEM {
+        return Err(Error::invalid(format!(
+            "the root certificate file is over {} bytes: it should hold a few PEM certificates",
+            MAX_EXTRA_ROOTS_PEM
+        )));
+    }
+    let mut roots = Vec::new();
+    let sections = <(pem::SectionKind, Vec<u8>) as pem::PemObject>::pem_slice_iter(pem);
+    for (i, item) in sections.enumerate() {
+        let (kind, der) = item.map_err(|e| {
+            Error::invalid(format!(
+                "block {} of the root certificate file is not readable PEM ({e})",
+                i + 1
+            ))
+        })?;
+        if kind != pem::SectionKind::Certificate {
+            return Err(Error::invalid(format!(
+                "block {} of the root certificate file is a {kind:?}, not a certificate: the file should hold the CA's certificates only",
+                i + 1
+            )));
+        }
+        let cert = CertificateDer::from(der);
+        if roots.len() == MAX_EXTRA_ROOTS {
+            return Err(Error::invalid(format!(
+                "the root certificate file holds more than {MAX_EXTRA_ROOTS} certificates"
+            )));
+        }
+        rustls::RootCertStore::empty()
+            .add(cert.clone())
+            .map_err(|e| {
+                Error::invalid(format!(
+                    "certificate {} of the root certificate file cannot be a root: {e}",
+                    i + 1
+                ))
+            })?;
+        roots.push(cert);
+    }
+    if roots.is_empty() {
+        return Err(Error::invalid(
+            "the root certificate file holds no certificate (-----BEGIN CERTIFICATE-----)",
+        ));
+    }
+    Ok(roots)
 }
 
 /// What a fetch brought, ready to apply.
@@ -208,12 +268,17 @@ pub(crate) enum Downloaded {
     Deltas(Vec<Vec<u8>>),
 }
 
-fn client(timeout: Duration) -> Result<reqwest::Client> {
+fn client(timeout: Duration, extra_roots: &[CertificateDer<'static>]) -> Result<reqwest::Client> {
     // Mozilla's roots compiled in (webpki-roots): no JVM, no system store,
     // the same trust on every Android version.
-    let roots = rustls::RootCertStore {
+    let mut roots = rustls::RootCertStore {
         roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
     };
+    for cert in extra_roots {
+        roots
+            .add(cert.clone())
+            .map_err(|e| Error::invalid(format!("an extra root certificate: {e}")))?;
+    }
     let tls = rustls::ClientConfig::builder_with_provider(Arc::new(
         rustls::crypto::ring::default_provider(),
     ))
@@ -223,6 +288,11 @@ fn client(timeout: Duration) -> Result<reqwest::Client> {
     .with_no_client_auth();
     reqwest::Client::builder()
         .tls_backend_preconfigured(tls)
+        // The manifest is JSON fetched at every sync, most of a phone's
+        // daily bytes: gzip halves it. The data files are brotli already
+        // and servers leave them as they are. The limits bound the bytes
+        // after decompression, so a gzip bomb stops at them.
+        .gzip(true)
         .timeout(timeout)
         .connect_timeout(Duration::from_secs(10))
         .user_agent(concat!("CanhGiac/", env!("CARGO_PKG_VERSION")))
@@ -279,6 +349,13 @@ fn http_error(what: &str, e: reqwest::Error) -> Error {
         || chain.contains("closed")
     {
         "the server closed the connection before sending what it announced".to_string()
+    } else if let Some(at) = chain.find("invalid peer certificate") {
+        // rustls names why ("unknownissuer", "notvalidforname", "expired"):
+        // a publisher behind a private CA needs that word to act on.
+        format!(
+            "the server's certificate is not trusted ({}); a phone trusts only public CAs",
+            chain[at..].split(':').nth(1).unwrap_or("").trim()
+        )
     } else if e.is_connect() {
         "could not connect".to_string()
     } else {
@@ -392,7 +469,7 @@ pub async fn fetch(
         return Err(Error::invalid("no public key is pinned for the feed"));
     }
     let base = base_url(&cfg.url)?;
-    let http = client(cfg.timeout)?;
+    let http = client(cfg.timeout, &cfg.extra_roots)?;
     let limits = Limits {
         max_entries: cfg.max_entries,
         ..Limits::now()

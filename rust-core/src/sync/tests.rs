@@ -65,6 +65,7 @@ fn fetch_error(url: String) -> String {
         timeout: Duration::from_secs(10),
         max_entries: 1000,
         max_bytes_now: None,
+        extra_roots: Vec::new(),
     };
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()

@@ -7,6 +7,7 @@ use anyhow::{Context, Result};
 use canhgiac_core::{
     CallGuard, NewFeed, SyncLimits, SyncOutcome, SyncProgress, SyncStage, format_time,
 };
+use std::io::Read;
 use std::process::ExitCode;
 
 /// Draws sync progress on stderr (hidden when stderr is not a terminal).
@@ -70,8 +71,27 @@ fn what(guard: &CallGuard, args: &SyncArgs) -> Result<What> {
     })))
 }
 
+/// Trusts the roots of the `--extra-root-cert` file, if given. Read
+/// within a bound the core checks again: a few certificates, not a disk.
+fn extra_roots(guard: &CallGuard, file: Option<&std::path::Path>) -> Result<()> {
+    let Some(file) = file else {
+        return Ok(());
+    };
+    let mut pem = Vec::new();
+    std::fs::File::open(file)
+        .and_then(|f| f.take((1 << 20) + 1).read_to_end(&mut pem))
+        .with_context(|| format!("reading {}", file.display()))?;
+    let n = guard
+        .trust_extra_roots(&pem)
+        .map_err(canhgiac_core::CanhGiacError::from)
+        .with_context(|| file.display().to_string())?;
+    tracing::info!(roots = n, file = %file.display(), "extra root certificates trusted for this run");
+    Ok(())
+}
+
 pub fn run(db: &Db, args: SyncArgs) -> Result<ExitCode> {
     let guard = db.open()?;
+    extra_roots(&guard, args.extra_root_cert.as_deref())?;
     let limits = SyncLimits {
         max_download: args.max_download,
         timeout_secs: args.timeout,

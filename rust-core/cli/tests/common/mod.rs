@@ -27,9 +27,12 @@ pub fn ok(args: &[&str]) -> String {
 
 /// The headers a feed folder is served with (README, *Serving the feed*):
 /// the manifest revalidated at every sync (ETag, which nginx sends for
-/// static files), the data files cached for a year (their names never
+/// static files, weak once gzipped) and gzipped (it is most of a phone's
+/// daily bytes), the data files cached for a year (their names never
 /// change content), and the publisher's own dot files not served.
 pub const FEED_HEADERS: &str = r#"
+  types { application/json json; application/octet-stream bin; }
+  gzip on; gzip_comp_level 6; gzip_types application/json; gzip_vary on;
   location ~ /manifest\.json$ { add_header Cache-Control "no-cache" always; }
   location ~ \.bin$ { add_header Cache-Control "public, max-age=31536000, immutable" always; }
   location ~ /\. { deny all; }
@@ -39,10 +42,21 @@ pub const FEED_HEADERS: &str = r#"
 pub struct Nginx {
     child: Child,
     pub port: u16,
+    tls: bool,
 }
 
 impl Nginx {
     pub fn start(root: &Path, work: &Path) -> Nginx {
+        Nginx::launch(root, work, None)
+    }
+
+    /// As `start`, serving https with `chain` (leaf first) and its `key`;
+    /// `url` then gives an https address.
+    pub fn start_tls(root: &Path, work: &Path, chain: &Path, key: &Path) -> Nginx {
+        Nginx::launch(root, work, Some((chain, key)))
+    }
+
+    fn launch(root: &Path, work: &Path, tls: Option<(&Path, &Path)>) -> Nginx {
         let bin = ["/usr/sbin/nginx", "/usr/bin/nginx"]
             .into_iter()
             .find(|p| Path::new(p).exists())
@@ -65,15 +79,24 @@ impl Nginx {
                    client_body_temp_path {w}; proxy_temp_path {w}; fastcgi_temp_path {w};
                    uwsgi_temp_path {w}; scgi_temp_path {w};
                    server {{
-                     listen 127.0.0.1:{port};
+                     listen 127.0.0.1:{port}{ssl};
                      root {root};
                      location ^~ /broken/ {{ return 500; }}
+                     location ^~ /gzipped/ {{ gzip off; add_header Content-Encoding gzip always; }}
                      {FEED_HEADERS}
                    }}
                  }}",
                 w = work.display(),
                 root = root.display(),
                 FEED_HEADERS = FEED_HEADERS,
+                ssl = match tls {
+                    Some((chain, key)) => format!(
+                        " ssl; ssl_protocols TLSv1.2 TLSv1.3; ssl_certificate {}; ssl_certificate_key {}",
+                        chain.display(),
+                        key.display()
+                    ),
+                    None => String::new(),
+                },
             ),
         )
         .unwrap();
@@ -91,11 +114,16 @@ impl Nginx {
             );
             std::thread::sleep(Duration::from_millis(20));
         }
-        Nginx { child, port }
+        Nginx {
+            child,
+            port,
+            tls: tls.is_some(),
+        }
     }
 
     pub fn url(&self, folder: &str) -> String {
-        format!("http://127.0.0.1:{}/{folder}/", self.port)
+        let scheme = if self.tls { "https" } else { "http" };
+        format!("{scheme}://127.0.0.1:{}/{folder}/", self.port)
     }
 }
 
