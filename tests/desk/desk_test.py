@@ -192,7 +192,8 @@ http {{ access_log off; client_body_temp_path {w}; proxy_temp_path {w};
         proc = subprocess.Popen(
             [CLI, "--db", self.p("publisher.db"), "--reporter-key", self.p("keys/reporter.key"),
              "desk", "--listen", "127.0.0.1:0", "--feed-dir", self.p("www/feed"),
-             "--feed-url", "https://lists.example/feed/", "--feed-name", "Canh Giac test"],
+             "--feed-url", "https://lists.example/feed/", "--feed-name", "Canh Giac test",
+             "--feed-key-pub", self.p("keys/feed.pub")],
             stdout=subprocess.PIPE, stderr=self.log, text=True)
         self.procs.append(proc)
         line = proc.stdout.readline().strip()
@@ -421,7 +422,8 @@ class T2Pages(Desk):
 
     def test_every_page_has_the_header_the_contract_names(self):
         for path, main in [("/", "overview"), ("/held", "held"), ("/disputes", "disputes"),
-                           ("/rejected", "rejected"), (f"/number/{LISTED}", "number")]:
+                           ("/rejected", "rejected"), (f"/number/{LISTED}", "number"),
+                           ("/follow", "follow")]:
             self.go(path)
             if not self.has(f"main#{main}"):
                 self.page_needs(f"main#{main}")
@@ -530,7 +532,7 @@ class T3Hostile(Desk):
                 F.viewport(1280, 900, False)
 
     def test_no_page_overflows_a_phone_a_desktop_or_200_percent_zoom(self):
-        pages = ["/", "/held", "/disputes", "/rejected", f"/number/{LISTED}", "/login"]
+        pages = ["/", "/held", "/disputes", "/rejected", f"/number/{LISTED}", "/follow", "/login"]
         # 640 x 450 CSS pixels is what a 1280 x 900 window shows at 200% zoom.
         try:
             for width, height, mobile in [(390, 844, True), (1280, 900, False), (640, 450, False)]:
@@ -656,11 +658,24 @@ class T5Follow(Desk):
     def test_the_follow_page_shows_the_link_and_its_qr_code(self):
         self.signed_in()
         self.go("/follow")
-        self.page_needs("main#follow")
+        self.assertTrue(self.has("main#follow"), self.d.page_source[:2000])
         link = self.row("code#follow-link").text
-        self.assertTrue(link.startswith("canhgiac://follow?"), link)
-        self.assertIn("lists.example", link)  # the --feed-url, however it is encoded
-        self.assertTrue(self.has("svg#follow-qr"))
+        self.assertTrue(link.startswith("canhgiac://follow?v=1&"), link)
+        query = urllib.parse.parse_qs(urllib.parse.urlparse(link).query)
+        self.assertEqual(query["name"], ["Canh Giac test"], link)
+        self.assertEqual(query["url"], ["https://lists.example/feed/"], link)
+        with open(F.p("keys/feed.pub")) as f:
+            self.assertEqual(query["key"], [f.read().strip()], link)
+        qr = self.row("svg#follow-qr")
+        self.assertTrue(qr.is_displayed())
+        self.assertEqual(qr.get_attribute("role"), "img")
+        # Big enough to scan off the screen: at least 160 CSS px a side.
+        self.assertGreaterEqual(qr.size["width"], 160, qr.size)
+        self.assertEqual(qr.size["width"], qr.size["height"], qr.size)
+        self.assertTrue(qr.find_elements(By.CSS_SELECTOR, "path, rect"), "an empty QR code")
+        current = self.d.find_elements(By.CSS_SELECTOR, "nav a[aria-current=page]")
+        self.assertEqual([urllib.parse.urlparse(a.get_attribute("href")).path for a in current],
+                         ["/follow"])
 
 
 class T6Pager(Desk):

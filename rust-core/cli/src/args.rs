@@ -547,6 +547,10 @@ pub struct DeskArgs {
     /// The feed's name as phones show it (for the follow page)
     #[arg(long, value_name = "NAME")]
     pub feed_name: Option<String>,
+    /// A public key phones pin, for the follow page: a .pub file or 64 hex characters
+    /// (repeatable, 1 to 4) [default: --feed-dir's feed.pub, when it has one]
+    #[arg(long = "feed-key-pub", value_name = "PUBLIC")]
+    pub feed_keys: Vec<String>,
 }
 
 #[derive(Subcommand)]

@@ -36,6 +36,12 @@ struct Desk {
 
 impl Desk {
     fn new() -> Desk {
+        Desk::with(&[])
+    }
+
+    /// A desk started with `desk_args` after `--listen`; `{dir}` in one
+    /// stands for the publisher's folder.
+    fn with(desk_args: &[&str]) -> Desk {
         let dir = tempfile::tempdir().unwrap();
         let p = |rel: &str| dir.path().join(rel);
         ok(&["feed", "keygen", "--out", &s(&p("keys"))]);
@@ -81,6 +87,7 @@ impl Desk {
                 "--listen",
                 "127.0.0.1:0",
             ])
+            .args(desk_args.iter().map(|a| a.replace("{dir}", &s(dir.path()))))
             .env_remove("CANHGIAC_DB")
             .stdout(Stdio::piped())
             .stderr(std::fs::File::create(p("desk.log")).unwrap())
@@ -641,6 +648,15 @@ fn section<'a>(body: &'a str, id: &str) -> &'a str {
     &body[start..start + end]
 }
 
+/// The page's `<main id=…>`, whole.
+fn main_of<'a>(body: &'a str, id: &str) -> &'a str {
+    let start = body
+        .find(&format!(r#"<main id="{id}""#))
+        .unwrap_or_else(|| panic!("no main#{id}: {body}"));
+    let end = body[start..].find("</main>").unwrap();
+    &body[start..start + end]
+}
+
 #[test]
 fn any_written_form_of_a_number_lands_on_its_page() {
     let d = Desk::new();
@@ -764,4 +780,104 @@ fn add_operator_refuses_short_passwords_and_existing_names_unless_reset() {
         .unwrap();
     assert!(stored.starts_with("$argon2id$"), "{stored}");
     assert!(!stored.contains("another long password"));
+}
+
+const FEED_NAME: &str = "Công an tỉnh <Thử>";
+const FEED_URL: &str = "https://lists.example/feed/";
+
+#[test]
+fn the_follow_page_shows_the_link_that_parses_back_to_the_feed_given() {
+    let d = Desk::with(&[
+        "--feed-url",
+        FEED_URL,
+        "--feed-name",
+        FEED_NAME,
+        "--feed-key-pub",
+        "{dir}/keys/feed.pub",
+    ]);
+    let session = d.sign_in();
+    let r = d.get("/follow?lang=en", &session);
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_contract_headers(&r, "/follow");
+    let main = main_of(&r.body, "follow");
+    let code = main
+        .split(r#"<code id="follow-link">"#)
+        .nth(1)
+        .and_then(|rest| rest.split("</code>").next())
+        .unwrap_or_else(|| panic!("no code#follow-link: {main}"));
+    // The page escapes the link as HTML text; `&amp;` is its `&`.
+    let link = canhgiac_core::parse_follow_link(&code.replace("&amp;", "&")).unwrap();
+    let key = std::fs::read_to_string(d.p("keys/feed.pub")).unwrap();
+    assert_eq!(link.name, FEED_NAME);
+    assert_eq!(link.url, FEED_URL);
+    assert_eq!(link.keys, vec![key.trim().to_string()]);
+    // The name's markup stays text; the key's fingerprint is shown.
+    assert!(main.contains("Công an tỉnh &lt;Thử&gt;"), "{main}");
+    let fingerprint = canhgiac_core::key_fingerprint(key.trim()).unwrap();
+    assert!(main.contains(&fingerprint), "{fingerprint} not in {main}");
+    assert!(main.contains(r#"<svg id="follow-qr" role="img""#), "{main}");
+    assert!(
+        main.contains("<rect") || main.contains("<path"),
+        "an empty QR code"
+    );
+    assert!(r.body.contains(r#"href="/follow" aria-current="page""#));
+}
+
+#[test]
+fn the_follow_page_takes_the_feed_folders_public_key_and_says_what_is_missing() {
+    // No --feed-key-pub: the --feed-dir's feed.pub is the key.
+    let d = Desk::with(&[
+        "--feed-dir",
+        "{dir}/keys",
+        "--feed-url",
+        FEED_URL,
+        "--feed-name",
+        "Thử",
+    ]);
+    let r = d.get("/follow", &d.sign_in());
+    let key = std::fs::read_to_string(d.p("keys/feed.pub")).unwrap();
+    assert!(r.body.contains(key.trim()), "{}", r.body);
+    drop(d);
+    // Started without the feed: the page names the options, no link.
+    let d = Desk::new();
+    let r = d.get("/follow?lang=en", &d.sign_in());
+    assert_eq!(r.status, 200);
+    let main = main_of(&r.body, "follow");
+    assert!(!main.contains("follow-link"), "{main}");
+    for option in ["--feed-url URL", "--feed-name NAME", "--feed-key-pub FILE"] {
+        assert!(main.contains(option), "{option} not in {main}");
+    }
+}
+
+#[test]
+fn a_follow_link_phones_would_refuse_stops_the_desk_with_its_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    ok(&["feed", "keygen", "--out", &s(&dir.path().join("keys"))]);
+    run_ok(dir.path(), &["reports", "init"], None);
+    let key = s(&dir.path().join("keys/feed.pub"));
+    for (url, name, key, why) in [
+        ("http://lists.example/feed/", "Thử", key.as_str(), "https"),
+        (FEED_URL, "Thử", "not-a-key", "key"),
+        (FEED_URL, &"x".repeat(41), key.as_str(), "name"),
+    ] {
+        let out = run(
+            dir.path(),
+            &[
+                "desk",
+                "--listen",
+                "127.0.0.1:0",
+                "--feed-url",
+                url,
+                "--feed-name",
+                name,
+                "--feed-key-pub",
+                key,
+            ],
+            None,
+        );
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{url} {name} {key}: {err}");
+        assert!(err.contains(why), "{why} not in {err}");
+        assert!(!String::from_utf8_lossy(&out.stdout).contains("listening"));
+    }
 }

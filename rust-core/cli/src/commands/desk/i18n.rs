@@ -143,6 +143,13 @@ pub enum T {
     Ingested,
     NotFoundText,
     Forbidden,
+    FollowIntro,
+    FeedName,
+    FeedAddress,
+    KeyFingerprints,
+    FollowLinkText,
+    FollowQr,
+    FollowMissing,
 }
 
 impl T {
@@ -262,6 +269,19 @@ impl T {
             T::Lines => ("Dòng", "Lines"),
             T::Ingested => ("Đã nhận", "Ingested"),
             T::NotFoundText => ("Không có trang này.", "There is no such page."),
+            T::FollowIntro => (
+                "Đưa đường dẫn hoặc mã QR này cho người dân (in, chiếu, gửi): ứng dụng Cảnh Giác mở nó, hiện tên, địa chỉ và dấu vân tay của khóa, và chỉ theo dõi danh sách khi người đó đồng ý.",
+                "Give people this link or QR code (print it, show it, send it): the Cảnh Giác app opens it, shows the name, the address and the key's fingerprint, and follows the list only once the person agrees.",
+            ),
+            T::FeedName => ("Tên danh sách", "The list's name"),
+            T::FeedAddress => ("Địa chỉ", "Address"),
+            T::KeyFingerprints => ("Dấu vân tay của khóa", "Key fingerprints"),
+            T::FollowLinkText => ("Đường dẫn theo dõi", "Follow link"),
+            T::FollowQr => ("Mã QR", "QR code"),
+            T::FollowMissing => (
+                "Bàn điều hành được khởi động mà không có thông tin về danh sách. Hãy khởi động lại với:",
+                "The desk was started without the feed's details. Start it again with:",
+            ),
             T::Forbidden => (
                 "Biểu mẫu này thiếu mã bảo vệ hoặc mã đã hết hạn; không có gì thay đổi. Hãy tải lại trang và thử lại.",
                 "This form's token is missing or stale; nothing was changed. Reload the page and try again.",

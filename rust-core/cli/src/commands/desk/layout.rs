@@ -23,7 +23,18 @@ pub struct Ctx {
     pub signed: Option<Signed>,
     /// A line saying what the last POST did.
     pub flash: Option<String>,
+    /// The navigation link of this page, marked `aria-current="page"`.
+    pub here: Option<&'static str>,
 }
+
+/// The navigation, a link a row: (address, its words).
+const NAV: [(&str, T); 5] = [
+    ("/", T::Overview),
+    ("/held", T::Held),
+    ("/disputes", T::Disputes),
+    ("/rejected", T::Rejected),
+    ("/follow", T::Follow),
+];
 
 impl Ctx {
     pub fn anonymous(lang: Lang) -> Ctx {
@@ -31,6 +42,7 @@ impl Ctx {
             lang,
             signed: None,
             flash: None,
+            here: None,
         }
     }
 
@@ -39,7 +51,14 @@ impl Ctx {
             lang,
             signed: Some(signed),
             flash: None,
+            here: None,
         }
+    }
+
+    /// The same, on the page the navigation links as `path`.
+    pub fn at(mut self, path: &'static str) -> Ctx {
+        self.here = Some(path);
+        self
     }
 }
 
@@ -61,11 +80,15 @@ pub fn page(ctx: &Ctx, title: &str, main: Markup) -> Html<String> {
                         p class="brand" { (l.t(T::Desk)) }
                         nav aria-label=(l.t(T::Desk)) {
                             ul {
-                                li { a href="/" { (l.t(T::Overview)) } }
-                                li { a href="/held" { (l.t(T::Held)) } }
-                                li { a href="/disputes" { (l.t(T::Disputes)) } }
-                                li { a href="/rejected" { (l.t(T::Rejected)) } }
-                                li { a href="/follow" { (l.t(T::Follow)) } }
+                                @for (href, words) in NAV {
+                                    li {
+                                        @if ctx.here == Some(href) {
+                                            a href=(href) aria-current="page" { (l.t(words)) }
+                                        } @else {
+                                            a href=(href) { (l.t(words)) }
+                                        }
+                                    }
+                                }
                             }
                         }
                         form id="search" method="get" action="/number" role="search" {

@@ -29,7 +29,6 @@ use axum::middleware::{from_fn, from_fn_with_state};
 use axum::routing::{get, post};
 use canhgiac_core::publisher::PublisherDb;
 use std::io::Write;
-use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 /// What every handler shares.
@@ -45,17 +44,8 @@ pub struct Shared {
     /// A hash of no one's password: an unknown name is verified against it,
     /// so that it costs what a wrong password costs.
     decoy_hash: String,
-    /// For the follow page (the lead's): where the feed is.
-    #[allow(dead_code)]
-    pub feed: FeedPlace,
-}
-
-/// The feed the follow page names, as given on the command line.
-#[allow(dead_code)]
-pub struct FeedPlace {
-    pub dir: Option<PathBuf>,
-    pub url: Option<String>,
-    pub name: Option<String>,
+    /// The follow page's link and QR code, made once at start.
+    follow: pages::follow::Follow,
 }
 
 impl std::ops::Deref for AppState {
@@ -129,11 +119,13 @@ pub fn run(db: &Db, args: DeskArgs) -> Result<()> {
         reads: Mutex::new(db.publisher()?),
         writes: Mutex::new(PublisherDb::open(db.publisher_path()?)?),
         decoy_hash: auth::decoy_hash()?,
-        feed: FeedPlace {
+        follow: pages::follow::FeedPlace {
             dir: args.feed_dir,
             url: args.feed_url,
             name: args.feed_name,
-        },
+            keys: args.feed_keys,
+        }
+        .follow()?,
     }));
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -172,6 +164,7 @@ fn router(state: AppState) -> Router {
         .route("/number", get(pages::number::search))
         .route("/number/{digits}", get(pages::number::get))
         .route("/rejected", get(pages::rejected::get))
+        .route("/follow", get(pages::follow::get))
         .route("/logout", post(auth::logout))
         .layer(from_fn(csrf::check))
         .layer(from_fn_with_state(state.clone(), auth::require_session));

@@ -42,7 +42,7 @@ pub async fn get(
         })
         .await?;
     let t = |x| lang.t(x);
-    let mut ctx = Ctx::signed(lang, signed);
+    let mut ctx = Ctx::signed(lang, signed).at("/disputes");
     ctx.flash = match (q.done.as_deref(), q.id) {
         (Some("added"), Some(id)) => Some(format!("{}: {id}", t(T::DisputeAdded))),
         (Some("withdrawn"), Some(id)) => Some(format!("{}: {id}", t(T::DisputeWithdrawn))),

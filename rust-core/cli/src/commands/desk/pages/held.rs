@@ -36,7 +36,7 @@ pub async fn get(
         .read(move |db| desk::held_page(db, page_no - 1, PER_PAGE))
         .await?;
     let t = |x| lang.t(x);
-    let mut ctx = Ctx::signed(lang, signed);
+    let mut ctx = Ctx::signed(lang, signed).at("/held");
     ctx.flash = flash(lang, q.done.as_deref(), q.number.as_deref());
     let pages = total.div_ceil(u64::from(PER_PAGE)).max(1);
     Ok(page(

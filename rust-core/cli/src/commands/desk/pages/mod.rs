@@ -1,6 +1,7 @@
 //! One module a page; what they share: times, and numbers in addresses.
 
 pub mod disputes;
+pub mod follow;
 pub mod held;
 pub mod number;
 pub mod overview;

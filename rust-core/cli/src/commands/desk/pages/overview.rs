@@ -51,7 +51,7 @@ pub async fn get(
             ))
         })
         .await?;
-    let ctx = Ctx::signed(lang, signed);
+    let ctx = Ctx::signed(lang, signed).at("/");
     let t = |x| lang.t(x);
     let stacks: Vec<Stack> = days
         .iter()

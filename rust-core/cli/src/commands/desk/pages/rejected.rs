@@ -24,7 +24,7 @@ pub async fn get(
     let (runs, total) = state.read(|db| desk::recent_ingests(db, INGESTS)).await?;
     let t = |x| lang.t(x);
     Ok(page(
-        &Ctx::signed(lang, signed),
+        &Ctx::signed(lang, signed).at("/rejected"),
         t(T::Rejected),
         html! {
             main id="rejected" {
