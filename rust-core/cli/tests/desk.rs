@@ -702,10 +702,33 @@ fn any_written_form_of_a_number_lands_on_its_page() {
     let decision = &page.body[page.body.find(r#"<p id="decision">"#).unwrap()..];
     let decision = &decision[..decision.find("</p>").unwrap()];
     assert!(
-        decision.contains("Lần xuất bản gần nhất: listed"),
+        decision.contains("Lần xuất bản gần nhất: đưa vào danh sách"),
         "{decision}"
     );
-    assert_eq!(d.get("/number/12x", &session).status, 404);
+    // The audit line as a sentence (its JSON behind a <details>).
+    let timeline = &page.body[page.body.find(r#"<ol id="timeline">"#).unwrap()..];
+    assert!(
+        timeline.contains(": đưa vào danh sách, đáng ngờ")
+            && timeline.contains("3 người, 3 phản ánh"),
+        "{timeline}"
+    );
+    assert!(timeline.contains("<details><summary>Dòng nhật ký (JSON)</summary><pre>{"));
+    // An unknown page is a 404 in the desk's frame, with its navigation.
+    for path in ["/number/12x", "/no-such-page"] {
+        let r = d.get(&format!("{path}?lang=en"), &session);
+        assert_eq!(r.status, 404, "{path}");
+        assert!(
+            r.body
+                .contains(r#"<p id="error" role="alert">There is no such page.</p>"#),
+            "{}",
+            r.body
+        );
+        assert!(r.body.contains(r#"<a href="/held">"#) && r.body.contains(r#"id="logout""#));
+    }
+    // Without a session: a bare 404, no frame, no form token replaced.
+    let r = d.get("/no-such-page", "");
+    assert_eq!(r.status, 404);
+    assert!(!r.body.contains(r#"id="logout""#) && r.set_cookie("cg_login").is_none());
 }
 
 #[test]

@@ -155,26 +155,31 @@ pub async fn require_session(
     mut req: Request,
     next: Next,
 ) -> Response {
-    let token = cookie(req.headers(), SESSION_COOKIE)
-        .filter(|t| t.len() == 64 && t.bytes().all(|b| b.is_ascii_hexdigit()));
-    let Some(token) = token else {
-        return Redirect::to("/login").into_response();
-    };
-    let hash = token_hash(&token);
-    match state
-        .write(move |db| desk::session(db, &hash, IDLE_SECS))
-        .await
-    {
+    match signed(&state, req.headers()).await {
         Ok(Some(s)) => {
-            req.extensions_mut().insert(Signed {
-                operator: s.operator,
-                csrf: s.csrf,
-            });
+            req.extensions_mut().insert(s);
             next.run(req).await
         }
         Ok(None) => Redirect::to("/login").into_response(),
         Err(e) => e.into_response(),
     }
+}
+
+/// The operator whose live session the request's cookie names, if any.
+pub async fn signed(state: &AppState, headers: &HeaderMap) -> Result<Option<Signed>, DeskError> {
+    let token = cookie(headers, SESSION_COOKIE)
+        .filter(|t| t.len() == 64 && t.bytes().all(|b| b.is_ascii_hexdigit()));
+    let Some(token) = token else {
+        return Ok(None);
+    };
+    let hash = token_hash(&token);
+    let session = state
+        .write(move |db| desk::session(db, &hash, IDLE_SECS))
+        .await?;
+    Ok(session.map(|s| Signed {
+        operator: s.operator,
+        csrf: s.csrf,
+    }))
 }
 
 /// `GET /login`: the form, with a fresh token in its cookie.

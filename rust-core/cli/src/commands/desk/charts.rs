@@ -5,8 +5,16 @@
 use maud::{Markup, html};
 
 const W: f64 = 720.0;
-const H: f64 = 220.0;
+const H: f64 = 240.0;
+/// Left and right of the plot.
 const PAD: f64 = 28.0;
+/// Above the plot (the largest value's figure) and below it (the first
+/// and last labels): room for text of 26 units, the phone's size.
+const TOP: f64 = 36.0;
+const BOTTOM: f64 = 44.0;
+/// Baselines of the top figure and of the bottom labels.
+const TOP_TEXT: f64 = 26.0;
+const LABEL_Y: f64 = H - 8.0;
 
 /// A stack of one bar a category: the classes name the segments' colours.
 pub struct Stack<'a> {
@@ -29,21 +37,21 @@ pub fn stacked_bars(id: &str, title: &str, stacks: &[Stack]) -> Markup {
     html! {
         svg id=(id) role="img" aria-labelledby=(title_id) viewBox=(format!("0 0 {W} {H}")) xmlns="http://www.w3.org/2000/svg" {
             title id=(title_id) { (title) }
-            line class="axis" x1=(PAD) y1=(H - PAD) x2=(W - PAD) y2=(H - PAD) {}
-            text x="2" y="12" { (max as u64) }
+            line class="axis" x1=(PAD) y1=(H - BOTTOM) x2=(W - PAD) y2=(H - BOTTOM) {}
+            text x="2" y=(TOP_TEXT) { (max as u64) }
             @for (i, s) in stacks.iter().enumerate() {
                 @let x = PAD + i as f64 * step;
-                @let mut y = H - PAD;
+                @let mut y = H - BOTTOM;
                 @for (class, v) in &s.parts {
-                    @let h = (*v as f64 / max) * (H - 2.0 * PAD);
+                    @let h = (*v as f64 / max) * (H - TOP - BOTTOM);
                     @let top = { y -= h; y };
                     rect class=(class) x=(fmt(x + step * 0.1)) y=(fmt(top)) width=(fmt(step * 0.8)) height=(fmt(h)) {}
                 }
                 @if i == 0 {
-                    text x=(fmt(x)) y=(H - 8.0) { (s.label) }
+                    text x=(fmt(x)) y=(LABEL_Y) { (s.label) }
                 } @else if i + 1 == stacks.len() {
                     // The last label ends at the right edge, not past it.
-                    text x=(fmt(W - 2.0)) y=(H - 8.0) text-anchor="end" { (s.label) }
+                    text x=(fmt(W - 2.0)) y=(LABEL_Y) text-anchor="end" { (s.label) }
                 }
             }
         }
@@ -59,7 +67,7 @@ pub fn line(id: &str, title: &str, points: &[(String, u64)]) -> Markup {
         .enumerate()
         .map(|(i, (_, v))| {
             let x = PAD + i as f64 * (W - 2.0 * PAD) / n;
-            let y = H - PAD - (*v as f64 / max) * (H - 2.0 * PAD);
+            let y = H - BOTTOM - (*v as f64 / max) * (H - TOP - BOTTOM);
             format!("{},{}", fmt(x), fmt(y))
         })
         .collect();
@@ -67,32 +75,35 @@ pub fn line(id: &str, title: &str, points: &[(String, u64)]) -> Markup {
     html! {
         svg id=(id) role="img" aria-labelledby=(title_id) viewBox=(format!("0 0 {W} {H}")) xmlns="http://www.w3.org/2000/svg" {
             title id=(title_id) { (title) }
-            line class="axis" x1=(PAD) y1=(H - PAD) x2=(W - PAD) y2=(H - PAD) {}
-            text x="2" y="12" { (max as u64) }
+            line class="axis" x1=(PAD) y1=(H - BOTTOM) x2=(W - PAD) y2=(H - BOTTOM) {}
+            text x="2" y=(TOP_TEXT) { (max as u64) }
             polyline class="line" points=(path.join(" ")) {}
             @if let (Some(first), Some(last)) = (points.first(), points.last()) {
-                text x=(PAD) y=(H - 8.0) { (first.0) }
-                text x=(W - 2.0) y=(H - 8.0) text-anchor="end" { (last.0) }
+                text x=(PAD) y=(LABEL_Y) { (first.0) }
+                text x=(W - 2.0) y=(LABEL_Y) text-anchor="end" { (last.0) }
             }
         }
     }
 }
 
-/// Horizontal bars, one a row (e.g. the top labels).
+/// Horizontal bars, one a row (e.g. the top labels): each label on its
+/// own line above its bar, so that a long label and the phone's larger
+/// text never run into the bar.
 pub fn hbars(id: &str, title: &str, rows: &[(String, u64)]) -> Markup {
     let max = rows.iter().map(|r| r.1).max().unwrap_or(0).max(1) as f64;
-    let row_h = 22.0;
+    let row_h = 64.0;
     let height = (rows.len().max(1) as f64) * row_h + 8.0;
-    let bar_x = 300.0;
+    let room = W - 2.0 - 120.0;
     let title_id = format!("{id}-title");
     html! {
         svg id=(id) role="img" aria-labelledby=(title_id) viewBox=(format!("0 0 {W} {}", fmt(height))) xmlns="http://www.w3.org/2000/svg" {
             title id=(title_id) { (title) }
             @for (i, (label, v)) in rows.iter().enumerate() {
                 @let y = 4.0 + i as f64 * row_h;
-                text x="2" y=(fmt(y + 14.0)) { (shorten(label, 44)) }
-                rect class="bar" x=(bar_x) y=(fmt(y + 3.0)) width=(fmt((*v as f64 / max) * (W - bar_x - 60.0))) height="14" {}
-                text x=(fmt(bar_x + (*v as f64 / max) * (W - bar_x - 60.0) + 4.0)) y=(fmt(y + 14.0)) { (v) }
+                @let width = (*v as f64 / max) * room;
+                text x="2" y=(fmt(y + 24.0)) { (shorten(label, 44)) }
+                rect class="bar" x="2" y=(fmt(y + 32.0)) width=(fmt(width)) height="20" {}
+                text x=(fmt(2.0 + width + 8.0)) y=(fmt(y + 50.0)) { (v) }
             }
         }
     }

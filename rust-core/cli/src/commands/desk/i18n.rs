@@ -150,6 +150,11 @@ pub enum T {
     FollowLinkText,
     FollowQr,
     FollowMissing,
+    PeopleN,
+    ReportsN,
+    ByOperator,
+    AuditLine,
+    Error,
 }
 
 impl T {
@@ -211,7 +216,12 @@ impl T {
             T::Why => ("Lý do giữ lại", "Why held"),
             T::Evidence => ("Bằng chứng", "Evidence"),
             T::HeldForDays => ("Số ngày chờ", "Days held"),
-            T::People => ("người", "people"),
+            T::People => ("Người phản ánh", "People"),
+            T::PeopleN => ("người", "people"),
+            T::ReportsN => ("phản ánh", "reports"),
+            T::Error => ("Lỗi", "Error"),
+            T::ByOperator => ("bởi", "by"),
+            T::AuditLine => ("Dòng nhật ký (JSON)", "The audit line (JSON)"),
             T::BurstShare => (
                 "Tỉ lệ đến dồn trong một ngày",
                 "Share that came in one day's burst",
@@ -290,6 +300,104 @@ impl T {
     }
 }
 
+/// The codes the database and the audit log write (why a number is held,
+/// why it is not listed, a review's or a dispute's state, an operator's
+/// decision, why a line was rejected, a listing's category), in words:
+/// (code, Vietnamese, English).
+const CODES: [(&str, &str, &str); 39] = [
+    // Why a number is held for review.
+    ("fixed_line", "máy bàn", "a fixed line"),
+    ("toll_free", "số miễn cước 1800", "a toll-free 1800 number"),
+    (
+        "premium_rate",
+        "số dịch vụ 1900",
+        "a premium-rate 1900 number",
+    ),
+    (
+        "security_network",
+        "số mạng an ninh 069",
+        "a security network 069 number",
+    ),
+    ("protected", "số được bảo vệ", "a protected number"),
+    (
+        "verified",
+        "số tổ chức đã xác minh",
+        "a verified organisation number",
+    ),
+    // Why a number is not listed.
+    ("short_number", "số ngắn", "a short number"),
+    ("sms_only", "chỉ có phản ánh tin nhắn", "SMS reports only"),
+    (
+        "expired",
+        "hết hạn, không có phản ánh mới",
+        "expired, no recent report",
+    ),
+    (
+        "below_threshold",
+        "chưa đủ người phản ánh",
+        "too few people reported it",
+    ),
+    ("disputed", "đang bị khiếu nại", "disputed"),
+    ("held", "chờ duyệt", "held for review"),
+    ("rejected", "bị từ chối", "rejected"),
+    // Decisions and states.
+    ("listed", "đưa vào danh sách", "listed"),
+    ("not_listed", "không đưa vào danh sách", "not listed"),
+    ("approved", "đã duyệt", "approved"),
+    ("open", "đang mở", "open"),
+    ("waiting", "chờ xử lý", "waiting"),
+    ("upheld", "được chấp nhận", "upheld"),
+    ("withdrawn", "đã rút", "withdrawn"),
+    ("dispute_filed", "nộp khiếu nại", "dispute filed"),
+    ("dispute_upheld", "chấp nhận khiếu nại", "dispute upheld"),
+    ("dispute_rejected", "bác khiếu nại", "dispute rejected"),
+    ("dispute_withdrawn", "rút khiếu nại", "dispute withdrawn"),
+    ("new", "lần đầu", "first decision"),
+    ("decision", "quyết định thay đổi", "decision changed"),
+    ("evidence", "bằng chứng thay đổi", "evidence changed"),
+    // Why an ingest rejected a line.
+    ("empty", "tin trống", "empty message"),
+    (
+        "chatter",
+        "không phải phản ánh (chào hỏi, câu hỏi)",
+        "not a report (greetings, questions)",
+    ),
+    (
+        "no_keyword",
+        "thiếu từ khóa LD, V hoặc S",
+        "no keyword (LD, V or S)",
+    ),
+    ("unknown_keyword", "từ khóa không rõ", "unknown keyword"),
+    ("no_number", "không có số bị phản ánh", "no number reported"),
+    ("no_sender", "không có số người gửi", "no sender"),
+    ("invalid_number", "số không hợp lệ", "not a valid number"),
+    (
+        "protected_number",
+        "số khẩn cấp hoặc đường dây nóng",
+        "an emergency or hotline number",
+    ),
+    // Categories of a listing.
+    ("scam", "lừa đảo", "scam"),
+    ("nuisance", "làm phiền", "nuisance"),
+    ("spam", "tin rác", "spam"),
+    ("suspicious", "đáng ngờ", "suspicious"),
+];
+
+impl Lang {
+    /// A code in words; an unknown code (a newer publisher's) as it is.
+    pub fn words_of(self, code: &str) -> String {
+        CODES
+            .iter()
+            .find(|(c, ..)| *c == code)
+            .map(|(_, vi, en)| match self {
+                Lang::Vi => *vi,
+                Lang::En => *en,
+            })
+            .unwrap_or(code)
+            .to_string()
+    }
+}
+
 /// The `lang` cookie, kept a year.
 const COOKIE: &str = "lang";
 
@@ -358,5 +466,47 @@ mod tests {
         ] {
             assert_eq!(Lang::from_accept(accept), lang, "{accept}");
         }
+    }
+
+    #[test]
+    fn every_code_the_core_writes_has_words_in_both_languages() {
+        use canhgiac_core::publisher::RefusedSms;
+        let shown = [
+            "fixed_line",
+            "toll_free",
+            "premium_rate",
+            "security_network",
+            "protected",
+            "verified",
+            "short_number",
+            "sms_only",
+            "expired",
+            "below_threshold",
+            "disputed",
+            "held",
+            "rejected",
+            "listed",
+            "not_listed",
+            "approved",
+            "open",
+            "waiting",
+            "upheld",
+            "withdrawn",
+            "dispute_filed",
+            "dispute_upheld",
+            "dispute_rejected",
+            "dispute_withdrawn",
+        ];
+        for code in shown.iter().chain(RefusedSms::CODES.iter()) {
+            for lang in [Lang::Vi, Lang::En] {
+                let words = lang.words_of(code);
+                assert!(CODES.iter().any(|(c, ..)| c == code), "{code} has no words");
+                assert!(!words.contains('_') && !words.is_empty(), "{code}: {words}");
+            }
+        }
+        assert_eq!(
+            Lang::En.words_of("from_a_newer_publisher"),
+            "from_a_newer_publisher"
+        );
     }
 }

@@ -4,11 +4,12 @@
 //! styles only from `/static/desk.css`), no framing, no sniffing, no
 //! referrer, nothing cached, and the server's time for the bench.
 
-use super::DeskError;
 use super::auth::Signed;
 use super::i18n::{Lang, T};
-use axum::extract::Request;
-use axum::http::{HeaderValue, StatusCode, header};
+use super::{AppState, DeskError};
+use axum::Extension;
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Response};
 use maud::{DOCTYPE, Markup, html};
@@ -122,9 +123,51 @@ pub fn page(ctx: &Ctx, title: &str, main: Markup) -> Html<String> {
     )
 }
 
+/// What an error page says, carried on its response so that
+/// [`framed_errors`] can say it again inside the frame of the desk, in the
+/// operator's language: the words by name when the desk has them, else
+/// the error's own text.
+#[derive(Clone)]
+pub struct ErrorText {
+    words: Option<T>,
+    why: String,
+}
+
+/// An error page in the desk's frame (navigation, search, sign-out) for a
+/// signed-in operator; the bare page otherwise (no session to show).
+pub async fn framed_errors(req: Request, next: Next) -> Response {
+    let lang = req.extensions().get::<Lang>().copied();
+    let signed = req.extensions().get::<Signed>().cloned();
+    let response = next.run(req).await;
+    let text = response.extensions().get::<ErrorText>().cloned();
+    let (Some(lang), Some(signed), Some(text)) = (lang, signed, text) else {
+        return response;
+    };
+    framed(lang, signed, response.status(), text)
+}
+
+fn framed(lang: Lang, signed: Signed, status: StatusCode, text: ErrorText) -> Response {
+    let why = text.words.map_or(text.why, |w| lang.t(w).to_string());
+    let body = page(
+        &Ctx::signed(lang, signed),
+        lang.t(T::Error),
+        html! {
+            main id="error-page" {
+                h1 { (lang.t(T::Error)) " " (status.as_u16()) }
+                p id="error" role="alert" { (why) }
+            }
+        },
+    );
+    (status, body).into_response()
+}
+
 /// A page saying what went wrong, in both languages (it may be answered
 /// before the request's language is known).
 pub fn error_page(status: StatusCode, why: &str) -> Response {
+    error_response(status, why, None)
+}
+
+fn error_response(status: StatusCode, why: &str, words: Option<T>) -> Response {
     let body = html! {
         (DOCTYPE)
         html lang="vi" {
@@ -143,17 +186,49 @@ pub fn error_page(status: StatusCode, why: &str) -> Response {
             }
         }
     };
-    (status, Html(body.into_string())).into_response()
+    let mut response = (status, Html(body.into_string())).into_response();
+    response.extensions_mut().insert(ErrorText {
+        words,
+        why: why.to_string(),
+    });
+    response
+}
+
+/// Both languages' words, for the bare page.
+fn both(words: T) -> String {
+    format!("{} {}", Lang::Vi.t(words), Lang::En.t(words))
 }
 
 /// 403: a POST without its form token.
 pub fn forbidden() -> Response {
-    let why = format!("{} {}", Lang::Vi.t(T::Forbidden), Lang::En.t(T::Forbidden));
-    error_page(StatusCode::FORBIDDEN, &why)
+    error_response(
+        StatusCode::FORBIDDEN,
+        &both(T::Forbidden),
+        Some(T::Forbidden),
+    )
 }
 
-pub async fn not_found() -> Response {
-    DeskError::NotFound.into_response()
+/// 404 for an address the desk does not have: in the frame for a
+/// signed-in operator. Without a session it stays a bare 404 (not a
+/// redirect to the sign-in page, whose new form token would replace the
+/// one of a sign-in form open in the browser, e.g. on its favicon fetch).
+pub async fn not_found(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    headers: HeaderMap,
+) -> Response {
+    match super::auth::signed(&state, &headers).await {
+        Ok(Some(signed)) => framed(
+            lang,
+            signed,
+            StatusCode::NOT_FOUND,
+            ErrorText {
+                words: Some(T::NotFoundText),
+                why: String::new(),
+            },
+        ),
+        _ => DeskError::NotFound.into_response(),
+    }
 }
 
 impl IntoResponse for DeskError {
@@ -164,13 +239,10 @@ impl IntoResponse for DeskError {
                 error_page(StatusCode::INTERNAL_SERVER_ERROR, &why)
             }
             DeskError::Input(why) => error_page(StatusCode::BAD_REQUEST, &why),
-            DeskError::NotFound => error_page(
+            DeskError::NotFound => error_response(
                 StatusCode::NOT_FOUND,
-                &format!(
-                    "{} {}",
-                    Lang::Vi.t(T::NotFoundText),
-                    Lang::En.t(T::NotFoundText)
-                ),
+                &both(T::NotFoundText),
+                Some(T::NotFoundText),
             ),
         }
     }

@@ -167,6 +167,7 @@ fn router(state: AppState) -> Router {
         .route("/follow", get(pages::follow::get))
         .route("/logout", post(auth::logout))
         .layer(from_fn(csrf::check))
+        .layer(from_fn(layout::framed_errors))
         .layer(from_fn_with_state(state.clone(), auth::require_session));
     Router::new()
         .route(

@@ -108,13 +108,13 @@ fn section(id: &str, title: &str, rows: &[Dispute], withdraw: Option<&str>, lang
                     tbody {
                         @for d in rows {
                             tr id=(format!("dispute-{}", d.id)) {
-                                td { (d.id) }
-                                td { a href=(format!("/number/{}", d.number.trim_start_matches('+'))) { (d.display) } }
-                                td { (when(d.disputed_at)) }
-                                td { (d.operator.as_deref().unwrap_or("—")) }
-                                td { (d.reason) }
-                                td { (d.state) }
-                                td {
+                                td data-label="#" { (d.id) }
+                                td data-label=(t(T::Number)) { a href=(format!("/number/{}", d.number.trim_start_matches('+'))) { (d.display) } }
+                                td data-label=(t(T::Filed)) { (when(d.disputed_at)) }
+                                td data-label=(t(T::FiledBy)) { (d.operator.as_deref().unwrap_or("—")) }
+                                td data-label=(t(T::Reason)) { (d.reason) }
+                                td data-label=(t(T::State)) { (lang.words_of(&d.state)) }
+                                td data-label=(t(T::Decision)) {
                                     @if let (Some(by), Some(at)) = (&d.decided_by, d.decided_at) {
                                         (by) ", " (when(at)) ": " (d.decision.as_deref().unwrap_or(""))
                                     }

@@ -59,17 +59,17 @@ pub async fn get(
                         tbody {
                             @for h in &rows {
                                 tr id=(format!("held-{}", h.digits)) class="held-row" {
-                                    td { a href=(format!("/number/{}", h.digits)) { (h.held.display) } }
-                                    td {
-                                        (h.held.why.as_str())
+                                    td data-label=(t(T::Number)) { a href=(format!("/number/{}", h.digits)) { (h.held.display) } }
+                                    td data-label=(t(T::Why)) {
+                                        (lang.words_of(h.held.why.as_str()))
                                         br;
                                         (t(T::HeldForDays)) ": " (h.held.age_days)
                                     }
-                                    td {
-                                        p { (h.held.reporters) " " (t(T::People)) ", " (h.held.reports) " " (t(T::Reports)) " · " (t(T::BurstShare)) ": " (percent(h.burst_share)) }
+                                    td data-label=(t(T::Evidence)) {
+                                        p { (h.held.reporters) " " (t(T::PeopleN)) ", " (h.held.reports) " " (t(T::ReportsN)) " · " (t(T::BurstShare)) ": " (percent(h.burst_share)) }
                                         ul class="days" {
                                             @for d in h.days.iter().rev().take(7) {
-                                                li { (d.day) ": " (d.reporters) " " (t(T::People)) ", " (d.reports) " " (t(T::Reports)) }
+                                                li { (d.day) ": " (d.reporters) " " (t(T::PeopleN)) ", " (d.reports) " " (t(T::ReportsN)) }
                                             }
                                         }
                                         @if !h.patterns.is_empty() {
@@ -89,7 +89,7 @@ pub async fn get(
                                             }
                                         }
                                     }
-                                    td {
+                                    td data-label=(t(T::Decision)) {
                                         (decide_form("approve", &h.digits, t(T::Approve), t(T::Reason), &ctx))
                                         (decide_form("reject", &h.digits, t(T::Reject), t(T::Reason), &ctx))
                                     }

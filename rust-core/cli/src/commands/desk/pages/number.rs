@@ -14,8 +14,9 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use canhgiac_core::publisher::desk::{self, Key, NumberView};
-use maud::html;
+use maud::{Markup, html};
 use serde::Deserialize;
+use serde_json::Value;
 
 /// Longest search read: any written form of a number is far shorter.
 const MAX_QUERY_CHARS: usize = 64;
@@ -94,7 +95,7 @@ pub async fn get(
                 }
                 h2 { (t(T::Timeline)) }
                 ol id="timeline" {
-                    @for line in &v.timeline { li { (line) } }
+                    @for line in &v.timeline { li { (audit_line(line, lang)) } }
                 }
                 h2 { (t(T::Contents)) }
                 ul id="contents" class="contents" {
@@ -115,12 +116,16 @@ fn decision(v: &NumberView, lang: Lang) -> String {
             .as_deref()
             .map(|l| format!(", {l}"))
             .unwrap_or_default();
-        parts.push(format!("{} {category}{label} ({since})", t(T::ListedAs)));
+        parts.push(format!(
+            "{} {}{label} ({since})",
+            t(T::ListedAs),
+            lang.words_of(category)
+        ));
     }
     if let Some(review) = &v.review {
-        let mut s = format!("{} {}", t(T::InReview), review.state);
+        let mut s = format!("{} {}", t(T::InReview), lang.words_of(&review.state));
         if let Some(w) = &review.why {
-            s.push_str(&format!(" ({w})"));
+            s.push_str(&format!(" ({})", lang.words_of(w)));
         }
         if let (Some(o), Some(r)) = (&review.operator, &review.reason) {
             s.push_str(&format!(" — {o}: {r}"));
@@ -136,7 +141,7 @@ fn decision(v: &NumberView, lang: Lang) -> String {
             "{} {} ({}, {})",
             t(T::Disputes),
             d.id,
-            d.state,
+            lang.words_of(&d.state),
             when(d.disputed_at)
         ));
     }
@@ -152,10 +157,10 @@ fn decision(v: &NumberView, lang: Lang) -> String {
         let mut s = format!(
             "{} {}",
             t(T::LastPublishSaid),
-            word("decision").unwrap_or_default()
+            lang.words_of(&word("decision").unwrap_or_default())
         );
         if let Some(reason) = word("reason") {
-            s.push_str(&format!(" ({reason})"));
+            s.push_str(&format!(" ({})", lang.words_of(&reason)));
         }
         parts.push(s);
     }
@@ -163,5 +168,71 @@ fn decision(v: &NumberView, lang: Lang) -> String {
         t(T::NotDecided).to_string()
     } else {
         parts.join(" · ")
+    }
+}
+
+/// One audit line as a sentence: when, what was decided, why, by whom;
+/// the line itself behind a `<details>`. A line that is not JSON (it never
+/// should be) is shown as it is.
+fn audit_line(line: &str, lang: Lang) -> Markup {
+    let Ok(Value::Object(l)) = serde_json::from_str::<Value>(line) else {
+        return html! { code { (line) } };
+    };
+    let t = |x| lang.t(x);
+    let word = |k: &str| l.get(k).and_then(Value::as_str);
+    let count = |k: &str| l.get(k).and_then(Value::as_u64).unwrap_or(0);
+    let sentence = if let Some(decided) = word("operator_decision") {
+        // An operator's decision: approve, reject, a dispute's.
+        let at = l.get("at").and_then(Value::as_i64).map(when);
+        let mut s = format!(
+            "{}: {} {} {}",
+            at.unwrap_or_default(),
+            lang.words_of(decided),
+            t(T::ByOperator),
+            word("operator").unwrap_or("—")
+        );
+        if let Some(id) = l.get("dispute").and_then(Value::as_i64) {
+            s.push_str(&format!(" ({} #{id})", t(T::Disputes)));
+        }
+        if let Some(reason) = word("reason").filter(|r| !r.is_empty()) {
+            s.push_str(&format!(": “{reason}”"));
+        }
+        s
+    } else {
+        // A publish's decision, as of its day, with its evidence.
+        let mut s = format!(
+            "{} ({} {}): {}",
+            word("as_of").unwrap_or("—"),
+            t(T::Run),
+            count("run"),
+            lang.words_of(word("decision").unwrap_or("—"))
+        );
+        if let Some(reason) = word("reason") {
+            s.push_str(&format!(" — {}", lang.words_of(reason)));
+        }
+        if let Some(category) = word("category") {
+            s.push_str(&format!(", {}", lang.words_of(category)));
+        }
+        if let Some(label) = word("label") {
+            s.push_str(&format!(" “{label}”"));
+        }
+        s.push_str(&format!(
+            " · {} {}, {} {}",
+            count("reporters"),
+            t(T::PeopleN),
+            count("reports"),
+            t(T::ReportsN)
+        ));
+        if let (Some(first), Some(last)) = (word("first_report"), word("last_report")) {
+            s.push_str(&format!(", {first} – {last}"));
+        }
+        s
+    };
+    html! {
+        p { (sentence) }
+        details {
+            summary { (t(T::AuditLine)) }
+            pre { (line) }
+        }
     }
 }

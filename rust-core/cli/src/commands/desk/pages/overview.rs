@@ -106,21 +106,21 @@ pub async fn get(
                             tbody {
                                 @for p in publishes.iter().take(TABLE_ROWS) {
                                     tr {
-                                        td { (p.run) }
-                                        td { (p.feed_version.map_or_else(|| "—".to_string(), |v| v.to_string())) }
-                                        td { (when(p.at)) }
-                                        td { (p.as_of) }
-                                        td class="n" { (p.listed) }
-                                        td class="n" { (p.added) }
-                                        td {
+                                        td data-label=(t(T::Run)) { (p.run) }
+                                        td data-label=(t(T::Version)) { (p.feed_version.map_or_else(|| "—".to_string(), |v| v.to_string())) }
+                                        td data-label=(t(T::Time)) { (when(p.at)) }
+                                        td data-label=(t(T::AsOf)) { (p.as_of) }
+                                        td class="n" data-label=(t(T::Listed)) { (p.listed) }
+                                        td class="n" data-label=(t(T::Added)) { (p.added) }
+                                        td data-label=(t(T::Removed)) {
                                             (p.removed)
                                             @for (why, n) in &p.removed_by_reason {
-                                                " · " (why) " " (n)
+                                                " · " (lang.words_of(why)) " " (n)
                                             }
                                         }
-                                        td class="n" { (p.held) }
-                                        td class="n" { (p.disputes_waiting) }
-                                        td class="n" { (p.refused_before) }
+                                        td class="n" data-label=(t(T::HeldCount)) { (p.held) }
+                                        td class="n" data-label=(t(T::DisputesWaiting)) { (p.disputes_waiting) }
+                                        td class="n" data-label=(t(T::GuardRefusals)) { (p.refused_before) }
                                     }
                                 }
                             }
@@ -130,25 +130,25 @@ pub async fn get(
                 h2 { (t(T::ReportsByDay)) }
                 p class="legend" { span class="key-ld" { "■ LD" } span class="key-v" { "■ V" } span class="key-s" { "■ S" } }
                 (stacked_bars("chart-reports", t(T::ReportsByDay), &stacks))
-                table class="sr-only" {
+                div class="sr-only" { table {
                     caption { (t(T::ReportsByDay)) }
                     thead { tr { th scope="col" { (t(T::Day)) } th scope="col" { "LD" } th scope="col" { "V" } th scope="col" { "S" } } }
                     tbody { @for (day, n) in &days { tr { td { (day) } td { (n[0]) } td { (n[1]) } td { (n[2]) } } } }
-                }
+                } }
                 h2 { (t(T::ListedOverTime)) }
                 (line("chart-listed", t(T::ListedOverTime), &listed))
-                table class="sr-only" {
+                div class="sr-only" { table {
                     caption { (t(T::ListedOverTime)) }
                     thead { tr { th scope="col" { (t(T::AsOf)) } th scope="col" { (t(T::Listed)) } } }
                     tbody { @for (day, n) in &listed { tr { td { (day) } td { (n) } } } }
-                }
+                } }
                 h2 { (t(T::TopLabels)) }
                 (hbars("chart-labels", t(T::TopLabels), &labels))
-                table class="sr-only" {
+                div class="sr-only" { table {
                     caption { (t(T::TopLabels)) }
                     thead { tr { th scope="col" { (t(T::Label)) } th scope="col" { (t(T::Numbers)) } } }
                     tbody { @for (label, n) in &labels { tr { td { (label) } td { (n) } } } }
-                }
+                } }
             }
         },
     ))

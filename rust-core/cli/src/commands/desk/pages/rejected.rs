@@ -33,7 +33,9 @@ pub async fn get(
                 table id="rejected-table" {
                     thead { tr { th scope="col" { (t(T::Reason)) } th scope="col" class="n" { (t(T::Lines)) } } }
                     tbody {
-                        @for (reason, n) in &total { tr { td { code { (reason) } } td class="n" { (n) } } }
+                        @for (reason, n) in &total {
+                            tr { td { (lang.words_of(reason)) " " span class="code" { "(" (reason) ")" } } td class="n" { (n) } }
+                        }
                     }
                 }
                 h2 { (t(T::Ingests)) }
@@ -48,11 +50,11 @@ pub async fn get(
                     tbody {
                         @for r in &runs {
                             tr {
-                                td { (when(r.at)) }
-                                td { (r.gateway.as_deref().unwrap_or("—")) }
-                                td class="n" { (r.rows) }
-                                td class="n" { (r.ingested) }
-                                td { @for (i, (why, n)) in r.rejected.iter().enumerate() { @if i > 0 { ", " } (why) " " (n) } }
+                                td data-label=(t(T::Time)) { (when(r.at)) }
+                                td data-label=(t(T::Gateway)) { (r.gateway.as_deref().unwrap_or("—")) }
+                                td class="n" data-label=(t(T::Lines)) { (r.rows) }
+                                td class="n" data-label=(t(T::Ingested)) { (r.ingested) }
+                                td data-label=(t(T::Rejected)) { @for (i, (why, n)) in r.rejected.iter().enumerate() { @if i > 0 { ", " } (lang.words_of(why)) " " (n) } }
                             }
                         }
                     }
