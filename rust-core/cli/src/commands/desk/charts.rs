@@ -78,6 +78,10 @@ pub fn line(id: &str, title: &str, points: &[(String, u64)]) -> Markup {
             line class="axis" x1=(PAD) y1=(H - BOTTOM) x2=(W - PAD) y2=(H - BOTTOM) {}
             text x="2" y=(TOP_TEXT) { (max as u64) }
             polyline class="line" points=(path.join(" ")) {}
+            // The newest point as a dot: one publish alone draws no line.
+            @if let Some((x, y)) = path.last().and_then(|p| p.split_once(',')) {
+                circle class="dot" cx=(x) cy=(y) r="5" {}
+            }
             @if let (Some(first), Some(last)) = (points.first(), points.last()) {
                 text x=(PAD) y=(LABEL_Y) { (first.0) }
                 text x=(W - 2.0) y=(LABEL_Y) text-anchor="end" { (last.0) }
@@ -154,6 +158,8 @@ mod tests {
         assert_eq!(svg.matches("<rect").count(), 4);
         let l = line("chart-l", "t", &[("a".into(), 1), ("b".into(), 5)]).into_string();
         assert!(l.contains("<polyline"));
+        let one = line("chart-1", "t", &[("a".into(), 3)]).into_string();
+        assert_eq!(one.matches("<circle").count(), 1, "{one}");
         let h = hbars("chart-h", "t", &[("<b>".into(), 2)]).into_string();
         assert!(h.contains("&lt;b&gt;") && !h.contains("<b>"));
     }
