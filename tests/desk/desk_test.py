@@ -459,6 +459,26 @@ class T2Pages(Desk):
             self.assertTrue(svg.get_attribute("aria-labelledby"), chart)
             self.assertTrue(svg.find_elements(By.TAG_NAME, "title"), chart)
 
+    def test_the_charts_figures_take_no_room_and_a_phones_cells_name_their_column(self):
+        self.go("/?lang=en")
+        # The screen-reader tables are read, not shown, and take no room
+        # (as bare tables they added ~2,500 px of blank page).
+        for box in self.d.find_elements(By.CSS_SELECTOR, "div.sr-only"):
+            self.assertLessEqual(box.size["height"], 1, box.get_attribute("outerHTML")[:200])
+        self.assertTrue(self.d.find_elements(By.CSS_SELECTOR, "div.sr-only table caption"))
+        try:
+            F.viewport(390, 844, True)
+            self.go("/?lang=en")
+            cell = self.row("table#publishes tbody td[data-label]")
+            before = self.d.execute_script(
+                "return getComputedStyle(arguments[0], '::before').content", cell)
+            self.assertEqual(before, '"Run: "', before)
+            # Chart text at least 10 px tall on the phone.
+            text = self.row("svg#chart-reports text")
+            self.assertGreaterEqual(text.size["height"], 10, text.size)
+        finally:
+            F.viewport(1280, 900, False)
+
     def test_search_any_written_form_lands_on_the_same_number(self):
         self.go("/")
         for q in ["0912 345 001", "+84 912 345 001", "84912345001", "０９１２３４５００１"]:
