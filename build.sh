@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # One entry point for Cảnh Giác.
 #   ./build.sh test       fmt, clippy, Rust tests, CLI and feed tests (nginx), the desk in Chromium, Kotlin and Android checks on the JVM
-#   ./build.sh demo       the loop: a 156 inbox published, served by nginx, synced, a call warned, a report built; then live (reports serve)
+#   ./build.sh demo       the loop: a 156 inbox published, served by nginx, synced, a call warned, a report built; then live (reports serve), and a held number decided at the operator's desk
 #   ./build.sh bindings [DIR]   write the Kotlin bindings (default build/bindings/kotlin)
 #   ./build.sh bench      benchmarks (release build; figures go in the README)
 #   ./build.sh phone-lib  the host library as the Android build makes its .so (profile phone, no publisher); prints its path
@@ -385,6 +385,7 @@ cmd_demo() {
     echo "# History of screened calls on the phone:"
     "$cg" --db "$phone" history
     demo_live "$cg" "$pub" "$phone"
+    demo_desk "$cg" "$pub" "$phone"
 }
 
 # The demo's last act: the same loop live, in seconds rather than a day.
@@ -440,6 +441,73 @@ demo_live() {
     kill -TERM "$server"
     wait "$server"
     tail -1 "$out"
+}
+
+# Act 7 of the demo: the held 1900 line decided at the operator's desk (the
+# same form a browser submits, driven here by curl), published, and warned of.
+demo_desk() {
+    local cg=$1 pub=$2 phone=$3
+    local out=$DEMO_DIR/desk.out jar=$DEMO_DIR/desk.cookies page=$DEMO_DIR/page.html
+    echo
+    echo "# 7. The operator's desk: the review queue, disputes and each publish, in a"
+    echo "#    browser (loopback; nginx in front for TLS). An operator is added once;"
+    echo "#    only an argon2id hash of the password is kept."
+    show "--db publisher.db desk add-operator lan   (password from stdin)"
+    printf 'demo-password-%s\n' "$$" | "$cg" --db "$pub" desk add-operator lan
+    show "--db publisher.db desk --listen 127.0.0.1:0 &"
+    "$cg" --db "$pub" desk --listen 127.0.0.1:0 >"$out" 2>"$DEMO_DIR/desk.err" &
+    local desk=$!
+    # shellcheck disable=SC2064 # the desk's pid now; nginx's and the folder at exit
+    trap "kill $desk \$NGINX_PIDS 2>/dev/null || true; rm -rf \"\$DEMO_DIR\"" EXIT
+    for _ in $(seq 100); do
+        grep -q '^desk listening on ' "$out" && break
+        sleep 0.1
+    done
+    local url
+    url=$(sed -n 's/^desk listening on //p' "$out")
+    [ -n "$url" ] || die "the desk did not start: $(cat "$DEMO_DIR/desk.err")"
+    cat "$out"
+    # Every form carries the token of its page (CSRF); the cookie jar keeps
+    # the session as a browser would.
+    local csrf
+    token_of() { sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p' "$page" | head -1; }
+    curl -sS -c "$jar" -b "$jar" -o "$page" "$url/login"
+    csrf=$(token_of)
+    echo "# Lan signs in, and opens the review queue: the 1900 line waits there."
+    curl -sS -c "$jar" -b "$jar" -o /dev/null -w '  POST /login → %{http_code} %{redirect_url}\n' \
+        --data-urlencode "csrf=$csrf" --data-urlencode "name=lan" \
+        --data-urlencode "password=demo-password-$$" "$url/login"
+    curl -sS -c "$jar" -b "$jar" -o "$page" -w '  GET /held → %{http_code}\n' "$url/held?lang=en"
+    local digits
+    digits=$(grep -o 'id="held-[0-9]*"' "$page" | head -1 | sed 's/id="held-\([0-9]*\)"/\1/')
+    echo "  row held-$digits"
+    csrf=$(token_of)
+    echo "# She approves it, with a reason, the same as 'reports approve --operator lan':"
+    curl -sS -c "$jar" -b "$jar" -o /dev/null -w "  POST /held/$digits/approve → %{http_code}\n" \
+        --data-urlencode "csrf=$csrf" \
+        --data-urlencode "reason=the bank confirms this line is not theirs" \
+        "$url/held/$digits/approve"
+    echo "# A form without its token changes nothing:"
+    curl -sS -b "$jar" -o /dev/null -w "  POST /held/$digits/reject without csrf → %{http_code}\n" \
+        --data-urlencode "reason=x" "$url/held/$digits/reject"
+    show "--db publisher.db reports audit | grep $digits | tail -1"
+    "$cg" --db "$pub" reports audit 2>/dev/null | grep "$digits" | tail -1
+    echo "# The next publish lists it. The list would then have gained 2 entries on the"
+    echo "# 3 it held a day before (66%, over max_gain_percent): the guard refuses that"
+    echo "# unless the operator, who has looked at both, accepts the change knowingly."
+    show "--db publisher.db publish --key feed.key --out www/feed --policy policy.toml --accept-change 2"
+    "$cg" --db "$pub" publish --key "$DEMO_DIR/keys/feed.key" --out "$DEMO_DIR/www/feed" \
+        --policy "$DEMO_DIR/policy.toml" --accept-change 2 >"$DEMO_DIR/publish.out" 2>&1 ||
+        { cat "$DEMO_DIR/publish.out"; die "the publish after the desk's approval failed"; }
+    grep -E '^(published|  added)' "$DEMO_DIR/publish.out"
+    echo "# The phone's next sync warns of it:"
+    "$cg" --db "$phone" sync >/dev/null
+    show "check 1900 1234"
+    "$cg" --db "$phone" check "1900 1234"
+    echo "# Pictures of every page, vi and en, desktop and phone: ./build.sh screenshots"
+    echo "# (build/screenshots/desk-*.png). The desk stops on SIGTERM."
+    kill -TERM "$desk"
+    wait "$desk" || true
 }
 
 cmd_bench() {
