@@ -527,6 +527,8 @@ cmd_bench() {
     CANHGIAC_BIN="$TARGET/release/canhgiac" cargo bench -q -p canhgiac-core --bench timeline
     say "benchmark: the user's own data at 1,000,000 imported numbers against 10 (release CLI)"
     CANHGIAC_BIN="$TARGET/release/canhgiac" cargo bench -q -p canhgiac-core --bench userdata
+    say "benchmark: the publish cost of 100 reports on a list of 1,000,000 entries (release CLI)"
+    CANHGIAC_BIN="$TARGET/release/canhgiac" cargo bench -q -p canhgiac-core --bench publish_cost
     say "benchmark: publishing every 5 minutes on 1,000,000 entries (the ladder; nginx on loopback)"
     CANHGIAC_BIN="$TARGET/release/canhgiac" cargo bench -q -p canhgiac-core --bench ladder
     say "benchmark: the operator's desk on 1,000,000 reports and 1,000 held numbers (release CLI, loopback)"

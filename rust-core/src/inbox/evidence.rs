@@ -181,6 +181,7 @@ pub(super) fn read_sources(
 ) -> Result<BTreeMap<i64, Vec<SourceRow>>> {
     let mut sources: BTreeMap<i64, Vec<SourceRow>> = BTreeMap::new();
     let mut refused_names = BTreeSet::new();
+    let mut accepted_names = BTreeSet::new();
     let mut stmt = tx.prepare(
         "SELECT e.number, s.id, s.name, s.official, coalesce(e.source_url, s.url), e.category,
                 e.day, s.added_at, e.label
@@ -197,13 +198,18 @@ pub(super) fn read_sources(
         }
         let number: i64 = r.get(0)?;
         let source_id: i64 = r.get(1)?;
-        let name: String = r.get(2)?;
         if refused_names.contains(&source_id) {
             continue;
         }
-        if check_curated(&name, None).is_err() {
-            refused_names.insert(source_id);
-            continue;
+        let name: String = r.get(2)?;
+        // A source's name is the same on each of its entries (a million,
+        // for a big official list): checked once per source.
+        if !accepted_names.contains(&source_id) {
+            if check_curated(&name, None).is_err() {
+                refused_names.insert(source_id);
+                continue;
+            }
+            accepted_names.insert(source_id);
         }
         let mut label: Option<String> = r.get(8)?;
         if label
