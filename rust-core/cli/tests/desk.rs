@@ -904,3 +904,32 @@ fn a_follow_link_phones_would_refuse_stops_the_desk_with_its_reason() {
         assert!(!String::from_utf8_lossy(&out.stdout).contains("listening"));
     }
 }
+
+#[test]
+fn five_wrong_passwords_make_the_name_wait_even_for_the_right_one() {
+    let d = Desk::new();
+    let login = d.get("/login", "");
+    let token = login.cookie("cg_login").unwrap();
+    let jar = format!("cg_login={token}");
+    let try_as = |name: &str, password: &str| {
+        d.post(
+            "/login",
+            &jar,
+            &[("csrf", &token), ("name", name), ("password", password)],
+        )
+    };
+    for i in 0..5 {
+        assert_eq!(try_as(OPERATOR, "not the password").status, 401, "try {i}");
+    }
+    // The sixth, right or wrong, waits: 429, a Retry-After within the
+    // 15-minute window, the reason in words, and no session.
+    let r = try_as(OPERATOR, PASSWORD);
+    assert_eq!(r.status, 429);
+    let wait: u64 = r.header("retry-after").unwrap().parse().unwrap();
+    assert!((1..=900).contains(&wait), "{wait}");
+    assert!(r.body.contains(r#"<p id="login-error" role="alert">"#));
+    assert!(r.set_cookie("cg_session").is_none());
+    assert_eq!(d.count("SELECT count(*) FROM session"), 0);
+    // Another name is not held back by it.
+    assert_eq!(try_as("nobody", PASSWORD).status, 401);
+}

@@ -22,6 +22,7 @@ use rand_core::{OsRng, RngCore};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use std::io::{BufRead, IsTerminal, Read};
+use std::time::Instant;
 
 /// The session cookie.
 pub const SESSION_COOKIE: &str = "cg_session";
@@ -187,10 +188,11 @@ pub async fn login_page(
     axum::Extension(lang): axum::Extension<Lang>,
     headers: HeaderMap,
 ) -> Response {
-    login_form(lang, &headers, StatusCode::OK, false)
+    login_form(lang, &headers, StatusCode::OK, None)
 }
 
-fn login_form(lang: Lang, headers: &HeaderMap, status: StatusCode, failed: bool) -> Response {
+/// The sign-in form, with `error` (why the last try failed) above it.
+fn login_form(lang: Lang, headers: &HeaderMap, status: StatusCode, error: Option<T>) -> Response {
     let token = random_hex();
     let body = page(
         &Ctx::anonymous(lang),
@@ -198,8 +200,8 @@ fn login_form(lang: Lang, headers: &HeaderMap, status: StatusCode, failed: bool)
         html! {
             main id="login-page" {
                 h1 { (lang.t(T::SignIn)) }
-                @if failed {
-                    p id="login-error" role="alert" { (lang.t(T::WrongLogin)) }
+                @if let Some(error) = error {
+                    p id="login-error" role="alert" { (lang.t(error)) }
                 }
                 form id="login" method="post" action="/login" {
                     input type="hidden" name="csrf" value=(token);
@@ -242,6 +244,20 @@ pub async fn login(
 ) -> Response {
     let name = form.name.trim().to_string();
     let password = form.password;
+    if let Some(secs) = state.throttle.wait(&name, Instant::now()) {
+        tracing::info!("a sign-in refused: too many wrong ones for that name");
+        let mut response = login_form(
+            lang,
+            &headers,
+            StatusCode::TOO_MANY_REQUESTS,
+            Some(T::TooManySignIns),
+        );
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+        return response;
+    }
+    let typed = name.clone();
     let checked = {
         let state = state.clone();
         tokio::task::spawn_blocking(move || {
@@ -267,8 +283,15 @@ pub async fn login(
     };
     let Some(operator) = checked else {
         tracing::info!("a sign-in failed");
-        return login_form(lang, &headers, StatusCode::UNAUTHORIZED, true);
+        state.throttle.failed(&typed, Instant::now());
+        return login_form(
+            lang,
+            &headers,
+            StatusCode::UNAUTHORIZED,
+            Some(T::WrongLogin),
+        );
     };
+    state.throttle.succeeded(&operator);
     let token = random_hex();
     let csrf = random_hex();
     let hash = token_hash(&token);

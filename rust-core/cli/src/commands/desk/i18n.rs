@@ -75,6 +75,7 @@ pub enum T {
     Name,
     Password,
     WrongLogin,
+    TooManySignIns,
     SignedInAs,
     Language,
     LastPublishes,
@@ -176,6 +177,10 @@ impl T {
             T::WrongLogin => (
                 "Tên hoặc mật khẩu không đúng.",
                 "The name or the password is wrong.",
+            ),
+            T::TooManySignIns => (
+                "Đăng nhập sai quá nhiều lần với tên này. Vui lòng thử lại sau, chậm nhất 15 phút nữa.",
+                "Too many wrong sign-ins with this name. Try again later: within 15 minutes at most.",
             ),
             T::SignedInAs => ("Đang đăng nhập:", "Signed in as"),
             T::Language => ("Ngôn ngữ", "Language"),

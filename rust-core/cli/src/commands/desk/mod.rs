@@ -20,6 +20,7 @@ mod csrf;
 mod i18n;
 mod layout;
 mod pages;
+mod throttle;
 
 use super::Db;
 use crate::args::{DeskArgs, DeskCommand};
@@ -44,6 +45,8 @@ pub struct Shared {
     /// A hash of no one's password: an unknown name is verified against it,
     /// so that it costs what a wrong password costs.
     decoy_hash: String,
+    /// Wrong sign-ins counted per name (throttle.rs).
+    throttle: throttle::Throttle,
     /// The follow page's link and QR code, made once at start.
     follow: pages::follow::Follow,
 }
@@ -119,6 +122,7 @@ pub fn run(db: &Db, args: DeskArgs) -> Result<()> {
         reads: Mutex::new(db.publisher()?),
         writes: Mutex::new(PublisherDb::open(db.publisher_path()?)?),
         decoy_hash: auth::decoy_hash()?,
+        throttle: throttle::Throttle::default(),
         follow: pages::follow::FeedPlace {
             dir: args.feed_dir,
             url: args.feed_url,
