@@ -60,7 +60,7 @@ pub mod publisher {
     pub use crate::feed::codec::{Delta, EntrySet, encode_delta, encode_snapshot};
     pub use crate::feed::publish::{
         Built, DEFAULT_KEEP_DELTAS, GRACE_SECS, Options, RESIGN_BEFORE_SECS, build, build_after,
-        build_on, build_with, check, current, current_since,
+        build_on, build_step, build_with, check, current, current_since,
     };
     pub use crate::feed::{
         MANIFEST_FILE, Manifest, generate_key, key_id, parse_public_key, parse_secret_key,

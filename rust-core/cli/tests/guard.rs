@@ -589,7 +589,11 @@ fn another_feed_key_is_refused_unless_meant() {
 fn as_schema_2(db: &Path, key: &[u8]) {
     let c = Connection::open(db).unwrap();
     c.execute_batch(
-        "ALTER TABLE publish_run DROP COLUMN decide; ALTER TABLE decided DROP COLUMN tally;
+        "DROP TABLE source_stamp; DROP INDEX source_entry_by_day;
+         DROP TRIGGER source_stamp_entry_insert; DROP TRIGGER source_stamp_entry_update;
+         DROP TRIGGER source_stamp_entry_delete; DROP TRIGGER source_stamp_insert;
+         DROP TRIGGER source_stamp_update; DROP TRIGGER source_stamp_delete;
+         ALTER TABLE publish_run DROP COLUMN decide; ALTER TABLE decided DROP COLUMN tally;
          ALTER TABLE listed DROP COLUMN reports; ALTER TABLE listed DROP COLUMN last_reported;
          ALTER TABLE listed DROP COLUMN reporters; ALTER TABLE listed DROP COLUMN evidence_reporters;
          ALTER TABLE listed DROP COLUMN source_name; ALTER TABLE listed DROP COLUMN source_url;

@@ -204,12 +204,30 @@ pub fn build_on(
     key: &SigningKey,
     opts: &Options,
 ) -> Result<Built> {
+    let previous = previous.map(|(m, old)| {
+        let d = Delta::between(m.version, &old, 0, set);
+        (m, d)
+    });
+    build_step(dir, previous, set, key, opts)
+}
+
+/// [`build_on`], given the folder's manifest and what changed from its
+/// list to `set` (`delta`, from the manifest's version; its `to` is set
+/// here), when the caller knows it: a publisher that applied its changes
+/// to the folder's list compares no million entries.
+pub fn build_step(
+    dir: &Path,
+    previous: Option<(Manifest, Delta)>,
+    set: &EntrySet,
+    key: &SigningKey,
+    opts: &Options,
+) -> Result<Built> {
     let now = opts.now;
     std::fs::create_dir_all(dir)?;
     let in_folder = previous.as_ref().map(|(m, _)| m.version);
     if opts.skip_unchanged
-        && let Some((m, old)) = &previous
-        && old == set
+        && let Some((m, d)) = &previous
+        && d.is_empty()
         && opts.last.is_none_or(|l| l <= m.version)
     {
         return quiet(dir, m, key, opts);
@@ -227,9 +245,17 @@ pub fn build_on(
     // The delta from the previous version, and the ladder's log, which goes
     // on only from the version right before this one.
     let mut log = ladder::Log::read(dir, in_folder.filter(|v| v + 1 == version));
-    let step = previous
-        .as_ref()
-        .map(|(m, old)| Delta::between(m.version, old, version, set));
+    let (previous, step) = match previous {
+        Some((m, d)) => {
+            let d = Delta {
+                from: m.version,
+                to: version,
+                ..d
+            };
+            (Some(m), Some(d))
+        }
+        None => (None, None),
+    };
     let delta = match &step {
         Some(d) => {
             let bytes = codec::encode_delta(d);
@@ -290,7 +316,7 @@ pub fn build_on(
         file: file_ref(format!("snapshot-{version}.bin"), &snapshot),
         entries: set.len() as u64,
     };
-    let kept_before = previous.as_ref().map_or(&[][..], |(m, _)| &m.ladder[..]);
+    let kept_before = previous.as_ref().map_or(&[][..], |m| &m.ladder[..]);
     let (rungs, mut ladder) =
         ladder::ladder(&log, set, kept_before, delta.as_ref().map(|(d, _)| d.from))?;
 
@@ -299,7 +325,7 @@ pub fn build_on(
     write_atomic(&dir.join(&snapshot_ref.file.name), &snapshot)?;
     let mut deltas = previous
         .as_ref()
-        .map_or_else(Vec::new, |(m, _)| m.deltas.clone());
+        .map_or_else(Vec::new, |m| m.deltas.clone());
     if let Some((r, bytes)) = &delta {
         write_atomic(&dir.join(&r.file.name), bytes)?;
         deltas.push(r.clone());

@@ -39,15 +39,13 @@ use super::audit::{AuditLine, AuditWriter, Decided, Key};
 use super::db::PublisherDb;
 use super::disputes::{InForce, read_in_force, set_waiting};
 use super::evidence::{
-    Kind, Rep, ShortTally, SourceRow, kind_of, read_sources, read_window, start_of,
+    Kind, Rep, ShortTally, Sources, kind_of, read_sources, read_sources_of, read_window, start_of,
 };
-use super::incremental::{self, Ask, DecideMode, LISTED, Saved, Tally, Totals};
+use super::incremental::{self, Ask, DecideMode, LISTED, ListTotals, Saved, Tally, Totals};
 use super::labels::pattern_of;
 use super::people::{People, new_people, peak, peak_window};
 use super::policy::ListingPolicy;
-use super::report::{
-    Aggregate, Evidence, LabelCount, ListedEntry, NotListed, Provenance, PublishCounts, TOP_LABELS,
-};
+use super::report::{Aggregate, Evidence, ListedEntry, NotListed, Provenance, PublishCounts};
 use super::review::{Hold, Verdict, forget_old_decisions, read_reviews, reopen, write_held};
 use super::sources::Protected;
 use crate::dates;
@@ -71,11 +69,41 @@ pub(crate) fn aggregate_at(
     protected: &Protected,
     as_of: i32,
     now: i64,
-) -> Result<Aggregate> {
+) -> Result<Aggregated> {
     let tx = db.transaction()?;
     let aggregate = aggregate_in(&tx, policy, protected, as_of, now, false)?;
+    let listed = read_list(&tx)?;
     tx.commit()?;
-    Ok(aggregate)
+    Ok(Aggregated { aggregate, listed })
+}
+
+/// An aggregation and the whole list it left (tests).
+#[cfg(test)]
+#[derive(Debug)]
+pub(crate) struct Aggregated {
+    pub(crate) aggregate: Aggregate,
+    /// The list as stored after it, by number.
+    pub(crate) listed: Vec<ListedEntry>,
+}
+
+#[cfg(test)]
+impl std::ops::Deref for Aggregated {
+    type Target = Aggregate;
+    fn deref(&self) -> &Aggregate {
+        &self.aggregate
+    }
+}
+
+#[cfg(test)]
+impl Aggregated {
+    /// The list as the feed publisher takes it.
+    pub(crate) fn entry_set(&self) -> crate::feed::codec::EntrySet {
+        let mut set = crate::feed::codec::EntrySet::default();
+        for e in &self.listed {
+            set.insert(e.target.clone(), e.reported.clone());
+        }
+        set
+    }
 }
 
 /// [`aggregate_at`] inside a transaction the caller commits: a publish
@@ -106,15 +134,26 @@ pub(super) fn aggregate_in(
             as_of,
             horizon: run.horizon,
             inputs: &run.inputs,
-            sources: &run.sources,
             reviewed: &mut run.reviews.keys().copied(),
-            listed: run.previous.len() as u64,
-            listed_whole: run.previous.values().all(|p| p.entry.is_some()),
         };
         incremental::plan(tx, ask)?
     };
     let window = match plan {
         Ok(plan) => {
+            // Only the numbers decided again: their sources' entries and
+            // their listings, each by its index.
+            run.sources = read_sources_of(tx, as_of, &plan.numbers)?;
+            run.previous = read_listed(tx, Some(&plan.numbers))?;
+            run.counts.curated_labels_dropped = plan.saved.curated_labels_dropped;
+            run.counts.curated_sources_skipped = plan.saved.curated_sources_skipped;
+            run.list = plan.saved.list;
+            for p in run.previous.values() {
+                let entry = p
+                    .entry
+                    .as_ref()
+                    .ok_or_else(|| Error::invalid("a listing decided again is not stored whole"))?;
+                run.list.sub(entry);
+            }
             run.decided = plan.decided;
             run.counts.capped_senders = plan.capped_senders;
             run.kept = plan.kept;
@@ -124,6 +163,8 @@ pub(super) fn aggregate_in(
         }
         Err(why) => {
             run.full = Some(why);
+            run.sources = read_sources(tx, as_of, &mut run.counts)?;
+            run.previous = read_listed(tx, None)?;
             run.decided = Decided::read(tx)?;
             let mut window = read_window(tx, run.horizon, as_of)?;
             run.cap_senders(&mut window.numbers);
@@ -164,7 +205,9 @@ struct Run<'p> {
     as_of: i32,
     /// The first day of evidence.
     horizon: i32,
-    sources: BTreeMap<i64, Vec<SourceRow>>,
+    /// The sources' entries of the numbers to decide (all of them, when
+    /// the decide is full).
+    sources: Sources,
     /// The dispute in force of each number, up to the end of `as_of`.
     disputes: HashMap<i64, InForce>,
     /// Disputes that wait for an operator (id, number, people), and those
@@ -178,11 +221,19 @@ struct Run<'p> {
     /// Rejected numbers decided anew (enough new people since).
     reopened: Vec<i64>,
     now: i64,
-    /// The list of the previous aggregation.
+    /// The list of the previous aggregation: whole when the decide is
+    /// full, else the entries of the numbers decided again.
     previous: BTreeMap<i64, Previous>,
     /// Every decision of the previous aggregation, as digests.
     decided: Decided,
+    /// The entries this aggregation decided and listed.
     listed: Vec<ListedEntry>,
+    /// The counts read off the list: the kept entries' (incremental), to
+    /// which the decided ones are added.
+    list: ListTotals,
+    /// Listings that now say something else to phones (not counting a
+    /// suspicious listing confirmed).
+    relabelled: u64,
     added: Vec<i64>,
     removed: Vec<(i64, NotListed)>,
     counts: PublishCounts,
@@ -244,18 +295,16 @@ impl<'p> Run<'p> {
             }
         }
 
-        let sources = read_sources(tx, as_of, &mut counts)?;
         let disputes = read_in_force(tx, start_of(as_of.saturating_add(1)))?;
-        let previous = read_listed(tx)?;
         let horizon = as_of.saturating_sub(policy.expire_days as i32);
-        let inputs = incremental::inputs(policy, protected, &sources);
+        let inputs = incremental::inputs(policy, protected, incremental::source_stamp(tx)?);
         Ok(Run {
             id,
             policy,
             protected,
             as_of,
             horizon,
-            sources,
+            sources: Sources::new(),
             disputes,
             disputes_waiting: Vec::new(),
             disputes_open: Vec::new(),
@@ -263,9 +312,11 @@ impl<'p> Run<'p> {
             held: Vec::new(),
             reopened: Vec::new(),
             now,
-            previous,
+            previous: BTreeMap::new(),
             decided: Decided::default(),
             listed: Vec::new(),
+            list: ListTotals::default(),
+            relabelled: 0,
             added: Vec::new(),
             removed: Vec::new(),
             counts,
@@ -377,10 +428,16 @@ impl<'p> Run<'p> {
                 self.counts.added += 1;
             }
             (Ok(entry), Some(was)) => {
-                if entry.reported.category.as_str() != was.category
-                    || entry.reported.label != was.label
-                {
+                let now = entry.reported.category.as_str();
+                if now != was.category || entry.reported.label != was.label {
                     self.counts.changed += 1;
+                    // A suspicious listing confirmed as scam or nuisance
+                    // is the two tiers at work (a campaign's numbers are
+                    // confirmed within a day): not a relabelling.
+                    let suspicious = Category::Suspicious.as_str();
+                    if !(was.category == suspicious && now != suspicious) {
+                        self.relabelled += 1;
+                    }
                 }
             }
             (Err(reason), Some(_)) => {
@@ -766,19 +823,14 @@ impl<'p> Run<'p> {
     /// the publish report's counts, the list and the state kept for the
     /// next aggregation.
     fn finish(mut self, tx: &Transaction) -> Result<Aggregate> {
-        if let Some(dirty) = &self.dirty {
-            let kept = self
-                .previous
-                .iter()
-                .filter(|(n, _)| !dirty.contains(n))
-                .filter_map(|(_, p)| p.entry.clone());
-            self.listed.extend(kept);
-            self.listed.sort_unstable_by_key(|e| match e.target {
-                Target::Number(n) => n,
-                _ => i64::MIN,
-            });
+        self.listed.sort_unstable_by_key(|e| match e.target {
+            Target::Number(n) => n,
+            _ => i64::MIN,
+        });
+        for e in &self.listed {
+            self.list.add(e);
         }
-        self.list_counts();
+        self.list.fill(&mut self.counts);
         self.totals.fill(&mut self.counts);
         self.counts.sms_reports += self.brands;
         self.write_listed(tx)?;
@@ -802,7 +854,9 @@ impl<'p> Run<'p> {
             inputs: std::mem::take(&mut self.inputs),
             capped_senders: self.counts.capped_senders,
             brands: self.brands,
-            listed: self.listed.len() as u64,
+            list: std::mem::take(&mut self.list),
+            curated_labels_dropped: self.counts.curated_labels_dropped,
+            curated_sources_skipped: self.counts.curated_sources_skipped,
             totals: std::mem::take(&mut self.totals),
             again,
         };
@@ -817,7 +871,8 @@ impl<'p> Run<'p> {
         Ok(Aggregate {
             run: self.id,
             as_of: self.as_of,
-            listed: self.listed,
+            entries: self.listed,
+            relabelled: self.relabelled,
             added: self.added,
             removed: self.removed,
             held,
@@ -833,38 +888,6 @@ impl<'p> Run<'p> {
                 why: self.full,
             },
         })
-    }
-
-    /// The counts read off the whole list.
-    fn list_counts(&mut self) {
-        let mut labels: HashMap<&str, u64> = HashMap::new();
-        let c = &mut self.counts;
-        c.listed = self.listed.len() as u64;
-        for e in &self.listed {
-            let community = e.evidence.provenance == Provenance::Community;
-            match e.reported.category {
-                Category::Verified => c.verified += 1,
-                // Only a community listing is ever lowered.
-                Category::Suspicious if community => c.lowered_burst += 1,
-                _ => {}
-            }
-            if !community {
-                c.listed_by_source += 1;
-            }
-            if let Some(l) = &e.reported.label {
-                *labels.entry(l).or_default() += 1;
-            }
-        }
-        let mut labels: Vec<(&str, u64)> = labels.into_iter().collect();
-        labels.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
-        c.top_labels = labels
-            .into_iter()
-            .take(TOP_LABELS)
-            .map(|(label, numbers)| LabelCount {
-                label: label.to_string(),
-                numbers,
-            })
-            .collect();
     }
 
     /// The list kept for the next aggregation: only what changed is
@@ -909,15 +932,51 @@ impl<'p> Run<'p> {
     }
 }
 
-/// The list as the previous aggregation left it, each entry whole when
-/// stored by version 8 or later.
-fn read_listed(tx: &Transaction) -> Result<BTreeMap<i64, Previous>> {
-    let mut stmt = tx.prepare(
-        "SELECT number, category, label, since, reports, last_reported, reporters,
-                evidence_reporters, source_name, source_url
-           FROM listed",
-    )?;
-    let rows = stmt.query_map([], |r| {
+const LISTED_ROWS: &str = "SELECT number, category, label, since, reports, last_reported,
+        reporters, evidence_reporters, source_name, source_url
+   FROM listed";
+
+/// The list as the previous aggregation left it (of `numbers` only, when
+/// given), each entry whole when stored by version 8 or later.
+fn read_listed(
+    tx: &Transaction,
+    numbers: Option<&BTreeSet<i64>>,
+) -> Result<BTreeMap<i64, Previous>> {
+    let Some(numbers) = numbers else {
+        let mut stmt = tx.prepare(LISTED_ROWS)?;
+        return Ok(stmt
+            .query_map([], previous_row)?
+            .collect::<rusqlite::Result<_>>()?);
+    };
+    let mut stmt = tx.prepare(&format!("{LISTED_ROWS} WHERE number = ?1"))?;
+    let mut out = BTreeMap::new();
+    for n in numbers {
+        if let Some((n, p)) = stmt.query_row([n], previous_row).optional()? {
+            out.insert(n, p);
+        }
+    }
+    Ok(out)
+}
+
+/// The whole list as stored, by number: within a publish's transaction,
+/// as that publish decided it.
+pub(super) fn read_list(tx: &Transaction) -> Result<Vec<ListedEntry>> {
+    let mut stmt = tx.prepare(&format!("{LISTED_ROWS} ORDER BY number"))?;
+    let rows = stmt.query_map([], previous_row)?;
+    let mut list = Vec::new();
+    for row in rows {
+        let (_, p) = row?;
+        list.push(
+            p.entry
+                .ok_or_else(|| Error::invalid("a listing is not stored whole"))?,
+        );
+    }
+    Ok(list)
+}
+
+/// A `listed` row.
+fn previous_row(r: &rusqlite::Row) -> rusqlite::Result<(i64, Previous)> {
+    {
         let number: i64 = r.get(0)?;
         let category: String = r.get(1)?;
         let label: Option<String> = r.get(2)?;
@@ -970,6 +1029,5 @@ fn read_listed(tx: &Transaction) -> Result<BTreeMap<i64, Previous>> {
                 entry: whole,
             },
         ))
-    })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
 }

@@ -43,8 +43,11 @@ use std::time::Duration;
 /// (`upgrade_from(6)`); version 8 keeps each number's decision whole (its
 /// listing, its part of the publish report's counts) and what the last
 /// decide left, so that a publish re-decides only the numbers whose
-/// evidence changed (`upgrade_from(7)`).
-pub const VERSION: u32 = 8;
+/// evidence changed (`upgrade_from(7)`); version 9 counts every change to
+/// the sources (`source_stamp`), finds sources' entries by day, and keeps
+/// how far the list stands from the guard's baseline, so that a publish
+/// reads neither every source entry nor the whole list (`upgrade_from(8)`).
+pub const VERSION: u32 = 9;
 /// `PRAGMA application_id` of a publisher database ("CGP1"), so that it is
 /// told apart from the phone's files and from other programs' databases.
 pub const APPLICATION_ID: i32 = 0x4347_5031;
@@ -141,6 +144,7 @@ CREATE TABLE source_entry (
     PRIMARY KEY (source_id, number)
 ) WITHOUT ROWID;
 CREATE INDEX source_entry_by_number ON source_entry (number);
+CREATE INDEX source_entry_by_day ON source_entry (day);
 -- Disputes: the number leaves the list until enough new people report it,
 -- unless so many people reported it that the dispute waits for an
 -- operator. state: open (in force), waiting (in force once an operator
@@ -232,15 +236,22 @@ CREATE TABLE decided (
 -- (a lost feed folder continues at the next version; another key is
 -- refused unless meant), whether a policy file was used (a publish
 -- without one would empty the protected list), when the guard's
--- baseline list (guard_baseline) was taken, and the day before which every
--- report has been reduced to what a decision needs (retention.rs).
+-- baseline list (guard_baseline) was taken, the day before which every
+-- report has been reduced to what a decision needs (retention.rs), and
+-- the baseline's size, how many of its numbers the list of the publish
+-- `baseline_run` left and how many it joined (NULL: not known, measured
+-- whole).
 CREATE TABLE publish_state (
     id           INTEGER PRIMARY KEY CHECK (id = 1),
     feed_version INTEGER NOT NULL,
     feed_key     TEXT NOT NULL,
     with_policy  INTEGER NOT NULL CHECK (with_policy IN (0, 1)),
     baseline_at  INTEGER NOT NULL,
-    reduced_to   INTEGER NOT NULL
+    reduced_to   INTEGER NOT NULL,
+    baseline_size   INTEGER,
+    baseline_left   INTEGER,
+    baseline_joined INTEGER,
+    baseline_run    INTEGER
 );
 -- The guard's baseline: the list as it stood before the publish that
 -- last renewed it (or as the first or an accepted publish left it); a
@@ -277,6 +288,29 @@ CREATE TABLE publish_refusal (
     why TEXT NOT NULL
 );
 CREATE INDEX publish_refusal_by_at ON publish_refusal (at);
+";
+
+/// Every change to the sources counted, by triggers, so that a publish
+/// tells whether any source changed without reading them all
+/// (incremental.rs): part of a new database and of `upgrade_from(8)`.
+const SOURCE_STAMP: &str = "
+CREATE TABLE source_stamp (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    n  INTEGER NOT NULL
+);
+INSERT INTO source_stamp (id, n) VALUES (1, 0);
+CREATE TRIGGER source_stamp_entry_insert AFTER INSERT ON source_entry
+    BEGIN UPDATE source_stamp SET n = n + 1 WHERE id = 1; END;
+CREATE TRIGGER source_stamp_entry_update AFTER UPDATE ON source_entry
+    BEGIN UPDATE source_stamp SET n = n + 1 WHERE id = 1; END;
+CREATE TRIGGER source_stamp_entry_delete AFTER DELETE ON source_entry
+    BEGIN UPDATE source_stamp SET n = n + 1 WHERE id = 1; END;
+CREATE TRIGGER source_stamp_insert AFTER INSERT ON source
+    BEGIN UPDATE source_stamp SET n = n + 1 WHERE id = 1; END;
+CREATE TRIGGER source_stamp_update AFTER UPDATE ON source
+    BEGIN UPDATE source_stamp SET n = n + 1 WHERE id = 1; END;
+CREATE TRIGGER source_stamp_delete AFTER DELETE ON source
+    BEGIN UPDATE source_stamp SET n = n + 1 WHERE id = 1; END;
 ";
 
 /// Moves a publisher database at `version` to `version + 1`. A step that
@@ -412,6 +446,21 @@ CREATE INDEX report_by_reporter ON report (reporter_id, day);
 CREATE INDEX report_by_short ON report (short_number, day) WHERE short_number IS NOT NULL;
 ",
         )?,
+        // v9: the sources' change count, their entries by day, and the
+        // list's distance from the guard's baseline (unknown until the
+        // next publish measures it whole).
+        8 => {
+            tx.execute_batch(
+                "
+ALTER TABLE publish_state ADD COLUMN baseline_size INTEGER;
+ALTER TABLE publish_state ADD COLUMN baseline_left INTEGER;
+ALTER TABLE publish_state ADD COLUMN baseline_joined INTEGER;
+ALTER TABLE publish_state ADD COLUMN baseline_run INTEGER;
+CREATE INDEX source_entry_by_day ON source_entry (day);
+",
+            )?;
+            tx.execute_batch(SOURCE_STAMP)?;
+        }
         v => {
             return Err(Error::invalid(format!(
                 "no upgrade step from publisher schema {v}"
@@ -754,6 +803,7 @@ fn upgrade(conn: &mut Connection) -> Result<()> {
 fn create_schema(conn: &mut Connection, key: &ReporterKey) -> Result<()> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     tx.execute_batch(CREATE_SCHEMA)?;
+    tx.execute_batch(SOURCE_STAMP)?;
     tx.execute(
         "INSERT INTO reporter_key (id, fingerprint, created_at) VALUES (1, ?1, ?2)",
         rusqlite::params![&key.fingerprint()[..], crate::dates::now_unix()],
@@ -1294,5 +1344,58 @@ CREATE TABLE audit (
                 )
                 .is_err()
         );
+    }
+
+    #[test]
+    fn upgrade_to_v9_counts_every_change_to_the_sources_as_a_new_database_does() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("v2.db");
+        old_db(&path, 2, &[7; 32]);
+        let old = PublisherDb::move_key_out(&path, &dir.path().join("reporter.key")).unwrap();
+        let fresh = create_in(dir.path(), "fresh.db");
+        let objects = |db: &PublisherDb| -> Vec<String> {
+            db.conn
+                .prepare(
+                    "SELECT type || ' ' || name FROM sqlite_master
+                      WHERE type IN ('trigger', 'index') ORDER BY name",
+                )
+                .unwrap()
+                .query_map([], |r| r.get(0))
+                .unwrap()
+                .collect::<rusqlite::Result<_>>()
+                .unwrap()
+        };
+        assert_eq!(shape(&old.conn), shape(&fresh.conn));
+        assert_eq!(objects(&old), objects(&fresh));
+        for db in [&old, &fresh] {
+            let stamp = || -> i64 {
+                db.conn
+                    .query_row("SELECT n FROM source_stamp", [], |r| r.get(0))
+                    .unwrap()
+            };
+            assert_eq!(stamp(), 0);
+            // A source, two entries, one changed, one removed, the source
+            // renamed: six changes, each counted.
+            db.conn
+                .execute_batch(
+                    "INSERT INTO source (id, name, official, added_at) VALUES (1, 'a', 1, 0);
+                     INSERT INTO source_entry (source_id, number, category) VALUES (1, 84901000001, 'scam');
+                     INSERT INTO source_entry (source_id, number, category) VALUES (1, 84901000002, 'scam');
+                     UPDATE source_entry SET category = 'nuisance' WHERE number = 84901000001;
+                     DELETE FROM source_entry WHERE number = 84901000002;
+                     UPDATE source SET name = 'b';",
+                )
+                .unwrap();
+            assert_eq!(stamp(), 6);
+            let plan: String = db
+                .conn
+                .query_row(
+                    "EXPLAIN QUERY PLAN SELECT min(day) FROM source_entry",
+                    [],
+                    |r| r.get(3),
+                )
+                .unwrap();
+            assert!(plan.contains("source_entry_by_day"), "{plan}");
+        }
     }
 }

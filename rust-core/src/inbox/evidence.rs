@@ -166,6 +166,13 @@ pub(super) fn read_window(tx: &Transaction, horizon: i32, as_of: i32) -> Result<
     Ok(window)
 }
 
+/// The sources' entries as the decision rules take them, by number.
+pub(super) type Sources = BTreeMap<i64, Vec<SourceRow>>;
+
+/// The columns a [`SourceReader`] takes, then `FROM source_entry e`.
+const SOURCE_COLUMNS: &str = "SELECT e.number, s.id, s.name, s.official,
+        coalesce(e.source_url, s.url), e.category, e.day, s.added_at, e.label";
+
 /// The entries of every source dated up to `as_of` (an entry without a
 /// date counts from the day its source was added), by number.
 ///
@@ -178,62 +185,122 @@ pub(super) fn read_sources(
     tx: &Transaction,
     as_of: i32,
     counts: &mut PublishCounts,
-) -> Result<BTreeMap<i64, Vec<SourceRow>>> {
-    let mut sources: BTreeMap<i64, Vec<SourceRow>> = BTreeMap::new();
-    let mut refused_names = BTreeSet::new();
-    let mut accepted_names = BTreeSet::new();
-    let mut stmt = tx.prepare(
-        "SELECT e.number, s.id, s.name, s.official, coalesce(e.source_url, s.url), e.category,
-                e.day, s.added_at, e.label
-           FROM source_entry e JOIN source s ON s.id = e.source_id",
-    )?;
-    let mut rows = stmt.query([])?;
-    while let Some(r) = rows.next()? {
-        let day = match r.get::<_, Option<i32>>(6)? {
-            Some(day) => day,
-            None => dates::day_of(r.get(7)?),
-        };
-        if day > as_of {
-            continue;
-        }
-        let number: i64 = r.get(0)?;
-        let source_id: i64 = r.get(1)?;
-        if refused_names.contains(&source_id) {
-            continue;
-        }
-        let name: String = r.get(2)?;
-        // A source's name is the same on each of its entries (a million,
-        // for a big official list): checked once per source.
-        if !accepted_names.contains(&source_id) {
-            if check_curated(&name, None).is_err() {
-                refused_names.insert(source_id);
+) -> Result<Sources> {
+    let mut reader = SourceReader::default();
+    let mut stmt = tx.prepare(&format!(
+        "{SOURCE_COLUMNS} FROM source_entry e JOIN source s ON s.id = e.source_id"
+    ))?;
+    reader.take(stmt.query([])?, as_of)?;
+    counts.curated_labels_dropped = reader.labels_dropped;
+    counts.curated_sources_skipped = reader.refused_names.len() as u64;
+    Ok(reader.sources)
+}
+
+/// [`read_sources`] of some numbers only (an incremental decide's), by
+/// the entries' index; the counts are the full read's, kept from it.
+pub(super) fn read_sources_of<'a>(
+    tx: &Transaction,
+    as_of: i32,
+    numbers: impl IntoIterator<Item = &'a i64>,
+) -> Result<Sources> {
+    let mut reader = SourceReader::default();
+    let mut stmt = tx.prepare(&format!(
+        "{SOURCE_COLUMNS} FROM source_entry e INDEXED BY source_entry_by_number
+           JOIN source s ON s.id = e.source_id WHERE e.number = ?1"
+    ))?;
+    for n in numbers {
+        reader.take(stmt.query([n])?, as_of)?;
+    }
+    Ok(reader.sources)
+}
+
+#[derive(Default)]
+struct SourceReader {
+    sources: Sources,
+    refused_names: BTreeSet<i64>,
+    accepted_names: BTreeSet<i64>,
+    labels_dropped: u64,
+}
+
+impl SourceReader {
+    fn take(&mut self, mut rows: rusqlite::Rows, as_of: i32) -> Result<()> {
+        while let Some(r) = rows.next()? {
+            let day = match r.get::<_, Option<i32>>(6)? {
+                Some(day) => day,
+                None => dates::day_of(r.get(7)?),
+            };
+            if day > as_of {
                 continue;
             }
-            accepted_names.insert(source_id);
+            let number: i64 = r.get(0)?;
+            let source_id: i64 = r.get(1)?;
+            if self.refused_names.contains(&source_id) {
+                continue;
+            }
+            let name: String = r.get(2)?;
+            // A source's name is the same on each of its entries (a million,
+            // for a big official list): checked once per source.
+            if !self.accepted_names.contains(&source_id) {
+                if check_curated(&name, None).is_err() {
+                    self.refused_names.insert(source_id);
+                    continue;
+                }
+                self.accepted_names.insert(source_id);
+            }
+            let mut label: Option<String> = r.get(8)?;
+            if label
+                .as_deref()
+                .is_some_and(|l| check_curated(l, Some(number)).is_err())
+            {
+                label = None;
+                self.labels_dropped += 1;
+            }
+            let category = match r.get::<_, String>(5)?.as_str() {
+                "scam" => "scam",
+                "nuisance" => "nuisance",
+                _ => "verified",
+            };
+            self.sources.entry(number).or_default().push(SourceRow {
+                source_id,
+                name,
+                official: r.get(3)?,
+                url: r.get(4)?,
+                category,
+                day,
+                label,
+            });
         }
-        let mut label: Option<String> = r.get(8)?;
-        if label
-            .as_deref()
-            .is_some_and(|l| check_curated(l, Some(number)).is_err())
-        {
-            label = None;
-            counts.curated_labels_dropped += 1;
-        }
-        let category = match r.get::<_, String>(5)?.as_str() {
-            "scam" => "scam",
-            "nuisance" => "nuisance",
-            _ => "verified",
-        };
-        sources.entry(number).or_default().push(SourceRow {
-            source_id,
-            name,
-            official: r.get(3)?,
-            url: r.get(4)?,
-            category,
-            day,
-            label,
-        });
+        Ok(())
     }
-    counts.curated_sources_skipped = refused_names.len() as u64;
-    Ok(sources)
+}
+
+/// The numbers of the sources' entries whose day (or, without one, their
+/// source's) is between `from` and `to`: those that enter or leave the
+/// window when the day moves on.
+pub(super) fn source_numbers_dated(
+    tx: &Transaction,
+    from: i32,
+    to: i32,
+    into: &mut BTreeSet<i64>,
+) -> Result<()> {
+    if from > to {
+        return Ok(());
+    }
+    let mut dated = tx.prepare(
+        "SELECT number FROM source_entry INDEXED BY source_entry_by_day WHERE day BETWEEN ?1 AND ?2",
+    )?;
+    for n in dated.query_map([from, to], |r| r.get(0))? {
+        into.insert(n?);
+    }
+    let mut undated = tx.prepare(
+        "SELECT e.number FROM source s JOIN source_entry e ON e.source_id = s.id
+          WHERE s.added_at >= ?1 AND s.added_at < ?2 AND e.day IS NULL",
+    )?;
+    for n in undated.query_map(
+        params![start_of(from), start_of(to.saturating_add(1))],
+        |r| r.get(0),
+    )? {
+        into.insert(n?);
+    }
+    Ok(())
 }

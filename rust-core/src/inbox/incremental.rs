@@ -14,27 +14,31 @@
 //!   sender over a cap, or under one, for every number in the window;
 //! - it has a dispute, or a row in the review queue (an operator's work:
 //!   few), or the last publish forgot an operator's decision about it;
-//! - a source's entry about it left the window;
+//! - a source's entry about it entered or left the window;
 //! - the last publish took it off the list (without evidence, a number
 //!   not listed before is not decided at all).
 //!
 //! Everything else keeps its stored decision: its listing (`listed`), its
 //! digests and its part of the publish report's counts (`decided.tally`),
-//! and the totals of those parts (`publish_run.decide`). The decide is
-//! full, and says why, whenever that cannot be trusted: no stored state
+//! and the totals of those parts (`publish_run.decide`), with the counts
+//! read off the list ([`ListTotals`]). Neither the whole list nor every
+//! source entry is read: a change to any source is known by a count the
+//! database keeps (`source_stamp`). The decide is full, and says why,
+//! whenever that cannot be trusted: no stored state
 //! (the first publish, an upgraded database), another policy, protected
 //! set or sources, `--as-of` more than a day on, or stored state that does
 //! not add up.
 
 use super::abuse::{Caps, cap_senders};
 use super::audit::Decided;
-use super::evidence::{Kind, Rep, SourceRow, Window, kind_of, tally_short};
+use super::evidence::{Kind, Rep, Window, kind_of, source_numbers_dated, tally_short};
 use super::labels::pattern_of;
 use super::policy::ListingPolicy;
-use super::report::{NotListed, PublishCounts};
+use super::report::{LabelCount, ListedEntry, NotListed, Provenance, PublishCounts, TOP_LABELS};
 use super::review::Hold;
 use super::sources::Protected;
 use crate::error::Result;
+use crate::model::Category;
 use rusqlite::{OptionalExtension, Transaction, params};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -205,19 +209,88 @@ impl Totals {
     }
 }
 
+/// The counts read off the list: its entries, those verified, lowered to
+/// suspicious and listed by a source, and the numbers of each label.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub(super) struct ListTotals {
+    pub(super) listed: u64,
+    verified: u64,
+    lowered: u64,
+    by_source: u64,
+    labels: BTreeMap<String, u64>,
+}
+
+impl ListTotals {
+    pub(super) fn add(&mut self, e: &ListedEntry) {
+        self.apply(e, |sum| *sum += 1);
+    }
+
+    pub(super) fn sub(&mut self, e: &ListedEntry) {
+        self.apply(e, |sum| *sum = sum.saturating_sub(1));
+        if let Some(l) = &e.reported.label
+            && self.labels.get(l) == Some(&0)
+        {
+            self.labels.remove(l);
+        }
+    }
+
+    fn apply(&mut self, e: &ListedEntry, op: impl Fn(&mut u64)) {
+        let community = e.evidence.provenance == Provenance::Community;
+        op(&mut self.listed);
+        match e.reported.category {
+            Category::Verified => op(&mut self.verified),
+            // Only a community listing is ever lowered.
+            Category::Suspicious if community => op(&mut self.lowered),
+            _ => {}
+        }
+        if !community {
+            op(&mut self.by_source);
+        }
+        if let Some(l) = &e.reported.label {
+            op(self.labels.entry(l.clone()).or_default());
+        }
+    }
+
+    pub(super) fn fill(&self, c: &mut PublishCounts) {
+        c.listed = self.listed;
+        c.verified = self.verified;
+        c.lowered_burst = self.lowered;
+        c.listed_by_source = self.by_source;
+        let mut labels: Vec<(&String, u64)> = self
+            .labels
+            .iter()
+            .filter(|(_, n)| **n > 0)
+            .map(|(l, n)| (l, *n))
+            .collect();
+        labels.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+        c.top_labels = labels
+            .into_iter()
+            .take(TOP_LABELS)
+            .map(|(label, numbers)| LabelCount {
+                label: label.clone(),
+                numbers,
+            })
+            .collect();
+    }
+}
+
 /// What a decide leaves for the next one (`publish_run.decide`, JSON).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub(super) struct Saved {
     /// The newest report it saw: report ids only grow.
     pub(super) last_report: i64,
-    /// A digest of the policy, the protected numbers and the sources as
-    /// read ([`inputs`]).
+    /// A digest of the policy, the protected numbers and the sources'
+    /// change count ([`inputs`]).
     pub(super) inputs: String,
     pub(super) capped_senders: u64,
     /// S reports about brand names within `expire_days`.
     pub(super) brands: u64,
-    /// Entries of the list (`listed` rows).
-    pub(super) listed: u64,
+    /// The counts read off the list (its entries: `listed` rows).
+    pub(super) list: ListTotals,
+    /// What reading every source counted (`PublishCounts`): they change
+    /// only with the sources, which a full decide reads again.
+    pub(super) curated_labels_dropped: u64,
+    pub(super) curated_sources_skipped: u64,
     pub(super) totals: Totals,
     /// Numbers whose operator decision it forgot or spent after deciding
     /// them: the next decide looks at them again.
@@ -237,37 +310,22 @@ pub struct DecideMode {
 }
 
 /// Digest of what every decision depends on besides its number's own
-/// evidence: another policy, protected set or source means a full decide.
-pub(super) fn inputs(
-    policy: &ListingPolicy,
-    protected: &Protected,
-    sources: &BTreeMap<i64, Vec<SourceRow>>,
-) -> String {
+/// evidence: another policy, protected set or any change to a source
+/// (`stamp`, `source_stamp.n`) means a full decide.
+pub(super) fn inputs(policy: &ListingPolicy, protected: &Protected, stamp: i64) -> String {
     let mut h = Sha256::new();
     h.update(serde_json::to_string(policy).expect("a policy serialises"));
     for n in protected.numbers() {
         h.update(n.to_le_bytes());
     }
     h.update(b"|sources");
-    for (n, rows) in sources {
-        for s in rows {
-            // Length-prefixed texts: no two different rows hash alike.
-            let text = |h: &mut Sha256, t: Option<&str>| {
-                let t = t.unwrap_or("\u{0}");
-                h.update((t.len() as u64).to_le_bytes());
-                h.update(t);
-            };
-            h.update(n.to_le_bytes());
-            h.update(s.source_id.to_le_bytes());
-            h.update([u8::from(s.official)]);
-            h.update(s.day.to_le_bytes());
-            text(&mut h, Some(&s.name));
-            text(&mut h, s.url.as_deref());
-            text(&mut h, Some(s.category));
-            text(&mut h, s.label.as_deref());
-        }
-    }
+    h.update(stamp.to_le_bytes());
     h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The sources' change count (`source_stamp`).
+pub(super) fn source_stamp(tx: &Transaction) -> Result<i64> {
+    Ok(tx.query_row("SELECT n FROM source_stamp WHERE id = 1", [], |r| r.get(0))?)
 }
 
 /// The numbers a publish decides again, their evidence and the state it
@@ -283,6 +341,8 @@ pub(super) struct Plan {
     /// The totals of the decisions kept (those of the numbers decided
     /// again taken out).
     pub(super) kept: Totals,
+    /// The last decide's state: its list counts, its source counts.
+    pub(super) saved: Saved,
 }
 
 /// What decides whether a publish may be incremental.
@@ -292,11 +352,7 @@ pub(super) struct Ask<'a> {
     pub(super) as_of: i32,
     pub(super) horizon: i32,
     pub(super) inputs: &'a str,
-    pub(super) sources: &'a BTreeMap<i64, Vec<SourceRow>>,
     pub(super) reviewed: &'a mut dyn Iterator<Item = i64>,
-    /// Entries of the list as stored, and whether each is whole.
-    pub(super) listed: u64,
-    pub(super) listed_whole: bool,
 }
 
 /// The plan of an incremental decide, or why it must be full.
@@ -322,7 +378,10 @@ pub(super) fn plan(tx: &Transaction, ask: Ask) -> Result<std::result::Result<Pla
     if ask.as_of < last_as_of || ask.as_of > last_as_of.saturating_add(1) {
         return Ok(Err("--as-of moved by more than a day"));
     }
-    if !ask.listed_whole || ask.listed != saved.listed {
+    // Every row is whole: the decide that stored `saved` was full or
+    // incremental, and a full one writes every row that is not.
+    let listed: i64 = tx.query_row("SELECT count(*) FROM listed", [], |r| r.get(0))?;
+    if u64::try_from(listed).ok() != Some(saved.list.listed) {
         return Ok(Err("the stored list does not add up"));
     }
     let decided: i64 = tx.query_row("SELECT count(*) FROM decided", [], |r| r.get(0))?;
@@ -372,23 +431,18 @@ pub(super) fn plan(tx: &Transaction, ask: Ask) -> Result<std::result::Result<Pla
     }
     dirty.numbers.extend(ask.reviewed);
     dirty.numbers.extend(saved.again.iter().copied());
-    if span.new.0 != span.old.0 {
-        // Sources' entries that left the window.
-        for (n, rows) in ask.sources {
-            if rows
-                .iter()
-                .any(|s| (span.old.0..span.new.0).contains(&s.day))
-            {
-                dirty.numbers.insert(*n);
-            }
-        }
+    if span.new != span.old {
+        // Sources' entries that left the window, or entered it.
+        let (old, new) = (span.old, span.new);
+        source_numbers_dated(tx, old.0, new.0 - 1, &mut dirty.numbers)?;
+        source_numbers_dated(tx, old.1 + 1, new.1, &mut dirty.numbers)?;
     }
 
     let window = dirty.window(tx, &span, &mut senders, caps)?;
     let Some(decided) = Decided::read_keys(tx, &dirty.numbers, &dirty.short)? else {
         return Ok(Err("a stored decision has no tally"));
     };
-    let mut kept = saved.totals;
+    let mut kept = saved.totals.clone();
     for t in decided.tallies() {
         kept.sub(t);
     }
@@ -398,6 +452,7 @@ pub(super) fn plan(tx: &Transaction, ask: Ask) -> Result<std::result::Result<Pla
         decided,
         capped_senders,
         kept,
+        saved,
     }))
 }
 

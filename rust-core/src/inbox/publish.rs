@@ -11,7 +11,7 @@
 //! continues after the higher of the two versions, so phones that took the
 //! lost version move on from it.
 
-use super::aggregate::aggregate_in;
+use super::aggregate::{aggregate_in, read_list};
 use super::db::PublisherDb;
 use super::guard::{self, AGAINST_DAY, AGAINST_FOLDER, AGAINST_LAST, Change, refused};
 use super::policy::ListingPolicy;
@@ -20,10 +20,10 @@ use super::retention;
 use super::sources::Protected;
 use crate::dates;
 use crate::error::Result;
-use crate::feed::codec::EntrySet;
+use crate::feed::codec::{Delta, EntrySet};
 use crate::model::{Category, Target};
 use rusqlite::{OptionalExtension, Transaction, params};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 /// The guard's baseline is renewed once it is this old: the list is
 /// measured against itself as it was about a day before. Less than 24
@@ -59,6 +59,17 @@ struct State {
     with_policy: bool,
     baseline_at: i64,
     reduced_to: i32,
+    /// How far the list of publish run `.0` stood from the baseline.
+    distance: Option<(i64, Distance)>,
+}
+
+/// How far a list stands from the guard's baseline: the baseline's size,
+/// its numbers the list left, and the numbers the list joined.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Distance {
+    size: u64,
+    left: u64,
+    joined: u64,
 }
 
 /// A publish decided and judged, not committed: dropped, it writes nothing.
@@ -77,6 +88,8 @@ pub struct Pending<'db> {
     with_policy: bool,
     baseline_at: i64,
     reduced_to: i32,
+    /// The new list's distance from the baseline before any renewal.
+    distance: Option<Distance>,
 }
 
 /// Whether a publish renews the guard's baseline, and with which list.
@@ -125,7 +138,6 @@ pub(crate) fn prepare_at<'db>(
         }
     }
     check_as_of(&tx, req.as_of, now)?;
-    let shown = shown_by_last_publish(&tx)?;
     let aggregate = aggregate_in(
         &tx,
         req.policy,
@@ -142,22 +154,28 @@ pub(crate) fn prepare_at<'db>(
         |r| r.get(0),
     )?;
     if published_before {
-        let (listed, added, removed) = (
-            aggregate.listed.len() as u64,
-            aggregate.added.len() as u64,
-            aggregate.removed.len() as u64,
-        );
         changes.push(Change {
             against: AGAINST_LAST,
-            before: listed - added + removed,
-            left: removed,
-            joined: added,
-            changed: changed_since(&shown, &aggregate),
+            before: listed_before(&aggregate),
+            left: aggregate.removed.len() as u64,
+            joined: aggregate.added.len() as u64,
+            changed: aggregate.relabelled,
         });
     }
-    if state.is_some() {
-        changes.push(against_baseline(&tx, &aggregate)?);
-    }
+    let distance = match &state {
+        Some(s) => {
+            let d = against_baseline(&tx, s, &aggregate)?;
+            changes.push(Change {
+                against: AGAINST_DAY,
+                before: d.size,
+                left: d.left,
+                joined: d.joined,
+                changed: 0,
+            });
+            Some(d)
+        }
+        None => None,
+    };
     // A folder holding a feed this database did not publish last (a second
     // `reports init`, a wrong or old database restored): phones have that
     // feed's list, so the new one is measured against it, not waved
@@ -165,7 +183,7 @@ pub(crate) fn prepare_at<'db>(
     if let Some((version, list)) = req.in_folder
         && state.as_ref().map(|s| s.feed_version) != Some(version)
     {
-        changes.push(against_folder(list, &aggregate));
+        changes.push(against_folder(&tx, list)?);
     }
     guard::judge(req.policy, &changes, req.accept_change)?;
 
@@ -202,6 +220,7 @@ pub(crate) fn prepare_at<'db>(
         feed_key: req.feed_key.clone(),
         with_policy: req.with_policy,
         reduced_to: reduced_to.max(horizon),
+        distance,
     })
 }
 
@@ -209,18 +228,46 @@ impl Pending<'_> {
     /// Commits the publish once the feed folder holds `feed_version`.
     pub fn commit(self, feed_version: u64) -> Result<Published> {
         let tx = self.tx;
-        let baseline: Vec<i64> = match self.renew_baseline {
-            Renew::No => Vec::new(),
-            Renew::ToNew => listed_numbers(&self.aggregate).collect(),
-            Renew::ToPrevious => previous_numbers(&self.aggregate).collect(),
-        };
-        if !matches!(self.renew_baseline, Renew::No) {
+        let a = &self.aggregate;
+        let (added, removed) = (a.added.len() as u64, a.removed.len() as u64);
+        // The baseline renewed from the list as stored (this publish's,
+        // written in this transaction), in SQL: a million numbers never
+        // cross into the program.
+        let renew = |tx: &Transaction| -> Result<()> {
             tx.execute("DELETE FROM guard_baseline", [])?;
-            let mut put = tx.prepare("INSERT INTO guard_baseline (number) VALUES (?1)")?;
-            for n in baseline {
-                put.execute([n])?;
+            tx.execute(
+                "INSERT INTO guard_baseline (number) SELECT number FROM listed",
+                [],
+            )?;
+            Ok(())
+        };
+        let distance = match self.renew_baseline {
+            Renew::No => self.distance,
+            Renew::ToNew => {
+                renew(&tx)?;
+                Some(Distance {
+                    size: a.counts.listed,
+                    left: 0,
+                    joined: 0,
+                })
             }
-        }
+            Renew::ToPrevious => {
+                renew(&tx)?;
+                let mut drop = tx.prepare("DELETE FROM guard_baseline WHERE number = ?1")?;
+                for n in &a.added {
+                    drop.execute([n])?;
+                }
+                let mut put = tx.prepare("INSERT INTO guard_baseline (number) VALUES (?1)")?;
+                for (n, _) in &a.removed {
+                    put.execute([n])?;
+                }
+                Some(Distance {
+                    size: listed_before(a),
+                    left: removed,
+                    joined: added,
+                })
+            }
+        };
         tx.execute(
             "UPDATE publish_run SET feed_version = ?2 WHERE id = ?1",
             params![
@@ -230,14 +277,19 @@ impl Pending<'_> {
         )?;
         tx.execute(
             "INSERT OR REPLACE INTO publish_state
-                    (id, feed_version, feed_key, with_policy, baseline_at, reduced_to)
-             VALUES (1, ?1, ?2, ?3, ?4, ?5)",
+                    (id, feed_version, feed_key, with_policy, baseline_at, reduced_to,
+                     baseline_size, baseline_left, baseline_joined, baseline_run)
+             VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
             params![
                 i64::try_from(feed_version).unwrap_or(i64::MAX),
                 self.feed_key,
                 self.with_policy,
                 self.baseline_at,
-                self.reduced_to
+                self.reduced_to,
+                distance.map(|d| d.size as i64),
+                distance.map(|d| d.left as i64),
+                distance.map(|d| d.joined as i64),
+                distance.map(|_| a.run),
             ],
         )?;
         tx.commit()?;
@@ -252,16 +304,28 @@ impl Pending<'_> {
 fn read_state(tx: &Transaction) -> Result<Option<State>> {
     Ok(tx
         .query_row(
-            "SELECT feed_version, feed_key, with_policy, baseline_at, reduced_to
+            "SELECT feed_version, feed_key, with_policy, baseline_at, reduced_to,
+                    baseline_size, baseline_left, baseline_joined, baseline_run
                FROM publish_state WHERE id = 1",
             [],
             |r| {
+                let count = |i| -> rusqlite::Result<Option<u64>> {
+                    Ok(r.get::<_, Option<i64>>(i)?
+                        .and_then(|n| u64::try_from(n).ok()))
+                };
+                let distance = match (count(5)?, count(6)?, count(7)?, r.get(8)?) {
+                    (Some(size), Some(left), Some(joined), Some(run)) => {
+                        Some((run, Distance { size, left, joined }))
+                    }
+                    _ => None,
+                };
                 Ok(State {
                     feed_version: u64::try_from(r.get::<_, i64>(0)?).unwrap_or(0),
                     feed_key: r.get(1)?,
                     with_policy: r.get(2)?,
                     baseline_at: r.get(3)?,
                     reduced_to: r.get(4)?,
+                    distance,
                 })
             },
         )
@@ -320,85 +384,134 @@ fn check_as_of(tx: &Transaction, as_of: i32, now: i64) -> Result<()> {
     }
 }
 
-fn listed_numbers(a: &Aggregate) -> impl Iterator<Item = i64> + '_ {
-    a.listed.iter().filter_map(|e| match e.target {
-        Target::Number(n) => Some(n),
-        _ => None,
-    })
+/// The size of the last publish's list: this one's, less what it added,
+/// plus what it removed.
+fn listed_before(a: &Aggregate) -> u64 {
+    (a.counts.listed + a.removed.len() as u64).saturating_sub(a.added.len() as u64)
 }
 
-/// The numbers of the last publish's list: this one's, less what it
-/// added, plus what it removed.
-fn previous_numbers(a: &Aggregate) -> impl Iterator<Item = i64> + '_ {
-    let added: HashSet<i64> = a.added.iter().copied().collect();
-    listed_numbers(a)
-        .filter(move |n| !added.contains(n))
-        .chain(a.removed.iter().map(|(n, _)| *n))
-}
-
-/// The new list against the guard's baseline.
-fn against_baseline(tx: &Transaction, a: &Aggregate) -> Result<Change> {
-    let baseline: HashSet<i64> = tx
-        .prepare("SELECT number FROM guard_baseline")?
-        .query_map([], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
-    let now: HashSet<i64> = listed_numbers(a).collect();
-    Ok(Change {
-        against: AGAINST_DAY,
-        before: baseline.len() as u64,
-        left: baseline.difference(&now).count() as u64,
-        joined: now.difference(&baseline).count() as u64,
-        changed: 0,
-    })
-}
-
-/// The new list against the feed already in the output folder.
-fn against_folder(list: &EntrySet, a: &Aggregate) -> Change {
-    let now: HashSet<i64> = listed_numbers(a).collect();
-    let shown: Shown = list
-        .numbers
-        .iter()
-        .map(|(n, r)| (*n, (r.category.as_str().to_string(), r.label.clone())))
-        .collect();
-    Change {
-        against: AGAINST_FOLDER,
-        before: list.numbers.len() as u64,
-        left: list.numbers.keys().filter(|n| !now.contains(n)).count() as u64,
-        joined: now.iter().filter(|n| !list.numbers.contains_key(n)).count() as u64,
-        changed: changed_since(&shown, a),
+/// The new list against the guard's baseline: from how far the last
+/// publish's list stood, moved by the numbers this one added and removed
+/// (each looked up in the baseline); measured whole when that is not
+/// known (the first publish after an upgrade, or a list aggregated
+/// without being published).
+fn against_baseline(tx: &Transaction, s: &State, a: &Aggregate) -> Result<Distance> {
+    let last_run: Option<i64> = tx.query_row(
+        "SELECT max(id) FROM publish_run WHERE id < ?1",
+        [a.run],
+        |r| r.get(0),
+    )?;
+    if let Some((run, mut d)) = s.distance
+        && Some(run) == last_run
+    {
+        let mut in_baseline =
+            tx.prepare("SELECT EXISTS (SELECT 1 FROM guard_baseline WHERE number = ?1)")?;
+        let mut was = |n: i64| -> Result<bool> { Ok(in_baseline.query_row([n], |r| r.get(0))?) };
+        for &n in &a.added {
+            if was(n)? {
+                d.left = d.left.saturating_sub(1);
+            } else {
+                d.joined += 1;
+            }
+        }
+        for &(n, _) in &a.removed {
+            if was(n)? {
+                d.left += 1;
+            } else {
+                d.joined = d.joined.saturating_sub(1);
+            }
+        }
+        return Ok(d);
     }
+    distance_whole(tx)
 }
 
-/// What a list said of each number: its category and label.
-type Shown = HashMap<i64, (String, Option<String>)>;
-
-/// What the last publish said of each number it listed.
-fn shown_by_last_publish(tx: &Transaction) -> Result<Shown> {
-    Ok(tx
-        .prepare("SELECT number, category, label FROM listed")?
-        .query_map([], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))))?
-        .collect::<rusqlite::Result<_>>()?)
+/// The list as stored (in a publish's transaction: its new list) against
+/// the baseline, measured whole.
+fn distance_whole(tx: &Transaction) -> Result<Distance> {
+    let count = |sql: &str| -> Result<u64> {
+        Ok(u64::try_from(tx.query_row(sql, [], |r| r.get::<_, i64>(0))?).unwrap_or(0))
+    };
+    Ok(Distance {
+        size: count("SELECT count(*) FROM guard_baseline")?,
+        left: count(
+            "SELECT count(*) FROM guard_baseline b
+              WHERE NOT EXISTS (SELECT 1 FROM listed l WHERE l.number = b.number)",
+        )?,
+        joined: count(
+            "SELECT count(*) FROM listed l
+              WHERE NOT EXISTS (SELECT 1 FROM guard_baseline b WHERE b.number = l.number)",
+        )?,
+    })
 }
 
-/// Entries listed before and now that phones are told something else of.
-/// A suspicious listing confirmed as scam or nuisance is the two tiers at
-/// work (a campaign's numbers are confirmed within a day), not counted.
-fn changed_since(shown: &Shown, a: &Aggregate) -> u64 {
-    let suspicious = Category::Suspicious.as_str();
-    a.listed
+/// The new list (as stored in this transaction) against the feed already
+/// in the output folder: rare (a folder this database did not publish
+/// last), so read whole.
+fn against_folder(tx: &Transaction, list: &EntrySet) -> Result<Change> {
+    let now = read_list(tx)?;
+    let number = |t: &Target| match t {
+        Target::Number(n) => Some(*n),
+        Target::Prefix(_) => None,
+    };
+    let numbers: HashSet<i64> = now.iter().filter_map(|e| number(&e.target)).collect();
+    let suspicious = Category::Suspicious;
+    let changed = now
         .iter()
         .filter(|e| {
-            let Target::Number(n) = e.target else {
+            let Some(was) = number(&e.target).and_then(|n| list.numbers.get(&n)) else {
                 return false;
             };
-            let Some((category, label)) = shown.get(&n) else {
-                return false;
-            };
-            let now = e.reported.category.as_str();
-            let confirmed = category == suspicious && now != suspicious;
-            !confirmed && (category != now || *label != e.reported.label)
+            let confirmed = was.category == suspicious && e.reported.category != suspicious;
+            !confirmed && (was.category != e.reported.category || was.label != e.reported.label)
         })
-        .count() as u64
+        .count() as u64;
+    Ok(Change {
+        against: AGAINST_FOLDER,
+        before: list.numbers.len() as u64,
+        left: list.numbers.keys().filter(|n| !numbers.contains(n)).count() as u64,
+        joined: numbers
+            .iter()
+            .filter(|n| !list.numbers.contains_key(n))
+            .count() as u64,
+        changed,
+    })
+}
+
+impl Pending<'_> {
+    /// The list this publish makes, as the feed takes it, and the delta
+    /// from the folder's list (`folder`: the version and list of the feed
+    /// in the output folder). When the folder holds the list the last
+    /// publish made, this publish's decisions are applied to it: the
+    /// database's million entries are neither read nor compared.
+    /// Otherwise (a first publish, a lost or foreign folder, a crash
+    /// between the feed and the commit) the list is read as stored and
+    /// compared whole with the folder's.
+    pub fn feed_list(&self, folder: Option<(u64, EntrySet)>) -> Result<(EntrySet, Option<Delta>)> {
+        match folder {
+            Some((v, mut set))
+                if Some(v) == self.last_version
+                    && set.len() as u64 == listed_before(&self.aggregate) =>
+            {
+                let delta = self.aggregate.apply_to(v, &mut set);
+                Ok((set, Some(delta)))
+            }
+            folder => {
+                let mut set = EntrySet::default();
+                // A full decide has the whole list in hand.
+                let whole = if self.aggregate.decide.mode == "full" {
+                    self.aggregate.entries.clone()
+                } else {
+                    read_list(&self.tx)?
+                };
+                for e in whole {
+                    set.insert(e.target, e.reported);
+                }
+                let delta = folder.map(|(v, old)| Delta::between(v, &old, 0, &set));
+                Ok((set, delta))
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -463,6 +576,76 @@ mod tests {
     }
 
     #[test]
+    fn the_guard_distance_and_the_feed_list_kept_step_by_step_equal_the_whole() {
+        let (_dir, mut db) = db_with(&two_hundred_by_three());
+        let policy = ListingPolicy::default();
+        let mut protected = Protected::default();
+        let mut folder: Option<(u64, EntrySet)> = None;
+        let (mut incremental, mut renewed, mut moved) = (0, 0, 0);
+        let mut who = 10_000;
+        for step in 0..16u32 {
+            let at = now() + i64::from(step) * 7 * 3600;
+            match step % 4 {
+                // A new number reported by three people: joins.
+                0 | 1 => {
+                    let n = number(500 + step);
+                    let rows: Vec<String> = (0..3)
+                        .map(|_| {
+                            who += 1;
+                            row(0, who, &n)
+                        })
+                        .collect();
+                    let csv = "received_at,sender,to,body\n".to_string() + &rows.concat();
+                    ingest_at(&mut db, csv.as_bytes(), &Default::default(), at).unwrap();
+                }
+                // Two numbers protected (they leave), or set free again.
+                2 => {
+                    protected.insert(&number(step)).unwrap();
+                    protected.insert(&number(step + 1)).unwrap();
+                }
+                _ => {
+                    let mut fewer = Protected::default();
+                    for n in protected.numbers().skip(1) {
+                        fewer.insert(&format!("+{n}")).unwrap();
+                    }
+                    protected = fewer;
+                }
+            }
+            let pending = prepare_at(&mut db, &request(&policy, &protected), at).unwrap();
+            if pending.aggregate.decide.mode == "incremental" {
+                incremental += 1;
+            }
+            if !matches!(pending.renew_baseline, Renew::No) {
+                renewed += 1;
+            }
+            moved += pending.aggregate.added.len() + pending.aggregate.removed.len();
+            if step > 0 {
+                let kept = pending.distance.unwrap();
+                assert_eq!(kept, distance_whole(&pending.tx).unwrap(), "step {step}");
+            }
+            // The folder's list with the decisions applied is the list as
+            // stored, and its delta the one a whole comparison finds.
+            let (set, delta) = pending.feed_list(folder.clone()).unwrap();
+            let mut whole = EntrySet::default();
+            for e in read_list(&pending.tx).unwrap() {
+                whole.insert(e.target, e.reported);
+            }
+            assert_eq!(set, whole, "step {step}");
+            if let Some((v, old)) = &folder {
+                let d = delta.unwrap();
+                assert_eq!(d, Delta::between(*v, old, 0, &whole), "step {step}");
+                assert_eq!(d.is_empty(), old == &whole);
+            }
+            let version = u64::from(step) + 1;
+            pending.commit(version).unwrap();
+            folder = Some((version, set));
+        }
+        assert!(incremental >= 6, "{incremental} incremental publishes");
+        assert!(renewed >= 4, "{renewed} baselines renewed");
+        assert!(moved >= 16, "{moved} numbers added or removed");
+    }
+
+    #[test]
     fn a_crash_before_the_commit_leaves_the_database_as_it_was() {
         let rows: Vec<String> = (0..3).map(|w| row(1, w, "0912000001")).collect();
         let (dir, mut db) = db_with(&rows);
@@ -472,7 +655,7 @@ mod tests {
         let build = |p: &Pending, dir: &std::path::Path| {
             crate::feed::publish::build_after(
                 dir,
-                &p.aggregate.entry_set(),
+                &p.feed_list(None).unwrap().0,
                 &key,
                 3,
                 now(),
@@ -496,7 +679,7 @@ mod tests {
         let built = build(&pending, &feed);
         assert_eq!((built.version, built.delta.is_some()), (2, true));
         let published = pending.commit(built.version).unwrap();
-        assert_eq!(published.aggregate.listed.len(), 1);
+        assert_eq!(published.aggregate.counts.listed as usize, 1);
         assert_eq!(count(&db, "SELECT feed_version FROM publish_state"), 2);
         // A folder lost after that continues at 3, from the database.
         let pending = prepare_at(&mut db, &request(&policy, &protected), now()).unwrap();
@@ -512,7 +695,7 @@ mod tests {
         let mut publish = |protected: &Protected, at: i64| {
             prepare_at(&mut db, &request(&policy, protected), now() + at)
                 .and_then(|p| p.commit(1))
-                .map(|p| p.aggregate.listed.len())
+                .map(|p| p.aggregate.counts.listed as usize)
         };
         assert_eq!(publish(&protected, 0).unwrap(), 200);
         // Two cuts of 10 (5%): the second is 10% of the baseline, allowed.
@@ -626,7 +809,7 @@ mod tests {
         let mut publish = |protected: &Protected, at: i64| {
             prepare_at(&mut db, &request(&policy, protected), now() + at)
                 .and_then(|p| p.commit(1))
-                .map(|p| p.aggregate.listed.len())
+                .map(|p| p.aggregate.counts.listed as usize)
         };
         let hour = 3600;
         assert_eq!(publish(&cut(0), 0).unwrap(), 200);

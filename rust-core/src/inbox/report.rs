@@ -5,7 +5,7 @@
 use super::audit::AuditCounts;
 pub use super::incremental::DecideMode;
 use super::review::{HeldNumber, Hold};
-use crate::feed::codec::EntrySet;
+use crate::feed::codec::{Delta, EntrySet};
 use crate::model::{Reported, Target};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -153,8 +153,14 @@ pub struct Aggregate {
     /// Its number in the audit log.
     pub run: i64,
     pub as_of: i32,
-    /// The list, by number.
-    pub listed: Vec<ListedEntry>,
+    /// The entries this publish decided and listed, by number: the whole
+    /// list when every number was decided (`decide`), otherwise those of
+    /// the numbers decided again; the others are as the last publish
+    /// listed them (`listed` in the database).
+    pub entries: Vec<ListedEntry>,
+    /// Entries listed before and now that phones are told something else
+    /// of, a suspicious listing confirmed as scam or nuisance not counted.
+    pub relabelled: u64,
     /// Numbers listed now and not by the previous aggregation.
     pub added: Vec<i64>,
     /// Numbers listed by the previous aggregation and not now, and why.
@@ -171,12 +177,30 @@ pub struct Aggregate {
 }
 
 impl Aggregate {
-    /// The list as the feed publisher takes it.
-    pub fn entry_set(&self) -> EntrySet {
-        let mut set = EntrySet::default();
-        for e in &self.listed {
-            set.insert(e.target.clone(), e.reported.clone());
+    /// Applies this publish's decisions to `set`, the list the last
+    /// publish left, and says what changed in it: the delta from version
+    /// `from`. Only the entries that differ are in it, so an incremental
+    /// publish walks its few numbers, a full one the whole list once.
+    pub fn apply_to(&self, from: u64, set: &mut EntrySet) -> Delta {
+        let mut d = Delta {
+            from,
+            ..Delta::default()
+        };
+        for (n, _) in &self.removed {
+            if set.numbers.remove(n).is_some() {
+                d.removed_numbers.push(*n);
+            }
         }
-        set
+        for e in &self.entries {
+            let Target::Number(n) = e.target else {
+                continue;
+            };
+            if set.numbers.get(&n) != Some(&e.reported) {
+                set.numbers.insert(n, e.reported.clone());
+                d.upserts.numbers.insert(n, e.reported.clone());
+            }
+        }
+        d.removed_numbers.sort_unstable();
+        d
     }
 }

@@ -1,7 +1,7 @@
 //! The publisher pipeline end to end on a real database file: inbox CSV →
 //! ingest → sources and disputes → aggregate. Every number is synthetic.
 
-use super::aggregate::aggregate_at;
+use super::aggregate::{Aggregated, aggregate_at};
 use super::disputes::dispute_at;
 use super::ingest::{SHOWN_PER_REASON, ingest_at};
 use super::sources::add_source_at;
@@ -70,7 +70,7 @@ impl Fixture {
         .unwrap()
     }
 
-    fn aggregate(&mut self, protected: &Protected, as_of: i32) -> Aggregate {
+    fn aggregate(&mut self, protected: &Protected, as_of: i32) -> Aggregated {
         self.aggregate_with(&ListingPolicy::default(), protected, as_of)
     }
 
@@ -79,7 +79,7 @@ impl Fixture {
         policy: &ListingPolicy,
         protected: &Protected,
         as_of: i32,
-    ) -> Aggregate {
+    ) -> Aggregated {
         aggregate_at(&mut self.db, policy, protected, as_of, now()).unwrap()
     }
 
@@ -92,7 +92,7 @@ impl Fixture {
     }
 }
 
-fn numbers(a: &Aggregate) -> Vec<i64> {
+fn numbers(a: &Aggregated) -> Vec<i64> {
     a.listed
         .iter()
         .map(|e| match e.target {

@@ -389,8 +389,16 @@ fn publish_or_refuse(db: &Db, args: &PublishArgs, last: &mut LastPublished) -> R
     // The feed first, the database's commit last: see `prepare_publish`.
     let mut opts = super::feed::options(&args.feed, pending.last_version);
     opts.skip_unchanged |= args.every.is_some();
-    let set = pending.aggregate.entry_set();
-    let built = publisher::build_on(&args.out, in_folder, &set, &key, &opts)?;
+    // The folder's list with this publish's decisions applied, when it is
+    // the list the last publish made; else the list as stored.
+    let (manifest, folder_list) = match in_folder {
+        Some((m, list)) => (Some(m), Some(list)),
+        None => (None, None),
+    };
+    let folder_version = manifest.as_ref().map(|m| m.version);
+    let (set, delta) = pending.feed_list(folder_version.zip(folder_list))?;
+    tracing::debug!(ms = t.elapsed().as_millis() as u64, "the new list");
+    let built = publisher::build_step(&args.out, manifest.zip(delta), &set, &key, &opts)?;
     tracing::debug!(ms = t.elapsed().as_millis() as u64, "feed built");
     let t = std::time::Instant::now();
     let published = pending

@@ -130,6 +130,13 @@ impl Delta {
         }
     }
 
+    /// It changes nothing.
+    pub fn is_empty(&self) -> bool {
+        self.upserts.is_empty()
+            && self.removed_numbers.is_empty()
+            && self.removed_prefixes.is_empty()
+    }
+
     /// The in-memory twin of applying a delta (tests compare it with the database).
     #[cfg(test)]
     pub fn apply_to(&self, set: &mut EntrySet) {

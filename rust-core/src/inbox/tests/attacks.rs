@@ -37,7 +37,7 @@ fn person(i: u32) -> String {
     format!("0983{i:06}")
 }
 
-fn entry(a: &Aggregate, number: i64) -> Option<&ListedEntry> {
+fn entry(a: &Aggregated, number: i64) -> Option<&ListedEntry> {
     a.listed.iter().find(|e| e.target == Target::Number(number))
 }
 

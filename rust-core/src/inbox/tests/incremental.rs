@@ -72,7 +72,7 @@ const WORDS: [&str; 4] = [
 ];
 
 /// Everything a publish leaves, as text: equal texts, equal publishes.
-fn snapshot(conn: &Connection, a: &Aggregate) -> Vec<String> {
+fn snapshot(conn: &Connection, a: &Aggregated) -> Vec<String> {
     let mut out = vec![
         format!("{:?}", a.listed),
         format!("{:?}", a.added),
@@ -80,6 +80,7 @@ fn snapshot(conn: &Connection, a: &Aggregate) -> Vec<String> {
         format!("{:?}", a.held),
         format!("{:?}", a.disputes_waiting),
         format!("{:?}", a.counts),
+        format!("{:?}", a.relabelled),
     ];
     for sql in [
         "SELECT number, outcome, evidence, tally FROM decided ORDER BY number",
@@ -287,6 +288,7 @@ fn stored_decisions_missing_or_not_adding_up_make_the_decide_full() {
     let publish = |f: &mut Fixture| {
         aggregate_at(&mut f.db, &policy, &Protected::default(), today(), now())
             .unwrap()
+            .aggregate
             .decide
     };
     assert_eq!(publish(&mut f).why, Some("the first publish"));
@@ -327,4 +329,15 @@ fn stored_decisions_missing_or_not_adding_up_make_the_decide_full() {
         Some("the policy, the protected numbers or a source changed")
     );
     assert!(changed.listed.is_empty());
+    // Any change to any source, counted by the database's triggers.
+    assert_eq!(publish(&mut f).mode, "full");
+    assert_eq!(publish(&mut f).mode, "incremental");
+    let csv = format!("{}\n0912000777,scam,,,\n", SOURCE_HEADER.join(","));
+    add_source_at(&mut f.db, csv.as_bytes(), "Công an tỉnh", true, now()).unwrap();
+    let sourced = publish(&mut f);
+    assert_eq!(
+        sourced.why,
+        Some("the policy, the protected numbers or a source changed")
+    );
+    assert_eq!(publish(&mut f).mode, "incremental");
 }
