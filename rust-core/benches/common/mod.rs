@@ -101,16 +101,29 @@ pub struct Measured {
 /// Runs the CLI through a fresh copy of this benchmark, so that the peak
 /// RSS and CPU time reported are the CLI's alone.
 pub fn measure(cli: &Path, args: &[&str]) -> Measured {
-    let t = Instant::now();
-    let out = Command::new(std::env::current_exe().unwrap())
+    finish_measured(spawn_measured(cli, args))
+}
+
+/// [`measure`] started, not waited for: a long-running command (`publish
+/// --every`) the bench works beside.
+pub fn spawn_measured(cli: &Path, args: &[&str]) -> (std::process::Child, Instant, String) {
+    let child = Command::new(std::env::current_exe().unwrap())
         .env(RSS_ENV, cli)
         .args(args)
-        .output()
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
         .expect("run the CLI");
+    (child, Instant::now(), format!("{args:?}"))
+}
+
+/// Waits for a [`spawn_measured`] command and reads its figures.
+pub fn finish_measured((child, t, what): (std::process::Child, Instant, String)) -> Measured {
+    let out = child.wait_with_output().expect("wait for the CLI");
     let wall = t.elapsed();
     assert!(
         out.status.success(),
-        "{args:?}: {}",
+        "{what}: {}",
         String::from_utf8_lossy(&out.stderr)
     );
     let stdout = String::from_utf8(out.stdout).unwrap();

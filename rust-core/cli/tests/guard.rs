@@ -804,6 +804,9 @@ fn publish_every_reports_each_refused_tick_and_goes_on_when_the_cause_is_fixed()
         "{st}"
     );
     assert_eq!(st["failed_ticks_in_a_row"], 0, "{st}");
+    // What the tick cost, for monitoring: some CPU, less than the run.
+    let cpu = st["cpu_secs"].as_f64().expect("cpu_secs");
+    assert!((0.0..60.0).contains(&cpu), "{st}");
     // A fourth person reports a listed number: its entry changes, and
     // the next tick is a new version.
     let rows = format!(
