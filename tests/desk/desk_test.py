@@ -361,6 +361,15 @@ class T1SignIn(Desk):
             self.assertEqual(status, 303, path)
             self.assertEqual(urllib.parse.urlparse(headers["Location"]).path, "/login", path)
 
+    def test_the_sign_in_page_offers_no_navigation_or_search(self):
+        self.d.delete_all_cookies()
+        self.go("/login")
+        self.assertTrue(self.has("form#login"))
+        self.assertFalse(self.has("nav"), self.d.page_source[:2000])
+        self.assertFalse(self.has("form#search"))
+        self.assertFalse(self.has("form#logout"))
+        self.assertTrue(self.has("p.lang a[hreflang=en]"))
+
     def test_tab_reaches_the_login_fields_then_submit(self):
         self.d.delete_all_cookies()
         self.go("/login")

@@ -79,23 +79,27 @@ pub fn page(ctx: &Ctx, title: &str, main: Markup) -> Html<String> {
                 body {
                     header {
                         p class="brand" { (l.t(T::Desk)) }
-                        nav aria-label=(l.t(T::Desk)) {
-                            ul {
-                                @for (href, words) in NAV {
-                                    li {
-                                        @if ctx.here == Some(href) {
-                                            a href=(href) aria-current="page" { (l.t(words)) }
-                                        } @else {
-                                            a href=(href) { (l.t(words)) }
+                        // Only for an operator: signed out, every link
+                        // and the search would lead back to the sign-in.
+                        @if ctx.signed.is_some() {
+                            nav aria-label=(l.t(T::Desk)) {
+                                ul {
+                                    @for (href, words) in NAV {
+                                        li {
+                                            @if ctx.here == Some(href) {
+                                                a href=(href) aria-current="page" { (l.t(words)) }
+                                            } @else {
+                                                a href=(href) { (l.t(words)) }
+                                            }
                                         }
                                     }
                                 }
                             }
-                        }
-                        form id="search" method="get" action="/number" role="search" {
-                            label for="search-q" { (l.t(T::LookUp)) }
-                            input id="search-q" name="q" type="search" inputmode="tel" maxlength="64" autocomplete="off";
-                            button type="submit" { (l.t(T::LookUpButton)) }
+                            form id="search" method="get" action="/number" role="search" {
+                                label for="search-q" { (l.t(T::LookUp)) }
+                                input id="search-q" name="q" type="search" inputmode="tel" maxlength="64" autocomplete="off";
+                                button type="submit" { (l.t(T::LookUpButton)) }
+                            }
                         }
                         p class="lang" {
                             span class="sr-only" { (l.t(T::Language)) ": " }
