@@ -261,3 +261,57 @@ fn a_gzip_bomb_stops_at_the_limits_as_manifest_or_as_data_file() {
     refused(&sync_from("data"), "is longer than the manifest says");
     assert!(!t.warns("0901000001"), "nothing was stored");
 }
+
+/// The whole follow path over https: the publisher's link, `feeds add
+/// LINK` on the phone, then a sync of that feed by its name (the link
+/// pins the key; nothing else names it) and a warning.
+#[test]
+fn a_feed_followed_by_its_link_syncs_over_https_by_its_name() {
+    let t = Setup::new();
+    let url = t.nginx.url("feed");
+    let link = ok(&[
+        "feed",
+        "follow-link",
+        "--name",
+        "Công an tỉnh (thử)",
+        "--url",
+        &url,
+        "--key",
+        &t.s("keys/feed.pub"),
+    ]);
+    let db = t.s("phone.db");
+    ok(&["--db", &db, "feeds", "add", link.trim()]);
+    let name = "Công an tỉnh (thử)";
+    // The link's feed is pinned and named; the private CA still needs its
+    // root for this run.
+    refused(
+        &cli(&["--db", &db, "sync", name, "--json"]),
+        "certificate is not trusted (unknownissuer)",
+    );
+    let out = cli(&[
+        "--db",
+        &db,
+        "sync",
+        name,
+        "--extra-root-cert",
+        &t.s("ca/root.pem"),
+        "--json",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["path"], "snapshot", "{v}");
+    assert!(t.warns("0901000001"));
+    let feeds: serde_json::Value =
+        serde_json::from_str(&ok(&["--db", &db, "feeds", "list", "--json"])).unwrap();
+    let feed = feeds
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["name"] == name)
+        .unwrap_or_else(|| panic!("{feeds}"));
+    assert_eq!(feed["version"], 1, "{feed}");
+}
