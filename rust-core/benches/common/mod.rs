@@ -5,6 +5,9 @@
 #![allow(dead_code)]
 
 pub mod gateway;
+// The CLI tests' raw client and server start-up (std and serde_json only).
+#[path = "../../cli/tests/common/http.rs"]
+pub mod http;
 pub mod nginx;
 pub mod relay;
 

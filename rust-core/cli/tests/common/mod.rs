@@ -1,6 +1,9 @@
-//! What the end-to-end tests share: running the CLI, and nginx serving a
-//! folder on loopback.
+//! What the end-to-end tests share: running the CLI, its servers spoken
+//! to over HTTP (`http`), and nginx serving a folder on loopback.
 #![allow(dead_code)]
+
+mod http;
+pub use http::*;
 
 use std::net::{TcpListener, TcpStream};
 use std::path::Path;
