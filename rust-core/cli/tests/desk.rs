@@ -5,7 +5,8 @@
 //! synthetic (0901 000 001, 024 3936 1001, 0981 00x xxx).
 
 mod common;
-use common::{Listening, Response, day, http, ok, spawn_listening};
+use common::http::{Listening, Response, http, spawn_listening};
+use common::{day, ok, s, succeeded};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
@@ -21,10 +22,6 @@ const HOSTILE: [&str; 3] = [
     "<img src=x onerror=alert(1)>",
     "<a href=\"javascript:alert(1)\">bấm vào đây</a>",
 ];
-
-fn s(p: &Path) -> String {
-    p.to_str().unwrap().to_string()
-}
 
 /// A publisher's folder, published once, with its desk running.
 struct Desk {
@@ -163,13 +160,7 @@ fn run(dir: &Path, args: &[&str], stdin: Option<&str>) -> Output {
 }
 
 fn run_ok(dir: &Path, args: &[&str], stdin: Option<&str>) -> String {
-    let out = run(dir, args, stdin);
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
+    succeeded(args, run(dir, args, stdin))
 }
 
 fn publish(dir: &Path) -> String {

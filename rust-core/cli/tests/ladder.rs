@@ -9,10 +9,11 @@
 use rusqlite::Connection;
 use serde_json::Value;
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 mod common;
-use common::{Nginx, Response, http, ok};
+use common::http::{Response, http};
+use common::{Site as Setup, ok, s, succeeded};
 
 const HOUR: i64 = 3600;
 const DAY: i64 = 86_400;
@@ -66,24 +67,11 @@ impl List {
     }
 }
 
-struct Setup {
-    dir: tempfile::TempDir,
-    nginx: Nginx,
-}
-
 impl Setup {
     fn new() -> Setup {
-        let dir = tempfile::tempdir().unwrap();
-        for d in ["www/feed", "nginx", "keys"] {
-            std::fs::create_dir_all(dir.path().join(d)).unwrap();
-        }
-        ok(&["feed", "keygen", "--out", &s(&dir.path().join("keys"))]);
-        let nginx = Nginx::start(&dir.path().join("www"), &dir.path().join("nginx"));
-        Setup { dir, nginx }
-    }
-
-    fn p(&self, rel: &str) -> PathBuf {
-        self.dir.path().join(rel)
+        let t = Setup::served(&["keys"]);
+        std::fs::create_dir_all(t.p("www/feed")).unwrap();
+        t
     }
 
     /// `feed build` of `list` at simulated time `now`, with `extra` args.
@@ -103,19 +91,8 @@ impl Setup {
     }
 
     fn sync(&self, phone: &str, folder: &str) -> Value {
-        let (db, key) = (s(&self.p(phone)), s(&self.p("keys/feed.pub")));
-        let url = self.nginx.url(folder);
-        let out = ok(&[
-            "--db",
-            &db,
-            "sync",
-            &url,
-            "--key",
-            &key,
-            "--json",
-            "--allow-http",
-        ]);
-        serde_json::from_str(&out).unwrap()
+        let out = self.sync_from(phone, &self.nginx.url(folder), &["--json", "--allow-http"]);
+        serde_json::from_str(&succeeded(&["sync", folder], out)).unwrap()
     }
 
     /// The phone's list, as comparable rows.
@@ -147,10 +124,6 @@ impl Setup {
             b"",
         )
     }
-}
-
-fn s(p: &Path) -> String {
-    p.to_str().unwrap().to_string()
 }
 
 #[test]

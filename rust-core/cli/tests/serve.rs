@@ -7,7 +7,8 @@
 //! token. Reporters are synthetic (0901 000 000 + i).
 
 mod common;
-use common::{Listening, Response, day, http, ok, spawn_listening, try_http};
+use common::http::{Listening, Response, http, spawn_listening, try_http};
+use common::{day, ok, s};
 use serde_json::{Value, json};
 use std::io::{BufReader, Read, Write};
 use std::net::TcpStream;
@@ -18,10 +19,6 @@ use std::time::Duration;
 
 const TOKEN_A: &str = "aaaaaaaa0123456789abcdef0123456789abcdef";
 const TOKEN_B: &str = "bbbbbbbb0123456789abcdef0123456789abcdef";
-
-fn s(p: &Path) -> String {
-    p.to_str().unwrap().to_string()
-}
 
 /// A publisher's folder: its database, reporter key and token file.
 struct Inbox {
@@ -63,6 +60,11 @@ impl Inbox {
     }
 
     fn serve(&self, extra: &[&str]) -> Server {
+        Server::start(&self.serve_args(extra), &self.p("serve.log"))
+    }
+
+    /// `reports serve` on a free loopback port with the gateways' tokens.
+    fn serve_args(&self, extra: &[&str]) -> Vec<String> {
         let mut args = self.db_args();
         args.extend(
             [
@@ -77,7 +79,7 @@ impl Inbox {
             .chain(extra)
             .map(|a| a.to_string()),
         );
-        Server::start(&args, &self.p("serve.log"))
+        args
     }
 
     fn count(&self, sql: &str) -> i64 {
@@ -704,18 +706,7 @@ fn a_token_file_others_can_read_is_refused() {
     let inbox = Inbox::new();
     let tokens = inbox.p("tokens.txt");
     set_mode(&tokens, 0o644);
-    let mut args = inbox.db_args();
-    args.extend(
-        [
-            "reports",
-            "serve",
-            "--listen",
-            "127.0.0.1:0",
-            "--token-file",
-        ]
-        .map(String::from),
-    );
-    args.push(s(&tokens));
+    let args = inbox.serve_args(&[]);
     let out = common::cli(&args.iter().map(String::as_str).collect::<Vec<_>>());
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
