@@ -388,6 +388,18 @@ cmd_demo() {
     demo_desk "$cg" "$pub" "$phone"
 }
 
+# What follows PREFIX on the line a server started in the background writes
+# to FILE once it listens (its address), waiting up to 10 s for it; nothing
+# when it never came.
+wait_listening() {
+    local prefix=$1 file=$2
+    for _ in $(seq 100); do
+        grep -q "^$prefix" "$file" && break
+        sleep 0.1
+    done
+    sed -n "s/^$prefix//p" "$file"
+}
+
 # The demo's last act: the same loop live, in seconds rather than a day.
 # The gateway POSTs each SMS as it arrives to `reports serve` (no feed key
 # in it), a publish runs (a timer would run it every minute), the phone
@@ -407,12 +419,8 @@ demo_live() {
     local server=$!
     # shellcheck disable=SC2064 # the server's pid now; nginx's and the folder at exit
     trap "kill $server \$NGINX_PIDS 2>/dev/null || true; rm -rf \"\$DEMO_DIR\"" EXIT
-    for _ in $(seq 100); do
-        grep -q '^listening on ' "$out" && break
-        sleep 0.1
-    done
     local addr
-    addr=$(sed -n 's/^listening on //p' "$out")
+    addr=$(wait_listening 'listening on ' "$out")
     [ -n "$addr" ] || die "reports serve did not start"
     cat "$out"
     echo "# Three people, minutes apart in life, text 156 about the same new number:"
@@ -459,12 +467,8 @@ demo_desk() {
     local desk=$!
     # shellcheck disable=SC2064 # the desk's pid now; nginx's and the folder at exit
     trap "kill $desk \$NGINX_PIDS 2>/dev/null || true; rm -rf \"\$DEMO_DIR\"" EXIT
-    for _ in $(seq 100); do
-        grep -q '^desk listening on ' "$out" && break
-        sleep 0.1
-    done
     local url
-    url=$(sed -n 's/^desk listening on //p' "$out")
+    url=$(wait_listening 'desk listening on ' "$out")
     [ -n "$url" ] || die "the desk did not start: $(cat "$DEMO_DIR/desk.err")"
     cat "$out"
     # Every form carries the token of its page (CSRF); the cookie jar keeps
