@@ -143,6 +143,18 @@ pub fn finish_measured((child, t, what): (std::process::Child, Instant, String))
     }
 }
 
+/// The value of the bench's option `name` (`cargo bench --bench B --
+/// --rate 500`), the last one given; none when it is not given.
+pub fn option<T: std::str::FromStr>(name: &str) -> Option<T> {
+    let args: Vec<String> = std::env::args().collect();
+    let value = args.windows(2).rev().find(|w| w[0] == name)?[1].as_str();
+    Some(
+        value
+            .parse()
+            .unwrap_or_else(|_| panic!("{name} takes a number, not {value:?}")),
+    )
+}
+
 /// [`measure`] as (wall time, stdout, peak RSS in KiB).
 pub fn run(cli: &Path, args: &[&str]) -> (Duration, String, i64) {
     let m = measure(cli, args);
