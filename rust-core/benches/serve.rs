@@ -31,7 +31,7 @@ use std::time::{Duration, Instant};
 
 mod common;
 use common::gateway::{Conn, post, start_serve};
-use common::{Rng, option, release_cli};
+use common::{Rng, db_args, option, release_cli};
 
 const TOKEN: &str = "bench0000000000000000000000000000000000000000";
 const SENDERS: usize = 64;
@@ -185,15 +185,6 @@ fn main() {
 
 fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
-}
-
-fn db_args(dir: &Path) -> Vec<String> {
-    vec![
-        "--db".into(),
-        dir.join("publisher.db").to_str().unwrap().into(),
-        "--reporter-key".into(),
-        dir.join("reporter.key").to_str().unwrap().into(),
-    ]
 }
 
 fn start(cli: &Path, dir: &Path, tokens: &Path) -> (Child, String) {

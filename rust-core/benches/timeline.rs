@@ -47,7 +47,7 @@ use std::time::{Duration, Instant};
 mod common;
 use common::gateway::{post, start_serve};
 use common::nginx::nginx;
-use common::{Rng, option, random_mobile, release_cli};
+use common::{Rng, db_args, option, random_mobile, release_cli};
 
 const TOKEN: &str = "timeline00000000000000000000000000000000000";
 /// The policy's default: distinct people who list a number.
@@ -208,15 +208,6 @@ fn background(world: &World, rng: &mut Rng, k: u64) -> String {
 
 fn campaign_body(number: i64, j: usize) -> String {
     format!("LD {} {}", written(number, j as u64), pattern(number))
-}
-
-fn db_args(dir: &Path) -> Vec<String> {
-    vec![
-        "--db".into(),
-        dir.join("publisher.db").to_str().unwrap().into(),
-        "--reporter-key".into(),
-        dir.join("reporter.key").to_str().unwrap().into(),
-    ]
 }
 
 /// Runs the CLI; its stdout, or the first line of its error.

@@ -143,6 +143,17 @@ pub fn finish_measured((child, t, what): (std::process::Child, Instant, String))
     }
 }
 
+/// The publisher database `publisher.db` in `dir` and its reporter key
+/// `reporter.key` beside it, as the CLI's first arguments.
+pub fn db_args(dir: &Path) -> Vec<String> {
+    vec![
+        "--db".into(),
+        dir.join("publisher.db").to_str().unwrap().into(),
+        "--reporter-key".into(),
+        dir.join("reporter.key").to_str().unwrap().into(),
+    ]
+}
+
 /// The value of the bench's option `name` (`cargo bench --bench B --
 /// --rate 500`), the last one given; none when it is not given.
 pub fn option<T: std::str::FromStr>(name: &str) -> Option<T> {
