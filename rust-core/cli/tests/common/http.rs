@@ -128,24 +128,38 @@ pub fn try_http(
     if raw.is_empty() {
         read?;
     }
-    // Lossy: nginx's data files are binary; the tests read text bodies.
-    let text = String::from_utf8_lossy(&raw).into_owned();
-    let (head, body) = text.split_once("\r\n\r\n").ok_or_else(|| {
-        std::io::Error::new(std::io::ErrorKind::UnexpectedEof, "no complete response")
-    })?;
+    let invalid = |what: &str| std::io::Error::new(std::io::ErrorKind::InvalidData, what);
+    let end = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .ok_or_else(|| {
+            std::io::Error::new(std::io::ErrorKind::UnexpectedEof, "no complete response")
+        })?;
+    let head = std::str::from_utf8(&raw[..end]).map_err(|_| invalid("a head not UTF-8"))?;
     let mut lines = head.lines();
     let status = lines
         .next()
         .and_then(|l| l.split(' ').nth(1))
         .and_then(|c| c.parse().ok())
-        .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::InvalidData, "no status"))?;
-    let headers = lines
+        .ok_or_else(|| invalid("no status"))?;
+    let headers: Vec<(String, String)> = lines
         .filter_map(|l| l.split_once(':'))
         .map(|(n, v)| (n.trim().to_string(), v.trim().to_string()))
         .collect();
+    // Text (pages, JSON, errors) must be UTF-8; only nginx's data files
+    // are binary, and the tests read their headers alone.
+    let body = &raw[end + 4..];
+    let binary = headers.iter().any(|(n, v)| {
+        n.eq_ignore_ascii_case("content-type") && v.starts_with("application/octet-stream")
+    });
+    let body = if binary {
+        String::from_utf8_lossy(body).into_owned()
+    } else {
+        String::from_utf8(body.to_vec()).map_err(|_| invalid("a text body not UTF-8"))?
+    };
     Ok(Response {
         status,
         headers,
-        body: body.to_string(),
+        body,
     })
 }
