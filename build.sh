@@ -388,6 +388,18 @@ cmd_demo() {
     demo_desk "$cg" "$pub" "$phone"
 }
 
+# What follows PREFIX on the line a server started in the background writes
+# to FILE once it listens (its address), waiting up to 10 s for it; nothing
+# when it never came.
+wait_listening() {
+    local prefix=$1 file=$2
+    for _ in $(seq 100); do
+        grep -q "^$prefix" "$file" && break
+        sleep 0.1
+    done
+    sed -n "s/^$prefix//p" "$file"
+}
+
 # The demo's last act: the same loop live, in seconds rather than a day.
 # The gateway POSTs each SMS as it arrives to `reports serve` (no feed key
 # in it), a publish runs (a timer would run it every minute), the phone
@@ -407,12 +419,8 @@ demo_live() {
     local server=$!
     # shellcheck disable=SC2064 # the server's pid now; nginx's and the folder at exit
     trap "kill $server \$NGINX_PIDS 2>/dev/null || true; rm -rf \"\$DEMO_DIR\"" EXIT
-    for _ in $(seq 100); do
-        grep -q '^listening on ' "$out" && break
-        sleep 0.1
-    done
     local addr
-    addr=$(sed -n 's/^listening on //p' "$out")
+    addr=$(wait_listening 'listening on ' "$out")
     [ -n "$addr" ] || die "reports serve did not start"
     cat "$out"
     echo "# Three people, minutes apart in life, text 156 about the same new number:"
@@ -459,12 +467,8 @@ demo_desk() {
     local desk=$!
     # shellcheck disable=SC2064 # the desk's pid now; nginx's and the folder at exit
     trap "kill $desk \$NGINX_PIDS 2>/dev/null || true; rm -rf \"\$DEMO_DIR\"" EXIT
-    for _ in $(seq 100); do
-        grep -q '^desk listening on ' "$out" && break
-        sleep 0.1
-    done
     local url
-    url=$(sed -n 's/^desk listening on //p' "$out")
+    url=$(wait_listening 'desk listening on ' "$out")
     [ -n "$url" ] || die "the desk did not start: $(cat "$DEMO_DIR/desk.err")"
     cat "$out"
     # Every form carries the token of its page (CSRF); the cookie jar keeps
@@ -510,29 +514,29 @@ demo_desk() {
     wait "$desk" || true
 }
 
+# Benchmark NAME (rust-core/benches/NAME.rs) against the release CLI, WHAT
+# it measures said first; its report on stdout.
+release_bench() {
+    say "benchmark: $2"
+    CANHGIAC_BIN="$TARGET/release/canhgiac" cargo bench -q -p canhgiac-core --bench "$1"
+}
+
 cmd_bench() {
     command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || apt_install nginx-light
     command -v openssl >/dev/null || apt_install openssl
     say "benchmark: screen on a 1,000,000-number store (release build)"
     mkdir -p "$BUILD"
     cargo bench -q -p canhgiac-core --bench screen | tee "$BUILD/bench-screen.md"
-    say "benchmark: the signed feed at 1,000,000 entries (release CLI, nginx on loopback)"
+    say "building the CLI (release)"
     cargo build -q --release --bin canhgiac
-    CANHGIAC_BIN="$TARGET/release/canhgiac" cargo bench -q -p canhgiac-core --bench feed
-    say "benchmark: the publisher pipeline at 1,000,000 reports (release CLI)"
-    CANHGIAC_BIN="$TARGET/release/canhgiac" cargo bench -q -p canhgiac-core --bench inbox
-    say "benchmark: reports serve under load, and kill -9 under load (release CLI, loopback)"
-    CANHGIAC_BIN="$TARGET/release/canhgiac" cargo bench -q -p canhgiac-core --bench serve
-    say "benchmark: time to phone, the live loop: serve, publish every minute, phones syncing every minute (release CLI, nginx; about 22 minutes)"
-    CANHGIAC_BIN="$TARGET/release/canhgiac" cargo bench -q -p canhgiac-core --bench timeline
-    say "benchmark: the user's own data at 1,000,000 imported numbers against 10 (release CLI)"
-    CANHGIAC_BIN="$TARGET/release/canhgiac" cargo bench -q -p canhgiac-core --bench userdata
-    say "benchmark: the publish cost of 100 reports on a list of 1,000,000 entries (release CLI)"
-    CANHGIAC_BIN="$TARGET/release/canhgiac" cargo bench -q -p canhgiac-core --bench publish_cost
-    say "benchmark: publishing every 5 minutes on 1,000,000 entries (the ladder; nginx on loopback)"
-    CANHGIAC_BIN="$TARGET/release/canhgiac" cargo bench -q -p canhgiac-core --bench ladder
-    say "benchmark: the operator's desk on 1,000,000 reports and 1,000 held numbers (release CLI, loopback)"
-    CANHGIAC_BIN="$TARGET/release/canhgiac" cargo bench -q -p canhgiac-core --bench desk | tee "$BUILD/bench-desk.md"
+    release_bench feed "the signed feed at 1,000,000 entries (release CLI, nginx on loopback)"
+    release_bench inbox "the publisher pipeline at 1,000,000 reports (release CLI)"
+    release_bench serve "reports serve under load, and kill -9 under load (release CLI, loopback)"
+    release_bench timeline "time to phone, the live loop: serve, publish every minute, phones syncing every minute (release CLI, nginx; about 22 minutes)"
+    release_bench userdata "the user's own data at 1,000,000 imported numbers against 10 (release CLI)"
+    release_bench publish_cost "the publish cost of 100 reports on a list of 1,000,000 entries (release CLI)"
+    release_bench ladder "publishing every 5 minutes on 1,000,000 entries (the ladder; nginx on loopback)"
+    release_bench desk "the operator's desk on 1,000,000 reports and 1,000 held numbers (release CLI, loopback)" | tee "$BUILD/bench-desk.md"
     android_bench "$BUILD/bench-screen.md"
     phone_lib_sizes
 }

@@ -13,9 +13,9 @@
 
 mod common;
 
+use common::http::{Listening, http, spawn_listening};
 use common::{RSS_ENV, Rng, random_mobile, release_cli, rss_child, run};
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
+use std::io::Write;
 use std::process::{Command, Stdio};
 use std::time::Instant;
 
@@ -96,22 +96,12 @@ fn main() {
         .unwrap();
     assert!(add.wait().unwrap().success());
 
-    let mut desk = Stopped(
-        Command::new(&cli)
-            .args(["--db", &db, "desk", "--listen", "127.0.0.1:0"])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap(),
-    );
-    let mut line = String::new();
-    BufReader::new(desk.0.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let addr = line
-        .trim()
-        .trim_start_matches("desk listening on http://")
-        .to_string();
+    let mut cmd = Command::new(&cli);
+    cmd.args(["--db", &db, "desk", "--listen", "127.0.0.1:0"])
+        .stderr(Stdio::null());
+    let Listening { child, addr, .. } = spawn_listening(&mut cmd, "desk listening on http://")
+        .unwrap_or_else(|line| panic!("desk said {line:?}"));
+    let _desk = Stopped(child);
     let session = sign_in(&addr);
 
     let held: i64 = rusqlite::Connection::open(&db)
@@ -262,72 +252,36 @@ fn fill(db: &str) -> i64 {
 }
 
 fn sign_in(addr: &str) -> String {
-    let (_, _, head) = request(addr, "GET", "/login", &[], "");
-    let token = cookie(&head, "cg_login");
+    let login = http(addr, "GET", "/login", &[], b"");
+    let token = login.cookie("cg_login").expect("a cg_login cookie");
     let body = format!(
         "csrf={token}&name=bench&password={}",
         PASSWORD.replace(' ', "+")
     );
-    let cookie_line = format!("cg_login={token}");
-    let (status, _, head) = request(
+    let r = http(
         addr,
         "POST",
         "/login",
         &[
-            ("Cookie", &cookie_line),
+            ("Cookie", &format!("cg_login={token}")),
             ("Content-Type", "application/x-www-form-urlencoded"),
         ],
-        &body,
+        body.as_bytes(),
     );
-    assert_eq!(status, 303, "sign-in: {head}");
-    format!("cg_session={}", cookie(&head, "cg_session"))
-}
-
-fn cookie(head: &str, name: &str) -> String {
-    head.lines()
-        .filter_map(|l| l.strip_prefix("set-cookie: "))
-        .find_map(|v| v.strip_prefix(&format!("{name}=")))
-        .and_then(|v| v.split(';').next())
-        .unwrap_or_else(|| panic!("no {name} cookie in {head}"))
-        .to_string()
+    assert_eq!(r.status, 303, "sign-in: {:?}", r.headers);
+    format!("cg_session={}", r.cookie("cg_session").expect("a session"))
 }
 
 /// A GET with the session: the status, the server's time (ms) and the
 /// body's length.
 fn get(addr: &str, path: &str, session: &str) -> (u16, f64, usize) {
-    let (status, body_len, head) = request(addr, "GET", path, &[("Cookie", session)], "");
-    let ms = head
-        .lines()
-        .find_map(|l| l.strip_prefix("server-timing: app;dur="))
+    let r = http(addr, "GET", path, &[("Cookie", session)], b"");
+    let ms = r
+        .header("server-timing")
+        .and_then(|v| v.strip_prefix("app;dur="))
         .and_then(|v| v.trim().parse().ok())
-        .unwrap_or_else(|| panic!("no Server-Timing: {head}"));
-    (status, ms, body_len)
-}
-
-fn request(
-    addr: &str,
-    method: &str,
-    path: &str,
-    headers: &[(&str, &str)],
-    body: &str,
-) -> (u16, usize, String) {
-    let mut stream = TcpStream::connect(addr).unwrap();
-    let mut req = format!(
-        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: {}\r\n",
-        body.len()
-    );
-    for (k, v) in headers {
-        req.push_str(&format!("{k}: {v}\r\n"));
-    }
-    req.push_str("\r\n");
-    req.push_str(body);
-    stream.write_all(req.as_bytes()).unwrap();
-    let mut raw = Vec::new();
-    stream.read_to_end(&mut raw).unwrap();
-    let split = raw.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
-    let head = String::from_utf8_lossy(&raw[..split]).to_string();
-    let status = head.split(' ').nth(1).unwrap().parse().unwrap();
-    (status, raw.len() - split - 4, head)
+        .unwrap_or_else(|| panic!("no Server-Timing: {:?}", r.headers));
+    (r.status, ms, r.body.len())
 }
 
 /// p50, p99 and the largest.

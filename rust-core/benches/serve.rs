@@ -31,7 +31,7 @@ use std::time::{Duration, Instant};
 
 mod common;
 use common::gateway::{Conn, post, start_serve};
-use common::{Rng, release_cli};
+use common::{Rng, db_args, option, release_cli};
 
 const TOKEN: &str = "bench0000000000000000000000000000000000000000";
 const SENDERS: usize = 64;
@@ -43,22 +43,11 @@ struct Options {
 }
 
 fn options() -> Options {
-    let mut o = Options {
-        rate: 1000,
-        seconds: 60,
-        kills: 20,
-    };
-    let args: Vec<String> = std::env::args().collect();
-    for w in args.windows(2) {
-        let n = || w[1].parse().expect("a whole number");
-        match w[0].as_str() {
-            "--rate" => o.rate = n(),
-            "--seconds" => o.seconds = n(),
-            "--kills" => o.kills = n() as u32,
-            _ => {}
-        }
+    Options {
+        rate: option("--rate").unwrap_or(1000),
+        seconds: option("--seconds").unwrap_or(60),
+        kills: option("--kills").unwrap_or(20),
     }
-    o
 }
 
 fn main() {
@@ -196,15 +185,6 @@ fn main() {
 
 fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
-}
-
-fn db_args(dir: &Path) -> Vec<String> {
-    vec![
-        "--db".into(),
-        dir.join("publisher.db").to_str().unwrap().into(),
-        "--reporter-key".into(),
-        dir.join("reporter.key").to_str().unwrap().into(),
-    ]
 }
 
 fn start(cli: &Path, dir: &Path, tokens: &Path) -> (Child, String) {

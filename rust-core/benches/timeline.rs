@@ -47,7 +47,7 @@ use std::time::{Duration, Instant};
 mod common;
 use common::gateway::{post, start_serve};
 use common::nginx::nginx;
-use common::{Rng, random_mobile, release_cli};
+use common::{Rng, db_args, option, random_mobile, release_cli};
 
 const TOKEN: &str = "timeline00000000000000000000000000000000000";
 /// The policy's default: distinct people who list a number.
@@ -82,28 +82,15 @@ struct Options {
 }
 
 fn options() -> Options {
-    let mut o = Options {
-        minutes: 20,
-        campaigns: 20,
-        rate: 300_000.0 / 86_400.0,
-        publish_every: 60,
-        sync_every: 60,
-        phones: 3,
-    };
-    let args: Vec<String> = std::env::args().collect();
-    for w in args.windows(2) {
-        let n = || w[1].parse::<u64>().expect("a whole number");
-        match w[0].as_str() {
-            "--minutes" => o.minutes = n().max(2),
-            "--campaigns" => o.campaigns = n().max(1) as usize,
-            "--rate" => o.rate = w[1].parse().expect("reports a second"),
-            "--publish-every" => o.publish_every = n().max(1),
-            "--sync-every" => o.sync_every = n().max(1),
-            "--phones" => o.phones = n().clamp(1, 10) as usize,
-            _ => {}
-        }
+    Options {
+        minutes: option("--minutes").unwrap_or(20).max(2),
+        campaigns: option("--campaigns").unwrap_or(20).max(1),
+        // Reports a second: 300,000 a day.
+        rate: option("--rate").unwrap_or(300_000.0 / 86_400.0),
+        publish_every: option("--publish-every").unwrap_or(60).max(1),
+        sync_every: option("--sync-every").unwrap_or(60).max(1),
+        phones: option("--phones").unwrap_or(3).clamp(1, 10),
     }
-    o
 }
 
 /// What the gateway sends: a report of the background (its number k), or
@@ -221,15 +208,6 @@ fn background(world: &World, rng: &mut Rng, k: u64) -> String {
 
 fn campaign_body(number: i64, j: usize) -> String {
     format!("LD {} {}", written(number, j as u64), pattern(number))
-}
-
-fn db_args(dir: &Path) -> Vec<String> {
-    vec![
-        "--db".into(),
-        dir.join("publisher.db").to_str().unwrap().into(),
-        "--reporter-key".into(),
-        dir.join("reporter.key").to_str().unwrap().into(),
-    ]
 }
 
 /// Runs the CLI; its stdout, or the first line of its error.

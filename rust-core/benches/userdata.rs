@@ -75,28 +75,10 @@ fn csv(path: &Path, n: u64, rng: &mut Rng) {
             "scam"
         };
         let reports = 1 + rng.below(40);
-        let day = 19_000 + rng.below(1_000) as i64;
-        let (y, m, d) = civil(day);
+        let day = canhgiac_core::format_day(19_000 + rng.below(1_000) as i32);
         let label = labels[rng.below(4) as usize];
-        writeln!(
-            out,
-            "+{k},{category},{reports},{y:04}-{m:02}-{d:02},{label}"
-        )
-        .unwrap();
+        writeln!(out, "+{k},{category},{reports},{day},{label}").unwrap();
     }
-}
-
-/// Days since 1970-01-01 → (year, month, day).
-fn civil(days: i64) -> (i64, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    (yoe + era * 400 + i64::from(m <= 2), m, d)
 }
 
 fn median<T: Copy + Ord>(mut v: Vec<T>) -> T {

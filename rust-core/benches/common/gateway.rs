@@ -3,6 +3,7 @@
 //! HTTP/1.1 connections written by hand, so that what is timed is the
 //! server and the socket, not a client library's pool.
 
+use super::http::spawn_listening;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
@@ -12,8 +13,8 @@ use std::time::Duration;
 /// `reports serve` of the publisher database named by `db_args` on a free
 /// loopback port, and its address (read from its first line).
 pub fn start_serve(cli: &Path, db_args: &[String], tokens: &Path) -> (Child, String) {
-    let mut child = Command::new(cli)
-        .args(db_args)
+    let mut cmd = Command::new(cli);
+    cmd.args(db_args)
         .args([
             "reports",
             "serve",
@@ -22,20 +23,10 @@ pub fn start_serve(cli: &Path, db_args: &[String], tokens: &Path) -> (Child, Str
             "--token-file",
         ])
         .arg(tokens)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let addr = line
-        .trim()
-        .strip_prefix("listening on ")
-        .expect("listening")
-        .to_string();
-    (child, addr)
+        .stderr(Stdio::inherit());
+    let server = spawn_listening(&mut cmd, "listening on ")
+        .unwrap_or_else(|line| panic!("serve said {line:?}"));
+    (server.child, server.addr)
 }
 
 /// A keep-alive HTTP/1.1 connection.

@@ -5,6 +5,9 @@
 #![allow(dead_code)]
 
 pub mod gateway;
+// The CLI tests' raw client and server start-up (std and serde_json only).
+#[path = "../../cli/tests/common/http.rs"]
+pub mod http;
 pub mod nginx;
 pub mod relay;
 
@@ -138,6 +141,29 @@ pub fn finish_measured((child, t, what): (std::process::Child, Instant, String))
         stdout: body.to_string(),
         peak_kib: rss.parse().expect("rss"),
     }
+}
+
+/// The publisher database `publisher.db` in `dir` and its reporter key
+/// `reporter.key` beside it, as the CLI's first arguments.
+pub fn db_args(dir: &Path) -> Vec<String> {
+    vec![
+        "--db".into(),
+        dir.join("publisher.db").to_str().unwrap().into(),
+        "--reporter-key".into(),
+        dir.join("reporter.key").to_str().unwrap().into(),
+    ]
+}
+
+/// The value of the bench's option `name` (`cargo bench --bench B --
+/// --rate 500`), the last one given; none when it is not given.
+pub fn option<T: std::str::FromStr>(name: &str) -> Option<T> {
+    let args: Vec<String> = std::env::args().collect();
+    let value = args.windows(2).rev().find(|w| w[0] == name)?[1].as_str();
+    Some(
+        value
+            .parse()
+            .unwrap_or_else(|_| panic!("{name} takes a number, not {value:?}")),
+    )
 }
 
 /// [`measure`] as (wall time, stdout, peak RSS in KiB).

@@ -6,35 +6,15 @@
 
 use rusqlite::Connection;
 use serde_json::Value;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Output;
 
 mod common;
-use common::{Nginx, cli, ok};
-
-struct Feed {
-    dir: tempfile::TempDir,
-    nginx: Nginx,
-}
+use common::{Site as Feed, ok};
 
 impl Feed {
     fn new() -> Feed {
-        let dir = tempfile::tempdir().unwrap();
-        for d in ["www", "nginx", "keys"] {
-            std::fs::create_dir_all(dir.path().join(d)).unwrap();
-        }
-        let keys = dir.path().join("keys");
-        ok(&["feed", "keygen", "--out", keys.to_str().unwrap()]);
-        let nginx = Nginx::start(&dir.path().join("www"), &dir.path().join("nginx"));
-        Feed { dir, nginx }
-    }
-
-    fn p(&self, rel: &str) -> PathBuf {
-        self.dir.path().join(rel)
-    }
-
-    fn s(&self, rel: &str) -> String {
-        self.p(rel).to_str().unwrap().to_string()
+        Feed::served(&["keys"])
     }
 
     /// Publishes `n` synthetic numbers (0901000000 + i), the first
@@ -66,14 +46,8 @@ impl Feed {
 
     /// `sync URL --key … --allow-http [extra]` on phone.db.
     fn sync(&self, extra: &[&str]) -> Output {
-        let (db, key, url) = (
-            self.s("phone.db"),
-            self.s("keys/feed.pub"),
-            self.nginx.url("feed"),
-        );
-        let mut args = vec!["--db", &db, "sync", &url, "--key", &key, "--allow-http"];
-        args.extend_from_slice(extra);
-        cli(&args)
+        let url = self.nginx.url("feed");
+        self.sync_from("phone.db", &url, &[&["--allow-http"], extra].concat())
     }
 
     fn sync_json(&self, extra: &[&str]) -> Value {

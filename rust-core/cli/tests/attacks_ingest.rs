@@ -3,7 +3,7 @@
 //! `check`) on real files, and shown refused. Every number is synthetic.
 
 mod common;
-use common::{Nginx, cli, day, ok};
+use common::{Nginx, cli, day, json, ok, s};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -112,14 +112,6 @@ impl Publisher {
         .unwrap();
         conn.query_row(sql, [], |r| r.get(0)).unwrap()
     }
-}
-
-fn s(p: &Path) -> String {
-    p.to_str().unwrap().to_string()
-}
-
-fn json(text: &str) -> Value {
-    serde_json::from_str(text.trim()).unwrap_or_else(|e| panic!("{e}: {text}"))
 }
 
 /// An inbox CSV line: `who` texts `body` (quoted as a CSV writer quotes

@@ -1,54 +1,14 @@
 //! The CLI's contract, as scripts use it: real binary, real SQLite files.
 
+mod common;
+
+use common::UserDir as Env;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-struct Env {
-    dir: tempfile::TempDir,
-}
 
 impl Env {
-    fn new() -> Self {
-        Env {
-            dir: tempfile::tempdir().unwrap(),
-        }
-    }
-
-    fn db(&self) -> PathBuf {
-        self.dir.path().join("cg.db")
-    }
-
-    fn run_with_db(&self, db: &Path, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_canhgiac"))
-            .arg("--db")
-            .arg(db)
-            .args(args)
-            .env_remove("CANHGIAC_DB")
-            .output()
-            .unwrap()
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        self.run_with_db(&self.db(), args)
-    }
-
-    fn ok(&self, args: &[&str]) -> String {
-        let out = self.run(args);
-        assert!(
-            out.status.success(),
-            "{args:?} failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout).unwrap()
-    }
-
-    fn json(&self, args: &[&str]) -> Value {
-        serde_json::from_str(self.ok(args).trim()).unwrap()
-    }
-
     fn file(&self, name: &str, content: &[u8]) -> PathBuf {
-        let p = self.dir.path().join(name);
+        let p = self.path(name);
         std::fs::write(&p, content).unwrap();
         p
     }

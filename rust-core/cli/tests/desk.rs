@@ -5,9 +5,9 @@
 //! synthetic (0901 000 001, 024 3936 1001, 0981 00x xxx).
 
 mod common;
-use common::{day, ok};
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
+use common::http::{Listening, Response, http, spawn_listening};
+use common::{day, ok, s, succeeded};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 
@@ -22,10 +22,6 @@ const HOSTILE: [&str; 3] = [
     "<img src=x onerror=alert(1)>",
     "<a href=\"javascript:alert(1)\">bấm vào đây</a>",
 ];
-
-fn s(p: &Path) -> String {
-    p.to_str().unwrap().to_string()
-}
 
 /// A publisher's folder, published once, with its desk running.
 struct Desk {
@@ -79,29 +75,19 @@ impl Desk {
             "{}",
             String::from_utf8_lossy(&out.stderr)
         );
-        let mut child = Command::new(env!("CARGO_BIN_EXE_canhgiac"))
-            .args([
-                "--db",
-                &s(&p("publisher.db")),
-                "desk",
-                "--listen",
-                "127.0.0.1:0",
-            ])
-            .args(desk_args.iter().map(|a| a.replace("{dir}", &s(dir.path()))))
-            .env_remove("CANHGIAC_DB")
-            .stdout(Stdio::piped())
-            .stderr(std::fs::File::create(p("desk.log")).unwrap())
-            .spawn()
-            .unwrap();
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let addr = line
-            .trim()
-            .strip_prefix("desk listening on http://")
-            .unwrap_or_else(|| panic!("desk said {line:?}"))
-            .to_string();
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_canhgiac"));
+        cmd.args([
+            "--db",
+            &s(&p("publisher.db")),
+            "desk",
+            "--listen",
+            "127.0.0.1:0",
+        ])
+        .args(desk_args.iter().map(|a| a.replace("{dir}", &s(dir.path()))))
+        .env_remove("CANHGIAC_DB")
+        .stderr(std::fs::File::create(p("desk.log")).unwrap());
+        let Listening { child, addr, .. } = spawn_listening(&mut cmd, "desk listening on http://")
+            .unwrap_or_else(|line| panic!("desk said {line:?}"));
         Desk { dir, child, addr }
     }
 
@@ -110,7 +96,7 @@ impl Desk {
     }
 
     fn get(&self, path: &str, cookies: &str) -> Response {
-        http(&self.addr, "GET", path, &[("Cookie", cookies)], "")
+        http(&self.addr, "GET", path, &[("Cookie", cookies)], b"")
     }
 
     fn post(&self, path: &str, cookies: &str, form: &[(&str, &str)]) -> Response {
@@ -125,7 +111,7 @@ impl Desk {
                 ("Cookie", cookies),
                 ("Content-Type", "application/x-www-form-urlencoded"),
             ],
-            &body,
+            body.as_bytes(),
         )
     }
 
@@ -174,13 +160,7 @@ fn run(dir: &Path, args: &[&str], stdin: Option<&str>) -> Output {
 }
 
 fn run_ok(dir: &Path, args: &[&str], stdin: Option<&str>) -> String {
-    let out = run(dir, args, stdin);
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
+    succeeded(args, run(dir, args, stdin))
 }
 
 fn publish(dir: &Path) -> String {
@@ -216,79 +196,6 @@ fn hostile_reports(db: &Path) {
             rusqlite::params![i as i64, body, SHOP_A.parse::<i64>().unwrap()],
         )
         .unwrap();
-    }
-}
-
-struct Response {
-    status: u16,
-    headers: Vec<(String, String)>,
-    body: String,
-}
-
-impl Response {
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    }
-
-    /// The `Set-Cookie` line of cookie `name`, whole.
-    fn set_cookie(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .filter(|(n, _)| n.eq_ignore_ascii_case("set-cookie"))
-            .map(|(_, v)| v.as_str())
-            .find(|v| v.starts_with(&format!("{name}=")))
-    }
-
-    fn cookie(&self, name: &str) -> Option<String> {
-        let line = self.set_cookie(name)?;
-        let value = line.split(';').next()?.split_once('=')?.1;
-        Some(value.to_string())
-    }
-
-    fn location(&self) -> &str {
-        self.header("location").unwrap_or("")
-    }
-}
-
-/// One request on its own connection.
-fn http(addr: &str, method: &str, path: &str, headers: &[(&str, &str)], body: &str) -> Response {
-    let mut stream = TcpStream::connect(addr).unwrap();
-    let mut req = format!(
-        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: {}\r\n",
-        body.len()
-    );
-    for (k, v) in headers {
-        if !v.is_empty() {
-            req.push_str(&format!("{k}: {v}\r\n"));
-        }
-    }
-    req.push_str("\r\n");
-    req.push_str(body);
-    stream.write_all(req.as_bytes()).unwrap();
-    let mut raw = Vec::new();
-    stream.read_to_end(&mut raw).unwrap();
-    let text = String::from_utf8(raw).unwrap();
-    let (head, body) = text.split_once("\r\n\r\n").unwrap();
-    let mut lines = head.lines();
-    let status = lines
-        .next()
-        .unwrap()
-        .split(' ')
-        .nth(1)
-        .unwrap()
-        .parse()
-        .unwrap();
-    let headers = lines
-        .filter_map(|l| l.split_once(':'))
-        .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
-        .collect();
-    Response {
-        status,
-        headers,
-        body: body.to_string(),
     }
 }
 
@@ -401,7 +308,7 @@ fn signing_in_wrong_passwords_missing_sessions_and_the_cookie() {
             ("Content-Type", "application/x-www-form-urlencoded"),
             ("X-Forwarded-Proto", "https"),
         ],
-        &body,
+        body.as_bytes(),
     );
     assert_eq!(r.status, 303);
     assert!(r.set_cookie("cg_session").unwrap().contains("; Secure"));
@@ -434,7 +341,7 @@ fn signing_in_wrong_passwords_missing_sessions_and_the_cookie() {
         "GET",
         "/",
         &[("Cookie", &session), ("Accept-Language", "en-US,en;q=0.9")],
-        "",
+        b"",
     );
     assert!(accept.body.contains(r#"<html lang="en">"#));
     assert!(accept.body.contains("Look up a number"));

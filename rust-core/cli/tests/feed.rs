@@ -10,7 +10,7 @@ use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 mod common;
-use common::{Nginx, cli, ok};
+use common::{Site as Setup, cli, ok};
 
 /// A synthetic list: `n` numbers from a fixed seed, with `changed` of them
 /// altered and `added` new ones when building a later version.
@@ -99,33 +99,9 @@ fn copy_dir(src: &Path, dst: &Path) {
     }
 }
 
-struct Setup {
-    dir: tempfile::TempDir,
-    nginx: Nginx,
-}
-
 impl Setup {
     fn new() -> Setup {
-        let dir = tempfile::tempdir().unwrap();
-        for d in ["www", "nginx", "keys"] {
-            std::fs::create_dir_all(dir.path().join(d)).unwrap();
-        }
-        ok(&[
-            "feed",
-            "keygen",
-            "--out",
-            dir.path().join("keys").to_str().unwrap(),
-        ]);
-        let nginx = Nginx::start(&dir.path().join("www"), &dir.path().join("nginx"));
-        Setup { dir, nginx }
-    }
-
-    fn p(&self, rel: &str) -> PathBuf {
-        self.dir.path().join(rel)
-    }
-
-    fn s(&self, rel: &str) -> String {
-        self.p(rel).to_str().unwrap().to_string()
+        Setup::served(&["keys"])
     }
 
     fn publish(&self, folder: &str, csv_file: &str, key: &str) -> String {
@@ -144,10 +120,7 @@ impl Setup {
 
     /// `canhgiac sync URL --key feed.pub --json [args]` on `db`.
     fn sync_with_args(&self, db: &str, url: &str, args: &[&str]) -> Output {
-        let (db, key) = (self.s(db), self.s("keys/feed.pub"));
-        let mut all = vec!["--db", &db, "sync", url, "--key", &key, "--json"];
-        all.extend_from_slice(args);
-        cli(&all)
+        self.sync_from(db, url, &[&["--json"], args].concat())
     }
 
     /// As `sync_with_args`, with `--allow-http`: nginx serves plain http on

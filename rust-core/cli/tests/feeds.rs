@@ -5,32 +5,14 @@
 //! and removing a feed removes only its entries.
 
 use rusqlite::Connection;
-use std::path::{Path, PathBuf};
 
 mod common;
-use common::{Nginx, cli, ok};
-
-struct Setup {
-    dir: tempfile::TempDir,
-    nginx: Nginx,
-}
+use common::{Site as Setup, cli, ok, s};
 
 impl Setup {
     fn new() -> Setup {
-        let dir = tempfile::tempdir().unwrap();
-        for d in ["www", "nginx", "community", "police"] {
-            std::fs::create_dir_all(dir.path().join(d)).unwrap();
-        }
         // Two publishers, each with its own key.
-        for who in ["community", "police"] {
-            ok(&["feed", "keygen", "--out", &s(&dir.path().join(who))]);
-        }
-        let nginx = Nginx::start(&dir.path().join("www"), &dir.path().join("nginx"));
-        Setup { dir, nginx }
-    }
-
-    fn p(&self, rel: &str) -> PathBuf {
-        self.dir.path().join(rel)
+        Setup::served(&["community", "police"])
     }
 
     /// Builds `who`'s feed from CSV rows, signed with `who`'s key.
@@ -91,10 +73,6 @@ impl Setup {
             .unwrap();
         rows.map(|r| r.unwrap()).collect()
     }
-}
-
-fn s(p: &Path) -> String {
-    p.to_str().unwrap().to_string()
 }
 
 /// A CSV row dated `days_ago` (the evidence rules weigh the age).

@@ -5,10 +5,10 @@
 //! is malformed, http, too long, with 5 keys or bad hex is refused with its
 //! reason, exit 1, nothing added.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 mod common;
-use common::{cli, ok};
+use common::{cli, ok, s};
 
 struct Setup {
     dir: tempfile::TempDir,
@@ -65,10 +65,6 @@ impl Setup {
         assert!(out.stdout.is_empty(), "{args:?}");
         assert_eq!(self.feeds(), before, "{args:?}");
     }
-}
-
-fn s(p: &Path) -> String {
-    p.to_str().unwrap().to_string()
 }
 
 #[test]

@@ -5,7 +5,7 @@
 //! log unchanged), through to a phone's `sync` where it matters.
 
 mod common;
-use common::{Nginx, cli, day, ok};
+use common::{Nginx, cli, day, json, ok, s, stderr, succeeded};
 use rusqlite::Connection;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -22,18 +22,6 @@ fn number(i: u32) -> String {
 /// Synthetic reporters, three per number, each reporting once.
 fn reporter(i: u32) -> String {
     format!("0901{:06}", i)
-}
-
-fn s(p: &Path) -> String {
-    p.to_str().unwrap().to_string()
-}
-
-fn json(text: &str) -> Value {
-    serde_json::from_str(text.trim()).unwrap_or_else(|e| panic!("{e}: {text}"))
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
 /// A publisher's folder: keys, policy, protected list, database, feed.
@@ -100,27 +88,27 @@ impl Publisher {
     }
 
     fn run_ok(&self, args: &[&str]) -> String {
-        let out = self.run(args);
-        assert!(out.status.success(), "{args:?}: {}", stderr(&out));
-        String::from_utf8(out.stdout).unwrap()
+        succeeded(args, self.run(args))
     }
 
     fn publish(&self, extra: &[&str]) -> Output {
+        self.publish_to("keys/feed.key", "feed", &[&["--json"], extra].concat())
+    }
+
+    /// A publish with the key and the feed folder named (relative to the
+    /// publisher's folder), under the policy.
+    fn publish_to(&self, key: &str, folder: &str, extra: &[&str]) -> Output {
         let (key, out, policy) = (
-            s(&self.p("keys/feed.key")),
-            s(&self.p("feed")),
+            s(&self.p(key)),
+            s(&self.p(folder)),
             s(&self.p("policy.toml")),
         );
-        let args = [
-            "publish", "--key", &key, "--out", &out, "--policy", &policy, "--json",
-        ];
+        let args = ["publish", "--key", &key, "--out", &out, "--policy", &policy];
         self.run(&[&args[..], extra].concat())
     }
 
     fn publish_ok(&self, extra: &[&str]) -> Value {
-        let out = self.publish(extra);
-        assert!(out.status.success(), "{}", stderr(&out));
-        json(&String::from_utf8(out.stdout).unwrap())
+        json(&succeeded(extra, self.publish(extra)))
     }
 
     /// Runs a publish that must be refused: exit 1, the reason on stderr
@@ -526,17 +514,8 @@ fn a_lost_feed_folder_continues_at_the_next_version_and_phones_take_it() {
 fn another_feed_key_is_refused_unless_meant() {
     let p = Publisher::new();
     ok(&["feed", "keygen", "--out", &s(&p.p("other"))]);
-    let other = s(&p.p("other/feed.key"));
     let (feed, db) = (p.feed_bytes(), p.db_state());
-    let out = p.run(&[
-        "publish",
-        "--key",
-        &other,
-        "--out",
-        &s(&p.p("feed2")),
-        "--policy",
-        &s(&p.p("policy.toml")),
-    ]);
+    let out = p.publish_to("other/feed.key", "feed2", &[]);
     assert_eq!(out.status.code(), Some(1));
     assert!(
         stderr(&out).contains("phones pin the key"),
@@ -547,16 +526,7 @@ fn another_feed_key_is_refused_unless_meant() {
     assert_eq!((p.feed_bytes(), p.db_state()), before);
     assert!(!p.p("feed2/manifest.json").exists());
     // Meant, but over the old key's feed, which phones still read: refused.
-    let out = p.run(&[
-        "publish",
-        "--key",
-        &other,
-        "--out",
-        &s(&p.p("feed")),
-        "--policy",
-        &s(&p.p("policy.toml")),
-        "--new-key",
-    ]);
+    let out = p.publish_to("other/feed.key", "feed", &["--new-key"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(
         stderr(&out).contains("new, empty folder"),
@@ -565,22 +535,8 @@ fn another_feed_key_is_refused_unless_meant() {
     );
     assert_eq!((p.feed_bytes(), p.db_state()), before);
     // Meant: a new folder, the version continuing.
-    let out = p.run(&[
-        "publish",
-        "--key",
-        &other,
-        "--out",
-        &s(&p.p("feed2")),
-        "--policy",
-        &s(&p.p("policy.toml")),
-        "--new-key",
-        "--json",
-    ]);
-    assert!(out.status.success(), "{}", stderr(&out));
-    assert_eq!(
-        json(&String::from_utf8(out.stdout).unwrap())["feed"]["version"],
-        2
-    );
+    let out = p.publish_to("other/feed.key", "feed2", &["--new-key", "--json"]);
+    assert_eq!(json(&succeeded(&[], out))["feed"]["version"], 2);
 }
 
 /// Turns a database made by this version back into what schema 2 was for

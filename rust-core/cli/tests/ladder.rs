@@ -9,12 +9,11 @@
 use rusqlite::Connection;
 use serde_json::Value;
 use std::collections::BTreeMap;
-use std::io::{Read, Write};
-use std::net::TcpStream;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 mod common;
-use common::{Nginx, ok};
+use common::http::{Response, http};
+use common::{Site as Setup, ok, s, succeeded};
 
 const HOUR: i64 = 3600;
 const DAY: i64 = 86_400;
@@ -68,24 +67,11 @@ impl List {
     }
 }
 
-struct Setup {
-    dir: tempfile::TempDir,
-    nginx: Nginx,
-}
-
 impl Setup {
     fn new() -> Setup {
-        let dir = tempfile::tempdir().unwrap();
-        for d in ["www/feed", "nginx", "keys"] {
-            std::fs::create_dir_all(dir.path().join(d)).unwrap();
-        }
-        ok(&["feed", "keygen", "--out", &s(&dir.path().join("keys"))]);
-        let nginx = Nginx::start(&dir.path().join("www"), &dir.path().join("nginx"));
-        Setup { dir, nginx }
-    }
-
-    fn p(&self, rel: &str) -> PathBuf {
-        self.dir.path().join(rel)
+        let t = Setup::served(&["keys"]);
+        std::fs::create_dir_all(t.p("www/feed")).unwrap();
+        t
     }
 
     /// `feed build` of `list` at simulated time `now`, with `extra` args.
@@ -105,19 +91,8 @@ impl Setup {
     }
 
     fn sync(&self, phone: &str, folder: &str) -> Value {
-        let (db, key) = (s(&self.p(phone)), s(&self.p("keys/feed.pub")));
-        let url = self.nginx.url(folder);
-        let out = ok(&[
-            "--db",
-            &db,
-            "sync",
-            &url,
-            "--key",
-            &key,
-            "--json",
-            "--allow-http",
-        ]);
-        serde_json::from_str(&out).unwrap()
+        let out = self.sync_from(phone, &self.nginx.url(folder), &["--json", "--allow-http"]);
+        serde_json::from_str(&succeeded(&["sync", folder], out)).unwrap()
     }
 
     /// The phone's list, as comparable rows.
@@ -139,38 +114,16 @@ impl Setup {
             .unwrap()
     }
 
-    /// One HTTP/1.1 request to nginx: the status line and the headers,
-    /// lower-cased names.
-    fn get(&self, path: &str, headers: &str) -> (u16, BTreeMap<String, String>) {
-        let mut c = TcpStream::connect(("127.0.0.1", self.nginx.port)).unwrap();
-        write!(
-            c,
-            "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n{headers}\r\n"
+    /// One HTTP/1.1 GET to nginx.
+    fn get(&self, path: &str, headers: &[(&str, &str)]) -> Response {
+        http(
+            &format!("127.0.0.1:{}", self.nginx.port),
+            "GET",
+            path,
+            headers,
+            b"",
         )
-        .unwrap();
-        let mut text = Vec::new();
-        c.read_to_end(&mut text).unwrap();
-        let text = String::from_utf8_lossy(&text);
-        let head = text.split("\r\n\r\n").next().unwrap();
-        let mut lines = head.lines();
-        let status = lines
-            .next()
-            .unwrap()
-            .split(' ')
-            .nth(1)
-            .unwrap()
-            .parse()
-            .unwrap();
-        let fields = lines
-            .filter_map(|l| l.split_once(':'))
-            .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
-            .collect();
-        (status, fields)
     }
-}
-
-fn s(p: &Path) -> String {
-    p.to_str().unwrap().to_string()
 }
 
 #[test]
@@ -386,30 +339,31 @@ fn nginx_serves_the_manifest_revalidated_and_data_files_immutable() {
     list.advance();
     t.build(&list, now + 300, &[]);
 
-    let (status, h) = t.get("/feed/manifest.json", "");
-    assert_eq!(status, 200);
+    let r = t.get("/feed/manifest.json", &[]);
+    assert_eq!(r.status, 200);
     assert_eq!(
-        h.get("cache-control").map(String::as_str),
+        r.header("cache-control"),
         Some("no-cache"),
-        "{h:?}"
+        "{:?}",
+        r.headers
     );
-    let etag = h.get("etag").expect("an ETag for the manifest").clone();
+    let etag = r.header("etag").expect("an ETag for the manifest");
     // The phone's conditional GET: nothing new, nothing sent.
-    let (status, _) = t.get("/feed/manifest.json", &format!("If-None-Match: {etag}\r\n"));
-    assert_eq!(status, 304);
+    let again = t.get("/feed/manifest.json", &[("If-None-Match", etag)]);
+    assert_eq!(again.status, 304);
     for file in ["snapshot-2.bin", "delta-1-2.bin"] {
-        let (status, h) = t.get(&format!("/feed/{file}"), "");
-        assert_eq!(status, 200, "{file}");
+        let r = t.get(&format!("/feed/{file}"), &[]);
+        assert_eq!(r.status, 200, "{file}");
         assert_eq!(
-            h.get("cache-control").map(String::as_str),
+            r.header("cache-control"),
             Some("public, max-age=31536000, immutable"),
-            "{file}: {h:?}"
+            "{file}: {:?}",
+            r.headers
         );
     }
     // The publisher's own files are not served.
     assert!(t.p("www/feed/.ladder-log.jsonl").exists());
-    let (status, _) = t.get("/feed/.ladder-log.jsonl", "");
-    assert_eq!(status, 403);
+    assert_eq!(t.get("/feed/.ladder-log.jsonl", &[]).status, 403);
     // And the phone still syncs through these headers.
     let r = t.sync("phone.db", "feed");
     assert_eq!(r["to_version"], 2);

@@ -7,10 +7,10 @@
 //! writes or prints.
 
 mod common;
-use common::{Nginx, civil, cli, day, ok};
+use common::{Site as Loop, civil, cli, day, json, ok, s, succeeded};
 use serde_json::Value;
 use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 /// Synthetic reporters: 0901 000 000 + i. None of these may ever come out.
@@ -67,36 +67,21 @@ impl Inbox {
     }
 }
 
-struct Loop {
-    dir: tempfile::TempDir,
-    nginx: Nginx,
-}
-
 impl Loop {
     fn new() -> Loop {
-        let dir = tempfile::tempdir().unwrap();
-        for d in ["www", "nginx", "keys"] {
-            std::fs::create_dir_all(dir.path().join(d)).unwrap();
-        }
-        ok(&["feed", "keygen", "--out", &s(&dir.path().join("keys"))]);
+        let l = Loop::served(&["keys"]);
         std::fs::write(
-            dir.path().join("protected.csv"),
+            l.p("protected.csv"),
             "number,name\n024 3936 1111,Ngân hàng (synthetic)\n",
         )
         .unwrap();
         std::fs::write(
-            dir.path().join("policy.toml"),
+            l.p("policy.toml"),
             "min_reporters = 3\nwindow_days = 90\nexpire_days = 180\nprotected = \"protected.csv\"\n",
         )
         .unwrap();
-        let nginx = Nginx::start(&dir.path().join("www"), &dir.path().join("nginx"));
-        let l = Loop { dir, nginx };
         l.publisher(&["reports", "init"]);
         l
-    }
-
-    fn p(&self, rel: &str) -> PathBuf {
-        self.dir.path().join(rel)
     }
 
     fn publisher(&self, args: &[&str]) -> String {
@@ -132,23 +117,10 @@ impl Loop {
 
     /// As `phone_check`, on the phone `db`, with more `sync` arguments.
     fn phone_check_on(&self, db: &str, number: &str, sync_args: &[&str]) -> Value {
-        let (db, key, url) = (
-            s(&self.p(db)),
-            s(&self.p("keys/feed.pub")),
-            self.nginx.url("feed"),
-        );
-        let sync = [
-            "--db",
-            &db,
-            "sync",
-            &url,
-            "--key",
-            &key,
-            "--allow-http",
-            "--json",
-        ];
-        ok(&[&sync[..], sync_args].concat());
-        json(&ok(&["--db", &db, "check", number, "--json"]))
+        let url = self.nginx.url("feed");
+        let extra = [&["--allow-http", "--json"], sync_args].concat();
+        succeeded(&extra, self.sync_from(db, &url, &extra));
+        json(&ok(&["--db", &self.s(db), "check", number, "--json"]))
     }
 
     fn level(&self, number: &str) -> String {
@@ -157,14 +129,6 @@ impl Loop {
             .unwrap()
             .to_string()
     }
-}
-
-fn s(p: &Path) -> String {
-    p.to_str().unwrap().to_string()
-}
-
-fn json(text: &str) -> Value {
-    serde_json::from_str(text.trim()).unwrap_or_else(|e| panic!("{e}: {text}"))
 }
 
 /// Every written form of the synthetic reporters' numbers.

@@ -7,21 +7,18 @@
 //! token. Reporters are synthetic (0901 000 000 + i).
 
 mod common;
-use common::{day, ok};
+use common::http::{Listening, Response, http, spawn_listening, try_http};
+use common::{day, ok, s};
 use serde_json::{Value, json};
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
-use std::process::{Child, ChildStdout, Command, Stdio};
+use std::process::{Child, ChildStdout, Command};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 const TOKEN_A: &str = "aaaaaaaa0123456789abcdef0123456789abcdef";
 const TOKEN_B: &str = "bbbbbbbb0123456789abcdef0123456789abcdef";
-
-fn s(p: &Path) -> String {
-    p.to_str().unwrap().to_string()
-}
 
 /// A publisher's folder: its database, reporter key and token file.
 struct Inbox {
@@ -63,6 +60,11 @@ impl Inbox {
     }
 
     fn serve(&self, extra: &[&str]) -> Server {
+        Server::start(&self.serve_args(extra), &self.p("serve.log"))
+    }
+
+    /// `reports serve` on a free loopback port with the gateways' tokens.
+    fn serve_args(&self, extra: &[&str]) -> Vec<String> {
         let mut args = self.db_args();
         args.extend(
             [
@@ -77,7 +79,7 @@ impl Inbox {
             .chain(extra)
             .map(|a| a.to_string()),
         );
-        Server::start(&args, &self.p("serve.log"))
+        args
     }
 
     fn count(&self, sql: &str) -> i64 {
@@ -101,22 +103,17 @@ struct Server {
 
 impl Server {
     fn start(args: &[String], log: &Path) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_canhgiac"))
-            .args(args)
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_canhgiac"));
+        cmd.args(args)
             .env_remove("CANHGIAC_DB")
             .env("RUST_LOG", "debug")
-            .stdout(Stdio::piped())
-            .stderr(std::fs::File::create(log).unwrap())
-            .spawn()
-            .unwrap();
-        let mut stdout = BufReader::new(child.stdout.take().unwrap());
-        let mut line = String::new();
-        stdout.read_line(&mut line).unwrap();
-        let addr = line
-            .trim()
-            .strip_prefix("listening on ")
-            .unwrap_or_else(|| panic!("serve said {line:?}: {}", read(log)))
-            .to_string();
+            .stderr(std::fs::File::create(log).unwrap());
+        let Listening {
+            child,
+            stdout,
+            addr,
+        } = spawn_listening(&mut cmd, "listening on ")
+            .unwrap_or_else(|line| panic!("serve said {line:?}: {}", read(log)));
         Server {
             child,
             stdout,
@@ -169,82 +166,6 @@ impl Drop for Server {
 
 fn read(path: &Path) -> String {
     String::from_utf8_lossy(&std::fs::read(path).unwrap_or_default()).into_owned()
-}
-
-struct Response {
-    status: u16,
-    headers: Vec<(String, String)>,
-    body: String,
-}
-
-impl Response {
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    }
-
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.body).unwrap_or_else(|_| panic!("not JSON: {}", self.body))
-    }
-}
-
-/// One HTTP/1.1 request on its own connection. The body is written from
-/// another thread, so that a server answering before it has read a large
-/// body (413) is heard.
-fn http(addr: &str, method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> Response {
-    try_http(addr, method, path, headers, body).unwrap()
-}
-
-fn try_http(
-    addr: &str,
-    method: &str,
-    path: &str,
-    headers: &[(&str, &str)],
-    body: &[u8],
-) -> std::io::Result<Response> {
-    let mut stream = TcpStream::connect(addr)?;
-    stream.set_read_timeout(Some(Duration::from_secs(30)))?;
-    let mut head = format!(
-        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: {}\r\n",
-        body.len()
-    );
-    for (n, v) in headers {
-        head.push_str(&format!("{n}: {v}\r\n"));
-    }
-    head.push_str("\r\n");
-    stream.write_all(head.as_bytes())?;
-    let mut writer = stream.try_clone()?;
-    let body = body.to_vec();
-    let sending = std::thread::spawn(move || {
-        let _ = writer.write_all(&body);
-    });
-    let mut raw = Vec::new();
-    let read = stream.read_to_end(&mut raw);
-    let _ = sending.join();
-    if raw.is_empty() {
-        read?;
-    }
-    let text = String::from_utf8_lossy(&raw).into_owned();
-    let (head, body) = text.split_once("\r\n\r\n").ok_or_else(|| {
-        std::io::Error::new(std::io::ErrorKind::UnexpectedEof, "no complete response")
-    })?;
-    let mut lines = head.lines();
-    let status = lines
-        .next()
-        .and_then(|l| l.split(' ').nth(1))
-        .and_then(|c| c.parse().ok())
-        .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::InvalidData, "no status"))?;
-    let headers = lines
-        .filter_map(|l| l.split_once(':'))
-        .map(|(n, v)| (n.trim().to_string(), v.trim().to_string()))
-        .collect();
-    Ok(Response {
-        status,
-        headers,
-        body: body.to_string(),
-    })
 }
 
 /// A message from reporter `who` about `body`, `days_ago` days ago.
@@ -785,18 +706,7 @@ fn a_token_file_others_can_read_is_refused() {
     let inbox = Inbox::new();
     let tokens = inbox.p("tokens.txt");
     set_mode(&tokens, 0o644);
-    let mut args = inbox.db_args();
-    args.extend(
-        [
-            "reports",
-            "serve",
-            "--listen",
-            "127.0.0.1:0",
-            "--token-file",
-        ]
-        .map(String::from),
-    );
-    args.push(s(&tokens));
+    let args = inbox.serve_args(&[]);
     let out = common::cli(&args.iter().map(String::as_str).collect::<Vec<_>>());
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);

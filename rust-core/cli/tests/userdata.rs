@@ -5,51 +5,12 @@
 
 mod common;
 
-use common::ok;
+use common::{UserDir as Env, ok};
 use serde_json::Value;
-use std::path::{Path, PathBuf};
-use std::process::Output;
+use std::path::Path;
 use std::time::SystemTime;
 
-struct Env {
-    dir: tempfile::TempDir,
-}
-
 impl Env {
-    fn new() -> Self {
-        Env {
-            dir: tempfile::tempdir().unwrap(),
-        }
-    }
-
-    fn path(&self, name: &str) -> PathBuf {
-        self.dir.path().join(name)
-    }
-
-    fn s(&self, name: &str) -> String {
-        self.path(name).display().to_string()
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        let mut all = vec!["--db".to_string(), self.s("cg.db")];
-        all.extend(args.iter().map(|a| a.to_string()));
-        common::cli(&all.iter().map(String::as_str).collect::<Vec<_>>())
-    }
-
-    fn ok(&self, args: &[&str]) -> String {
-        let out = self.run(args);
-        assert!(
-            out.status.success(),
-            "{args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout).unwrap()
-    }
-
-    fn json(&self, args: &[&str]) -> Value {
-        serde_json::from_str(self.ok(args).trim()).unwrap()
-    }
-
     /// `n` synthetic numbers from 0901000001, imported.
     fn import(&self, n: u64) {
         let mut csv = String::from("number,category,reports,last_reported,label\n");

@@ -1157,29 +1157,59 @@ CREATE TABLE audit (
         }
     }
 
+    /// A version-2 file (its key inside) and a new file, side by side.
+    struct Upgraded {
+        _dir: tempfile::TempDir,
+        /// The old file, made by `old_db` and `prepare`, then opened by
+        /// `move_key_out`: every step since version 2 run on it.
+        old: PublisherDb,
+        fresh: PublisherDb,
+    }
+
+    impl Upgraded {
+        /// The two, asserted to have the same tables and columns.
+        fn new(prepare: impl FnOnce(&mut Connection)) -> Upgraded {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("v2.db");
+            old_db(&path, 2, &[7; 32]);
+            prepare(&mut Connection::open(&path).unwrap());
+            let old = PublisherDb::move_key_out(&path, &dir.path().join("reporter.key")).unwrap();
+            let fresh = create_in(dir.path(), "fresh.db");
+            assert_eq!(shape(&old.conn), shape(&fresh.conn));
+            Upgraded {
+                _dir: dir,
+                old,
+                fresh,
+            }
+        }
+
+        /// As `new`, with `sql` run in the version-2 file.
+        fn with(sql: &str) -> Upgraded {
+            Upgraded::new(|c| c.execute_batch(sql).unwrap())
+        }
+
+        /// The number `sql` reads from the upgraded file.
+        fn q(&self, sql: &str) -> i64 {
+            self.old.conn.query_row(sql, [], |r| r.get(0)).unwrap()
+        }
+    }
+
     #[test]
     fn upgrade_from_v2_adds_the_message_id_and_keeps_every_report() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("v2.db");
-        old_db(&path, 2, &[7; 32]);
-        Connection::open(&path)
-            .unwrap()
-            .execute_batch(
-                "INSERT INTO reporter VALUES (1, zeroblob(32));
-                 INSERT INTO report (uniq, received_at, day, reporter_id, hotline, keyword, number, content, category)
-                 VALUES (x'01', 0, 0, 1, 156, 'LD', 84912345678, '', 'scam'),
-                        (x'02', 0, 0, 1, 156, 'LD', 84912345679, '', 'scam');",
-            )
-            .unwrap();
-        let old = PublisherDb::move_key_out(&path, &dir.path().join("reporter.key")).unwrap();
-        let fresh = create_in(dir.path(), "fresh.db");
-        assert_eq!(shape(&old.conn), shape(&fresh.conn));
-        let q = |sql: &str| -> i64 { old.conn.query_row(sql, [], |r| r.get(0)).unwrap() };
-        assert_eq!(q("PRAGMA user_version"), i64::from(VERSION));
-        assert_eq!(q("SELECT count(*) FROM report WHERE message_id IS NULL"), 2);
+        let u = Upgraded::with(
+            "INSERT INTO reporter VALUES (1, zeroblob(32));
+             INSERT INTO report (uniq, received_at, day, reporter_id, hotline, keyword, number, content, category)
+             VALUES (x'01', 0, 0, 1, 156, 'LD', 84912345678, '', 'scam'),
+                    (x'02', 0, 0, 1, 156, 'LD', 84912345679, '', 'scam');",
+        );
+        assert_eq!(u.q("PRAGMA user_version"), i64::from(VERSION));
+        assert_eq!(
+            u.q("SELECT count(*) FROM report WHERE message_id IS NULL"),
+            2
+        );
         // The id is unique once given; messages without one are not held to it.
         let set = |id: i64, mid: &[u8]| {
-            old.conn.execute(
+            u.old.conn.execute(
                 "UPDATE report SET message_id = ?2 WHERE id = ?1",
                 rusqlite::params![id, mid],
             )
@@ -1191,25 +1221,18 @@ CREATE TABLE audit (
 
     #[test]
     fn upgrade_to_v5_adds_the_review_queue_and_keeps_disputes_in_force() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("v2.db");
-        old_db(&path, 2, &[7; 32]);
-        Connection::open(&path)
-            .unwrap()
-            .execute(
-                "INSERT INTO dispute (number, reason, disputed_at) VALUES (84912345678, 'a shop', 5)",
-                [],
-            )
-            .unwrap();
-        let old = PublisherDb::move_key_out(&path, &dir.path().join("reporter.key")).unwrap();
-        let fresh = create_in(dir.path(), "fresh.db");
-        assert_eq!(shape(&old.conn), shape(&fresh.conn));
-        let q = |sql: &str| -> String { old.conn.query_row(sql, [], |r| r.get(0)).unwrap() };
-        assert_eq!(
-            q("SELECT state || ' ' || reason FROM dispute"),
-            "open a shop"
+        let u = Upgraded::with(
+            "INSERT INTO dispute (number, reason, disputed_at) VALUES (84912345678, 'a shop', 5)",
         );
-        assert_eq!(q("SELECT CAST(count(*) AS TEXT) FROM review"), "0");
+        let old = &u.old;
+        let dispute: String = old
+            .conn
+            .query_row("SELECT state || ' ' || reason FROM dispute", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert_eq!(dispute, "open a shop");
+        assert_eq!(u.q("SELECT count(*) FROM review"), 0);
         // The CHECKs hold after the step as in a new file.
         assert!(
             old.conn
@@ -1224,46 +1247,33 @@ CREATE TABLE audit (
     }
     #[test]
     fn upgrade_to_v6_names_no_gateway_for_what_came_from_files() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("v2.db");
-        old_db(&path, 2, &[7; 32]);
-        Connection::open(&path)
-            .unwrap()
-            .execute_batch(
-                "INSERT INTO reporter VALUES (1, zeroblob(32));
-                 INSERT INTO report (uniq, received_at, day, reporter_id, hotline, keyword, number, content, category)
-                 VALUES (x'01', 0, 0, 1, 156, 'LD', 84912345678, '', 'scam');
-                 INSERT INTO ingest_run (at, rows, ingested, duplicates, rejected) VALUES (0, 1, 1, 0, '{}');",
-            )
-            .unwrap();
-        let old = PublisherDb::move_key_out(&path, &dir.path().join("reporter.key")).unwrap();
-        let fresh = create_in(dir.path(), "fresh.db");
-        assert_eq!(shape(&old.conn), shape(&fresh.conn));
-        let q = |sql: &str| -> i64 { old.conn.query_row(sql, [], |r| r.get(0)).unwrap() };
-        assert_eq!(q("PRAGMA user_version"), i64::from(VERSION));
-        assert_eq!(q("SELECT count(*) FROM report WHERE gateway IS NULL"), 1);
+        let u = Upgraded::with(
+            "INSERT INTO reporter VALUES (1, zeroblob(32));
+             INSERT INTO report (uniq, received_at, day, reporter_id, hotline, keyword, number, content, category)
+             VALUES (x'01', 0, 0, 1, 156, 'LD', 84912345678, '', 'scam');
+             INSERT INTO ingest_run (at, rows, ingested, duplicates, rejected) VALUES (0, 1, 1, 0, '{}');",
+        );
+        let old = &u.old;
+        assert_eq!(u.q("PRAGMA user_version"), i64::from(VERSION));
+        assert_eq!(u.q("SELECT count(*) FROM report WHERE gateway IS NULL"), 1);
         assert_eq!(
-            q("SELECT count(*) FROM ingest_run WHERE gateway IS NULL"),
+            u.q("SELECT count(*) FROM ingest_run WHERE gateway IS NULL"),
             1
         );
         old.conn
             .execute("UPDATE report SET gateway = 'sms-gw-1'", [])
             .unwrap();
         assert_eq!(
-            q("SELECT count(*) FROM report WHERE gateway = 'sms-gw-1'"),
+            u.q("SELECT count(*) FROM report WHERE gateway = 'sms-gw-1'"),
             1
         );
     }
 
     #[test]
     fn upgrade_from_v6_keeps_the_list_and_leaves_the_next_decide_full() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("v6.db");
-        old_db(&path, 2, &[7; 32]);
         // Version 6 as the shipped steps made it, with a list and a
         // decision of a publish.
-        {
-            let mut conn = Connection::open(&path).unwrap();
+        let u = Upgraded::new(|conn| {
             let tx = conn.transaction().unwrap();
             for v in 2..6 {
                 upgrade_from(&tx, v).unwrap();
@@ -1275,17 +1285,14 @@ CREATE TABLE audit (
             )
             .unwrap();
             tx.commit().unwrap();
-        }
-        let old = PublisherDb::move_key_out(&path, &dir.path().join("reporter.key")).unwrap();
-        let fresh = create_in(dir.path(), "fresh.db");
-        assert_eq!(shape(&old.conn), shape(&fresh.conn));
-        let q = |sql: &str| -> i64 { old.conn.query_row(sql, [], |r| r.get(0)).unwrap() };
-        assert_eq!(q("PRAGMA user_version"), i64::from(VERSION));
+        });
+        let (old, fresh) = (&u.old, &u.fresh);
+        assert_eq!(u.q("PRAGMA user_version"), i64::from(VERSION));
         // Kept, and not whole: the next publish decides every number.
-        assert_eq!(q("SELECT count(*) FROM listed WHERE reports IS NULL"), 1);
-        assert_eq!(q("SELECT count(*) FROM decided WHERE tally IS NULL"), 1);
+        assert_eq!(u.q("SELECT count(*) FROM listed WHERE reports IS NULL"), 1);
+        assert_eq!(u.q("SELECT count(*) FROM decided WHERE tally IS NULL"), 1);
         assert_eq!(
-            q("SELECT count(*) FROM publish_run WHERE decide IS NULL"),
+            u.q("SELECT count(*) FROM publish_run WHERE decide IS NULL"),
             1
         );
         // The indexes an incremental decide reads by, as in a new file.
@@ -1306,21 +1313,12 @@ CREATE TABLE audit (
     }
     #[test]
     fn upgrade_to_v7_adds_operators_sessions_and_finds_audit_lines_by_number() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("v2.db");
-        old_db(&path, 2, &[7; 32]);
-        Connection::open(&path)
-            .unwrap()
-            .execute_batch(
-                r#"INSERT INTO audit (run_id, line) VALUES (1, '{"run":1,"number":"+84901000001","decision":"listed"}');"#,
-            )
-            .unwrap();
-        let old = PublisherDb::move_key_out(&path, &dir.path().join("reporter.key")).unwrap();
-        let fresh = create_in(dir.path(), "fresh.db");
-        assert_eq!(shape(&old.conn), shape(&fresh.conn));
-        let q = |sql: &str| -> i64 { old.conn.query_row(sql, [], |r| r.get(0)).unwrap() };
-        assert_eq!(q("PRAGMA user_version"), i64::from(VERSION));
-        assert_eq!(q("SELECT count(*) FROM operator"), 0);
+        let u = Upgraded::with(
+            r#"INSERT INTO audit (run_id, line) VALUES (1, '{"run":1,"number":"+84901000001","decision":"listed"}');"#,
+        );
+        let old = &u.old;
+        assert_eq!(u.q("PRAGMA user_version"), i64::from(VERSION));
+        assert_eq!(u.q("SELECT count(*) FROM operator"), 0);
         // The line logged before the step is found through the new index.
         let plan: String = old
             .conn
@@ -1332,7 +1330,7 @@ CREATE TABLE audit (
             .unwrap();
         assert!(plan.contains("audit_by_number"), "{plan}");
         assert_eq!(
-            q("SELECT count(*) FROM audit WHERE json_extract(line, '$.number') = '+84901000001'"),
+            u.q("SELECT count(*) FROM audit WHERE json_extract(line, '$.number') = '+84901000001'"),
             1
         );
         // A session names an operator that exists, and goes with it.
@@ -1348,11 +1346,8 @@ CREATE TABLE audit (
 
     #[test]
     fn upgrade_to_v9_counts_every_change_to_the_sources_as_a_new_database_does() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("v2.db");
-        old_db(&path, 2, &[7; 32]);
-        let old = PublisherDb::move_key_out(&path, &dir.path().join("reporter.key")).unwrap();
-        let fresh = create_in(dir.path(), "fresh.db");
+        let u = Upgraded::with("");
+        let (old, fresh) = (&u.old, &u.fresh);
         let objects = |db: &PublisherDb| -> Vec<String> {
             db.conn
                 .prepare(
@@ -1365,9 +1360,8 @@ CREATE TABLE audit (
                 .collect::<rusqlite::Result<_>>()
                 .unwrap()
         };
-        assert_eq!(shape(&old.conn), shape(&fresh.conn));
-        assert_eq!(objects(&old), objects(&fresh));
-        for db in [&old, &fresh] {
+        assert_eq!(objects(old), objects(fresh));
+        for db in [old, fresh] {
             let stamp = || -> i64 {
                 db.conn
                     .query_row("SELECT n FROM source_stamp", [], |r| r.get(0))

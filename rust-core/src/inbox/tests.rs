@@ -30,6 +30,23 @@ fn unix(days_ago: i32, minute: i64) -> i64 {
     i64::from(today() - days_ago) * 86_400 - 7 * 3600 + 9 * 3600 + minute * 60
 }
 
+/// splitmix64: the same inbox, or timeline, for a seed in every run.
+struct Rng(u64);
+
+impl Rng {
+    fn below(&mut self, n: u64) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        (z ^ (z >> 31)) % n
+    }
+
+    fn chance(&mut self, percent: u64) -> bool {
+        self.below(100) < percent
+    }
+}
+
 struct Fixture {
     _dir: tempfile::TempDir,
     path: PathBuf,

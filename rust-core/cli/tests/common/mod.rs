@@ -1,9 +1,11 @@
-//! What the end-to-end tests share: running the CLI, and nginx serving a
-//! folder on loopback.
+//! What the end-to-end tests share: running the CLI, its servers spoken
+//! to over HTTP (`http`), and nginx serving a folder on loopback.
 #![allow(dead_code)]
 
+pub mod http;
+
 use std::net::{TcpListener, TcpStream};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
@@ -16,13 +18,64 @@ pub fn cli(args: &[&str]) -> Output {
 }
 
 pub fn ok(args: &[&str]) -> String {
-    let out = cli(args);
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    succeeded(args, cli(args))
+}
+
+/// What the run of `args` printed, asserting it succeeded.
+pub fn succeeded(args: &[&str], out: Output) -> String {
+    assert!(out.status.success(), "{args:?}: {}", stderr(&out));
     String::from_utf8(out.stdout).unwrap()
+}
+
+pub fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// One JSON document the CLI printed (`--json`).
+pub fn json(text: &str) -> serde_json::Value {
+    serde_json::from_str(text.trim()).unwrap_or_else(|e| panic!("{e}: {text}"))
+}
+
+/// A path as a CLI argument.
+pub fn s(p: &Path) -> String {
+    p.to_str().unwrap().to_string()
+}
+
+/// A test's folder with nginx serving its `www/` (nginx's own files in
+/// `nginx/`). Each test file adds its own verbs to it (and to `UserDir`)
+/// in an `impl` of its own.
+pub struct Site {
+    pub dir: tempfile::TempDir,
+    pub nginx: Nginx,
+}
+
+impl Site {
+    /// The folder, served, with a feed key pair made in each of `key_dirs`.
+    pub fn served(key_dirs: &[&str]) -> Site {
+        let dir = tempfile::tempdir().unwrap();
+        for d in ["www", "nginx"].iter().chain(key_dirs) {
+            std::fs::create_dir_all(dir.path().join(d)).unwrap();
+        }
+        for d in key_dirs {
+            ok(&["feed", "keygen", "--out", &s(&dir.path().join(d))]);
+        }
+        let nginx = Nginx::start(&dir.path().join("www"), &dir.path().join("nginx"));
+        Site { dir, nginx }
+    }
+
+    pub fn p(&self, rel: &str) -> PathBuf {
+        self.dir.path().join(rel)
+    }
+
+    pub fn s(&self, rel: &str) -> String {
+        s(&self.p(rel))
+    }
+
+    /// `sync URL --key keys/feed.pub [extra]` on the phone database `db`.
+    pub fn sync_from(&self, db: &str, url: &str, extra: &[&str]) -> Output {
+        let (db, key) = (self.s(db), self.s("keys/feed.pub"));
+        cli(&[&["--db", &db, "sync", url, "--key", &key], extra].concat())
+    }
 }
 
 /// The headers a feed folder is served with (README, *Serving the feed*):
@@ -131,6 +184,47 @@ impl Drop for Nginx {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+    }
+}
+
+/// A user's folder, the CLI run on its database `cg.db`.
+pub struct UserDir {
+    pub dir: tempfile::TempDir,
+}
+
+impl UserDir {
+    pub fn new() -> UserDir {
+        UserDir {
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    pub fn s(&self, name: &str) -> String {
+        s(&self.path(name))
+    }
+
+    pub fn db(&self) -> PathBuf {
+        self.path("cg.db")
+    }
+
+    pub fn run_with_db(&self, db: &Path, args: &[&str]) -> Output {
+        cli(&[&["--db", &s(db)], args].concat())
+    }
+
+    pub fn run(&self, args: &[&str]) -> Output {
+        self.run_with_db(&self.db(), args)
+    }
+
+    pub fn ok(&self, args: &[&str]) -> String {
+        succeeded(args, self.run(args))
+    }
+
+    pub fn json(&self, args: &[&str]) -> serde_json::Value {
+        json(&self.ok(args))
     }
 }
 

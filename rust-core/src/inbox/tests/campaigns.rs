@@ -8,19 +8,6 @@
 use super::*;
 use std::collections::{BTreeMap, BTreeSet};
 
-/// splitmix64: the same inbox in every run.
-struct Rng(u64);
-
-impl Rng {
-    fn below(&mut self, n: u64) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        (z ^ (z >> 31)) % n
-    }
-}
-
 /// Reports (time, person, number), people handed out so that each
 /// reports one number, sometimes two.
 struct Gen {

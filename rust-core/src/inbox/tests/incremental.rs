@@ -14,23 +14,6 @@ use crate::inbox::disputes::decide_dispute_at;
 use crate::inbox::review::decide_at;
 use rusqlite::Connection;
 
-/// splitmix64: the same timeline for a seed in every run.
-struct Rng(u64);
-
-impl Rng {
-    fn below(&mut self, n: u64) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        (z ^ (z >> 31)) % n
-    }
-
-    fn chance(&mut self, percent: u64) -> bool {
-        self.below(100) < percent
-    }
-}
-
 /// Short windows and low caps, so that a few dozen steps cross them.
 fn policy() -> ListingPolicy {
     ListingPolicy {
