@@ -142,6 +142,28 @@ impl Drop for Desk {
 }
 
 fn run(dir: &Path, args: &[&str], stdin: Option<&str>) -> Output {
+    spawn(dir, args, stdin).wait_with_output().unwrap()
+}
+
+/// A desk that must refuse to start: its output once it exits, and a
+/// failure (not a hang) when it is still running after 30 s.
+fn refused_start(dir: &Path, args: &[&str]) -> Output {
+    let mut child = spawn(dir, args, None);
+    for _ in 0..300 {
+        if child.try_wait().unwrap().is_some() {
+            return child.wait_with_output().unwrap();
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    let _ = child.kill();
+    let out = child.wait_with_output().unwrap();
+    panic!(
+        "the desk started with {args:?}: {}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}
+
+fn spawn(dir: &Path, args: &[&str], stdin: Option<&str>) -> std::process::Child {
     let db = s(&dir.join("publisher.db"));
     let key = s(&dir.join("keys/reporter.key"));
     let mut child = Command::new(env!("CARGO_BIN_EXE_canhgiac"))
@@ -156,7 +178,7 @@ fn run(dir: &Path, args: &[&str], stdin: Option<&str>) -> Output {
     let mut input = child.stdin.take().unwrap();
     input.write_all(stdin.unwrap_or("").as_bytes()).unwrap();
     drop(input);
-    child.wait_with_output().unwrap()
+    child
 }
 
 fn run_ok(dir: &Path, args: &[&str], stdin: Option<&str>) -> String {
@@ -790,7 +812,7 @@ fn a_follow_link_phones_would_refuse_stops_the_desk_with_its_reason() {
         (FEED_URL, "Thử", "not-a-key", "key"),
         (FEED_URL, &"x".repeat(41), key.as_str(), "name"),
     ] {
-        let out = run(
+        let out = refused_start(
             dir.path(),
             &[
                 "desk",
@@ -803,13 +825,76 @@ fn a_follow_link_phones_would_refuse_stops_the_desk_with_its_reason() {
                 "--feed-key-pub",
                 key,
             ],
-            None,
         );
         let err = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(1), "{url} {name} {key}: {err}");
         assert!(err.contains(why), "{why} not in {err}");
         assert!(!String::from_utf8_lossy(&out.stdout).contains("listening"));
     }
+}
+
+/// A link pinning a key that does not sign the folder's feed would have
+/// phones refuse every update: the desk does not start; with the feed's
+/// own key it does, and shows the link.
+#[test]
+fn a_follow_link_whose_key_does_not_sign_the_folders_feed_stops_the_desk() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = |rel: &str| s(&dir.path().join(rel));
+    ok(&["feed", "keygen", "--out", &p("keys")]);
+    ok(&["feed", "keygen", "--out", &p("other")]);
+    std::fs::write(
+        dir.path().join("list.csv"),
+        "number,category,reports,last_reported,label\n0901000001,scam,5,2026-11-20,\n",
+    )
+    .unwrap();
+    ok(&[
+        "feed",
+        "build",
+        "--input",
+        &p("list.csv"),
+        "--key",
+        &p("keys/feed.key"),
+        "--out",
+        &p("feed"),
+    ]);
+    run_ok(dir.path(), &["reports", "init"], None);
+    let out = refused_start(
+        dir.path(),
+        &[
+            "desk",
+            "--listen",
+            "127.0.0.1:0",
+            "--feed-dir",
+            &p("feed"),
+            "--feed-url",
+            FEED_URL,
+            "--feed-name",
+            "Thử",
+            "--feed-key-pub",
+            &p("other/feed.pub"),
+        ],
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("does not verify under the follow link's keys"),
+        "{err}"
+    );
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("listening"));
+
+    // The fixture's own folder, published with its own key: it starts.
+    let d = Desk::with(&[
+        "--feed-dir",
+        "{dir}/feed",
+        "--feed-url",
+        FEED_URL,
+        "--feed-name",
+        "Thử",
+        "--feed-key-pub",
+        "{dir}/keys/feed.pub",
+    ]);
+    let r = d.get("/follow", &d.sign_in());
+    assert!(r.body.contains(r#"<code id="follow-link">"#), "{}", r.body);
 }
 
 #[test]

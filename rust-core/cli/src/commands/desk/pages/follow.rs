@@ -17,6 +17,7 @@ use axum::Extension;
 use axum::extract::State;
 use axum::response::Html;
 use canhgiac_core::FollowLink;
+use canhgiac_core::publisher;
 use maud::{PreEscaped, html};
 use std::path::PathBuf;
 
@@ -79,10 +80,34 @@ impl FeedPlace {
         }
         let link = FollowLink::new(&name, &url, &keys)
             .context("the follow page's link (--feed-url, --feed-name, --feed-key-pub)")?;
+        if let Some(dir) = &self.dir {
+            signed_by_one_of(dir, &keys)?;
+        }
         let text = link.to_link();
         let qr = crate::qr::qr_svg(&text, "follow-qr", &format!("QR: {}", link.name))?;
         Ok(Follow::Ready { link, text, qr })
     }
+}
+
+/// The folder's manifest, when it has one, must verify under one of the
+/// keys the link pins: phones that followed a link pinning another key
+/// would refuse every update of the feed.
+fn signed_by_one_of(dir: &std::path::Path, keys: &[String]) -> Result<()> {
+    let path = dir.join(publisher::MANIFEST_FILE);
+    let Ok(bytes) = std::fs::read(&path) else {
+        // Nothing published yet: nothing to check.
+        return Ok(());
+    };
+    let pinned = keys
+        .iter()
+        .map(|k| publisher::parse_public_key(k))
+        .collect::<std::result::Result<Vec<_>, _>>()?;
+    publisher::verify(&bytes, &pinned).map(|_| ()).with_context(|| {
+        format!(
+            "{} does not verify under the follow link's keys (--feed-key-pub): phones following the link would refuse every update",
+            path.display()
+        )
+    })
 }
 
 pub async fn get(
