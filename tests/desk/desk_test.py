@@ -36,11 +36,11 @@ import urllib.parse
 import urllib.request
 
 from selenium import webdriver
-from selenium.common.exceptions import NoAlertPresentException, NoSuchElementException
+from selenium.common.exceptions import (NoAlertPresentException, NoSuchElementException,
+                                        StaleElementReferenceException, WebDriverException)
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -301,7 +301,21 @@ class Desk(unittest.TestCase):
         click returns before the POST's answer has loaded."""
         old = self.d.find_element(By.TAG_NAME, "html")
         act()
-        WebDriverWait(self.d, 15).until(expected_conditions.staleness_of(old))
+
+        def left(_):
+            # The old page is gone. Caught mid-navigation, chromedriver may
+            # say so as an "unknown error" (the node no longer belongs to
+            # the document) instead of a stale element.
+            try:
+                old.is_enabled()
+                return False
+            except StaleElementReferenceException:
+                return True
+            except WebDriverException as e:
+                if "does not belong to the document" in str(e):
+                    return True
+                raise
+        WebDriverWait(self.d, 15).until(left)
         WebDriverWait(self.d, 15).until(
             lambda d: d.execute_script("return document.readyState") == "complete")
 
