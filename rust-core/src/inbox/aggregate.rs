@@ -41,6 +41,7 @@ use super::disputes::{InForce, read_in_force, set_waiting};
 use super::evidence::{
     Kind, Rep, ShortTally, Sources, kind_of, read_sources, read_sources_of, read_window, start_of,
 };
+use super::guard::relabelled;
 use super::incremental::{self, Ask, DecideMode, LISTED, ListTotals, Saved, Tally, Totals};
 use super::labels::pattern_of;
 use super::people::{People, new_people, peak, peak_window};
@@ -431,13 +432,12 @@ impl<'p> Run<'p> {
                 let now = entry.reported.category.as_str();
                 if now != was.category || entry.reported.label != was.label {
                     self.counts.changed += 1;
-                    // A suspicious listing confirmed as scam or nuisance
-                    // is the two tiers at work (a campaign's numbers are
-                    // confirmed within a day): not a relabelling.
-                    let suspicious = Category::Suspicious.as_str();
-                    if !(was.category == suspicious && now != suspicious) {
-                        self.relabelled += 1;
-                    }
+                }
+                if relabelled(
+                    (&was.category, was.label.as_deref()),
+                    (now, entry.reported.label.as_deref()),
+                ) {
+                    self.relabelled += 1;
                 }
             }
             (Err(reason), Some(_)) => {

@@ -40,6 +40,16 @@ pub const AGAINST_LAST: &str = "the last publish";
 pub const AGAINST_DAY: &str = "the list a day before";
 pub const AGAINST_FOLDER: &str = "the feed already in the folder";
 
+/// Whether phones are told something else of an entry listed before and
+/// now: another category or label (category names as `Category::as_str`).
+/// A suspicious listing confirmed as scam or nuisance is the two tiers at
+/// work (a campaign's numbers are confirmed within a day), not counted.
+pub(super) fn relabelled(was: (&str, Option<&str>), now: (&str, Option<&str>)) -> bool {
+    let suspicious = crate::model::Category::Suspicious.as_str();
+    let confirmed = was.0 == suspicious && now.0 != suspicious;
+    !confirmed && was != now
+}
+
 impl Change {
     pub fn after(&self) -> u64 {
         self.before - self.left.min(self.before) + self.joined

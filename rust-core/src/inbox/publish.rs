@@ -21,7 +21,7 @@ use super::sources::Protected;
 use crate::dates;
 use crate::error::Result;
 use crate::feed::codec::{Delta, EntrySet};
-use crate::model::{Category, Target};
+use crate::model::Target;
 use rusqlite::{OptionalExtension, Transaction, params};
 use std::collections::HashSet;
 
@@ -455,15 +455,17 @@ fn against_folder(tx: &Transaction, list: &EntrySet) -> Result<Change> {
         Target::Prefix(_) => None,
     };
     let numbers: HashSet<i64> = now.iter().filter_map(|e| number(&e.target)).collect();
-    let suspicious = Category::Suspicious;
     let changed = now
         .iter()
         .filter(|e| {
-            let Some(was) = number(&e.target).and_then(|n| list.numbers.get(&n)) else {
-                return false;
-            };
-            let confirmed = was.category == suspicious && e.reported.category != suspicious;
-            !confirmed && (was.category != e.reported.category || was.label != e.reported.label)
+            number(&e.target)
+                .and_then(|n| list.numbers.get(&n))
+                .is_some_and(|was| {
+                    guard::relabelled(
+                        (was.category.as_str(), was.label.as_deref()),
+                        (e.reported.category.as_str(), e.reported.label.as_deref()),
+                    )
+                })
         })
         .count() as u64;
     Ok(Change {
